@@ -1,0 +1,32 @@
+# Single entry points. Both targets create .venv and install on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS ?= dev,dashboard,cluster
+
+.PHONY: install test lint report benchmarks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check toolkit
+
+test: install lint
+	$(BIN)/python -m pytest
+
+report: install
+	$(BIN)/dkbm indicators compute --region 17 --period 2024
+
+benchmarks: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) reports build *.egg-info
