@@ -56,9 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            # Only tolerate the command module itself being absent, never a
-            # missing dependency inside it.
-            if exc.name != name:
+            # Only tolerate the command module (or its package) being absent,
+            # never a missing dependency inside it.
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
                 raise
             continue
         module.register(subparsers)
