@@ -1,0 +1,535 @@
+r"""German formatting of numbers, changes, dates and report sentences.
+
+All numbers shown in a report pass through this module, so that every report
+writes ``34,1 %``, ``1.234`` and ``1,2 Prozentpunkte`` the same way. Numbers are
+formatted with babel in the ``de_DE`` locale. Rounding is *kaufmännisch*
+(half up, as in official German tables), not banker's rounding: ``2,25``
+becomes ``2,3``.
+
+Missing values carry the symbols of official statistics (see
+:data:`MISSING_TEXT`): ``.`` secret (disclosure control), ``x`` not
+meaningful, ``/`` too unreliable, ``...`` available later, ``-`` exactly zero.
+Number formatters return the symbol; sentence builders write the reason in
+words, e.g. "Wert aus Datenschutzgründen nicht ausgewiesen".
+
+Examples
+--------
+>>> fmt_percent(34.14)
+'34,1\xa0%'
+>>> fmt_change(34.1, 32.9, unit="%")
+'1,2 Prozentpunkte mehr als im Vorjahr'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from toolkit.errors import ParameterError
+
+__all__ = [
+    "LOCALE",
+    "MISSING_TEXT",
+    "NBSP",
+    "fmt_change",
+    "fmt_date",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_pp",
+    "fmt_school_year",
+    "fmt_value",
+    "indicator_sentence",
+    "is_missing",
+    "join_de",
+    "missing_reason",
+]
+
+LOCALE = "de_DE"
+NBSP = "\u00a0"
+
+#: Reason in words for each symbol of official statistics that hides a value.
+MISSING_TEXT: dict[str, str] = {
+    ".": "Wert aus Datenschutzgründen nicht ausgewiesen",
+    "x": "Wert nicht sinnvoll (keine Bezugsgröße)",
+    "/": "Wert zu unsicher, nicht ausgewiesen",
+    "...": "Wert noch nicht verfügbar",
+    "": "keine Daten vorhanden",
+}
+
+_HIDING_FLAGS = frozenset({".", "x", "/", "..."})
+_RATE_UNITS = frozenset({"%", "je 100", "je 1000", "Prozent"})
+
+
+def _flag(flag: object) -> str:
+    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
+        return ""
+    return str(flag).strip()
+
+
+def is_missing(value: object, flag: object = "") -> bool:
+    """Tell whether a value must not be shown.
+
+    Parameters
+    ----------
+    value : object
+        The number (``None`` and NaN count as missing).
+    flag : str, optional
+        Symbol of official statistics; ``.``, ``x``, ``/`` and ``...`` hide
+        the value even when a number is present. ``-`` is a true zero.
+
+    Returns
+    -------
+    bool
+        True when the value is missing or hidden.
+
+    Examples
+    --------
+    >>> is_missing(3.0), is_missing(3.0, "."), is_missing(float("nan")), is_missing(0, "-")
+    (False, True, True, False)
+    """
+    f = _flag(flag)
+    if f in _HIDING_FLAGS:
+        return True
+    if f == "-":
+        return False
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def missing_reason(flag: object = "") -> str:
+    """Return the German reason why a value is not shown.
+
+    Parameters
+    ----------
+    flag : str, optional
+        Symbol of official statistics (empty: no data at all).
+
+    Returns
+    -------
+    str
+        Reason in words.
+
+    Examples
+    --------
+    >>> missing_reason(".")
+    'Wert aus Datenschutzgründen nicht ausgewiesen'
+    >>> missing_reason("")
+    'keine Daten vorhanden'
+    """
+    return MISSING_TEXT.get(_flag(flag), MISSING_TEXT[""])
+
+
+def _symbol(value: object, flag: object) -> str | None:
+    """Return the symbol to print instead of a number, or None to print it."""
+    f = _flag(flag)
+    if f in _HIDING_FLAGS:
+        return f
+    if f == "-":
+        return "-"
+    if is_missing(value):
+        return "–"
+    return None
+
+
+def _round(value: float, decimals: int) -> Decimal:
+    if decimals < 0:
+        raise ParameterError(
+            f"decimals muss >= 0 sein, nicht {decimals}", hint="z. B. decimals=1 angeben"
+        )
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    return rounded
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def fmt_number(value: object, decimals: int = 0, *, flag: object = "") -> str:
+    """Format a number the German way (``1.234,5``).
+
+    Parameters
+    ----------
+    value : float or int
+        The number.
+    decimals : int, default 0
+        Digits after the decimal comma (rounded half up).
+    flag : str, optional
+        Symbol of official statistics. ``.``, ``x``, ``/`` and ``...`` are
+        returned instead of the number; ``-`` (true zero) returns ``-``.
+        A missing value without a flag gives ``–`` (en dash).
+
+    Returns
+    -------
+    str
+        The formatted number or the symbol.
+
+    Examples
+    --------
+    >>> fmt_number(1234567)
+    '1.234.567'
+    >>> fmt_number(2.25, 1)
+    '2,3'
+    >>> fmt_number(17, flag=".")
+    '.'
+    >>> fmt_number(None)
+    '–'
+    """
+    symbol = _symbol(value, flag)
+    if symbol is not None:
+        return symbol
+    return format_decimal(_round(float(value), decimals), _pattern(decimals), locale=LOCALE)  # type: ignore[arg-type]
+
+
+def fmt_percent(value: object, decimals: int = 1, *, flag: object = "") -> str:
+    r"""Format a value given in percent (``34.1`` -> ``34,1 %``).
+
+    Parameters
+    ----------
+    value : float
+        Value in percent (not a fraction): 34.1 means 34,1 %.
+    decimals : int, default 1
+        Digits after the decimal comma.
+    flag : str, optional
+        Symbol of official statistics, see :func:`fmt_number`.
+
+    Returns
+    -------
+    str
+        Number, no-break space and ``%``; or the symbol.
+
+    Examples
+    --------
+    >>> fmt_percent(34.14)
+    '34,1\xa0%'
+    >>> fmt_percent(5, flag=".")
+    '.'
+    """
+    symbol = _symbol(value, flag)
+    if symbol is not None:
+        return symbol
+    return f"{fmt_number(value, decimals)}{NBSP}%"
+
+
+def fmt_value(value: object, unit: str, decimals: int | None = None, *, flag: object = "") -> str:
+    r"""Format a value with its unit as stored in an IndicatorFrame.
+
+    Parameters
+    ----------
+    value : float
+        The value.
+    unit : str
+        ``%`` gives ``34,1 %``; ``Anzahl`` gives a whole number; any other
+        unit (``je 100``, ``Jahre``) is written after the number.
+    decimals : int, optional
+        Digits after the comma; default 1, and 0 for ``Anzahl``.
+    flag : str, optional
+        Symbol of official statistics, see :func:`fmt_number`.
+
+    Returns
+    -------
+    str
+        Formatted value.
+
+    Examples
+    --------
+    >>> fmt_value(1234, "Anzahl")
+    '1.234'
+    >>> fmt_value(31.04, "je 100")
+    '31,0 je 100'
+    >>> fmt_value(31.04, "%")
+    '31,0\xa0%'
+    """
+    if decimals is None:
+        decimals = 0 if unit == "Anzahl" else 1
+    symbol = _symbol(value, flag)
+    if symbol is not None:
+        return symbol
+    if unit in ("%", "Prozent"):
+        return fmt_percent(value, decimals)
+    text = fmt_number(value, decimals)
+    if unit and unit != "Anzahl":
+        text += f" {unit}"
+    return text
+
+
+def fmt_pp(delta: object, decimals: int = 1, *, signed: bool = True) -> str:
+    """Format a difference of two rates in Prozentpunkte.
+
+    Parameters
+    ----------
+    delta : float
+        Difference in percentage points.
+    decimals : int, default 1
+        Digits after the comma.
+    signed : bool, default True
+        Write ``+`` before positive differences.
+
+    Returns
+    -------
+    str
+        e.g. ``+1,2 Prozentpunkte``; ``1 Prozentpunkt`` in the singular.
+
+    Examples
+    --------
+    >>> fmt_pp(1.23)
+    '+1,2 Prozentpunkte'
+    >>> fmt_pp(-0.04)
+    '0,0 Prozentpunkte'
+    >>> fmt_pp(1, 0, signed=False)
+    '1 Prozentpunkt'
+    """
+    if is_missing(delta):
+        return "–"
+    number = fmt_number(delta, decimals)
+    if signed and _round(float(delta), decimals) > 0:  # type: ignore[arg-type]
+        number = "+" + number
+    word = "Prozentpunkt" if number.lstrip("+-") == "1" else "Prozentpunkte"
+    return f"{number} {word}"
+
+
+def _previous_label(period: int | None, previous_period: int | None) -> str:
+    if period is None or previous_period is None or previous_period == period - 1:
+        return "im Vorjahr"
+    return str(previous_period)
+
+
+def fmt_change(
+    current: object,
+    previous: object,
+    *,
+    unit: str = "%",
+    decimals: int = 1,
+    period: int | None = None,
+    previous_period: int | None = None,
+) -> str:
+    r"""Describe the change against an earlier period in words.
+
+    Rates (unit ``%`` or ``je 100``) change in Prozentpunkte (or Punkte);
+    counts change in percent of the earlier value (DOMAIN.md, section 3).
+
+    Parameters
+    ----------
+    current, previous : float
+        Current and earlier value (both unrounded).
+    unit : str, default "%"
+        Unit of the values as in the IndicatorFrame.
+    decimals : int, default 1
+        Digits after the comma of the change.
+    period, previous_period : int, optional
+        When the earlier period is not the year before, it is named
+        ("mehr als 2021"); otherwise the phrase says "im Vorjahr".
+
+    Returns
+    -------
+    str
+        e.g. ``1,2 Prozentpunkte mehr als im Vorjahr``; an empty string when
+        either value is missing.
+
+    Examples
+    --------
+    >>> fmt_change(34.1, 32.9)
+    '1,2 Prozentpunkte mehr als im Vorjahr'
+    >>> fmt_change(90, 100, unit="Anzahl")
+    '10,0\xa0% weniger als im Vorjahr'
+    >>> fmt_change(31.0, 31.02, unit="je 100", period=2024, previous_period=2020)
+    'genauso hoch wie 2020'
+    """
+    if is_missing(current) or is_missing(previous):
+        return ""
+    cur, prev = float(current), float(previous)  # type: ignore[arg-type]
+    label = _previous_label(period, previous_period)
+    if unit in _RATE_UNITS:
+        delta = cur - prev
+        amount = fmt_pp(abs(delta), decimals, signed=False)
+        if unit != "%" and unit != "Prozent":
+            amount = amount.replace("Prozentpunkte", "Punkte").replace("Prozentpunkt", "Punkt")
+    else:
+        if prev == 0:
+            return ""  # no percent change from zero
+        delta = (cur - prev) / prev * 100
+        amount = fmt_percent(abs(delta), decimals)
+    if _round(delta, decimals) == 0:
+        return f"genauso hoch wie {label}"
+    direction = "mehr" if delta > 0 else "weniger"
+    return f"{amount} {direction} als {label}"
+
+
+def fmt_date(value: object, *, style: str = "long") -> str:
+    """Format a date in German.
+
+    Parameters
+    ----------
+    value : datetime.date or str
+        A date or an ISO string (``2025-03-01``).
+    style : {"long", "short"}, default "long"
+        ``long`` gives ``1. März 2025``, ``short`` gives ``01.03.2025``.
+
+    Returns
+    -------
+    str
+        Formatted date.
+
+    Examples
+    --------
+    >>> fmt_date("2025-03-01")
+    '1. März 2025'
+    >>> fmt_date("2024-12-31", style="short")
+    '31.12.2024'
+    """
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError as exc:
+            raise ParameterError(
+                f"Kein gültiges Datum: {value!r}", hint="Datum als JJJJ-MM-TT angeben"
+            ) from exc
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        raise ParameterError(f"Kein Datum: {value!r}", hint="datetime.date oder JJJJ-MM-TT")
+    if style == "long":
+        return format_date(value, format="d. MMMM y", locale=LOCALE)
+    if style == "short":
+        return format_date(value, format="dd.MM.y", locale=LOCALE)
+    raise ParameterError(f"Unbekannter Stil {style!r}", hint="style='long' oder 'short'")
+
+
+def fmt_school_year(year: int) -> str:
+    """Write the school year that begins in ``year`` (``2024`` -> ``2024/25``).
+
+    Parameters
+    ----------
+    year : int
+        First calendar year of the school year.
+
+    Returns
+    -------
+    str
+        School year label.
+
+    Examples
+    --------
+    >>> fmt_school_year(2024)
+    '2024/25'
+    >>> fmt_school_year(2099)
+    '2099/00'
+    """
+    return f"{int(year)}/{(int(year) + 1) % 100:02d}"
+
+
+def join_de(items: Sequence[str], conjunction: str = "und") -> str:
+    """Join words as a German list (``a, b und c``).
+
+    Parameters
+    ----------
+    items : sequence of str
+        Parts to join.
+    conjunction : str, default "und"
+        Word before the last part.
+
+    Returns
+    -------
+    str
+        Joined text.
+
+    Examples
+    --------
+    >>> join_de(["Land", "Bund"])
+    'Land und Bund'
+    >>> join_de(["a", "b", "c"], "oder")
+    'a, b oder c'
+    """
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def indicator_sentence(
+    subject: str,
+    period: int | str,
+    value: object,
+    unit: str = "%",
+    *,
+    flag: object = "",
+    previous: object = None,
+    previous_flag: object = "",
+    previous_period: int | None = None,
+    comparisons: Sequence[tuple[str, object, object]] = (),
+    decimals: int | None = None,
+) -> str:
+    r"""Write one German sentence about an indicator value.
+
+    Parameters
+    ----------
+    subject : str
+        Subject of the sentence with article, e.g. ``"Die Betreuungsquote der
+        unter Dreijährigen"``.
+    period : int or str
+        Period the value belongs to (a year or a label such as ``2024/25``).
+    value : float
+        The value (already protected by disclosure control).
+    unit : str, default "%"
+        Unit as in the IndicatorFrame.
+    flag : str, optional
+        Symbol of official statistics for ``value``.
+    previous : float, optional
+        Value of the earlier period; the change is added when both values
+        can be shown.
+    previous_flag : str, optional
+        Symbol for ``previous``.
+    previous_period : int, optional
+        Earlier period; default: the year before.
+    comparisons : sequence of (label, value, flag)
+        Comparison values, e.g. ``[("Land", 31.0, "")]``.
+    decimals : int, optional
+        Digits after the comma (see :func:`fmt_value`).
+
+    Returns
+    -------
+    str
+        The sentence, ending with a full stop.
+
+    Examples
+    --------
+    >>> indicator_sentence("Die Betreuungsquote der unter Dreijährigen", 2025, 34.1,
+    ...     previous=32.9, comparisons=[("Land", 31.0, "")]).replace("\xa0", " ")
+    'Die Betreuungsquote der unter Dreijährigen lag 2025 bei 34,1 % – 1,2 Prozentpunkte mehr als im Vorjahr; Land: 31,0 %.'
+    >>> indicator_sentence("Die Zahl der Verträge", 2024, 2, "Anzahl", flag=".")
+    'Die Zahl der Verträge 2024: Wert aus Datenschutzgründen nicht ausgewiesen.'
+    """
+    if is_missing(value, flag):
+        text = f"{subject} {period}: {missing_reason(flag)}"
+    else:
+        text = f"{subject} lag {period} bei {fmt_value(value, unit, decimals, flag=flag)}"
+        if not is_missing(previous, previous_flag):
+            p = int(period) if str(period).isdigit() else None
+            change = fmt_change(
+                value,
+                previous,
+                unit=unit,
+                period=p,
+                previous_period=previous_period,
+            )
+            if change:
+                text += f" – {change}"
+    shown = [
+        f"{label}: {fmt_value(v, unit, decimals, flag=f)}"
+        for label, v, f in comparisons
+        if not is_missing(v, f)
+    ]
+    if shown:
+        text += "; " + ", ".join(shown)
+    return text + "."
