@@ -1,0 +1,191 @@
+"""Tests for toolkit.charts: hidden values never drawn, German axes, alt text, findings."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit import charts
+from toolkit.errors import DataError, ParameterError
+
+NB = "\u00a0"
+
+
+def _series(values_region, flags_region=None, values_land=None):
+    years = list(range(2020, 2020 + len(values_region)))
+    flags_region = flags_region or [""] * len(years)
+    values_land = values_land or [20.0] * len(years)
+    return pd.DataFrame(
+        {
+            "region_code": ["17051"] * len(years) + ["17"] * len(years),
+            "region_name": ["Kreis A"] * len(years) + ["Musterland"] * len(years),
+            "level": ["kreis"] * len(years) + ["land"] * len(years),
+            "period": years * 2,
+            "indicator": "q",
+            "dimension": "",
+            "category": "",
+            "value": values_region + values_land,
+            "unit": "%",
+            "flag": flags_region + [""] * len(years),
+        }
+    )
+
+
+def test_time_series_hides_suppressed_point_and_writes_finding():
+    # 2021 carries a (stale) number but is flagged secret: it must not be drawn or named
+    frame = _series([30.0, 99.9, 31.25], ["", ".", ""])
+    chart = charts.time_series_chart(frame, "q", "17051", comparisons=["17"], title="Quote")
+    ax = chart.figure.axes[0]
+    own_line = ax.get_lines()[0]
+    y = np.asarray(own_line.get_ydata(), dtype=float)
+    assert y[0] == 30.0 and math.isnan(y[1]) and y[2] == 31.25
+    assert "99,9" not in chart.alt_text and "99,9" not in chart.finding
+    assert chart.finding == (
+        f"Kreis A: Quote stieg von 30,0{NB}% (2020) auf 31,3{NB}% (2022); Musterland 2022: 20,0{NB}%."
+    )
+    assert "2020: 30,0" in chart.alt_text and "Musterland" in chart.alt_text
+    # German tick labels; years without thousands separator
+    fmt = ax.yaxis.get_major_formatter()
+    assert fmt(32.5, 0) == f"32,5{NB}%"
+    assert ax.xaxis.get_major_formatter()(2021.0, 0) == "2021"
+
+
+def test_time_series_falling_constant_and_all_hidden():
+    falling = charts.time_series_chart(_series([40.0, 35.0]), "q", "17051", title="Quote")
+    assert "sank von 40,0" in falling.finding
+    same = charts.time_series_chart(_series([40.0, 40.04]), "q", "17051", title="Quote")
+    assert same.finding.startswith(f"Kreis A: Quote blieb bei 40,0{NB}%")
+    single = charts.time_series_chart(_series([40.0, 41.0], [".", ""]), "q", "17051", title="Q")
+    assert single.finding.startswith(f"Kreis A: Q lag 2021 bei 41,0{NB}%")
+    hidden = charts.time_series_chart(_series([1.0, 2.0], [".", "."]), "q", "17051", title="Q")
+    assert "nicht ausgewiesen" in hidden.finding
+    assert "1,0" not in hidden.alt_text + hidden.finding
+
+
+def test_time_series_errors():
+    with pytest.raises(DataError, match="Keine Werte"):
+        charts.time_series_chart(_series([1.0]), "q", "99999")
+    with pytest.raises(DataError, match="Spalten fehlen"):
+        charts.time_series_chart(pd.DataFrame({"value": [1.0]}), "q", "17051")
+
+
+def test_breakdown_hidden_bars_have_no_length_and_no_number():
+    frame = pd.DataFrame(
+        {
+            "category": ["Handwerk", "Freie Berufe", "Industrie und Handel"],
+            "value": [36.5, 2.0, 26.84],
+            "flag": ["", ".", ""],
+        }
+    )
+    chart = charts.breakdown_chart(frame, title="LQ", reference=("insgesamt", 27.4))
+    ax = chart.figure.axes[0]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [36.5, 0.0, 26.84]
+    texts = [t.get_text() for t in ax.texts]
+    assert f"36,5{NB}%" in texts and f"26,8{NB}%" in texts
+    assert not any(t.startswith("2,0") for t in texts)
+    assert ". nicht ausgewiesen" in texts
+    assert "Freie Berufe: nicht ausgewiesen" in chart.alt_text
+    assert chart.finding == (
+        f"Höchster Wert: Handwerk (36,5{NB}%), niedrigster: Industrie und Handel (26,8{NB}%); "
+        "1 Wert nicht ausgewiesen."
+    )
+    # drawn top to bottom in the given order
+    pos = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    assert pos["Handwerk"] > pos["Freie Berufe"] > pos["Industrie und Handel"]
+
+
+def test_breakdown_counts_and_edge_cases():
+    counts = pd.DataFrame({"category": ["a", "b"], "value": [1200.0, 800.0]})
+    chart = charts.breakdown_chart(counts, unit="Anzahl", title="Zahl")
+    assert chart.finding == "Höchster Wert: a (1.200), niedrigster: b (800)."
+    one = charts.breakdown_chart(
+        pd.DataFrame({"category": ["a", "b"], "value": [5.0, 3.0], "flag": ["", "/"]}), title="t"
+    )
+    assert one.finding == f"Ausgewiesen ist nur a (5,0{NB}%); 1 Wert nicht ausgewiesen."
+    none = charts.breakdown_chart(
+        pd.DataFrame({"category": ["a"], "value": [5.0], "flag": ["."]}), title="t"
+    )
+    assert none.finding == "Alle Werte aus Datenschutzgründen nicht ausgewiesen."
+    with pytest.raises(DataError):
+        charts.breakdown_chart(pd.DataFrame({"category": [], "value": []}))
+
+
+def test_chain_chart_normalises_each_stage_and_skips_hidden():
+    stages = pd.DataFrame(
+        {
+            "stage": ["Sek I"] * 3 + ["Abschluss"] * 2,
+            "category": ["Gymnasium", "Realschule", "Hauptschule", "MSA", "AHR"],
+            "value": [30.0, 10.0, 2.0, 45.0, 15.0],
+            "flag": ["", "", ".", "", ""],
+        }
+    )
+    chart = charts.chain_chart(stages, title="Kette")
+    ax = chart.figure.axes[0]
+    # Sek I: 30/40 = 75 %, 10/40 = 25 %; the hidden 2 is left out
+    widths = [round(p.get_width(), 6) for p in ax.patches]
+    assert widths == [75.0, 25.0, 75.0, 25.0]
+    assert f"Sek I: Gymnasium 75,0{NB}%, Realschule 25,0{NB}% (1 nicht ausgewiesen)" in (
+        chart.alt_text
+    )
+    assert chart.finding == (
+        f"Größte Gruppe je Stufe: Sek I – Gymnasium (75,0{NB}%); Abschluss – MSA (75,0{NB}%)."
+    )
+    bad = stages.assign(flag=".")
+    with pytest.raises(DataError, match="keine ausgewiesenen Werte"):
+        charts.chain_chart(bad)
+
+
+def test_estimate_chart_overlap_logic_and_hidden_rows():
+    est = pd.DataFrame(
+        {
+            "label": ["Nord", "Süd", "Mitte"],
+            "value": [40.0, 70.0, 50.0],
+            "ci_low": [35.0, 60.0, np.nan],
+            "ci_high": [45.0, 80.0, np.nan],
+            "flag": ["", "", ""],
+        }
+    )
+    chart = charts.estimate_chart(est, title="Bedarf")
+    assert chart.finding == (
+        f"Höchster Wert: Süd (70,0{NB}%), niedrigster: Nord (40,0{NB}%); "
+        "die 95-%-Konfidenzintervalle überschneiden sich nicht."
+    )
+    assert "Mitte: nicht ausgewiesen" in chart.alt_text
+    assert f"Nord: 40,0{NB}% (35,0{NB}% bis 45,0{NB}%)" in chart.alt_text
+    overlap = est.assign(ci_low=[35.0, 44.0, 1.0], ci_high=[45.0, 90.0, 99.0])
+    assert "nicht eindeutig" in charts.estimate_chart(overlap).finding
+    with pytest.raises(ParameterError):
+        charts.estimate_chart(est, level=95)
+    with pytest.raises(DataError):
+        charts.estimate_chart(est.iloc[0:0])
+
+
+def test_html_embeds_png_with_escaped_alt_and_is_deterministic():
+    chart = charts.breakdown_chart(
+        pd.DataFrame({"category": ["<b>", "c"], "value": [1.0, 2.0]}), title='"x"'
+    )
+    html = chart._repr_html_()
+    assert html.count("<img ") == 1
+    assert 'src="data:image/png;base64,' in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    assert "http" not in html
+    assert chart.to_png() == chart.to_png()
+    # the same chart drawn twice gives the same bytes
+    again = charts.breakdown_chart(
+        pd.DataFrame({"category": ["<b>", "c"], "value": [1.0, 2.0]}), title='"x"'
+    )
+    assert again.to_png() == chart.to_png()
+
+
+def test_palette_is_distinct_okabe_ito():
+    assert len(set(charts.OKABE_ITO)) == len(charts.OKABE_ITO) == 8
+    assert charts.OKABE_ITO[0] == "#0072B2" and charts.OKABE_ITO[1] == "#E69F00"
+
+
+def test_axis_formatter_counts():
+    f = charts.german_axis_formatter()
+    assert f(1500000, 0) == "1.500.000"
+    assert f(0.25, 0) == "0,25"
+    assert f(-2.5, 0) == "-2,5"
