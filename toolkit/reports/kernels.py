@@ -1,0 +1,373 @@
+"""Kernels started ahead of use, each for exactly one report.
+
+Starting a Python kernel and importing pandas, matplotlib and the toolkit
+takes seconds. A :class:`KernelPool` starts the next kernel(s) while the
+current report runs and warms them up (imports, dataset), so a report starts
+computing at once. Each kernel serves one report and is then shut down, so
+no state can leak from one region's report into the next.
+
+Failed starts (ZMQ "Address already in use", "Kernel didn't respond", a
+kernel dying during start-up) are retried.
+
+Examples
+--------
+>>> code = warmup_code(["pandas"], data_dir=None)
+>>> "load_dataset" in code
+True
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+import subprocess
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from toolkit.errors import TemplateError
+
+__all__ = ["KernelPool", "WarmKernel", "template_imports", "warmup_code"]
+
+log = logging.getLogger(__name__)
+
+
+def template_imports(nb: Mapping[str, Any]) -> list[str]:
+    r"""Return the modules a notebook imports at the top level of its code cells.
+
+    Parameters
+    ----------
+    nb : mapping
+        Notebook (``nbformat`` node or plain JSON dictionary).
+
+    Returns
+    -------
+    list of str
+        Absolute module names, sorted, without duplicates.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("import pandas as pd\nfrom toolkit import text")]
+    >>> template_imports(nb)
+    ['pandas', 'toolkit', 'toolkit.text']
+    """
+    modules: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        # IPython magics are not Python; drop those lines before parsing.
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules.add(node.module)
+                modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return sorted(modules)
+
+
+def warmup_code(modules: Iterable[str], data_dir: str | None) -> str:
+    """Return the code a fresh kernel runs before it is handed a report.
+
+    It imports ``modules`` and loads the dataset through
+    :func:`toolkit.reports.runtime.load_dataset` inside a function, so the
+    kernel's namespace stays empty. Errors are swallowed here: if a module or
+    the data cannot be loaded, the report itself fails at that point with a
+    proper error cell.
+
+    Parameters
+    ----------
+    modules : iterable of str
+        Modules to import (e.g. from :func:`template_imports`).
+    data_dir : str or None
+        Data directory passed to ``load_dataset``.
+
+    Returns
+    -------
+    str
+        Python source.
+
+    Examples
+    --------
+    >>> ns = {}
+    >>> exec(warmup_code(["json"], data_dir="/nicht/da"), ns)
+    >>> sorted(k for k in ns if not k.startswith("__"))
+    []
+    """
+    mods = json.dumps(sorted(set(modules)))
+    return (
+        "def __dkbm_warmup():\n"
+        "    import importlib\n"
+        f"    for name in {mods}:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "    try:\n"
+        "        from toolkit.reports.runtime import load_dataset\n"
+        f"        load_dataset({data_dir!r})\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "__dkbm_warmup()\n"
+        "del __dkbm_warmup\n"
+    )
+
+
+class WarmKernel:
+    """A started kernel running (or done with) its warm-up code.
+
+    Parameters
+    ----------
+    km : jupyter_client.AsyncKernelManager
+        The started kernel's manager.
+    msg_id : str
+        Id of the warm-up execute request.
+    client : jupyter_client.BlockingKernelClient
+        Client used for the warm-up.
+
+    Examples
+    --------
+    >>> WarmKernel.__name__
+    'WarmKernel'
+    """
+
+    def __init__(self, km: Any, msg_id: str, client: Any) -> None:
+        self.km = km
+        self.msg_id = msg_id
+        self.client = client
+        self.started = time.monotonic()
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the kernel, if known.
+
+        Examples
+        --------
+        >>> WarmKernel(None, "", None).pid is None
+        True
+        """
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    def alive(self) -> bool:
+        """Return whether the kernel process is still running.
+
+        Examples
+        --------
+        >>> WarmKernel(None, "", None).alive()
+        False
+        """
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return process is not None and process.poll() is None
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the warm-up has finished.
+
+        Parameters
+        ----------
+        timeout : float
+            Seconds to wait (counted from the kernel start).
+
+        Raises
+        ------
+        RuntimeError
+            When the kernel died or did not answer in time.
+
+        Examples
+        --------
+        >>> WarmKernel(None, "", None).wait_ready(0.1)
+        Traceback (most recent call last):
+        RuntimeError: Kernel beendet, bevor es bereit war
+        """
+        from queue import Empty
+
+        while True:
+            if not self.alive():
+                raise RuntimeError("Kernel beendet, bevor es bereit war")
+            remaining = self.started + timeout - time.monotonic()
+            if remaining <= 0:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            try:
+                msg = self.client.get_shell_msg(timeout=min(remaining, 0.5))
+            except Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == self.msg_id:
+                self.client.stop_channels()
+                return
+
+    def shutdown(self) -> None:
+        """Stop the kernel at once and remove its connection file.
+
+        Examples
+        --------
+        >>> WarmKernel(None, "", None).shutdown()
+        """
+        if self.client is not None:
+            try:
+                self.client.stop_channels()
+            except Exception:  # pragma: no cover - best effort
+                log.debug("stop_channels failed", exc_info=True)
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # pragma: no cover - best effort on a dead kernel
+            log.debug("shutdown_kernel failed", exc_info=True)
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+
+
+class KernelPool:
+    """Kernels started and warmed up ahead of use, one report each.
+
+    Parameters
+    ----------
+    warmup : str
+        Code each kernel runs before use (see :func:`warmup_code`).
+    ahead : int
+        How many kernels to keep starting while one is in use (0 = start
+        on demand).
+    env : mapping, optional
+        Extra environment variables for the kernels.
+    cwd : str or path-like, optional
+        Working directory of the kernels.
+    kernel_name : str
+        Jupyter kernel name.
+    start_timeout : float
+        Seconds a kernel may take to start and warm up.
+    retries : int
+        Further attempts after a failed start.
+
+    Examples
+    --------
+    >>> pool = KernelPool("pass", ahead=0)
+    >>> pool.close()
+    """
+
+    def __init__(
+        self,
+        warmup: str,
+        *,
+        ahead: int = 1,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        kernel_name: str = "python3",
+        start_timeout: float = 120.0,
+        retries: int = 3,
+    ) -> None:
+        self.warmup = warmup
+        self.ahead = max(0, int(ahead))
+        self.env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
+        self.cwd = str(cwd) if cwd is not None else None
+        self.kernel_name = kernel_name
+        self.start_timeout = start_timeout
+        self.retries = retries
+        self.started_count = 0
+        self.failed_starts = 0
+        self._ready: deque[WarmKernel] = deque()
+
+    def _launch(self) -> WarmKernel:
+        from jupyter_client.blocking.client import BlockingKernelClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        kwargs: dict[str, Any] = {
+            "env": self.env,
+            "stdout": subprocess.DEVNULL,
+            "stderr": subprocess.DEVNULL,
+        }
+        if self.cwd is not None:
+            kwargs["cwd"] = self.cwd
+        run_sync(km.start_kernel)(**kwargs)
+        client = BlockingKernelClient()
+        client.load_connection_info(km.get_connection_info())
+        client.start_channels()
+        msg_id = client.execute(self.warmup, silent=False, store_history=False)
+        self.started_count += 1
+        return WarmKernel(km, msg_id, client)
+
+    def _fill(self) -> None:
+        while len(self._ready) < self.ahead:
+            try:
+                self._ready.append(self._launch())
+            except Exception:
+                # A failed early start is retried when the kernel is needed.
+                self.failed_starts += 1
+                log.debug("early kernel start failed", exc_info=True)
+                return
+
+    def acquire(self) -> WarmKernel:
+        """Return a warmed-up kernel for one report and start the next ones.
+
+        Returns
+        -------
+        WarmKernel
+            Ready kernel; shut it down with :meth:`WarmKernel.shutdown`
+            after the report.
+
+        Raises
+        ------
+        toolkit.errors.TemplateError
+            When no kernel could be started after all retries.
+
+        Examples
+        --------
+        >>> pool = KernelPool("x = 1", ahead=0)
+        >>> kernel = pool.acquire()
+        >>> kernel.alive()
+        True
+        >>> kernel.shutdown(); pool.close()
+        """
+        errors: list[str] = []
+        attempts = 0
+        while attempts <= self.retries:
+            if self._ready:
+                kernel = self._ready.popleft()
+            else:
+                attempts += 1
+                try:
+                    kernel = self._launch()
+                except Exception as exc:
+                    self.failed_starts += 1
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                    time.sleep(0.2 * attempts)
+                    continue
+            try:
+                kernel.wait_ready(self.start_timeout)
+            except Exception as exc:
+                self.failed_starts += 1
+                errors.append(f"{type(exc).__name__}: {exc}")
+                kernel.shutdown()
+                continue
+            self._fill()
+            return kernel
+        raise TemplateError(
+            f"Kernel konnte nach {self.retries + 1} Versuchen nicht gestartet werden",
+            hint="; ".join(errors[-3:]) or None,
+        )
+
+    def close(self) -> None:
+        """Shut down every kernel still waiting in the pool.
+
+        Examples
+        --------
+        >>> KernelPool("pass", ahead=0).close()
+        """
+        while self._ready:
+            self._ready.popleft().shutdown()

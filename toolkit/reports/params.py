@@ -1,0 +1,222 @@
+"""Check report parameters against a template's schema before any kernel starts.
+
+papermill itself only warns about unknown parameters and never checks types;
+here every problem (unknown name, wrong type, value not allowed, required
+value missing) is collected and raised at once as one
+:class:`~toolkit.errors.ParameterError`.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> from toolkit.reports.registry import ParameterSpec, Template
+>>> t = Template("demo", Path("demo.ipynb"), "Demo", "",
+...              {"period": ParameterSpec("period", "int", 2024)})
+>>> validate_parameters(t, parse_assignments(t, ["period=2023"]))
+{'period': 2023}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from toolkit.errors import ParameterError, Problem
+from toolkit.reports.registry import ParameterSpec, Template, _type_ok
+
+__all__ = ["coerce_value", "parse_assignments", "validate_parameters"]
+
+_TRUE = {"true", "ja", "yes", "1", "wahr"}
+_FALSE = {"false", "nein", "no", "0", "falsch"}
+
+
+def coerce_value(spec: ParameterSpec, text: str) -> Any:
+    """Convert a command-line string to the type a parameter declares.
+
+    Parameters
+    ----------
+    spec : ParameterSpec
+        The parameter's schema.
+    text : str
+        The value as typed, e.g. ``"2024"``, ``"ja"``, ``"17,DG"`` or
+        ``'["17", "DG"]'``.
+
+    Returns
+    -------
+    object
+        The converted value.
+
+    Raises
+    ------
+    ValueError
+        When the text cannot be read as the declared type.
+
+    Examples
+    --------
+    >>> coerce_value(ParameterSpec("p", "int"), "2024")
+    2024
+    >>> coerce_value(ParameterSpec("c", "list"), "17,DG")
+    ['17', 'DG']
+    >>> coerce_value(ParameterSpec("b", "bool"), "nein")
+    False
+    """
+    kind = spec.type
+    stripped = text.strip()
+    if kind == "str":
+        return text
+    if kind == "int":
+        return int(stripped)
+    if kind == "float":
+        return float(stripped.replace(",", ".")) if stripped.count(",") == 1 else float(stripped)
+    if kind == "bool":
+        low = stripped.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError(f"{text!r} ist kein Wahrheitswert (ja/nein, true/false)")
+    if kind == "list":
+        if stripped.startswith("["):
+            value = json.loads(stripped)
+            if not isinstance(value, list):
+                raise ValueError("keine Liste")
+            return value
+        return [part.strip() for part in stripped.split(",") if part.strip()]
+    raise ValueError(f"unbekannter Typ {kind!r}")
+
+
+def parse_assignments(template: Template, assignments: Iterable[str]) -> dict[str, Any]:
+    """Turn ``name=value`` strings into typed parameters.
+
+    Parameters
+    ----------
+    template : Template
+        The template whose schema gives the types.
+    assignments : iterable of str
+        Strings such as ``"topic=schule"`` from ``-p``.
+
+    Returns
+    -------
+    dict
+        Parameter values (only those given).
+
+    Raises
+    ------
+    toolkit.errors.ParameterError
+        Listing every malformed, unknown or unconvertible assignment.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> t = Template("d", Path("d.ipynb"), "D", "", {"n": ParameterSpec("n", "int", 1)})
+    >>> parse_assignments(t, ["n=x", "m=1"])
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Ungültige Parameter für Vorlage 'd'
+      - n: 'x' ist kein int (invalid literal for int() with base 10: 'x')
+      - m: unbekannter Parameter (bekannt: n)
+    ...
+    """
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    known = ", ".join(template.parameters) or "keine"
+    for item in assignments:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            problems.append(Problem(f"{item!r}: erwartet name=wert"))
+            continue
+        spec = template.parameters.get(name)
+        if spec is None:
+            problems.append(Problem(f"{name}: unbekannter Parameter (bekannt: {known})"))
+            continue
+        try:
+            values[name] = coerce_value(spec, text)
+        except ValueError as exc:
+            problems.append(Problem(f"{name}: {text!r} ist kein {spec.type} ({exc})"))
+    if problems:
+        raise ParameterError(
+            f"Ungültige Parameter für Vorlage {template.name!r}",
+            problems=problems,
+            hint=f"dkbm templates show {template.name} zeigt Typen und erlaubte Werte",
+        )
+    return values
+
+
+def _check_value(spec: ParameterSpec, value: Any) -> list[Problem]:
+    if value is None:
+        if spec.required:
+            return [Problem(f"{spec.name}: Pflichtparameter ohne Wert")]
+        return []
+    if not _type_ok(spec.type, value):
+        return [
+            Problem(
+                f"{spec.name}: {value!r} hat den Typ {type(value).__name__}, erwartet {spec.type}"
+            )
+        ]
+    if spec.allowed is not None:
+        items = list(value) if spec.type == "list" else [value]
+        bad = [item for item in items if item not in spec.allowed]
+        if bad:
+            allowed = ", ".join(str(a) for a in spec.allowed)
+            shown = ", ".join(repr(b) for b in bad)
+            return [Problem(f"{spec.name}: {shown} nicht erlaubt (erlaubt: {allowed})")]
+    return []
+
+
+def validate_parameters(template: Template, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the full, checked parameter set for one report.
+
+    Parameters
+    ----------
+    template : Template
+        Template whose schema applies.
+    given : mapping
+        Values given by the user; the others take their defaults.
+
+    Returns
+    -------
+    dict
+        Every parameter of the schema, in schema order; ``float`` parameters
+        given as ``int`` are converted, lists are returned as lists.
+
+    Raises
+    ------
+    toolkit.errors.ParameterError
+        Listing all problems at once: unknown names, wrong types, values
+        outside ``allowed``, required parameters without a value.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> t = Template("d", Path("d.ipynb"), "D", "", {
+    ...     "period": ParameterSpec("period", "int", None, required=True),
+    ...     "topic": ParameterSpec("topic", "str", "schule", allowed=("schule",))})
+    >>> validate_parameters(t, {"period": "2024", "topic": "kita", "x": 1})
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Ungültige Parameter für Vorlage 'd'
+      - x: unbekannter Parameter (bekannt: period, topic)
+      - period: '2024' hat den Typ str, erwartet int
+      - topic: 'kita' nicht erlaubt (erlaubt: schule)
+    ...
+    """
+    problems: list[Problem] = []
+    known = ", ".join(template.parameters) or "keine"
+    for name in given:
+        if name not in template.parameters:
+            problems.append(Problem(f"{name}: unbekannter Parameter (bekannt: {known})"))
+    result: dict[str, Any] = {}
+    for name, spec in template.parameters.items():
+        value = given.get(name, spec.default)
+        problems.extend(_check_value(spec, value))
+        if spec.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if spec.type == "list" and isinstance(value, tuple):
+            value = list(value)
+        result[name] = value
+    if problems:
+        raise ParameterError(
+            f"Ungültige Parameter für Vorlage {template.name!r}",
+            problems=problems,
+            hint=f"dkbm templates show {template.name} zeigt Typen und erlaubte Werte",
+        )
+    return result
