@@ -1,0 +1,386 @@
+r"""Getting text out of a file: compression, encoding, delimiter, records.
+
+Private helpers shared by the GENESIS reader and the table reader. Every
+failure becomes a :class:`~toolkit.errors.DataError` that names the file and
+says what to do; nothing here lets a codec, ``zipfile`` or ``csv`` exception
+escape.
+
+Examples
+--------
+>>> text, note = decode_bytes("a;b\n1;2\n".encode("utf-8"), "x.csv")
+>>> text.splitlines()[0], note is None
+('a;b', True)
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import DataError
+
+__all__ = [
+    "Records",
+    "decode_bytes",
+    "load_bytes",
+    "parse_records",
+    "read_text",
+]
+
+_BOM = b"\xef\xbb\xbf"
+# Non-ASCII characters we expect in German municipal tables. A legacy-encoded
+# file whose decoded text only uses these is read (with a note); anything else
+# means we cannot be sure which encoding it is.
+_PLAUSIBLE_8BIT = set("äöüÄÖÜßéèêàáâçñóòôúùÉÈ€„“”‚‘’–—«»°§µ²³½¼¾×·\xa0")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+_HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.IGNORECASE)
+
+
+def load_bytes(path: str | Path) -> tuple[bytes, str]:
+    r"""Return the raw bytes of a file, unpacking ``.zip`` and gzip.
+
+    A ZIP archive must contain exactly one ``.csv`` file (as GENESIS-Online
+    delivers it). Compression is recognised by its magic bytes, not only by
+    the file name.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to read.
+
+    Returns
+    -------
+    tuple of (bytes, str)
+        The content and a display name (``archive.zip:member.csv`` for a
+        member of a ZIP archive).
+
+    Examples
+    --------
+    >>> import gzip, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv.gz"
+    >>> _ = p.write_bytes(gzip.compress(b"a;b\n"))
+    >>> load_bytes(p)[0]
+    b'a;b\n'
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise DataError("Datei nicht gefunden.", file=name, hint="Pfad und Dateinamen prüfen.")
+    if path.is_dir():
+        raise DataError("Ein Verzeichnis wurde angegeben, erwartet wird eine Datei.", file=name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Datei kann nicht gelesen werden ({exc.strerror}).", file=name) from None
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
+        return _unzip(data, name)
+    if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".gz":
+        try:
+            return gzip.decompress(data), name
+        except (OSError, EOFError, zlib.error):
+            raise DataError(
+                "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
+                file=name,
+                hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
+            ) from None
+    return data, name
+
+
+def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+            csvs = [m for m in members if m.lower().endswith(".csv")]
+            if any(m.startswith("xl/") for m in members) and not csvs:
+                raise DataError(
+                    "Die Datei ist eine Excel-Arbeitsmappe, keine CSV- oder ZIP-Datei.",
+                    file=name,
+                    hint="Datei mit der Endung .xlsx speichern oder als CSV exportieren.",
+                )
+            if len(csvs) > 1:
+                flat = [m for m in csvs if m.lower().endswith("_flat.csv")]
+                csvs = flat if len(flat) == 1 else csvs
+            if len(csvs) != 1:
+                found = ", ".join(members) if members else "nichts"
+                what = "keine CSV-Datei" if not csvs else f"{len(csvs)} CSV-Dateien"
+                raise DataError(
+                    f"Das ZIP-Archiv enthält {what} (Inhalt: {found}).",
+                    file=name,
+                    hint="Ein ZIP-Archiv mit genau einer CSV-Datei übergeben "
+                    "(so wie GENESIS-Online es ausliefert) oder die CSV-Datei direkt.",
+                )
+            member = csvs[0]
+            return archive.read(member), f"{name}:{member}"
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise DataError(
+            "Das ZIP-Archiv ist beschädigt oder unvollständig.",
+            file=name,
+            hint="Datei erneut herunterladen.",
+        ) from None
+
+
+def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
+    """Decode file content, detecting UTF-8, UTF-8 with BOM and Windows-1252.
+
+    Parameters
+    ----------
+    data : bytes
+        Raw content.
+    file : str
+        Name used in messages.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        The text and a note when the file was not UTF-8 but read as
+        Windows-1252 (the superset of Latin-1 that Excel writes).
+
+    Raises
+    ------
+    DataError
+        For UTF-16, mixed encodings, or legacy bytes that do not look like
+        German text (the encoding cannot be determined safely).
+
+    Examples
+    --------
+    >>> decode_bytes("Straße".encode("cp1252"), "f.csv")[1][:40]
+    'Die Datei ist nicht UTF-8-kodiert, sonde'
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError(
+            "Die Datei ist UTF-16-kodiert (Excel: 'Unicode-Text'); unterstützt werden "
+            "UTF-8 und Windows-1252/Latin-1.",
+            file=file,
+            hint="In Excel 'CSV UTF-8 (durch Trennzeichen getrennt)' wählen.",
+        )
+    body = data[3:] if data.startswith(_BOM) else data
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        bad = body[exc.start : exc.start + 1]
+    if data.startswith(_BOM) or _UTF8_MULTIBYTE.search(body):
+        raise DataError(
+            "Die Datei mischt Zeichenkodierungen: Teile sind UTF-8, andere nicht "
+            f"(erstes ungültiges Byte 0x{bad.hex()} in Zeile {line}).",
+            file=file,
+            rows=[line],
+            hint="Datei einheitlich als UTF-8 speichern (z. B. in Excel 'CSV UTF-8').",
+        )
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        raise DataError(
+            "Zeichenkodierung nicht erkennbar: weder UTF-8 noch Windows-1252 "
+            f"(Byte 0x{body[exc.start : exc.start + 1].hex()} in Zeile {line}).",
+            file=file,
+            rows=[line],
+            hint="Datei als UTF-8 speichern.",
+        ) from None
+    odd = sorted({ch for ch in text if ord(ch) > 127} - _PLAUSIBLE_8BIT)
+    if odd:
+        shown = " ".join(repr(c) for c in odd[:8])
+        raise DataError(
+            "Zeichenkodierung nicht eindeutig: die Datei ist nicht UTF-8, und als "
+            f"Windows-1252/Latin-1 gelesen ergäben sich ungewöhnliche Zeichen ({shown}).",
+            file=file,
+            hint="Datei als UTF-8 speichern (z. B. in Excel 'CSV UTF-8').",
+        )
+    note = (
+        "Die Datei ist nicht UTF-8-kodiert, sondern Windows-1252/Latin-1; sie wurde so "
+        "gelesen. Bitte künftig als UTF-8 speichern."
+    )
+    return text, note
+
+
+def read_text(path: str | Path) -> tuple[str, str, str | None]:
+    r"""Load, unpack and decode a text file; reject empty files and HTML pages.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to read (plain, ``.gz`` or ``.zip``).
+
+    Returns
+    -------
+    tuple of (str, str, str or None)
+        Text, display name and an encoding note (see :func:`decode_bytes`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes(b"\xef\xbb\xbfa;b\n1;2\n")
+    >>> read_text(p)[0]
+    'a;b\n1;2\n'
+    """
+    data, name = load_bytes(path)
+    if not data.strip(b" \t\r\n\x00" + _BOM):
+        raise DataError(
+            "Die Datei ist leer.", file=name, hint="Export wiederholen; die Datei hat 0 Zeilen."
+        )
+    text, note = decode_bytes(data, name)
+    if _HTML.match(text[:2000]):
+        raise DataError(
+            "Die Datei ist eine HTML-Seite, keine CSV-Datei (vermutlich eine Fehler- oder "
+            "Anmeldeseite, die beim Herunterladen gespeichert wurde).",
+            file=name,
+            hint="Datei im Browser öffnen, die Meldung lesen und den Download wiederholen.",
+        )
+    return text, name, note
+
+
+@dataclass(frozen=True)
+class Records:
+    r"""Parsed CSV: header, data rows and their line numbers in the file.
+
+    Examples
+    --------
+    >>> r = parse_records("a;b\n1;2\n", "f.csv")
+    >>> r.header, r.rows, r.lines, r.delimiter
+    (['a', 'b'], [['1', '2']], [2], ';')
+    """
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+    delimiter: str
+
+
+def _choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | None:
+    wanted = {e.lower() for e in expected} if expected is not None else set()
+    best: tuple[int, int, str] | None = None
+    for delim in (";", ",", "\t", "|"):
+        fields = [f.strip().strip('"').lower() for f in first_line.split(delim)]
+        if len(fields) < 2:
+            continue
+        score = (len(wanted.intersection(fields)), len(fields), delim)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    return None if best is None else best[2]
+
+
+def parse_records(
+    text: str,
+    file: str,
+    *,
+    expected: Sequence[str] | None = None,
+    delimiters: Sequence[str] = (";", ","),
+) -> Records:
+    r"""Split CSV text into records, checking every row has the header's length.
+
+    Blank lines are skipped. Line numbers count the header as line 1.
+
+    Parameters
+    ----------
+    text : str
+        Decoded file content.
+    file : str
+        Name used in messages.
+    expected : sequence of str, optional
+        Column names expected; used to choose between delimiters.
+    delimiters : sequence of str
+        Delimiters accepted; any other detected delimiter is an error.
+
+    Returns
+    -------
+    Records
+
+    Raises
+    ------
+    DataError
+        Unsupported delimiter, header only, rows with a wrong number of
+        fields (e.g. a file cut off mid-line) or unbalanced quotes.
+
+    Examples
+    --------
+    >>> parse_records("a,b\n1,2\n\n3,4\n", "f.csv").lines
+    [2, 4]
+    """
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delim = _choose_delimiter(first, expected)
+    if delim is None:
+        raise DataError(
+            f"Kein Trennzeichen erkannt: die Kopfzeile enthält nur eine Spalte ({first[:80]!r}).",
+            file=file,
+            rows=[1],
+            hint="Die Datei als CSV mit ';' oder ',' als Trennzeichen speichern.",
+        )
+    if delim not in delimiters:
+        shown = "Tabulator" if delim == "\t" else repr(delim)
+        raise DataError(
+            f"Nicht unterstütztes Trennzeichen {shown}; erwartet wird "
+            + " oder ".join(repr(d) for d in delimiters)
+            + ".",
+            file=file,
+            rows=[1],
+            hint="Datei als CSV mit ';' (Excel, deutsch) oder ',' speichern.",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    short: list[int] = []
+    long: list[int] = []
+    start = 1
+    last_start = 1
+    try:
+        for record in reader:
+            if not record or (len(record) == 1 and not record[0].strip()):
+                start = reader.line_num + 1
+                continue
+            last_start = start
+            if header is None:
+                header = [h.strip().lstrip("\ufeff") for h in record]
+            elif len(record) != len(header):
+                (short if len(record) < len(header) else long).append(start)
+            else:
+                rows.append(record)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(
+            f"Die CSV-Struktur ist ab Zeile {start} defekt ({exc}); vermutlich fehlt ein "
+            "schließendes Anführungszeichen oder die Datei ist abgeschnitten.",
+            file=file,
+            rows=[start],
+            hint="Datei erneut exportieren oder herunterladen.",
+        ) from None
+    if header is None:
+        raise DataError("Die Datei ist leer.", file=file, hint="Export wiederholen.")
+    if short or long:
+        parts = []
+        if short:
+            parts.append(f"zu wenige Felder in Zeile(n) {', '.join(map(str, short[:20]))}")
+        if long:
+            parts.append(f"zu viele Felder in Zeile(n) {', '.join(map(str, long[:20]))}")
+        truncated = bool(short) and short[-1] == last_start and not text.endswith("\n")
+        hint = (
+            "Die letzte Zeile ist unvollständig: die Datei wurde offenbar abgeschnitten; "
+            "vollständig neu herunterladen oder exportieren."
+            if truncated
+            else f"Jede Zeile muss {len(header)} Felder haben (wie die Kopfzeile); "
+            "Trennzeichen in Werten in Anführungszeichen setzen."
+        )
+        raise DataError(
+            "Zeilen mit falscher Feldzahl: " + "; ".join(parts) + ".",
+            file=file,
+            rows=sorted(short + long),
+            hint=hint,
+        )
+    if not rows:
+        raise DataError(
+            "Die Datei enthält nur die Kopfzeile und keine Daten.",
+            file=file,
+            rows=[1],
+            hint="Export mit Daten wiederholen.",
+        )
+    return Records(header=header, rows=rows, lines=lines, delimiter=delim)

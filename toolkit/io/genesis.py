@@ -1,0 +1,352 @@
+"""Reader for GENESIS / Regionalstatistik flat CSV exports ("ffcsv").
+
+The flat CSV format of GENESIS-Online and the Regionalstatistik has one row
+per value and the same English column names in German and English exports:
+``statistics_code; statistics_label; time_code; time_label; time;``
+``{n}_variable_code; {n}_variable_label; {n}_variable_attribute_code;``
+``{n}_variable_attribute_label; ...; value; value_unit; value_variable_code;``
+``value_variable_label`` and optionally ``value_q``. German exports write a
+decimal comma and German labels, English exports a decimal point and English
+labels (Destatis, "Das neue Flatfile CSV-Format (ffcsv) der Datenbank
+GENESIS-Online", 2024).
+
+Examples
+--------
+>>> df = read_genesis(GENESIS_SAMPLE_DIR / "12411-01-01-4_de_flat.csv")
+>>> df.loc[(df.region_code == "09162") & (df.GES == ""), "value"].item()
+1505005.0
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError, Problem
+from toolkit.io._codes import code_level
+from toolkit.io._source import parse_records, read_text
+
+__all__ = [
+    "GENESIS_SAMPLE_DIR",
+    "MISSING_SYMBOLS",
+    "QUALITY_FLAGS",
+    "REGION_VARIABLES",
+    "DataWarning",
+    "read_genesis",
+]
+
+#: Directory of the real exports shipped with the project.
+GENESIS_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "genesis"
+
+#: Variable codes that carry the region, with the level they stand for.
+#: Variables whose code starts with ``GEO`` (Zensus 2022 database) count too.
+REGION_VARIABLES = {
+    "DINSG": "bund",
+    "DLAND": "land",
+    "REGBEZ": "regbez",
+    "KREISE": "kreis",
+    "GEMEIN": "gemeinde",
+}
+
+#: Symbols that stand instead of a number and mean "no value" (value NaN).
+MISSING_SYMBOLS = (".", "x", "/", "...")
+
+#: Quality marks kept in ``flag`` when the number itself is given.
+QUALITY_FLAGS = ("p", "r", "s")
+
+_REQUIRED = ("statistics_code", "time", "value", "value_unit", "value_variable_code")
+_FIXED = (
+    "statistic",
+    "time",
+    "year",
+    "region_code",
+    "region_name",
+    "region_level",
+    "variable",
+    "variable_label",
+    "unit",
+    "value",
+    "flag",
+)
+_VAR_PARTS = (
+    "variable_code",
+    "variable_label",
+    "variable_attribute_code",
+    "variable_attribute_label",
+)
+_NUMBER = re.compile(r"^(\()?([-+]?\d+(?:[.,]\d+)?)(\))?\s*([prse])?$")
+_OLD_MARKERS = re.compile(
+    r"^(Zeit_Code|Statistik_Code|\d+_Merkmal_Code|\d+_Auspraegung_Code|.+__q)$"
+)
+
+
+class DataWarning(UserWarning):
+    """Input was read, but something about it deserves the user's attention."""
+
+
+def _check_header(header: list[str], name: str) -> list[int]:
+    if any(_OLD_MARKERS.match(h) for h in header):
+        raise DataError(
+            "Das ist eine GENESIS-Flat-CSV im alten Format (Spalten 'Zeit_Code', "
+            "'1_Merkmal_Code', '1_Auspraegung_Code' und Wertspalten 'CODE__Label__Einheit' "
+            "mit '__q'-Zwilling). Dieses Format wird nicht gelesen, weil seine Spaltennamen "
+            "je Statistik und Sprache anders gebildet werden.",
+            file=name,
+            rows=[1],
+            hint="Die Tabelle in GENESIS-Online bzw. der Regionalstatistik erneut als "
+            "'CSV (flat)' herunterladen: das aktuelle Format hat die Spalten "
+            "statistics_code, time, 1_variable_code, ..., value, value_unit.",
+        )
+    missing = [c for c in _REQUIRED if c not in header]
+    if len(missing) == len(_REQUIRED):
+        raise DataError(
+            "Keine GENESIS-Flat-CSV: die Spalten statistics_code, time, value, value_unit "
+            f"fehlen (gefunden: {', '.join(header[:8])}).",
+            file=name,
+            rows=[1],
+            hint="In GENESIS-Online / Regionalstatistik beim Download das Format "
+            "'CSV (flat)' wählen; für eigene Tabellen read_table() verwenden.",
+        )
+    if missing:
+        raise DataError(
+            f"GENESIS-Flat-CSV unvollständig: Spalte(n) {', '.join(missing)} fehlen.",
+            file=name,
+            column=missing[0],
+            rows=[1],
+            hint="Die Datei unverändert so verwenden, wie sie heruntergeladen wurde.",
+        )
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise DataError(
+            f"Doppelte Spaltennamen in der Kopfzeile: {', '.join(dupes)}.", file=name, rows=[1]
+        )
+    numbers = sorted(
+        int(m.group(1)) for h in header if (m := re.match(r"^(\d+)_variable_code$", h))
+    )
+    for n in numbers:
+        absent = [f"{n}_{p}" for p in _VAR_PARTS if f"{n}_{p}" not in header]
+        if absent:
+            raise DataError(
+                f"Merkmal {n} ist unvollständig: Spalte(n) {', '.join(absent)} fehlen.",
+                file=name,
+                column=absent[0],
+                rows=[1],
+                hint="Die Datei unverändert so verwenden, wie sie heruntergeladen wurde.",
+            )
+    return numbers
+
+
+def _is_region_variable(code: pd.Series) -> pd.Series:
+    return code.isin(list(REGION_VARIABLES)) | code.str.startswith("GEO")
+
+
+def _rows_text(lines: np.ndarray) -> str:
+    shown = ", ".join(str(int(x)) for x in lines[:10])
+    return shown + (f", … ({len(lines) - 10} weitere)" if len(lines) > 10 else "")
+
+
+def _parse_values(
+    raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Convert the ``value`` strings to floats and flags, or raise one DataError."""
+    text = raw.str.strip()
+    text = text.where(text != "…", "...")
+    parts = text.str.extract(_NUMBER)
+    is_number = parts[1].notna().to_numpy()
+    numbers = parts[1].fillna("")
+    has_comma = is_number & numbers.str.contains(",", regex=False).to_numpy()
+    has_point = is_number & numbers.str.contains(".", regex=False).to_numpy()
+    problems: list[Problem] = []
+    if has_comma.any() and has_point.any():
+        minority = has_point if has_point.sum() <= has_comma.sum() else has_comma
+        problems.append(
+            Problem(
+                "Dezimalkomma und Dezimalpunkt gemischt; eine Export-Datei verwendet nur eines "
+                "von beiden (deutsch ',' oder englisch '.')",
+                column="value",
+                rows=tuple(int(x) for x in lines[minority]),
+                hint="Datei unverändert aus GENESIS verwenden",
+            )
+        )
+    values = pd.to_numeric(numbers.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
+        dtype=float
+    )
+    opened = parts[0].notna().to_numpy()
+    closed = parts[2].notna().to_numpy()
+    flag = np.where(opened & closed, "()", parts[3].fillna("").to_numpy(dtype=object))
+    flag = np.where(flag == "e", "", flag)
+    unbalanced = is_number & (opened != closed)
+    zero = (text == "-").to_numpy()
+    missing = text.isin([*MISSING_SYMBOLS, "()"]).to_numpy()
+    values = np.where(zero, 0.0, values)
+    flag = np.where(zero | missing, text.to_numpy(dtype=object), flag)
+    empty = (text == "").to_numpy()
+    unknown = ~(is_number | zero | missing | empty) | unbalanced
+    if empty.any():
+        problems.append(
+            Problem(
+                "leerer Wert; erwartet eine Zahl oder ein Zeichen wie '-', '.', 'x', '/'",
+                column="value",
+                rows=tuple(int(x) for x in lines[empty]),
+            )
+        )
+    for token in sorted(set(text[unknown])):
+        rows = lines[unknown & (text == token).to_numpy()]
+        problems.append(
+            Problem(
+                f"unbekanntes Zeichen oder keine Zahl: {token!r} (Zeilen {_rows_text(rows)})",
+                column="value",
+                rows=tuple(int(x) for x in rows),
+                hint="bekannt sind Zahlen (Dezimalkomma) und '-', '.', 'x', '/', '...', '()', "
+                "'p', 'r', 's'",
+            )
+        )
+    if quality is not None:
+        q = quality.str.strip().to_numpy(dtype=object)
+        known = np.isin(q, ["", "e", *QUALITY_FLAGS, "-", *MISSING_SYMBOLS])
+        for token in sorted(set(q[~known])):
+            rows = lines[q == token]
+            problems.append(
+                Problem(
+                    f"unbekanntes Qualitätskennzeichen {token!r}",
+                    column="value_q",
+                    rows=tuple(int(x) for x in rows),
+                    hint="bekannt sind 'e' (endgültig), 'p', 'r', 's' und die Zeichen der "
+                    "Wertspalte",
+                )
+            )
+        take = (flag == "") & np.isin(q, list(QUALITY_FLAGS))
+        flag = np.where(take, q, flag)
+    if problems:
+        raise DataError(
+            f"Die Wertspalte der GENESIS-Datei enthält {len(problems)} Problem(e). "
+            "Zeilennummern wie in der Datei (Kopfzeile = Zeile 1).",
+            file=name,
+            column="value",
+            problems=problems,
+        )
+    return values.astype(float), flag.astype(object)
+
+
+def read_genesis(path: str | Path) -> pd.DataFrame:
+    """Read a GENESIS / Regionalstatistik flat CSV export into a tidy table.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The export as downloaded: ``*_flat.csv``, the ``*_flat.zip`` that
+        GENESIS-Online delivers, or a gzip-compressed CSV. German (decimal
+        comma) and English (decimal point) exports are both read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value, with the columns
+
+        - ``statistic`` (str): statistics code, e.g. ``12411``;
+        - ``time`` (str): as in the file (``2024-12-31``, ``2024``,
+          ``2023-10P6M``); ``year`` (Int64): the calendar year it starts in;
+        - ``region_code`` (str, leading zeros kept), ``region_name``,
+          ``region_level`` (``bund``, ``land``, ``regbez``, ``kreis``,
+          ``gemeinde``; from the code's structure, so the 8-digit cities
+          that GENESIS lists among the Kreise count as ``gemeinde``);
+        - for every further variable with code ``CODE`` a pair ``CODE`` (the
+          attribute code; ``""`` for a total, which GENESIS writes with an
+          empty code and the label ``Insgesamt``/``Total``; ``<NA>`` where the
+          variable does not occur in that row) and ``CODE_label``;
+        - ``variable`` and ``variable_label`` (the value variable, e.g.
+          ``BEVSTD`` Bevölkerungsstand), ``unit``;
+        - ``value`` (float): ``-`` becomes 0; ``.``, ``x``, ``/``, ``...``
+          become NaN;
+        - ``flag`` (str): the symbol (``-``, ``.``, ``x``, ``/``, ``...``,
+          ``()`` for a value in brackets) or quality mark (``p``, ``r``,
+          ``s``, also from a ``value_q`` column), ``""`` where none.
+
+        ``df.attrs`` holds ``statistic_label``, ``variables`` (code -> label),
+        ``source`` and ``notes``.
+
+    Raises
+    ------
+    DataError
+        For anything that is not a readable flat CSV export: old-format
+        exports, missing columns, unknown symbols, HTML pages, broken
+        archives. All problems of the value column are listed at once.
+
+    Examples
+    --------
+    >>> df = read_genesis(GENESIS_SAMPLE_DIR / "13111-01-03-4_de_flat.csv")
+    >>> sorted(df.region_level.unique())
+    ['bund', 'gemeinde', 'kreis', 'land', 'regbez']
+    >>> dict(sorted(df.flag.value_counts().items()))
+    {'': 330, '-': 2898, '.': 72}
+    """
+    text, name, note = read_text(path)
+    records = parse_records(text, name, expected=_REQUIRED, delimiters=(";",))
+    numbers = _check_header(records.header, name)
+    raw = pd.DataFrame(records.rows, columns=records.header, dtype="str")
+    lines = np.asarray(records.lines, dtype=np.int64)
+    quality = raw["value_q"] if "value_q" in raw.columns else None
+    values, flags = _parse_values(raw["value"], quality, lines, name)
+
+    n_rows = len(raw)
+    region_code = pd.Series(pd.NA, index=raw.index, dtype="str")
+    region_name = pd.Series(pd.NA, index=raw.index, dtype="str")
+    region_var = pd.Series(pd.NA, index=raw.index, dtype="str")
+    used = {n: np.zeros(n_rows, dtype=bool) for n in numbers}
+    for n in numbers:
+        var = raw[f"{n}_variable_code"]
+        take = (_is_region_variable(var) & region_code.isna()).to_numpy()
+        region_code[take] = raw.loc[take, f"{n}_variable_attribute_code"]
+        region_name[take] = raw.loc[take, f"{n}_variable_attribute_label"]
+        region_var[take] = var[take]
+        used[n] = take
+    level_by_code = {c: code_level(c) for c in region_code.dropna().unique()}
+    level = region_code.map(level_by_code)
+    level = level.where(level.notna(), region_var.map(REGION_VARIABLES))
+    variables: dict[str, str] = {}
+    out_vars: dict[str, pd.Series] = {}
+    for n in numbers:
+        var = raw[f"{n}_variable_code"]
+        for code in var[~used[n]].unique():
+            if code == "":
+                continue
+            column = code if code not in _FIXED and f"{code}_label" not in _FIXED else f"var_{code}"
+            mask = ((var == code).to_numpy()) & ~used[n]
+            variables[column] = str(raw.loc[mask, f"{n}_variable_label"].iloc[0])
+            if column not in out_vars:
+                out_vars[column] = pd.Series(pd.NA, index=raw.index, dtype="str")
+                out_vars[f"{column}_label"] = pd.Series(pd.NA, index=raw.index, dtype="str")
+            out_vars[column][mask] = raw.loc[mask, f"{n}_variable_attribute_code"].str.strip()
+            out_vars[f"{column}_label"][mask] = raw.loc[mask, f"{n}_variable_attribute_label"]
+    year = pd.to_numeric(raw["time"].str.extract(r"^\s*(\d{4})")[0], errors="coerce")
+    frame = pd.DataFrame(
+        {
+            "statistic": raw["statistics_code"].str.strip(),
+            "time": raw["time"].str.strip(),
+            "year": year.astype("Int64"),
+            "region_code": region_code.str.strip(),
+            "region_name": region_name,
+            "region_level": level.astype("str"),
+            **out_vars,
+            "variable": raw["value_variable_code"].str.strip(),
+            "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
+            "unit": raw["value_unit"].str.strip(),
+            "value": values,
+            "flag": pd.Series(flags, index=raw.index, dtype="str"),
+        }
+    )
+    frame.attrs = {
+        "statistic_label": str(raw["statistics_label"].iloc[0])
+        if "statistics_label" in raw
+        else "",
+        "variables": variables,
+        "source": name,
+        "notes": [note] if note else [],
+    }
+    if note:
+        warnings.warn(f"{name}: {note}", DataWarning, stacklevel=2)
+    return frame

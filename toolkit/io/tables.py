@@ -1,0 +1,467 @@
+r"""Reading and validating one municipal table (CSV, Excel, Parquet).
+
+The reader takes every cell as text, converts it according to the table's
+:class:`~toolkit.io.schemas.TableSpec`, validates the result with the pandera
+schema (``lazy=True``) and turns *all* failures into one
+:class:`~toolkit.errors.DataError` whose problems name the column, the row
+numbers as the user sees them in the file and what was expected.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "kita.csv"
+>>> _ = p.write_text("region_code;year;age_group;care_type;children\n"
+...                  "17001000;2024;u3;kita;-4\n", encoding="utf-8")
+>>> read_table(p)
+Traceback (most recent call last):
+...
+toolkit.errors.DataError: 1 Problem(e) in Tabelle 'kita' ...
+...
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from toolkit.errors import DataError, ParameterError, Problem
+from toolkit.io._codes import canonical_problem, code_level, code_problem
+from toolkit.io._formats import RawTable, read_raw
+from toolkit.io.genesis import DataWarning
+from toolkit.io.schemas import (
+    CODE_CHECK,
+    KNOWN_CHECK,
+    LEVEL_CHECK,
+    NONRESPONSE_CHECK,
+    SOZIALRAUM_CHECK,
+    START_YEAR_CHECK,
+    TABLES,
+    ColumnSpec,
+    TableSpec,
+    final_dtype,
+    table_schema,
+)
+
+__all__ = ["known_region_codes", "read_table", "table_name_for"]
+
+_TRUE = {"true", "1", "ja", "wahr", "yes", "j", "x"}
+_FALSE = {"false", "0", "nein", "falsch", "no", "n"}
+_INT = r"[+-]?\d+"
+_FLOAT = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+
+
+def table_name_for(path: str | Path) -> str:
+    """Return the canonical table a file name stands for.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File such as ``kita.csv``, ``kita.csv.gz`` or ``population.parquet``.
+
+    Returns
+    -------
+    str
+        Table name.
+
+    Raises
+    ------
+    ParameterError
+        If the file stem is not a canonical table name.
+
+    Examples
+    --------
+    >>> table_name_for("/data/kita.csv.gz")
+    'kita'
+    """
+    name = Path(path).name
+    stem = name.split(".", 1)[0].strip().lower()
+    if stem not in TABLES:
+        raise ParameterError(
+            f"Aus dem Dateinamen {name!r} geht keine bekannte Tabelle hervor.",
+            hint="table=... angeben; bekannte Tabellen: " + ", ".join(TABLES),
+        )
+    return stem
+
+
+def known_region_codes(regions: Any) -> frozenset[str]:
+    """Return the set of region codes in a hierarchy, table or list.
+
+    Parameters
+    ----------
+    regions : RegionHierarchy, pandas.DataFrame or iterable of str
+        A :class:`toolkit.regions.RegionHierarchy`, a frame with a
+        ``region_code`` column (like ``regions.csv``) or codes.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> sorted(known_region_codes(["17", "DG"]))
+    ['17', 'DG']
+    """
+    if hasattr(regions, "codes") and callable(regions.codes):
+        return frozenset(str(c) for c in regions.codes())
+    if isinstance(regions, pd.DataFrame):
+        if "region_code" not in regions.columns:
+            raise ParameterError(
+                "regions: der DataFrame hat keine Spalte 'region_code'.",
+                hint="Eine Regionstabelle wie regions.csv oder eine RegionHierarchy übergeben.",
+            )
+        return frozenset(str(c) for c in regions["region_code"].dropna())
+    if isinstance(regions, str):
+        raise ParameterError("regions: erwartet eine Liste von Codes, nicht einen Text.")
+    return frozenset(str(c) for c in regions)
+
+
+def _examples(values: pd.Series, limit: int = 5) -> str:
+    distinct = list(dict.fromkeys(values.astype(str).tolist()))
+    shown = ", ".join(repr(v) for v in distinct[:limit])
+    return shown + (f" und {len(distinct) - limit} weitere" if len(distinct) > limit else "")
+
+
+def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list[Problem]:
+    problems: list[Problem] = []
+    header = raw.header
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    for d in dupes:
+        problems.append(Problem("Spalte kommt mehrfach vor", column=d, hint="eine davon löschen"))
+    missing = [c for c in spec.names if c not in header]
+    unknown = [h for h in header if h not in spec.names]
+    for col in missing:
+        if col.lower() in {h.lower().strip() for h in unknown}:
+            hint = "Groß-/Kleinschreibung oder Leerzeichen im Spaltennamen korrigieren"
+        else:
+            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
+            hint = f"umbenannt? Spalte {close[0]!r} in {col!r} umbenennen" if close else None
+        problems.append(
+            Problem(
+                f"Spalte fehlt (erwartet: {', '.join(spec.names)})",
+                column=col,
+                hint=hint or "Spalte ergänzen",
+            )
+        )
+    if unknown and extra_columns == "error":
+        for col in unknown:
+            problems.append(
+                Problem(
+                    "unbekannte Spalte",
+                    column=col,
+                    hint="löschen, umbenennen oder read_table(..., extra_columns='drop')",
+                )
+            )
+    elif unknown and extra_columns == "drop":
+        warnings.warn(
+            f"{raw.file}: unbekannte Spalte(n) {', '.join(unknown)} werden ignoriert.",
+            DataWarning,
+            stacklevel=3,
+        )
+    return problems
+
+
+def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]:
+    """Convert one column of strings; return typed values and a parse problem."""
+    empty = s == ""
+    kind = spec.kind
+    if kind in ("code", "sozialraum", "text", "category"):
+        return s.where(~empty).astype("str"), None
+    if kind in ("year", "int", "count"):
+        ok = s.str.fullmatch(_INT)
+        values = pd.to_numeric(s.where(ok), errors="coerce").astype("Int64")
+    elif kind == "float":
+        ok = s.str.fullmatch(_FLOAT)
+        values = pd.to_numeric(s.where(ok).str.replace(",", ".", regex=False), errors="coerce")
+        values = values.astype("float64")
+    else:
+        low = s.str.lower()
+        ok = low.isin(_TRUE | _FALSE)
+        values = pd.Series(pd.NA, index=s.index, dtype="boolean")
+        values[low.isin(_TRUE)] = True
+        values[low.isin(_FALSE)] = False
+    bad = ~ok & ~empty
+    if not bad.any():
+        return values, None
+    found = s[bad]
+    hint = None
+    if kind in ("year", "int", "count"):
+        if found.str.fullmatch(r"\d{1,3}([.,]\d{3})+").any():
+            hint = "ohne Tausendertrennzeichen schreiben (1234, nicht 1.234)"
+        elif found.str.fullmatch(_FLOAT).any():
+            hint = "Anzahlen sind ganze Zahlen; Dezimalstellen prüfen"
+    problem = Problem(
+        f"ungültiger Wert; erwartet {spec.expected()}; gefunden: {_examples(found)}",
+        column=spec.name,
+        rows=tuple(int(i) for i in found.index),
+        hint=hint,
+    )
+    return values, problem
+
+
+def spec_order(spec: TableSpec, column: str | None) -> int:
+    """Return the position of a column in the table (unknown columns last).
+
+    Examples
+    --------
+    >>> spec_order(TABLES["kita"], "year")
+    1
+    """
+    return spec.names.index(column) if column in spec.names else len(spec.names)
+
+
+def _pandera_problems(
+    typed: pd.DataFrame, spec: TableSpec, failure_cases: pd.DataFrame, seen: set
+) -> list[Problem]:
+    problems: list[Problem] = []
+    cases = failure_cases.dropna(subset=["index"])
+    groups: dict[tuple[str | None, str], list[int]] = {}
+    for column, check, index in zip(cases["column"], cases["check"], cases["index"], strict=True):
+        col = None if column is None or pd.isna(column) or column == spec.name else str(column)
+        row = int(index)
+        if "uniqueness" in str(check):
+            groups.setdefault((None, "unique"), []).append(row)
+            continue
+        if col is not None and (col, row) in seen:
+            continue
+        if col is not None:
+            seen.add((col, row))
+        groups.setdefault((col, str(check)), []).append(row)
+    for (col, check), rows in groups.items():
+        problems.append(_describe(typed, spec, col, check, sorted(set(rows))))
+    return problems
+
+
+def _describe(
+    typed: pd.DataFrame, spec: TableSpec, col: str | None, check: str, rows: list[int]
+) -> Problem:
+    if check == "unique":
+        key = list(spec.key)
+        sub = typed.loc[rows, key]
+        example = ", ".join(str(v) for v in sub.iloc[0].tolist())
+        return Problem(
+            f"doppelter Schlüssel ({', '.join(key)}): dieselbe Kombination steht mehrfach, "
+            f"z. B. ({example})",
+            rows=tuple(rows),
+            hint="jede Kombination der Schlüsselspalten darf nur einmal vorkommen; "
+            "Dubletten löschen oder zusammenfassen",
+        )
+    if col is None:
+        text = {
+            START_YEAR_CHECK: "start_year muss zwischen year-3 und year liegen "
+            "(ältere Verträge zählen zu year-3)",
+            LEVEL_CHECK: "level passt nicht zur Länge des region_code",
+            NONRESPONSE_CHECK: "Haushalte mit responded = false dürfen keine Antworten haben",
+        }.get(check, check)
+        return Problem(text, rows=tuple(rows))
+    cs = spec.column(col)
+    values = typed.loc[rows, col]
+    if check == "not_nullable":
+        return Problem(f"leere Zelle; erwartet {cs.expected()}", column=col, rows=tuple(rows))
+    if check in (CODE_CHECK, SOZIALRAUM_CHECK):
+        parts = []
+        for code in list(dict.fromkeys(values.tolist()))[:5]:
+            lv = code_level(code)
+            if lv is None:
+                why = code_problem(code)
+            elif check == SOZIALRAUM_CHECK and lv != "sozialraum":
+                why = f"Ebene {lv}, erwartet Sozialraum"
+            else:
+                why = canonical_problem(code) or "ungültig"
+            parts.append(f"{code!r}: {why}")
+        return Problem(
+            "ungültiger Regionalschlüssel; " + "; ".join(parts),
+            column=col,
+            rows=tuple(rows),
+            hint="Codes als Text speichern, damit führende Nullen erhalten bleiben "
+            "(Excel: Spalte als 'Text' formatieren)",
+        )
+    if check == KNOWN_CHECK:
+        return Problem(
+            f"unbekannter Regionalschlüssel (nicht in der Regionstabelle): {_examples(values)}",
+            column=col,
+            rows=tuple(rows),
+            hint="Schlüssel prüfen oder die Region in regions ergänzen",
+        )
+    what = "negative Anzahl" if cs.kind == "count" and (values < 0).any() else "unerlaubter Wert"
+    return Problem(
+        f"{what}; erwartet {cs.expected()}; gefunden: {_examples(values)}",
+        column=col,
+        rows=tuple(rows),
+    )
+
+
+def validate_raw(
+    raw: RawTable,
+    table: str,
+    *,
+    known_codes: frozenset[str] | None = None,
+    extra_columns: str = "error",
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert and validate raw cells; return the typed table and all problems.
+
+    Parameters
+    ----------
+    raw : RawTable
+        Cells as read by :func:`toolkit.io._formats.read_raw`.
+    table : str
+        Canonical table name.
+    known_codes : frozenset of str, optional
+        Region codes that exist.
+    extra_columns : {"error", "drop"}
+        What to do with columns the table does not define.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of Problem)
+        The typed table (index = row numbers) and the problems found.
+
+    Examples
+    --------
+    >>> from toolkit.io._formats import RawTable
+    >>> cells = pd.DataFrame({"beruf": ["1"], "beruf_name": ["Koch"],
+    ...                       "zustaendigkeit": ["zz"]}, index=[2], dtype="str")
+    >>> _, problems = validate_raw(RawTable("b.csv", list(cells.columns), cells), "berufe")
+    >>> problems[0].column, problems[0].rows
+    ('zustaendigkeit', (2,))
+    """
+    spec = TABLES[table]
+    problems = list(raw.problems)
+    problems += _column_problems(raw, spec, extra_columns)
+    present = [c for c in spec.names if c in raw.header and raw.header.count(c) == 1]
+    typed = {}
+    seen: set[tuple[str, int]] = set()
+    for col in present:
+        values, problem = _convert(raw.cells[col], spec.column(col))
+        typed[col] = values
+        if problem is not None:
+            problems.append(problem)
+            seen.update((col, r) for r in problem.rows)
+    frame = pd.DataFrame(typed, index=raw.cells.index)
+    schema = table_schema(table, known_codes, columns=present)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        problems += _pandera_problems(frame, spec, exc.failure_cases, seen)
+    except pa_errors.SchemaError as exc:  # pragma: no cover - lazy=True collects all
+        problems.append(Problem(f"Prüfung fehlgeschlagen: {exc}"))
+    by_row = sorted(
+        (p for p in problems if p.rows), key=lambda p: (p.rows[0], spec_order(spec, p.column))
+    )
+    return frame, [p for p in problems if not p.rows] + by_row
+
+
+def raise_problems(raw: RawTable, table: str, problems: list[Problem]) -> None:
+    """Raise one DataError listing all problems, if there are any.
+
+    Examples
+    --------
+    >>> raise_problems(RawTable("f.csv", [], pd.DataFrame()), "kita", [])
+    """
+    if not problems:
+        return
+    first_col = next((p.column for p in problems if p.column), None)
+    rows = sorted({r for p in problems for r in p.rows})
+    raise DataError(
+        f"{len(problems)} Problem(e) in Tabelle {table!r} ({TABLES[table].title}). "
+        + raw.convention,
+        file=raw.file,
+        column=first_col if len(problems) == 1 else None,
+        rows=rows if len(problems) == 1 else None,
+        problems=problems,
+        hint="Alle aufgeführten Stellen korrigieren und die Datei erneut einlesen; "
+        "die Spalten sind in data_samples/README.md beschrieben.",
+    )
+
+
+def finalize(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return the validated table with final dtypes and a fresh index.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"beruf": ["1"], "beruf_name": ["Koch"], "zustaendigkeit": ["hw"]})
+    >>> finalize(df, "berufe").dtypes.astype(str).tolist()
+    ['str', 'str', 'str']
+    """
+    spec = TABLES[table]
+    out = pd.DataFrame(
+        {c.name: frame[c.name].astype(final_dtype(c)) for c in spec.columns},
+    )
+    return out.reset_index(drop=True)
+
+
+def read_table(
+    path: str | Path,
+    table: str | None = None,
+    regions: Any = None,
+    *,
+    sheet: str | None = None,
+    extra_columns: Literal["error", "drop"] = "error",
+) -> pd.DataFrame:
+    r"""Read and validate one canonical municipal table.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.csv`` with ``;`` or ``,`` (also gzip or a ZIP with one CSV;
+        UTF-8, UTF-8 with BOM, or Windows-1252/Latin-1 with a
+        :class:`DataWarning`), ``.xlsx`` or ``.parquet``.
+    table : str, optional
+        Table name as in ``data_samples/README.md`` (``population``,
+        ``kita``, ...); default: the file's stem.
+    regions : RegionHierarchy, DataFrame or iterable of str, optional
+        Known regions; every region code must then be one of them.
+    sheet : str, optional
+        Excel sheet (default: the sheet named like the table, or the only one).
+    extra_columns : {"error", "drop"}
+        Columns the table does not define are an error by default; ``"drop"``
+        ignores them with a :class:`DataWarning`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in contract order; codes and categories as ``str``, counts
+        ``int64``, flags ``bool``, optional answers ``Int64``/``boolean``.
+
+    Raises
+    ------
+    DataError
+        One error listing every problem: file, column, row numbers (CSV and
+        Excel: header = row 1, first data row = row 2; Parquet: record
+        number) and what was expected.
+    ParameterError
+        Unknown table name or bad ``extra_columns``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "kita.csv"
+    >>> _ = p.write_text("region_code,year,age_group,care_type,children\n"
+    ...                  "08111000,2024,u3,kita,1520\n", encoding="utf-8")
+    >>> df = read_table(p)
+    >>> df.loc[0, "region_code"], int(df.loc[0, "children"])
+    ('08111000', 1520)
+    """
+    if extra_columns not in ("error", "drop"):
+        raise ParameterError(
+            f"extra_columns={extra_columns!r} ist nicht erlaubt.", hint="'error' oder 'drop'"
+        )
+    name = table_name_for(path) if table is None else table
+    if name not in TABLES:
+        raise ParameterError(
+            f"Unbekannte Tabelle {name!r}.", hint="Bekannte Tabellen: " + ", ".join(TABLES)
+        )
+    known = known_region_codes(regions) if regions is not None else None
+    kinds = {c.name: c.kind for c in TABLES[name].columns}
+    raw = read_raw(path, table=name, kinds=kinds, sheet=sheet)
+    frame, problems = validate_raw(raw, name, known_codes=known, extra_columns=extra_columns)
+    raise_problems(raw, name, problems)
+    for note in raw.notes:
+        warnings.warn(f"{raw.file}: {note}", DataWarning, stacklevel=2)
+    out = finalize(frame, name)
+    out.attrs = {"source": raw.file, "table": name, "notes": list(raw.notes)}
+    return out
