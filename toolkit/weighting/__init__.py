@@ -1,0 +1,46 @@
+"""Survey weighting with design-based standard errors (R ``survey`` as reference).
+
+Modules
+-------
+design       :class:`SurveyDesign` (strata, clusters, weights, fpc; immutable)
+estimate     :class:`Estimate`, ``mean``, ``total``, ``ratio``, ``proportion``
+variance     linearised multistage variance and residuals after adjustments
+margins      matching respondents to population margins
+adjust       ``poststratify``, ``rake``, ``trim_weights``, ``adjust_nonresponse``
+calibrate    ``calibrate`` (linear / raking / logit, Deville & Särndal)
+diagnostics  Kish ``n_eff`` and ``deff``, weight summary, convergence report
+
+Examples
+--------
+>>> import pandas as pd
+>>> from toolkit.weighting import SurveyDesign, rake
+>>> df = pd.DataFrame({"sex": list("mmff"), "age": ["j", "a", "j", "a"], "y": [1.0, 0.0, 1.0, 1.0]})
+>>> d = rake(SurveyDesign(df), {"sex": {"m": 50, "f": 50}, "age": {"j": 30, "a": 70}})
+>>> round(d.mean("y").value, 3)
+0.65
+"""
+
+from toolkit.weighting.adjust import adjust_nonresponse, poststratify, rake, trim_weights
+from toolkit.weighting.calibrate import calibrate
+from toolkit.weighting.design import AdjustmentReport, SurveyDesign
+from toolkit.weighting.diagnostics import convergence_report, kish_deff, kish_n_eff, weight_summary
+from toolkit.weighting.estimate import Estimate, mean, proportion, ratio, total
+
+__all__ = [
+    "AdjustmentReport",
+    "Estimate",
+    "SurveyDesign",
+    "adjust_nonresponse",
+    "calibrate",
+    "convergence_report",
+    "kish_deff",
+    "kish_n_eff",
+    "mean",
+    "poststratify",
+    "proportion",
+    "rake",
+    "ratio",
+    "total",
+    "trim_weights",
+    "weight_summary",
+]

@@ -1,0 +1,565 @@
+"""The survey design object: data, weights, strata, clusters and fpc.
+
+A :class:`SurveyDesign` is immutable. Weight adjustments (``poststratify``,
+``rake``, ``calibrate``, ``trim_weights``, ``adjust_nonresponse``) return a
+new design that remembers how its weights were estimated, so that later
+standard errors account for the adjustment (as R's ``survey`` package does).
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0]})
+>>> d = SurveyDesign(df, weights="w")
+>>> d.n, d.df
+(4, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError, ParameterError
+from toolkit.weighting.variance import Residualizer, Stage, build_stages
+
+if TYPE_CHECKING:
+    from toolkit.weighting.estimate import Estimate
+
+__all__ = ["AdjustmentReport", "SurveyDesign"]
+
+LONELY_PSU = ("fail", "adjust", "certainty", "remove")
+NA_WEIGHTS = ("fail", "drop")
+
+
+@dataclass(frozen=True)
+class AdjustmentReport:
+    """What a weight adjustment did and how precisely it met its targets.
+
+    Attributes
+    ----------
+    method : str
+        ``"poststratify"``, ``"rake"``, ``"calibrate:linear"``, ``"trim"`` ...
+    iterations : int
+        Iterations used (1 for closed-form adjustments).
+    max_error : float
+        Largest relative deviation of the weighted totals from the targets
+        after the adjustment (0 where there are no targets).
+    converged : bool
+        Whether the tolerance was met.
+    tolerance : float
+        Tolerance asked for.
+
+    Examples
+    --------
+    >>> AdjustmentReport("rake", 7, 1e-9, True, 1e-7).converged
+    True
+    """
+
+    method: str
+    iterations: int
+    max_error: float
+    converged: bool
+    tolerance: float
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _rows(mask: np.ndarray) -> list[int]:
+    return (np.flatnonzero(mask) + 1).tolist()
+
+
+def _check_columns(data: pd.DataFrame, names: list[str], role: str) -> None:
+    missing = [c for c in names if c not in data.columns]
+    if missing:
+        raise DataError(
+            f"Spalte(n) {missing} für {role} fehlen in den Daten.",
+            column=missing[0],
+            hint=f"Vorhandene Spalten: {', '.join(map(str, data.columns[:30]))}",
+        )
+
+
+def _numeric(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
+    try:
+        values = pd.to_numeric(data[col], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"Spalte '{col}' ({role}) ist nicht numerisch.",
+            column=col,
+            hint="Nur Zahlen verwenden (Dezimalpunkt, keine Einheiten).",
+        ) from exc
+    return values
+
+
+def _codes(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
+    codes, _ = pd.factorize(data[col], sort=True)
+    if (codes < 0).any():
+        raise DataError(
+            f"Spalte '{col}' ({role}) hat fehlende Werte.",
+            column=col,
+            rows=_rows(codes < 0),
+            hint="Jede befragte Einheit braucht Schicht und Cluster.",
+        )
+    return codes.astype(np.int64)
+
+
+class SurveyDesign:
+    """A complex survey design (strata, clusters, weights, fpc), immutable.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per sampled unit (respondent).
+    weights : str, optional
+        Column with sampling weights (> 0).
+    probs : str or list of str, optional
+        Column(s) with inclusion probabilities (one per stage; multiplied).
+        Give ``weights`` or ``probs``, not both. Without either, weights
+        follow from ``fpc`` (``N_h/n_h`` per stage) or are 1.
+    strata : str, optional
+        Stratum column (stage 1).
+    cluster : str or list of str, optional
+        Cluster column, or one column per stage for multi-stage designs
+        (``["dnum", "snum"]``). Clusters are nested in strata. Without
+        ``cluster`` every row is its own sampling unit.
+    fpc : str or list of str, optional
+        Finite population correction per stage, as population size (number
+        of units in the stratum) or as sampling fraction (all values <= 1),
+        like R. Without fpc: sampling with replacement; with fpc for every
+        stage the variance of each stage is added (full multistage).
+    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+        Strata with a single sampled unit: fail (default), centre it at the
+        overall mean (``adjust``), or let it contribute no variance.
+    na_weights : {"fail", "drop"}
+        Rows with missing weight or probability: fail (default) or drop them.
+
+    Raises
+    ------
+    DataError
+        Missing columns, missing/zero/negative/infinite weights, missing
+        strata or cluster codes, fpc smaller than the sample, lonely PSUs
+        with ``lonely_psu="fail"``.
+    ParameterError
+        Contradictory arguments.
+
+    Notes
+    -----
+    Variances are Taylor linearisations (Wolter 2007, ch. 6) computed as in
+    R's ``survey`` (Lumley 2004, 2010). Degrees of freedom: number of
+    stage-1 units minus number of strata.
+
+    References
+    ----------
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"h": ["a", "a", "b", "b"], "y": [1.0, 3.0, 5.0, 9.0],
+    ...                    "N": [10, 10, 20, 20]})
+    >>> d = SurveyDesign(df, strata="h", fpc="N")
+    >>> d.weights.tolist()
+    [5.0, 5.0, 10.0, 10.0]
+    >>> round(d.mean("y").value, 4)
+    5.3333
+    """
+
+    __slots__ = (
+        "_adjustments",
+        "_data",
+        "_history",
+        "_psu1",
+        "_stages",
+        "_strata1",
+        "_w",
+        "cluster",
+        "fpc",
+        "lonely_psu",
+        "strata",
+    )
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        weights: str | None = None,
+        probs: str | Sequence[str] | None = None,
+        strata: str | None = None,
+        cluster: str | Sequence[str] | None = None,
+        fpc: str | Sequence[str] | None = None,
+        lonely_psu: str = "fail",
+        na_weights: str = "fail",
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise ParameterError("data muss ein pandas.DataFrame sein.", hint="pd.DataFrame(...)")
+        if weights is not None and probs is not None:
+            raise ParameterError(
+                "Entweder weights oder probs angeben, nicht beides.",
+                hint="Gewichte = 1 / Auswahlwahrscheinlichkeit; eine Angabe genügt.",
+            )
+        if lonely_psu not in LONELY_PSU:
+            raise ParameterError(
+                f"lonely_psu muss eines von {LONELY_PSU} sein, nicht {lonely_psu!r}."
+            )
+        if na_weights not in NA_WEIGHTS:
+            raise ParameterError(
+                f"na_weights muss eines von {NA_WEIGHTS} sein, nicht {na_weights!r}."
+            )
+        clusters = _as_list(cluster)
+        fpcs = _as_list(fpc)
+        prob_cols = _as_list(probs)
+        if strata is not None and not isinstance(strata, str):
+            raise ParameterError("strata: eine Spalte angeben (Schichten der ersten Stufe).")
+        if fpcs and len(fpcs) > max(1, len(clusters)):
+            raise ParameterError(
+                f"{len(fpcs)} fpc-Spalten, aber nur {max(1, len(clusters))} Auswahlstufe(n).",
+                hint="Je Stufe (Cluster-Spalte) höchstens eine fpc-Spalte.",
+            )
+        for names, role in (
+            ([weights] if weights else [], "Gewichte"),
+            (prob_cols, "Auswahlwahrscheinlichkeiten"),
+            ([strata] if strata else [], "Schichten"),
+            (clusters, "Cluster"),
+            (fpcs, "fpc"),
+        ):
+            _check_columns(data, names, role)
+
+        raw = self._raw_weights(data, weights, prob_cols)
+        if raw is not None:
+            missing = np.isnan(raw)
+            if missing.any():
+                if na_weights == "fail":
+                    col = weights or prob_cols[0]
+                    raise DataError(
+                        f"{int(missing.sum())} Zeile(n) ohne Gewicht.",
+                        column=col,
+                        rows=_rows(missing),
+                        hint="Gewichte ergänzen oder na_weights='drop' (Zeilen entfernen).",
+                    )
+                data = data.loc[~missing]
+                raw = raw[~missing]
+        data = data.copy()
+        n = len(data)
+        if n == 0:
+            raise DataError(
+                "Die Stichprobe ist leer.", hint="Daten mit mindestens einer Zeile übergeben."
+            )
+        strata_codes = _codes(data, strata, "Schicht") if strata else np.zeros(n, dtype=np.int64)
+        cluster_codes = [_codes(data, c, "Cluster") for c in clusters]
+        fpc_values = []
+        for c in fpcs:
+            v = _numeric(data, c, "fpc")
+            bad = ~np.isfinite(v) | (v <= 0)
+            if bad.any():
+                raise DataError(
+                    f"Spalte '{c}' (fpc) hat fehlende oder nicht positive Werte.",
+                    column=c,
+                    rows=_rows(bad),
+                    hint="fpc = Anzahl Einheiten in der Grundgesamtheit der Schicht oder Auswahlsatz.",
+                )
+            fpc_values.append(v)
+        stages = build_stages(strata_codes, cluster_codes, fpc_values or None, fpcs or ["fpc"])
+        if raw is None:
+            raw = self._weights_from_fpc(stages, fpc_values, n)
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_w", self._freeze(raw))
+        object.__setattr__(self, "_stages", tuple(stages))
+        object.__setattr__(self, "_strata1", strata_codes)
+        object.__setattr__(self, "_psu1", stages[0].unit)
+        object.__setattr__(self, "_adjustments", ())
+        object.__setattr__(self, "_history", ())
+        object.__setattr__(self, "strata", strata)
+        object.__setattr__(self, "cluster", tuple(clusters))
+        object.__setattr__(self, "fpc", tuple(fpcs))
+        object.__setattr__(self, "lonely_psu", lonely_psu)
+        if lonely_psu == "fail":
+            self._check_lonely(data, strata, clusters)
+
+    # ------------------------------------------------------------------ build
+    @staticmethod
+    def _raw_weights(
+        data: pd.DataFrame, weights: str | None, probs: list[str]
+    ) -> np.ndarray | None:
+        if weights is not None:
+            w = _numeric(data, weights, "Gewichte")
+            bad = ~np.isnan(w) & (~np.isfinite(w) | (w <= 0))
+            if bad.any():
+                raise DataError(
+                    f"{int(bad.sum())} Gewicht(e) sind null, negativ oder unendlich.",
+                    column=weights,
+                    rows=_rows(bad),
+                    hint="Designgewichte müssen positiv sein; Fälle ohne Auswahlchance gehören nicht in die Stichprobe.",
+                )
+            return w
+        if probs:
+            p = np.ones(len(data))
+            for col in probs:
+                v = _numeric(data, col, "Auswahlwahrscheinlichkeit")
+                bad = ~np.isnan(v) & ((v <= 0) | (v > 1))
+                if bad.any():
+                    raise DataError(
+                        "Auswahlwahrscheinlichkeiten müssen in (0, 1] liegen.",
+                        column=col,
+                        rows=_rows(bad),
+                        hint="Wahrscheinlichkeit = Stichprobenumfang / Grundgesamtheit der Schicht.",
+                    )
+                p = p * v
+            return 1.0 / p
+        return None
+
+    @staticmethod
+    def _weights_from_fpc(stages: list[Stage], fpcs: list[np.ndarray], n: int) -> np.ndarray:
+        w = np.ones(n)
+        for st, fpc in zip(stages, fpcs, strict=False):
+            n_rows = st.n_per_stratum[st.unit_stratum[st.unit]]
+            popsize = n_rows / fpc if np.all(fpc <= 1) else fpc
+            w = w * popsize / n_rows
+        return w
+
+    @staticmethod
+    def _freeze(w: np.ndarray) -> np.ndarray:
+        w = np.array(w, dtype=float)
+        w.setflags(write=False)
+        return w
+
+    def _check_lonely(self, data: pd.DataFrame, strata: str | None, clusters: list[str]) -> None:
+        for st in self._stages:
+            if not st.lonely.any():
+                continue
+            units = st.lonely[st.unit_stratum]
+            rows = units[st.unit]
+            col = strata if st.number == 1 else clusters[st.number - 2]
+            labels = sorted({str(v) for v in data[col].to_numpy()[rows]}) if col else []
+            raise DataError(
+                f"Stufe {st.number}: {int(st.lonely.sum())} Schicht(en) mit nur einer "
+                f"Stichprobeneinheit (lonely PSU): {', '.join(labels[:10])}.",
+                column=col,
+                rows=_rows(rows),
+                hint="Schichten zusammenlegen oder lonely_psu='adjust' (konservativ), "
+                "'certainty' bzw. 'remove' wählen.",
+            )
+
+    def _replace(
+        self,
+        weights: np.ndarray,
+        residualizer: Residualizer | None,
+        report: AdjustmentReport,
+    ) -> SurveyDesign:
+        new = object.__new__(SurveyDesign)
+        for name in self.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_w", self._freeze(weights))
+        adj = self._adjustments + ((residualizer,) if residualizer is not None else ())
+        object.__setattr__(new, "_adjustments", adj)
+        object.__setattr__(new, "_history", (*self._history, report))
+        return new
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            "SurveyDesign ist unveränderlich; Anpassungen liefern ein neues Design."
+        )
+
+    def __repr__(self) -> str:
+        parts = [f"n={self.n}", f"psu={self.n_psu}", f"strata={self.n_strata}"]
+        if self._history:
+            parts.append("adjusted=" + "+".join(h.method for h in self._history))
+        return f"SurveyDesign({', '.join(parts)})"
+
+    # ------------------------------------------------------------ properties
+    @property
+    def data(self) -> pd.DataFrame:
+        """The sample data (a copy-on-write view; changing it does not change the design).
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1, 2]})).data.shape
+        (2, 1)
+        """
+        return self._data.copy(deep=False)
+
+    @property
+    def weights(self) -> pd.Series:
+        """Current weights, indexed like :attr:`data`.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"w": [2.0, 3.0]}), weights="w").weights.sum()
+        np.float64(5.0)
+        """
+        return pd.Series(self._w.copy(), index=self._data.index, name="weight")
+
+    @property
+    def n(self) -> int:
+        """Number of rows with positive weight.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1, 2, 3]})).n
+        3
+        """
+        return int((self._w > 0).sum())
+
+    @property
+    def n_psu(self) -> int:
+        """Number of stage-1 sampling units.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"c": [1, 1, 2]}), cluster="c").n_psu
+        2
+        """
+        return self._stages[0].n_units
+
+    @property
+    def n_strata(self) -> int:
+        """Number of stage-1 strata.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"h": [1, 1, 2, 2]}), strata="h").n_strata
+        2
+        """
+        return len(self._stages[0].n_per_stratum)
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom: stage-1 units minus strata (rows with weight > 0).
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"h": [1, 1, 2, 2]}), strata="h").df
+        2
+        """
+        return self.domain_df(self._w > 0)
+
+    @property
+    def history(self) -> tuple[AdjustmentReport, ...]:
+        """Reports of the weight adjustments applied so far, oldest first.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1, 2]})).history
+        ()
+        """
+        return self._history
+
+    def domain_df(self, mask: np.ndarray) -> int:
+        """Degrees of freedom of a domain: its stage-1 units minus its strata.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray
+            Boolean row mask of the domain.
+
+        Returns
+        -------
+        int
+            As R's ``degf`` of the subset design.
+
+        Examples
+        --------
+        >>> d = SurveyDesign(pd.DataFrame({"h": [1, 1, 2, 2]}), strata="h")
+        >>> d.domain_df(np.array([True, True, False, False]))
+        1
+        """
+        mask = np.asarray(mask, dtype=bool) & (self._w > 0)
+        return int(len(np.unique(self._psu1[mask])) - len(np.unique(self._strata1[mask])))
+
+    # ------------------------------------------------------------- estimators
+    def mean(
+        self,
+        var: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+    ) -> Estimate | pd.DataFrame:
+        """Weighted mean with design-based SE; see :func:`toolkit.weighting.estimate.mean`.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0]})).mean("y").value
+        2.0
+        """
+        from toolkit.weighting.estimate import mean
+
+        return mean(self, var, by=by, na_rm=na_rm, level=level)
+
+    def total(
+        self,
+        var: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+    ) -> Estimate | pd.DataFrame:
+        """Weighted total with design-based SE; see :func:`toolkit.weighting.estimate.total`.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "w": [2.0, 2.0]}), weights="w").total("y").value
+        8.0
+        """
+        from toolkit.weighting.estimate import total
+
+        return total(self, var, by=by, na_rm=na_rm, level=level)
+
+    def ratio(
+        self,
+        numerator: str,
+        denominator: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+    ) -> Estimate | pd.DataFrame:
+        """Ratio of two weighted totals; see :func:`toolkit.weighting.estimate.ratio`.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "x": [2.0, 2.0]})).ratio("y", "x").value
+        1.0
+        """
+        from toolkit.weighting.estimate import ratio
+
+        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level)
+
+    def proportion(
+        self,
+        var: str,
+        level: Any = None,
+        *,
+        ci: str = "logit",
+        by: str | Sequence[str] | None = None,
+        na_rm: bool = False,
+        conf_level: float = 0.95,
+        degenerate: str = "fail",
+    ) -> Estimate | pd.DataFrame:
+        """Weighted proportion with a CI as R's ``svyciprop``; see :func:`toolkit.weighting.estimate.proportion`.
+
+        Examples
+        --------
+        >>> d = SurveyDesign(pd.DataFrame({"a": ["x", "y", "x", "x"]}))
+        >>> d.proportion("a", "x").value
+        0.75
+        """
+        from toolkit.weighting.estimate import proportion
+
+        return proportion(
+            self,
+            var,
+            level,
+            ci=ci,
+            by=by,
+            na_rm=na_rm,
+            conf_level=conf_level,
+            degenerate=degenerate,
+        )

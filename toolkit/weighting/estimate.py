@@ -1,0 +1,609 @@
+"""Estimators on a :class:`SurveyDesign`: mean, total, ratio, proportion.
+
+Every estimator returns an immutable :class:`Estimate`, or with ``by=`` a
+tidy DataFrame with one row per domain. Domains are estimated on the full
+design (rows outside the domain contribute zero but keep their PSU), as R's
+``svyby`` does.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from toolkit.weighting import SurveyDesign
+>>> d = SurveyDesign(pd.DataFrame({"y": [2.0, 4.0, 6.0, 8.0]}))
+>>> est = d.mean("y")
+>>> est.value, round(est.se, 4)
+(5.0, 1.291)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toolkit.errors import DataError, ParameterError
+from toolkit.weighting.variance import stage_variance
+
+if TYPE_CHECKING:
+    from toolkit.weighting.design import SurveyDesign
+
+__all__ = ["Estimate", "mean", "proportion", "ratio", "total"]
+
+CI_METHODS = ("logit", "xlogit", "beta", "wilson")
+FIELDS = ("value", "se", "ci_low", "ci_high", "df", "n", "n_eff", "deff")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One survey estimate with its design-based uncertainty.
+
+    Attributes
+    ----------
+    value : float
+        Point estimate.
+    se : float
+        Linearised standard error.
+    ci_low, ci_high : float
+        Confidence interval (t distribution with ``df``; for proportions the
+        method chosen).
+    df : int
+        Design degrees of freedom (stage-1 units minus strata in the domain).
+    n : int
+        Respondents used.
+    n_eff : float
+        Effective sample size ``n / deff``: the simple random sample size
+        that would give the same variance.
+    deff : float
+        R's design effect ``Var_design / Var_SRS`` (SRS without
+        replacement, as ``svymean(..., deff=TRUE)``); NaN when the weights
+        sum to less than ``n``.
+    level : float
+        Confidence level.
+    name : str
+        Label (variable or ``numerator/denominator``).
+
+    Examples
+    --------
+    >>> e = Estimate(1.0, 0.1, 0.8, 1.2, 10, 11, 9.0, 1.2, 0.95, "y")
+    >>> e.to_frame().loc["y", "se"]
+    np.float64(0.1)
+    """
+
+    value: float
+    se: float
+    ci_low: float
+    ci_high: float
+    df: int
+    n: int
+    n_eff: float
+    deff: float
+    level: float = 0.95
+    name: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a one-row DataFrame indexed by :attr:`name`.
+
+        Examples
+        --------
+        >>> list(Estimate(1.0, 0.1, 0.8, 1.2, 10, 11, 9.0, 1.2).to_frame().columns)
+        ['value', 'se', 'ci_low', 'ci_high', 'df', 'n', 'n_eff', 'deff']
+        """
+        row = {k: v for k, v in asdict(self).items() if k in FIELDS}
+        return pd.DataFrame([row], index=pd.Index([self.name], name="estimate"))
+
+
+# --------------------------------------------------------------------- helpers
+def _as_list(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _column(design: SurveyDesign, var: str) -> pd.Series:
+    data = design._data
+    if var not in data.columns:
+        raise DataError(
+            f"Spalte '{var}' fehlt in den Befragungsdaten.",
+            column=var,
+            hint=f"Vorhandene Spalten: {', '.join(map(str, data.columns[:30]))}",
+        )
+    return data[var]
+
+
+def _numeric(design: SurveyDesign, var: str) -> np.ndarray:
+    col = _column(design, var)
+    if col.dtype == bool or str(col.dtype) == "boolean":
+        return col.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    try:
+        return pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"Spalte '{var}' ist nicht numerisch; Mittelwert/Summe sind nicht definiert.",
+            column=var,
+            hint="Für Kategorien proportion() verwenden.",
+        ) from exc
+
+
+def _check_missing(design: SurveyDesign, var: str, missing: np.ndarray, na_rm: bool) -> np.ndarray:
+    """Return the mask of usable rows; fail on missing values unless ``na_rm``."""
+    active = design._w > 0
+    bad = missing & active
+    if bad.any() and not na_rm:
+        raise DataError(
+            f"Spalte '{var}' hat {int(bad.sum())} fehlende Werte.",
+            column=var,
+            rows=(np.flatnonzero(bad) + 1).tolist(),
+            hint="na_rm=True schätzt über die Fälle mit Angabe (als Domäne, wie R).",
+        )
+    return active & ~missing
+
+
+def _domains(
+    design: SurveyDesign, by: list[str], usable: np.ndarray
+) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """Domain labels and row masks (only domains with respondents)."""
+    if not by:
+        return pd.DataFrame(index=[0]), [usable]
+    for col in by:
+        _column(design, col)
+    keys = design._data[by]
+    miss = keys.isna().any(axis=1).to_numpy() & (design._w > 0)
+    if miss.any():
+        raise DataError(
+            f"Domänenvariable(n) {by} haben fehlende Werte.",
+            column=by[0],
+            rows=(np.flatnonzero(miss) + 1).tolist(),
+            hint="Fehlende Werte als eigene Kategorie kodieren oder die Zeilen vorher entfernen.",
+        )
+    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+    masks, labels = [], []
+    for k, label in enumerate(uniques):
+        m = (codes == k) & usable
+        if m.any():
+            masks.append(m)
+            labels.append(label)
+    frame = pd.DataFrame(list(labels), columns=by)
+    return frame, masks
+
+
+def _quantile(df: np.ndarray, level: float) -> np.ndarray:
+    df = np.asarray(df, dtype=float)
+    return np.where(df > 0, stats.t.ppf(1 - (1 - level) / 2, np.where(df > 0, df, 1)), np.nan)
+
+
+def _linearised(
+    design: SurveyDesign, values: np.ndarray, v: np.ndarray, masks: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Variance and R's deff for unit-level linearised values ``v`` (rows x k)."""
+    w = design._w
+    n = len(w)
+    k = len(masks)
+    var = np.empty(k)
+    deff = np.empty(k)
+    chunk = max(1, int(2e7 // max(n, 1)))
+    for start in range(0, k, chunk):
+        cols = range(start, min(k, start + chunk))
+        z = np.column_stack([np.where(masks[j], w * v[:, j], 0.0) for j in cols])
+        for adj in reversed(design._adjustments):
+            z = adj.apply(z)
+        var[start : start + len(cols)] = stage_variance(z, design._stages, design.lonely_psu)
+    for j in range(k):
+        m = masks[j]
+        wj, vj = w[m], v[m, j]
+        nobs, wsum = len(wj), wj.sum()
+        if nobs < 2 or wsum <= nobs:
+            deff[j] = np.nan
+            continue
+        vbar = np.sum(wj * vj) / wsum
+        s2 = np.sum(wj * (vj - vbar) ** 2) / wsum * nobs / (nobs - 1)
+        vsrs = s2 * wsum * (wsum - nobs) / nobs
+        deff[j] = var[j] / vsrs if vsrs > 0 else np.nan
+    return var, deff
+
+
+def _assemble(
+    design: SurveyDesign,
+    labels: pd.DataFrame,
+    masks: list[np.ndarray],
+    values: np.ndarray,
+    var: np.ndarray,
+    deff: np.ndarray,
+    level: float,
+    name: str,
+    by: list[str],
+    ci: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Estimate | pd.DataFrame:
+    se = np.sqrt(np.maximum(var, 0.0))
+    dfs = np.array([design.domain_df(m) for m in masks])
+    if ci is None:
+        q = _quantile(dfs, level)
+        ci = (values - q * se, values + q * se)
+    ns = np.array([int(m.sum()) for m in masks])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = np.where(deff > 0, ns / deff, np.nan)
+    out = pd.DataFrame(
+        {
+            "value": values,
+            "se": se,
+            "ci_low": ci[0],
+            "ci_high": ci[1],
+            "df": dfs,
+            "n": ns,
+            "n_eff": n_eff,
+            "deff": deff,
+        }
+    )
+    if by:
+        return pd.concat([labels.reset_index(drop=True), out], axis=1)
+    row = out.iloc[0]
+    return Estimate(
+        float(row["value"]),
+        float(row["se"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        int(row["df"]),
+        int(row["n"]),
+        float(row["n_eff"]),
+        float(row["deff"]),
+        level,
+        name,
+    )
+
+
+def _check_level(level: float) -> None:
+    if not 0 < level < 1:
+        raise ParameterError(f"Konfidenzniveau muss zwischen 0 und 1 liegen, nicht {level}.")
+
+
+# ------------------------------------------------------------------ estimators
+def _mean_or_total(
+    design: SurveyDesign, var: str, by: Any, na_rm: bool, level: float, kind: str
+) -> Any:
+    _check_level(level)
+    y = _numeric(design, var)
+    usable = _check_missing(design, var, np.isnan(y), na_rm)
+    by_cols = _as_list(by)
+    labels, masks = _domains(design, by_cols, usable)
+    y0 = np.where(usable, y, 0.0)
+    w = design._w
+    k = len(masks)
+    values = np.empty(k)
+    v = np.empty((len(y), k))
+    for j, m in enumerate(masks):
+        wm = np.where(m, w, 0.0)
+        if kind == "mean":
+            wsum = wm.sum()
+            values[j] = np.dot(wm, y0) / wsum
+            v[:, j] = (y0 - values[j]) / wsum
+        else:
+            values[j] = np.dot(wm, y0)
+            v[:, j] = y0
+    var_, deff = _linearised(design, values, v, masks)
+    return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols)
+
+
+def mean(
+    design: SurveyDesign,
+    var: str,
+    *,
+    by: str | Sequence[str] | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimate | pd.DataFrame:
+    """Weighted mean with linearised standard error (R ``svymean``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    var : str
+        Numeric (or boolean) column.
+    by : str or list of str, optional
+        Domain variable(s); returns a DataFrame with one row per domain.
+    na_rm : bool
+        If False (default) missing values raise :class:`DataError`; if True
+        the cases with a value form a domain.
+    level : float
+        Confidence level of the t interval (df = design df).
+
+    Returns
+    -------
+    Estimate or pandas.DataFrame
+        The estimate, or domain rows with the :class:`Estimate` fields.
+
+    Notes
+    -----
+    ``ybar = sum(w y) / sum(w)``; influence ``z_i = w_i (y_i - ybar) / sum(w)``
+    (Wolter 2007, sec. 6.5); variance as in :mod:`toolkit.weighting.variance`.
+
+    References
+    ----------
+    Lumley, T. (2004). Analysis of complex survey samples. *Journal of
+    Statistical Software* 9(8).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.weighting import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "g": list("aabb")}))
+    >>> mean(d, "y", by="g")[["g", "value"]]
+       g  value
+    0  a    1.5
+    1  b    4.5
+    """
+    return _mean_or_total(design, var, by, na_rm, level, "mean")
+
+
+def total(
+    design: SurveyDesign,
+    var: str,
+    *,
+    by: str | Sequence[str] | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimate | pd.DataFrame:
+    """Weighted total with linearised standard error (R ``svytotal``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    var : str
+        Numeric (or boolean) column.
+    by : str or list of str, optional
+        Domain variable(s).
+    na_rm : bool
+        Missing values: fail (False) or treat cases with a value as domain.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Estimate or pandas.DataFrame
+        The estimate or one row per domain.
+
+    Notes
+    -----
+    Horvitz–Thompson total ``sum(w y)`` with ``z_i = w_i y_i``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.weighting import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "w": [10.0, 10.0]}), weights="w")
+    >>> total(d, "y").value
+    40.0
+    """
+    return _mean_or_total(design, var, by, na_rm, level, "total")
+
+
+def ratio(
+    design: SurveyDesign,
+    numerator: str,
+    denominator: str,
+    *,
+    by: str | Sequence[str] | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+) -> Estimate | pd.DataFrame:
+    """Ratio of two weighted totals (R ``svyratio``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    numerator, denominator : str
+        Numeric columns.
+    by : str or list of str, optional
+        Domain variable(s).
+    na_rm : bool
+        Missing values in either column: fail or drop as domain.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Estimate or pandas.DataFrame
+        The ratio estimate; ``deff`` as R's ``svyratio(..., deff=TRUE)``.
+
+    Notes
+    -----
+    ``R = sum(w y) / sum(w x)``, ``z_i = w_i (y_i - R x_i) / sum(w x)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.weighting import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "x": [4.0, 4.0]}))
+    >>> ratio(d, "y", "x").value
+    0.5
+    """
+    _check_level(level)
+    y = _numeric(design, numerator)
+    x = _numeric(design, denominator)
+    usable = _check_missing(design, numerator, np.isnan(y), na_rm)
+    usable &= _check_missing(design, denominator, np.isnan(x), na_rm)
+    by_cols = _as_list(by)
+    labels, masks = _domains(design, by_cols, usable)
+    y0, x0 = np.where(usable, y, 0.0), np.where(usable, x, 0.0)
+    w = design._w
+    values = np.empty(len(masks))
+    v = np.empty((len(y), len(masks)))
+    for j, m in enumerate(masks):
+        wm = np.where(m, w, 0.0)
+        xt = np.dot(wm, x0)
+        if xt == 0:
+            raise DataError(
+                f"Die gewichtete Summe von '{denominator}' ist 0; das Verhältnis ist nicht definiert.",
+                column=denominator,
+                hint="Nenner prüfen oder Domänen ohne Nenner weglassen.",
+            )
+        values[j] = np.dot(wm, y0) / xt
+        v[:, j] = (y0 - values[j] * x0) / xt
+    var_, deff = _linearised(design, values, v, masks)
+    return _assemble(
+        design, labels, masks, values, var_, deff, level, f"{numerator}/{denominator}", by_cols
+    )
+
+
+def _prop_ci(
+    p: np.ndarray, var: np.ndarray, df: np.ndarray, n: np.ndarray, level: float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    q = _quantile(df, level)
+    se = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method in ("logit", "xlogit"):
+            eta = np.log(p / (1 - p))
+            half = q * se / (p * (1 - p))
+            return 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+        n_star = p * (1 - p) / var
+        if method == "beta":
+            alpha = 1 - level
+            ratio_q = stats.t.ppf(alpha / 2, np.maximum(n - 1, 1)) / stats.t.ppf(
+                alpha / 2, np.where(df > 0, df, np.nan)
+            )
+            n_star = n_star * ratio_q**2
+            low = stats.beta.ppf(alpha / 2, n_star * p, n_star * (1 - p) + 1)
+            high = stats.beta.ppf(1 - alpha / 2, n_star * p + 1, n_star * (1 - p))
+            return low, high
+        centre = (p + q**2 / (2 * n_star)) / (1 + q**2 / n_star)
+        half = q / (1 + q**2 / n_star) * np.sqrt(p * (1 - p) / n_star + q**2 / (4 * n_star**2))
+        return centre - half, centre + half
+
+
+def proportion(
+    design: SurveyDesign,
+    var: str,
+    level: Any = None,
+    *,
+    ci: str = "logit",
+    by: str | Sequence[str] | None = None,
+    na_rm: bool = False,
+    conf_level: float = 0.95,
+    degenerate: str = "fail",
+) -> Estimate | pd.DataFrame:
+    """Weighted proportion with a confidence interval as R's ``svyciprop``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    var : str
+        Categorical or boolean column.
+    level : scalar, optional
+        Category whose share is estimated. Default: ``True`` for boolean or
+        0/1 columns; otherwise every category (returns a DataFrame).
+    ci : {"logit", "xlogit", "beta", "wilson"}
+        Interval: ``logit`` and ``xlogit`` (Wald interval on the logit
+        scale, identical for a proportion), ``beta`` (Korn & Graubard 1998)
+        or ``wilson`` (score interval with the effective sample size
+        ``p(1-p)/Var(p)``; not in R).
+    by : str or list of str, optional
+        Domain variable(s).
+    na_rm : bool
+        Missing answers: fail or estimate among those answering.
+    conf_level : float
+        Confidence level (t quantiles with the design df, as R).
+    degenerate : {"fail", "nan"}
+        At ``p = 0`` or ``p = 1`` none of the intervals is defined: fail
+        (default) or return NaN bounds.
+
+    Returns
+    -------
+    Estimate or pandas.DataFrame
+        One estimate, or a DataFrame with a ``category`` column (and domain
+        columns) when several categories or domains are estimated.
+
+    Notes
+    -----
+    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``.
+
+    References
+    ----------
+    Korn, E. L. & Graubard, B. I. (1998). Confidence intervals for proportions
+    with small expected number of positive counts estimated from survey data.
+    *Survey Methodology* 24, 193–201.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.weighting import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"ja": [True, False, True, True, False, True]}))
+    >>> e = proportion(d, "ja")
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.6667, 0.1486, 0.9582)
+    """
+    _check_level(conf_level)
+    if ci not in CI_METHODS:
+        raise ParameterError(f"ci muss eines von {CI_METHODS} sein, nicht {ci!r}.")
+    if degenerate not in ("fail", "nan"):
+        raise ParameterError("degenerate muss 'fail' oder 'nan' sein.")
+    col = _column(design, var)
+    missing = col.isna().to_numpy()
+    usable = _check_missing(design, var, missing, na_rm)
+    values_present = pd.unique(col[usable & (design._w > 0)])
+    if level is None:
+        as_bool = set(map(_scalar, values_present)) <= {True, False}
+        cats = [True] if as_bool else sorted(values_present, key=str)
+    else:
+        cats = [level]
+    by_cols = _as_list(by)
+    labels, masks = _domains(design, by_cols, usable)
+    frames = []
+    w = design._w
+    for cat in cats:
+        y = np.where(usable, (col == cat).fillna(False).to_numpy(dtype=bool), False).astype(float)
+        k = len(masks)
+        values = np.empty(k)
+        v = np.empty((len(y), k))
+        for j, m in enumerate(masks):
+            wm = np.where(m, w, 0.0)
+            wsum = wm.sum()
+            values[j] = np.dot(wm, y) / wsum
+            v[:, j] = (y - values[j]) / wsum
+        var_, deff = _linearised(design, values, v, masks)
+        degen = (values <= 0) | (values >= 1) | (var_ <= 0)
+        if degen.any() and degenerate == "fail":
+            raise DataError(
+                f"Anteil von '{cat}' in '{var}' ist 0 oder 1 (oder ohne Streuung); "
+                f"ein Konfidenzintervall ({ci}) ist dort nicht definiert.",
+                column=var,
+                hint="degenerate='nan' liefert den Anteil mit leerem Intervall.",
+            )
+        dfs = np.array([design.domain_df(m) for m in masks])
+        ns = np.array([int(m.sum()) for m in masks])
+        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci)
+        low, high = np.where(degen, np.nan, low), np.where(degen, np.nan, high)
+        res = _assemble(
+            design,
+            labels,
+            masks,
+            values,
+            var_,
+            deff,
+            conf_level,
+            f"{var}={cat}",
+            by_cols,
+            (low, high),
+        )
+        if isinstance(res, Estimate) and len(cats) == 1:
+            return res
+        frame = res.to_frame().reset_index(drop=True) if isinstance(res, Estimate) else res
+        frame.insert(len(by_cols), "category", cat)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values([*by_cols, "category"], key=_sort_key, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    return s.astype(str) if s.name == "category" else s

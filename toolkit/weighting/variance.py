@@ -1,0 +1,443 @@
+"""Linearised (Taylor series) variance of survey estimators.
+
+An estimator is described by its *influence contributions* ``z`` (one row per
+sampled unit, one column per estimate): the value each unit adds to the
+linearised estimator. The variance is the with-replacement or
+without-replacement variance of the PSU totals of ``z`` within strata, summed
+over strata and, when every stage has a finite population correction, over
+later sampling stages (as R's ``survey::svyrecvar``).
+
+Weight adjustments (post-stratification, raking, calibration, nonresponse
+classes) replace ``z`` by residuals before the variance is taken, so that
+estimated weights are not treated as fixed.
+
+Examples
+--------
+>>> import numpy as np
+>>> stage = build_stages(np.zeros(4, dtype=np.int64), [], None, ["s"])[0]
+>>> z = np.array([[1.0], [-1.0], [2.0], [-2.0]])
+>>> round(float(stage_variance(z, [stage])[0]), 6)  # 4/3 * (1 + 1 + 4 + 4)
+13.333333
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError
+
+__all__ = [
+    "CalibrationResidual",
+    "NonresponseResidual",
+    "PostStratResidual",
+    "RakingResidual",
+    "Residualizer",
+    "Stage",
+    "build_stages",
+    "group_sum",
+    "stage_variance",
+]
+
+_CERTAINTY = 1e-7  # R: a stratum with f < 1e-7 is self-representing
+
+
+def group_sum(codes: np.ndarray, n_groups: int, z: np.ndarray) -> np.ndarray:
+    """Sum the rows of ``z`` within groups.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Integer group code of each row, ``0 <= code < n_groups``.
+    n_groups : int
+        Number of groups.
+    z : numpy.ndarray
+        Two-dimensional array ``(rows, columns)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array ``(n_groups, columns)`` of group sums.
+
+    Examples
+    --------
+    >>> group_sum(np.array([0, 1, 0]), 2, np.array([[1.0], [2.0], [3.0]])).ravel()
+    array([4., 2.])
+    """
+    out = np.empty((n_groups, z.shape[1]))
+    for j in range(z.shape[1]):
+        out[:, j] = np.bincount(codes, weights=z[:, j], minlength=n_groups)
+    return out
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Sampling units and strata of one sampling stage.
+
+    Attributes
+    ----------
+    unit : numpy.ndarray
+        Code of the sampling unit of each row (unique across strata).
+    unit_stratum : numpy.ndarray
+        Stratum code of each unit.
+    n_per_stratum : numpy.ndarray
+        Number of sampled units per stratum.
+    coef : numpy.ndarray
+        Variance coefficient per stratum: ``f n / (n - 1)`` (``f`` for a lonely
+        unit) times the sampling fractions of earlier stages; 0 for
+        self-representing strata.
+    lonely : numpy.ndarray
+        Strata with a single sampled unit that contribute variance.
+    number : int
+        Stage number, starting at 1.
+    """
+
+    unit: np.ndarray
+    unit_stratum: np.ndarray
+    n_per_stratum: np.ndarray
+    coef: np.ndarray
+    lonely: np.ndarray
+    number: int
+
+    @property
+    def n_units(self) -> int:
+        """Number of sampled units at this stage.
+
+        Examples
+        --------
+        >>> build_stages(np.zeros(3, dtype=np.int64), [], None, ["s"])[0].n_units
+        3
+        """
+        return len(self.unit_stratum)
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), len(uniques)
+
+
+def _combine(parent: np.ndarray, child: np.ndarray) -> np.ndarray:
+    width = int(child.max()) + 1 if len(child) else 1
+    return parent * width + child
+
+
+def _popsize(
+    fpc: np.ndarray, stratum: np.ndarray, n_strata: int, n_per: np.ndarray, label: str
+) -> np.ndarray:
+    """Return the population size per stratum from an fpc column (sizes or fractions)."""
+    first = np.full(n_strata, np.nan)
+    first[stratum[::-1]] = fpc[::-1]
+    varies = np.flatnonzero(~np.isclose(fpc, first[stratum], rtol=1e-12, atol=0))
+    if len(varies):
+        raise DataError(
+            f"Die Endlichkeitskorrektur (fpc) ist innerhalb einer Schicht nicht konstant "
+            f"({label}).",
+            column=label,
+            rows=(varies + 1).tolist(),
+            hint="fpc muss je Schicht (bzw. je Einheit der vorigen Stufe) gleich sein.",
+        )
+    if np.all(fpc <= 1):
+        popsize = n_per / first
+    else:
+        popsize = first
+    too_small = np.flatnonzero(popsize < n_per - 1e-9)
+    if len(too_small):
+        raise DataError(
+            f"Die fpc-Angabe ergibt mehr Stichprobeneinheiten als Grundgesamtheit "
+            f"({len(too_small)} Schicht(en)).",
+            column=label,
+            hint="fpc als Grundgesamtheitsgröße (>= Stichprobe) oder als Auswahlsatz (<= 1) angeben.",
+        )
+    return popsize
+
+
+def build_stages(
+    strata: np.ndarray,
+    clusters: Sequence[np.ndarray],
+    fpcs: Sequence[np.ndarray] | None,
+    labels: Sequence[str],
+) -> list[Stage]:
+    """Build the stage structures of a (multi-stage) stratified design.
+
+    Parameters
+    ----------
+    strata : numpy.ndarray
+        Stage-1 stratum code per row (all zero when unstratified).
+    clusters : sequence of numpy.ndarray
+        Cluster code per row for each stage; empty for element sampling.
+        Clusters are nested in strata (and in the units of earlier stages).
+    fpcs : sequence of numpy.ndarray, optional
+        Population size or sampling fraction per row for each stage.
+        Without fpc, stage 1 is sampled with replacement and later stages are
+        not needed (ultimate cluster variance).
+    labels : sequence of str
+        Column names used in error messages, one per stage.
+
+    Returns
+    -------
+    list of Stage
+        One entry per stage whose variance is included.
+
+    Examples
+    --------
+    >>> st = build_stages(np.array([0, 0, 1, 1]), [np.array([0, 1, 0, 1])], None, ["psu"])
+    >>> st[0].n_per_stratum.tolist()
+    [2.0, 2.0]
+    """
+    n = len(strata)
+    n_stages = max(1, len(clusters))
+    stages: list[Stage] = []
+    parent, _ = _factorize(strata)
+    multiplier_rows = np.ones(n)
+    for s in range(n_stages):
+        child = clusters[s] if clusters else np.arange(n, dtype=np.int64)
+        unit, n_units = _factorize(_combine(parent, child))
+        unit_first = np.zeros(n_units, dtype=np.int64)
+        unit_first[unit[::-1]] = np.arange(n)[::-1]
+        stratum_rows, n_strata = _factorize(parent)
+        unit_stratum = stratum_rows[unit_first]
+        n_per = np.bincount(unit_stratum, minlength=n_strata).astype(float)
+        fpc = None if fpcs is None or s >= len(fpcs) else fpcs[s]
+        if fpc is None:
+            f = np.ones(n_strata)
+            popsize = np.full(n_strata, np.inf)
+        else:
+            popsize = _popsize(fpc, stratum_rows, n_strata, n_per, labels[s])
+            f = np.where(np.isinf(popsize), 1.0, (popsize - n_per) / popsize)
+        scale = np.where(n_per > 1, f * n_per / np.maximum(n_per - 1, 1), f)
+        mult = np.zeros(n_strata)
+        mult[stratum_rows] = multiplier_rows
+        certain = f < _CERTAINTY
+        coef = np.where(certain, 0.0, scale * mult)
+        lonely = (n_per == 1) & ~certain & (mult > 0)
+        stages.append(Stage(unit, unit_stratum, n_per, coef, lonely, s + 1))
+        if fpc is None or len(clusters) <= s + 1:
+            break
+        multiplier_rows = multiplier_rows * (n_per / popsize)[stratum_rows]
+        parent = unit
+    return stages
+
+
+def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fail") -> np.ndarray:
+    """Variance of the estimated totals of the columns of ``z``.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Influence contributions ``(rows, estimates)``.
+    stages : sequence of Stage
+        From :func:`build_stages`.
+    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+        Treatment of strata with one sampled unit. ``"adjust"`` centres the
+        lonely unit at zero (the overall mean of the linearised estimator)
+        instead of its stratum mean; ``"certainty"`` and ``"remove"`` let it
+        contribute nothing, as in R. ``"fail"`` is checked when the design
+        is built.
+
+    Returns
+    -------
+    numpy.ndarray
+        Variance per column.
+
+    Notes
+    -----
+    Per stage: ``v = sum_h c_h sum_i (t_hi - mean_h t)^2`` with ``t_hi`` the
+    unit totals of ``z`` and ``c_h = (1 - n_h/N_h) n_h/(n_h - 1)`` times the
+    sampling fractions of the earlier stages (Särndal, Swensson & Wretman
+    1992, ch. 4; R ``survey:::multistage``).
+
+    Examples
+    --------
+    >>> st = build_stages(np.array([0, 0, 0]), [], [np.array([6.0, 6.0, 6.0])], ["fpc"])
+    >>> float(stage_variance(np.array([[1.0], [2.0], [3.0]]), st)[0])  # 0.5 * 1.5 * 2
+    1.5
+    """
+    total = np.zeros(z.shape[1])
+    for st in stages:
+        t = group_sum(st.unit, st.n_units, z)
+        sums = group_sum(st.unit_stratum, len(st.n_per_stratum), t)
+        dev = t - (sums / st.n_per_stratum[:, None])[st.unit_stratum]
+        if lonely_psu == "adjust" and st.lonely.any():
+            lonely_units = st.lonely[st.unit_stratum]
+            dev[lonely_units] = t[lonely_units]
+        total += (st.coef[st.unit_stratum][:, None] * dev**2).sum(axis=0)
+    return total
+
+
+class Residualizer:
+    """Replace influence contributions by residuals after a weight adjustment.
+
+    Subclasses implement :meth:`apply`; the base class leaves ``z`` unchanged
+    (weights treated as fixed, e.g. after trimming).
+
+    Examples
+    --------
+    >>> Residualizer().apply(np.ones((2, 1))).ravel()
+    array([1., 1.])
+    """
+
+    def apply(self, z: np.ndarray) -> np.ndarray:
+        """Return the residualised contributions (a new array).
+
+        Examples
+        --------
+        >>> Residualizer().apply(np.zeros((1, 1))).shape
+        (1, 1)
+        """
+        return z.copy()
+
+
+class PostStratResidual(Residualizer):
+    """Residuals after post-stratification: subtract the post-stratum mean.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Post-stratum of each row.
+    old_weights, new_weights : numpy.ndarray
+        Weights before and after post-stratification.
+
+    Examples
+    --------
+    >>> r = PostStratResidual(np.array([0, 0]), np.ones(2), np.ones(2))
+    >>> r.apply(np.array([[1.0], [3.0]])).ravel()
+    array([-1.,  1.])
+    """
+
+    def __init__(self, codes: np.ndarray, old_weights: np.ndarray, new_weights: np.ndarray):
+        self.codes = codes
+        self.n_groups = int(codes.max()) + 1 if len(codes) else 0
+        self.old = old_weights
+        self.new = new_weights
+        self.ratio = np.where(
+            new_weights > 0, old_weights / np.where(new_weights > 0, new_weights, 1.0), 0.0
+        )
+
+    def apply(self, z: np.ndarray) -> np.ndarray:  # noqa: D102
+        num = group_sum(self.codes, self.n_groups, z * self.ratio[:, None])
+        den = np.bincount(self.codes, weights=self.old, minlength=self.n_groups)
+        means = num / np.where(den > 0, den, 1.0)[:, None]
+        return z - means[self.codes] * self.new[:, None]
+
+
+class RakingResidual(Residualizer):
+    """Residuals after raking: ten sweeps of post-stratum centring, as R.
+
+    Computed on the cells of the cross-classification of all margins, which
+    gives the same result as sweeping over rows.
+
+    Parameters
+    ----------
+    cells : numpy.ndarray
+        Cell code (cross-classification of the margins) of each row.
+    cell_margins : list of numpy.ndarray
+        For each margin, the category code of each cell.
+    weights : numpy.ndarray
+        Raked weights.
+
+    Examples
+    --------
+    >>> r = RakingResidual(np.array([0, 1]), [np.array([0, 0])], np.ones(2))
+    >>> r.apply(np.array([[1.0], [3.0]])).ravel()
+    array([-1.,  1.])
+    """
+
+    def __init__(self, cells: np.ndarray, cell_margins: list[np.ndarray], weights: np.ndarray):
+        self.cells = cells
+        self.cell_margins = cell_margins
+        self.weights = weights
+        self.inverse = np.where(weights > 0, 1.0 / np.where(weights > 0, weights, 1.0), 0.0)
+        self.n_cells = len(cell_margins[0])
+        self.counts = np.bincount(
+            cells, weights=(weights > 0).astype(float), minlength=self.n_cells
+        )
+
+    def apply(self, z: np.ndarray) -> np.ndarray:  # noqa: D102
+        w = self.weights[:, None]
+        sums = group_sum(self.cells, self.n_cells, z * self.inverse[:, None])
+        offset = np.zeros_like(sums)
+        for _ in range(10):
+            for cat in self.cell_margins:
+                n_cat = int(cat.max()) + 1
+                cnt = np.bincount(cat, weights=self.counts, minlength=n_cat)
+                resid = group_sum(cat, n_cat, sums - self.counts[:, None] * offset)
+                offset += (resid / np.where(cnt > 0, cnt, 1.0)[:, None])[cat]
+        return z - w * offset[self.cells]
+
+
+class CalibrationResidual(Residualizer):
+    """Residuals of the weighted regression on the calibration variables.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Calibration variables ``(rows, p)``.
+    base_weights, weights : numpy.ndarray
+        Weights before and after calibration.
+
+    Notes
+    -----
+    ``z_i`` is replaced by ``w_i e_i`` where ``e`` are residuals of the
+    regression of ``z/w`` on ``x`` weighted by the base weights (Deville &
+    Särndal 1992; R ``survey::calibrate``).
+
+    Examples
+    --------
+    >>> r = CalibrationResidual(np.ones((2, 1)), np.ones(2), np.ones(2))
+    >>> r.apply(np.array([[1.0], [3.0]])).ravel()
+    array([-1.,  1.])
+    """
+
+    def __init__(self, x: np.ndarray, base_weights: np.ndarray, weights: np.ndarray):
+        root = np.sqrt(base_weights)
+        u, s, _ = np.linalg.svd(x * root[:, None], full_matrices=False)
+        rank = int((s > s.max() * max(x.shape) * np.finfo(float).eps).sum()) if len(s) else 0
+        self.basis = u[:, :rank]
+        self.root = root
+        self.factor = np.where(root > 0, weights / np.where(root > 0, root, 1.0), 0.0)
+
+    def apply(self, z: np.ndarray) -> np.ndarray:  # noqa: D102
+        scale = np.where(self.factor > 0, 1.0 / np.where(self.factor > 0, self.factor, 1.0), 0.0)
+        e = z * scale[:, None]
+        e = e - self.basis @ (self.basis.T @ e)
+        return e * self.factor[:, None]
+
+
+class NonresponseResidual(Residualizer):
+    """Linearisation of a weighting-class nonresponse adjustment.
+
+    The adjusted estimator is ``sum_c N_c ybar_c`` where ``N_c`` is the
+    design-weighted size of class ``c`` in the whole sample (respondents and
+    nonrespondents) and ``ybar_c`` the respondents' weighted mean. Its
+    influence is ``w_i (u_i - ubar_c)`` for respondents plus ``d_i ubar_c``
+    for every sampled unit of class ``c``.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Weighting class of each row.
+    design_weights, weights : numpy.ndarray
+        Weights before (all sampled units) and after (zero for
+        nonrespondents) the adjustment.
+
+    Examples
+    --------
+    >>> r = NonresponseResidual(np.array([0, 0]), np.ones(2), np.array([2.0, 0.0]))
+    >>> r.apply(np.array([[2.0], [0.0]])).ravel()
+    array([1., 1.])
+    """
+
+    def __init__(self, codes: np.ndarray, design_weights: np.ndarray, weights: np.ndarray):
+        self.codes = codes
+        self.n_groups = int(codes.max()) + 1 if len(codes) else 0
+        self.design = design_weights
+        self.weights = weights
+
+    def apply(self, z: np.ndarray) -> np.ndarray:  # noqa: D102
+        num = group_sum(self.codes, self.n_groups, z)
+        den = np.bincount(self.codes, weights=self.weights, minlength=self.n_groups)
+        means = (num / np.where(den > 0, den, 1.0)[:, None])[self.codes]
+        return z - means * self.weights[:, None] + means * self.design[:, None]
