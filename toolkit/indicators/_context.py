@@ -1,0 +1,258 @@
+"""The tables an indicator computation works on, prepared once (private).
+
+A :class:`Context` holds the canonical tables, the region facts and the
+restriction to regions and periods. It prepares and rolls up each table on
+first use and keeps the result, so that indicators sharing a table (all
+population-based ones) do the expensive work once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError, ParameterError
+from toolkit.indicators._counts import group_sum, prepare, restrict, rollup
+from toolkit.indicators._regions import RegionTable, normalize_codes
+from toolkit.regions import normalize_code
+
+#: Canonical table → (count column, key columns besides region_code and year).
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "population": ("population", ("age", "sex")),
+    "kita": ("children", ("age_group", "care_type")),
+    "transitions": ("pupils", ("sex", "school_type")),
+    "school_leavers": ("leavers", ("abschluss", "sex", "nationality")),
+    "iabe": ("entrants", ("sector", "sex", "nationality")),
+    "contracts_new": ("contracts", ("zustaendigkeit", "beruf", "sex", "nationality", "schooling")),
+    "contracts_dissolved": (
+        "dissolutions",
+        ("start_year", "zustaendigkeit", "beruf", "sex", "nationality", "schooling", "probezeit"),
+    ),
+    "apprentice_beginners": ("beginners", ("age", "sex")),
+}
+
+#: Population age bins kept after the first reduction: single years 0..24,
+#: then 25 = "25 to under 65" and 26 = "65 and older".
+AGE_BIN_25U65 = 25
+AGE_BIN_65PLUS = 26
+_MAX_LAG = 4
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """Which regions, periods and levels the caller wants (None = all)."""
+
+    regions: frozenset[str] | None = None
+    periods: frozenset[int] | None = None
+    levels: frozenset[str] | None = None
+
+
+def tables_of(data: object) -> dict[str, pd.DataFrame]:
+    """Return the table dict of a Dataset or a mapping of DataFrames.
+
+    Examples
+    --------
+    >>> tables_of({"kita": pd.DataFrame()}).keys()
+    dict_keys(['kita'])
+    """
+    tables = getattr(data, "tables", data)
+    if not isinstance(tables, Mapping):
+        raise ParameterError(
+            f"Erwartet wird ein Dataset (toolkit.io.read_dataset) oder ein dict von Tabellen, "
+            f"nicht {type(data).__name__}.",
+            hint="z. B. compute_all(toolkit.io.read_sample())",
+        )
+    return {str(k): v for k, v in tables.items() if v is not None}
+
+
+def make_restriction(
+    regions: Iterable[str] | str | None,
+    periods: Iterable[int] | int | None,
+    levels: Iterable[str] | str | None,
+) -> Restriction:
+    """Check and normalise the restriction arguments of ``compute_all``.
+
+    Examples
+    --------
+    >>> make_restriction("17", 2024, None).periods
+    frozenset({2024})
+    """
+    from toolkit.indicators.frame import LEVELS
+
+    def _set(x: object) -> list:
+        if x is None:
+            return []
+        if isinstance(x, (str, int, np.integer)):
+            return [x]
+        return list(x)  # type: ignore[call-overload]
+
+    reg = None
+    if regions is not None:
+        reg = frozenset(normalize_code(str(c)) for c in _set(regions))
+    per = None
+    if periods is not None:
+        try:
+            per = frozenset(int(p) for p in _set(periods))
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"periods: ganze Jahreszahlen erwartet ({exc}).") from exc
+    lev = None
+    if levels is not None:
+        lev = frozenset(str(v) for v in _set(levels))
+        bad = sorted(lev - set(LEVELS))
+        if bad:
+            raise ParameterError(
+                f"levels: unbekannte Ebene(n) {', '.join(bad)}.",
+                hint=f"Erlaubt: {', '.join(LEVELS)}",
+            )
+    return Restriction(reg, per, lev)
+
+
+class Context:
+    """Prepared, restricted and rolled-up tables.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Canonical tables (keys as in ``data_samples/README.md``).
+    restriction : Restriction, optional
+        Regions and periods wanted.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": ["17001000"], "year": [2024], "age": [1],
+    ...                     "sex": ["w"], "population": [7]})
+    >>> ctx = Context({"population": pop})
+    >>> ctx.counts("population")["region_code"].tolist()
+    ['17001000', '17001', '17']
+    """
+
+    def __init__(
+        self, tables: Mapping[str, pd.DataFrame], restriction: Restriction | None = None
+    ) -> None:
+        self.tables = dict(tables)
+        self.restriction = restriction or Restriction()
+        names: dict[str, str] = {}
+        reg = self.tables.get("regions")
+        if reg is not None and len(reg):
+            if "region_code" not in reg.columns or "region_name" not in reg.columns:
+                raise DataError(
+                    "Tabelle 'regions' braucht die Spalten region_code und region_name.",
+                    file="regions",
+                )
+            codes = normalize_codes(reg["region_code"].astype("str").str.strip())
+            names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
+        self.regions = RegionTable([], names=names)
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def has(self, *names: str) -> bool:
+        """Return whether all named tables are present and not empty.
+
+        Examples
+        --------
+        >>> Context({}).has("kita")
+        False
+        """
+        return all(n in self.tables and len(self.tables[n]) > 0 for n in names)
+
+    def counts(self, table: str) -> pd.DataFrame:
+        """Return the rolled-up count frame of ``table`` (population: age bins).
+
+        Examples
+        --------
+        >>> Context({}).counts("kita")
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.DataError: Tabelle 'kita' fehlt, wird aber für dieses Indikator gebraucht.
+        ...
+        """
+        if table in self._cache:
+            return self._cache[table]
+        if not self.has(table):
+            raise DataError(
+                f"Tabelle '{table}' fehlt, wird aber für dieses Indikator gebraucht.",
+                file=table,
+                hint="Tabelle in das Datenverzeichnis legen oder das Indikator weglassen.",
+            )
+        value, keys = TABLES[table]
+        df = prepare(self.tables[table], table, value, keys)
+        df["region_code"] = normalize_codes(df["region_code"])
+        per = self.restriction.periods
+        if per is not None:
+            df = df[df["year"].between(min(per) - _MAX_LAG, max(per))]
+        self.regions.extend(pd.unique(df["region_code"]))
+        df = restrict(df, self.regions, self.restriction.regions)
+        if table == "population":
+            df = _bin_ages(df)
+            keys = ("sex", "age")
+        out = rollup(df, self.regions, keys, table)
+        self._cache[table] = out
+        return out
+
+    def population_wide(self, by_sex: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """Return population keys and (rows × 27 age bins) arrays of counts and ranks.
+
+        Bins 0..24 are single years of age, 25 = 25 to under 65, 26 = 65 and
+        older. Absent rows count as zero; a missing count stays NaN.
+
+        Examples
+        --------
+        >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "age": [0, 70],
+        ...                     "sex": "w", "population": [3, 4]})
+        >>> keys, n, r = Context({"population": pop}).population_wide(by_sex=False)
+        >>> n.shape, float(n[0, 0]), float(n[0, 26])
+        ((3, 27), 3.0, 4.0)
+        """
+        key = f"population_wide:{by_sex}"
+        if key not in self._cache:
+            by = ["region_code", "year"] + (["sex"] if by_sex else [])
+            g = group_sum(self.counts("population"), [*by, "age"])
+            bins = list(range(AGE_BIN_65PLUS + 1))
+            n = g.pivot(index=by, columns="age", values="n").reindex(columns=bins)
+            r = g.pivot(index=by, columns="age", values="r").reindex(columns=bins)
+            absent = r.isna().to_numpy()
+            nv = np.where(absent, 0.0, n.to_numpy(dtype="float64"))
+            rv = np.where(absent, 0, r.to_numpy(dtype="float64")).astype("int8")
+            keys = n.index.to_frame(index=False)
+            self._cache[key] = (keys, nv, rv)  # type: ignore[assignment]
+        return self._cache[key]  # type: ignore[return-value]
+
+
+def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
+    age = pd.to_numeric(df["age"], errors="coerce")
+    bad = np.flatnonzero((age.isna() | (age < 0) | (age % 1 != 0)).to_numpy())
+    if len(bad):
+        raise DataError(
+            "Tabelle 'population': Alter ist keine ganze Zahl ≥ 0.",
+            file="population",
+            column="age",
+            rows=bad + 1,
+        )
+    a = age.to_numpy(dtype="int64")
+    binned = np.where(a < 25, a, np.where(a < 65, AGE_BIN_25U65, AGE_BIN_65PLUS)).astype("int8")
+    return group_sum(df.assign(age=binned), ["region_code", "year", "sex", "age"])
+
+
+def run(
+    compute: Callable[[Context], list[pd.DataFrame]],
+    tables: Mapping[str, pd.DataFrame],
+    region_table: pd.DataFrame | None,
+    codes: Iterable[str],
+) -> pd.DataFrame:
+    """Run one family's computation on bare tables and keep the given indicator codes.
+
+    Examples
+    --------
+    >>> run(lambda ctx: [], {}, None, ["x"]).shape
+    (0, 12)
+    """
+    from toolkit.indicators._build import finish
+
+    all_tables = dict(tables)
+    if region_table is not None:
+        all_tables["regions"] = region_table
+    ctx = Context(all_tables)
+    frame = finish(compute(ctx), ctx.regions)
+    return frame[frame["indicator"].isin(list(codes))].reset_index(drop=True)

@@ -1,0 +1,198 @@
+"""Counts at every region level, with flags carried as ranks (private).
+
+Every canonical table is turned into a *count frame*: ``region_code, year,
+<keys>, n, r`` where ``n`` is the count (float, NaN when missing) and ``r`` a
+flag rank (0 none, 1 provisional ``p``, 2 ``x``, 3 ``/``, 4 ``.``; ranks from
+2 on mean the count is missing). :func:`rollup` adds Kreis (from Gemeinde
+rows), Regierungsbezirk and Land (from Kreis rows) by summing counts;
+Sozialraum and Bund rows are kept as they are and never summed into anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError
+from toolkit.indicators._regions import RegionTable
+
+RANK_OF_FLAG = {"": 0, "-": 0, "p": 1, "x": 2, "/": 3, ".": 4, "...": 4}
+FLAG_OF_RANK = np.array(["", "p", "x", "/", "."], dtype=object)
+MISSING = 2
+
+
+def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd.DataFrame:
+    """Check one canonical table and return its count frame.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region_code": ["17001000"], "year": [2024], "sex": ["m"],
+    ...                    "population": [5]})
+    >>> prepare(df, "population", "population", ["sex"]).columns.tolist()
+    ['region_code', 'year', 'sex', 'n', 'r']
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"Tabelle '{table}' ist kein DataFrame.", file=table)
+    need = ["region_code", "year", *keys, value]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"Tabelle '{table}': Spalte(n) {', '.join(missing)} fehlen.",
+            file=table,
+            column=missing[0],
+            hint="Siehe data_samples/README.md für die Spalten jeder Tabelle.",
+        )
+    year = pd.to_numeric(df["year"], errors="coerce")
+    bad = np.flatnonzero((year.isna() | (year % 1 != 0)).to_numpy())
+    if len(bad):
+        raise DataError(
+            f"Tabelle '{table}': Jahr ist keine ganze Zahl.",
+            file=table,
+            column="year",
+            rows=bad + 1,
+        )
+    n = pd.to_numeric(df[value], errors="coerce").astype("float64")
+    bad = np.flatnonzero((df[value].notna() & n.isna()).to_numpy() | (n < 0).to_numpy())
+    if len(bad):
+        raise DataError(
+            f"Tabelle '{table}': Anzahl ist keine nicht-negative Zahl.",
+            file=table,
+            column=value,
+            rows=bad + 1,
+            hint="Geheime Werte leer lassen und in einer Spalte 'flag' mit '.' kennzeichnen.",
+        )
+    r = np.zeros(len(df), dtype="int8")
+    if "flag" in df.columns:
+        flags = df["flag"].astype("str").where(df["flag"].notna(), "").str.strip()
+        unknown = ~flags.isin(list(RANK_OF_FLAG))
+        if unknown.any():
+            raise DataError(
+                f"Tabelle '{table}': unbekanntes Zeichen in 'flag'.",
+                file=table,
+                column="flag",
+                rows=np.flatnonzero(unknown.to_numpy()) + 1,
+                hint=f"Erlaubt: {', '.join(repr(f) for f in RANK_OF_FLAG)}",
+            )
+        r = flags.map(RANK_OF_FLAG).to_numpy(dtype="int8")
+        n = n.where(~((flags == "-") & n.isna()), 0.0)
+    r = np.where(n.isna().to_numpy() & (r < MISSING), 4, r).astype("int8")
+    nv = np.where(r >= MISSING, np.nan, n.to_numpy())
+    out = pd.DataFrame({"region_code": df["region_code"].astype("str").str.strip()})
+    out["year"] = year.astype("int64").to_numpy()
+    for k in keys:
+        out[k] = df[k].to_numpy()
+    out["n"] = nv
+    out["r"] = r
+    dup = out.duplicated(["region_code", "year", *keys])
+    if dup.any():
+        raise DataError(
+            f"Tabelle '{table}': Schlüssel mehrfach vorhanden.",
+            file=table,
+            rows=np.flatnonzero(dup.to_numpy()) + 1,
+            hint=f"Schlüsselspalten {', '.join(['region_code', 'year', *keys])} müssen eindeutig sein.",
+        )
+    return out
+
+
+def group_sum(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sum counts over all columns not in ``by``; missing if any part is missing.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": ["a", "a", "b"], "n": [1.0, np.nan, 2.0], "r": [0, 4, 1]})
+    >>> group_sum(df, ["g"]).to_dict("list")
+    {'g': ['a', 'b'], 'n': [nan, 2.0], 'r': [4, 1]}
+    """
+    g = df.groupby(list(by), sort=False, observed=True, dropna=False)
+    out = g["n"].sum().to_frame()
+    out["r"] = g["r"].max().astype("int8")
+    out = out.reset_index()
+    out.loc[out["r"] >= MISSING, "n"] = np.nan
+    return out
+
+
+def restrict(
+    counts: pd.DataFrame, regions: RegionTable, wanted: frozenset[str] | None
+) -> pd.DataFrame:
+    """Keep rows needed to compute the regions in ``wanted`` (all if None).
+
+    Examples
+    --------
+    >>> rt = RegionTable(["17001000", "17002000", "DG"])
+    >>> df = pd.DataFrame({"region_code": ["17001000", "17002000", "DG"], "n": [1.0, 2, 3]})
+    >>> restrict(df, rt, frozenset({"17001"}))["region_code"].tolist()
+    ['17001000']
+    """
+    if wanted is None:
+        return counts
+    codes, uniq = pd.factorize(counts["region_code"])
+    info = regions.info.reindex(uniq)
+    keep_code = np.zeros(len(uniq), dtype=bool)
+    for col in (None, "gemeinde", "kreis", "regbez", "land"):
+        vals = uniq if col is None else info[col].to_numpy()
+        keep_code |= pd.Index(vals).isin(list(wanted))
+    return counts[keep_code[codes]]
+
+
+def rollup(
+    counts: pd.DataFrame, regions: RegionTable, keys: Sequence[str], table: str
+) -> pd.DataFrame:
+    """Add Kreis, Regierungsbezirk and Land rows recomputed from summed counts.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region_code": ["17001000", "17001004", "17001000-SR1", "DG"],
+    ...                    "year": 2024, "n": [10.0, 5.0, 4.0, 99.0], "r": 0})
+    >>> out = rollup(df, RegionTable(df["region_code"]), [], "t")
+    >>> out.set_index("region_code")["n"].to_dict()
+    {'17001000': 10.0, '17001004': 5.0, '17001000-SR1': 4.0, 'DG': 99.0, '17001': 15.0, '17': 15.0}
+    """
+    regions.extend(pd.unique(counts["region_code"]))
+    codes, uniq = pd.factorize(counts["region_code"])
+    info = regions.info.reindex(uniq)
+    level = info["level"].to_numpy()[codes]
+    cols = ["year", *keys]
+    parts = [counts]
+
+    gem = counts[level == "gemeinde"].assign(
+        region_code=info["kreis"].to_numpy()[codes][level == "gemeinde"]
+    )
+    native_kreis = counts[level == "kreis"]
+    _check_conflict(native_kreis, gem, table, "Kreis")
+    kreis = group_sum(gem, ["region_code", *cols]) if len(gem) else gem
+    parts.append(kreis)
+    all_kreis = pd.concat([native_kreis, kreis], ignore_index=True)
+    if len(all_kreis):
+        regions.extend(pd.unique(all_kreis["region_code"]))
+    kinfo = regions.info.reindex(pd.Index(all_kreis["region_code"]))
+    rb_codes = kinfo["regbez"].to_numpy()
+    sub = all_kreis[rb_codes != ""].assign(region_code=rb_codes[rb_codes != ""])
+    _check_conflict(counts[level == "regbez"], sub, table, "Regierungsbezirk")
+    if len(sub):
+        parts.append(group_sum(sub, ["region_code", *cols]))
+    land_src = all_kreis.assign(region_code=kinfo["land"].to_numpy())
+    _check_conflict(counts[level == "land"], land_src, table, "Land")
+    if len(land_src):
+        parts.append(group_sum(land_src, ["region_code", *cols]))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    if len(out) == 0:
+        return counts.iloc[:0]
+    regions.extend(pd.unique(out["region_code"]))
+    out["r"] = out["r"].astype("int8")
+    return out
+
+
+def _check_conflict(native: pd.DataFrame, derived: pd.DataFrame, table: str, what: str) -> None:
+    if len(native) == 0 or len(derived) == 0:
+        return
+    both = sorted(set(native["region_code"]) & set(derived["region_code"]))
+    if both:
+        raise DataError(
+            f"Tabelle '{table}': {what} {', '.join(both[:5])} steht als eigene Zeile in der "
+            f"Tabelle und ließe sich zugleich aus den Zeilen darunter summieren.",
+            file=table,
+            column="region_code",
+            hint="Summenzeilen entfernen: höhere Ebenen werden immer aus Anzahlen neu berechnet.",
+        )

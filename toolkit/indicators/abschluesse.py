@@ -1,0 +1,161 @@
+"""Schule: Abschlüsse of leavers of general schools (incl. Förderschulen).
+
+Share of leavers with Abschluss X = leavers and graduates with X in the
+school year ending in ``year`` / all leavers and graduates of general schools
+in that year × 100, at the school's location. The denominator is all
+leavers (not the same-age population, not the Quotensummenverfahren).
+
+Examples
+--------
+>>> s = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+...                   "nationality": "deutsch", "abschluss": ["ohne_hsa", "msa"],
+...                   "leavers": [5, 45]})
+>>> abgaenge_anteil(s, "ohne_hsa")["value"].tolist()[:1]
+[10.0]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.errors import ParameterError
+from toolkit.indicators._build import count_parts, share_parts
+from toolkit.indicators._context import Context, run
+from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
+
+__all__ = ["ABSCHLUESSE", "abgaenge_anteil", "schulabgaenge"]
+
+TABLES = ("school_leavers",)
+
+#: Abschluss code → (German name, higher_is, range max).
+ABSCHLUESSE: dict[str, tuple[str, str, float]] = {
+    "ohne_hsa": ("ohne Ersten Schulabschluss (Hauptschulabschluss)", "worse", 40),
+    "hsa": ("mit Erstem Schulabschluss (Hauptschulabschluss)", "neutral", 60),
+    "msa": ("mit Mittlerem Schulabschluss", "neutral", 80),
+    "fhr": ("mit Fachhochschulreife", "neutral", 30),
+    "ahr": ("mit allgemeiner Hochschulreife", "neutral", 80),
+}
+_SRC = "Statistik der allgemeinbildenden Schulen (21111)"
+_REF = "Ende des Schuljahres (year = 2024: Schuljahr 2023/24)"
+_DEN = "alle Abgänge und Absolventen allgemeinbildender Schulen (inkl. Förderschulen) im Schuljahr"
+
+SPECS = (
+    *(
+        Spec(
+            f"abgaenge_anteil_{code}",
+            f"Anteil Abgänge {name}",
+            f"Anteil der Abgänge und Absolventen allgemeinbildender Schulen {name} an allen Abgängen und Absolventen des Schuljahres (am Schulort).",
+            f"Abgänge und Absolventen {name}",
+            _DEN,
+            _REF,
+            "%",
+            _SRC,
+            GEMEINDE_LEVELS,
+            "schule",
+            higher,
+            0,
+            hi,
+            ("sex", "nationality"),
+        )
+        for code, (name, higher, hi) in ABSCHLUESSE.items()
+    ),
+    Spec(
+        "schulabgaenge",
+        "Abgänge und Absolventen allgemeinbildender Schulen",
+        "Abgänge und Absolventen allgemeinbildender Schulen (inkl. Förderschulen) im Schuljahr, am Schulort.",
+        "Abgänge und Absolventen",
+        "–",
+        _REF,
+        "Anzahl",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "schule",
+        "neutral",
+        0,
+        1e7,
+        ("abschluss", "sex", "nationality"),
+    ),
+)
+CODES = tuple(s.code for s in SPECS)
+
+
+def compute(ctx: Context) -> list[pd.DataFrame]:
+    """Compute the Abschluss shares and the count of leavers.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                   "nationality": "deutsch", "abschluss": ["msa"], "leavers": [5]})
+    >>> len(compute(Context({"school_leavers": s})))
+    19
+    """
+    c = ctx.counts("school_leavers")
+    cats = {code: f"abgaenge_anteil_{code}" for code in ABSCHLUESSE}
+    return [
+        *share_parts(c, key="abschluss", categories=cats, dims=["sex", "nationality"]),
+        *count_parts(c, indicator="schulabgaenge", dims=["abschluss", "sex", "nationality"]),
+    ]
+
+
+def abgaenge_anteil(
+    school_leavers: pd.DataFrame, abschluss: str, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Share of leavers with ``abschluss``, total and by sex and nationality.
+
+    Parameters
+    ----------
+    school_leavers : DataFrame
+        Canonical ``school_leavers`` table.
+    abschluss : str
+        One of :data:`ABSCHLUESSE` (``ohne_hsa`` = without Hauptschulabschluss).
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame with indicator ``abgaenge_anteil_<abschluss>``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                   "nationality": "deutsch", "abschluss": ["ahr", "hsa"],
+    ...                   "leavers": [3, 1]})
+    >>> abgaenge_anteil(s, "ahr")["value"].tolist()[:1]
+    [75.0]
+    """
+    if abschluss not in ABSCHLUESSE:
+        raise ParameterError(
+            f"abschluss '{abschluss}' unbekannt.", hint=f"Erlaubt: {', '.join(ABSCHLUESSE)}"
+        )
+    return run(
+        compute, {"school_leavers": school_leavers}, region_table, [f"abgaenge_anteil_{abschluss}"]
+    )
+
+
+def schulabgaenge(
+    school_leavers: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Count of leavers, total and by Abschluss, sex and nationality.
+
+    Parameters
+    ----------
+    school_leavers : DataFrame
+        Canonical ``school_leavers`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame, unit ``Anzahl``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                   "nationality": "deutsch", "abschluss": ["ahr", "hsa"],
+    ...                   "leavers": [3, 1]})
+    >>> schulabgaenge(s)["value"].tolist()[:1]
+    [4.0]
+    """
+    return run(compute, {"school_leavers": school_leavers}, region_table, ["schulabgaenge"])

@@ -1,0 +1,425 @@
+"""Demografie: population, its change, Jugend- and Altenquotient, age shares.
+
+Source table ``population`` (Fortschreibung, 31 December, single years of
+age). All indicators exist wherever population rows exist (Sozialraum,
+Gemeinde) and are recomputed from summed counts for Kreis and Land.
+
+Examples
+--------
+>>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
+...                     "age": [10, 30, 70], "population": [20, 50, 30]})
+>>> jugendquotient(pop)["value"].tolist()[:1]
+[40.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from toolkit.indicators._build import count_values, part, rate_values
+from toolkit.indicators._context import AGE_BIN_25U65, AGE_BIN_65PLUS, Context, run
+from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
+
+__all__ = [
+    "altenquotient",
+    "anteil_65plus",
+    "anteil_unter_18",
+    "bevoelkerung",
+    "bevoelkerung_veraenderung",
+    "jugendquotient",
+]
+
+TABLES = ("population",)
+
+#: Age groups of the ``age_group`` breakdown of ``bevoelkerung`` → bins.
+AGE_GROUPS: dict[str, list[int]] = {
+    "u3": [0, 1, 2],
+    "3u6": [3, 4, 5],
+    "6u10": [6, 7, 8, 9],
+    "10u16": list(range(10, 16)),
+    "16u25": list(range(16, 25)),
+    "25u65": [AGE_BIN_25U65],
+    "65plus": [AGE_BIN_65PLUS],
+}
+_ALL = list(range(AGE_BIN_65PLUS + 1))
+_U18 = list(range(18))
+_U20 = list(range(20))
+_20U65 = [20, 21, 22, 23, 24, AGE_BIN_25U65]
+_65PLUS = [AGE_BIN_65PLUS]
+
+_SRC = "Bevölkerungsfortschreibung (12411), Stichtag 31.12."
+_REF = "31.12. des Jahres"
+
+SPECS = (
+    Spec(
+        "bevoelkerung",
+        "Bevölkerung",
+        "Einwohnerinnen und Einwohner am Jahresende.",
+        "Bevölkerung",
+        "–",
+        _REF,
+        "Anzahl",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        0,
+        1e9,
+        ("sex", "age_group"),
+    ),
+    Spec(
+        "bevoelkerung_veraenderung",
+        "Bevölkerungsveränderung zum Vorjahr",
+        "Veränderung der Bevölkerung gegenüber dem 31.12. des Vorjahres in Prozent.",
+        "Bevölkerung am 31.12. minus Bevölkerung am 31.12. des Vorjahres",
+        "Bevölkerung am 31.12. des Vorjahres",
+        _REF,
+        "%",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        -20,
+        20,
+        ("sex",),
+    ),
+    Spec(
+        "jugendquotient",
+        "Jugendquotient",
+        "Personen unter 20 Jahren je 100 Personen von 20 bis unter 65 Jahren.",
+        "Bevölkerung unter 20 Jahren",
+        "Bevölkerung von 20 bis unter 65 Jahren",
+        _REF,
+        "je 100",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        10,
+        80,
+        ("sex",),
+    ),
+    Spec(
+        "altenquotient",
+        "Altenquotient",
+        "Personen ab 65 Jahren je 100 Personen von 20 bis unter 65 Jahren.",
+        "Bevölkerung ab 65 Jahren",
+        "Bevölkerung von 20 bis unter 65 Jahren",
+        _REF,
+        "je 100",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        10,
+        90,
+        ("sex",),
+    ),
+    Spec(
+        "anteil_unter_18",
+        "Anteil Kinder und Jugendliche unter 18",
+        "Anteil der Personen unter 18 Jahren an der Bevölkerung.",
+        "Bevölkerung unter 18 Jahren",
+        "Bevölkerung insgesamt",
+        _REF,
+        "%",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        5,
+        35,
+        ("sex",),
+    ),
+    Spec(
+        "anteil_65plus",
+        "Anteil ab 65 Jahren",
+        "Anteil der Personen ab 65 Jahren an der Bevölkerung.",
+        "Bevölkerung ab 65 Jahren",
+        "Bevölkerung insgesamt",
+        _REF,
+        "%",
+        _SRC,
+        GEMEINDE_LEVELS,
+        "demografie",
+        "neutral",
+        5,
+        45,
+        ("sex",),
+    ),
+)
+CODES = tuple(s.code for s in SPECS)
+
+
+def band(n: np.ndarray, r: np.ndarray, bins: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the age bins ``bins`` of wide population arrays (counts, ranks).
+
+    Examples
+    --------
+    >>> band(np.array([[1.0, 2.0, 4.0]]), np.array([[0, 1, 0]]), [0, 1])
+    (array([3.]), array([1]))
+    """
+    return n[:, bins].sum(axis=1), r[:, bins].max(axis=1)
+
+
+def compute(ctx: Context) -> list[pd.DataFrame]:
+    """Compute all demografie indicators (total and breakdowns).
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                     "age": [1], "population": [5]})
+    >>> len(compute(Context({"population": pop}))) > 0
+    True
+    """
+    parts: list[pd.DataFrame] = []
+    for by_sex in (False, True):
+        keys, n, r = ctx.population_wide(by_sex)
+        dim = "sex" if by_sex else ""
+        cat = keys["sex"].astype("str").to_numpy() if by_sex else ""
+        total, total_r = band(n, r, _ALL)
+        v, f = count_values(total, total_r)
+        parts.append(
+            part(
+                keys,
+                indicator="bevoelkerung",
+                unit="Anzahl",
+                value=v,
+                flag=f,
+                numerator=total,
+                dimension=dim,
+                category=cat,
+            )
+        )
+        base, base_r = band(n, r, _20U65)
+        for code, bins, den, den_r in (
+            ("jugendquotient", _U20, base, base_r),
+            ("altenquotient", _65PLUS, base, base_r),
+            ("anteil_unter_18", _U18, total, total_r),
+            ("anteil_65plus", _65PLUS, total, total_r),
+        ):
+            num, num_r = band(n, r, bins)
+            v, f = rate_values(num, num_r, den, den_r, 100.0)
+            unit = "je 100" if code.endswith("quotient") else "%"
+            parts.append(
+                part(
+                    keys,
+                    indicator=code,
+                    unit=unit,
+                    value=v,
+                    flag=f,
+                    numerator=num,
+                    denominator=den,
+                    dimension=dim,
+                    category=cat,
+                )
+            )
+        parts.append(_change(keys, total, total_r, dim))
+    keys, n, r = ctx.population_wide(False)
+    for group, bins in AGE_GROUPS.items():
+        num, num_r = band(n, r, bins)
+        v, f = count_values(num, num_r)
+        parts.append(
+            part(
+                keys,
+                indicator="bevoelkerung",
+                unit="Anzahl",
+                value=v,
+                flag=f,
+                numerator=num,
+                dimension="age_group",
+                category=group,
+            )
+        )
+    return parts
+
+
+def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str) -> pd.DataFrame:
+    by = ["region_code"] + (["sex"] if dim else [])
+    cur = keys.assign(n=total, r=total_r)
+    prev = cur.assign(year=cur["year"] + 1)
+    m = cur.merge(prev, on=[*by, "year"], how="inner", suffixes=("", "_prev"))
+    diff = m["n"] - m["n_prev"]
+    v, f = rate_values(
+        diff.to_numpy(), m["r"].to_numpy(), m["n_prev"].to_numpy(), m["r_prev"].to_numpy(), 100.0
+    )
+    cat = m["sex"].astype("str").to_numpy() if dim else ""
+    return part(
+        m,
+        indicator="bevoelkerung_veraenderung",
+        unit="%",
+        value=v,
+        flag=f,
+        numerator=diff,
+        denominator=m["n_prev"],
+        dimension=dim,
+        category=cat,
+    )
+
+
+def _one(code: str, population: pd.DataFrame, region_table: pd.DataFrame | None) -> pd.DataFrame:
+    return run(compute, {"population": population}, region_table, [code])
+
+
+def bevoelkerung(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Count the population at 31 December, total and by sex and age group.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame at every level with population rows.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": ["17001000", "17001004"], "year": 2024,
+    ...                     "sex": "w", "age": 40, "population": [3, 4]})
+    >>> f = bevoelkerung(pop)
+    >>> f[(f["dimension"] == "") & (f["level"] == "kreis")]["value"].tolist()
+    [7.0]
+    """
+    return _one("bevoelkerung", population, region_table)
+
+
+def bevoelkerung_veraenderung(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Change of population against the previous 31 December, in %.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table (needs two consecutive years).
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame; numerator = difference, denominator = previous year.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": [2023, 2024], "sex": "w",
+    ...                     "age": 40, "population": [200, 210]})
+    >>> bevoelkerung_veraenderung(pop)["value"].tolist()[:1]
+    [5.0]
+    """
+    return _one("bevoelkerung_veraenderung", population, region_table)
+
+
+def jugendquotient(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Jugendquotient: under 20 per 100 aged 20 to under 65.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame, unit ``je 100``.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                     "age": [5, 19, 20, 64], "population": [10, 20, 50, 50]})
+    >>> jugendquotient(pop)["value"].tolist()[:1]
+    [30.0]
+    """
+    return _one("jugendquotient", population, region_table)
+
+
+def altenquotient(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Altenquotient: 65 and older per 100 aged 20 to under 65.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame, unit ``je 100``.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                     "age": [65, 90, 30], "population": [10, 5, 60]})
+    >>> altenquotient(pop)["value"].tolist()[:1]
+    [25.0]
+    """
+    return _one("altenquotient", population, region_table)
+
+
+def anteil_unter_18(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Share of people under 18 in the population, in %.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame, unit ``%``.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                     "age": [17, 18], "population": [1, 3]})
+    >>> anteil_unter_18(pop)["value"].tolist()[:1]
+    [25.0]
+    """
+    return _one("anteil_unter_18", population, region_table)
+
+
+def anteil_65plus(
+    population: pd.DataFrame, *, region_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Share of people aged 65 and older in the population, in %.
+
+    Parameters
+    ----------
+    population : DataFrame
+        Canonical ``population`` table.
+    region_table : DataFrame, optional
+        ``regions`` table for names.
+
+    Returns
+    -------
+    DataFrame
+        IndicatorFrame, unit ``%``.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
+    ...                     "age": [64, 65], "population": [3, 1]})
+    >>> anteil_65plus(pop)["value"].tolist()[:1]
+    [25.0]
+    """
+    return _one("anteil_65plus", population, region_table)

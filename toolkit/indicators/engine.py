@@ -1,0 +1,156 @@
+"""``compute_all``: every indicator the data allow, at every level, in one frame.
+
+Examples
+--------
+>>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
+...                     "age": [10, 40], "population": [25, 100]})
+>>> f = compute_all({"population": pop}, regions=["17"], indicators=["jugendquotient"])
+>>> f[["region_code", "indicator", "value"]].head(1).values.tolist()
+[['17', 'jugendquotient', 25.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from toolkit.errors import DataError, ParameterError
+from toolkit.indicators import (
+    abschluesse,
+    ausbildung,
+    betreuung,
+    demografie,
+    iabe,
+    uebergaenge,
+    vertragsloesung,
+)
+from toolkit.indicators._build import finish
+from toolkit.indicators._context import Context, make_restriction, tables_of
+from toolkit.indicators.catalog import catalog
+
+__all__ = ["compute_all"]
+
+Step = tuple[tuple[str, ...], Callable[[Context], list[pd.DataFrame]], tuple[str, ...]]
+
+#: (tables needed, computation, indicator codes it yields).
+STEPS: tuple[Step, ...] = (
+    (
+        ("kita", "population"),
+        betreuung.compute_quoten,
+        ("betreuungsquote_u3", "betreuungsquote_3u6"),
+    ),
+    (("kita",), betreuung.compute_tagespflege, ("tagespflege_anteil_u3",)),
+    (abschluesse.TABLES, abschluesse.compute, abschluesse.CODES),
+    (uebergaenge.TABLES, uebergaenge.compute, uebergaenge.CODES),
+    (iabe.TABLES, iabe.compute, iabe.CODES),
+    (ausbildung.TABLES_AAQ, ausbildung.compute_aaq, ("ausbildungsanfaengerquote",)),
+    (ausbildung.TABLES_NEU, ausbildung.compute_neu, ("neue_ausbildungsvertraege",)),
+    (vertragsloesung.TABLES, vertragsloesung.compute_quote, ("vertragsloesungsquote",)),
+    (
+        ("contracts_dissolved",),
+        vertragsloesung.compute_other,
+        ("vertragsloesungen", "vertragsloesungen_probezeit_anteil"),
+    ),
+    (demografie.TABLES, demografie.compute, demografie.CODES),
+)
+
+
+def compute_all(
+    dataset_or_tables: object,
+    *,
+    regions: Iterable[str] | str | None = None,
+    periods: Iterable[int] | int | None = None,
+    levels: Iterable[str] | str | None = None,
+    indicators: Iterable[str] | str | None = None,
+    sort: bool = True,
+) -> pd.DataFrame:
+    """Compute the catalogue's indicators as one IndicatorFrame.
+
+    Parameters
+    ----------
+    dataset_or_tables : Dataset or mapping of str to DataFrame
+        A :class:`toolkit.io.Dataset` or a dict of canonical tables. The
+        ``regions`` table, if present, supplies region names.
+    regions : str or iterable of str, optional
+        Keep only these region codes (e.g. a Gemeinde, its Kreis, its Land,
+        ``DG`` and comparison regions). Only the input rows these regions
+        need are used, which makes reports for one region fast.
+    periods : int or iterable of int, optional
+        Keep only these periods (earlier years needed for lags are used).
+    levels : str or iterable of str, optional
+        Keep only these levels (``bund``, ``land``, ``regbez``, ``kreis``,
+        ``gemeinde``, ``sozialraum``).
+    indicators : str or iterable of str, optional
+        Indicator codes to compute. By default, every indicator whose tables
+        are present; naming an indicator whose tables are missing is an error.
+    sort : bool, default True
+        Sort rows by catalogue order, dimension, category, level, region and
+        period (deterministic output). ``False`` saves time on large data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        IndicatorFrame (see :mod:`toolkit.indicators.frame`).
+
+    Raises
+    ------
+    ParameterError
+        Unknown indicator codes, levels or periods.
+    DataError
+        A table lacks columns, holds bad values, or a requested indicator's
+        table is missing.
+
+    Notes
+    -----
+    Kreis, Regierungsbezirk and Land values are recomputed from counts
+    summed over Gemeinden (or Kreise), never averaged from rates. Sozialraum
+    rows are an extra breakdown and are never summed into a Gemeinde.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": ["17001000", "17002000"], "year": 2024,
+    ...                     "sex": "m", "age": 70, "population": [10, 30]})
+    >>> f = compute_all({"population": pop}, levels="kreis", indicators="bevoelkerung")
+    >>> f.loc[f["dimension"] == "", ["region_code", "value"]].values.tolist()
+    [['17001', 10.0], ['17002', 30.0]]
+    """
+    tables = tables_of(dataset_or_tables)
+    restriction = make_restriction(regions, periods, levels)
+    known = catalog()["code"].tolist()
+    wanted_codes = None
+    if indicators is not None:
+        wanted_codes = [indicators] if isinstance(indicators, str) else list(indicators)
+        bad = [c for c in wanted_codes if c not in known]
+        if bad:
+            raise ParameterError(
+                f"indicators: unbekannte Codes {', '.join(bad)}.",
+                hint="dkbm indicators list zeigt alle Codes.",
+            )
+    ctx = Context(tables, restriction)
+    parts: list[pd.DataFrame] = []
+    for needed, compute, codes in STEPS:
+        if wanted_codes is not None and not set(codes) & set(wanted_codes):
+            continue
+        if not ctx.has(*needed):
+            if wanted_codes is not None:
+                missing = [t for t in needed if not ctx.has(t)]
+                raise DataError(
+                    f"Für {', '.join(c for c in codes if c in wanted_codes)} fehlt die Tabelle "
+                    f"{', '.join(missing)}.",
+                    file=missing[0],
+                    hint="Tabelle ergänzen oder das Indikator aus 'indicators' streichen.",
+                )
+            continue
+        parts += compute(ctx)
+    if wanted_codes is not None:
+        parts = [p[p["indicator"].isin(wanted_codes)] for p in parts]
+    return finish(
+        parts,
+        ctx.regions,
+        wanted=restriction.regions,
+        periods=restriction.periods,
+        levels=restriction.levels,
+        order=known,
+        sort=sort,
+    )

@@ -1,0 +1,260 @@
+"""Time series of indicators: change, index to a base year, linear trend.
+
+All functions take an IndicatorFrame and work per *series*, i.e. per
+``region_code, indicator, dimension, category``. Rates (unit ``%`` or
+``je 100``) change in points (Prozentpunkte), counts in per cent.
+
+Examples
+--------
+>>> f = pd.DataFrame({"region_code": "17", "region_name": "M", "level": "land",
+...                   "period": [2023, 2024], "indicator": "betreuungsquote_u3",
+...                   "dimension": "", "category": "", "value": [35.5, 36.4],
+...                   "numerator": float("nan"), "denominator": float("nan"),
+...                   "unit": "%", "flag": ""})
+>>> round(change(f)["change"].item(), 1)
+0.9
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toolkit.errors import ParameterError
+from toolkit.indicators.frame import validate_indicator_frame
+
+__all__ = ["RATE_UNITS", "change", "index_to_base", "trend"]
+
+#: Units whose changes are differences (points), not relative changes.
+RATE_UNITS = frozenset({"%", "je 100"})
+SERIES = ["region_code", "indicator", "dimension", "category"]
+_MISSING_FLAGS = (".", "x", "/")
+
+
+def _change_unit(unit: pd.Series) -> np.ndarray:
+    return np.where(
+        unit == "%", "Prozentpunkte", np.where(unit.isin(list(RATE_UNITS)), "Punkte", "%")
+    )
+
+
+def _combine_flags(a: pd.Series, b: pd.Series) -> np.ndarray:
+    order = {"": 0, "-": 0, "p": 1, "x": 2, "/": 3, ".": 4}
+    ra, rb = a.map(order).fillna(0).to_numpy(), b.map(order).fillna(0).to_numpy()
+    names = np.array(["", "p", "x", "/", "."], dtype=object)
+    return names[np.maximum(ra, rb).astype(int)]
+
+
+def change(frame: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
+    """Change of each value against the value ``lag`` periods earlier.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        IndicatorFrame.
+    lag : int, default 1
+        Distance in periods (years).
+
+    Returns
+    -------
+    DataFrame
+        The rows that have a value ``lag`` periods earlier, with the
+        IndicatorFrame columns plus ``previous_period``, ``previous_value``,
+        ``change``, ``change_unit`` (``Prozentpunkte`` for ``%``, ``Punkte``
+        for other rates, ``%`` for counts) and ``change_flag`` (the worse flag
+        of both values; ``x`` for a relative change from zero).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region_code": "17", "region_name": "M", "level": "land",
+    ...                   "period": [2023, 2024], "indicator": "bevoelkerung",
+    ...                   "dimension": "", "category": "", "value": [200.0, 210.0],
+    ...                   "numerator": [200.0, 210.0], "denominator": float("nan"),
+    ...                   "unit": "Anzahl", "flag": ""})
+    >>> change(f)[["change", "change_unit"]].values.tolist()
+    [[5.0, '%']]
+    """
+    if int(lag) < 1:
+        raise ParameterError("lag muss mindestens 1 sein.")
+    f = validate_indicator_frame(frame)
+    prev = f[[*SERIES, "period", "value", "flag"]].rename(
+        columns={"value": "previous_value", "flag": "_pf", "period": "previous_period"}
+    )
+    prev["period"] = prev["previous_period"] + int(lag)
+    m = f.merge(prev, on=[*SERIES, "period"], how="inner")
+    cur, old = m["value"].to_numpy(), m["previous_value"].to_numpy()
+    rate = m["unit"].isin(list(RATE_UNITS)).to_numpy()
+    out = np.full(len(m), np.nan)
+    out[rate] = cur[rate] - old[rate]
+    ok = ~rate & (old != 0) & np.isfinite(old)
+    out[ok] = (cur[ok] / old[ok] - 1.0) * 100.0
+    flag = _combine_flags(m["flag"], m["_pf"])
+    zero_base = ~rate & (old == 0)
+    flag[zero_base & ~np.isin(flag, _MISSING_FLAGS)] = "x"
+    m = m.drop(columns="_pf").assign(
+        change=out, change_unit=_change_unit(m["unit"]), change_flag=flag
+    )
+    return m.reset_index(drop=True)
+
+
+def index_to_base(frame: pd.DataFrame, base_period: int) -> pd.DataFrame:
+    """Index each series to its value in ``base_period`` (= 100).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        IndicatorFrame.
+    base_period : int
+        Period whose value becomes 100.
+
+    Returns
+    -------
+    DataFrame
+        The IndicatorFrame columns plus ``base_period``, ``index`` and
+        ``index_flag``. A series without a base value, or with a base of
+        zero, gets NaN with flag ``x`` (or the base's missing-value flag).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region_code": "17", "region_name": "M", "level": "land",
+    ...                   "period": [2020, 2024], "indicator": "bevoelkerung",
+    ...                   "dimension": "", "category": "", "value": [200.0, 230.0],
+    ...                   "numerator": [200.0, 230.0], "denominator": float("nan"),
+    ...                   "unit": "Anzahl", "flag": ""})
+    >>> index_to_base(f, 2020)["index"].tolist()
+    [100.0, 115.0]
+    """
+    f = validate_indicator_frame(frame)
+    base = f.loc[f["period"] == int(base_period), [*SERIES, "value", "flag"]].rename(
+        columns={"value": "_bv", "flag": "_bf"}
+    )
+    m = f.merge(base, on=SERIES, how="left")
+    bv = m["_bv"].to_numpy()
+    ok = np.isfinite(bv) & (bv != 0)
+    idx = np.full(len(m), np.nan)
+    idx[ok] = m["value"].to_numpy()[ok] / bv[ok] * 100.0
+    flag = _combine_flags(m["flag"], m["_bf"].fillna("x"))
+    flag[~ok & ~np.isin(flag, _MISSING_FLAGS)] = "x"
+    return m.drop(columns=["_bv", "_bf"]).assign(
+        base_period=int(base_period), index=idx, index_flag=flag
+    )
+
+
+def trend(frame: pd.DataFrame, *, alpha: float = 0.05, min_periods: int = 3) -> pd.DataFrame:
+    """Linear trend per series: OLS slope per period with confidence interval.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        IndicatorFrame; missing values (NaN) are left out of the fit.
+    alpha : float, default 0.05
+        1 − confidence level of the interval.
+    min_periods : int, default 3
+        Fewest periods with a value needed for a slope and interval (at
+        least 3: with 2 points there are no residual degrees of freedom).
+
+    Returns
+    -------
+    DataFrame
+        One row per series: ``region_code, region_name, level, indicator,
+        dimension, category, unit, n_periods, first_period, last_period,
+        slope, slope_unit, se, ci_low, ci_high, p_value, exceeds_noise``.
+        ``exceeds_noise`` is True when the interval excludes 0, i.e. the
+        change over the years is larger than the year-to-year scatter around
+        the line would explain at level ``alpha``.
+
+    Notes
+    -----
+    Ordinary least squares of value on period: slope b = Sxy / Sxx,
+    se = sqrt(s² / Sxx) with s² = residual sum of squares / (n − 2); the
+    interval uses Student's t with n − 2 degrees of freedom. This is the
+    same estimate as ``statsmodels.api.OLS(y, add_constant(x)).fit()``
+    (``params[1]``, ``bse[1]``, ``conf_int(alpha)``), written in closed form
+    so that thousands of series are fitted at once; the tests compare the
+    two. Years are treated as independent observations; autocorrelation
+    makes the interval too narrow, so read ``exceeds_noise`` as a hint.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region_code": "17", "region_name": "M", "level": "land",
+    ...                   "period": [2020, 2021, 2022, 2023], "indicator": "vertragsloesungsquote",
+    ...                   "dimension": "", "category": "", "value": [25.0, 26.0, 27.5, 28.5],
+    ...                   "numerator": float("nan"), "denominator": float("nan"),
+    ...                   "unit": "%", "flag": ""})
+    >>> t = trend(f)
+    >>> round(t["slope"].item(), 2), bool(t["exceeds_noise"].item())
+    (1.2, True)
+    """
+    if not 0 < alpha < 1:
+        raise ParameterError("alpha muss zwischen 0 und 1 liegen.")
+    if min_periods < 3:
+        raise ParameterError("min_periods muss mindestens 3 sein.")
+    f = validate_indicator_frame(frame)
+    f = f[np.isfinite(f["value"].to_numpy())]
+    head = ["region_code", "region_name", "level", "indicator", "dimension", "category", "unit"]
+    if f.empty:
+        cols = [
+            *head,
+            "n_periods",
+            "first_period",
+            "last_period",
+            "slope",
+            "slope_unit",
+            "se",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "exceeds_noise",
+        ]
+        return pd.DataFrame(columns=cols)
+    g = f.groupby(SERIES, sort=False)
+    x = f["period"].astype("float64")
+    y = f["value"]
+    xm = x.groupby([f[c] for c in SERIES], sort=False).transform("mean")
+    ym = y.groupby([f[c] for c in SERIES], sort=False).transform("mean")
+    dx, dy = x - xm, y - ym
+    work = f[SERIES].assign(sxx=dx * dx, sxy=dx * dy, syy=dy * dy)
+    s = work.groupby(SERIES, sort=False)[["sxx", "sxy", "syy"]].sum()
+    first = g.first()
+    out = first[["region_name", "level", "unit"]].copy()
+    out["n_periods"] = g.size()
+    out["first_period"] = g["period"].min()
+    out["last_period"] = g["period"].max()
+    sxx, sxy, syy = s["sxx"].to_numpy(), s["sxy"].to_numpy(), s["syy"].to_numpy()
+    npts = out["n_periods"].to_numpy()
+    enough = (npts >= min_periods) & (sxx > 0)
+    slope = np.full(len(out), np.nan)
+    se = np.full(len(out), np.nan)
+    slope[enough] = sxy[enough] / sxx[enough]
+    df = np.maximum(npts - 2, 1)
+    rss = np.clip(syy - np.where(enough, slope * sxy, 0.0), 0.0, None)
+    se[enough] = np.sqrt(rss[enough] / df[enough] / sxx[enough])
+    tq = stats.t.ppf(1 - alpha / 2, df)
+    out["slope"] = slope
+    out["slope_unit"] = np.where(
+        out["unit"] == "%", "Prozentpunkte je Jahr", out["unit"] + " je Jahr"
+    )
+    out["se"] = se
+    out["ci_low"] = slope - tq * se
+    out["ci_high"] = slope + tq * se
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tstat = np.where(se > 0, slope / se, np.where(slope != 0, np.inf, 0.0))
+    p = 2 * stats.t.sf(np.abs(tstat), df)
+    out["p_value"] = np.where(enough, p, np.nan)
+    out["exceeds_noise"] = enough & ((out["ci_low"] > 0) | (out["ci_high"] < 0)).to_numpy()
+    out = out.reset_index()
+    return out[
+        [
+            *head,
+            "n_periods",
+            "first_period",
+            "last_period",
+            "slope",
+            "slope_unit",
+            "se",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "exceeds_noise",
+        ]
+    ]
