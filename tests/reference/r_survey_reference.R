@@ -174,6 +174,37 @@ for (lp in c("adjust", "certainty", "remove")) {
 }
 options(survey.lonely.psu = "fail")
 
+# ---- Kalton & Flores-Cervantes (2003) style example ----------------------------
+# Two auxiliary variables (sex x age group), equal base weights, known joint and
+# marginal population counts; cell weighting, raking and linear calibration (GREG).
+kfc_cells <- expand.grid(age = c("a1", "a2", "a3"), sex = c("m", "f"), stringsAsFactors = FALSE)
+kfc_cells$n <- c(100, 150, 120, 180, 230, 220)
+kfc_cells$yes <- c(40, 75, 72, 90, 140, 150)
+kfc_cells$pop <- c(1500, 2100, 1300, 1600, 2200, 1800)
+kfc <- do.call(rbind, lapply(seq_len(nrow(kfc_cells)), function(i) {
+  cl <- kfc_cells[i, ]
+  data.frame(sex = cl$sex, age = cl$age, y = rep(c(1, 0), c(cl$yes, cl$n - cl$yes)))
+}))
+kfc$d <- 10
+dk <- svydesign(id = ~1, weights = ~d, data = kfc)
+pop_cell <- data.frame(sex = kfc_cells$sex, age = kfc_cells$age, Freq = kfc_cells$pop)
+pop_sex <- data.frame(sex = c("f", "m"), Freq = c(5600, 4900))
+pop_age <- data.frame(age = c("a1", "a2", "a3"), Freq = c(3100, 4300, 3100))
+dk_cell <- postStratify(dk, ~sex + age, pop_cell)
+dk_rake <- rake(dk, list(~sex, ~age), list(pop_sex, pop_age),
+                control = list(maxit = 1000, epsilon = 1e-12, verbose = FALSE))
+dk_greg <- calibrate(dk, ~sex + age, c(`(Intercept)` = 10500, sexm = 4900, agea2 = 4300, agea3 = 3100))
+for (nm in c("cell", "rake", "greg")) {
+  des <- get(paste0("dk_", nm))
+  stat(paste0("kfc.", nm, ".mean.y"), svymean(~y, des))
+  w <- weights(des)
+  for (i in seq_len(nrow(kfc_cells))) {
+    sel <- kfc$sex == kfc_cells$sex[i] & kfc$age == kfc_cells$age[i]
+    put(paste0("kfc.", nm, ".weight.", kfc_cells$sex[i], ".", kfc_cells$age[i]), w[sel][1])
+  }
+}
+stat("kfc.base.mean.y", svymean(~y, dk))
+
 versions <- list(R = R.version.string, survey = as.character(packageVersion("survey")))
 res <- list(versions = versions, calibration_failure_message = failed, values = out)
 writeLines(toJSON(res, auto_unbox = TRUE, digits = NA, pretty = TRUE),
