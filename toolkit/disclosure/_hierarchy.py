@@ -192,6 +192,23 @@ def ags_ancestors(code: str) -> list[str]:
     return [*prefixes, "DG"]
 
 
+def _check_acyclic(name: str, parent: dict[str, str]) -> None:
+    done: set[str] = set()
+    for code in parent:
+        path = []
+        cur: str | None = code
+        while cur is not None and cur not in done:
+            if cur in path:
+                raise DataError(
+                    f"Inkonsistente Hierarchie in Spalte {name!r}: Zyklus über {sorted(path)}",
+                    column=name,
+                    hint="Jeder Code braucht genau einen Elternknoten ohne Zyklen.",
+                )
+            path.append(cur)
+            cur = parent.get(cur)
+        done.update(path)
+
+
 def _build(name: str, present: list[str], nearest: Callable[[str], str | None]) -> Dimension:
     parent: dict[str, str] = {}
     roots = []
@@ -201,6 +218,7 @@ def _build(name: str, present: list[str], nearest: Callable[[str], str | None]) 
             roots.append(code)
         else:
             parent[code] = par
+    _check_acyclic(name, parent)
     if len(roots) == 1:
         return Dimension(name, roots[0], parent)
     for r in roots:

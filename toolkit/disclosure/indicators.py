@@ -273,7 +273,8 @@ def _linked_protection(
             k, lk = keys[i], links[i]
             forced = _is_hidden(k, lk, hidden_keys, hidden_links) & t.published
             f_set = frozenset(k[forced].tolist())
-            if not first and f_set == forced_before[i]:
+            already = frozenset(k[(t.primary | t.secondary) & t.published].tolist())
+            if not first and (f_set == forced_before[i] or f_set <= already):
                 continue
             forced_before[i] = f_set
             rules[i] = apply_primary(
