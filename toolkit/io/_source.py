@@ -322,7 +322,10 @@ def parse_records(
             + ".",
             file=file,
             rows=[1],
-            hint="Datei als CSV mit ';' (Excel, deutsch) oder ',' speichern.",
+            hint="Datei als CSV mit "
+            + " oder ".join(repr(d) for d in delimiters)
+            + " als Trennzeichen speichern"
+            + (" (bei GENESIS: die Datei unverändert verwenden)." if delimiters == (";",) else "."),
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     header: list[str] | None = None

@@ -144,11 +144,6 @@ def _is_region_variable(code: pd.Series) -> pd.Series:
     return code.isin(list(REGION_VARIABLES)) | code.str.startswith("GEO")
 
 
-def _rows_text(lines: np.ndarray) -> str:
-    shown = ", ".join(str(int(x)) for x in lines[:10])
-    return shown + (f", … ({len(lines) - 10} weitere)" if len(lines) > 10 else "")
-
-
 def _parse_values(
     raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +193,7 @@ def _parse_values(
         rows = lines[unknown & (text == token).to_numpy()]
         problems.append(
             Problem(
-                f"unbekanntes Zeichen oder keine Zahl: {token!r} (Zeilen {_rows_text(rows)})",
+                f"unbekanntes Zeichen oder keine Zahl: {token!r}",
                 column="value",
                 rows=tuple(int(x) for x in rows),
                 hint="bekannt sind Zahlen (Dezimalkomma) und '-', '.', 'x', '/', '...', '()', "
@@ -226,7 +221,7 @@ def _parse_values(
             f"Die Wertspalte der GENESIS-Datei enthält {len(problems)} Problem(e). "
             "Zeilennummern wie in der Datei (Kopfzeile = Zeile 1).",
             file=name,
-            column="value",
+            column=problems[0].column,
             problems=problems,
         )
     return values.astype(float), flag.astype(object)

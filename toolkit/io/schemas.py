@@ -378,6 +378,7 @@ KNOWN_CHECK = "Regionalschlüssel bekannt"
 START_YEAR_CHECK = "start_year zwischen year-3 und year"
 LEVEL_CHECK = "level passt zum Regionalschlüssel"
 NONRESPONSE_CHECK = "keine Antworten bei Nichtteilnahme"
+WIDE_CHECKS = (START_YEAR_CHECK, LEVEL_CHECK, NONRESPONSE_CHECK)
 
 
 def _dtype(spec: ColumnSpec) -> str:
@@ -451,19 +452,21 @@ def _column_checks(spec: ColumnSpec, known: frozenset[str] | None) -> list[pa.Ch
 
 
 def _start_year_ok(df: pd.DataFrame) -> pd.Series:
-    return (df["start_year"] >= df["year"] - 3) & (df["start_year"] <= df["year"])
+    ok = (df["start_year"] >= df["year"] - 3) & (df["start_year"] <= df["year"])
+    return ok.fillna(True).astype(bool)
 
 
 def _level_ok(df: pd.DataFrame) -> pd.Series:
     levels = {c: code_level(c) for c in df["region_code"].dropna().unique()}
     derived = df["region_code"].map(levels)
-    return (derived == df["level"]) | derived.isna()
+    ok = (derived == df["level"]) | derived.isna() | df["level"].isna()
+    return ok.fillna(True).astype(bool)
 
 
 def _nonresponse_ok(df: pd.DataFrame) -> pd.Series:
     items = [c.name for c in (*_ITEMS_SCALE, *_ITEMS_BOOL)]
     answered = df[items].notna().any(axis=1)
-    return df["responded"] | ~answered
+    return (df["responded"].fillna(True) | ~answered).astype(bool)
 
 
 def table_schema(

@@ -41,6 +41,7 @@ from toolkit.io.schemas import (
     SOZIALRAUM_CHECK,
     START_YEAR_CHECK,
     TABLES,
+    WIDE_CHECKS,
     ColumnSpec,
     TableSpec,
     final_dtype,
@@ -218,10 +219,17 @@ def _pandera_problems(
     typed: pd.DataFrame, spec: TableSpec, failure_cases: pd.DataFrame, seen: set
 ) -> list[Problem]:
     problems: list[Problem] = []
+    unplaced = failure_cases[failure_cases["index"].isna()]
+    for column, check, case in zip(
+        unplaced["column"], unplaced["check"], unplaced["failure_case"], strict=True
+    ):
+        col = str(column) if column in spec.names else None
+        problems.append(Problem(f"Prüfung {check!r} nicht möglich: {case}", column=col))
     cases = failure_cases.dropna(subset=["index"])
     groups: dict[tuple[str | None, str], list[int]] = {}
     for column, check, index in zip(cases["column"], cases["check"], cases["index"], strict=True):
-        col = None if column is None or pd.isna(column) or column == spec.name else str(column)
+        wide = check in WIDE_CHECKS or column not in spec.names
+        col = None if wide else str(column)
         row = int(index)
         if "uniqueness" in str(check):
             groups.setdefault((None, "unique"), []).append(row)
@@ -251,12 +259,21 @@ def _describe(
             "Dubletten löschen oder zusammenfassen",
         )
     if col is None:
-        text = {
-            START_YEAR_CHECK: "start_year muss zwischen year-3 und year liegen "
-            "(ältere Verträge zählen zu year-3)",
-            LEVEL_CHECK: "level passt nicht zur Länge des region_code",
-            NONRESPONSE_CHECK: "Haushalte mit responded = false dürfen keine Antworten haben",
-        }.get(check, check)
+        first = typed.loc[rows[0]]
+        if check == START_YEAR_CHECK:
+            text = (
+                "start_year muss zwischen year-3 und year liegen (ältere Verträge zählen zu "
+                f"year-3); z. B. year {first['year']}, start_year {first['start_year']}"
+            )
+        elif check == LEVEL_CHECK:
+            text = (
+                f"level passt nicht zum region_code; z. B. {first['region_code']!r} ist Ebene "
+                f"{code_level(first['region_code'])!r}, angegeben {first['level']!r}"
+            )
+        elif check == NONRESPONSE_CHECK:
+            text = "Haushalte mit responded = false dürfen keine Antworten haben"
+        else:
+            text = f"Prüfung {check!r} nicht bestanden"
         return Problem(text, rows=tuple(rows))
     cs = spec.column(col)
     values = typed.loc[rows, col]
@@ -273,12 +290,15 @@ def _describe(
             else:
                 why = canonical_problem(code) or "ungültig"
             parts.append(f"{code!r}: {why}")
+        zeros = any("Null" in p or "Kommazahl" in p for p in parts)
         return Problem(
             "ungültiger Regionalschlüssel; " + "; ".join(parts),
             column=col,
             rows=tuple(rows),
             hint="Codes als Text speichern, damit führende Nullen erhalten bleiben "
-            "(Excel: Spalte als 'Text' formatieren)",
+            "(Excel: Spalte als 'Text' formatieren)"
+            if zeros
+            else "Schlüssel korrigieren",
         )
     if check == KNOWN_CHECK:
         return Problem(
