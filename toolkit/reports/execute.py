@@ -22,7 +22,6 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from toolkit.reports.kernels import KernelPool, WarmKernel
@@ -307,14 +306,3 @@ def run_notebook(
     if error:
         return nb, Outcome("failed", error, duration)
     return nb, Outcome("ok", {}, duration)
-
-
-def scratch_name(output: Path) -> Path:
-    """Return the scratch path papermill writes to for ``output``.
-
-    Examples
-    --------
-    >>> scratch_name(Path("/r/17001_x.ipynb")).name
-    '.17001_x.running.ipynb'
-    """
-    return output.with_name(f".{output.stem}.running.ipynb")

@@ -1,0 +1,249 @@
+"""Sub-commands ``dkbm templates``, ``dkbm run``, ``dkbm batch`` and ``dkbm report``.
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="dkbm")
+>>> register(parser.add_subparsers())
+>>> args = parser.parse_args(["batch", "fakten_check", "--regions", "kreise", "--period", "2024"])
+>>> args.jobs, args.format
+(1, 'html')
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import ParameterError, TemplateError
+
+__all__ = ["register"]
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=WERT",
+        help="weiterer Vorlagenparameter (mehrfach möglich)",
+    )
+    p.add_argument(
+        "--format", default="html", help="Ausgabeformate: html,pdf,ipynb (Standard html)"
+    )
+    p.add_argument("--out", default="reports", help="Ausgabeverzeichnis (Standard reports)")
+    p.add_argument("--data", default=None, help="Datenverzeichnis (Standard: Beispieldaten)")
+    p.add_argument(
+        "--timeout", type=float, default=900.0, help="Sekunden je Bericht (Standard 900)"
+    )
+    p.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
+
+
+def register(subparsers: Any) -> None:
+    """Add the report sub-commands to the ``dkbm`` parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The parser's sub-command collection.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> parser.parse_args(["templates", "list"]).func.__name__
+    '_templates_list'
+    """
+    tp = subparsers.add_parser("templates", help="Berichtsvorlagen anzeigen")
+    tsub = tp.add_subparsers(dest="templates_command", metavar="AKTION")
+    lp = tsub.add_parser("list", help="alle Vorlagen auflisten")
+    lp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
+    lp.set_defaults(func=_templates_list)
+    sp = tsub.add_parser("show", help="Parameter einer Vorlage zeigen")
+    sp.add_argument("name")
+    sp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
+    sp.set_defaults(func=_templates_show)
+    tp.set_defaults(func=lambda args: tp.print_help() or 1)
+
+    rp = subparsers.add_parser("run", help="einen Bericht für eine Region erstellen")
+    rp.add_argument("template", help="Name der Vorlage (dkbm templates list)")
+    rp.add_argument("--region", required=True, help="AGS der Region")
+    rp.add_argument("--period", required=True, help="Berichtsjahr")
+    _add_common(rp)
+    rp.set_defaults(func=_run)
+
+    bp = subparsers.add_parser("batch", help="einen Bericht für viele Regionen erstellen")
+    bp.add_argument("template", help="Name der Vorlage (dkbm templates list)")
+    bp.add_argument(
+        "--regions", required=True, help="all | kreise | gemeinden | DATEI | AGS,AGS,..."
+    )
+    bp.add_argument("--period", required=True, help="Berichtsjahr")
+    bp.add_argument("--jobs", type=int, default=1, help="parallele Worker-Prozesse")
+    bp.add_argument("--resume", action="store_true", help="aktuelle Berichte überspringen")
+    bp.add_argument(
+        "--retry-failed", action="store_true", help="nur laut Manifest fehlgeschlagene Regionen"
+    )
+    bp.add_argument("--executor", choices=("local", "dask"), default="local")
+    bp.add_argument("--scheduler", default=None, help="Dask-Scheduler, z. B. tcp://HOST:8786")
+    bp.add_argument("--no-progress", action="store_true", help="keinen Fortschrittsbalken")
+    _add_common(bp)
+    bp.set_defaults(func=_batch)
+
+    qp = subparsers.add_parser(
+        "report", help="Quartalslauf: alle Vorlagen für alle Kreise und kreisfreien Städte"
+    )
+    qp.add_argument("--period", default=None, help="Berichtsjahr (Standard: aus der Vorlage)")
+    qp.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    qp.add_argument("--regions", default="kreise", help=argparse.SUPPRESS)
+    qp.add_argument("--no-progress", action="store_true", help="keinen Fortschrittsbalken")
+    _add_common(qp)
+    qp.set_defaults(func=_report)
+
+
+def _templates_list(args: argparse.Namespace) -> int:
+    from toolkit.reports.registry import default_templates_dir, list_templates
+
+    templates = list_templates(args.templates_dir)
+    if not templates:
+        where = args.templates_dir or default_templates_dir()
+        print(f"Keine Vorlagen in {where}.")
+        return 1
+    width = max(len(t.name) for t in templates)
+    for t in templates:
+        print(f"{t.name.ljust(width)}  {t.title}")
+    return 0
+
+
+def _templates_show(args: argparse.Namespace) -> int:
+    from toolkit.reports.registry import get_template
+
+    t = get_template(args.name, args.templates_dir)
+    print(f"{t.title} ({t.name})")
+    print(f"Datei: {t.path}")
+    if t.description:
+        print(t.description)
+    print("\nParameter:")
+    for spec in t.parameters.values():
+        print(f"  {spec.describe()}")
+        if spec.help:
+            print(f"      {spec.help}")
+    return 0
+
+
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    from toolkit.reports.params import parse_assignments
+    from toolkit.reports.registry import get_template
+
+    template = get_template(args.template, args.templates_dir)
+    return parse_assignments(template, args.param)
+
+
+def _print_outputs(result: Any) -> None:
+    for entry in result.entries:
+        if entry["status"] == "ok":
+            for name in entry["outputs"]:
+                print(result.out_dir / name)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from toolkit.reports.batch import run_batch
+
+    result = run_batch(
+        args.template,
+        regions=[args.region],
+        period=args.period,
+        parameters=_given(args),
+        formats=args.format,
+        out=args.out,
+        data_dir=args.data,
+        jobs=1,
+        timeout=args.timeout,
+        progress=False,
+        templates_dir=args.templates_dir,
+    )
+    _print_outputs(result)
+    if result.failed:
+        entry = result.failed[0]
+        print(f"Fehlgeschlagen: {entry['error']}", file=sys.stderr)
+        kept = [result.out_dir / name for name in entry["outputs"]]
+        if kept:
+            print(f"Notebook mit Fehlerzelle: {kept[0]}", file=sys.stderr)
+    return result.exit_code
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from toolkit.reports.batch import run_batch
+
+    result = run_batch(
+        args.template,
+        regions=args.regions,
+        period=args.period,
+        parameters=_given(args),
+        formats=args.format,
+        out=args.out,
+        data_dir=args.data,
+        jobs=args.jobs,
+        resume=args.resume,
+        retry_failed=args.retry_failed,
+        timeout=args.timeout,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        progress=not args.no_progress,
+        templates_dir=args.templates_dir,
+    )
+    print(result.summary())
+    print(f"Berichte und Manifest: {result.out_dir}")
+    return result.exit_code
+
+
+def _report(args: argparse.Namespace) -> int:
+    from toolkit.reports.batch import run_batch
+    from toolkit.reports.registry import default_templates_dir, list_templates
+
+    templates = list_templates(args.templates_dir)
+    if not templates:
+        where = args.templates_dir or default_templates_dir()
+        raise TemplateError(
+            "Keine Berichtsvorlagen gefunden",
+            file=str(where),
+            hint="Vorlagen (*.ipynb mit metadata['dkbm']) in templates/ ablegen",
+        )
+    if args.param:
+        raise ParameterError("dkbm report nimmt keine -p-Parameter", hint="dkbm batch verwenden")
+    code = 0
+    places = []
+    for template in templates:
+        period = args.period
+        if period is None:
+            spec = template.parameters.get("period")
+            period = spec.default if spec is not None else None
+        if period is None:
+            raise ParameterError(
+                f"Vorlage {template.name!r} hat kein Standard-Berichtsjahr",
+                hint="--period angeben",
+            )
+        print(f"== {template.title} ({template.name}), {period}", flush=True)
+        result = run_batch(
+            template,
+            regions=args.regions,
+            period=period,
+            formats=args.format,
+            out=args.out,
+            data_dir=args.data,
+            jobs=args.jobs,
+            resume=True,
+            timeout=args.timeout,
+            progress=not args.no_progress,
+        )
+        print(result.summary())
+        places.append(Path(result.out_dir).resolve())
+        code = max(code, result.exit_code)
+    print("\nBerichte liegen in:")
+    for place in places:
+        print(f"  {place}")
+    return code

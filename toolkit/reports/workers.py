@@ -1,0 +1,145 @@
+"""Run report tasks in parallel local worker processes.
+
+Each worker process owns a :class:`~toolkit.reports.kernels.KernelPool` that
+starts the next kernel while the current report runs. Workers take tasks
+from a shared queue, so fast and slow regions balance out. When a worker
+process itself dies, its current region is recorded as failed and a new
+worker takes over the rest.
+
+Examples
+--------
+>>> run_local([], {"warmup": "pass", "env": {}, "cwd": None}, jobs=2, record=print)
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from toolkit.reports.jobs import ReportTask, run_task
+from toolkit.reports.kernels import KernelPool
+
+__all__ = ["run_local"]
+
+
+def _pool(setup: dict[str, Any], ahead: int) -> KernelPool:
+    return KernelPool(setup["warmup"], ahead=ahead, env=setup["env"], cwd=setup["cwd"])
+
+
+def _worker(setup: dict[str, Any], tasks: Any, results: Any) -> None:
+    pool = _pool(setup, ahead=1)
+    try:
+        while True:
+            task = tasks.get()
+            if task is None:
+                break
+            results.put(("start", task.region, mp.current_process().pid))
+            results.put(("done", task.region, run_task(task, pool)))
+    finally:
+        pool.close()
+
+
+def _crash_entry(task: ReportTask, exitcode: int | None) -> dict[str, Any]:
+    return {
+        "region": task.region,
+        "region_name": task.region_name,
+        "status": "failed",
+        "duration": 0.0,
+        "outputs": [],
+        "error": f"WorkerCrash: Worker-Prozess unerwartet beendet (Exit-Code {exitcode})",
+        "error_type": "WorkerCrash",
+        "input_hash": task.input_hash,
+        "parameters": task.parameters,
+    }
+
+
+def run_local(
+    tasks: Sequence[ReportTask],
+    setup: dict[str, Any],
+    *,
+    jobs: int,
+    record: Callable[[dict[str, Any]], None],
+) -> None:
+    """Run tasks with ``jobs`` worker processes (in this process when 1).
+
+    Parameters
+    ----------
+    tasks : sequence of ReportTask
+        Reports to produce.
+    setup : dict
+        ``warmup``, ``env``, ``cwd`` for the kernels
+        (see :func:`toolkit.reports.batch.kernel_setup`).
+    jobs : int
+        Number of worker processes.
+    record : callable
+        Called in this process with each manifest entry as it arrives.
+
+    Examples
+    --------
+    >>> run_local([], {"warmup": "pass", "env": {}, "cwd": None}, jobs=1, record=print)
+    """
+    if not tasks:
+        return
+    if jobs <= 1 or len(tasks) == 1:
+        pool = _pool(setup, ahead=1 if len(tasks) > 1 else 0)
+        try:
+            for task in tasks:
+                record(run_task(task, pool))
+        finally:
+            pool.close()
+        return
+    ctx = mp.get_context("spawn")
+    task_q: Any = ctx.Queue()
+    result_q: Any = ctx.Queue()
+    by_region = {t.region: t for t in tasks}
+    for task in tasks:
+        task_q.put(task)
+    n_workers = min(jobs, len(tasks))
+    for _ in range(n_workers):
+        task_q.put(None)
+    workers = {}
+    for _ in range(n_workers):
+        proc = ctx.Process(target=_worker, args=(setup, task_q, result_q), daemon=True)
+        proc.start()
+        workers[proc.pid] = proc
+    running: dict[int, str] = {}
+    pending = set(by_region)
+    try:
+        while pending:
+            try:
+                kind, region, payload = result_q.get(timeout=1.0)
+            except queue.Empty:
+                for pid, proc in list(workers.items()):
+                    if proc.is_alive():
+                        continue
+                    del workers[pid]
+                    region = running.pop(pid, None)
+                    if region is not None and region in pending:
+                        pending.discard(region)
+                        record(_crash_entry(by_region[region], proc.exitcode))
+                    if pending and proc.exitcode != 0:
+                        # Replace the lost worker; it needs its own stop marker.
+                        task_q.put(None)
+                        new = ctx.Process(
+                            target=_worker, args=(setup, task_q, result_q), daemon=True
+                        )
+                        new.start()
+                        workers[new.pid] = new
+                if not workers and pending:
+                    for region in sorted(pending):
+                        record(_crash_entry(by_region[region], None))
+                    pending.clear()
+                continue
+            if kind == "start":
+                running[payload] = region
+            elif kind == "done" and region in pending:
+                pending.discard(region)
+                running = {p: r for p, r in running.items() if r != region}
+                record(payload)
+    finally:
+        for proc in workers.values():
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
