@@ -326,10 +326,11 @@ def time_series_chart(
             f"auf {vb} ({int(b['period'])})"
         )
     last = sel[(sel["period"] == b["period"]) & (sel["region_code"] != region)]
+    last = last.set_index("region_code")
     extra = [
-        f"{names[r['region_code']]} {int(b['period'])}: {fmt_value(r['value'], unit)}"
-        for _, r in last.iterrows()
-        if _shown(r)
+        f"{names[code]} {int(b['period'])}: {fmt_value(last.at[code, 'value'], unit)}"
+        for code in codes[1:]
+        if code in last.index and _shown(last.loc[code])
     ]
     finding += ("; " + ", ".join(extra) if extra else "") + "."
     return Chart(fig, alt, finding)

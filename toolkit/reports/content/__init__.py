@@ -1,0 +1,70 @@
+"""What the report templates display, so that the notebooks stay thin.
+
+Each template calls one builder that returns :class:`ReportParts` (header,
+summary sentences, key-figure table, charts, notes, appendix), and shows one
+part per cell. All numbers come from a :class:`ReportContext`: indicators
+computed for the report region, its ancestors, comparison regions and
+sub-regions, with disclosure control (:func:`toolkit.disclosure.protect_indicators`)
+applied before anything is formatted.
+
+Modules
+-------
+_context     :func:`prepare_report`, :class:`ReportContext`, default comparisons
+_common      Datenstand, sample-data note, key figures, sentences, appendix
+_sections    shared charts (time series, breakdowns, sub-regions)
+_fakten      :func:`fakten_check` (topics fruehe_bildung, schule, ausbildung, befragung)
+_befragung   weighted survey results by Sozialraum (topic befragung)
+_uebergaenge :func:`uebergaenge` (transition chain)
+_abbrueche   :func:`ausbildungsabbrueche` (Vertragslösungen)
+
+Examples
+--------
+>>> from types import SimpleNamespace
+>>> datenstand(SimpleNamespace(meta={"datenstand": "2025-03-01"}))
+'Datenstand: 1. März 2025'
+"""
+
+from toolkit.reports.content._abbrueche import ausbildungsabbrueche
+from toolkit.reports.content._befragung import SURVEY_ITEMS, survey_estimates, survey_report
+from toolkit.reports.content._common import (
+    appendix_definitions,
+    datenstand,
+    key_figures,
+    key_figures_html,
+    report_header,
+    sample_data_note,
+    sentences_html,
+    subject_of,
+)
+from toolkit.reports.content._context import ReportContext, default_comparison, prepare_report
+from toolkit.reports.content._fakten import FAKTEN_TOPICS, fakten_check, topic_indicators
+from toolkit.reports.content._html import Html, html_table
+from toolkit.reports.content._parts import ReportParts, charts_html
+from toolkit.reports.content._uebergaenge import chain_frame, uebergaenge
+
+__all__ = [
+    "FAKTEN_TOPICS",
+    "SURVEY_ITEMS",
+    "Html",
+    "ReportContext",
+    "ReportParts",
+    "appendix_definitions",
+    "ausbildungsabbrueche",
+    "chain_frame",
+    "charts_html",
+    "datenstand",
+    "default_comparison",
+    "fakten_check",
+    "html_table",
+    "key_figures",
+    "key_figures_html",
+    "prepare_report",
+    "report_header",
+    "sample_data_note",
+    "sentences_html",
+    "subject_of",
+    "survey_estimates",
+    "survey_report",
+    "topic_indicators",
+    "uebergaenge",
+]

@@ -1,0 +1,175 @@
+"""Content of the Ausbildungsabbrüche template: Vertragslösungen after the BIBB Schichtenmodell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from toolkit.charts import Chart
+from toolkit.reports.content._context import ReportContext, prepare_report
+from toolkit.reports.content._fakten import standard_parts
+from toolkit.reports.content._parts import ReportParts
+from toolkit.reports.content._sections import dimension_chart, series_chart
+from toolkit.text import fmt_number
+
+__all__ = ["ABBRUECHE_INDICATORS", "ausbildungsabbrueche", "beruf_names", "top_berufe"]
+
+#: Key indicators of the report, in display order.
+ABBRUECHE_INDICATORS: tuple[str, ...] = (
+    "vertragsloesungsquote",
+    "vertragsloesungen",
+    "vertragsloesungen_probezeit_anteil",
+    "neue_ausbildungsvertraege",
+)
+
+_TABLES = ("contracts_new", "contracts_dissolved")
+_QUOTE = "vertragsloesungsquote"
+
+
+def beruf_names(dataset: Any) -> dict[str, str]:
+    """Return training occupation code to name from ``berufe.csv``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> ds = SimpleNamespace(tables={"berufe": pd.DataFrame({"beruf": ["1"], "beruf_name": ["Koch/Köchin"]})})
+    >>> beruf_names(ds)
+    {'1': 'Koch/Köchin'}
+    """
+    table = getattr(dataset, "tables", {}).get("berufe")
+    if table is None or table.empty:
+        return {}
+    return dict(zip(table["beruf"].astype(str), table["beruf_name"].astype(str), strict=True))
+
+
+def top_berufe(ctx: ReportContext, n: int = 10) -> list[str]:
+    """Return the ``n`` training occupations with most new contracts in the period.
+
+    Uses the protected counts ``neue_ausbildungsvertraege`` by ``beruf`` of the
+    nearest region with data; hidden counts rank last.
+
+    Examples
+    --------
+    >>> top_berufe.__name__
+    'top_berufe'
+    """
+    where = ctx.data_region("neue_ausbildungsvertraege")
+    if where is None:
+        return []
+    f = ctx.frame
+    rows = f[
+        (f["indicator"] == "neue_ausbildungsvertraege")
+        & (f["region_code"] == where)
+        & (f["dimension"] == "beruf")
+        & (f["period"] == ctx.period)
+    ]
+    rows = rows.sort_values(["value", "category"], ascending=[False, True], na_position="last")
+    return [str(c) for c in rows["category"].head(n)]
+
+
+def _beruf_chart(ctx: ReportContext, n: int) -> Chart | None:
+    where = ctx.data_region(_QUOTE)
+    if where is None:
+        return None
+    keep = top_berufe(ctx, n)
+    if not keep:
+        return None
+    f = ctx.frame
+    mask = (f["indicator"] == _QUOTE) & (f["dimension"] == "beruf") & ~f["category"].isin(keep)
+    sub = replace(ctx, frame=f[~mask])
+    return dimension_chart(
+        sub,
+        _QUOTE,
+        "beruf",
+        labels=beruf_names(ctx.dataset),
+        title=f"Vertragslösungsquote in den {len(keep)} größten Ausbildungsberufen, {ctx.period}",
+    )
+
+
+def _small_numbers_note(ctx: ReportContext) -> str:
+    f = ctx.frame
+    rows = f[(f["indicator"] == _QUOTE) & (f["period"] == ctx.period) & (f["dimension"] != "")]
+    rows = rows[rows["region_code"] == (ctx.data_region(_QUOTE) or ctx.region)]
+    hidden = int((rows["flag"] == ".").sum())
+    text = (
+        "Kleine Zahlen: Die Vertragslösungsquote summiert vier Beginnjahrgänge. In kleinen "
+        "Kreisen und einzelnen Berufen beruht sie auf wenigen Verträgen, so dass schon wenige "
+        "Lösungen sie um mehrere Prozentpunkte verschieben. Unterschiede zwischen Gruppen und "
+        "Jahren sind deshalb vorsichtig zu lesen."
+    )
+    if hidden:
+        text += (
+            f" {fmt_number(hidden)} Werte nach Gruppen sind aus Datenschutzgründen nicht "
+            "ausgewiesen („.“)."
+        )
+    return text
+
+
+def ausbildungsabbrueche(
+    dataset: Any,
+    region: str,
+    period: int,
+    *,
+    comparison: Sequence[str] | None = None,
+    min_count: int = 3,
+    top: int = 10,
+) -> ReportParts:
+    """Build the Ausbildungsabbrüche report for one region and period.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        Dataset (``toolkit.reports.runtime.load_dataset``).
+    region : str
+        Region code (AGS); Gemeinden are shown with their Kreis's data.
+    period : int
+        Reporting year t of the dissolutions.
+    comparison : sequence of str, optional
+        Comparison regions (default Land and Bund).
+    min_count : int, default 3
+        Minimum count of disclosure control.
+    top : int, default 10
+        Number of training occupations shown.
+
+    Returns
+    -------
+    ReportParts
+        Header, key figures (quote, dissolutions, Probezeit share, new
+        contracts), charts (time series, by Zuständigkeit, top Berufe, by
+        sex, nationality and schooling), small-numbers note and appendix.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> parts = ausbildungsabbrueche(load_dataset(), "17", 2024)  # doctest: +SKIP
+    """
+    from toolkit.indicators import catalog
+
+    known = set(catalog()["code"])
+    keys = [c for c in ABBRUECHE_INDICATORS if c in known]
+    ctx = prepare_report(
+        dataset,
+        region,
+        period,
+        comparison=comparison,
+        indicators=keys,
+        dimensions=["zustaendigkeit", "beruf", "sex", "nationality", "schooling"],
+        min_count=min_count,
+    )
+    charts = [
+        series_chart(ctx, _QUOTE),
+        dimension_chart(ctx, _QUOTE, "zustaendigkeit"),
+        _beruf_chart(ctx, top),
+        dimension_chart(ctx, _QUOTE, ["sex", "nationality", "schooling"]),
+        series_chart(ctx, "vertragsloesungen_probezeit_anteil"),
+    ]
+    return standard_parts(
+        ctx,
+        title="Ausbildungsabbrüche",
+        indicators=keys,
+        tables=_TABLES,
+        charts=charts,
+        notes=[_small_numbers_note(ctx)],
+    )

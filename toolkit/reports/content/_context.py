@@ -1,0 +1,296 @@
+"""Everything one report needs, computed once: regions, protected indicators, catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from toolkit.errors import ParameterError
+
+__all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report"]
+
+#: Short labels of comparison regions by level (as in "Land: 31,0 %").
+LEVEL_LABELS: dict[str, str] = {
+    "bund": "Bund",
+    "land": "Land",
+    "regbez": "Regierungsbezirk",
+    "kreis": "Kreis",
+    "gemeinde": "Gemeinde",
+    "sozialraum": "Sozialraum",
+}
+
+
+#: Levels shown as sub-regions of a report region (Land: Kreise; Kreis: Gemeinden, Sozialräume).
+_SUB_LEVELS: dict[str, tuple[str, ...]] = {
+    "land": ("kreis",),
+    "regbez": ("kreis",),
+    "kreis": ("gemeinde", "sozialraum"),
+    "gemeinde": ("sozialraum",),
+}
+
+
+def _hierarchy(dataset: Any) -> Any:
+    from toolkit.regions import RegionHierarchy
+
+    return RegionHierarchy.from_frame(dataset.tables["regions"])
+
+
+def _ancestors(hierarchy: Any, region: str) -> list[str]:
+    out = []
+    code = hierarchy.parent(region)
+    while code is not None:
+        out.append(code)
+        code = hierarchy.parent(code)
+    return out
+
+
+def default_comparison(hierarchy: Any, region: str) -> list[str]:
+    """Return the default comparison regions of a report region.
+
+    A Kreis is compared with its Land and the Bund; a Gemeinde (or Sozialraum)
+    also with the Kreis it belongs to, unless the Kreis is the same area (a
+    kreisfreie Stadt: the Kreis has only this one Gemeinde). Regierungsbezirke
+    are skipped.
+
+    Parameters
+    ----------
+    hierarchy : toolkit.regions.RegionHierarchy
+        Region hierarchy of the dataset.
+    region : str
+        Report region code.
+
+    Returns
+    -------
+    list of str
+        Comparison codes from the nearest to ``DG``.
+
+    Examples
+    --------
+    >>> from toolkit.regions import RegionHierarchy
+    >>> h = RegionHierarchy.from_codes(["DG", "17", "17001", "17001000", "17051", "17051001", "17051002"])
+    >>> default_comparison(h, "17051001"), default_comparison(h, "17001000")
+    (['17051', '17', 'DG'], ['17', 'DG'])
+    """
+    out = []
+    for code in _ancestors(hierarchy, region):
+        level = hierarchy.level(code)
+        if level == "regbez":
+            continue
+        if level == "kreis" and len(hierarchy.children(code)) <= 1:
+            continue
+        if level == "gemeinde" and hierarchy.level(region) == "sozialraum":
+            out.append(code)
+            continue
+        if level in ("kreis", "land", "bund"):
+            out.append(code)
+    return out
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Data of one report: the region, its comparisons and protected indicators.
+
+    Attributes
+    ----------
+    dataset : toolkit.io.Dataset
+        The dataset the report reads.
+    hierarchy : toolkit.regions.RegionHierarchy
+        Region hierarchy.
+    region, region_name, level : str
+        The report region.
+    period : int
+        Report period.
+    comparison : tuple of str
+        Comparison region codes.
+    labels : dict
+        Short label of each comparison region ("Land", "Bund", or its name).
+    frame : pandas.DataFrame
+        IndicatorFrame of the region, its ancestors, comparisons and (if
+        asked) sub-regions, **after** disclosure control.
+    catalogue : pandas.DataFrame
+        Indicator catalogue.
+    min_count : int
+        Minimum count used for disclosure control.
+    """
+
+    dataset: Any
+    hierarchy: Any
+    region: str
+    region_name: str
+    level: str
+    period: int
+    comparison: tuple[str, ...]
+    labels: dict[str, str]
+    frame: pd.DataFrame
+    catalogue: pd.DataFrame
+    min_count: int
+    sub_regions: tuple[str, ...] = field(default_factory=tuple)
+
+    def data_region(self, indicator: str) -> str | None:
+        """Return the nearest of region and its ancestors with data for ``indicator``.
+
+        Kreis-level statistics (e.g. training contracts) have no Gemeinde
+        rows; a Gemeinde report then shows its Kreis and says so.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from toolkit.regions import RegionHierarchy
+        >>> h = RegionHierarchy.from_codes(["DG", "17", "17051", "17051001"])
+        >>> f = pd.DataFrame({"region_code": ["17051"], "indicator": ["q"]})
+        >>> ctx = ReportContext(None, h, "17051001", "G", "gemeinde", 2024, (), {}, f, f, 3)
+        >>> ctx.data_region("q"), ctx.data_region("z")
+        ('17051', None)
+        """
+        have = set(self.frame.loc[self.frame["indicator"] == indicator, "region_code"])
+        if self.region in have:
+            return self.region
+        for code in _ancestors(self.hierarchy, self.region):
+            if self.hierarchy.level(code) in ("land", "bund"):
+                return None
+            if code in have:
+                return code
+        return None
+
+    def label(self, code: str) -> str:
+        """Return the short label of a region (comparison label or name).
+
+        Examples
+        --------
+        >>> from toolkit.regions import RegionHierarchy
+        >>> h = RegionHierarchy.from_codes(["DG", "17"], names={"17": "Musterland"})
+        >>> ReportContext(None, h, "17", "Musterland", "land", 2024, ("DG",), {"DG": "Bund"},
+        ...               None, None, 3).label("DG")
+        'Bund'
+        """
+        return self.labels.get(code) or self.hierarchy.name(code)
+
+
+def prepare_report(
+    dataset: Any,
+    region: str,
+    period: int,
+    *,
+    comparison: Sequence[str] | None = None,
+    indicators: Sequence[str] | None = None,
+    dimensions: Sequence[str] = (),
+    min_count: int = 3,
+    years: int = 6,
+    sub_regions: bool = False,
+) -> ReportContext:
+    """Compute and protect everything a report shows, once.
+
+    Indicators are computed for the report region, its ancestors, the
+    comparison regions and, with ``sub_regions=True``, its Gemeinden and
+    Sozialräume, for the ``years`` periods up to ``period``; then disclosure
+    control (:func:`toolkit.disclosure.protect_indicators`) is applied to the
+    whole frame, so every number a template shows is protected.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        Dataset (``toolkit.reports.runtime.load_dataset``).
+    region : str
+        Region code (AGS).
+    period : int
+        Report period.
+    comparison : sequence of str, optional
+        Comparison regions; ``None`` or empty means :func:`default_comparison`.
+    indicators : sequence of str, optional
+        Keep only these indicators.
+    dimensions : sequence of str, optional
+        Breakdown dimensions kept (e.g. ``["sex"]``); totals are always
+        kept. Dropping unused breakdowns keeps disclosure control small.
+    min_count : int, default 3
+        Minimum count for disclosure control.
+    years : int, default 6
+        Number of periods up to ``period`` (time series).
+    sub_regions : bool, default False
+        Also compute the region's sub-regions: the Kreise of a Land, the
+        Gemeinden and Sozialräume of a Kreis, the Sozialräume of a Gemeinde.
+
+    Returns
+    -------
+    ReportContext
+        The report's data.
+
+    Raises
+    ------
+    ParameterError
+        Unknown region or comparison code, or no data for the region in
+        ``period``.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17", 2024)  # doctest: +SKIP
+    >>> ctx.comparison  # doctest: +SKIP
+    ('DG',)
+    """
+    from toolkit.disclosure import protect_indicators
+    from toolkit.indicators import catalog, compute_all
+
+    hierarchy = _hierarchy(dataset)
+    region = str(region).strip()
+    if region not in hierarchy:
+        examples = ", ".join(hierarchy.codes("kreis")[:5])
+        raise ParameterError(
+            f"Region {region!r} kommt in den Daten nicht vor",
+            hint=f"Einen Regionalschlüssel aus regions.csv angeben, z. B. {examples}",
+        )
+    if years < 1:
+        raise ParameterError(f"years muss mindestens 1 sein, nicht {years}")
+    given = [str(c).strip() for c in (comparison or [])]
+    bad = [c for c in given if c not in hierarchy]
+    if bad:
+        raise ParameterError(
+            f"Vergleichsregionen kommen in den Daten nicht vor: {', '.join(bad)}",
+            hint="Regionalschlüssel aus regions.csv angeben oder die Liste leer lassen",
+        )
+    comp = [c for c in given if c != region] or default_comparison(hierarchy, region)
+    subs: list[str] = []
+    if sub_regions:
+        below = _SUB_LEVELS.get(hierarchy.level(region), ())
+        subs = [c for c in hierarchy.descendants(region) if hierarchy.level(c) in below]
+    codes = list(dict.fromkeys([region, *_ancestors(hierarchy, region), *comp, *subs]))
+    periods = list(range(int(period) - years + 1, int(period) + 1))
+    frame = compute_all(dataset, regions=codes, periods=periods)
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    keep_dims = ["", *dimensions]
+    frame = frame[frame["region_code"].isin(codes) & frame["dimension"].isin(keep_dims)]
+    frame = frame.reset_index(drop=True)
+    own = frame[
+        (frame["region_code"] == region) | frame["region_code"].isin(_ancestors(hierarchy, region))
+    ]
+    if own.empty or int(period) not in set(own["period"]):
+        have = sorted(set(frame["period"]))
+        raise ParameterError(
+            f"Keine Daten für Region {region} im Zeitraum {period}",
+            hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
+        )
+    protected = protect_indicators(frame, min_count=min_count)
+    labels = {}
+    for c in comp:
+        lvl = hierarchy.level(c)
+        if given:
+            labels[c] = hierarchy.name(c)
+        else:
+            labels[c] = LEVEL_LABELS.get(lvl, hierarchy.name(c))
+    return ReportContext(
+        dataset=dataset,
+        hierarchy=hierarchy,
+        region=region,
+        region_name=hierarchy.name(region),
+        level=hierarchy.level(region),
+        period=int(period),
+        comparison=tuple(comp),
+        labels=labels,
+        frame=protected,
+        catalogue=catalog(),
+        min_count=int(min_count),
+        sub_regions=tuple(subs),
+    )

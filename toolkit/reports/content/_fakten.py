@@ -1,0 +1,269 @@
+"""Content of the Fakten-Check template: short quarterly facts on one topic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from toolkit.errors import ParameterError
+from toolkit.reports.content._common import (
+    appendix_definitions,
+    key_figures,
+    key_figures_html,
+    report_header,
+    sentences_html,
+)
+from toolkit.reports.content._context import ReportContext, prepare_report
+from toolkit.reports.content._html import Html, esc, join_html
+from toolkit.reports.content._parts import ReportParts
+from toolkit.reports.content._sections import (
+    dimension_chart,
+    level_note,
+    series_chart,
+    subregion_chart,
+    take_charts,
+)
+
+__all__ = ["FAKTEN_TOPICS", "fakten_check", "standard_parts", "topic_indicators"]
+
+#: Fakten-Check topics: German title, key indicators (first = main), tables used,
+#: breakdown dimension of the main indicator.
+FAKTEN_TOPICS: dict[str, dict[str, Any]] = {
+    "fruehe_bildung": {
+        "title": "Frühe Bildung",
+        "indicators": ["betreuungsquote_u3", "betreuungsquote_3u6", "tagespflege_anteil_u3"],
+        "tables": ["kita", "population"],
+        "dimension": "",
+    },
+    "schule": {
+        "title": "Schule",
+        "indicators": [
+            "abgaenge_anteil_ohne_hsa",
+            "uebergangsquote_gymnasium",
+            "abgaenge_anteil_ahr",
+            "schulabgaenge",
+        ],
+        "tables": ["school_leavers", "transitions"],
+        "dimension": "sex",
+    },
+    "ausbildung": {
+        "title": "Ausbildung",
+        "indicators": [
+            "vertragsloesungsquote",
+            "ausbildungsanfaengerquote",
+            "neue_ausbildungsvertraege",
+            "iabe_anteil_sektor_i",
+            "iabe_anteil_sektor_ii",
+        ],
+        "tables": ["contracts_new", "contracts_dissolved", "apprentice_beginners", "iabe"],
+        "dimension": "zustaendigkeit",
+    },
+    "befragung": {
+        "title": "Familienbefragung",
+        "indicators": [],
+        "tables": ["survey_families", "survey_families_margins"],
+        "dimension": "",
+    },
+}
+
+
+def topic_indicators(topic: str, catalogue: Any) -> list[str]:
+    """Return the key indicators of a Fakten-Check topic that the catalogue has.
+
+    Parameters
+    ----------
+    topic : str
+        One of :data:`FAKTEN_TOPICS`.
+    catalogue : pandas.DataFrame
+        Indicator catalogue.
+
+    Returns
+    -------
+    list of str
+        Indicator codes, main indicator first.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown topic or when the catalogue has none of its indicators.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> topic_indicators("fruehe_bildung", pd.DataFrame({"code": ["betreuungsquote_3u6"]}))
+    ['betreuungsquote_3u6']
+    """
+    if topic not in FAKTEN_TOPICS:
+        raise ParameterError(
+            f"Unbekanntes Thema {topic!r}",
+            hint=f"Erlaubt: {', '.join(FAKTEN_TOPICS)}",
+        )
+    known = set(catalogue["code"])
+    codes = [c for c in FAKTEN_TOPICS[topic]["indicators"] if c in known]
+    if not codes and FAKTEN_TOPICS[topic]["indicators"]:
+        raise ParameterError(
+            f"Der Indikatorkatalog enthält keine Indikatoren des Themas {topic!r}",
+            hint="toolkit.indicators.catalog() prüfen",
+        )
+    return codes
+
+
+def standard_parts(
+    ctx: ReportContext,
+    *,
+    title: str,
+    indicators: Sequence[str],
+    tables: Sequence[str],
+    charts: Sequence[Any],
+    notes: Sequence[str] = (),
+    appendix_codes: Sequence[str] | None = None,
+    period_label: str | None = None,
+) -> ReportParts:
+    """Assemble header, key figures, sentences, charts, notes and appendix.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        Report data (protected).
+    title : str
+        Report title.
+    indicators : sequence of str
+        Key indicators (table and sentences).
+    tables : sequence of str
+        Tables used (for the Datenstand line).
+    charts : sequence of Chart or None
+        Candidate charts; None entries are skipped, at most five kept.
+    notes : sequence of str, optional
+        Extra notes shown after the charts.
+    appendix_codes : sequence of str, optional
+        Indicators defined in the appendix (default ``indicators``).
+    period_label : str, optional
+        Period as shown in the title (default the year).
+
+    Returns
+    -------
+    ReportParts
+        The report's parts.
+
+    Examples
+    --------
+    >>> standard_parts.__name__
+    'standard_parts'
+    """
+    figures = key_figures(
+        ctx.frame,
+        ctx.region,
+        ctx.period,
+        indicators,
+        ctx.comparison,
+        catalogue=ctx.catalogue,
+        labels=ctx.labels,
+    )
+    header = report_header(
+        title, ctx.region_name, period_label or str(ctx.period), ctx.dataset, tables
+    )
+    summary = join_html(
+        ["<h2>Das Wichtigste in Kürze</h2>", sentences_html(list(figures.get("sentence", [])))]
+    )
+    table = key_figures_html(
+        figures, ctx.region_name, ctx.period, {c: ctx.label(c) for c in ctx.comparison}
+    )
+    all_notes = [n for n in (*(level_note(ctx, c) for c in indicators), *notes) if n]
+    notes_html = Html("")
+    if all_notes:
+        notes_html = join_html(
+            [
+                "<h2>Hinweise</h2><ul>",
+                *(f"<li>{esc(n)}</li>" for n in dict.fromkeys(all_notes)),
+                "</ul>",
+            ]
+        )
+    appendix = appendix_definitions(
+        appendix_codes if appendix_codes is not None else indicators,
+        ctx.catalogue,
+        min_count=ctx.min_count,
+    )
+    return ReportParts(
+        header=header,
+        summary=summary,
+        key_figures=join_html(["<h2>Kennzahlen</h2>", table]),
+        charts=take_charts(charts),
+        notes=notes_html,
+        appendix=appendix,
+        figures=figures,
+    )
+
+
+def fakten_check(
+    dataset: Any,
+    region: str,
+    period: int,
+    *,
+    topic: str = "fruehe_bildung",
+    comparison: Sequence[str] | None = None,
+    min_count: int = 3,
+) -> ReportParts:
+    """Build the Fakten-Check on one topic for one region and period.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        Dataset (``toolkit.reports.runtime.load_dataset``).
+    region : str
+        Region code (AGS).
+    period : int
+        Report year.
+    topic : str, default "fruehe_bildung"
+        ``fruehe_bildung``, ``schule``, ``ausbildung`` or ``befragung``.
+    comparison : sequence of str, optional
+        Comparison regions (default: Kreis, Land and Bund as applicable).
+    min_count : int, default 3
+        Minimum count of disclosure control.
+
+    Returns
+    -------
+    ReportParts
+        Header, key figures, sentences, charts, notes and appendix.
+
+    Raises
+    ------
+    ParameterError
+        Unknown topic or region, or no data for the period.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> parts = fakten_check(load_dataset(), "17", 2024)  # doctest: +SKIP
+    """
+    if topic == "befragung":
+        from toolkit.reports.content._befragung import survey_report
+
+        return survey_report(dataset, region, period, comparison=comparison, min_count=min_count)
+    from toolkit.indicators import catalog
+
+    codes = topic_indicators(topic, catalog())
+    spec = FAKTEN_TOPICS[topic]
+    ctx = prepare_report(
+        dataset,
+        region,
+        period,
+        comparison=comparison,
+        indicators=codes,
+        dimensions=[spec["dimension"]] if spec["dimension"] else [],
+        min_count=min_count,
+        sub_regions=True,
+    )
+    main = codes[0]
+    charts = [
+        series_chart(ctx, main),
+        series_chart(ctx, codes[1]) if len(codes) > 1 else None,
+        dimension_chart(ctx, main, spec["dimension"]) if spec["dimension"] else None,
+        subregion_chart(ctx, main),
+    ]
+    return standard_parts(
+        ctx,
+        title=f"Fakten-Check {spec['title']}",
+        indicators=codes,
+        tables=spec["tables"],
+        charts=charts,
+    )

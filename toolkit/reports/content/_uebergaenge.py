@@ -1,0 +1,184 @@
+"""Content of the Übergänge template: the education chain from Kita to training."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from toolkit.charts import Chart, chain_chart
+from toolkit.reports.content._context import ReportContext, prepare_report
+from toolkit.reports.content._fakten import standard_parts
+from toolkit.reports.content._parts import ReportParts
+from toolkit.reports.content._sections import (
+    CATEGORY_LABELS,
+    dimension_chart,
+    series_chart,
+    subregion_chart,
+)
+
+__all__ = ["CHAIN_STAGES", "UEBERGAENGE_INDICATORS", "chain_frame", "uebergaenge"]
+
+#: Stages of the transition chain: label, indicator prefix, category codes.
+CHAIN_STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Übergang nach Klasse 4", "uebergangsquote_", tuple(CATEGORY_LABELS["school_type"])),
+    ("Schulabschluss", "abgaenge_anteil_", tuple(CATEGORY_LABELS["abschluss"])),
+    ("Nach der Schule (iABE)", "iabe_anteil_sektor_", ("i", "ii", "iii", "iv")),
+)
+
+#: Key indicators of the report, in display order.
+UEBERGAENGE_INDICATORS: tuple[str, ...] = (
+    "betreuungsquote_3u6",
+    "uebergaenge_jg5",
+    "uebergangsquote_gymnasium",
+    "uebergangsquote_hauptschule",
+    "abgaenge_anteil_ohne_hsa",
+    "abgaenge_anteil_ahr",
+    "iabe_anteil_sektor_i",
+    "iabe_anteil_sektor_ii",
+)
+
+_TABLES = ("kita", "population", "transitions", "school_leavers", "iabe")
+
+
+def _stage_label(ctx: ReportContext, prefix: str, category: str) -> str:
+    if prefix == "iabe_anteil_sektor_":
+        return CATEGORY_LABELS["sector"][category.upper()]
+    dim = "school_type" if prefix == "uebergangsquote_" else "abschluss"
+    return CATEGORY_LABELS[dim][category]
+
+
+def chain_frame(ctx: ReportContext) -> pd.DataFrame:
+    """Return the stages of the transition chain for the report region and period.
+
+    Each stage uses the nearest region with data (iABE exists for Kreise
+    only), and values already protected by disclosure control.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        Report data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``stage, category, value, flag`` for :func:`toolkit.charts.chain_chart`.
+
+    Examples
+    --------
+    >>> chain_frame.__name__
+    'chain_frame'
+    """
+    f = ctx.frame
+    f = f[(f["period"] == ctx.period) & (f["dimension"] == "")]
+    rows = []
+    for stage, prefix, cats in CHAIN_STAGES:
+        where = ctx.data_region(prefix + cats[0])
+        if where is None:
+            continue
+        label = stage if where == ctx.region else f"{stage}, {ctx.hierarchy.name(where)}"
+        for cat in cats:
+            hit = f[(f["indicator"] == prefix + cat) & (f["region_code"] == where)]
+            if hit.empty:
+                continue
+            rows.append(
+                {
+                    "stage": label,
+                    "category": _stage_label(ctx, prefix, cat),
+                    "value": float(hit["value"].iloc[0]),
+                    "flag": str(hit["flag"].iloc[0]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["stage", "category", "value", "flag"])
+
+
+def _chain_chart(ctx: ReportContext) -> Chart | None:
+    frame = chain_frame(ctx)
+    if frame.empty:
+        return None
+    shown = frame[frame["flag"].isin(["", "-", "p"]) & frame["value"].notna()]
+    stages = [
+        s
+        for s in dict.fromkeys(frame["stage"])
+        if shown.loc[shown["stage"] == s, "value"].sum() > 0
+    ]
+    if not stages:
+        return None
+    return chain_chart(
+        frame[frame["stage"].isin(stages)],
+        title=f"Bildungskette {ctx.region_name} {ctx.period}",
+    )
+
+
+def uebergaenge(
+    dataset: Any,
+    region: str,
+    period: int,
+    *,
+    comparison: Sequence[str] | None = None,
+    min_count: int = 3,
+) -> ReportParts:
+    """Build the Übergänge report for one region and period.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        Dataset (``toolkit.reports.runtime.load_dataset``).
+    region : str
+        Region code (AGS).
+    period : int
+        Report year (school year starting in it for transitions, ending in it
+        for leavers; see the appendix).
+    comparison : sequence of str, optional
+        Comparison regions.
+    min_count : int, default 3
+        Minimum count of disclosure control.
+
+    Returns
+    -------
+    ReportParts
+        Header, key figures, sentences, charts (chain, time series, by sex and
+        nationality, by Gemeinde or Sozialraum), notes and appendix.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> parts = uebergaenge(load_dataset(), "17", 2024)  # doctest: +SKIP
+    """
+    from toolkit.indicators import catalog
+
+    known = set(catalog()["code"])
+    chain_codes = [p + c for _, p, cats in CHAIN_STAGES for c in cats if p + c in known]
+    keys = [c for c in UEBERGAENGE_INDICATORS if c in known]
+    ctx = prepare_report(
+        dataset,
+        region,
+        period,
+        comparison=comparison,
+        indicators=list(dict.fromkeys([*keys, *chain_codes])),
+        dimensions=["sex", "nationality"],
+        min_count=min_count,
+        sub_regions=True,
+    )
+    charts = [
+        _chain_chart(ctx),
+        series_chart(ctx, "uebergangsquote_gymnasium"),
+        series_chart(ctx, "abgaenge_anteil_ohne_hsa"),
+        dimension_chart(ctx, "abgaenge_anteil_ohne_hsa", ["sex", "nationality"]),
+        subregion_chart(ctx, "uebergangsquote_gymnasium"),
+    ]
+    notes = [
+        "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
+        "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen. "
+        "In der Grafik „Bildungskette“ sind die Anteile je Stufe auf 100 % gebracht."
+    ]
+    return standard_parts(
+        ctx,
+        title="Übergänge im Bildungsverlauf",
+        indicators=keys,
+        tables=_TABLES,
+        charts=charts,
+        notes=notes,
+        appendix_codes=list(dict.fromkeys([*keys, *chain_codes])),
+    )
