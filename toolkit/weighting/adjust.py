@@ -221,7 +221,7 @@ def trim_weights(
     *,
     redistribute: str = "proportional",
     strict: bool = True,
-    max_iter: int = 100,
+    max_iter: int = 200,
 ) -> SurveyDesign:
     """Trim weights to ``[lower, upper]`` and give the trimmed amount to the other weights.
 
@@ -235,10 +235,13 @@ def trim_weights(
         Spread the trimmed amount over the untrimmed weights in proportion
         to their size, or in equal parts (R's ``trimWeights``).
     strict : bool
-        Repeat until no weight is outside the bounds (redistribution can push
-        weights over a bound again). With ``False`` one pass, as R's default.
+        Solve for the final weights ``clip(c d_i, lower, upper)``
+        (proportional) or ``clip(d_i + c, lower, upper)`` (equal) with the
+        constant ``c`` that keeps the total, so that no weight ends outside
+        the bounds. With ``False`` one pass of clipping and redistribution,
+        as R's ``trimWeights`` default (weights may then cross a bound again).
     max_iter : int
-        Maximum passes with ``strict``.
+        Bisection steps for ``c`` with ``strict``.
 
     Returns
     -------
@@ -253,7 +256,7 @@ def trim_weights(
         Bounds that cannot hold the weight total (``n * upper < total`` or
         ``n * lower > total``), or all weights outside the bounds.
     ConvergenceError
-        ``strict`` and still outside the bounds after ``max_iter`` passes.
+        ``strict`` and no constant ``c`` found that keeps the total within the bounds.
 
     Examples
     --------
@@ -278,39 +281,80 @@ def trim_weights(
             f"Grenzen [{lo:g}, {hi:g}] können die Gewichtssumme {total:,.2f} bei {n} Befragten nicht tragen.",
             hint=f"Das mittlere Gewicht ist {total / n:,.4g}; die Grenzen müssen es einschließen.",
         )
-    iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007
-        cur = w[active]
-        outside = (cur < lo) | (cur > hi)
-        if not outside.any():
-            break
-        if outside.all():
-            raise DataError(
-                "Alle Gewichte liegen außerhalb der Grenzen; nichts bleibt zum Umverteilen.",
-                hint="Grenzen weiter fassen.",
-            )
-        clipped = np.clip(cur, lo, hi)
-        trimmed = (cur - clipped).sum()
-        inside = ~outside
-        if redistribute == "equal":
-            clipped[inside] += trimmed / inside.sum()
-        else:
-            clipped[inside] *= 1 + trimmed / clipped[inside].sum()
-        w[active] = clipped
-        if not strict:
-            break
+    orig = w[active]
+    if strict:
+        cur, iterations = _trim_solve(orig, lo, hi, redistribute, max_iter)
     else:
-        cur = w[active]
-        if ((cur < lo) | (cur > hi)).any():
-            raise ConvergenceError(
-                f"Trimmen nach {max_iter} Durchgängen nicht abgeschlossen; größtes Gewicht {cur.max():.4g}, "
-                f"kleinstes {cur.min():.4g}.",
-                hint="Grenzen weiter fassen oder max_iter erhöhen.",
-            )
+        cur, iterations = _trim_one_pass(orig, lo, hi, redistribute), 1
+    w[active] = cur
     cur = w[active]
     over = max(float(np.max(cur - hi, initial=0.0)), float(np.max(lo - cur, initial=0.0)), 0.0)
     report = AdjustmentReport("trim", iterations, over / (total / n), over == 0.0, 0.0)
     return design._replace(w, Residualizer(), report)
+
+
+def _redistribute(orig: np.ndarray, free: np.ndarray, amount: float, how: str) -> np.ndarray:
+    """Give ``amount`` (the weight total the free units must carry) to the free units."""
+    out = orig[free].copy()
+    if how == "equal":
+        return out + (amount - out.sum()) / len(out)
+    return out * (amount / out.sum())
+
+
+def _trim_one_pass(orig: np.ndarray, lo: float, hi: float, how: str) -> np.ndarray:
+    """Clip once and redistribute to the units that were inside (R's ``trimWeights``)."""
+    outside = (orig < lo) | (orig > hi)
+    if outside.all():
+        raise DataError(
+            "Alle Gewichte liegen außerhalb der Grenzen.", hint="Grenzen weiter fassen."
+        )
+    cur = np.clip(orig, lo, hi)
+    cur[~outside] = _redistribute(orig, ~outside, orig.sum() - cur[outside].sum(), how)
+    return cur
+
+
+def _trim_solve(
+    orig: np.ndarray, lo: float, hi: float, how: str, max_iter: int
+) -> tuple[np.ndarray, int]:
+    """Find ``c`` with ``sum(clip(orig * c or orig + c, lo, hi)) == sum(orig)`` (bisection, then exact)."""
+    total = orig.sum()
+
+    def fit(c: float) -> np.ndarray:
+        return np.clip(orig * c if how == "proportional" else orig + c, lo, hi)
+
+    if how == "proportional":
+        low = lo / orig.max() if lo > 0 else 0.0
+        high = hi / orig.min() if np.isfinite(hi) else total / orig.min()
+    else:
+        low = (lo if np.isfinite(lo) else -total) - orig.max()
+        high = (hi if np.isfinite(hi) else total) - orig.min()
+    iteration = 0
+    for iteration in range(1, max_iter + 1):  # noqa: B007
+        mid = 0.5 * (low + high)
+        if fit(mid).sum() < total:
+            low = mid
+        else:
+            high = mid
+        if high - low <= 1e-15 * max(abs(high), 1.0):
+            break
+    cur = fit(0.5 * (low + high))
+    free = (cur > lo) & (cur < hi)
+    if free.any():
+        fixed = cur[~free].sum()
+        if how == "proportional":
+            cur[free] = orig[free] * ((total - fixed) / orig[free].sum())
+        else:
+            cur[free] = orig[free] + (total - fixed - orig[free].sum()) / free.sum()
+    if (
+        abs(cur.sum() - total) > 1e-9 * total
+        or cur.max() > hi * (1 + 1e-12)
+        or cur.min() < lo * (1 - 1e-12)
+    ):
+        raise ConvergenceError(
+            f"Trimmen nach {iteration} Schritten nicht gelungen; Summe {cur.sum():,.6g} statt {total:,.6g}.",
+            hint="Grenzen weiter fassen.",
+        )
+    return np.clip(cur, lo, hi), iteration
 
 
 def adjust_nonresponse(
