@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, Problem
-from toolkit.io._source import parse_records, read_text
+from toolkit.io._source import cells_frame, read_cells, read_text
 
 __all__ = ["CSV_CONVENTION", "PARQUET_CONVENTION", "RawTable", "read_raw"]
 
@@ -55,23 +55,10 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
-    width = len(header)
-    data = {i: [r[i].strip() if i < len(r) else "" for r in rows] for i in range(width)}
-    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), dtype="str")
-    frame.columns = header
-    return frame
-
-
 def _read_csv(path: Path, expected: list[str] | None) -> RawTable:
     text, name, note = read_text(path)
-    records = parse_records(text, name, expected=expected)
-    return RawTable(
-        name,
-        records.header,
-        _frame(records.header, records.rows, records.lines),
-        notes=[note] if note else [],
-    )
+    header, cells = read_cells(text, name, expected=expected)
+    return RawTable(name, header, cells, notes=[note] if note else [])
 
 
 def _cell_text(value: Any) -> str:
@@ -147,7 +134,7 @@ def _read_excel(path: Path, table: str | None, sheet: str | None) -> RawTable:
             rows=overfull,
             hint="Jede Spalte braucht eine Überschrift in Zeile 1; überzählige Zellen löschen.",
         )
-    return RawTable(display, header, _frame(header, rows, index))
+    return RawTable(display, header, cells_frame(header, rows, index))
 
 
 def _parquet_type_problem(series: pd.Series, kind: str) -> str | None:

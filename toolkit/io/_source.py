@@ -24,13 +24,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from toolkit.errors import DataError
 
 __all__ = [
     "Records",
+    "cells_frame",
     "decode_bytes",
     "load_bytes",
     "parse_records",
+    "read_cells",
     "read_text",
 ]
 
@@ -268,6 +272,33 @@ def _choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | 
     return None if best is None else best[2]
 
 
+def _delimiter(
+    first: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
+) -> str:
+    delim = _choose_delimiter(first, expected)
+    if delim is None:
+        raise DataError(
+            f"Kein Trennzeichen erkannt: die Kopfzeile enthält nur eine Spalte ({first[:80]!r}).",
+            file=file,
+            rows=[1],
+            hint="Die Datei als CSV mit ';' oder ',' als Trennzeichen speichern.",
+        )
+    if delim not in delimiters:
+        shown = "Tabulator" if delim == "\t" else repr(delim)
+        raise DataError(
+            f"Nicht unterstütztes Trennzeichen {shown}; erwartet wird "
+            + " oder ".join(repr(d) for d in delimiters)
+            + ".",
+            file=file,
+            rows=[1],
+            hint="Datei als CSV mit "
+            + " oder ".join(repr(d) for d in delimiters)
+            + " als Trennzeichen speichern"
+            + (" (bei GENESIS: die Datei unverändert verwenden)." if delimiters == (";",) else "."),
+        )
+    return delim
+
+
 def parse_records(
     text: str,
     file: str,
@@ -306,27 +337,7 @@ def parse_records(
     [2, 4]
     """
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delim = _choose_delimiter(first, expected)
-    if delim is None:
-        raise DataError(
-            f"Kein Trennzeichen erkannt: die Kopfzeile enthält nur eine Spalte ({first[:80]!r}).",
-            file=file,
-            rows=[1],
-            hint="Die Datei als CSV mit ';' oder ',' als Trennzeichen speichern.",
-        )
-    if delim not in delimiters:
-        shown = "Tabulator" if delim == "\t" else repr(delim)
-        raise DataError(
-            f"Nicht unterstütztes Trennzeichen {shown}; erwartet wird "
-            + " oder ".join(repr(d) for d in delimiters)
-            + ".",
-            file=file,
-            rows=[1],
-            hint="Datei als CSV mit "
-            + " oder ".join(repr(d) for d in delimiters)
-            + " als Trennzeichen speichern"
-            + (" (bei GENESIS: die Datei unverändert verwenden)." if delimiters == (";",) else "."),
-        )
+    delim = _delimiter(first, file, expected, delimiters)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -359,31 +370,151 @@ def parse_records(
         ) from None
     if header is None:
         raise DataError("Die Datei ist leer.", file=file, hint="Export wiederholen.")
-    if short or long:
-        parts = []
-        if short:
-            parts.append(f"zu wenige Felder in Zeile(n) {', '.join(map(str, short[:20]))}")
-        if long:
-            parts.append(f"zu viele Felder in Zeile(n) {', '.join(map(str, long[:20]))}")
-        truncated = bool(short) and short[-1] == last_start and not text.endswith("\n")
-        hint = (
-            "Die letzte Zeile ist unvollständig: die Datei wurde offenbar abgeschnitten; "
-            "vollständig neu herunterladen oder exportieren."
-            if truncated
-            else f"Jede Zeile muss {len(header)} Felder haben (wie die Kopfzeile); "
-            "Trennzeichen in Werten in Anführungszeichen setzen."
-        )
-        raise DataError(
-            "Zeilen mit falscher Feldzahl: " + "; ".join(parts) + ".",
-            file=file,
-            rows=sorted(short + long),
-            hint=hint,
-        )
+    _structure_error(short, long, len(header), last_start, text, file)
     if not rows:
-        raise DataError(
-            "Die Datei enthält nur die Kopfzeile und keine Daten.",
-            file=file,
-            rows=[1],
-            hint="Export mit Daten wiederholen.",
-        )
+        _header_only(file)
     return Records(header=header, rows=rows, lines=lines, delimiter=delim)
+
+
+def _header_only(file: str) -> None:
+    raise DataError(
+        "Die Datei enthält nur die Kopfzeile und keine Daten.",
+        file=file,
+        rows=[1],
+        hint="Export mit Daten wiederholen.",
+    )
+
+
+def _structure_error(
+    short: list[int], long: list[int], width: int, last_start: int, text: str, file: str
+) -> None:
+    """Raise for rows whose number of fields differs from the header's."""
+    if not short and not long:
+        return
+    parts = []
+    if short:
+        parts.append(f"zu wenige Felder in Zeile(n) {', '.join(map(str, short[:20]))}")
+    if long:
+        parts.append(f"zu viele Felder in Zeile(n) {', '.join(map(str, long[:20]))}")
+    truncated = bool(short) and short[-1] == last_start and not text.endswith("\n")
+    hint = (
+        "Die letzte Zeile ist unvollständig: die Datei wurde offenbar abgeschnitten; "
+        "vollständig neu herunterladen oder exportieren."
+        if truncated
+        else f"Jede Zeile muss {width} Felder haben (wie die Kopfzeile); "
+        "Trennzeichen in Werten in Anführungszeichen setzen."
+    )
+    raise DataError(
+        "Zeilen mit falscher Feldzahl: " + "; ".join(parts) + ".",
+        file=file,
+        rows=sorted(short + long),
+        hint=hint,
+    )
+
+
+# Characters str.splitlines() treats as line breaks but the CSV parsers do not.
+_ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def cells_frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
+    """Build a frame of stripped strings (short rows padded with ``""``).
+
+    Examples
+    --------
+    >>> cells_frame(["a", "b"], [[" 1"]], [2]).loc[2].tolist()
+    ['1', '']
+    """
+    data = {i: [r[i].strip() if i < len(r) else "" for r in rows] for i in range(len(header))}
+    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), dtype="str")
+    frame.columns = header
+    return frame
+
+
+def read_cells(
+    text: str,
+    file: str,
+    *,
+    expected: Sequence[str] | None = None,
+    delimiters: Sequence[str] = (";", ","),
+) -> tuple[list[str], pd.DataFrame]:
+    r"""Parse CSV text into a frame of stripped strings indexed by line number.
+
+    Same checks as :func:`parse_records`; files without quotes take a fast
+    path through pandas' C parser after the field counts were checked line by
+    line.
+
+    Parameters
+    ----------
+    text : str
+        Decoded file content.
+    file : str
+        Name used in messages.
+    expected : sequence of str, optional
+        Column names expected; used to choose between delimiters.
+    delimiters : sequence of str
+        Delimiters accepted.
+
+    Returns
+    -------
+    tuple of (list of str, pandas.DataFrame)
+        Header and cells (index = line number, header = line 1).
+
+    Examples
+    --------
+    >>> header, cells = read_cells("a;b\n 1;x\n\n2;y\n", "f.csv")
+    >>> header, cells.index.tolist(), cells["a"].tolist()
+    (['a', 'b'], [2, 4], ['1', '2'])
+    """
+    if '"' in text or any(c in text for c in _ODD_BREAKS):
+        records = parse_records(text, file, expected=expected, delimiters=delimiters)
+        return records.header, cells_frame(records.header, records.rows, records.lines)
+    lines = text.splitlines()
+    if any(ln and not ln.strip() for ln in lines):
+        records = parse_records(text, file, expected=expected, delimiters=delimiters)
+        return records.header, cells_frame(records.header, records.rows, records.lines)
+    first = next((ln for ln in lines if ln.strip()), "")
+    delim = _delimiter(first, file, expected, delimiters)
+    header: list[str] | None = None
+    numbers: list[int] = []
+    short: list[int] = []
+    long: list[int] = []
+    last = 1
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        last = number
+        if header is None:
+            header = [h.strip() for h in line.split(delim)]
+            continue
+        n = line.count(delim) + 1
+        if n == len(header):
+            numbers.append(number)
+        else:
+            (short if n < len(header) else long).append(number)
+    if header is None:
+        raise DataError("Die Datei ist leer.", file=file, hint="Export wiederholen.")
+    _structure_error(short, long, len(header), last, text, file)
+    if not numbers:
+        _header_only(file)
+    body = "\n".join(lines[i - 1] for i in numbers)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=delim,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
+    except Exception:  # anything the C parser dislikes goes the careful way
+        records = parse_records(text, file, expected=expected, delimiters=delimiters)
+        return records.header, cells_frame(records.header, records.rows, records.lines)
+    if frame.shape != (len(numbers), len(header)):
+        records = parse_records(text, file, expected=expected, delimiters=delimiters)
+        return records.header, cells_frame(records.header, records.rows, records.lines)
+    frame = frame.apply(lambda col: col.str.strip())
+    frame.index = pd.Index(numbers, dtype="int64")
+    frame.columns = header
+    return header, frame

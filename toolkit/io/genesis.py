@@ -28,7 +28,7 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._codes import code_level
-from toolkit.io._source import parse_records, read_text
+from toolkit.io._source import read_cells, read_text
 
 __all__ = [
     "GENESIS_SAMPLE_DIR",
@@ -280,10 +280,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     {'': 330, '-': 2898, '.': 72}
     """
     text, name, note = read_text(path)
-    records = parse_records(text, name, expected=_REQUIRED, delimiters=(";",))
-    numbers = _check_header(records.header, name)
-    raw = pd.DataFrame(records.rows, columns=records.header, dtype="str")
-    lines = np.asarray(records.lines, dtype=np.int64)
+    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
+    numbers = _check_header(header, name)
+    lines = raw.index.to_numpy(dtype=np.int64)
+    raw = raw.reset_index(drop=True)
     quality = raw["value_q"] if "value_q" in raw.columns else None
     values, flags = _parse_values(raw["value"], quality, lines, name)
 
