@@ -126,7 +126,6 @@ def test_dataset_constructor_and_repr():
     assert "synthetisch" in repr(ds)
 
 
-@pytest.mark.skipif(not any(SAMPLE.glob("*.csv")), reason="Musterland sample not committed yet")
 def test_every_committed_sample_table_validates():
     from toolkit.io import read_sample
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
@@ -412,8 +413,27 @@ def _structure_error(
     )
 
 
-# Characters str.splitlines() treats as line breaks but the CSV parsers do not.
-_ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+# Characters that send a file down the careful (csv module) path: line breaks
+# that str.splitlines() knows but the C parser does not, and NUL.
+_ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x00")
+# A whitespace-only line (empty lines are found with plain substring tests).
+_BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
+
+
+def _has_blank_line(text: str) -> bool:
+    return (
+        "\n\n" in text
+        or "\n\r\n" in text
+        or text[:1] in ("\n", "\r")
+        or _BLANK_LINE.search(text) is not None
+    )
+
+
+def _careful(
+    text: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
+) -> tuple[list[str], pd.DataFrame]:
+    records = parse_records(text, file, expected=expected, delimiters=delimiters)
+    return records.header, cells_frame(records.header, records.rows, records.lines)
 
 
 def cells_frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
@@ -465,38 +485,32 @@ def read_cells(
     >>> header, cells.index.tolist(), cells["a"].tolist()
     (['a', 'b'], [2, 4], ['1', '2'])
     """
-    if '"' in text or any(c in text for c in _ODD_BREAKS):
-        records = parse_records(text, file, expected=expected, delimiters=delimiters)
-        return records.header, cells_frame(records.header, records.rows, records.lines)
-    lines = text.splitlines()
-    if any(ln and not ln.strip() for ln in lines):
-        records = parse_records(text, file, expected=expected, delimiters=delimiters)
-        return records.header, cells_frame(records.header, records.rows, records.lines)
-    first = next((ln for ln in lines if ln.strip()), "")
-    delim = _delimiter(first, file, expected, delimiters)
-    header: list[str] | None = None
-    numbers: list[int] = []
-    short: list[int] = []
-    long: list[int] = []
-    last = 1
-    for number, line in enumerate(lines, start=1):
-        if not line:
-            continue
-        last = number
-        if header is None:
-            header = [h.strip() for h in line.split(delim)]
-            continue
-        n = line.count(delim) + 1
-        if n == len(header):
-            numbers.append(number)
-        else:
-            (short if n < len(header) else long).append(number)
-    if header is None:
-        raise DataError("Die Datei ist leer.", file=file, hint="Export wiederholen.")
-    _structure_error(short, long, len(header), last, text, file)
-    if not numbers:
+    if (
+        '"' in text
+        or any(c in text for c in _ODD_BREAKS)
+        or text.count("\r") != text.count("\r\n")
+        or _has_blank_line(text)
+    ):
+        return _careful(text, file, expected, delimiters)
+    head, _, body = text.partition("\n")
+    head = head.rstrip("\r")
+    delim = _delimiter(head, file, expected, delimiters)
+    header = [h.strip() for h in head.split(delim)]
+    if not body:
         _header_only(file)
-    body = "\n".join(lines[i - 1] for i in numbers)
+    # fields per line, vectorised: delimiters between consecutive line ends
+    data = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    if not body.endswith("\n"):
+        ends = np.append(ends, len(data))
+    cum = np.concatenate([[0], np.cumsum(data == ord(delim))])
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    counts = cum[ends] - cum[starts] + 1
+    numbers = np.arange(2, len(ends) + 2, dtype=np.int64)
+    width = len(header)
+    short = numbers[counts < width].tolist()
+    long = numbers[counts > width].tolist()
+    _structure_error(short, long, width, int(numbers[-1]), text, file)
     try:
         frame = pd.read_csv(
             io.StringIO(body),
@@ -509,11 +523,9 @@ def read_cells(
             engine="c",
         )
     except Exception:  # anything the C parser dislikes goes the careful way
-        records = parse_records(text, file, expected=expected, delimiters=delimiters)
-        return records.header, cells_frame(records.header, records.rows, records.lines)
-    if frame.shape != (len(numbers), len(header)):
-        records = parse_records(text, file, expected=expected, delimiters=delimiters)
-        return records.header, cells_frame(records.header, records.rows, records.lines)
+        return _careful(text, file, expected, delimiters)
+    if frame.shape != (len(numbers), width):
+        return _careful(text, file, expected, delimiters)
     frame = frame.apply(lambda col: col.str.strip())
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header

@@ -308,8 +308,9 @@ def read_sample() -> Dataset:
 
     Examples
     --------
-    >>> read_sample().synthetic  # doctest: +SKIP
-    True
+    >>> ds = read_sample()
+    >>> ds.synthetic, ds.regions.loc[1, "region_code"]
+    (True, '17')
     """
     from toolkit.samples import sample_dir
 

@@ -52,7 +52,7 @@ __all__ = ["known_region_codes", "read_table", "table_name_for"]
 
 _TRUE = {"true", "1", "ja", "wahr", "yes", "j", "x"}
 _FALSE = {"false", "0", "nein", "falsch", "no", "n"}
-_INT = r"[+-]?\d+"
+_INT = r"[+-]?\d{1,18}"
 _FLOAT = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?"
 
 
@@ -166,6 +166,14 @@ def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list
     return problems
 
 
+def _cast(s: pd.Series, arrow: str, final: str) -> pd.Series:
+    """Cast checked number strings (NA elsewhere); Arrow's cast is fast, to_numeric is the net."""
+    try:
+        return s.astype(arrow).astype(final)
+    except (TypeError, ValueError, ArithmeticError, ImportError):
+        return pd.to_numeric(s, errors="coerce").astype(final)
+
+
 def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]:
     """Convert one column of strings; return typed values and a parse problem."""
     empty = s == ""
@@ -174,11 +182,10 @@ def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]
         return s.where(~empty).astype("str"), None
     if kind in ("year", "int", "count"):
         ok = s.str.fullmatch(_INT)
-        values = pd.to_numeric(s.where(ok), errors="coerce").astype("Int64")
+        values = _cast(s.where(ok), "int64[pyarrow]", "Int64")
     elif kind == "float":
         ok = s.str.fullmatch(_FLOAT)
-        values = pd.to_numeric(s.where(ok).str.replace(",", ".", regex=False), errors="coerce")
-        values = values.astype("float64")
+        values = _cast(s.where(ok).str.replace(",", ".", regex=False), "double[pyarrow]", "float64")
     else:
         low = s.str.lower()
         ok = low.isin(_TRUE | _FALSE)
