@@ -87,6 +87,8 @@ def bad_tables() -> None:
     write("kita_utf16.csv", kita(), encoding="utf-16")
     # bytes 0x81/0x8d are not defined in Windows-1252: encoding cannot be told
     write("kita_undecidable_encoding.csv", kita().encode() + b"17001000;2023;u3;kita;\x81\x8d\n")
+    # valid Windows-1252, but '‡' and '™' are not what a German table holds: ambiguous
+    write("kita_legacy_odd_characters.csv", kita().encode() + b"17001000;2023;u3;kita;3\x87\x99\n")
     mixed = kita().encode("utf-8") + "17051004;2024;u3;kita;5 # Öffnung, Mühle\n".encode("cp1252")
     write("kita_mixed_encodings.csv", "Stra\u00dfe".encode() + b"\n" + mixed)
     write(

@@ -29,12 +29,17 @@ CASES: dict[str, tuple[str, dict, list[str]]] = {
     "kita_no_delimiter.csv": ("kita", {}, ["Kein Trennzeichen", "nur eine Spalte"]),
     "kita_utf16.csv": ("kita", {}, ["UTF-16", "CSV UTF-8"]),
     "kita_undecidable_encoding.csv": ("kita", {}, ["Zeichenkodierung", "0x81", "Zeile 10"]),
+    "kita_legacy_odd_characters.csv": (
+        "kita",
+        {},
+        ["nicht eindeutig", "Windows-1252", "'‡'", "UTF-8"],
+    ),
     "kita_mixed_encodings.csv": ("kita", {}, ["mischt Zeichenkodierungen", "Zeile 11"]),
     "kita_missing_column.csv": ("kita", {}, ["'care_type'", "Spalte fehlt"]),
     "kita_renamed_column.csv": (
         "kita",
         {},
-        ["'children'", "Spalte fehlt", "'kinder'", "unbekannte Spalte"],
+        ["'children'", "Spalte fehlt", "'kinder'", "unbekannte Spalte", "umbenannt?"],
     ),
     "kita_extra_column.csv": ("kita", {}, ["'bemerkung'", "unbekannte Spalte", "extra_columns"]),
     "kita_non_numeric_count.csv": ("kita", {}, ["'children'", "Zeile 5", "'viele'", "ganze Zahl"]),

@@ -71,3 +71,18 @@ def test_bad_out_suffix_and_bad_genesis(tmp_path, capsys):
     assert ".csv oder .parquet" in capsys.readouterr().err
     assert main(["read", str(BAD / "genesis_old_format.csv")]) == 2
     assert "alten Format" in capsys.readouterr().err
+
+
+def test_directory_is_checked_as_a_dataset(tmp_path, capsys):
+    d = tmp_path / "daten"
+    d.mkdir()
+    (d / "berufe.csv").write_text(
+        "beruf,beruf_name,zustaendigkeit\n26110,Mechatroniker/in,ih\n", encoding="utf-8"
+    )
+    assert main(["read", str(d)]) == 0
+    assert "berufe: 1 Zeilen" in capsys.readouterr().out
+    (d / "kita.csv").write_text("region_code,year\n", encoding="utf-8")
+    assert main(["read", str(d)]) == 2
+    err = capsys.readouterr().err
+    assert "[kita.csv]" in err
+    assert main(["read", str(d), "--table", "kita"]) == 2

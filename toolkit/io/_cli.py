@@ -1,4 +1,4 @@
-"""``dkbm read``: read a GENESIS export or check a municipal table.
+"""``dkbm read``: read a GENESIS export, check a municipal table or a directory.
 
 Examples
 --------
@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ParameterError
+from toolkit.io.dataset import read_dataset
 from toolkit.io.genesis import read_genesis
 from toolkit.io.schemas import TABLES
 from toolkit.io.tables import read_table
@@ -96,6 +97,20 @@ def _write(frame: pd.DataFrame, out: Path) -> None:
         frame.to_parquet(out, index=False)
 
 
+def _read_directory(path: Path, args: argparse.Namespace) -> int:
+    if args.out or args.table or args.sheet or args.regions:
+        raise ParameterError(
+            "Für ein Verzeichnis sind --out, --table, --sheet und --regions nicht vorgesehen.",
+            hint="Ein Verzeichnis wird als Ganzes geprüft (regions.csv gilt für alle Tabellen).",
+        )
+    ds = read_dataset(path)
+    kind = "synthetisch" if ds.synthetic else "echt"
+    print(f"Datenverzeichnis gültig ({kind}): {path}")
+    for name in ds.names:
+        print(f"  {name}: {len(ds.tables[name])} Zeilen")
+    return 0
+
+
 def run_read(args: argparse.Namespace) -> int:
     """Run ``dkbm read``; print a summary.
 
@@ -124,6 +139,8 @@ def run_read(args: argparse.Namespace) -> int:
     0
     """
     path = Path(args.file)
+    if path.is_dir():
+        return _read_directory(path, args)
     if args.out:
         _check_out(Path(args.out))
     stem = path.name.split(".", 1)[0].lower()
@@ -169,7 +186,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Übersicht oder die vollständige Fehlerliste aus (Rückgabewert 2 bei Fehlern)."
         ),
     )
-    p.add_argument("file", help="Datei: GENESIS-Export oder Tabelle wie kita.csv")
+    p.add_argument(
+        "file", help="GENESIS-Export, Tabelle wie kita.csv oder ein Verzeichnis mit Tabellen"
+    )
     p.add_argument(
         "--table",
         choices=sorted(TABLES),

@@ -136,17 +136,16 @@ def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list
     missing = [c for c in spec.names if c not in header]
     unknown = [h for h in header if h not in spec.names]
     for col in missing:
+        close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
+        if len(missing) == 1 and len(unknown) == 1 and not close:
+            close = unknown
+        hint = "Spalte ergänzen"
         if col.lower() in {h.lower().strip() for h in unknown}:
             hint = "Groß-/Kleinschreibung oder Leerzeichen im Spaltennamen korrigieren"
-        else:
-            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
-            hint = f"umbenannt? Spalte {close[0]!r} in {col!r} umbenennen" if close else None
+        elif close:
+            hint = f"umbenannt? Spalte {close[0]!r} in {col!r} umbenennen"
         problems.append(
-            Problem(
-                f"Spalte fehlt (erwartet: {', '.join(spec.names)})",
-                column=col,
-                hint=hint or "Spalte ergänzen",
-            )
+            Problem(f"Spalte fehlt (erwartet: {', '.join(spec.names)})", column=col, hint=hint)
         )
     if unknown and extra_columns == "error":
         for col in unknown:
