@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit.errors import ParameterError
 from toolkit.samples._anchors import SERIES
@@ -31,7 +32,7 @@ from toolkit.samples._schools import (
     draw_transitions,
 )
 from toolkit.samples._survey import draw_survey
-from toolkit.samples._tables import gemeinde_level, long_frame, sum_by, write_table
+from toolkit.samples._tables import gemeinde_level, long_frame, sum_by, to_pandas, write_table
 from toolkit.samples._training import (
     BERUFE,
     SCHOOLING,
@@ -123,13 +124,15 @@ def _with_bund(
     return [*codes, "DG"], np.concatenate([kreis, bund[None]], axis=0)
 
 
-def _build(kreise: int, seed: int, first: int, last: int) -> tuple[dict[str, pd.DataFrame], dict]:
+def _build(
+    kreise: int, seed: int, first: int, last: int
+) -> tuple[dict[str, pd.DataFrame | pa.Table], dict[str, object]]:
     years = np.arange(first, last + 1)
     pop_years = np.arange(first - 1, last + 1)
     cohorts = np.arange(first - 3, last + 1)
     geo = build_geography(_rng(seed, "geography"), kreise)
     pop = draw_population(geo, _rng(seed, "population"), pop_years)
-    tables: dict[str, pd.DataFrame] = {"regions": geo.regions_frame()}
+    tables: dict[str, pd.DataFrame | pa.Table] = {"regions": geo.regions_frame()}
 
     codes, arr = gemeinde_level(geo, pop.units, pop.bund)
     tables["population"] = long_frame(
@@ -215,39 +218,36 @@ def _contract_tables(
     kreis_codes: list[str], contracts: Contracts, years: np.ndarray
 ) -> dict[str, pd.DataFrame]:
     kcodes, (new, dissolved) = _sorted_kreise(kreis_codes, contracts.new, contracts.dissolved)
-    beruf_codes = [b[0] for b in BERUFE]
     zust_of = {b[0]: b[2] for b in BERUFE}
-    cells = [("beruf", beruf_codes), ("sex", _SEX), ("nationality", _NAT), ("schooling", SCHOOLING)]
+    cells: list[tuple[str, Sequence[object]]] = [
+        ("beruf", [b[0] for b in BERUFE]),
+        ("sex", _SEX),
+        ("nationality", _NAT),
+        ("schooling", SCHOOLING),
+    ]
     codes, arr = _with_bund(kcodes, new, contracts.bund_new)
-    new_df = long_frame(
-        arr, [("region_code", codes), ("year", contracts.cohorts), *cells], "contracts",
-        drop_zeros=True,
-    )  # fmt: skip
-    new_df.insert(2, "zustaendigkeit", new_df["beruf"].map(zust_of).astype("category"))
+    axes = [("region_code", codes), ("year", contracts.cohorts), *cells]
+    new_df = long_frame(arr, axes, "contracts", drop_zeros=True).to_pandas()
+    new_df.insert(2, "zustaendigkeit", new_df["beruf"].map(zust_of))
 
     codes, arr = _with_bund(kcodes, dissolved, contracts.bund_dissolved)
-    dis = long_frame(
-        arr,
-        [("region_code", codes), ("start_year", contracts.cohorts), ("layer", np.arange(4)),
-         ("probezeit", [False, True]), *cells],
-        "dissolutions",
-        drop_zeros=True,
-    )  # fmt: skip
+    axes = [
+        ("region_code", codes),
+        ("start_year", contracts.cohorts),
+        ("layer", np.arange(4)),
+        ("probezeit", [False, True]),
+        *cells,
+    ]
+    dis = long_frame(arr, axes, "dissolutions", drop_zeros=True).to_pandas()
     dis.insert(1, "year", dis["start_year"] + dis["layer"])
     dis = dis.loc[(dis["year"] >= years[0]) & (dis["year"] <= years[-1])]
-    dis.insert(3, "zustaendigkeit", dis["beruf"].map(zust_of).astype("category"))
-    order = ["region_code", "year", "start_year", "zustaendigkeit", "beruf", "sex",
-             "nationality", "schooling", "probezeit", "dissolutions"]  # fmt: skip
-    dis = dis[order].sort_values(order[:3] + order[4:9], kind="stable").reset_index(drop=True)
-    return {"contracts_new": new_df, "contracts_dissolved": dis}
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype("str")
-    return out
+    dis.insert(3, "zustaendigkeit", dis["beruf"].map(zust_of))
+    key = [
+        "region_code", "year", "start_year", "zustaendigkeit", "beruf", "sex",
+        "nationality", "schooling", "probezeit",
+    ]  # fmt: skip
+    dis = dis[[*key, "dissolutions"]].sort_values(key, kind="stable").reset_index(drop=True)
+    return {"contracts_new": to_pandas(new_df), "contracts_dissolved": to_pandas(dis)}
 
 
 def build_tables(
@@ -277,7 +277,7 @@ def build_tables(
     """
     first, last = parse_years(years)
     tables, _ = _build(int(kreise), int(seed), first, last)
-    return {name: _plain(tables[name]) for name in TABLE_NAMES}
+    return {name: to_pandas(tables[name]) for name in TABLE_NAMES}
 
 
 def _datenstand(first: int, last: int) -> dict[str, str]:

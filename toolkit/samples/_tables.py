@@ -4,7 +4,7 @@ Examples
 --------
 >>> import numpy as np
 >>> f = long_frame(np.array([[1, 2], [3, 4]]), [("region_code", ["a", "b"]), ("sex", ["m", "w"])], "n")
->>> f.to_dict("list")
+>>> to_pandas(f).to_dict("list")
 {'region_code': ['a', 'a', 'b', 'b'], 'sex': ['m', 'w', 'm', 'w'], 'n': [1, 2, 3, 4]}
 """
 
@@ -23,23 +23,26 @@ from scipy import sparse
 
 from toolkit.samples._geography import Geography
 
-__all__ = ["gemeinde_level", "long_frame", "sum_by", "write_table"]
+__all__ = ["gemeinde_level", "long_frame", "sum_by", "to_pandas", "write_table"]
 
 Axis = tuple[str, Sequence[object]]
 
 
 def long_frame(
     counts: np.ndarray, axes: Sequence[Axis], value: str, *, drop_zeros: bool = False
-) -> pd.DataFrame:
-    """Return a tidy frame with one row per cell of ``counts`` (C order).
+) -> pa.Table:
+    """Return a tidy Arrow table with one row per cell of ``counts`` (C order).
+
+    Arrow instead of pandas because the large tables (22 million rows for 400
+    Kreise) are only written, and Arrow builds and writes them without copies.
 
     Parameters
     ----------
     counts : numpy.ndarray
         Counts with one dimension per axis.
     axes : sequence of (name, labels)
-        Column name and labels of each dimension; string labels become categoricals
-        (turned into plain strings by the caller when needed).
+        Column name and labels of each dimension; string labels become
+        dictionary-encoded columns.
     value : str
         Name of the count column.
     drop_zeros : bool, default False
@@ -47,19 +50,18 @@ def long_frame(
 
     Returns
     -------
-    pandas.DataFrame
+    pyarrow.Table
 
     Examples
     --------
     >>> import numpy as np
-    >>> long_frame(np.array([0, 5]), [("year", [2020, 2021])], "n", drop_zeros=True)
-       year  n
-    0  2021  5
+    >>> long_frame(np.array([0, 5]), [("year", [2020, 2021])], "n", drop_zeros=True).to_pylist()
+    [{'year': 2021, 'n': 5}]
     """
     shape = counts.shape
     flat = counts.reshape(-1)
     keep = np.flatnonzero(flat) if drop_zeros else None
-    columns: dict[str, object] = {}
+    columns: dict[str, pa.Array] = {}
     inner = int(np.prod(shape))
     for dim, (name, labels) in enumerate(axes):
         inner //= shape[dim]
@@ -69,11 +71,27 @@ def long_frame(
             idx = idx[keep]
         labels = list(labels)
         if isinstance(labels[0], str):
-            columns[name] = pd.Categorical.from_codes(idx, categories=labels)
+            columns[name] = pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(labels))
         else:
-            columns[name] = np.asarray(labels)[idx]
-    columns[value] = (flat if keep is None else flat[keep]).astype(np.int64)
-    return pd.DataFrame(columns)
+            columns[name] = pa.array(np.asarray(labels)[idx])
+    columns[value] = pa.array((flat if keep is None else flat[keep]).astype(np.int64))
+    return pa.table(columns)
+
+
+def to_pandas(table: pa.Table | pd.DataFrame) -> pd.DataFrame:
+    """Return a pandas frame with plain ``str`` columns instead of categoricals.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_pandas(long_frame(np.array([1]), [("sex", ["w"])], "n")).dtypes.tolist()
+    [<StringDtype(na_value=nan)>, dtype('int64')]
+    """
+    frame = table.to_pandas() if isinstance(table, pa.Table) else table.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype("str")
+    return frame
 
 
 def sum_by(index: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
@@ -131,23 +149,25 @@ def gemeinde_level(
 
 def _needs_quotes(table: pa.Table) -> bool:
     for column in table.columns:
+        parts = column.chunks
         if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            text = pacompute.fill_null(column, "")
-            if pacompute.any(pacompute.match_substring_regex(text, '[,"\n\r]')).as_py():
-                return True
+            parts = [chunk.dictionary for chunk in parts]
+        for part in parts:
+            if pa.types.is_string(part.type) or pa.types.is_large_string(part.type):
+                text = pacompute.fill_null(part, "")
+                if pacompute.any(pacompute.match_substring_regex(text, '[,"\n\r]')).as_py():
+                    return True
     return False
 
 
-def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
+def write_table(frame: pd.DataFrame | pa.Table, path: Path, fmt: str) -> Path:
     r"""Write one table as CSV (``,``, UTF-8, ``true``/``false``) or Parquet.
 
     Output depends only on the data, so equal frames give byte-identical files.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or pyarrow.Table
         The table.
     path : pathlib.Path
         Target without suffix.
@@ -167,17 +187,24 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
     >>> p.read_text()
     'a,b\n"x,y",true\n'
     """
-    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    if isinstance(frame, pd.DataFrame):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    else:
+        table = frame
+    table = table.replace_schema_metadata(None)
+    quote = fmt == "csv" and _needs_quotes(table)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
     target = path.with_suffix(f".{fmt}")
     if fmt == "parquet":
         pq.write_table(table, target, compression="zstd")
         return target
-    style = "needed" if _needs_quotes(table) else "none"
+    style = "needed" if quote else "none"
     with open(target, "wb") as fh:
-        fh.write((",".join(frame.columns) + "\n").encode("utf-8"))
-        pacsv.write_csv(
-            table,
-            fh,
-            pacsv.WriteOptions(include_header=False, quoting_style=style, delimiter=","),
+        fh.write((",".join(table.column_names) + "\n").encode("utf-8"))
+        options = pacsv.WriteOptions(
+            include_header=False, quoting_style=style, delimiter=",", batch_size=1 << 20
         )
+        pacsv.write_csv(table, fh, options)
     return target
