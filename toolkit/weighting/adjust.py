@@ -92,7 +92,12 @@ def _rake_cells(margins: list[Margin], active: np.ndarray) -> tuple[np.ndarray, 
     """Compact cell codes of the cross-classification and each cell's category per margin."""
     sizes = [len(m.targets) for m in margins]
     full = int(np.prod(np.array(sizes, dtype=float)))
-    codes = [np.where(active, m.codes, 0) for m in margins]
+    codes = [m.codes for m in margins]  # rows with weight 0 carry code 0 (see match_margin)
+    if full <= 100_000:
+        dense = np.ravel_multi_index(codes, sizes)
+        return dense, [
+            np.asarray(c, dtype=np.int64) for c in np.unravel_index(np.arange(full), sizes)
+        ]
     if full <= 20_000_000:
         dense = np.ravel_multi_index(codes, sizes)
         present = np.flatnonzero(np.bincount(dense, minlength=full))

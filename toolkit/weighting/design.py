@@ -471,7 +471,9 @@ class SurveyDesign:
         1
         """
         mask = np.asarray(mask, dtype=bool) & (self._w > 0)
-        return int(len(np.unique(self._psu1[mask])) - len(np.unique(self._strata1[mask])))
+        psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
+        strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
+        return int(psus - strata)
 
     # ------------------------------------------------------------- estimators
     def mean(

@@ -112,6 +112,17 @@ def _population_dict(columns: list[str], population: Any) -> dict[tuple[str, ...
     return out
 
 
+def _fail_missing(col: str, bad: np.ndarray) -> None:
+    if bad.any():
+        raise DataError(
+            f"Spalte '{col}' hat fehlende Werte bei Befragten; sie können keiner Kategorie "
+            "der Randverteilung zugeordnet werden.",
+            column=col,
+            rows=(np.flatnonzero(bad) + 1).tolist(),
+            hint="Fehlende Werte imputieren oder als eigene Kategorie in Daten und Randverteilung führen.",
+        )
+
+
 def row_categories(
     design: SurveyDesign, columns: list[str]
 ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
@@ -145,19 +156,15 @@ def row_categories(
             hint=f"Vorhandene Spalten: {', '.join(map(str, data.columns[:30]))}",
         )
     active = design._w > 0
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(data[columns[0]], sort=True)
+        _fail_missing(columns[0], (codes < 0) & active)
+        return codes.astype(np.int64, copy=False), [(str(u),) for u in uniques]
     combined = np.zeros(len(data), dtype=np.int64)
     uniques_per_col = []
     for col in columns:
         codes, uniques = pd.factorize(data[col], sort=True)
-        bad = (codes < 0) & active
-        if bad.any():
-            raise DataError(
-                f"Spalte '{col}' hat fehlende Werte bei Befragten; sie können keiner Kategorie "
-                "der Randverteilung zugeordnet werden.",
-                column=col,
-                rows=(np.flatnonzero(bad) + 1).tolist(),
-                hint="Fehlende Werte imputieren oder als eigene Kategorie in Daten und Randverteilung führen.",
-            )
+        _fail_missing(col, (codes < 0) & active)
         combined = combined * (len(uniques) + 1) + (codes + 1)
         uniques_per_col.append([str(u) for u in uniques])
     codes, uniq = pd.factorize(combined, sort=True)
@@ -226,7 +233,8 @@ def match_margin(design: SurveyDesign, columns: Sequence[str], population: Any) 
             hint="Kategorie in der Randverteilung ergänzen oder in den Daten umkodieren (Schreibweise prüfen).",
         )
     targets = np.array([pop[k] for k in labels])
-    sample = np.bincount(codes[active], weights=design._w[active], minlength=len(labels))
+    codes = np.where(codes < 0, 0, codes)  # only rows with weight 0 can be outside the margin here
+    sample = np.bincount(codes, weights=design._w, minlength=len(labels))
     empty = (sample <= 0) & (targets > 0)
     if empty.any():
         cats = ["/".join(labels[i]) for i in np.flatnonzero(empty)]
@@ -244,7 +252,7 @@ def match_margin(design: SurveyDesign, columns: Sequence[str], population: Any) 
             column=columns[0],
             hint="Randverteilung prüfen; Befragte dieser Kategorie würden Gewicht 0 erhalten.",
         )
-    return Margin(tuple(columns), tuple(labels), targets, np.where(codes < 0, 0, codes))
+    return Margin(tuple(columns), tuple(labels), targets, codes)
 
 
 def check_totals_agree(margins: Sequence[Margin], rtol: float = 1e-6) -> float:
