@@ -162,13 +162,14 @@ def test_columns_in_other_order_are_accepted(tmp_path):
     assert df["children"].tolist() == [3]
 
 
-@pytest.mark.parametrize("kind", ["list", "frame", "hierarchy"])
+@pytest.mark.parametrize("kind", ["list", "frame", "hierarchy", "path"])
 def test_regions_argument_forms(tmp_path, kind):
     regions_df = read_table(write(tmp_path, "regions", VALID["regions"]))
     regions = {
         "list": regions_df["region_code"].tolist(),
         "frame": regions_df,
         "hierarchy": RegionHierarchy.from_frame(regions_df),
+        "path": str(tmp_path / "regions.csv"),
     }[kind]
     ok = write(tmp_path, "kita", VALID["kita"])
     assert len(read_table(ok, regions=regions)) == 2

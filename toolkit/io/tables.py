@@ -94,9 +94,10 @@ def known_region_codes(regions: Any) -> frozenset[str]:
 
     Parameters
     ----------
-    regions : RegionHierarchy, pandas.DataFrame or iterable of str
+    regions : RegionHierarchy, pandas.DataFrame, path or iterable of str
         A :class:`toolkit.regions.RegionHierarchy`, a frame with a
-        ``region_code`` column (like ``regions.csv``) or codes.
+        ``region_code`` column (like ``regions.csv``), the path of a regions
+        table, or codes.
 
     Returns
     -------
@@ -116,8 +117,8 @@ def known_region_codes(regions: Any) -> frozenset[str]:
                 hint="Eine Regionstabelle wie regions.csv oder eine RegionHierarchy übergeben.",
             )
         return frozenset(str(c) for c in regions["region_code"].dropna())
-    if isinstance(regions, str):
-        raise ParameterError("regions: erwartet eine Liste von Codes, nicht einen Text.")
+    if isinstance(regions, str | Path):
+        return known_region_codes(read_table(regions, table="regions"))
     return frozenset(str(c) for c in regions)
 
 
@@ -439,8 +440,9 @@ def read_table(
     table : str, optional
         Table name as in ``data_samples/README.md`` (``population``,
         ``kita``, ...); default: the file's stem.
-    regions : RegionHierarchy, DataFrame or iterable of str, optional
-        Known regions; every region code must then be one of them.
+    regions : RegionHierarchy, DataFrame, path or iterable of str, optional
+        Known regions (e.g. ``"daten/regions.csv"``); every region code must
+        then be one of them.
     sheet : str, optional
         Excel sheet (default: the sheet named like the table, or the only one).
     extra_columns : {"error", "drop"}
