@@ -195,3 +195,14 @@ def test_reader_does_not_modify_the_file(tmp_path):
     before = path.read_bytes()
     read_table(path)
     assert path.read_bytes() == before
+
+
+def test_parquet_round_trip_with_nullable_answers(tmp_path):
+    df = read_table(write(tmp_path, "survey_families", VALID["survey_families"]))
+    copy = df.copy()
+    copy["zufriedenheit_kita"] = copy["zufriedenheit_kita"].astype("float64")  # NaN for NA
+    copy.to_parquet(tmp_path / "survey_families.parquet", index=False)
+    back = read_table(tmp_path / "survey_families.parquet")
+    pd.testing.assert_frame_equal(back, df)
+    assert back["zufriedenheit_kita"].tolist()[0] == 4
+    assert back["bedarf_beratung"].isna().all()

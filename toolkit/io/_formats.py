@@ -149,6 +149,10 @@ def _parquet_type_problem(series: pd.Series, kind: str) -> str | None:
         extra = " (führende Nullen gehen dabei verloren)" if kind == "code" else ""
         return f"Spaltentyp {dtype}; erwartet Text (string){extra}"
     if kind in ("year", "int", "count"):
+        if is_float:  # pandas writes nullable whole numbers as float with NaN
+            values = series.dropna().to_numpy(dtype=float)
+            if (values == values.round()).all():
+                return None
         return None if is_int else f"Spaltentyp {dtype}; erwartet ganze Zahl (int)"
     if kind == "float":
         return None if (is_int or is_float) else f"Spaltentyp {dtype}; erwartet Zahl (double)"
