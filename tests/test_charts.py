@@ -122,9 +122,9 @@ def test_chain_chart_normalises_each_stage_and_skips_hidden():
         }
     )
     chart = charts.chain_chart(stages, title="Kette")
-    ax = chart.figure.axes[0]
-    # Sek I: 30/40 = 75 %, 10/40 = 25 %; the hidden 2 is left out
-    widths = [round(p.get_width(), 6) for p in ax.patches]
+    # one panel per stage; Sek I: 30/40 = 75 %, 10/40 = 25 %; the hidden 2 is left out
+    assert len(chart.figure.axes) == 2
+    widths = [round(p.get_width(), 6) for ax in chart.figure.axes for p in ax.patches]
     assert widths == [75.0, 25.0, 75.0, 25.0]
     assert f"Sek I: Gymnasium 75,0{NB}%, Realschule 25,0{NB}% (1 nicht ausgewiesen)" in (
         chart.alt_text

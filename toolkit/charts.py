@@ -80,8 +80,6 @@ _STYLE = {
     "legend.frameon": False,
     "svg.hashsalt": "dkbm",
 }
-# Palette colours dark enough for white text on top.
-_DARK = frozenset({OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[4]})
 
 
 @dataclass(frozen=True)
@@ -436,15 +434,15 @@ def breakdown_chart(
 
 
 def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
-    r"""Stacked 100-% bars, one per stage of a transition chain.
+    r"""Transition chain: one panel of share bars per stage, stages top to bottom.
 
     Parameters
     ----------
     stages : pandas.DataFrame
         Columns ``stage`` (label of the step, in chain order), ``category``
-        and ``value`` (a count or share; normalised to 100 % per stage).
-        Rows with a missing value (hidden by disclosure control) are left
-        out of the stage and mentioned in the alt text.
+        and ``value`` (a count or share; normalised to 100 % per stage), and
+        optionally ``flag``. Rows with a hidden value (disclosure control)
+        are left out of their stage and mentioned in the alt text.
     title : str, optional
         Chart title.
 
@@ -469,67 +467,56 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
     """
     _require(stages, ["stage", "category", "value"], "Übergangskette")
     order = list(dict.fromkeys(stages["stage"]))
-    cats = list(dict.fromkeys(stages["category"]))
-    colours = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(cats)}
-    fig = _new_figure(height=max(2.4, 0.6 * len(order) + 1.4))
+    panels = []
+    for stage in order:
+        part = stages[stages["stage"] == stage]
+        flags = part["flag"] if "flag" in part.columns else pd.Series("", index=part.index)
+        ok = [not is_missing(v, f) for v, f in zip(part["value"], flags, strict=True)]
+        shown = part[ok]
+        total = float(shown["value"].sum())
+        if shown.empty or total <= 0:
+            raise DataError(
+                f"Übergangskette: Stufe „{stage}“ hat keine ausgewiesenen Werte",
+                hint="Stufe weglassen oder Daten prüfen",
+            )
+        shares = [
+            (str(c), float(v) / total * 100)
+            for c, v in zip(shown["category"], shown["value"], strict=True)
+        ]
+        panels.append((stage, shares, len(ok) - sum(ok)))
+    sizes = [len(p[1]) for p in panels]
+    fig = _new_figure(height=0.24 * sum(sizes) + 0.55 * len(panels) + 0.6)
     alt_parts, finding_parts = [], []
     with mpl.rc_context(_STYLE):
-        ax = fig.add_subplot()
-        used: set[str] = set()
-        for y, stage in zip(range(len(order))[::-1], order, strict=True):
-            part = stages[stages["stage"] == stage]
-            flags = part["flag"] if "flag" in part.columns else pd.Series("", index=part.index)
-            ok = [not is_missing(v, f) for v, f in zip(part["value"], flags, strict=True)]
-            part = part[ok]
-            total = float(part["value"].sum())
-            if part.empty or total <= 0:
-                raise DataError(
-                    f"Übergangskette: Stufe „{stage}“ hat keine ausgewiesenen Werte",
-                    hint="Stufe weglassen oder Daten prüfen",
+        axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": sizes})
+        axes = [axes] if len(panels) == 1 else list(axes)
+        for i, (ax, (stage, shares, n_hidden)) in enumerate(zip(axes, panels, strict=True)):
+            ypos = list(range(len(shares)))[::-1]
+            ax.barh(ypos, [v for _, v in shares], color=OKABE_ITO[i % len(OKABE_ITO)], height=0.7)
+            for y, (_, v) in zip(ypos, shares, strict=True):
+                ax.annotate(
+                    fmt_value(v, "%"),
+                    (v, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
                 )
-            left = 0.0
-            shares = []
-            for cat, v in zip(part["category"], part["value"], strict=True):
-                share = float(v) / total * 100
-                ax.barh(
-                    y,
-                    share,
-                    left=left,
-                    color=colours[cat],
-                    height=0.6,
-                    label=None if cat in used else str(cat),
-                    edgecolor="white",
-                )
-                used.add(cat)
-                if share >= 7:
-                    ax.text(
-                        left + share / 2,
-                        y,
-                        fmt_number(share, 0),
-                        ha="center",
-                        va="center",
-                        color="white"
-                        if colours[cat] in OKABE_ITO[:3] + OKABE_ITO[4:6]
-                        else "black",
-                        fontsize=8,
-                    )
-                left += share
-                shares.append((str(cat), share))
-            n_hidden = len(ok) - sum(ok)
+            ax.set_yticks(ypos, [c for c, _ in shares])
+            ax.grid(axis="y", visible=False)
+            ax.set_title(("→ " if i else "") + stage, fontsize=9.5)
             alt_parts.append(
                 f"{stage}: "
-                + ", ".join(f"{c} {fmt_value(s, '%')}" for c, s in shares)
+                + ", ".join(f"{c} {fmt_value(v, '%')}" for c, v in shares)
                 + (f" ({n_hidden} nicht ausgewiesen)" if n_hidden else "")
             )
             top = max(shares, key=lambda t: t[1])
             finding_parts.append(f"{stage} – {top[0]} ({fmt_value(top[1], '%')})")
-        ax.set_yticks(range(len(order))[::-1], order)
-        ax.set_xlim(0, 100)
-        ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(german_axis_formatter("%"))
-        ax.set_title(title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(4, len(cats)))
-    alt = f"Gestapelte Balken „{title}“, Anteile je Stufe. " + "; ".join(alt_parts) + "."
+        top_share = max(v for _, shares, _ in panels for _, v in shares)
+        axes[-1].set_xlim(0, min(100.0, top_share * 1.25 + 1))
+        axes[-1].xaxis.set_major_formatter(german_axis_formatter("%"))
+        fig.suptitle(title, fontsize=11, fontweight="bold", x=0.02, ha="left")
+    alt = f"Balkendiagramme „{title}“, Anteile je Stufe. " + "; ".join(alt_parts) + "."
     finding = "Größte Gruppe je Stufe: " + "; ".join(finding_parts) + "."
     return Chart(fig, alt, finding)
 

@@ -25,6 +25,8 @@ ABBRUECHE_INDICATORS: tuple[str, ...] = (
 
 _TABLES = ("contracts_new", "contracts_dissolved")
 _QUOTE = "vertragsloesungsquote"
+_PROBEZEIT = "vertragsloesungen_probezeit_anteil"
+_NEW = "neue_ausbildungsvertraege"
 
 
 def beruf_names(dataset: Any) -> dict[str, str]:
@@ -55,12 +57,12 @@ def top_berufe(ctx: ReportContext, n: int = 10) -> list[str]:
     >>> top_berufe.__name__
     'top_berufe'
     """
-    where = ctx.data_region("neue_ausbildungsvertraege")
+    where = ctx.data_region(_NEW)
     if where is None:
         return []
     f = ctx.frame
     rows = f[
-        (f["indicator"] == "neue_ausbildungsvertraege")
+        (f["indicator"] == _NEW)
         & (f["region_code"] == where)
         & (f["dimension"] == "beruf")
         & (f["period"] == ctx.period)
@@ -155,7 +157,11 @@ def ausbildungsabbrueche(
         period,
         comparison=comparison,
         indicators=keys,
-        dimensions=["zustaendigkeit", "beruf", "sex", "nationality", "schooling"],
+        series=[_QUOTE, _PROBEZEIT],
+        breakdowns={
+            _QUOTE: ["zustaendigkeit", "beruf", "sex", "nationality", "schooling"],
+            _NEW: ["beruf"],
+        },
         min_count=min_count,
     )
     charts = [
@@ -163,7 +169,7 @@ def ausbildungsabbrueche(
         dimension_chart(ctx, _QUOTE, "zustaendigkeit"),
         _beruf_chart(ctx, top),
         dimension_chart(ctx, _QUOTE, ["sex", "nationality", "schooling"]),
-        series_chart(ctx, "vertragsloesungen_probezeit_anteil"),
+        series_chart(ctx, _PROBEZEIT),
     ]
     return standard_parts(
         ctx,

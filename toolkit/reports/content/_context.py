@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,25 +169,62 @@ class ReportContext:
         return self.labels.get(code) or self.hierarchy.name(code)
 
 
+def _selection(
+    frame: pd.DataFrame,
+    *,
+    period: int,
+    main: Sequence[str],
+    local: Sequence[str],
+    subs: Sequence[str],
+    indicators: Sequence[str],
+    series: Sequence[str],
+    breakdowns: Mapping[str, Sequence[str]],
+    sub_indicators: Sequence[str],
+) -> pd.Series:
+    """Mask of the rows a report shows (and therefore protects)."""
+    total = frame["dimension"] == ""
+    in_main = frame["region_code"].isin(list(main))
+    recent = frame["period"].isin([period - 1, period])
+    keep = total & in_main & frame["indicator"].isin(list(indicators)) & recent
+    keep |= total & in_main & frame["indicator"].isin(list(series))
+    now = frame["period"] == period
+    for code, dims in breakdowns.items():
+        keep |= (
+            (frame["indicator"] == code)
+            & frame["dimension"].isin(list(dims))
+            & frame["region_code"].isin(list(local))
+            & now
+        )
+    keep |= (
+        total
+        & now
+        & frame["region_code"].isin(list(subs))
+        & frame["indicator"].isin(list(sub_indicators))
+    )
+    return keep
+
+
 def prepare_report(
     dataset: Any,
     region: str,
     period: int,
     *,
+    indicators: Sequence[str],
     comparison: Sequence[str] | None = None,
-    indicators: Sequence[str] | None = None,
-    dimensions: Sequence[str] = (),
+    series: Sequence[str] = (),
+    breakdowns: Mapping[str, Sequence[str]] | None = None,
+    sub_indicators: Sequence[str] = (),
     min_count: int = 3,
     years: int = 6,
-    sub_regions: bool = False,
 ) -> ReportContext:
     """Compute and protect everything a report shows, once.
 
-    Indicators are computed for the report region, its ancestors, the
-    comparison regions and, with ``sub_regions=True``, its Gemeinden and
-    Sozialräume, for the ``years`` periods up to ``period``; then disclosure
-    control (:func:`toolkit.disclosure.protect_indicators`) is applied to the
-    whole frame, so every number a template shows is protected.
+    Indicators are computed for the report region, its ancestors and the
+    comparison regions (and its sub-regions where asked); only the rows the
+    report shows are kept, and disclosure control
+    (:func:`toolkit.disclosure.protect_indicators`) is applied to exactly
+    those rows together, so every number a template shows is protected and
+    no time is spent protecting what is never shown.
 
     Parameters
     ----------
@@ -197,20 +234,23 @@ def prepare_report(
         Region code (AGS).
     period : int
         Report period.
+    indicators : sequence of str
+        Key indicators: totals in ``period`` and the period before.
     comparison : sequence of str, optional
         Comparison regions; ``None`` or empty means :func:`default_comparison`.
-    indicators : sequence of str, optional
-        Keep only these indicators.
-    dimensions : sequence of str, optional
-        Breakdown dimensions kept (e.g. ``["sex"]``); totals are always
-        kept. Dropping unused breakdowns keeps disclosure control small.
+    series : sequence of str, optional
+        Indicators shown as time series: totals for ``years`` periods.
+    breakdowns : mapping of str to sequence of str, optional
+        Indicator code to breakdown dimensions shown in ``period`` for the
+        region (or the Kreis above it when the data exist only there).
+    sub_indicators : sequence of str, optional
+        Indicators shown for the sub-regions in ``period``: the Kreise of a
+        Land, the Gemeinden and Sozialräume of a Kreis, the Sozialräume of a
+        Gemeinde.
     min_count : int, default 3
         Minimum count for disclosure control.
     years : int, default 6
-        Number of periods up to ``period`` (time series).
-    sub_regions : bool, default False
-        Also compute the region's sub-regions: the Kreise of a Land, the
-        Gemeinden and Sozialräume of a Kreis, the Sozialräume of a Gemeinde.
+        Length of the time series.
 
     Returns
     -------
@@ -226,7 +266,7 @@ def prepare_report(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> ctx = prepare_report(load_dataset(), "17", 2024)  # doctest: +SKIP
+    >>> ctx = prepare_report(load_dataset(), "17", 2024, indicators=["betreuungsquote_u3"])  # doctest: +SKIP
     >>> ctx.comparison  # doctest: +SKIP
     ('DG',)
     """
@@ -241,8 +281,8 @@ def prepare_report(
             f"Region {region!r} kommt in den Daten nicht vor",
             hint=f"Einen Regionalschlüssel aus regions.csv angeben, z. B. {examples}",
         )
-    if years < 1:
-        raise ParameterError(f"years muss mindestens 1 sein, nicht {years}")
+    if years < 2:
+        raise ParameterError(f"years muss mindestens 2 sein, nicht {years}")
     given = [str(c).strip() for c in (comparison or [])]
     bad = [c for c in given if c not in hierarchy]
     if bad:
@@ -252,41 +292,52 @@ def prepare_report(
         )
     comp = [c for c in given if c != region] or default_comparison(hierarchy, region)
     subs: list[str] = []
-    if sub_regions:
+    if sub_indicators:
         below = _SUB_LEVELS.get(hierarchy.level(region), ())
         subs = [c for c in hierarchy.descendants(region) if hierarchy.level(c) in below]
-    codes = list(dict.fromkeys([region, *_ancestors(hierarchy, region), *comp, *subs]))
-    periods = list(range(int(period) - years + 1, int(period) + 1))
-    frame = compute_all(dataset, regions=codes, periods=periods)
-    if indicators is not None:
-        frame = frame[frame["indicator"].isin(list(indicators))]
-    keep_dims = ["", *dimensions]
-    frame = frame[frame["region_code"].isin(codes) & frame["dimension"].isin(keep_dims)]
-    frame = frame.reset_index(drop=True)
-    own = frame[
-        (frame["region_code"] == region) | frame["region_code"].isin(_ancestors(hierarchy, region))
-    ]
-    if own.empty or int(period) not in set(own["period"]):
-        have = sorted(set(frame["period"]))
+    ancestors = _ancestors(hierarchy, region)
+    local = [region, *(a for a in ancestors if hierarchy.level(a) not in ("land", "bund"))]
+    main = list(dict.fromkeys([*local, *comp]))
+    breakdowns = dict(breakdowns or {})
+    wanted = list(dict.fromkeys([*indicators, *series, *breakdowns, *sub_indicators]))
+    period = int(period)
+    frame = compute_all(
+        dataset,
+        regions=list(dict.fromkeys([*main, *subs])),
+        periods=list(range(period - years + 1, period + 1)),
+        indicators=wanted,
+    )
+    mask = _selection(
+        frame,
+        period=period,
+        main=main,
+        local=local,
+        subs=subs,
+        indicators=indicators,
+        series=series,
+        breakdowns=breakdowns,
+        sub_indicators=sub_indicators,
+    )
+    frame = frame[mask].reset_index(drop=True)
+    own = frame[frame["region_code"].isin(local) & (frame["period"] == period)]
+    if own.empty:
+        have = sorted(set(frame.loc[frame["region_code"].isin(local), "period"]))
         raise ParameterError(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
     protected = protect_indicators(frame, min_count=min_count)
-    labels = {}
-    for c in comp:
-        lvl = hierarchy.level(c)
-        if given:
-            labels[c] = hierarchy.name(c)
-        else:
-            labels[c] = LEVEL_LABELS.get(lvl, hierarchy.name(c))
+    labels = {
+        c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
+        for c in comp
+    }
     return ReportContext(
         dataset=dataset,
         hierarchy=hierarchy,
         region=region,
         region_name=hierarchy.name(region),
         level=hierarchy.level(region),
-        period=int(period),
+        period=period,
         comparison=tuple(comp),
         labels=labels,
         frame=protected,

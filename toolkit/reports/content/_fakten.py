@@ -243,21 +243,23 @@ def fakten_check(
 
     codes = topic_indicators(topic, catalog())
     spec = FAKTEN_TOPICS[topic]
+    main = codes[0]
+    dim = spec["dimension"]
     ctx = prepare_report(
         dataset,
         region,
         period,
         comparison=comparison,
         indicators=codes,
-        dimensions=[spec["dimension"]] if spec["dimension"] else [],
+        series=codes[:2],
+        breakdowns={main: [dim]} if dim else None,
+        sub_indicators=[main],
         min_count=min_count,
-        sub_regions=True,
     )
-    main = codes[0]
     charts = [
         series_chart(ctx, main),
         series_chart(ctx, codes[1]) if len(codes) > 1 else None,
-        dimension_chart(ctx, main, spec["dimension"]) if spec["dimension"] else None,
+        dimension_chart(ctx, main, dim) if dim else None,
         subregion_chart(ctx, main),
     ]
     return standard_parts(

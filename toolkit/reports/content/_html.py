@@ -81,10 +81,10 @@ def html_table(
     Examples
     --------
     >>> html_table(["A", "B"], [["x", "1"]], numeric=[False, True])
-    '<table class="dkbm-table"><thead><tr><th scope="col">A</th><th scope="col" style="text-align:right">B</th></tr></thead><tbody><tr><th scope="row">x</th><td style="text-align:right">1</td></tr></tbody></table>'
+    '<table class="dkbm-table"><thead><tr><th scope="col" style="text-align:left">A</th><th scope="col" style="text-align:right">B</th></tr></thead><tbody><tr><th scope="row" style="text-align:left">x</th><td style="text-align:right">1</td></tr></tbody></table>'
     """
     numeric = list(numeric) if numeric is not None else [False] * len(header)
-    align = ["" if not n else ' style="text-align:right"' for n in numeric]
+    align = [' style="text-align:right"' if n else ' style="text-align:left"' for n in numeric]
     out = [f'<table class="{esc(css_class)}">']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
@@ -94,7 +94,7 @@ def html_table(
     for row in rows:
         cells = list(row)
         out.append("<tr>")
-        out.append(f'<th scope="row">{esc(cells[0])}</th>')
+        out.append(f'<th scope="row"{align[0]}>{esc(cells[0])}</th>')
         out.extend(f"<td{a}>{esc(c)}</td>" for c, a in zip(cells[1:], align[1:], strict=True))
         out.append("</tr>")
     out.append("</tbody></table>")

@@ -259,7 +259,7 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 25) -> 
     Parameters
     ----------
     ctx : ReportContext
-        Report data, prepared with ``sub_regions=True``.
+        Report data, prepared with ``sub_indicators`` including ``code``.
     code : str
         Indicator code.
     max_regions : int, default 25

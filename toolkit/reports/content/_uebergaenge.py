@@ -151,22 +151,25 @@ def uebergaenge(
     known = set(catalog()["code"])
     chain_codes = [p + c for _, p, cats in CHAIN_STAGES for c in cats if p + c in known]
     keys = [c for c in UEBERGAENGE_INDICATORS if c in known]
+    ohne = "abgaenge_anteil_ohne_hsa"
+    gym = "uebergangsquote_gymnasium"
     ctx = prepare_report(
         dataset,
         region,
         period,
         comparison=comparison,
         indicators=list(dict.fromkeys([*keys, *chain_codes])),
-        dimensions=["sex", "nationality"],
+        series=[gym, ohne],
+        breakdowns={ohne: ["sex", "nationality"]},
+        sub_indicators=[gym],
         min_count=min_count,
-        sub_regions=True,
     )
     charts = [
         _chain_chart(ctx),
-        series_chart(ctx, "uebergangsquote_gymnasium"),
-        series_chart(ctx, "abgaenge_anteil_ohne_hsa"),
-        dimension_chart(ctx, "abgaenge_anteil_ohne_hsa", ["sex", "nationality"]),
-        subregion_chart(ctx, "uebergangsquote_gymnasium"),
+        series_chart(ctx, gym),
+        series_chart(ctx, ohne),
+        dimension_chart(ctx, ohne, ["sex", "nationality"]),
+        subregion_chart(ctx, gym),
     ]
     notes = [
         "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
