@@ -11,19 +11,6 @@ from toolkit.indicators._counts import FLAG_OF_RANK, MISSING, group_sum
 from toolkit.indicators._regions import RegionTable
 from toolkit.indicators.frame import COLUMNS, LEVELS, empty_indicator_frame
 
-_PART_COLUMNS = [
-    "region_code",
-    "period",
-    "indicator",
-    "dimension",
-    "category",
-    "value",
-    "numerator",
-    "denominator",
-    "unit",
-    "flag",
-]
-
 
 def rate_values(
     num: np.ndarray, num_r: np.ndarray, den: np.ndarray, den_r: np.ndarray, scale: float
@@ -71,6 +58,10 @@ def count_values(n: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return value, flag
 
 
+#: One block of indicator rows: column name → aligned numpy array.
+Part = dict[str, np.ndarray]
+
+
 def part(
     keys: pd.DataFrame,
     *,
@@ -82,10 +73,12 @@ def part(
     denominator: np.ndarray | None = None,
     dimension: str = "",
     category: Sequence[str] | np.ndarray | str = "",
-) -> pd.DataFrame:
+) -> Part:
     """Assemble indicator rows (without name and level) from aligned arrays.
 
-    ``keys`` must have ``region_code`` and ``year`` columns.
+    ``keys`` must have ``region_code`` and ``year`` columns. Parts are plain
+    arrays so that many small blocks are cheap; :func:`finish` makes the
+    one DataFrame.
 
     Examples
     --------
@@ -94,74 +87,102 @@ def part(
     [2024]
     """
     m = len(keys)
-    nan = np.full(m, np.nan)
-    return pd.DataFrame(
-        {
-            "region_code": keys["region_code"].to_numpy(),
-            "period": keys["year"].to_numpy(dtype="int64"),
-            "indicator": indicator,
-            "dimension": dimension,
-            "category": category
-            if isinstance(category, str)
-            else np.asarray(category, dtype=object),
-            "value": value,
-            "numerator": nan if numerator is None else np.asarray(numerator, dtype="float64"),
-            "denominator": nan if denominator is None else np.asarray(denominator, dtype="float64"),
-            "unit": unit,
-            "flag": flag,
-        },
-        columns=_PART_COLUMNS,
-    )
+
+    def text(x: object) -> np.ndarray:
+        if isinstance(x, str):
+            return np.full(m, x, dtype=object)
+        return np.asarray(x, dtype=object)
+
+    def num(x: object) -> np.ndarray:
+        return np.full(m, np.nan) if x is None else np.asarray(x, dtype="float64")
+
+    return {
+        "region_code": keys["region_code"].to_numpy(dtype=object),
+        "period": keys["year"].to_numpy(dtype="int64"),
+        "indicator": text(indicator),
+        "dimension": text(dimension),
+        "category": text(category),
+        "value": np.asarray(value, dtype="float64"),
+        "numerator": num(numerator),
+        "denominator": num(denominator),
+        "unit": text(unit),
+        "flag": text(flag),
+    }
 
 
 def ratio_parts(
-    num: pd.DataFrame,
-    den: pd.DataFrame,
+    counts: pd.DataFrame,
     *,
-    indicator: str,
+    numerators: dict[str, np.ndarray],
     dims: Sequence[str],
+    denominator: np.ndarray | None = None,
     unit: str = "%",
     scale: float = 100.0,
-) -> list[pd.DataFrame]:
-    """Rates ``scale * sum(num) / sum(den)``, total and by each of ``dims``.
+) -> list[Part]:
+    """Rates ``scale * sum(numerator rows) / sum(denominator rows)``, total and by ``dims``.
 
-    ``num`` and ``den`` are count frames (``region_code, year, ..., n, r``).
-    Rows exist where the denominator exists; a numerator without a row is 0.
+    Parameters
+    ----------
+    counts : DataFrame
+        Count frame (``region_code, year, ..., n, r``).
+    numerators : dict of str to bool array
+        Indicator code → rows of ``counts`` that form its numerator.
+    dims : sequence of str
+        Breakdown columns (one breakdown at a time).
+    denominator : bool array, optional
+        Rows that form the denominator; all rows by default (shares).
+    unit, scale : str, float
+        Unit of the result and factor (100 for per cent).
+
+    Returns
+    -------
+    list of DataFrame
+        Indicator parts; a group whose denominator is 0 gets NaN with ``x``.
 
     Examples
     --------
-    >>> d = pd.DataFrame({"region_code": "17", "year": 2024, "s": ["a", "b"],
-    ...                   "n": [4.0, 0.0], "r": 0})
-    >>> n = d.iloc[:1].assign(n=1.0)
-    >>> [p["flag"].tolist() for p in ratio_parts(n, d, indicator="q", dims=["s"])]
-    [[''], ['', 'x']]
+    >>> c = pd.DataFrame({"region_code": "17", "year": 2024, "s": ["a", "b"],
+    ...                   "n": [1.0, 3.0], "r": 0})
+    >>> parts = ratio_parts(c, numerators={"q": np.array([True, False])}, dims=["s"])
+    >>> [p["value"].tolist() for p in parts]
+    [[25.0], [100.0, 0.0]]
     """
+    n = counts["n"].to_numpy()
+    r = counts["r"].to_numpy()
+    cols = {"_d": n if denominator is None else np.where(denominator, n, 0.0)}
+    ranks = {"_dr": r if denominator is None else np.where(denominator, r, 0)}
+    for i, mask in enumerate(numerators.values()):
+        cols[f"_n{i}"] = np.where(mask, n, 0.0)
+        ranks[f"_r{i}"] = np.where(mask, r, 0)
+    keys = ["region_code", "year", *dims]
+    work = counts[keys].assign(**cols, **ranks)
+    pairs = [("_d", "_dr")] + [(f"_n{i}", f"_r{i}") for i in range(len(numerators))]
     out = []
     for dim in ["", *dims]:
         by = ["region_code", "year"] + ([dim] if dim else [])
-        m = group_sum(den, by).merge(group_sum(num, by), on=by, how="left", suffixes=("_d", ""))
-        m["n"] = m["n"].where(m["r"].notna(), 0.0)
-        m["r"] = m["r"].fillna(0).astype("int8")
-        v, f = rate_values(m["n"], m["r"], m["n_d"], m["r_d"], scale)
-        out.append(
-            part(
-                m,
-                indicator=indicator,
-                unit=unit,
-                value=v,
-                flag=f,
-                numerator=m["n"],
-                denominator=m["n_d"],
-                dimension=dim,
-                category=m[dim].astype("str").to_numpy() if dim else "",
+        g = group_sum(work, by, pairs)
+        cat = g[dim].astype("str").to_numpy() if dim else ""
+        for i, code in enumerate(numerators):
+            v, f = rate_values(g[f"_n{i}"], g[f"_r{i}"], g["_d"], g["_dr"], scale)
+            out.append(
+                part(
+                    g,
+                    indicator=code,
+                    unit=unit,
+                    value=v,
+                    flag=f,
+                    numerator=g[f"_n{i}"],
+                    denominator=g["_d"],
+                    dimension=dim,
+                    category=cat,
+                )
             )
-        )
     return out
 
 
 def share_parts(
     counts: pd.DataFrame, *, key: str, categories: dict[str, str], dims: Sequence[str]
-) -> list[pd.DataFrame]:
+) -> list[Part]:
     """Shares ``count(key == cat) / count(all)`` in %, total and by ``dims``.
 
     ``categories`` maps the value of ``key`` to the indicator code.
@@ -173,14 +194,12 @@ def share_parts(
     >>> share_parts(c, key="s", categories={"a": "anteil_a"}, dims=[])[0]["value"].tolist()
     [25.0]
     """
-    keyvals = counts[key].astype("str")
-    out = []
-    for cat, code in categories.items():
-        out += ratio_parts(counts[keyvals == cat], counts, indicator=code, dims=dims)
-    return out
+    keyvals = counts[key].astype("str").to_numpy()
+    masks = {code: keyvals == cat for cat, code in categories.items()}
+    return ratio_parts(counts, numerators=masks, dims=dims)
 
 
-def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) -> list[pd.DataFrame]:
+def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) -> list[Part]:
     """Count indicator rows, total and by each of ``dims``.
 
     Examples
@@ -211,12 +230,13 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
 
 
 def finish(
-    parts: Sequence[pd.DataFrame],
+    parts: Sequence[Part],
     regions: RegionTable,
     *,
     wanted: frozenset[str] | None = None,
     periods: frozenset[int] | None = None,
     levels: frozenset[str] | None = None,
+    indicators: Sequence[str] | None = None,
     order: Sequence[str] = (),
     sort: bool = True,
 ) -> pd.DataFrame:
@@ -229,45 +249,46 @@ def finish(
     >>> finish([p], RegionTable(["17"]))[["region_code", "level", "value"]].values.tolist()
     [['17', 'land', 1.0]]
     """
-    parts = [p for p in parts if len(p)]
+    parts = [p for p in parts if len(p["value"])]
     if not parts:
         return empty_indicator_frame()
-    df = pd.concat(parts, ignore_index=True)
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    keep = np.ones(len(cols["value"]), dtype=bool)
     if wanted is not None:
-        df = df[df["region_code"].isin(list(wanted))]
+        keep &= pd.Index(cols["region_code"]).isin(list(wanted))
     if periods is not None:
-        df = df[df["period"].isin(list(periods))]
-    regions.extend(pd.unique(df["region_code"]))
-    codes, uniq = pd.factorize(df["region_code"])
+        keep &= np.isin(cols["period"], list(periods))
+    if indicators is not None:
+        keep &= pd.Index(cols["indicator"]).isin(list(indicators))
+    codes, uniq = pd.factorize(cols["region_code"])
+    regions.extend(uniq)
     info = regions.info.reindex(uniq)
-    level = info["level"].to_numpy()[codes]
+    level = info["level"].to_numpy(dtype=object)[codes]
     if levels is not None:
-        keep = pd.Index(level).isin(list(levels))
-        df, codes, level = df[keep], codes[keep], level[keep]
+        keep &= pd.Index(level).isin(list(levels))
     names = np.array([regions.name(c) for c in uniq], dtype=object)
-    df = df.assign(region_name=names[codes] if len(codes) else [], level=level)
-    df = df[list(COLUMNS)]
-    if sort and len(df):
+    cols["region_name"] = names[codes]
+    cols["level"] = level
+    cols = {c: cols[c][keep] for c in COLUMNS}
+    if sort and len(cols["value"]):
         rank = {c: i for i, c in enumerate(order)}
-        ind_rank = df["indicator"].map(rank).fillna(len(rank)).to_numpy()
-        lvl_rank = pd.Index(LEVELS).get_indexer(df["level"])
-        keys = pd.DataFrame(
-            {
-                "i": ind_rank,
-                "ind": df["indicator"].to_numpy(),
-                "d": df["dimension"].to_numpy(),
-                "c": df["category"].to_numpy(),
-                "l": lvl_rank,
-                "rc": df["region_code"].to_numpy(),
-                "p": df["period"].to_numpy(),
-            }
+        ind_codes, ind_uniq = pd.factorize(cols["indicator"], sort=True)
+        ind_rank = np.array([rank.get(c, len(rank)) for c in ind_uniq])[ind_codes]
+        lvl_rank = pd.Index(LEVELS).get_indexer(cols["level"])
+        idx = np.lexsort(
+            (
+                cols["period"],
+                pd.factorize(cols["region_code"], sort=True)[0],
+                lvl_rank,
+                pd.factorize(cols["category"], sort=True)[0],
+                pd.factorize(cols["dimension"], sort=True)[0],
+                ind_codes,
+                ind_rank,
+            )
         )
-        idx = keys.sort_values(
-            ["i", "ind", "d", "c", "l", "rc", "p"], kind="stable"
-        ).index.to_numpy()
-        df = df.iloc[idx]
-    df = df.reset_index(drop=True)
+        cols = {c: v[idx] for c, v in cols.items()}
+    df = pd.DataFrame(cols, columns=list(COLUMNS))
     for c, t in COLUMNS.items():
-        if t == "str":
+        if t == "str" and df[c].dtype != "str":
             df[c] = df[c].astype("str")
     return df

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.indicators._build import Part, finish
 from toolkit.indicators._counts import group_sum, prepare, restrict, rollup
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.regions import normalize_code
@@ -236,7 +237,7 @@ def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(
-    compute: Callable[[Context], list[pd.DataFrame]],
+    compute: Callable[[Context], list[Part]],
     tables: Mapping[str, pd.DataFrame],
     region_table: pd.DataFrame | None,
     codes: Iterable[str],
@@ -248,11 +249,8 @@ def run(
     >>> run(lambda ctx: [], {}, None, ["x"]).shape
     (0, 12)
     """
-    from toolkit.indicators._build import finish
-
     all_tables = dict(tables)
     if region_table is not None:
         all_tables["regions"] = region_table
     ctx = Context(all_tables)
-    frame = finish(compute(ctx), ctx.regions)
-    return frame[frame["indicator"].isin(list(codes))].reset_index(drop=True)
+    return finish(compute(ctx), ctx.regions, indicators=list(codes))

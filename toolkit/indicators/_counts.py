@@ -79,10 +79,17 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
         n = n.where(~((flags == "-") & n.isna()), 0.0)
     r = np.where(n.isna().to_numpy() & (r < MISSING), 4, r).astype("int8")
     nv = np.where(r >= MISSING, np.nan, n.to_numpy())
-    out = pd.DataFrame({"region_code": df["region_code"].astype("str").str.strip()})
+    # Plain object arrays: much cheaper to group and merge than Arrow strings
+    # for the many small operations that follow.
+    out = pd.DataFrame(
+        {"region_code": df["region_code"].astype("str").str.strip().to_numpy(dtype=object)}
+    )
     out["year"] = year.astype("int64").to_numpy()
     for k in keys:
-        out[k] = df[k].to_numpy()
+        col = df[k]
+        out[k] = (
+            col.to_numpy(dtype=object) if not pd.api.types.is_numeric_dtype(col) else col.to_numpy()
+        )
     out["n"] = nv
     out["r"] = r
     dup = out.duplicated(["region_code", "year", *keys])
@@ -96,8 +103,20 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
     return out
 
 
-def group_sum(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sum counts over all columns not in ``by``; missing if any part is missing.
+def group_sum(
+    df: pd.DataFrame, by: Sequence[str], pairs: Sequence[tuple[str, str]] = (("n", "r"),)
+) -> pd.DataFrame:
+    """Sum counts within groups of ``by``; a sum is missing if any part is.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Count frame.
+    by : sequence of str
+        Group columns (all other columns are summed away).
+    pairs : sequence of (count column, rank column)
+        Counts to sum (NaN if the largest rank is 2 or more) and their ranks
+        (maximum).
 
     Examples
     --------
@@ -105,12 +124,40 @@ def group_sum(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     >>> group_sum(df, ["g"]).to_dict("list")
     {'g': ['a', 'b'], 'n': [nan, 2.0], 'r': [4, 1]}
     """
-    g = df.groupby(list(by), sort=False, observed=True, dropna=False)
-    out = g["n"].sum().to_frame()
-    out["r"] = g["r"].max().astype("int8")
-    out = out.reset_index()
-    out.loc[out["r"] >= MISSING, "n"] = np.nan
+    inv, ng = group_codes(df, by)
+    first = np.zeros(ng, dtype="int64")
+    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+    out = df[list(by)].iloc[first].reset_index(drop=True)
+    for v, r in pairs:
+        values = df[v].to_numpy(dtype="float64")
+        sums = np.bincount(inv, weights=np.nan_to_num(values), minlength=ng).astype("float64")
+        ranks = df[r].to_numpy()
+        rmax = np.zeros(ng, dtype="int8")
+        for k in range(1, len(FLAG_OF_RANK)):
+            hit = ranks == k
+            if hit.any():
+                rmax[np.bincount(inv, weights=hit, minlength=ng) > 0] = k
+        sums[rmax >= MISSING] = np.nan
+        out[v] = sums
+        out[r] = rmax
     return out
+
+
+def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Return a group number per row (in order of first appearance) and the group count.
+
+    Examples
+    --------
+    >>> group_codes(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 1]}), ["a", "b"])
+    (array([0, 1, 0]), 2)
+    """
+    codes = np.zeros(len(df), dtype="int64")
+    for col in by:
+        c, uniq = pd.factorize(df[col], use_na_sentinel=False)
+        codes, _ = pd.factorize(codes * len(uniq) + c)
+    if not by:
+        return codes, int(len(df) > 0)
+    return codes, int(codes.max() + 1) if len(codes) else 0
 
 
 def restrict(
@@ -149,6 +196,8 @@ def rollup(
     >>> out.set_index("region_code")["n"].to_dict()
     {'17001000': 10.0, '17001004': 5.0, '17001000-SR1': 4.0, 'DG': 99.0, '17001': 15.0, '17': 15.0}
     """
+    if len(counts) == 0:
+        return counts
     regions.extend(pd.unique(counts["region_code"]))
     codes, uniq = pd.factorize(counts["region_code"])
     info = regions.info.reindex(uniq)

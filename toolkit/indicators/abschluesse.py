@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._build import count_parts, share_parts
+from toolkit.indicators._build import Part, count_parts, share_parts
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
@@ -27,13 +27,14 @@ __all__ = ["ABSCHLUESSE", "abgaenge_anteil", "schulabgaenge"]
 
 TABLES = ("school_leavers",)
 
-#: Abschluss code → (German name, higher_is, range max).
+#: Abschluss code → (German name, higher_is, range max). A single small
+#: school can have any share, so the range is the full 0 to 100.
 ABSCHLUESSE: dict[str, tuple[str, str, float]] = {
-    "ohne_hsa": ("ohne Ersten Schulabschluss (Hauptschulabschluss)", "worse", 40),
-    "hsa": ("mit Erstem Schulabschluss (Hauptschulabschluss)", "neutral", 60),
-    "msa": ("mit Mittlerem Schulabschluss", "neutral", 80),
-    "fhr": ("mit Fachhochschulreife", "neutral", 30),
-    "ahr": ("mit allgemeiner Hochschulreife", "neutral", 80),
+    "ohne_hsa": ("ohne Ersten Schulabschluss (Hauptschulabschluss)", "worse", 100),
+    "hsa": ("mit Erstem Schulabschluss (Hauptschulabschluss)", "neutral", 100),
+    "msa": ("mit Mittlerem Schulabschluss", "neutral", 100),
+    "fhr": ("mit Fachhochschulreife", "neutral", 100),
+    "ahr": ("mit allgemeiner Hochschulreife", "neutral", 100),
 }
 _SRC = "Statistik der allgemeinbildenden Schulen (21111)"
 _REF = "Ende des Schuljahres (year = 2024: Schuljahr 2023/24)"
@@ -79,7 +80,7 @@ SPECS = (
 CODES = tuple(s.code for s in SPECS)
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute the Abschluss shares and the count of leavers.
 
     Examples

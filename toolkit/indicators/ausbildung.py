@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.indicators._build import count_parts, part
+from toolkit.indicators._build import Part, count_parts, part
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._counts import FLAG_OF_RANK, MISSING, group_sum
 from toolkit.indicators._spec import KREIS_LEVELS, Spec
@@ -71,7 +71,7 @@ SPECS = (
 CODES = tuple(s.code for s in SPECS)
 
 
-def compute_aaq(ctx: Context) -> list[pd.DataFrame]:
+def compute_aaq(ctx: Context) -> list[Part]:
     """Compute the Ausbildungsanfängerquote, total and by sex.
 
     Examples
@@ -134,7 +134,7 @@ def compute_aaq(ctx: Context) -> list[pd.DataFrame]:
     return parts
 
 
-def compute_neu(ctx: Context) -> list[pd.DataFrame]:
+def compute_neu(ctx: Context) -> list[Part]:
     """Compute the count of new contracts, total and by each breakdown.
 
     Examples

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.indicators._build import part, rate_values
+from toolkit.indicators._build import Part, part, rate_values
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._counts import group_sum
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
@@ -86,7 +86,7 @@ CODES = tuple(s.code for s in SPECS)
 _GROUPS = {"u3": ("betreuungsquote_u3", [0, 1, 2]), "3u6": ("betreuungsquote_3u6", [3, 4, 5])}
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute all Betreuung indicators.
 
     Examples
@@ -100,7 +100,7 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
     return [*compute_quoten(ctx), *compute_tagespflege(ctx)]
 
 
-def compute_quoten(ctx: Context) -> list[pd.DataFrame]:
+def compute_quoten(ctx: Context) -> list[Part]:
     """Compute both Betreuungsquoten, total and by care type.
 
     Examples
@@ -141,7 +141,7 @@ def compute_quoten(ctx: Context) -> list[pd.DataFrame]:
     return parts
 
 
-def compute_tagespflege(ctx: Context) -> list[pd.DataFrame]:
+def compute_tagespflege(ctx: Context) -> list[Part]:
     """Compute the share of Kindertagespflege among children under 3 in care.
 
     Examples

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.indicators._build import count_values, part, rate_values
+from toolkit.indicators._build import Part, count_values, part, rate_values
 from toolkit.indicators._context import AGE_BIN_25U65, AGE_BIN_65PLUS, Context, run
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
@@ -80,8 +80,8 @@ SPECS = (
         GEMEINDE_LEVELS,
         "demografie",
         "neutral",
-        -20,
-        20,
+        -50,
+        50,
         ("sex",),
     ),
     Spec(
@@ -163,7 +163,7 @@ def band(n: np.ndarray, r: np.ndarray, bins: list[int]) -> tuple[np.ndarray, np.
     return n[:, bins].sum(axis=1), r[:, bins].max(axis=1)
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute all demografie indicators (total and breakdowns).
 
     Examples
@@ -173,7 +173,7 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
     >>> len(compute(Context({"population": pop}))) > 0
     True
     """
-    parts: list[pd.DataFrame] = []
+    parts: list[Part] = []
     for by_sex in (False, True):
         keys, n, r = ctx.population_wide(by_sex)
         dim = "sex" if by_sex else ""
@@ -235,7 +235,7 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
     return parts
 
 
-def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str) -> pd.DataFrame:
+def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str) -> Part:
     by = ["region_code"] + (["sex"] if dim else [])
     cur = keys.assign(n=total, r=total_r)
     prev = cur.assign(year=cur["year"] + 1)

@@ -25,13 +25,13 @@ from toolkit.indicators import (
     uebergaenge,
     vertragsloesung,
 )
-from toolkit.indicators._build import finish
+from toolkit.indicators._build import Part, finish
 from toolkit.indicators._context import Context, make_restriction, tables_of
 from toolkit.indicators.catalog import catalog
 
 __all__ = ["compute_all"]
 
-Step = tuple[tuple[str, ...], Callable[[Context], list[pd.DataFrame]], tuple[str, ...]]
+Step = tuple[tuple[str, ...], Callable[[Context], list[Part]], tuple[str, ...]]
 
 #: (tables needed, computation, indicator codes it yields).
 STEPS: tuple[Step, ...] = (
@@ -128,7 +128,7 @@ def compute_all(
                 hint="dkbm indicators list zeigt alle Codes.",
             )
     ctx = Context(tables, restriction)
-    parts: list[pd.DataFrame] = []
+    parts: list[Part] = []
     for needed, compute, codes in STEPS:
         if wanted_codes is not None and not set(codes) & set(wanted_codes):
             continue
@@ -143,14 +143,13 @@ def compute_all(
                 )
             continue
         parts += compute(ctx)
-    if wanted_codes is not None:
-        parts = [p[p["indicator"].isin(wanted_codes)] for p in parts]
     return finish(
         parts,
         ctx.regions,
         wanted=restriction.regions,
         periods=restriction.periods,
         levels=restriction.levels,
+        indicators=wanted_codes,
         order=known,
         sort=sort,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._build import count_parts, share_parts
+from toolkit.indicators._build import Part, count_parts, share_parts
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._spec import KREIS_LEVELS, Spec
 
@@ -76,7 +76,7 @@ SPECS = (
 CODES = tuple(s.code for s in SPECS)
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute the iABE sector shares and the count of entrants.
 
     Examples

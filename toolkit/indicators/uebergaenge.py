@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._build import count_parts, ratio_parts
+from toolkit.indicators._build import Part, count_parts, ratio_parts
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
@@ -87,7 +87,7 @@ SPECS = (
 CODES = tuple(s.code for s in SPECS)
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute all Übergangsquoten and the count of entrants.
 
     Examples
@@ -98,14 +98,14 @@ def compute(ctx: Context) -> list[pd.DataFrame]:
     17
     """
     c = ctx.counts("transitions")
-    st = c["school_type"].astype("str")
-    den = c[st == DENOMINATOR]
-    entrants = c[st != DENOMINATOR]
-    parts = []
-    for code in SCHOOL_TYPES:
-        parts += ratio_parts(c[st == code], den, indicator=f"uebergangsquote_{code}", dims=["sex"])
-    parts += count_parts(entrants, indicator="uebergaenge_jg5", dims=["school_type", "sex"])
-    return parts
+    st = c["school_type"].astype("str").to_numpy()
+    masks = {f"uebergangsquote_{code}": st == code for code in SCHOOL_TYPES}
+    return [
+        *ratio_parts(c, numerators=masks, denominator=st == DENOMINATOR, dims=["sex"]),
+        *count_parts(
+            c[st != DENOMINATOR], indicator="uebergaenge_jg5", dims=["school_type", "sex"]
+        ),
+    ]
 
 
 def uebergangsquote(

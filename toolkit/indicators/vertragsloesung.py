@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.indicators._build import count_parts, part, ratio_parts
+from toolkit.indicators._build import Part, count_parts, part, ratio_parts
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._counts import FLAG_OF_RANK, MISSING, group_sum
 from toolkit.indicators._spec import KREIS_LEVELS, Spec
@@ -51,7 +51,7 @@ SPECS = (
     Spec(
         "vertragsloesungsquote",
         "Vertragslösungsquote (Schichtenmodell)",
-        "Anteil der vorzeitig gelösten Ausbildungsverträge nach dem Schichtenmodell des BIBB: Summe über die Beginnjahre t−3 bis t der im Jahr t gelösten Verträge je 100 im Beginnjahr neu abgeschlossene Verträge.",
+        "Anteil der vorzeitig gelösten Ausbildungsverträge nach dem Schichtenmodell des BIBB: Summe über die Beginnjahre t−3 bis t der im Jahr t gelösten Verträge je 100 im Beginnjahr neu abgeschlossene Verträge. Als Summe von vier Quoten kann sie bei kleinen Fallzahlen (z. B. nach Beruf) über 100 liegen.",
         "im Jahr t gelöste Verträge je Beginnjahr (ohne Lösungen vor Ausbildungsbeginn und wegen vorzeitig bestandener Prüfung)",
         "neu abgeschlossene Verträge des jeweiligen Beginnjahres",
         "Berichtsjahr t (31.12.)",
@@ -61,7 +61,7 @@ SPECS = (
         "ausbildung",
         "worse",
         0,
-        70,
+        200,
         DIMS,
     ),
     Spec(
@@ -133,7 +133,7 @@ def _dissolved(ctx: Context) -> pd.DataFrame:
     return out
 
 
-def compute_quote(ctx: Context) -> list[pd.DataFrame]:
+def compute_quote(ctx: Context) -> list[Part]:
     """Compute the Vertragslösungsquote, total and by each breakdown.
 
     Examples
@@ -166,7 +166,7 @@ def compute_quote(ctx: Context) -> list[pd.DataFrame]:
     return parts
 
 
-def _layer_sum(m: pd.DataFrame, by: list[str], dim: str) -> pd.DataFrame:
+def _layer_sum(m: pd.DataFrame, by: list[str], dim: str) -> Part:
     r_n = m["r_n"].fillna(0).to_numpy(dtype="int64")
     r_l = m["r_l"].fillna(0).to_numpy(dtype="int64")
     n = np.where(m["r_n"].isna(), 0.0, m["n_n"].to_numpy(dtype="float64"))
@@ -208,7 +208,7 @@ def _layer_sum(m: pd.DataFrame, by: list[str], dim: str) -> pd.DataFrame:
     )
 
 
-def compute_other(ctx: Context) -> list[pd.DataFrame]:
+def compute_other(ctx: Context) -> list[Part]:
     """Compute the count of dissolutions and the Probezeit share.
 
     Examples
@@ -224,12 +224,14 @@ def compute_other(ctx: Context) -> list[pd.DataFrame]:
     return [
         *count_parts(dis, indicator="vertragsloesungen", dims=DIMS),
         *ratio_parts(
-            dis[dis["probezeit"]], dis, indicator="vertragsloesungen_probezeit_anteil", dims=DIMS
+            dis,
+            numerators={"vertragsloesungen_probezeit_anteil": dis["probezeit"].to_numpy()},
+            dims=DIMS,
         ),
     ]
 
 
-def compute(ctx: Context) -> list[pd.DataFrame]:
+def compute(ctx: Context) -> list[Part]:
     """Compute all indicators of this family.
 
     Examples
