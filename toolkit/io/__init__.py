@@ -16,8 +16,9 @@ Examples
 612663.0
 """
 
+from toolkit.io._source import DataWarning
 from toolkit.io.dataset import Dataset, read_dataset, read_sample
-from toolkit.io.genesis import GENESIS_SAMPLE_DIR, DataWarning, read_genesis
+from toolkit.io.genesis import GENESIS_SAMPLE_DIR, read_genesis
 from toolkit.io.schemas import TABLES, ColumnSpec, TableSpec, table_schema
 from toolkit.io.tables import read_table
 

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, Problem
-from toolkit.io._source import cells_frame, read_cells, read_text
+from toolkit.io._csv import cells_frame, read_cells
+from toolkit.io._source import read_text
 
 __all__ = ["CSV_CONVENTION", "PARQUET_CONVENTION", "RawTable", "read_raw"]
 

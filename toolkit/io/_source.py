@@ -1,4 +1,4 @@
-r"""Getting text out of a file: compression, encoding, delimiter, records.
+r"""Getting text out of a file: compression, encoding, HTML pages, empty files.
 
 Private helpers shared by the GENESIS reader and the table reader. Every
 failure becomes a :class:`~toolkit.errors.DataError` that names the file and
@@ -14,30 +14,16 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from toolkit.errors import DataError
 
-__all__ = [
-    "Records",
-    "cells_frame",
-    "decode_bytes",
-    "load_bytes",
-    "parse_records",
-    "read_cells",
-    "read_text",
-]
+__all__ = ["DataWarning", "decode_bytes", "load_bytes", "read_text"]
 
 _BOM = b"\xef\xbb\xbf"
 # Non-ASCII characters we expect in German municipal tables. A legacy-encoded
@@ -46,6 +32,20 @@ _BOM = b"\xef\xbb\xbf"
 _PLAUSIBLE_8BIT = set("äöüÄÖÜßéèêàáâçñóòôúùÉÈ€„“”‚‘’–—«»°§µ²³½¼¾×·\xa0")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.IGNORECASE)
+
+
+class DataWarning(UserWarning):
+    """Input was read, but something about it deserves the user's attention.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("Datei ist Windows-1252-kodiert", DataWarning)
+    >>> caught[0].category.__name__
+    'DataWarning'
+    """
 
 
 def load_bytes(path: str | Path) -> tuple[bytes, str]:
@@ -241,292 +241,3 @@ def read_text(path: str | Path) -> tuple[str, str, str | None]:
             hint="Datei im Browser öffnen, die Meldung lesen und den Download wiederholen.",
         )
     return text, name, note
-
-
-@dataclass(frozen=True)
-class Records:
-    r"""Parsed CSV: header, data rows and their line numbers in the file.
-
-    Examples
-    --------
-    >>> r = parse_records("a;b\n1;2\n", "f.csv")
-    >>> r.header, r.rows, r.lines, r.delimiter
-    (['a', 'b'], [['1', '2']], [2], ';')
-    """
-
-    header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-    delimiter: str
-
-
-def _choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | None:
-    wanted = {e.lower() for e in expected} if expected is not None else set()
-    best: tuple[int, int, str] | None = None
-    for delim in (";", ",", "\t", "|"):
-        fields = [f.strip().strip('"').lower() for f in first_line.split(delim)]
-        if len(fields) < 2:
-            continue
-        score = (len(wanted.intersection(fields)), len(fields), delim)
-        if best is None or score[:2] > best[:2]:
-            best = score
-    return None if best is None else best[2]
-
-
-def _delimiter(
-    first: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
-) -> str:
-    delim = _choose_delimiter(first, expected)
-    if delim is None:
-        raise DataError(
-            f"Kein Trennzeichen erkannt: die Kopfzeile enthält nur eine Spalte ({first[:80]!r}).",
-            file=file,
-            rows=[1],
-            hint="Die Datei als CSV mit ';' oder ',' als Trennzeichen speichern.",
-        )
-    if delim not in delimiters:
-        shown = "Tabulator" if delim == "\t" else repr(delim)
-        raise DataError(
-            f"Nicht unterstütztes Trennzeichen {shown}; erwartet wird "
-            + " oder ".join(repr(d) for d in delimiters)
-            + ".",
-            file=file,
-            rows=[1],
-            hint="Datei als CSV mit "
-            + " oder ".join(repr(d) for d in delimiters)
-            + " als Trennzeichen speichern"
-            + (" (bei GENESIS: die Datei unverändert verwenden)." if delimiters == (";",) else "."),
-        )
-    return delim
-
-
-def parse_records(
-    text: str,
-    file: str,
-    *,
-    expected: Sequence[str] | None = None,
-    delimiters: Sequence[str] = (";", ","),
-) -> Records:
-    r"""Split CSV text into records, checking every row has the header's length.
-
-    Blank lines are skipped. Line numbers count the header as line 1.
-
-    Parameters
-    ----------
-    text : str
-        Decoded file content.
-    file : str
-        Name used in messages.
-    expected : sequence of str, optional
-        Column names expected; used to choose between delimiters.
-    delimiters : sequence of str
-        Delimiters accepted; any other detected delimiter is an error.
-
-    Returns
-    -------
-    Records
-
-    Raises
-    ------
-    DataError
-        Unsupported delimiter, header only, rows with a wrong number of
-        fields (e.g. a file cut off mid-line) or unbalanced quotes.
-
-    Examples
-    --------
-    >>> parse_records("a,b\n1,2\n\n3,4\n", "f.csv").lines
-    [2, 4]
-    """
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delim = _delimiter(first, file, expected, delimiters)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    short: list[int] = []
-    long: list[int] = []
-    start = 1
-    last_start = 1
-    try:
-        for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
-                start = reader.line_num + 1
-                continue
-            last_start = start
-            if header is None:
-                header = [h.strip().lstrip("\ufeff") for h in record]
-            elif len(record) != len(header):
-                (short if len(record) < len(header) else long).append(start)
-            else:
-                rows.append(record)
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(
-            f"Die CSV-Struktur ist ab Zeile {start} defekt ({exc}); vermutlich fehlt ein "
-            "schließendes Anführungszeichen oder die Datei ist abgeschnitten.",
-            file=file,
-            rows=[start],
-            hint="Datei erneut exportieren oder herunterladen.",
-        ) from None
-    if header is None:
-        raise DataError("Die Datei ist leer.", file=file, hint="Export wiederholen.")
-    _structure_error(short, long, len(header), last_start, text, file)
-    if not rows:
-        _header_only(file)
-    return Records(header=header, rows=rows, lines=lines, delimiter=delim)
-
-
-def _header_only(file: str) -> None:
-    raise DataError(
-        "Die Datei enthält nur die Kopfzeile und keine Daten.",
-        file=file,
-        rows=[1],
-        hint="Export mit Daten wiederholen.",
-    )
-
-
-def _structure_error(
-    short: list[int], long: list[int], width: int, last_start: int, text: str, file: str
-) -> None:
-    """Raise for rows whose number of fields differs from the header's."""
-    if not short and not long:
-        return
-    parts = []
-    if short:
-        parts.append(f"zu wenige Felder in Zeile(n) {', '.join(map(str, short[:20]))}")
-    if long:
-        parts.append(f"zu viele Felder in Zeile(n) {', '.join(map(str, long[:20]))}")
-    truncated = bool(short) and short[-1] == last_start and not text.endswith("\n")
-    hint = (
-        "Die letzte Zeile ist unvollständig: die Datei wurde offenbar abgeschnitten; "
-        "vollständig neu herunterladen oder exportieren."
-        if truncated
-        else f"Jede Zeile muss {width} Felder haben (wie die Kopfzeile); "
-        "Trennzeichen in Werten in Anführungszeichen setzen."
-    )
-    raise DataError(
-        "Zeilen mit falscher Feldzahl: " + "; ".join(parts) + ".",
-        file=file,
-        rows=sorted(short + long),
-        hint=hint,
-    )
-
-
-# Characters that send a file down the careful (csv module) path: line breaks
-# that str.splitlines() knows but the C parser does not, and NUL.
-_ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x00")
-# A whitespace-only line (empty lines are found with plain substring tests).
-_BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
-
-
-def _has_blank_line(text: str) -> bool:
-    return (
-        "\n\n" in text
-        or "\n\r\n" in text
-        or text[:1] in ("\n", "\r")
-        or _BLANK_LINE.search(text) is not None
-    )
-
-
-def _careful(
-    text: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
-) -> tuple[list[str], pd.DataFrame]:
-    records = parse_records(text, file, expected=expected, delimiters=delimiters)
-    return records.header, cells_frame(records.header, records.rows, records.lines)
-
-
-def cells_frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
-    """Build a frame of stripped strings (short rows padded with ``""``).
-
-    Examples
-    --------
-    >>> cells_frame(["a", "b"], [[" 1"]], [2]).loc[2].tolist()
-    ['1', '']
-    """
-    data = {i: [r[i].strip() if i < len(r) else "" for r in rows] for i in range(len(header))}
-    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), dtype="str")
-    frame.columns = header
-    return frame
-
-
-def read_cells(
-    text: str,
-    file: str,
-    *,
-    expected: Sequence[str] | None = None,
-    delimiters: Sequence[str] = (";", ","),
-) -> tuple[list[str], pd.DataFrame]:
-    r"""Parse CSV text into a frame of stripped strings indexed by line number.
-
-    Same checks as :func:`parse_records`; files without quotes take a fast
-    path through pandas' C parser after the field counts were checked line by
-    line.
-
-    Parameters
-    ----------
-    text : str
-        Decoded file content.
-    file : str
-        Name used in messages.
-    expected : sequence of str, optional
-        Column names expected; used to choose between delimiters.
-    delimiters : sequence of str
-        Delimiters accepted.
-
-    Returns
-    -------
-    tuple of (list of str, pandas.DataFrame)
-        Header and cells (index = line number, header = line 1).
-
-    Examples
-    --------
-    >>> header, cells = read_cells("a;b\n 1;x\n\n2;y\n", "f.csv")
-    >>> header, cells.index.tolist(), cells["a"].tolist()
-    (['a', 'b'], [2, 4], ['1', '2'])
-    """
-    if (
-        '"' in text
-        or any(c in text for c in _ODD_BREAKS)
-        or text.count("\r") != text.count("\r\n")
-        or _has_blank_line(text)
-    ):
-        return _careful(text, file, expected, delimiters)
-    head, _, body = text.partition("\n")
-    head = head.rstrip("\r")
-    delim = _delimiter(head, file, expected, delimiters)
-    header = [h.strip() for h in head.split(delim)]
-    if not body:
-        _header_only(file)
-    # fields per line, vectorised: delimiters between consecutive line ends
-    data = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    if not body.endswith("\n"):
-        ends = np.append(ends, len(data))
-    cum = np.concatenate([[0], np.cumsum(data == ord(delim))])
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    counts = cum[ends] - cum[starts] + 1
-    numbers = np.arange(2, len(ends) + 2, dtype=np.int64)
-    width = len(header)
-    short = numbers[counts < width].tolist()
-    long = numbers[counts > width].tolist()
-    _structure_error(short, long, width, int(numbers[-1]), text, file)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=delim,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-    except Exception:  # anything the C parser dislikes goes the careful way
-        return _careful(text, file, expected, delimiters)
-    if frame.shape != (len(numbers), width):
-        return _careful(text, file, expected, delimiters)
-    frame = frame.apply(lambda col: col.str.strip())
-    frame.index = pd.Index(numbers, dtype="int64")
-    frame.columns = header
-    return header, frame

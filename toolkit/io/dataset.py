@@ -23,7 +23,7 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._formats import RawTable, read_raw
-from toolkit.io.genesis import DataWarning
+from toolkit.io._source import DataWarning
 from toolkit.io.schemas import TABLES
 from toolkit.io.tables import finalize, validate_raw
 

@@ -28,14 +28,14 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._codes import code_level
-from toolkit.io._source import read_cells, read_text
+from toolkit.io._csv import read_cells
+from toolkit.io._source import DataWarning, read_text
 
 __all__ = [
     "GENESIS_SAMPLE_DIR",
     "MISSING_SYMBOLS",
     "QUALITY_FLAGS",
     "REGION_VARIABLES",
-    "DataWarning",
     "read_genesis",
 ]
 
@@ -82,10 +82,6 @@ _NUMBER = re.compile(r"^(\()?([-+]?\d+(?:[.,]\d+)?)(\))?\s*([prse])?$")
 _OLD_MARKERS = re.compile(
     r"^(Zeit_Code|Statistik_Code|\d+_Merkmal_Code|\d+_Auspraegung_Code|.+__q)$"
 )
-
-
-class DataWarning(UserWarning):
-    """Input was read, but something about it deserves the user's attention."""
 
 
 def _check_header(header: list[str], name: str) -> list[int]:

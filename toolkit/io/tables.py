@@ -32,7 +32,7 @@ import pandera.errors as pa_errors
 from toolkit.errors import DataError, ParameterError, Problem
 from toolkit.io._codes import canonical_problem, code_level, code_problem
 from toolkit.io._formats import RawTable, read_raw
-from toolkit.io.genesis import DataWarning
+from toolkit.io._source import DataWarning
 from toolkit.io.schemas import (
     CODE_CHECK,
     KNOWN_CHECK,
