@@ -194,3 +194,18 @@ def test_estimate_to_frame_and_n_eff(dstrat):
     frame = est.to_frame()
     assert list(frame.columns) == ["value", "se", "ci_low", "ci_high", "df", "n", "n_eff", "deff"]
     assert np.isclose(est.n_eff, est.n / est.deff)
+
+
+def test_wilson_interval_by_hand():
+    # SRS of 10 with 3 "yes": p = 0.3, Var = 10/9 * sum(((y - p)/10)^2) = 0.0233...,
+    # effective n = p(1-p)/Var = 9, t quantile with 9 df
+    d = SurveyDesign(pd.DataFrame({"ja": [True] * 3 + [False] * 7}))
+    est = d.proportion("ja", ci="wilson")
+    assert np.isclose(est.se**2, 10 / 9 * (3 * 0.49 + 7 * 0.09) / 100)
+    z = 2.2621571627409915  # t(0.975, 9)
+    n = 9.0
+    centre = (0.3 + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(0.21 / n + z**2 / (4 * n**2))
+    assert np.isclose(est.ci_low, centre - half, rtol=1e-9)
+    assert np.isclose(est.ci_high, centre + half, rtol=1e-9)
+    assert np.isclose(est.ci_low, 0.08723, atol=5e-5) and np.isclose(est.ci_high, 0.65777, atol=5e-5)
