@@ -268,3 +268,33 @@ def test_real_gemeinden_attach_to_existing_kreise(
     assert len(h.descendants("09", level="gemeinde")) == sum(
         1 for g in gemeinden_2023 if g.startswith("09")
     )
+
+
+# ----------------------------------------------------------------- via the GENESIS reader
+def test_from_genesis_export_gives_the_400_kreise(kreise_2024: dict[str, str]) -> None:
+    from toolkit.io import read_genesis
+
+    frame = read_genesis(GENESIS / "12411-01-01-4_de_flat.csv")
+    h = RegionHierarchy.from_genesis(frame)
+    assert set(h.codes("kreis")) == set(kreise_2024)
+    per_land = {land: len(h.descendants(land, level="kreis")) for land in KREISE_PER_LAND}
+    assert per_land == KREISE_PER_LAND
+    # The export's 8-digit rows (Hannover, Aachen, Saarbrücken, Berlin districts) attach too.
+    assert h.parent("03241001") == "03241" and h.parent("11004004") == "11000"
+    everything = RegionHierarchy.from_genesis(frame, drop_empty=False)
+    assert len(everything.codes("kreis")) == 474  # incl. former Kreise listed with '-'
+
+
+def test_from_genesis_gemeinden_attach(gemeinden_2023: dict[str, str]) -> None:
+    from toolkit.io import read_genesis
+
+    frame = read_genesis(GENESIS / "AI-N-01-2-5_de_flat.csv")
+    h = RegionHierarchy.from_genesis(frame)
+    assert set(h.codes("gemeinde")) == set(gemeinden_2023)
+    assert len(h.codes("kreis")) == 400  # Berlin districts hang under Berlin (11000)
+    assert len(h.children("11000")) == 13
+
+
+def test_from_genesis_needs_reader_columns() -> None:
+    with pytest.raises(DataError, match="value"):
+        RegionHierarchy.from_genesis(pd.DataFrame({"region_code": ["09"], "region_name": ["x"]}))

@@ -171,6 +171,57 @@ class RegionHierarchy:
         return cls(pd.DataFrame(rows, columns=list(_FRAME_COLUMNS)))
 
     @classmethod
+    def from_genesis(cls, frame: pd.DataFrame, *, drop_empty: bool = True) -> RegionHierarchy:
+        """Build the hierarchy from the regions of a GENESIS export (``read_genesis`` output).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Output of :func:`toolkit.io.read_genesis`: columns ``region_code``,
+            ``region_name`` and ``value``.
+        drop_empty : bool, default True
+            Leave out regions whose every value is missing or the symbol ``-``
+            ("nothing there"; without a ``flag`` column: 0). Regionalstatistik exports
+            list former Kreise (e.g. before a Kreisreform) with ``-`` only.
+
+        Returns
+        -------
+        RegionHierarchy
+            With the implied Länder, Regierungsbezirke and ``DG`` added.
+
+        Raises
+        ------
+        DataError
+            If a column is missing or a code is malformed.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"region_code": ["09162", "03152"],
+        ...                    "region_name": ["München, kreisfreie Stadt", "Göttingen (alt)"],
+        ...                    "value": [1_510_378.0, 0.0]})
+        >>> RegionHierarchy.from_genesis(df).codes("kreis")
+        ['09162']
+        """
+        missing = [c for c in ("region_code", "region_name", "value") if c not in frame.columns]
+        if missing:
+            raise DataError(
+                f"GENESIS-Tabelle: Spalte(n) {', '.join(missing)} fehlen.",
+                column=missing[0],
+                hint="Die Tabelle mit toolkit.io.read_genesis einlesen.",
+            )
+        df = frame[["region_code", "region_name", "value"]]
+        keep = frame["region_code"].notna() & (frame["region_code"] != "")
+        if "flag" in frame.columns:
+            filled = frame["value"].notna() & (frame["flag"].fillna("") != "-")
+        else:
+            filled = frame["value"].notna() & (frame["value"] != 0)
+        df, filled = df[keep], filled[keep]
+        if drop_empty:
+            df = df[df["region_code"].isin(set(df.loc[filled, "region_code"]))]
+        names = df.drop_duplicates("region_code").set_index("region_code")["region_name"]
+        return cls.from_codes(names.index.tolist(), names.astype(str).to_dict())
+
+    @classmethod
     def from_frame(cls, regions: pd.DataFrame, *, file: str | None = None) -> RegionHierarchy:
         """Build the hierarchy from a table shaped like ``regions.csv``.
 
