@@ -287,9 +287,9 @@ def read_cells(
     ends = np.flatnonzero(data == 10)
     if not body.endswith("\n"):
         ends = np.append(ends, len(data))
-    cum = np.concatenate([[0], np.cumsum(data == ord(delim))])
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    counts = cum[ends] - cum[starts] + 1
+    delims = np.flatnonzero(data == ord(delim))
+    del data
+    counts = np.diff(np.searchsorted(delims, ends), prepend=0) + 1
     numbers = np.arange(2, len(ends) + 2, dtype=np.int64)
     width = len(header)
     short = numbers[counts < width].tolist()
@@ -310,7 +310,8 @@ def read_cells(
         return _careful(text, file, expected, delimiters)
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
-    frame = frame.apply(lambda col: col.str.strip())
+    if " " in body or "\t" in body:
+        frame = frame.apply(lambda col: col.str.strip())
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
     return header, frame
