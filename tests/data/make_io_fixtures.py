@@ -230,6 +230,10 @@ def bad_genesis() -> None:
         ),
     )
     write(
+        "genesis_de_with_decimal_point_de_flat.csv",
+        genesis([GENESIS_ROWS[0].replace(";158789;", ";1.5;"), GENESIS_ROWS[1]]),
+    )
+    write(
         "genesis_empty_value.csv",
         genesis([GENESIS_ROWS[0], GENESIS_ROWS[1].replace(";99097;", ";;")]),
     )

@@ -118,6 +118,11 @@ CASES: dict[str, tuple[str, dict, list[str]]] = {
         {},
         ["Dezimalkomma und Dezimalpunkt", "Zeile 3"],
     ),
+    "genesis_de_with_decimal_point_de_flat.csv": (
+        "genesis",
+        {},
+        ["Dezimaltrennzeichen '.'", "deutsch", "Zeile 2"],
+    ),
     "genesis_empty_value.csv": ("genesis", {}, ["leerer Wert", "Zeile 3"]),
     "genesis_incomplete_variable.csv": ("genesis", {}, ["Merkmal 2", "2_variable_attribute_label"]),
     "genesis_comma_separated.csv": ("genesis", {}, ["Trennzeichen ','", "erwartet wird ';'"]),

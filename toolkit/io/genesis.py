@@ -140,6 +140,12 @@ def _is_region_variable(code: pd.Series) -> pd.Series:
     return code.isin(list(REGION_VARIABLES)) | code.str.startswith("GEO")
 
 
+def _language(name: str) -> str | None:
+    """Language of an export from its GENESIS file name (``..._de_flat.csv``)."""
+    match = re.search(r"_(de|en)_flat", name.lower())
+    return match.group(1) if match else None
+
+
 def _parse_values(
     raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -161,6 +167,19 @@ def _parse_values(
                 column="value",
                 rows=tuple(int(x) for x in lines[minority]),
                 hint="Datei unverändert aus GENESIS verwenden",
+            )
+        )
+    language = _language(name)
+    wrong = has_point if language == "de" else has_comma if language == "en" else None
+    if wrong is not None and wrong.any() and not (has_comma.any() and has_point.any()):
+        mark, other = ("'.'", "','") if language == "de" else ("','", "'.'")
+        problems.append(
+            Problem(
+                f"Dezimaltrennzeichen {mark} in einem Export, der laut Dateiname "
+                f"{'deutsch' if language == 'de' else 'englisch'} ist und {other} verwendet",
+                column="value",
+                rows=tuple(int(x) for x in lines[wrong]),
+                hint="Datei unverändert aus GENESIS verwenden oder den Dateinamen korrigieren",
             )
         )
     values = pd.to_numeric(numbers.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
