@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= dev,dashboard,cluster
 
-.PHONY: install test lint report benchmarks clean
+.PHONY: install test lint report benchmarks explore clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ benchmarks: install
 
 clean:
 	rm -rf $(VENV) reports build *.egg-info
+
+explore: install
+	$(BIN)/python -c "import os, sys; from toolkit.widgets import voila_command; a, e = voila_command('notebooks/03_indikatoren_erkunden.ipynb'); print('Explorer: http://127.0.0.1:8866/'); os.execvpe(a[0], a, e)"
