@@ -221,3 +221,27 @@ def test_reader_does_not_touch_the_input(tmp_path):
     before = copy.read_bytes()
     read_genesis(copy)
     assert copy.read_bytes() == before
+
+
+def test_zensus_style_region_variable_and_regionalschluessel(tmp_path):
+    header = (
+        "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;"
+        "1_variable_label;1_variable_attribute_code;1_variable_attribute_label;2_variable_code;"
+        "2_variable_label;2_variable_attribute_code;2_variable_attribute_label;value;value_unit;"
+        "value_variable_code;value_variable_label;value_q"
+    )
+    rows = [
+        "1000A;Bevölkerung kompakt;STAG;Stichtag;2022-05-15;GEOGM4;Gemeinden;092760130130;"
+        "Lindberg;RELZG2;Religion;REL-RK-OR;Römisch-katholisch;3,1;%;PRS018;Personen;e",
+        "1000A;Bevölkerung kompakt;STAG;Stichtag;2022-05-15;GEOBL1;Bundesländer;13;"
+        "Mecklenburg-Vorpommern;RELZG2;Religion;;Insgesamt;1611;1000;PRS018;Personen;p",
+    ]
+    path = tmp_path / "1000A-1018_de_flat.csv"
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    df = read_genesis(path)
+    assert df["region_code"].tolist() == ["092760130130", "13"]
+    assert df["region_level"].tolist() == ["gemeinde", "land"]
+    assert df["RELZG2"].tolist() == ["REL-RK-OR", ""]
+    assert df["value"].tolist() == [3.1, 1611.0]
+    assert df["flag"].tolist() == ["", "p"]
+    assert "GEOGM4" not in df.columns
