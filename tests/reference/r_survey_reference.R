@@ -174,6 +174,25 @@ for (lp in c("adjust", "certainty", "remove")) {
 }
 options(survey.lonely.psu = "fail")
 
+# ---- quantiles (svyquantile defaults: qrule "math", Woodruff interval "mean") ----
+qput <- function(prefix, q) {
+  m <- q[[1]]
+  put(paste0(prefix, ".value"), m[1, 1])
+  put(paste0(prefix, ".ci_low"), m[1, 2])
+  put(paste0(prefix, ".ci_high"), m[1, 3])
+  put(paste0(prefix, ".se"), m[1, 4])
+}
+qput("clus1.quantile.api00.q25", svyquantile(~api00, dclus1, 0.25))
+qput("clus1.quantile.api00.q50", svyquantile(~api00, dclus1, 0.5))
+qput("strat.quantile.enroll.q50", svyquantile(~enroll, dstrat, 0.5))
+qput("clus2.quantile.api00.q90", svyquantile(~api00, dclus2, 0.9))
+byq <- svyby(~api00, ~stype, dclus1, svyquantile, quantiles = 0.5, ci = TRUE)
+for (i in seq_len(nrow(byq))) {
+  k <- paste0("clus1.by_stype.quantile.api00.q50.", byq$stype[i])
+  put(paste0(k, ".value"), byq$api00[i])
+  put(paste0(k, ".se"), byq$se.api00[i])
+}
+
 # ---- Kalton & Flores-Cervantes (2003) style example ----------------------------
 # Two auxiliary variables (sex x age group), equal base weights, known joint and
 # marginal population counts; cell weighting, raking and linear calibration (GREG).

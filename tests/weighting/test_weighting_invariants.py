@@ -208,4 +208,6 @@ def test_wilson_interval_by_hand():
     half = z / (1 + z**2 / n) * np.sqrt(0.21 / n + z**2 / (4 * n**2))
     assert np.isclose(est.ci_low, centre - half, rtol=1e-9)
     assert np.isclose(est.ci_high, centre + half, rtol=1e-9)
-    assert np.isclose(est.ci_low, 0.08723, atol=5e-5) and np.isclose(est.ci_high, 0.65777, atol=5e-5)
+    assert np.isclose(est.ci_low, 0.08723, atol=5e-5) and np.isclose(
+        est.ci_high, 0.65777, atol=5e-5
+    )

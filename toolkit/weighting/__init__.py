@@ -3,7 +3,9 @@
 Modules
 -------
 design       :class:`SurveyDesign` (strata, clusters, weights, fpc; immutable)
-estimate     :class:`Estimate`, ``mean``, ``total``, ``ratio``, ``proportion``
+estimate     :class:`Estimate`, ``mean``, ``total``, ``ratio``
+proportion   ``proportion`` with logit / beta / Wilson intervals
+quantile     ``quantile`` with Woodruff intervals
 variance     linearised multistage variance and residuals after adjustments
 margins      matching respondents to population margins
 adjust       ``poststratify``, ``rake``, ``trim_weights``, ``adjust_nonresponse``
@@ -24,7 +26,9 @@ from toolkit.weighting.adjust import adjust_nonresponse, poststratify, rake, tri
 from toolkit.weighting.calibrate import calibrate
 from toolkit.weighting.design import AdjustmentReport, SurveyDesign
 from toolkit.weighting.diagnostics import convergence_report, kish_deff, kish_n_eff, weight_summary
-from toolkit.weighting.estimate import Estimate, mean, proportion, ratio, total
+from toolkit.weighting.estimate import Estimate, mean, ratio, total
+from toolkit.weighting.proportion import proportion
+from toolkit.weighting.quantile import quantile, weighted_quantile
 
 __all__ = [
     "AdjustmentReport",
@@ -38,9 +42,11 @@ __all__ = [
     "mean",
     "poststratify",
     "proportion",
+    "quantile",
     "rake",
     "ratio",
     "total",
     "trim_weights",
     "weight_summary",
+    "weighted_quantile",
 ]

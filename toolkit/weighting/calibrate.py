@@ -107,7 +107,7 @@ def calibration_function(
 
 
 def _model_matrix(
-    design: SurveyDesign, totals: Mapping[str, Any], population_size: float | None
+    design: SurveyDesign, totals: Mapping[str | tuple[str, ...], Any], population_size: float | None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     cols: list[np.ndarray] = []
     targets: list[float] = []
@@ -124,6 +124,10 @@ def _model_matrix(
                 targets.append(float(m.targets[j]))
                 names.append(f"{m.name}={'/'.join(label)}")
             continue
+        if isinstance(var, tuple):
+            raise ParameterError(
+                f"Für gekreuzte Spalten {var} eine Randverteilung (dict) angeben, keine Zahl."
+            )
         if var not in design._data.columns:
             raise DataError(f"Kalibrierungsvariable '{var}' fehlt in den Daten.", column=var)
         x = pd.to_numeric(design._data[var], errors="coerce").to_numpy(dtype=float, na_value=np.nan)

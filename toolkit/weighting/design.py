@@ -186,6 +186,17 @@ class SurveyDesign:
         "lonely_psu",
         "strata",
     )
+    _adjustments: tuple[Residualizer, ...]
+    _data: pd.DataFrame
+    _history: tuple[AdjustmentReport, ...]
+    _psu1: np.ndarray
+    _stages: tuple[Stage, ...]
+    _strata1: np.ndarray
+    _w: np.ndarray
+    cluster: tuple[str, ...]
+    fpc: tuple[str, ...]
+    lonely_psu: str
+    strata: str | None
 
     def __init__(
         self,
@@ -534,6 +545,26 @@ class SurveyDesign:
 
         return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level)
 
+    def quantile(
+        self,
+        var: str,
+        q: float,
+        *,
+        by: str | Sequence[str] | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+    ) -> Estimate | pd.DataFrame:
+        """Weighted quantile with a Woodruff interval; see :func:`toolkit.weighting.quantile.quantile`.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 3.0]})).quantile("y", 0.5).value
+        2.0
+        """
+        from toolkit.weighting.quantile import quantile
+
+        return quantile(self, var, q, by=by, na_rm=na_rm, level=level)
+
     def proportion(
         self,
         var: str,
@@ -553,7 +584,7 @@ class SurveyDesign:
         >>> d.proportion("a", "x").value
         0.75
         """
-        from toolkit.weighting.estimate import proportion
+        from toolkit.weighting.proportion import proportion
 
         return proportion(
             self,

@@ -1,0 +1,198 @@
+"""Weighted proportions with confidence intervals as R's ``svyciprop``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from toolkit.weighting import SurveyDesign
+>>> d = SurveyDesign(pd.DataFrame({"a": ["x", "y", "x", "x"]}))
+>>> proportion(d, "a", "x").value
+0.75
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toolkit.errors import DataError, ParameterError
+from toolkit.weighting.estimate import (
+    Estimate,
+    _as_list,
+    _assemble,
+    _check_level,
+    _check_missing,
+    _column,
+    _domains,
+    _linearised,
+    _quantile,
+)
+
+if TYPE_CHECKING:
+    from toolkit.weighting.design import SurveyDesign
+
+__all__ = ["proportion"]
+
+CI_METHODS = ("logit", "xlogit", "beta", "wilson")
+
+
+def _prop_ci(
+    p: np.ndarray, var: np.ndarray, df: np.ndarray, n: np.ndarray, level: float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    q = _quantile(df, level)
+    se = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method in ("logit", "xlogit"):
+            eta = np.log(p / (1 - p))
+            half = q * se / (p * (1 - p))
+            return 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+        n_star = p * (1 - p) / var
+        if method == "beta":
+            alpha = 1 - level
+            ratio_q = stats.t.ppf(alpha / 2, np.maximum(n - 1, 1)) / stats.t.ppf(
+                alpha / 2, np.where(df > 0, df, np.nan)
+            )
+            n_star = n_star * ratio_q**2
+            low = stats.beta.ppf(alpha / 2, n_star * p, n_star * (1 - p) + 1)
+            high = stats.beta.ppf(1 - alpha / 2, n_star * p + 1, n_star * (1 - p))
+            return low, high
+        centre = (p + q**2 / (2 * n_star)) / (1 + q**2 / n_star)
+        half = q / (1 + q**2 / n_star) * np.sqrt(p * (1 - p) / n_star + q**2 / (4 * n_star**2))
+        return centre - half, centre + half
+
+
+def proportion(
+    design: SurveyDesign,
+    var: str,
+    level: Any = None,
+    *,
+    ci: str = "logit",
+    by: str | Sequence[str] | None = None,
+    na_rm: bool = False,
+    conf_level: float = 0.95,
+    degenerate: str = "fail",
+) -> Estimate | pd.DataFrame:
+    """Weighted proportion with a confidence interval as R's ``svyciprop``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The design.
+    var : str
+        Categorical or boolean column.
+    level : scalar, optional
+        Category whose share is estimated. Default: ``True`` for boolean or
+        0/1 columns; otherwise every category (returns a DataFrame).
+    ci : {"logit", "xlogit", "beta", "wilson"}
+        Interval: ``logit`` and ``xlogit`` (Wald interval on the logit
+        scale, identical for a proportion), ``beta`` (Korn & Graubard 1998)
+        or ``wilson`` (score interval with the effective sample size
+        ``p(1-p)/Var(p)``; not in R).
+    by : str or list of str, optional
+        Domain variable(s).
+    na_rm : bool
+        Missing answers: fail or estimate among those answering.
+    conf_level : float
+        Confidence level (t quantiles with the design df, as R).
+    degenerate : {"fail", "nan"}
+        At ``p = 0`` or ``p = 1`` none of the intervals is defined: fail
+        (default) or return NaN bounds.
+
+    Returns
+    -------
+    Estimate or pandas.DataFrame
+        One estimate, or a DataFrame with a ``category`` column (and domain
+        columns) when several categories or domains are estimated.
+
+    Notes
+    -----
+    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``.
+
+    References
+    ----------
+    Korn, E. L. & Graubard, B. I. (1998). Confidence intervals for proportions
+    with small expected number of positive counts estimated from survey data.
+    *Survey Methodology* 24, 193–201.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.weighting import SurveyDesign
+    >>> d = SurveyDesign(pd.DataFrame({"ja": [True, False, True, True, False, True]}))
+    >>> e = proportion(d, "ja")
+    >>> round(e.value, 4), round(e.ci_low, 4), round(e.ci_high, 4)
+    (0.6667, 0.1486, 0.9582)
+    """
+    _check_level(conf_level)
+    if ci not in CI_METHODS:
+        raise ParameterError(f"ci muss eines von {CI_METHODS} sein, nicht {ci!r}.")
+    if degenerate not in ("fail", "nan"):
+        raise ParameterError("degenerate muss 'fail' oder 'nan' sein.")
+    col = _column(design, var)
+    missing = col.isna().to_numpy()
+    usable = _check_missing(design, var, missing, na_rm)
+    values_present = pd.unique(col[usable & (design._w > 0)])
+    if level is None:
+        as_bool = set(map(_scalar, values_present)) <= {True, False}
+        cats = [True] if as_bool else sorted(values_present, key=str)
+    else:
+        cats = [level]
+    by_cols = _as_list(by)
+    labels, masks = _domains(design, by_cols, usable)
+    frames = []
+    w = design._w
+    for cat in cats:
+        y = np.where(usable, (col == cat).fillna(False).to_numpy(dtype=bool), False).astype(float)
+        k = len(masks)
+        values = np.empty(k)
+        v = np.empty((len(y), k))
+        for j, m in enumerate(masks):
+            wm = np.where(m, w, 0.0)
+            wsum = wm.sum()
+            values[j] = np.dot(wm, y) / wsum
+            v[:, j] = (y - values[j]) / wsum
+        var_, deff = _linearised(design, values, v, masks)
+        degen = (values <= 0) | (values >= 1) | (var_ <= 0)
+        if degen.any() and degenerate == "fail":
+            raise DataError(
+                f"Anteil von '{cat}' in '{var}' ist 0 oder 1 (oder ohne Streuung); "
+                f"ein Konfidenzintervall ({ci}) ist dort nicht definiert.",
+                column=var,
+                hint="degenerate='nan' liefert den Anteil mit leerem Intervall.",
+            )
+        dfs = np.array([design.domain_df(m) for m in masks])
+        ns = np.array([int(m.sum()) for m in masks])
+        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci)
+        low, high = np.where(degen, np.nan, low), np.where(degen, np.nan, high)
+        res = _assemble(
+            design,
+            labels,
+            masks,
+            values,
+            var_,
+            deff,
+            conf_level,
+            f"{var}={cat}",
+            by_cols,
+            (low, high),
+        )
+        if isinstance(res, Estimate) and len(cats) == 1:
+            return res
+        frame = res.to_frame().reset_index(drop=True) if isinstance(res, Estimate) else res
+        frame.insert(len(by_cols), "category", cat)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values([*by_cols, "category"], key=_sort_key, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    return s.astype(str) if s.name == "category" else s
