@@ -1,0 +1,35 @@
+"""The same batch on a Dask distributed cluster (a LocalCluster here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import batch
+
+
+def test_batch_on_a_local_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        result = batch(
+            "raises_for_region",
+            "17001,17003",
+            tmp_path,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
+    statuses = {e["region"]: e["status"] for e in result.entries}
+    assert statuses == {"17001": "ok", "17003": "failed"}
+    manifest = json.loads((tmp_path / "2024" / "raises_for_region" / "manifest.json").read_text())
+    assert manifest["summary"] == {"ok": 1, "failed": 1, "timeout": 0}
+    assert (tmp_path / "2024" / "raises_for_region" / "17001_testkreis-nord.html").is_file()
+
+
+def test_dask_needs_a_scheduler_address(tmp_path):
+    from toolkit.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="--scheduler"):
+        batch("ok", "17001", tmp_path, executor="dask", scheduler=None)
