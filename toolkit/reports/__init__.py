@@ -14,16 +14,7 @@ Examples
 'musterstadt-kreisfreie-stadt'
 """
 
-from toolkit.reports.batch import (
-    BatchPlan,
-    BatchResult,
-    data_digest,
-    kernel_setup,
-    parse_formats,
-    plan_batch,
-    resolve_regions,
-    run_batch,
-)
+from toolkit.reports.batch import BatchPlan, BatchResult, kernel_setup, plan_batch, run_batch
 from toolkit.reports.dask import run_on_dask
 from toolkit.reports.execute import Outcome, normalize_notebook, run_notebook
 from toolkit.reports.jobs import FORMATS, ReportTask, input_hash, run_task, slugify
@@ -47,6 +38,7 @@ from toolkit.reports.runtime import (
     resolve_data_dir,
     write_snapshot,
 )
+from toolkit.reports.selection import data_digest, parse_formats, resolve_regions
 
 __all__ = [
     "DATA_DIR_ENV",

@@ -10,16 +10,12 @@ exist with the same input hash.
 
 Examples
 --------
->>> import pandas as pd
->>> frame = pd.DataFrame({"region_code": ["DG", "17", "17001", "17001000"],
-...                       "level": ["bund", "land", "kreis", "gemeinde"]})
->>> resolve_regions("kreise", frame)
-['17001']
+>>> BatchResult(Path("reports/2024/t"), [{"region": "17001", "status": "ok"}]).exit_code
+0
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import tempfile
@@ -29,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import DataError, ParameterError, Problem
-from toolkit.reports.jobs import FORMATS, ReportTask, input_hash, slugify
+from toolkit.reports.jobs import ReportTask, input_hash, slugify
 from toolkit.reports.manifest import format_summary, read_manifest, write_manifest
 from toolkit.reports.params import coerce_value, validate_parameters
 from toolkit.reports.registry import Template, get_template
@@ -40,120 +36,9 @@ from toolkit.reports.runtime import (
     resolve_data_dir,
     write_snapshot,
 )
+from toolkit.reports.selection import data_digest, parse_formats, resolve_regions
 
-__all__ = [
-    "BatchPlan",
-    "BatchResult",
-    "data_digest",
-    "kernel_setup",
-    "parse_formats",
-    "plan_batch",
-    "resolve_regions",
-    "run_batch",
-]
-
-_REGION_SETS = {
-    "kreise": ("kreis",),
-    "gemeinden": ("gemeinde",),
-    "all": ("land", "regbez", "kreis", "gemeinde"),
-}
-
-
-def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """Return the output formats from ``"html,pdf"`` or a sequence, checked.
-
-    Examples
-    --------
-    >>> parse_formats("pdf, html")
-    ('html', 'pdf')
-    >>> parse_formats("docx")
-    Traceback (most recent call last):
-    toolkit.errors.ParameterError: Unbekanntes Ausgabeformat: docx
-    ...
-    """
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    chosen = {item.strip().lower() for item in items if item.strip()}
-    unknown = sorted(chosen - set(FORMATS))
-    if unknown or not chosen:
-        raise ParameterError(
-            f"Unbekanntes Ausgabeformat: {', '.join(unknown) or '(leer)'}",
-            hint=f"erlaubt: {', '.join(FORMATS)}, z. B. --format html,pdf",
-        )
-    return tuple(f for f in FORMATS if f in chosen)
-
-
-def resolve_regions(spec: str | Sequence[str], regions: Any) -> list[str]:
-    """Turn a region selection into a list of region codes.
-
-    Parameters
-    ----------
-    spec : str or sequence of str
-        ``all`` (Land, Regierungsbezirke, Kreise and Gemeinden), ``kreise``
-        (Kreise and kreisfreie Städte), ``gemeinden``, a path to a file with
-        one code per line (``#`` starts a comment), a comma-separated list
-        of codes, or a sequence of codes.
-    regions : pandas.DataFrame
-        The dataset's ``regions`` table.
-
-    Returns
-    -------
-    list of str
-        Codes in the order given (sets: sorted), without duplicates. Codes
-        not in the data are kept; the batch records them as failed.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"region_code": ["17001"], "level": ["kreis"]})
-    >>> resolve_regions("17002, 17001,17002", frame)
-    ['17002', '17001']
-    """
-    if not isinstance(spec, str):
-        codes = [str(c).strip() for c in spec]
-    elif spec.strip().lower() in _REGION_SETS:
-        levels = _REGION_SETS[spec.strip().lower()]
-        frame = regions[regions["level"].isin(levels)]
-        return sorted(str(c) for c in frame["region_code"])
-    elif Path(spec).is_file():
-        codes = []
-        for line in Path(spec).read_text(encoding="utf-8").splitlines():
-            text = line.split("#", 1)[0].strip()
-            if text and text != "region_code":
-                codes.append(text.split(",")[0].split(";")[0].strip())
-    else:
-        codes = [c.strip() for c in spec.split(",")]
-    seen: dict[str, None] = {}
-    for code in codes:
-        if code:
-            seen.setdefault(code, None)
-    if not seen:
-        raise ParameterError(
-            "Keine Regionen ausgewählt",
-            hint="--regions all|kreise|gemeinden|DATEI|AGS,AGS",
-        )
-    return list(seen)
-
-
-def data_digest(data_dir: str | os.PathLike[str]) -> str:
-    """Return a SHA-256 over all files of a data directory (names and bytes).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     empty = data_digest(d)
-    ...     _ = Path(d, "a.csv").write_text("x")
-    ...     empty == data_digest(d)
-    False
-    """
-    digest = hashlib.sha256()
-    root = Path(data_dir)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+__all__ = ["BatchPlan", "BatchResult", "kernel_setup", "plan_batch", "run_batch"]
 
 
 @dataclass
