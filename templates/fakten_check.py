@@ -1,0 +1,103 @@
+# ---
+# jupyter:
+#   dkbm:
+#     description: "Kurzer Quartalsbericht (2-4 Seiten) zu einem Thema f\xFCr eine Region\
+#       \ mit Kennzahlen, Ver\xE4nderung zum Vorjahr, Vergleich mit Land und Bund, Grafiken\
+#       \ und Definitionen."
+#     name: fakten_check
+#     parameters:
+#       comparison:
+#         allowed: null
+#         default: []
+#         help: Vergleichsregionen (AGS); leer bedeutet Kreis (bei Gemeinden), Land
+#           und Bund
+#         required: false
+#         type: list
+#       data_dir:
+#         allowed: null
+#         default: null
+#         help: Verzeichnis mit den Datentabellen; leer bedeutet die Beispieldaten Musterland
+#         required: false
+#         type: str
+#       min_count:
+#         allowed: null
+#         default: 3
+#         help: "Kleinste ver\xF6ffentlichte Fallzahl (Geheimhaltung); kleinere Zahlen\
+#           \ werden gesperrt"
+#         required: false
+#         type: int
+#       period:
+#         allowed: null
+#         default: 2024
+#         help: Berichtsjahr
+#         required: true
+#         type: int
+#       region:
+#         allowed: null
+#         default: '17051'
+#         help: "Region (Regionalschl\xFCssel/AGS) des Berichts, z. B. ein Kreis, eine\
+#           \ kreisfreie Stadt oder eine Gemeinde"
+#         required: true
+#         type: str
+#       topic:
+#         allowed:
+#         - fruehe_bildung
+#         - schule
+#         - ausbildung
+#         - befragung
+#         default: fruehe_bildung
+#         help: Thema des Fakten-Checks
+#         required: false
+#         type: str
+#     title: Fakten-Check
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: dkbm
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+region: str = "17051"  # Region (AGS): Kreis, kreisfreie Stadt oder Gemeinde
+period: int = 2024  # Berichtsjahr
+topic: str = "fruehe_bildung"  # fruehe_bildung, schule, ausbildung oder befragung
+comparison: list = []  # Vergleichsregionen (AGS); leer = Kreis, Land und Bund
+min_count: int = 3  # kleinste veröffentlichte Fallzahl (Geheimhaltung)
+data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
+
+# %%
+from toolkit.reports.content import fakten_check
+from toolkit.reports.runtime import load_dataset
+
+# %%
+report = fakten_check(
+    load_dataset(data_dir),
+    region,
+    period,
+    topic=topic,
+    comparison=comparison,
+    min_count=min_count,
+)
+report.header
+
+# %%
+report.summary
+
+# %%
+report.key_figures
+
+# %%
+report.charts_html()
+
+# %%
+report.notes
+
+# %%
+report.appendix

@@ -1,0 +1,102 @@
+"""Session-wide runs of the real report templates through the batch runner.
+
+Kernels are slow, so each template runs once per session for two regions of
+different levels, and the tests read the rendered HTML.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit.reports import run_batch
+
+from .expected import SAMPLE, Tables
+
+#: Region planted with a unique value in the isolation test, and its neighbours.
+PLANTED = "17051005"
+OTHERS = ("17051012", "17052")
+PLANTED_RATE = 71.3
+
+
+def _run(template: str, regions: str, out: Path, **kwargs) -> dict[str, Path]:
+    result = run_batch(
+        template,
+        regions=regions,
+        period=2024,
+        out=out,
+        jobs=2,
+        formats="html",
+        progress=False,
+        **kwargs,
+    )
+    failed = [(e["region"], e["error"]) for e in result.entries if e["status"] != "ok"]
+    assert not failed, failed
+    folder = out / "2024" / template
+    return {e["region"]: folder / e["outputs"][0] for e in result.entries}
+
+
+@pytest.fixture(scope="session")
+def tables() -> Tables:
+    return Tables()
+
+
+@pytest.fixture(scope="session")
+def fakten_check(tmp_path_factory) -> dict[str, Path]:
+    """Fakten-Check Frühe Bildung for a Kreis and one of its Gemeinden."""
+    return _run("fakten_check", "17051,17051005", tmp_path_factory.mktemp("fc"))
+
+
+@pytest.fixture(scope="session")
+def befragung(tmp_path_factory) -> dict[str, Path]:
+    """Fakten-Check Familienbefragung: the surveyed kreisfreie Stadt and a Kreis without survey."""
+    out = tmp_path_factory.mktemp("fcb")
+    return _run("fakten_check", "17001,17051", out, parameters={"topic": "befragung"})
+
+
+@pytest.fixture(scope="session")
+def uebergaenge(tmp_path_factory) -> dict[str, Path]:
+    """Übergänge for a Landkreis and the Gemeinde of a kreisfreie Stadt."""
+    return _run("uebergaenge", "17051,17001000", tmp_path_factory.mktemp("ue"))
+
+
+@pytest.fixture(scope="session")
+def abbrueche(tmp_path_factory) -> dict[str, Path]:
+    """Ausbildungsabbrüche for a Landkreis and a kreisfreie Stadt."""
+    return _run("ausbildungsabbrueche", "17051,17001", tmp_path_factory.mktemp("ab"))
+
+
+def plant_unique_rate(directory: Path) -> float:
+    """Change the Kita counts of one Gemeinde so its 2024 u3 rate is about PLANTED_RATE %.
+
+    Returns the planted rate computed from the modified tables.
+    """
+    t = Tables(directory)
+    pop = t.population
+    p = pop[(pop["region_code"] == PLANTED) & (pop["year"] == 2023) & pop["age"].isin([0, 1, 2])]
+    target = round(PLANTED_RATE / 100 * p["population"].sum())
+    kita = t.kita.copy()
+    rows = (kita["region_code"] == PLANTED) & (kita["year"] == 2024) & (kita["age_group"] == "u3")
+    tagespflege = kita.loc[rows & (kita["care_type"] == "tagespflege"), "children"].sum()
+    kita.loc[rows & (kita["care_type"] == "kita"), "children"] = target - tagespflege
+    kita.to_csv(directory / "kita.csv", index=False)
+    return Tables(directory).betreuungsquote(PLANTED, 2024)
+
+
+@pytest.fixture(scope="session")
+def isolation(tmp_path_factory) -> tuple[float, dict[str, Path]]:
+    data = tmp_path_factory.mktemp("planted") / "musterland"
+    shutil.copytree(SAMPLE, data)
+    rate = plant_unique_rate(data)
+    assert abs(rate - PLANTED_RATE) < 0.1
+    assert isinstance(pd.read_csv(data / "kita.csv"), pd.DataFrame)
+    reports = _run(
+        "fakten_check",
+        ",".join([PLANTED, *OTHERS]),
+        tmp_path_factory.mktemp("iso"),
+        data_dir=data,
+    )
+    return rate, reports

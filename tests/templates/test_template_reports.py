@@ -1,0 +1,173 @@
+"""The three report templates executed end to end on the sample data.
+
+Every key number asserted here is computed independently in
+``expected.py`` from the raw CSV tables with plain pandas.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import OTHERS, PLANTED
+from .expected import captions, change_pp, de, images, page_text, pct
+
+P = 2024
+
+
+def _common_structure(path, title, region_name, tables):
+    text = page_text(path)
+    assert f"{title}: {region_name}, {P}" in text
+    dates = tables.meta()["datenstand"]
+    assert re.search(r"Datenstand: \d{1,2}\. \w+ 20\d\d", text)
+    assert "synthetische Beispieldaten" in text
+    assert "Definitionen und Quellen" in text
+    assert "Traceback" not in text and "Error" not in text
+    alts = images(path)
+    assert 2 <= len(alts) <= 5, alts
+    assert all(len(a) > 20 for a in alts)
+    caps = captions(path)
+    assert len(caps) == len(alts) and all(c.endswith(".") for c in caps)
+    return text, dates
+
+
+def test_fakten_check_kreis(fakten_check, tables):
+    path = fakten_check["17051"]
+    text, dates = _common_structure(path, "Fakten-Check Frühe Bildung", "Beispielkreis", tables)
+    # Datenstand: the latest date of the two tables used (kita, population)
+    assert "Datenstand: 31. Dezember 2024" in text
+    assert max(dates["kita"], dates["population"]) == "2024-12-31"
+    v = tables.betreuungsquote("17051", P)
+    prev = tables.betreuungsquote("17051", P - 1)
+    land = tables.betreuungsquote("17", P)
+    bund = tables.betreuungsquote("DG", P)
+    sentence = (
+        f"Die Betreuungsquote unter 3 Jahren lag {P} bei {pct(v)} – {change_pp(v, prev)}; "
+        f"Land: {pct(land)}, Bund: {pct(bund)}."
+    )
+    assert sentence in text
+    v36 = tables.betreuungsquote("17051", P, "3u6")
+    assert f"Die Betreuungsquote 3 bis unter 6 Jahre lag {P} bei {pct(v36)}" in text
+    # the Gemeinde chart names every Gemeinde of the Kreis with its own rate
+    alts = " ".join(images(path))
+    for code in tables.gemeinden("17051"):
+        assert f"{tables.name(code)}: {pct(tables.betreuungsquote(code, P))}" in alts
+
+
+def test_fakten_check_gemeinde_compares_with_kreis_land_bund(fakten_check, tables):
+    path = fakten_check["17051005"]
+    text, _ = _common_structure(path, "Fakten-Check Frühe Bildung", tables.name("17051005"), tables)
+    v = tables.betreuungsquote("17051005", P)
+    prev = tables.betreuungsquote("17051005", P - 1)
+    expected = (
+        f"lag {P} bei {pct(v)} – {change_pp(v, prev)}; Kreis: "
+        f"{pct(tables.betreuungsquote('17051', P))}, Land: {pct(tables.betreuungsquote('17', P))}, "
+        f"Bund: {pct(tables.betreuungsquote('DG', P))}."
+    )
+    assert expected in text
+    # the table has a column per comparison region
+    assert "Veränderung zum Vorjahr Kreis Land Bund" in text
+
+
+def test_befragung_weighted_shares_and_no_survey_case(befragung, tables):
+    path = befragung["17001"]
+    text, _ = _common_structure(
+        path, "Fakten-Check Familienbefragung", "Musterstadt, kreisfreie Stadt", tables
+    )
+    srs = tables.sozialraeume("17001")
+    share = tables.survey_share(srs, "bedarf_ganztag")
+    assert f"{pct(share)} der Familien nennen einen Bedarf an Ganztagsbetreuung" in text
+    # one Sozialraum's estimate in the chart's alt text (domain on the full design)
+    one = srs[0]
+    assert f"{tables.name(one)}: {pct(tables.survey_share([one], 'bedarf_ganztag'))} (" in " ".join(
+        images(path)
+    )
+    assert "Konfidenzintervall" in text
+    other = page_text(befragung["17051"])
+    assert "liegt keine Familienbefragung vor" in other
+
+
+def test_uebergaenge_kreis(uebergaenge, tables):
+    path = uebergaenge["17051"]
+    text, _ = _common_structure(path, "Übergänge im Bildungsverlauf", "Beispielkreis", tables)
+    gym = tables.uebergangsquote("17051", P, "gymnasium")
+    gym_prev = tables.uebergangsquote("17051", P - 1, "gymnasium")
+    assert (
+        f"Die Übergangsquote Grundschule → Gymnasium lag {P} bei {pct(gym)} – "
+        f"{change_pp(gym, gym_prev)}; Land: {pct(tables.uebergangsquote('17', P, 'gymnasium'))}"
+    ) in text
+    ohne = tables.abgaenge_anteil("17051", P, "ohne_hsa")
+    assert (
+        f"Abgänge ohne Ersten Schulabschluss (Hauptschulabschluss) lag {P} bei {pct(ohne)}" in text
+    )
+    iabe = tables.iabe_anteil("17051", P, "I")
+    assert f"Der iABE-Anteil Sektor I: Berufsausbildung lag {P} bei {pct(iabe)}" in text
+    # the chain chart: every stage; shares normalised within the stage
+    chain = next(a for a in images(path) if a.startswith("Balkendiagramme „Bildungskette"))
+    assert "Übergang nach Klasse 4:" in chain and "Schulabschluss:" in chain
+    leavers = tables.school_leavers
+    lv = leavers[leavers["region_code"].isin(tables.gemeinden("17051")) & (leavers["year"] == P)]
+    msa = 100 * lv.loc[lv["abschluss"] == "msa", "leavers"].sum() / lv["leavers"].sum()
+    assert f"Mittlerer Schulabschluss {pct(msa)}" in chain
+
+
+def test_uebergaenge_gemeinde_of_kreisfreie_stadt(uebergaenge, tables):
+    path = uebergaenge["17001000"]
+    text, _ = _common_structure(path, "Übergänge im Bildungsverlauf", "Musterstadt", tables)
+    gym = tables.uebergangsquote("17001000", P, "gymnasium")
+    assert f"Die Übergangsquote Grundschule → Gymnasium lag {P} bei {pct(gym)}" in text
+    # iABE exists for Kreise only: the report says so and shows the Kreis 17001
+    assert "liegen nur Kreisdaten vor; gezeigt wird Musterstadt, kreisfreie Stadt" in text
+    # a kreisfreie Stadt's Gemeinde is compared with Land and Bund (its Kreis is the same area)
+    assert "Veränderung zum Vorjahr Land Bund" in text
+    chain = next(a for a in images(path) if "Bildungskette" in a)
+    assert f"Berufsausbildung {pct(tables.iabe_anteil('17001', P, 'I'))}" in chain
+    # Sozialräume of the city in the sub-region chart
+    alts = " ".join(images(path))
+    for sr in tables.sozialraeume("17001000")[:3]:
+        assert tables.name(sr) in alts
+
+
+@pytest.mark.parametrize("region", ["17051", "17001"])
+def test_ausbildungsabbrueche(abbrueche, tables, region):
+    path = abbrueche[region]
+    text, _ = _common_structure(path, "Ausbildungsabbrüche", tables.name(region), tables)
+    lq = tables.vertragsloesungsquote(region, P)
+    lq_prev = tables.vertragsloesungsquote(region, P - 1)
+    assert (
+        f"Die Vertragslösungsquote (Schichtenmodell) lag {P} bei {pct(lq)} – "
+        f"{change_pp(lq, lq_prev)}; Land: {pct(tables.vertragsloesungsquote('17', P))}, "
+        f"Bund: {pct(tables.vertragsloesungsquote('DG', P))}."
+    ) in text
+    assert f"Probezeit lag {P} bei {pct(tables.probezeit_anteil(region, P))}" in text
+    assert f"lag {P} bei {de(tables.dissolutions(region, P), 0)}" in text  # count, German digits
+    assert "Kleine Zahlen" in text
+    alts = " ".join(images(path))
+    labels = {
+        "ih": "Industrie und Handel",
+        "hw": "Handwerk",
+        "oed": "Öffentlicher Dienst",
+        "lw": "Landwirtschaft",
+        "fb": "Freie Berufe",
+        "hausw": "Hauswirtschaft",
+    }
+    for code, label in labels.items():
+        n = tables.dissolutions(region, P, zustaendigkeit=code)
+        if n == 0:
+            continue
+        if n < 3:  # primary suppression: the value must not be shown
+            assert f"{label}: nicht ausgewiesen" in alts
+        elif f"{label}: nicht ausgewiesen" not in alts:  # shown unless secondary suppression
+            lq_z = tables.vertragsloesungsquote(region, P, zustaendigkeit=code)
+            assert f"{label}: {pct(lq_z)}" in alts
+
+
+def test_isolation_planted_value_only_in_its_report(isolation):
+    rate, reports = isolation
+    planted = f"{de(rate)} %"
+    assert planted in page_text(reports[PLANTED])
+    for code in OTHERS:
+        body = reports[code].read_text(encoding="utf-8")
+        assert planted not in page_text(reports[code]), code
+        assert PLANTED not in body and "Beispielhausen" not in body, code
