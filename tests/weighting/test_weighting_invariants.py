@@ -211,3 +211,19 @@ def test_wilson_interval_by_hand():
     assert np.isclose(est.ci_low, 0.08723, atol=5e-5) and np.isclose(
         est.ci_high, 0.65777, atol=5e-5
     )
+
+
+def test_cross_classified_margin_equals_poststratification(dclus1):
+    pop = {("E", "No"): 600.0, ("E", "Yes"): 3821.0, ("H", "No"): 300.0, ("H", "Yes"): 455.0}
+    pop |= {("M", "No"): 172.0, ("M", "Yes"): 846.0}
+    raked = rake(dclus1, {("stype", "sch.wide"): pop})
+    ps = poststratify(dclus1, ["stype", "sch.wide"], pop)
+    assert np.allclose(raked.weights, ps.weights, rtol=1e-10)
+    assert np.isclose(raked.mean("api00").value, ps.mean("api00").value, rtol=1e-10)
+
+
+def test_probs_and_weights_give_the_same_design(apistrat):
+    by_w = SurveyDesign(apistrat, weights="pw", strata="stype", fpc="fpc")
+    by_p = SurveyDesign(apistrat.assign(p=1 / apistrat["pw"]), probs="p", strata="stype", fpc="fpc")
+    a, b = by_w.total("enroll"), by_p.total("enroll")
+    assert np.isclose(a.value, b.value, rtol=1e-12) and np.isclose(a.se, b.se, rtol=1e-12)

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -175,9 +175,14 @@ def _quantile(df: np.ndarray, level: float) -> np.ndarray:
 
 
 def _linearised(
-    design: SurveyDesign, values: np.ndarray, v: np.ndarray, masks: list[np.ndarray]
+    design: SurveyDesign, masks: list[np.ndarray], column: Callable[[int], np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Variance and R's deff for unit-level linearised values ``v`` (rows x k)."""
+    """Variance and R's deff of ``k = len(masks)`` estimates.
+
+    ``column(j)`` returns the unit-level linearised values of estimate ``j``
+    (``z = w * column(j)`` inside domain ``masks[j]``); columns are built on
+    demand so that many domains never need a rows x domains matrix.
+    """
     w = design._w
     n = len(w)
     k = len(masks)
@@ -186,13 +191,13 @@ def _linearised(
     chunk = max(1, int(2e7 // max(n, 1)))
     for start in range(0, k, chunk):
         cols = range(start, min(k, start + chunk))
-        z = np.column_stack([np.where(masks[j], w * v[:, j], 0.0) for j in cols])
+        z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
         for adj in reversed(design._adjustments):
             z = adj.apply(z)
         var[start : start + len(cols)] = stage_variance(z, design._stages, design.lonely_psu)
     for j in range(k):
         m = masks[j]
-        wj, vj = w[m], v[m, j]
+        wj, vj = w[m], column(j)[m]
         nobs, wsum = len(wj), wj.sum()
         if nobs < 2 or wsum <= nobs:
             deff[j] = np.nan
@@ -271,17 +276,16 @@ def _mean_or_total(
     w = design._w
     k = len(masks)
     values = np.empty(k)
-    v = np.empty((len(y), k))
+    wsums = np.empty(k)
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
-        if kind == "mean":
-            wsum = wm.sum()
-            values[j] = np.dot(wm, y0) / wsum
-            v[:, j] = (y0 - values[j]) / wsum
-        else:
-            values[j] = np.dot(wm, y0)
-            v[:, j] = y0
-    var_, deff = _linearised(design, values, v, masks)
+        wsums[j] = wm.sum()
+        values[j] = np.dot(wm, y0) / (wsums[j] if kind == "mean" else 1.0)
+
+    def column(j: int) -> np.ndarray:
+        return (y0 - values[j]) / wsums[j] if kind == "mean" else y0
+
+    var_, deff = _linearised(design, masks, column)
     return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols)
 
 
@@ -431,7 +435,7 @@ def ratio(
     y0, x0 = np.where(usable, y, 0.0), np.where(usable, x, 0.0)
     w = design._w
     values = np.empty(len(masks))
-    v = np.empty((len(y), len(masks)))
+    xts = np.empty(len(masks))
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
         xt = np.dot(wm, x0)
@@ -442,8 +446,12 @@ def ratio(
                 hint="Nenner prüfen oder Domänen ohne Nenner weglassen.",
             )
         values[j] = np.dot(wm, y0) / xt
-        v[:, j] = (y0 - values[j] * x0) / xt
-    var_, deff = _linearised(design, values, v, masks)
+        xts[j] = xt
+
+    def column(j: int) -> np.ndarray:
+        return (y0 - values[j] * x0) / xts[j]
+
+    var_, deff = _linearised(design, masks, column)
     return _assemble(
         design, labels, masks, values, var_, deff, level, f"{numerator}/{denominator}", by_cols
     )

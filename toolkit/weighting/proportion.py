@@ -146,15 +146,15 @@ def proportion(
     w = design._w
     for cat in cats:
         y = np.where(usable, (col == cat).fillna(False).to_numpy(dtype=bool), False).astype(float)
-        k = len(masks)
-        values = np.empty(k)
-        v = np.empty((len(y), k))
-        for j, m in enumerate(masks):
-            wm = np.where(m, w, 0.0)
-            wsum = wm.sum()
-            values[j] = np.dot(wm, y) / wsum
-            v[:, j] = (y - values[j]) / wsum
-        var_, deff = _linearised(design, values, v, masks)
+        wsums = np.array([w[m].sum() for m in masks])
+        values = np.array([np.dot(np.where(m, w, 0.0), y) for m in masks]) / wsums
+
+        def column(
+            j: int, y: np.ndarray = y, values: np.ndarray = values, wsums: np.ndarray = wsums
+        ) -> np.ndarray:
+            return (y - values[j]) / wsums[j]
+
+        var_, deff = _linearised(design, masks, column)
         degen = (values <= 0) | (values >= 1) | (var_ <= 0)
         if degen.any() and degenerate == "fail":
             raise DataError(

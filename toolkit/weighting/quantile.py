@@ -139,14 +139,16 @@ def quantile(
     k = len(masks)
     qhat = np.empty(k)
     pvals = np.empty(k)
-    v = np.empty((len(y), k))
+    wsums = np.array([w[m].sum() for m in masks])
     for j, m in enumerate(masks):
         qhat[j] = weighted_quantile(y[m], w[m], q)
-        below = np.where(m, y <= qhat[j], False).astype(float)
-        wsum = w[m].sum()
-        pvals[j] = np.dot(np.where(m, w, 0.0), below) / wsum
-        v[:, j] = (below - pvals[j]) / wsum
-    var_, _ = _linearised(design, pvals, v, masks)
+        pvals[j] = np.dot(np.where(m, w, 0.0), np.where(m, y <= qhat[j], False)) / wsums[j]
+
+    def column(j: int) -> np.ndarray:
+        below = np.where(masks[j], y <= qhat[j], False).astype(float)
+        return (below - pvals[j]) / wsums[j]
+
+    var_, _ = _linearised(design, masks, column)
     dfs = np.array([design.domain_df(m) for m in masks])
     t = _quantile(dfs, level)
     half = t * np.sqrt(var_)
