@@ -217,6 +217,12 @@ def test_bund_training_series_are_anchored(ml) -> None:
     for year, value in published.items():
         assert lq[year] == pytest.approx(value, abs=0.05), year
     assert new.loc[new["year"] == 2023, "contracts"].sum() == 479_790
+    by_zust = _lq(new, dis, ["zustaendigkeit"])
+    assert by_zust[("hw", 2023)] == pytest.approx(36.5, abs=0.05)  # published
+    assert by_zust[("ih", 2023)] == pytest.approx(26.8, abs=0.05)  # published
+    d23 = dis[dis["year"] == 2023]
+    share = d23.loc[d23["probezeit"].astype(bool), "dissolutions"].sum() / d23["dissolutions"].sum()
+    assert share == pytest.approx(0.353, abs=5e-4)  # published
     iabe = _bund(ml.iabe)
     y24 = iabe[iabe["year"] == 2024].groupby("sector")["entrants"].sum()
     assert y24.sum() == 1_913_610

@@ -91,6 +91,8 @@ SERIES: dict[str, tuple[str, dict[int, float], str]] = {
          2021: 26.7, 2022: 29.5, 2023: 29.7, 2024: 29.5},
         "Vertragslösungsquote (BIBB LQneu): published 2019-2023; other years approx.",
     ),
+    "lq_hw": ("%", {2023: 36.5}, "published 2023: Vertragslösungsquote Handwerk"),
+    "lq_ih": ("%", {2023: 26.8}, "published 2023: Vertragslösungsquote Industrie und Handel"),
     "probezeit_share": (
         "%",
         {2023: 35.3},

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.samples._anchors import value, values
+from toolkit.samples._anchors import SERIES, value, values
 from toolkit.samples._geography import Geography
 
 __all__ = [
@@ -52,9 +52,9 @@ BERUFE: tuple[tuple[str, str, str, float, float, tuple[float, ...], float], ...]
     ("IH11", "Elektroniker/Elektronikerin für Betriebstechnik", "ih", 1.7, 0.05, (1, 12, 62, 22, 3), 0.6),
     ("IH12", "Bankkaufmann/Bankkauffrau", "ih", 1.8, 0.52, (0, 1, 25, 72, 2), 0.45),
     ("IH13", "Kaufmann/Kauffrau im Groß- und Außenhandelsmanagement", "ih", 2.5, 0.40, (1, 6, 45, 45, 3), 0.75),
-    ("HW01", "Kraftfahrzeugmechatroniker/Kraftfahrzeugmechatronikerin", "hw", 4.5, 0.05, (3, 40, 47, 7, 3), 0.95),
-    ("HW02", "Elektroniker/Elektronikerin (Handwerk)", "hw", 3.0, 0.03, (2, 35, 50, 10, 3), 1.0),
-    ("HW03", "Anlagenmechaniker/Anlagenmechanikerin SHK", "hw", 2.8, 0.02, (4, 50, 38, 5, 3), 1.15),
+    ("HW01", "Kraftfahrzeugmechatroniker/Kraftfahrzeugmechatronikerin", "hw", 5.5, 0.05, (3, 40, 47, 7, 3), 0.95),
+    ("HW02", "Elektroniker/Elektronikerin (Handwerk)", "hw", 3.6, 0.03, (2, 35, 50, 10, 3), 1.0),
+    ("HW03", "Anlagenmechaniker/Anlagenmechanikerin SHK", "hw", 3.4, 0.02, (4, 50, 38, 5, 3), 1.15),
     ("HW04", "Friseur/Friseurin", "hw", 1.5, 0.80, (7, 55, 30, 4, 4), 1.6),
     ("HW05", "Tischler/Tischlerin", "hw", 1.8, 0.15, (2, 30, 45, 20, 3), 0.9),
     ("HW06", "Maler und Lackierer/Malerin und Lackiererin", "hw", 2.0, 0.15, (10, 60, 22, 3, 5), 1.45),
@@ -67,7 +67,7 @@ BERUFE: tuple[tuple[str, str, str, float, float, tuple[float, ...], float], ...]
     ("FB03", "Steuerfachangestellter/Steuerfachangestellte", "fb", 1.4, 0.70, (0, 2, 40, 56, 2), 0.65),
     ("HA01", "Hauswirtschafter/Hauswirtschafterin", "hausw", 0.5, 0.85, (8, 50, 32, 5, 5), 1.0),
 )  # fmt: skip
-_BASE_HAZARD = {"ih": 0.25, "hw": 0.355, "oed": 0.075, "lw": 0.23, "fb": 0.28, "hausw": 0.27}
+_BASE_HAZARD = {"ih": 0.237, "hw": 0.322, "oed": 0.075, "lw": 0.23, "fb": 0.28, "hausw": 0.27}
 _SCHOOLING_HAZARD = np.array([1.5, 1.3, 0.95, 0.65, 1.2])
 _NATIONALITY_HAZARD = np.array([1.0, 1.15])
 #: Share of a cohort's dissolutions falling into reporting years s, s+1, s+2, s+3.
@@ -212,24 +212,51 @@ def draw_contracts(
 
 
 def _bund_dissolved(new: np.ndarray, hazard: np.ndarray, cohorts: np.ndarray) -> np.ndarray:
-    """Return expected dissolutions scaled so that LQneu equals the anchored value each year."""
+    """Return expected dissolutions scaled to the anchored national values.
+
+    Each reporting year t gets LQneu = the anchored value; where a value is published
+    for a Zuständigkeitsbereich (Handwerk, Industrie und Handel 2023) that area is
+    scaled to it and the others share the rest; where the Probezeit share is
+    published, the Probezeit split of year t is scaled to it.
+    """
     n_s = len(cohorts)
+    zust = np.array([ZUSTAENDIGKEIT.index(b[2]) for b in BERUFE])
     expected = (
         new[:, None, ...] * hazard[None, None] * LAYER_SHARES[None, :, None, None, None, None]
-    )  # (S, layer, ...)
-    per_cohort = new.reshape(n_s, -1).sum(axis=1)
-    scale = np.ones((n_s, 4))
+    )  # (S, layer, beruf, ...)
+    per_cell = expected.sum(axis=(3, 4, 5))  # (S, layer, beruf)
+    by_zust = np.stack([per_cell[:, :, zust == z].sum(axis=2) for z in range(6)], axis=2)
+    n_total = new.reshape(n_s, -1).sum(axis=1)
+    n_zust = np.stack([new[:, zust == z].sum(axis=(1, 2, 3, 4)) for z in range(6)], axis=1)
+    scale = np.ones((n_s, 4, 6))
+    probezeit = np.broadcast_to(_PROBEZEIT, (n_s, 4)).copy()
     for t in range(n_s):
+        year = int(cohorts[t])
         layers = [(t - i, i) for i in range(4) if t - i >= 0]
-        rate = sum(expected[s, i].sum() / per_cohort[s] for s, i in layers)
+        share = sum(by_zust[s, i] / n_total[s] for s, i in layers)  # contribution per zust
+        factor = np.full(6, np.nan)
+        for z, name in ((1, "lq_hw"), (0, "lq_ih")):
+            published = SERIES[name][1].get(year)
+            if published is not None:
+                own = sum(by_zust[s, i, z] / n_zust[s, z] for s, i in layers)
+                factor[z] = published / 100 / own
+        fixed = ~np.isnan(factor)
+        rest = value("lq", year) / 100 - (factor[fixed] * share[fixed]).sum()
+        factor[~fixed] = rest / share[~fixed].sum()
         for s, i in layers:
-            scale[s, i] = value("lq", int(cohorts[t])) / 100 / rate
-    expected = expected * scale[:, :, None, None, None, None]
+            scale[s, i] = factor
+        target = SERIES["probezeit_share"][1].get(year)
+        if target is not None:
+            weights = np.array([(by_zust[s, i] * factor).sum() for s, i in layers])
+            current = (weights * _PROBEZEIT[[i for _, i in layers]]).sum() / weights.sum()
+            for s, i in layers:
+                probezeit[s, i] = min(1.0, _PROBEZEIT[i] * target / 100 / current)
+    expected = expected * scale[:, :, zust][:, :, :, None, None, None]
     # Round, then cap the running total of each cohort cell at its new contracts.
     cumulative = np.minimum(np.rint(np.cumsum(expected, axis=1)), new[:, None])
     total = np.diff(cumulative, axis=1, prepend=0).astype(np.int64)
-    probezeit = np.rint(total * _PROBEZEIT[None, :, None, None, None, None]).astype(np.int64)
-    return np.stack([total - probezeit, probezeit], axis=2)  # (S, layer, probezeit, ...)
+    in_probezeit = np.rint(total * probezeit[:, :, None, None, None, None]).astype(np.int64)
+    return np.stack([total - in_probezeit, in_probezeit], axis=2)  # (S, layer, probezeit, ...)
 
 
 def draw_beginners(
