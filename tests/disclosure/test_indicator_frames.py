@@ -137,10 +137,36 @@ def test_other_flags_kept_and_input_untouched():
     assert list(out.columns) == COLS
 
 
-def test_non_additive_categories_are_a_clear_error():
-    rows = [("17001", "", "", 10, 40), ("17001", "sex", "m", 8, 20), ("17001", "sex", "w", 8, 20)]
+def test_non_additive_regions_are_a_clear_error():
+    # Gemeinden (12 + 10) exceed their Kreis (20): no rest can fix that
+    rows = [("17001", "", "", 20, 40), ("17001001", "", "", 12, 20), ("17001002", "", "", 10, 20)]
     with pytest.raises(DataError, match="nicht additiv"):
         protect_indicators(frame(rows))
+
+
+def test_repeated_denominator_per_category_is_linked_to_the_total():
+    # care type: the denominator (children of the age group) is the same for
+    # every category, so categories do not add up; each category is its own
+    # table and its denominator is the very same cell as the total's.
+    rows = [
+        ("17", "", "", 30, 52),
+        ("17001", "", "", 10, 2),
+        ("17002", "", "", 20, 50),
+        ("17", "care_type", "kita", 25, 52),
+        ("17", "care_type", "tagespflege", 5, 52),
+        ("17001", "care_type", "kita", 9, 2),
+        ("17001", "care_type", "tagespflege", 1, 2),
+        ("17002", "care_type", "kita", 16, 50),
+        ("17002", "care_type", "tagespflege", 4, 50),
+    ]
+    p = protect(frame(rows))
+    out = p.frame
+    # denominator 2 of 17001 is primary; hidden in the total and in every category
+    den_hidden = out.loc[out.region_code == "17001", "denominator"].isna()
+    assert den_hidden.all()
+    # ... and 17002's denominator must go too (52 - 50 = 2), in all rows
+    assert out.loc[out.region_code == "17002", "denominator"].isna().all()
+    assert audit(p)["protected"].all()
 
 
 def test_rounding_of_indicator_frame_recomputes_rates():

@@ -20,7 +20,7 @@ import pandas as pd
 from toolkit.disclosure._hierarchy import Dimension
 from toolkit.errors import DataError, ParameterError, Problem
 
-__all__ = ["CellTable", "build_table"]
+__all__ = ["CellTable", "build_grid", "build_table"]
 
 _TOL = 1e-6
 
@@ -141,12 +141,13 @@ class CellTable:
         return out
 
 
-def _index_rows(df: pd.DataFrame, columns: Sequence[str], codes: list[list[str]]) -> np.ndarray:
+def _index_rows(key_lists: Sequence[Sequence[str]], codes: list[list[str]]) -> np.ndarray:
     pos = [{c: i for i, c in enumerate(cs)} for cs in codes]
-    idx = [df[col].astype(str).map(p).to_numpy() for col, p in zip(columns, pos, strict=True)]
-    return np.ravel_multi_index(
-        tuple(np.asarray(i, dtype=np.int64) for i in idx), [len(c) for c in codes]
-    )
+    idx = [
+        np.fromiter((p[k] for k in keys), dtype=np.int64, count=len(keys))
+        for keys, p in zip(key_lists, pos, strict=True)
+    ]
+    return np.ravel_multi_index(tuple(idx), [len(c) for c in codes])
 
 
 def _aggregate(leaf: np.ndarray, dims: list[Dimension], codes: list[list[str]]) -> np.ndarray:
@@ -245,20 +246,59 @@ def build_table(
     toolkit.errors.DataError: Tabelle ist nicht additiv: 1 Summe(n) ungleich der Summe ihrer Teile
     ...
     """
+    key_lists = [df[c].astype(str).tolist() for c in columns]
+    vals = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float)
+    return build_grid(
+        key_lists,
+        vals,
+        list(columns),
+        dims,
+        missing=missing,
+        incomplete=incomplete,
+        source=source,
+        value=value,
+    )
+
+
+def build_grid(
+    key_lists: Sequence[Sequence[str]],
+    vals: np.ndarray,
+    columns: Sequence[str],
+    dims: Sequence[Dimension],
+    *,
+    missing: str = "fail",
+    incomplete: str = "fail",
+    source: str = "Tabelle",
+    value: str = "Wert",
+) -> CellTable:
+    """Build the grid from plain code lists and values (see :func:`build_table`).
+
+    Examples
+    --------
+    >>> from toolkit.disclosure._hierarchy import flat_dimension
+    >>> t = build_grid([["a", "b"]], np.array([1.0, 2.0]), ["c"], [flat_dimension("c", ["a", "b"], total="T")])
+    >>> t.values.tolist(), t.published.tolist()
+    ([3.0, 1.0, 2.0], [False, True, True])
+    """
     if missing not in ("fail", "zero"):
         raise ParameterError(f"missing={missing!r} ist unbekannt", hint="'fail' oder 'zero'")
     if incomplete not in ("fail", "rest"):
         raise ParameterError(f"incomplete={incomplete!r} ist unbekannt", hint="'fail' oder 'rest'")
     dims = list(dims)
     codes = [d.nodes() for d in dims]
-    dup = df.duplicated(list(columns), keep=False)
-    if dup.any():
+    tuples = list(zip(*key_lists, strict=True))
+    if len(set(tuples)) < len(tuples):
+        seen: dict[tuple[str, ...], int] = {}
+        dup_rows = []
+        for i, t in enumerate(tuples):
+            if t in seen:
+                dup_rows += [seen[t] + 1, i + 1]
+            seen.setdefault(t, i)
         raise DataError(
             f"{source}: Schlüssel {list(columns)} sind nicht eindeutig",
-            rows=[int(i) + 1 for i in np.flatnonzero(dup.to_numpy())],
+            rows=sorted(set(dup_rows)),
             hint="Jede Zelle darf nur einmal vorkommen; vorher aggregieren.",
         )
-    vals = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(vals) | (vals < 0)
     if bad.any():
         raise DataError(
@@ -268,7 +308,7 @@ def build_table(
             hint="Fallzahlen müssen nicht-negative Zahlen sein.",
         )
     shape = tuple(len(c) for c in codes)
-    rows = _index_rows(df, columns, codes)
+    rows = _index_rows(key_lists, codes)
     given = np.full(shape, np.nan)
     given.flat[rows] = vals
     published = ~np.isnan(given)
@@ -277,7 +317,7 @@ def build_table(
         shape = given.shape
         grow = [(0, n - p) for n, p in zip(shape, published.shape, strict=True)]
         published = np.pad(published, grow, constant_values=False)
-        rows = _index_rows(df, columns, codes)
+        rows = _index_rows(key_lists, codes)
     leaf = np.ones(shape, dtype=bool)
     for axis, dim in enumerate(dims):
         kids = dim.children()

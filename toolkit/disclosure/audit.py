@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 
 from toolkit.disclosure._tables import CellTable
 from toolkit.disclosure.result import Protected
@@ -139,8 +140,9 @@ def audit_tables(
             rhs.append(b)
             r += 1
     n = len(unknown)
-    a_eq = sparse.csr_matrix((data, (rows, cols)), shape=(r, n)) if r else None
-    b_eq = np.asarray(rhs) if r else None
+    a_eq = sparse.csr_matrix((data, (rows, cols)), shape=(r, n))
+    b_eq = np.asarray(rhs, dtype=float)
+    solve = _Components(a_eq, b_eq)
 
     out = []
     for t_i, table in enumerate(tables):
@@ -152,7 +154,7 @@ def audit_tables(
             if is_known[var]:
                 lo = hi = v
             else:
-                lo, hi = _extremes(n, col_of[var], a_eq, b_eq)
+                lo, hi = solve.extremes(int(col_of[var]))
             ok = lo <= lo_req + _TOL and hi >= hi_req - _TOL
             out.append((names[t_i], table.cell_label(int(f)), v, lo_req, hi_req, lo, hi, ok))
     return pd.DataFrame(out, columns=list(AUDIT_COLUMNS)).astype(
@@ -160,24 +162,50 @@ def audit_tables(
     )
 
 
-def _extremes(
-    n: int, col: int, a_eq: sparse.csr_matrix | None, b_eq: np.ndarray | None
-) -> tuple[float, float]:
-    c = np.zeros(n)
-    c[col] = 1.0
-    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    if res.status != 0:
-        raise DisclosureError(
-            f"Audit: das lineare Programm ist nicht lösbar ({res.message})",
-            hint="Die Tabelle ist vermutlich nicht additiv; build_table prüft das.",
-        )
-    lo = float(res.fun)
-    res = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    if res.status == 3:
-        return lo, float("inf")
-    if res.status != 0:
-        raise DisclosureError(f"Audit: das lineare Programm ist nicht lösbar ({res.message})")
-    return lo, float(-res.fun)
+class _Components:
+    """Solve the attacker's LPs on the connected part of the system only."""
+
+    def __init__(self, a_eq: sparse.csr_matrix, b_eq: np.ndarray) -> None:
+        r, n = a_eq.shape
+        graph = sparse.bmat([[None, a_eq.T], [a_eq, None]], format="csr") if r else None
+        if graph is None:
+            self.labels = np.arange(n)
+        else:
+            _, labels = connected_components(abs(graph), directed=False)
+            self.labels = labels[:n]
+            self.row_labels = labels[n:]
+        self.a_eq, self.b_eq = a_eq, b_eq
+        self.cache: dict[int, tuple[np.ndarray, sparse.csr_matrix | None, np.ndarray | None]] = {}
+
+    def _system(self, label: int) -> tuple[np.ndarray, sparse.csr_matrix | None, np.ndarray | None]:
+        if label not in self.cache:
+            cols = np.flatnonzero(self.labels == label)
+            if self.a_eq.shape[0]:
+                rows = np.flatnonzero(self.row_labels == label)
+                sub = self.a_eq[rows][:, cols] if len(rows) else None
+                rhs = self.b_eq[rows] if len(rows) else None
+            else:
+                sub, rhs = None, None
+            self.cache[label] = (cols, sub, rhs)
+        return self.cache[label]
+
+    def extremes(self, col: int) -> tuple[float, float]:
+        cols, a_eq, b_eq = self._system(int(self.labels[col]))
+        c = np.zeros(len(cols))
+        c[np.searchsorted(cols, col)] = 1.0
+        res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if res.status != 0:
+            raise DisclosureError(
+                f"Audit: das lineare Programm ist nicht lösbar ({res.message})",
+                hint="Die Tabelle ist vermutlich nicht additiv; build_table prüft das.",
+            )
+        lo = float(res.fun)
+        res = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if res.status == 3:
+            return lo, float("inf")
+        if res.status != 0:
+            raise DisclosureError(f"Audit: das lineare Programm ist nicht lösbar ({res.message})")
+        return lo, float(-res.fun)
 
 
 def audit(protected: Protected) -> pd.DataFrame:

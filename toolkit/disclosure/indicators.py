@@ -27,13 +27,13 @@ and the suppressed count, become NaN and ``flag`` becomes ``.``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._hierarchy import flat_dimension
-from toolkit.disclosure._tables import CellTable, build_table
+from toolkit.disclosure._tables import CellTable, build_grid
 from toolkit.disclosure.protect import ROUNDING_NOTE, _report, apply_primary, make_dimension
 from toolkit.disclosure.result import DisclosureReport, Protected
 from toolkit.disclosure.rounding import round_counts
@@ -79,34 +79,90 @@ def is_indicator_frame(data: object) -> bool:
     return isinstance(data, pd.DataFrame) and set(INDICATOR_COLUMNS) <= set(data.columns)
 
 
-def _counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Long table of the counts: one row per frame row and quantity."""
-    parts = []
+class _Count(NamedTuple):
+    """One count of an IndicatorFrame row (its numerator or denominator)."""
+
+    region: str
+    period: int
+    indicator: str
+    dimension: str
+    category: str
+    quantity: str
+    count: float
+    key: tuple[object, ...]
+    link: tuple[object, ...] | None
+    row: int
+
+
+def _counts(frame: pd.DataFrame) -> list[_Count]:
+    """All counts of the frame, numerators first."""
+    cols = {
+        c: frame[c].astype(str).tolist()
+        for c in ("region_code", "indicator", "dimension", "category")
+    }
+    periods = [int(p) for p in frame["period"].tolist()]
+    out: list[_Count] = []
     for q in _QUANTITIES:
         v = pd.to_numeric(frame[q], errors="coerce")
         if q == "numerator":
             as_count = v.isna() & (frame["unit"] == "Anzahl")
             v = v.where(~as_count, pd.to_numeric(frame["value"], errors="coerce"))
-        ok = v.notna()
-        part = frame.loc[ok, ["region_code", "period", "indicator", "dimension", "category"]].copy()
-        part["quantity"] = q
-        part["count"] = v[ok].to_numpy()
-        part["row"] = np.flatnonzero(ok.to_numpy())
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    for col in ("region_code", "indicator", "dimension", "category"):
-        out[col] = out[col].astype(str)
+        vals = v.to_numpy(dtype=float)
+        for i in np.flatnonzero(~np.isnan(vals)):
+            r, ind = cols["region_code"][i], cols["indicator"][i]
+            d, c, x = cols["dimension"][i], cols["category"][i], float(vals[i])
+            key = (ind, periods[i], q, r, d, c)
+            link = (periods[i], r, d, c, x) if x else None
+            out.append(_Count(r, periods[i], ind, d, c, q, x, key, link, int(i)))
     return out
 
 
-def _table_specs(group: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Split one (indicator, period, quantity) into its linked tables."""
-    totals = group[group["dimension"] == ""]
-    specs = [("", totals)] if len(totals) else []
-    for dim in sorted(set(group["dimension"]) - {""}):
-        part = group[group["dimension"] == dim]
-        regions = set(part["region_code"])
-        specs.append((dim, pd.concat([part, totals[totals["region_code"].isin(regions)]])))
+def _breakdown_is_additive(part: list[_Count], totals: dict[str, _Count]) -> bool:
+    """Whether every region has all categories and they do not exceed its total."""
+    n_cats = len({c.category for c in part})
+    size: dict[str, int] = {}
+    sums: dict[str, float] = {}
+    for c in part:
+        size[c.region] = size.get(c.region, 0) + 1
+        sums[c.region] = sums.get(c.region, 0.0) + c.count
+    if any(n != n_cats for n in size.values()):
+        return False
+    return all(
+        sums[r] <= totals[r].count + 1e-6 * max(1.0, totals[r].count) for r in sums if r in totals
+    )
+
+
+def _table_specs(
+    group: list[_Count], alias: dict[object, object]
+) -> list[tuple[str, list[_Count], bool]]:
+    """Split one (indicator, period, quantity) into its linked tables.
+
+    Returns ``(name, counts, two_dimensional)``. A breakdown whose categories
+    are complete and fit into the total is one regions x categories table; any
+    other breakdown (a denominator repeated for every category, overlapping or
+    incomplete categories) gives one regions table per category, and a count
+    equal to its region's total is linked to that total (recorded in ``alias``).
+    """
+    totals = {c.region: c for c in group if c.dimension == ""}
+    specs = [("insgesamt", list(totals.values()), False)] if totals else []
+    by_dim: dict[str, list[_Count]] = {}
+    for c in group:
+        if c.dimension:
+            by_dim.setdefault(c.dimension, []).append(c)
+    for dim in sorted(by_dim):
+        part = by_dim[dim]
+        if _breakdown_is_additive(part, totals):
+            regions = {c.region for c in part}
+            specs.append((dim, part + [t for r, t in totals.items() if r in regions], True))
+            continue
+        by_cat: dict[str, list[_Count]] = {}
+        for c in part:
+            tot = totals.get(c.region)
+            if tot is not None and tot.count == c.count:
+                alias[c.key] = tot.key
+                c = c._replace(key=tot.key)
+            by_cat.setdefault(c.category, []).append(c)
+        specs += [(f"{dim}={cat}", by_cat[cat], False) for cat in sorted(by_cat)]
     return specs
 
 
@@ -167,29 +223,38 @@ def protect_indicators_full(
     keys: list[np.ndarray] = []
     links: list[np.ndarray] = []
     names: list[str] = []
-    for (ind, per, q), group in counts.groupby(["indicator", "period", "quantity"], sort=True):
-        for dim, part in _table_specs(group):
-            name = f"{ind} {per} {q} {dim or 'insgesamt'}"
-            cols = ["region_code"] + (["category"] if dim else [])
-            dims = [
-                make_dimension("region_code", part["region_code"].tolist(), region_hierarchy, "")
-            ]
-            if dim:
-                dims.append(flat_dimension("category", part["category"], total=""))
-            table = build_table(
-                part, cols, "count", dims, missing=missing, incomplete=incomplete, source=name
+    skipped: set[str] = set()
+    alias: dict[object, object] = {}
+    groups: dict[tuple[str, int, str], list[_Count]] = {}
+    for c in counts:
+        groups.setdefault((c.indicator, c.period, c.quantity), []).append(c)
+    for (ind, per, q), group in sorted(groups.items()):
+        if any(c.count < 0 for c in group):
+            # a difference of counts (e.g. population change) is not a count
+            skipped.add(f"{ind} ({'Zähler' if q == 'numerator' else 'Nenner'})")
+            continue
+        for dim, part, two_dim in _table_specs(group, alias):
+            name = f"{ind} {per} {q} {dim}"
+            regions = [c.region for c in part]
+            dims = [make_dimension("region_code", regions, region_hierarchy, "")]
+            key_lists = [regions]
+            if two_dim:
+                key_lists.append([c.category for c in part])
+                dims.append(flat_dimension("category", key_lists[1], total=""))
+            table = build_grid(
+                key_lists,
+                np.array([c.count for c in part], dtype=float),
+                ["region_code", "category"][: len(dims)],
+                dims,
+                missing=missing,
+                incomplete=incomplete,
+                source=name,
             )
-            key = np.empty(table.values.size, dtype=object)
-            link = np.empty(table.values.size, dtype=object)
-            for f in range(table.values.size):
-                key[f] = (len(tables), f)
-            for f, (_, r) in zip(table.rows, part.iterrows(), strict=True):
-                cat_dim = r["dimension"]
-                key[f] = (ind, per, q, r["region_code"], cat_dim, r["category"])
-                v = float(r["count"])
-                link[f] = (
-                    (per, r["region_code"], cat_dim, r["category"], v) if v and link_equal else None
-                )
+            key = _objects([(len(tables), f) for f in range(table.values.size)])
+            key[table.rows] = _objects([c.key for c in part])
+            link = np.full(table.values.size, None, dtype=object)
+            if link_equal:
+                link[table.rows] = _objects([c.link for c in part])
             tables.append(table)
             keys.append(key.reshape(table.shape))
             links.append(link.reshape(table.shape))
@@ -200,14 +265,9 @@ def protect_indicators_full(
     )
 
     hidden_keys = _hidden(tables, keys)
-    row_of = {}
-    for r in counts.itertuples(index=False):
-        row_of.setdefault(int(r.row), []).append(
-            (
-                r.quantity,
-                (r.indicator, r.period, r.quantity, r.region_code, r.dimension, r.category),
-            )
-        )
+    row_of: dict[int, list[tuple[str, object]]] = {}
+    for c in counts:
+        row_of.setdefault(c.row, []).append((c.quantity, alias.get(c.key, c.key)))
     value = out["value"].astype(float).to_numpy().copy()
     flag = out["flag"].astype(str).to_numpy().copy()
     quant = {q: out[q].astype(float).to_numpy().copy() for q in _QUANTITIES}
@@ -226,8 +286,22 @@ def protect_indicators_full(
     out["flag"] = flag
     for q in _QUANTITIES:
         out[q] = quant[q]
-    report = _report(tables, rules, runs, min_count, rows=n_rows, keys=keys)
+    notes = ()
+    if skipped:
+        notes = (
+            "Nicht als Fallzahlen geschützt (negative Werte, z. B. Veränderungen): "
+            + ", ".join(sorted(skipped))
+            + ".",
+        )
+    report = _report(tables, rules, runs, min_count, rows=n_rows, keys=keys, notes=notes)
     return Protected(out, report, tuple(tables), tuple(keys), tuple(names))
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    arr = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        arr[i] = x
+    return arr
 
 
 def _hidden(tables: Sequence[CellTable], keys: Sequence[np.ndarray]) -> set[object]:
@@ -297,7 +371,7 @@ def _linked_protection(
     return rules, [*runs.values(), *extra_runs]
 
 
-def _round_frame(out: pd.DataFrame, counts: pd.DataFrame, min_count: int, base: int) -> Protected:
+def _round_frame(out: pd.DataFrame, counts: list[_Count], min_count: int, base: int) -> Protected:
     num = pd.to_numeric(out["numerator"], errors="coerce")
     den = pd.to_numeric(out["denominator"], errors="coerce")
     val = pd.to_numeric(out["value"], errors="coerce")

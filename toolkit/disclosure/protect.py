@@ -158,7 +158,7 @@ def protect(
     zeros: bool = False,
     protection: float = 1.0,
     missing: str = "fail",
-    incomplete: str = "fail",
+    incomplete: str | None = None,
     solver: str = "OPT",
     cost: str = "cells",
     max_time: int = 60,
@@ -200,8 +200,10 @@ def protect(
         Required protection of every sensitive cell on both sides.
     missing : {"fail", "zero"}
         Absent finest cells: error, or true zeros.
-    incomplete : {"fail", "rest"}
+    incomplete : {"fail", "rest"}, optional
         Totals larger than their listed parts: error, or an unpublished rest.
+        Default ``"fail"`` for count tables and ``"rest"`` for IndicatorFrames,
+        which usually hold a selection of regions (a Kreis, its Land, the Bund).
     solver : {"OPT", "MOD"}
         tau-Argus method tried first.
     cost : {"cells", "value", "unit"}
@@ -252,7 +254,7 @@ def protect(
             protection=protection,
             region_hierarchy=(hierarchy or {}).get("region_code", "ags"),
             missing=missing,
-            incomplete=incomplete,
+            incomplete=incomplete or "rest",
             solver=solver,
             cost=cost,
             max_time=max_time,
@@ -281,7 +283,7 @@ def protect(
     for col in keys:
         col_spec = spec.get(col, "ags" if col == "region_code" else "flat")
         dims.append(make_dimension(col, data[col].astype(str).tolist(), col_spec, total))
-    table = build_table(data, keys, count, dims, missing=missing, incomplete=incomplete)
+    table = build_table(data, keys, count, dims, missing=missing, incomplete=incomplete or "fail")
     magnitude = None
     if freq or top:
         magnitude = {

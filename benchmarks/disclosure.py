@@ -1,0 +1,111 @@
+"""Benchmark: disclosure control of large regional tables.
+
+Two synthetic tables (counts drawn with a fixed seed, many of them small):
+
+1. 400 Kreise x 5 categories with margins, inside 16 Länder and the Bund
+   (2-D table, hierarchical region dimension);
+2. a Kreis > Gemeinde hierarchy: 400 Kreise with 11,000 Gemeinden in one Land
+   (1-D hierarchical table).
+
+For each: seconds of ``toolkit.disclosure.protect`` end to end and the ratio
+to the tau-Argus engine call alone (reading the table, suppressing, writing
+the result inside ``pytauargus.engine.run_batch``), i.e. the overhead of
+building and checking the grid, writing the input and mapping the result back.
+The audit (2 LPs per sensitive cell) is timed on the first table.
+
+Usage: ``python benchmarks/disclosure.py``
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+
+import numpy as np
+import pandas as pd
+
+from toolkit.disclosure import audit, protect
+
+SEED = 2026
+
+
+def small_counts(rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+    """Mixture: a third of the cells tiny (Poisson 1.5), the rest larger."""
+    tiny = rng.poisson(1.5, size)
+    large = rng.negative_binomial(3, 0.05, size)
+    return np.where(rng.random(size) < 1 / 3, tiny, large)
+
+
+def kreise_by_category(rng: np.random.Generator) -> pd.DataFrame:
+    cats = [f"k{i}" for i in range(1, 6)]
+    rows = []
+    values = small_counts(rng, (400, 5))
+    lands: dict[str, np.ndarray] = {}
+    for i in range(400):
+        land = f"{i // 25 + 1:02d}"
+        kreis = f"{land}{i % 25 + 1:03d}"
+        v = values[i]
+        rows += [(kreis, c, int(x)) for c, x in zip(cats, v, strict=True)]
+        rows.append((kreis, "", int(v.sum())))
+        lands[land] = lands.get(land, 0) + v
+    for land, v in lands.items():
+        rows += [(land, c, int(x)) for c, x in zip(cats, v, strict=True)]
+        rows.append((land, "", int(v.sum())))
+    total = values.sum(axis=0)
+    rows += [("DG", c, int(x)) for c, x in zip(cats, total, strict=True)]
+    rows.append(("DG", "", int(total.sum())))
+    return pd.DataFrame(rows, columns=["region_code", "category", "n"])
+
+
+def gemeinden_hierarchy(rng: np.random.Generator, n_gemeinden: int = 11_000) -> pd.DataFrame:
+    per_kreis = np.full(400, n_gemeinden // 400)
+    per_kreis[: n_gemeinden % 400] += 1
+    rows = []
+    for k, n in enumerate(per_kreis, start=1):
+        kreis = f"17{k:03d}"
+        v = small_counts(rng, int(n))
+        rows += [(f"{kreis}{g:03d}", int(x)) for g, x in enumerate(v, start=1)]
+        rows.append((kreis, int(v.sum())))
+    total = sum(x for code, x in rows if len(code) == 5)
+    rows.append(("17", total))
+    return pd.DataFrame(rows, columns=["region_code", "n"])
+
+
+def run(name: str, df: pd.DataFrame, keys: list[str], do_audit: bool) -> None:
+    start = time.perf_counter()
+    p = protect(df, keys=keys, count="n")
+    total = time.perf_counter() - start
+    r = p.report
+    print(
+        f"{name}: {len(df):,} cells, {r.primary:,} primary + {r.secondary:,} secondary "
+        f"suppressed ({r.information_loss:.1%}), method {'/'.join(r.engine)}"
+    )
+    print(
+        f"  protect {total:.2f} s, tau-Argus engine alone {r.engine_seconds:.2f} s, "
+        f"ratio {total / r.engine_seconds:.2f}"
+    )
+    if do_audit:
+        start = time.perf_counter()
+        a = audit(p)
+        print(
+            f"  audit {time.perf_counter() - start:.2f} s for {len(a):,} sensitive cells, "
+            f"{int((~a['protected']).sum())} not protected"
+        )
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
+    run(
+        "400 Kreise x 5 categories (+ Länder, Bund, margins)",
+        kreise_by_category(rng),
+        ["region_code", "category"],
+        True,
+    )
+    run("Land > 400 Kreise > 11,000 Gemeinden", gemeinden_hierarchy(rng), ["region_code"], False)
+
+
+if __name__ == "__main__":
+    main()
