@@ -96,6 +96,9 @@ def test_cli_parquet_matches_in_memory_tables(tmp_path: Path) -> None:
     code = main(["samples", "generate", "--out", str(tmp_path), "--kreise", "2",
                  "--seed", "5", "--years", "2024", "--format", "parquet"])  # fmt: skip
     assert code == 0
+    from toolkit.io import read_dataset
+
+    assert read_dataset(tmp_path).synthetic  # the reader accepts the Parquet tables
     expected = build_tables(kreise=2, seed=5, years="2024")
     for name in TABLE_NAMES:
         got = pd.read_parquet(tmp_path / f"{name}.parquet")

@@ -191,7 +191,8 @@ def write_table(frame: pd.DataFrame | pa.Table, path: Path, fmt: str) -> Path:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     else:
         table = frame
-    table = table.replace_schema_metadata(None)
+    # Frames keep their pandas metadata, so that nullable columns (``boolean``,
+    # ``Int64``) come back with their dtype from Parquet.
     quote = fmt == "csv" and _needs_quotes(table)
     for i, field in enumerate(table.schema):
         if pa.types.is_dictionary(field.type):
