@@ -260,14 +260,14 @@ class RegionHierarchy:
                 hint="Benötigt werden region_code und region_name (siehe data_samples/README.md).",
             )
         codes = regions["region_code"].tolist()
-        bad_rows = []
-        normed = []
+        bad_rows: list[int] = []
+        normed: list[str] = []
         for i, code in enumerate(codes, start=1):
             try:
                 normed.append(normalize_code(code))
             except DataError:
                 bad_rows.append(i)
-                normed.append(None)
+                normed.append("")
         if bad_rows:
             raise DataError(
                 "Regionstabelle: ungültige Regionalschlüssel "

@@ -32,7 +32,7 @@ from toolkit.samples._schools import (
     draw_transitions,
 )
 from toolkit.samples._survey import draw_survey
-from toolkit.samples._tables import gemeinde_level, long_frame, sum_by, to_pandas, write_table
+from toolkit.samples._tables import Axis, gemeinde_level, long_frame, sum_by, to_pandas, write_table
 from toolkit.samples._training import (
     BERUFE,
     SCHOOLING,
@@ -219,14 +219,14 @@ def _contract_tables(
 ) -> dict[str, pd.DataFrame]:
     kcodes, (new, dissolved) = _sorted_kreise(kreis_codes, contracts.new, contracts.dissolved)
     zust_of = {b[0]: b[2] for b in BERUFE}
-    cells: list[tuple[str, Sequence[object]]] = [
+    cells: list[Axis] = [
         ("beruf", [b[0] for b in BERUFE]),
         ("sex", _SEX),
         ("nationality", _NAT),
         ("schooling", SCHOOLING),
     ]
     codes, arr = _with_bund(kcodes, new, contracts.bund_new)
-    axes = [("region_code", codes), ("year", contracts.cohorts), *cells]
+    axes: list[Axis] = [("region_code", codes), ("year", contracts.cohorts), *cells]
     new_df = long_frame(arr, axes, "contracts", drop_zeros=True).to_pandas()
     new_df.insert(2, "zustaendigkeit", new_df["beruf"].map(zust_of))
 

@@ -270,9 +270,9 @@ def build_geography(rng: np.random.Generator, kreise: int) -> Geography:
         if seat == city:
             continue
         if unit_pop[u] < 1_200:
-            primary[u] = unit_of_gem[seat]
+            primary[u] = unit_of_gem[int(seat)]
         if unit_pop[u] < 7_000:
-            secondary[u] = unit_of_gem[seat]
+            secondary[u] = unit_of_gem[int(seat)]
     kreis_pop = np.bincount(gem_kreis_arr, weights=gem_pop_arr, minlength=kreise)
     university = kreisfrei & (kreis_pop >= np.quantile(kreis_pop[kreisfrei], 0.4))
     university[0] = True

@@ -23,9 +23,9 @@ from scipy import sparse
 
 from toolkit.samples._geography import Geography
 
-__all__ = ["gemeinde_level", "long_frame", "sum_by", "to_pandas", "write_table"]
+__all__ = ["Axis", "gemeinde_level", "long_frame", "sum_by", "to_pandas", "write_table"]
 
-Axis = tuple[str, Sequence[object]]
+Axis = tuple[str, "Sequence[object] | np.ndarray"]
 
 
 def long_frame(
