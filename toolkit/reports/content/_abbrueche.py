@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from toolkit.charts import Chart
+from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._fakten import standard_parts
 from toolkit.reports.content._parts import ReportParts
@@ -147,8 +148,6 @@ def ausbildungsabbrueche(
     >>> from toolkit.reports.runtime import load_dataset
     >>> parts = ausbildungsabbrueche(load_dataset(), "17", 2024)  # doctest: +SKIP
     """
-    from toolkit.indicators import catalog
-
     known = set(catalog()["code"])
     keys = [c for c in ABBRUECHE_INDICATORS if c in known]
     ctx = prepare_report(

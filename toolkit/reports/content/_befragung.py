@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit.charts import Chart, estimate_chart
+from toolkit.disclosure import protect_indicators
 from toolkit.errors import DataError
 from toolkit.reports.content._common import report_header
 from toolkit.reports.content._context import _hierarchy
 from toolkit.reports.content._html import Html, esc, html_table, join_html
 from toolkit.reports.content._parts import ReportParts
 from toolkit.text import fmt_number, fmt_value, is_missing, missing_reason
+from toolkit.weighting import SurveyDesign, adjust_nonresponse, mean, poststratify, proportion
 
 __all__ = ["SURVEY_ITEMS", "survey_estimates", "survey_report"]
 
@@ -47,8 +49,6 @@ _TOTAL = "__gesamt__"
 
 
 def _design(data: pd.DataFrame, margins: pd.DataFrame) -> Any:
-    from toolkit.weighting import SurveyDesign, adjust_nonresponse, poststratify
-
     design = SurveyDesign(data, weights="design_weight", strata="stratum", fpc="n_stratum_frame")
     design = adjust_nonresponse(design, "responded", "sozialraum")
     population = margins[["sozialraum", "child_age_group", "households"]]
@@ -57,8 +57,6 @@ def _design(data: pd.DataFrame, margins: pd.DataFrame) -> Any:
 
 def _protect(est: pd.DataFrame, min_count: int, min_n: int) -> pd.DataFrame:
     """Apply disclosure control to survey estimates (counts: respondents, 'yes' answers)."""
-    from toolkit.disclosure import protect_indicators
-
     frame = pd.DataFrame(
         {
             "region_code": est["region_code"],
@@ -126,8 +124,6 @@ def survey_estimates(
     >>> from toolkit.reports.runtime import load_dataset
     >>> est = survey_estimates(load_dataset(), ["17001000-SR01"])  # doctest: +SKIP
     """
-    from toolkit.weighting import mean, proportion
-
     tables = getattr(dataset, "tables", {})
     if "survey_families" not in tables or "survey_families_margins" not in tables:
         raise DataError(

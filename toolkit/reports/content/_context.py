@@ -8,7 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.disclosure import protect_indicators
 from toolkit.errors import ParameterError
+from toolkit.indicators import catalog, compute_all
+from toolkit.regions import RegionHierarchy
 
 __all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report"]
 
@@ -33,8 +36,6 @@ _SUB_LEVELS: dict[str, tuple[str, ...]] = {
 
 
 def _hierarchy(dataset: Any) -> Any:
-    from toolkit.regions import RegionHierarchy
-
     return RegionHierarchy.from_frame(dataset.tables["regions"])
 
 
@@ -270,9 +271,6 @@ def prepare_report(
     >>> ctx.comparison  # doctest: +SKIP
     ('DG',)
     """
-    from toolkit.disclosure import protect_indicators
-    from toolkit.indicators import catalog, compute_all
-
     hierarchy = _hierarchy(dataset)
     region = str(region).strip()
     if region not in hierarchy:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from toolkit.errors import ParameterError
+from toolkit.indicators import catalog
+from toolkit.reports.content._befragung import survey_report
 from toolkit.reports.content._common import (
     appendix_definitions,
     key_figures,
@@ -236,11 +238,7 @@ def fakten_check(
     >>> parts = fakten_check(load_dataset(), "17", 2024)  # doctest: +SKIP
     """
     if topic == "befragung":
-        from toolkit.reports.content._befragung import survey_report
-
         return survey_report(dataset, region, period, comparison=comparison, min_count=min_count)
-    from toolkit.indicators import catalog
-
     codes = topic_indicators(topic, catalog())
     spec = FAKTEN_TOPICS[topic]
     main = codes[0]

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.charts import Chart, chain_chart
+from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._fakten import standard_parts
 from toolkit.reports.content._parts import ReportParts
@@ -146,8 +147,6 @@ def uebergaenge(
     >>> from toolkit.reports.runtime import load_dataset
     >>> parts = uebergaenge(load_dataset(), "17", 2024)  # doctest: +SKIP
     """
-    from toolkit.indicators import catalog
-
     known = set(catalog()["code"])
     chain_codes = [p + c for _, p, cats in CHAIN_STAGES for c in cats if p + c in known]
     keys = [c for c in UEBERGAENGE_INDICATORS if c in known]

@@ -1,0 +1,159 @@
+"""toolkit.reports.content in-process: topics, disclosure in reports, comparisons, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ParameterError
+from toolkit.io import Dataset, read_sample
+from toolkit.reports import content as rc
+
+from .expected import Tables, change_pp, pct
+
+P = 2024
+
+
+def _text(*parts) -> str:
+    raw = " ".join(str(p) for p in parts)
+    raw = re.sub(r'src="data:[^"]*"', "", raw)
+    return (
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", raw))
+        .replace("\u00a0", " ")
+        .replace("&quot;", '"')
+    )
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return read_sample()
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return Tables()
+
+
+def test_topic_schule_kreisfreie_stadt(ds, tables):
+    parts = rc.fakten_check(ds, "17001", P, topic="schule")
+    text = _text(parts.header, parts.summary, parts.key_figures)
+    v = tables.abgaenge_anteil("17001", P, "ohne_hsa")
+    prev = tables.abgaenge_anteil("17001", P - 1, "ohne_hsa")
+    land = tables.abgaenge_anteil("17", P, "ohne_hsa")
+    assert (
+        "Der Anteil Abgänge ohne Ersten Schulabschluss (Hauptschulabschluss) lag "
+        f"{P} bei {pct(v)} – {change_pp(v, prev)}; Land: {pct(land)}"
+    ) in text
+    assert "Fakten-Check Schule: Musterstadt, kreisfreie Stadt, 2024" in text
+    assert 2 <= len(parts.charts) <= 5
+    # the sex breakdown of the main indicator, computed by hand
+    s = tables.school_leavers
+    s = s[s["region_code"].isin(tables.gemeinden("17001")) & (s["year"] == P) & (s["sex"] == "w")]
+    w = 100 * s.loc[s["abschluss"] == "ohne_hsa", "leavers"].sum() / s["leavers"].sum()
+    alts = " ".join(c.alt_text for c in parts.charts).replace("\u00a0", " ")
+    assert f"weiblich: {pct(w)}" in alts
+
+
+def test_topic_ausbildung_gemeinde_uses_kreis_data(ds, tables):
+    parts = rc.fakten_check(ds, "17051005", P, topic="ausbildung")
+    text = _text(parts.summary, parts.notes)
+    lq = tables.vertragsloesungsquote("17051", P)
+    # no Gemeinde values: the sentence says so and gives the Kreis value
+    assert "liegt für diese Gebietsebene nicht vor; Kreis: " + pct(lq) in text
+    assert "liegen nur Kreisdaten vor; gezeigt wird Beispielkreis" in text
+    assert parts.charts[0].finding.startswith("Beispielkreis: Vertragslösungsquote")
+
+
+def test_small_counts_are_suppressed_in_the_report(ds, tables):
+    kita = ds.kita.copy()
+    rows = (kita["region_code"] == "17051005") & (kita["year"] == P) & (kita["age_group"] == "u3")
+    kita.loc[rows, "children"] = 1  # 1 in Kita + 1 in Tagespflege: numerator 2 < 3
+    changed = Dataset({**ds.tables, "kita": kita}, meta=ds.meta, synthetic=True)
+    parts = rc.fakten_check(changed, "17051005", P)
+    text = _text(parts.summary, parts.key_figures)
+    assert (
+        "Die Betreuungsquote unter 3 Jahren 2024: Wert aus Datenschutzgründen nicht ausgewiesen"
+        in text
+    )
+    pop = tables.population
+    den = pop[
+        (pop["region_code"] == "17051005") & (pop["year"] == P - 1) & pop["age"].isin([0, 1, 2])
+    ]
+    assert pct(200 / den["population"].sum()) not in text
+    row = parts.figures.set_index("indicator").loc["betreuungsquote_u3"]
+    assert row["flag"] == "." and pd.isna(row["value"])
+    # the Kreis, which contains the small cell, is still shown: 2 of its many children
+    assert "Kreis: " in text
+
+
+def test_explicit_comparison_regions_are_named(ds, tables):
+    parts = rc.fakten_check(ds, "17051", P, comparison=["17052", "DG"])
+    text = _text(parts.summary)
+    other = tables.betreuungsquote("17052", P)
+    assert f"{tables.name('17052')}: {pct(other)}, Deutschland: " in text
+    assert "Land:" not in text
+
+
+def test_non_synthetic_data_have_no_sample_note(ds):
+    real = Dataset(ds.tables, meta={**ds.meta, "synthetic": False}, synthetic=False)
+    parts = rc.fakten_check(real, "17051", P)
+    assert "Beispieldaten" not in str(parts.header)
+    assert "Beispieldaten" in str(rc.fakten_check(ds, "17051", P).header)
+
+
+def test_errors_name_the_problem(ds):
+    with pytest.raises(ParameterError, match="99999"):
+        rc.fakten_check(ds, "99999", P)
+    with pytest.raises(ParameterError, match="Thema"):
+        rc.fakten_check(ds, "17051", P, topic="sport")
+    with pytest.raises(ParameterError, match="Keine Daten"):
+        rc.uebergaenge(ds, "17051", 1990)
+    with pytest.raises(ParameterError, match="Vergleichsregionen"):
+        rc.fakten_check(ds, "17051", P, comparison=["12345"])
+
+
+def test_appendix_from_catalogue():
+    from toolkit.indicators import catalog
+
+    cat = catalog()
+    html = rc.appendix_definitions(
+        ["betreuungsquote_u3", "vertragsloesungsquote"], cat, min_count=5
+    )
+    row = cat.set_index("code").loc["vertragsloesungsquote"]
+    assert str(row["definition_de"]) in html.replace("&quot;", '"').replace("&#x27;", "'")
+    assert "Fallzahlen unter 5" in html
+    with pytest.raises(Exception, match="gibtsnicht"):
+        rc.appendix_definitions(["gibtsnicht"], cat)
+
+
+def test_key_figures_against_hand_values():
+    cat = pd.DataFrame(
+        {"code": ["q", "n"], "name_de": ["Quote", "Anzahl Fälle"], "unit": ["%", "Anzahl"]}
+    )
+    f = pd.DataFrame(
+        {
+            "region_code": ["01", "01", "DG", "01", "01"],
+            "region_name": ["A", "A", "Deutschland", "A", "A"],
+            "period": [2022, 2024, 2024, 2023, 2024],
+            "indicator": ["q", "q", "q", "n", "n"],
+            "dimension": "",
+            "value": [30.0, 33.0, 40.0, 200.0, 150.0],
+            "unit": ["%", "%", "%", "Anzahl", "Anzahl"],
+            "flag": "",
+        }
+    )
+    kf = rc.key_figures(f, "01", 2024, ["q", "n"], ["DG"], catalogue=cat, labels={"DG": "Bund"})
+    q = kf.set_index("indicator").loc["q"]
+    # previous period 2022 (no 2023 row): change named with its year, 3 points
+    assert q["previous_period"] == 2022 and q["change"] == pytest.approx(3.0)
+    assert (
+        q["sentence"]
+        == "Die Quote lag 2024 bei 33,0\u00a0% – 3,0 Prozentpunkte mehr als 2022; Bund: 40,0\u00a0%."
+    )
+    n = kf.set_index("indicator").loc["n"]
+    assert n["change"] == pytest.approx(-25.0)  # counts: percent change
+    assert (
+        n["sentence"] == "Die Anzahl Fälle lag 2024 bei 150 – 25,0\u00a0% weniger als im Vorjahr."
+    )
