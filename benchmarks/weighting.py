@@ -125,32 +125,34 @@ import json, sys, time
 import numpy as np, pandas as pd
 path, margins_path, TOL = sys.argv[1], sys.argv[2], float(sys.argv[3])
 margins = json.load(open(margins_path))
-df = pd.read_parquet(path) if "{peer}" != "svy" else None
-if df is None:
-    import pyarrow.parquet as pq
-    df = pq.read_table(path).to_pandas()
+df = pd.read_parquet(path)
 """
 
 PEER_FOOTER = """
-worst = 0.0
-w = np.asarray(w, dtype=float)
-for var, targets in margins.items():
-    tot = sum(targets.values())
-    got = pd.Series(w).groupby(df[var].to_numpy()).sum() / w.sum()
-    for cat, t in targets.items():
-        worst = max(worst, abs(got.get(cat, 0.0) - t / tot) / (t / tot))
-print("RESULT " + json.dumps({"seconds": elapsed, "margin_error": worst, "note": note}))
+np.save(sys.argv[4], np.asarray(w, dtype=float))
+print("RESULT " + json.dumps({"seconds": elapsed, "note": note}))
 """
 
 
 def run_peer(peer: str, data_path: Path, margins_path: Path) -> dict:
+    """Run one peer's raking in its own interpreter; the margins are checked here."""
     python = PEER_ROOT / peer / "bin" / "python"
+    weights_path = OUT / f"weights_{peer}.npy"
+    weights_path.unlink(missing_ok=True)
     if not python.exists():
         return {"error": f"not installed ({python}); run --setup-peers"}
-    code = PEER_HEADER.replace("{peer}", peer) + PEER_CODE[peer] + PEER_FOOTER
+    code = PEER_HEADER + PEER_CODE[peer] + PEER_FOOTER
     try:
         proc = subprocess.run(
-            [str(python), "-c", code, str(data_path), str(margins_path), str(TOL)],
+            [
+                str(python),
+                "-c",
+                code,
+                str(data_path),
+                str(margins_path),
+                str(TOL),
+                str(weights_path),
+            ],
             capture_output=True,
             text=True,
             timeout=900,
@@ -159,8 +161,13 @@ def run_peer(peer: str, data_path: Path, margins_path: Path) -> dict:
     except subprocess.TimeoutExpired:
         return {"error": "timeout after 900 s"}
     for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
+        if line.startswith("RESULT ") and weights_path.exists():
+            res = json.loads(line[7:])
+            df = pd.read_parquet(data_path, columns=list(LEVELS))
+            res["margin_error"] = margin_error(
+                df, np.load(weights_path), json.loads(margins_path.read_text())
+            )
+            return res
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
     return {"error": " | ".join(tail)[:300]}
 
