@@ -99,6 +99,11 @@ def test_cli_parquet_matches_in_memory_tables(tmp_path: Path) -> None:
     from toolkit.io import read_dataset
 
     assert read_dataset(tmp_path).synthetic  # the reader accepts the Parquet tables
+    generate(tmp_path, kreise=2, seed=5, years="2024")  # CSV replaces the Parquet files
+    assert not list(tmp_path.glob("*.parquet"))
+    assert main(["samples", "generate", "--out", str(tmp_path), "--kreise", "2",
+                 "--seed", "5", "--years", "2024", "--format", "parquet"]) == 0  # fmt: skip
+    assert not list(tmp_path.glob("*.csv"))
     expected = build_tables(kreise=2, seed=5, years="2024")
     for name in TABLE_NAMES:
         got = pd.read_parquet(tmp_path / f"{name}.parquet")

@@ -311,7 +311,8 @@ def generate(
     Parameters
     ----------
     out_dir : str or pathlib.Path
-        Directory to write into (created if needed; existing tables are replaced).
+        Directory to write into (created if needed). Existing files of the
+        canonical tables are replaced, also those in another format.
     kreise : int, default 10
         Number of Kreise; 400 gives about 11,000 Gemeinden.
     seed : int, default 2026
@@ -344,6 +345,10 @@ def generate(
     tables, extra = _build(int(kreise), int(seed), first, last)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for name in TABLE_NAMES:  # a table in another format would make the directory ambiguous
+        for other in ("csv", "parquet", "xlsx"):
+            if other != fmt:
+                (out / f"{name}.{other}").unlink(missing_ok=True)
     files = {name: write_table(tables[name], out / name, fmt) for name in TABLE_NAMES}
     meta = {
         "generator": "toolkit.samples",
