@@ -34,6 +34,7 @@ import html
 import io
 import math
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -159,6 +160,11 @@ class Chart:
         return self.to_html()
 
 
+def _styled() -> AbstractContextManager[None]:
+    """Matplotlib settings of all report charts, as a context (no global change)."""
+    return mpl.rc_context(_STYLE)  # type: ignore[arg-type]
+
+
 def german_axis_formatter(unit: str = "") -> FuncFormatter:
     r"""Tick formatter writing German numbers (``1.000``, ``2,5``) with a unit.
 
@@ -276,7 +282,7 @@ def time_series_chart(
     unit = str(own["unit"].iloc[0])
     title = title or indicator
     fig = _new_figure()
-    with mpl.rc_context(_STYLE):
+    with _styled():
         ax = fig.add_subplot()
         names: dict[str, str] = {}
         for i, code in enumerate(codes):
@@ -387,7 +393,7 @@ def breakdown_chart(
     labels = [str(x) for x in rows[label]]
     values = [float(v) if s else 0.0 for v, s in zip(rows["value"], shown, strict=True)]
     fig = _new_figure(height=max(2.2, 0.42 * len(rows) + 1.1))
-    with mpl.rc_context(_STYLE):
+    with _styled():
         ax = fig.add_subplot()
         ypos = list(range(len(rows)))[::-1]
         ax.barh(ypos, values, color=[OKABE_ITO[0] if s else "none" for s in shown], height=0.6)
@@ -487,7 +493,7 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
     sizes = [len(p[1]) for p in panels]
     fig = _new_figure(height=0.24 * sum(sizes) + 0.55 * len(panels) + 0.6)
     alt_parts, finding_parts = [], []
-    with mpl.rc_context(_STYLE):
+    with _styled():
         axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": sizes})
         axes = [axes] if len(panels) == 1 else list(axes)
         for i, (ax, (stage, shares, n_hidden)) in enumerate(zip(axes, panels, strict=True)):
@@ -581,7 +587,7 @@ def estimate_chart(
     ]
     pct = fmt_number(level * 100, 0)
     fig = _new_figure(height=max(2.2, 0.4 * len(rows) + 1.1))
-    with mpl.rc_context(_STYLE):
+    with _styled():
         ax = fig.add_subplot()
         ypos = list(range(len(rows)))[::-1]
         for y, (_, r), s, f in zip(ypos, rows.iterrows(), shown, flags, strict=True):
