@@ -24,6 +24,7 @@ import logging
 import os
 import subprocess
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -252,6 +253,11 @@ class KernelPool:
         Seconds a kernel may take to start and warm up.
     retries : int
         Further attempts after a failed start.
+    fork : bool
+        Fork kernels from one warmed-up helper process
+        (:class:`~toolkit.reports.forking.ForkServer`) instead of starting a
+        new interpreter per kernel: the warm-up runs once, not once per
+        report. Falls back to ordinary kernels if the helper fails.
 
     Examples
     --------
@@ -269,6 +275,7 @@ class KernelPool:
         kernel_name: str = "python3",
         start_timeout: float = 120.0,
         retries: int = 3,
+        fork: bool = False,
     ) -> None:
         self.warmup = warmup
         self.ahead = max(0, int(ahead))
@@ -280,17 +287,38 @@ class KernelPool:
         self.started_count = 0
         self.failed_starts = 0
         self._ready: deque[WarmKernel] = deque()
+        self.fork = fork
+        self._server: Any = None
+
+    def _manager(self) -> Any:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        if not self.fork:
+            return km
+        from toolkit.reports.forking import ForkProvisioner, ForkServer
+
+        if self._server is None or not self._server.alive():
+            if self._server is not None:
+                self._server.close()
+            self._server = ForkServer(self.warmup, env=self.env, cwd=self.cwd)
+        km.kernel_id = str(uuid.uuid4())
+        provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+        provisioner.server = self._server
+        km.provisioner = provisioner
+        return km
 
     def _launch(self) -> WarmKernel:
         from jupyter_client.blocking.client import BlockingKernelClient
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        km = self._manager()
         kwargs: dict[str, Any] = {
             "env": self.env,
             "stdout": subprocess.DEVNULL,
             "stderr": subprocess.DEVNULL,
+            # Many kernels at once must not share IPython's history database.
+            "extra_arguments": ["--HistoryManager.hist_file=:memory:"],
         }
         if self.cwd is not None:
             kwargs["cwd"] = self.cwd
@@ -298,7 +326,9 @@ class KernelPool:
         client = BlockingKernelClient()
         client.load_connection_info(km.get_connection_info())
         client.start_channels()
-        msg_id = client.execute(self.warmup, silent=False, store_history=False)
+        # A forked kernel is warm already; the request only confirms it answers.
+        code = "pass" if self.fork else self.warmup
+        msg_id = client.execute(code, silent=False, store_history=False)
         self.started_count += 1
         return WarmKernel(km, msg_id, client)
 
@@ -354,6 +384,10 @@ class KernelPool:
                 self.failed_starts += 1
                 errors.append(f"{type(exc).__name__}: {exc}")
                 kernel.shutdown()
+                if self.fork and attempts >= 1:
+                    # Do not insist on forking: fall back to ordinary kernels.
+                    log.warning("forked kernel failed (%s); starting kernels normally", exc)
+                    self.fork = False
                 continue
             self._fill()
             return kernel
@@ -371,3 +405,6 @@ class KernelPool:
         """
         while self._ready:
             self._ready.popleft().shutdown()
+        if self._server is not None:
+            self._server.close()
+            self._server = None

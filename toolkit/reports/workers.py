@@ -1,7 +1,8 @@
 """Run report tasks in parallel local worker processes.
 
 Each worker process owns a :class:`~toolkit.reports.kernels.KernelPool` that
-starts the next kernel while the current report runs. Workers take tasks
+starts the next kernel while the current report runs; the kernels are forked
+from one warmed-up helper per worker (see :mod:`toolkit.reports.forking`). Workers take tasks
 from a shared queue, so fast and slow regions balance out. When a worker
 process itself dies, its current region is recorded as failed and a new
 worker takes over the rest.
@@ -14,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,11 +23,16 @@ from typing import Any
 from toolkit.reports.jobs import ReportTask, run_task
 from toolkit.reports.kernels import KernelPool
 
-__all__ = ["run_local"]
+__all__ = ["FORK_ENV", "run_local"]
 
 
-def _pool(setup: dict[str, Any], ahead: int) -> KernelPool:
-    return KernelPool(setup["warmup"], ahead=ahead, env=setup["env"], cwd=setup["cwd"])
+#: Set to ``0`` to start every kernel as a new interpreter instead of forking.
+FORK_ENV = "DKBM_KERNEL_FORK"
+
+
+def _pool(setup: dict[str, Any], ahead: int, fork: bool = True) -> KernelPool:
+    fork = fork and setup.get("fork", True) and os.environ.get(FORK_ENV, "1") != "0"
+    return KernelPool(setup["warmup"], ahead=ahead, env=setup["env"], cwd=setup["cwd"], fork=fork)
 
 
 def _worker(setup: dict[str, Any], tasks: Any, results: Any) -> None:
@@ -83,7 +90,8 @@ def run_local(
     if not tasks:
         return
     if jobs <= 1 or len(tasks) == 1:
-        pool = _pool(setup, ahead=1 if len(tasks) > 1 else 0)
+        several = len(tasks) > 1
+        pool = _pool(setup, ahead=1 if several else 0, fork=several)
         try:
             for task in tasks:
                 record(run_task(task, pool))
