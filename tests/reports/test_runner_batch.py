@@ -141,6 +141,8 @@ def test_no_state_leaks_between_reports(isolation_run):
     assert sorted(pages) == ["17001", "17002", "17003"]
     for region, page in pages.items():
         assert "VORHER: None" in page, region
+        # each kernel has its own empty working directory
+        assert "DATEIEN: [&#x27;arbeitsdatei.txt&#x27;]" in page or "DATEIEN: ['arbeitsdatei.txt']" in page
     marked = [r for r, page in pages.items() if "Zauberstadt-Unikat-4711" in page]
     assert marked == ["17002"]
 

@@ -330,7 +330,7 @@ def kernel_setup(plan: BatchPlan, scratch: Path, *, snapshot: bool = True) -> di
     return {
         "warmup": warmup_code(template_imports(nb), str(plan.data_dir)),
         "env": env,
-        "cwd": str(plan.template.path.parent),
+        "cwd": None,  # every kernel gets its own temporary working directory
     }
 
 

@@ -184,7 +184,7 @@ class ForkServer:
         """
         return self._proc.poll() is None
 
-    def fork(self, argv: list[str], timeout: float = 120.0) -> int:
+    def fork(self, argv: list[str], *, cwd: str | None = None, timeout: float = 120.0) -> int:
         """Fork a kernel started with the arguments ``argv``; return its pid.
 
         Parameters
@@ -192,6 +192,8 @@ class ForkServer:
         argv : list of str
             Kernel arguments, starting with ``-f CONNECTION_FILE`` (the
             connection file written by jupyter_client).
+        cwd : str, optional
+            Working directory of the new kernel.
         timeout : float
             Seconds to wait for the helper (it may still be warming up).
 
@@ -215,7 +217,7 @@ class ForkServer:
         with self._lock:
             if not self.alive() or self._proc.stdin is None or self._proc.stdout is None:
                 raise RuntimeError("Fork-Server läuft nicht")
-            self._proc.stdin.write(json.dumps({"argv": argv}) + "\n")
+            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd}) + "\n")
             self._proc.stdin.flush()
             answer: list[str] = []
             reader = threading.Thread(
@@ -275,7 +277,7 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             argv = [str(a) for a in cmd[cmd.index("-f") :]]
         else:
             argv = ["-f", str(self.parent.connection_file)]
-        pid = self.server.fork(argv)
+        pid = self.server.fork(argv, cwd=kwargs.get("cwd"))
         self.process = ForkedProcess(pid)
         self.pid = pid
         self.pgid = pid  # the child calls setsid(): its own process group
@@ -298,15 +300,17 @@ def _serve() -> None:  # pragma: no cover - runs in the helper process
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _child(request["argv"])
+            _child(request["argv"], request.get("cwd"))
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
 
 
-def _child(argv: list[str]) -> None:  # pragma: no cover - runs in the kernel
+def _child(argv: list[str], cwd: str | None) -> None:  # pragma: no cover - runs in the kernel
     code = 1
     try:
         os.setsid()
+        if cwd:
+            os.chdir(cwd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         # The kernel exits when the helper (its parent) goes away.
         os.environ["JPY_PARENT_PID"] = str(os.getppid())

@@ -22,7 +22,9 @@ import ast
 import json
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections import deque
@@ -137,6 +139,8 @@ class WarmKernel:
         Id of the warm-up execute request.
     client : jupyter_client.BlockingKernelClient
         Client used for the warm-up.
+    workdir : str, optional
+        The kernel's private working directory, removed at shutdown.
 
     Examples
     --------
@@ -144,10 +148,11 @@ class WarmKernel:
     'WarmKernel'
     """
 
-    def __init__(self, km: Any, msg_id: str, client: Any) -> None:
+    def __init__(self, km: Any, msg_id: str, client: Any, workdir: str | None = None) -> None:
         self.km = km
         self.msg_id = msg_id
         self.client = client
+        self.workdir = workdir
         self.started = time.monotonic()
 
     @property
@@ -224,6 +229,9 @@ class WarmKernel:
             return
         from jupyter_core.utils import run_sync
 
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # pragma: no cover - best effort on a dead kernel
@@ -246,7 +254,10 @@ class KernelPool:
     env : mapping, optional
         Extra environment variables for the kernels.
     cwd : str or path-like, optional
-        Working directory of the kernels.
+        Directory under which every kernel gets its own, fresh working
+        directory (removed at shutdown), so files a template or a library
+        writes to the current directory (e.g. tau-Argus' work files) never
+        collide between reports. Default: the system's temporary directory.
     kernel_name : str
         Jupyter kernel name.
     start_timeout : float
@@ -320,9 +331,13 @@ class KernelPool:
             # Many kernels at once must not share IPython's history database.
             "extra_arguments": ["--HistoryManager.hist_file=:memory:"],
         }
-        if self.cwd is not None:
-            kwargs["cwd"] = self.cwd
-        run_sync(km.start_kernel)(**kwargs)
+        workdir = tempfile.mkdtemp(prefix="dkbm-kernel-", dir=self.cwd)
+        kwargs["cwd"] = workdir
+        try:
+            run_sync(km.start_kernel)(**kwargs)
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
         client = BlockingKernelClient()
         client.load_connection_info(km.get_connection_info())
         client.start_channels()
@@ -330,7 +345,7 @@ class KernelPool:
         code = "pass" if self.fork else self.warmup
         msg_id = client.execute(code, silent=False, store_history=False)
         self.started_count += 1
-        return WarmKernel(km, msg_id, client)
+        return WarmKernel(km, msg_id, client, workdir)
 
     def _fill(self) -> None:
         while len(self._ready) < self.ahead:
