@@ -60,6 +60,18 @@ put("clus1.df", degf(dclus1))
 put("clus2.df", degf(dclus2))
 stat("strat.mean.acs_k3.narm", svymean(~acs.k3, dstrat, na.rm = TRUE))
 
+# stratified cluster sample: districts within school types (clusters nested in strata)
+dstratclus <- svydesign(id = ~dnum, strata = ~stype, weights = ~pw, data = apistrat, nest = TRUE)
+stat("stratclus.mean.api00", svymean(~api00, dstratclus, deff = TRUE), df = degf(dstratclus))
+stat("stratclus.total.enroll", svytotal(~enroll, dstratclus))
+put("stratclus.df", degf(dstratclus))
+byc <- svyby(~api00, ~awards, dstratclus, svymean)
+for (i in seq_len(nrow(byc))) {
+  k <- paste0("stratclus.by_awards.mean.api00.", byc$awards[i])
+  put(paste0(k, ".value"), byc$api00[i])
+  put(paste0(k, ".se"), byc$se[i])
+}
+
 # ---- proportions with CIs (svyciprop) ---------------------------------------
 for (m in c("logit", "xlogit", "beta")) {
   p <- svyciprop(~I(sch.wide == "Yes"), dclus1, method = m)

@@ -220,3 +220,15 @@ def test_domain_quantiles(ref, dclus1, apiclus1):
     # smaller SE. We keep the mathematical definition min{x: F(x) >= p}.
     assert frame.loc["H", "ci_low"] == apiclus1.loc[apiclus1["stype"] == "H", "api00"].min()
     assert frame.loc["H", "se"] > ref["values"]["clus1.by_stype.quantile.api00.q50.H.se"]
+
+
+def test_stratified_cluster(ref, apistrat):
+    d = SurveyDesign(apistrat, weights="pw", strata="stype", cluster="dnum")
+    check_est(
+        ref, "stratclus.mean.api00", d.mean("api00"), ("value", "se", "deff", "ci_low", "ci_high")
+    )
+    check_est(ref, "stratclus.total.enroll", d.total("enroll"))
+    check(ref, "stratclus.df", d.df)
+    by = d.mean("api00", by="awards")
+    for row in by.itertuples(index=False):
+        check_est(ref, f"stratclus.by_awards.mean.api00.{row.awards}", row)

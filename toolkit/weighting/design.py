@@ -24,6 +24,15 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._inputs import (
+    as_list,
+    check_columns,
+    codes,
+    numeric,
+    raw_weights,
+    rows,
+    weights_from_fpc,
+)
 from toolkit.weighting.variance import Residualizer, Stage, build_stages
 
 if TYPE_CHECKING:
@@ -64,52 +73,6 @@ class AdjustmentReport:
     max_error: float
     converged: bool
     tolerance: float
-
-
-def _as_list(value: str | Sequence[str] | None) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
-
-
-def _rows(mask: np.ndarray) -> list[int]:
-    return (np.flatnonzero(mask) + 1).tolist()
-
-
-def _check_columns(data: pd.DataFrame, names: list[str], role: str) -> None:
-    missing = [c for c in names if c not in data.columns]
-    if missing:
-        raise DataError(
-            f"Spalte(n) {missing} für {role} fehlen in den Daten.",
-            column=missing[0],
-            hint=f"Vorhandene Spalten: {', '.join(map(str, data.columns[:30]))}",
-        )
-
-
-def _numeric(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
-    try:
-        values = pd.to_numeric(data[col], errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise DataError(
-            f"Spalte '{col}' ({role}) ist nicht numerisch.",
-            column=col,
-            hint="Nur Zahlen verwenden (Dezimalpunkt, keine Einheiten).",
-        ) from exc
-    return values
-
-
-def _codes(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
-    codes, _ = pd.factorize(data[col], sort=True)
-    if (codes < 0).any():
-        raise DataError(
-            f"Spalte '{col}' ({role}) hat fehlende Werte.",
-            column=col,
-            rows=_rows(codes < 0),
-            hint="Jede befragte Einheit braucht Schicht und Cluster.",
-        )
-    return codes.astype(np.int64)
 
 
 class SurveyDesign:
@@ -224,9 +187,9 @@ class SurveyDesign:
             raise ParameterError(
                 f"na_weights muss eines von {NA_WEIGHTS} sein, nicht {na_weights!r}."
             )
-        clusters = _as_list(cluster)
-        fpcs = _as_list(fpc)
-        prob_cols = _as_list(probs)
+        clusters = as_list(cluster)
+        fpcs = as_list(fpc)
+        prob_cols = as_list(probs)
         if strata is not None and not isinstance(strata, str):
             raise ParameterError("strata: eine Spalte angeben (Schichten der ersten Stufe).")
         if fpcs and len(fpcs) > max(1, len(clusters)):
@@ -241,9 +204,9 @@ class SurveyDesign:
             (clusters, "Cluster"),
             (fpcs, "fpc"),
         ):
-            _check_columns(data, names, role)
+            check_columns(data, names, role)
 
-        raw = self._raw_weights(data, weights, prob_cols)
+        raw = raw_weights(data, weights, prob_cols)
         if raw is not None:
             missing = np.isnan(raw)
             if missing.any():
@@ -252,7 +215,7 @@ class SurveyDesign:
                     raise DataError(
                         f"{int(missing.sum())} Zeile(n) ohne Gewicht.",
                         column=col,
-                        rows=_rows(missing),
+                        rows=rows(missing),
                         hint="Gewichte ergänzen oder na_weights='drop' (Zeilen entfernen).",
                     )
                 data = data.loc[~missing]
@@ -263,23 +226,23 @@ class SurveyDesign:
             raise DataError(
                 "Die Stichprobe ist leer.", hint="Daten mit mindestens einer Zeile übergeben."
             )
-        strata_codes = _codes(data, strata, "Schicht") if strata else np.zeros(n, dtype=np.int64)
-        cluster_codes = [_codes(data, c, "Cluster") for c in clusters]
+        strata_codes = codes(data, strata, "Schicht") if strata else np.zeros(n, dtype=np.int64)
+        cluster_codes = [codes(data, c, "Cluster") for c in clusters]
         fpc_values = []
         for c in fpcs:
-            v = _numeric(data, c, "fpc")
+            v = numeric(data, c, "fpc")
             bad = ~np.isfinite(v) | (v <= 0)
             if bad.any():
                 raise DataError(
                     f"Spalte '{c}' (fpc) hat fehlende oder nicht positive Werte.",
                     column=c,
-                    rows=_rows(bad),
+                    rows=rows(bad),
                     hint="fpc = Anzahl Einheiten in der Grundgesamtheit der Schicht oder Auswahlsatz.",
                 )
             fpc_values.append(v)
         stages = build_stages(strata_codes, cluster_codes, fpc_values or None, fpcs or ["fpc"])
         if raw is None:
-            raw = self._weights_from_fpc(stages, fpc_values, n)
+            raw = weights_from_fpc(stages, fpc_values, n)
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_w", self._freeze(raw))
         object.__setattr__(self, "_stages", tuple(stages))
@@ -296,46 +259,6 @@ class SurveyDesign:
 
     # ------------------------------------------------------------------ build
     @staticmethod
-    def _raw_weights(
-        data: pd.DataFrame, weights: str | None, probs: list[str]
-    ) -> np.ndarray | None:
-        if weights is not None:
-            w = _numeric(data, weights, "Gewichte")
-            bad = ~np.isnan(w) & (~np.isfinite(w) | (w <= 0))
-            if bad.any():
-                raise DataError(
-                    f"{int(bad.sum())} Gewicht(e) sind null, negativ oder unendlich.",
-                    column=weights,
-                    rows=_rows(bad),
-                    hint="Designgewichte müssen positiv sein; Fälle ohne Auswahlchance gehören nicht in die Stichprobe.",
-                )
-            return w
-        if probs:
-            p = np.ones(len(data))
-            for col in probs:
-                v = _numeric(data, col, "Auswahlwahrscheinlichkeit")
-                bad = ~np.isnan(v) & ((v <= 0) | (v > 1))
-                if bad.any():
-                    raise DataError(
-                        "Auswahlwahrscheinlichkeiten müssen in (0, 1] liegen.",
-                        column=col,
-                        rows=_rows(bad),
-                        hint="Wahrscheinlichkeit = Stichprobenumfang / Grundgesamtheit der Schicht.",
-                    )
-                p = p * v
-            return 1.0 / p
-        return None
-
-    @staticmethod
-    def _weights_from_fpc(stages: list[Stage], fpcs: list[np.ndarray], n: int) -> np.ndarray:
-        w = np.ones(n)
-        for st, fpc in zip(stages, fpcs, strict=False):
-            n_rows = st.n_per_stratum[st.unit_stratum[st.unit]]
-            popsize = n_rows / fpc if np.all(fpc <= 1) else fpc
-            w = w * popsize / n_rows
-        return w
-
-    @staticmethod
     def _freeze(w: np.ndarray) -> np.ndarray:
         w = np.array(w, dtype=float)
         w.setflags(write=False)
@@ -346,14 +269,14 @@ class SurveyDesign:
             if not st.lonely.any():
                 continue
             units = st.lonely[st.unit_stratum]
-            rows = units[st.unit]
+            lonely_rows = units[st.unit]
             col = strata if st.number == 1 else clusters[st.number - 2]
-            labels = sorted({str(v) for v in data[col].to_numpy()[rows]}) if col else []
+            labels = sorted({str(v) for v in data[col].to_numpy()[lonely_rows]}) if col else []
             raise DataError(
                 f"Stufe {st.number}: {int(st.lonely.sum())} Schicht(en) mit nur einer "
                 f"Stichprobeneinheit (lonely PSU): {', '.join(labels[:10])}.",
                 column=col,
-                rows=_rows(rows),
+                rows=rows(lonely_rows),
                 hint="Schichten zusammenlegen oder lonely_psu='adjust' (konservativ), "
                 "'certainty' bzw. 'remove' wählen.",
             )
