@@ -62,6 +62,7 @@ body.jp-Notebook { max-width: 60rem; margin: 0 auto; }
 {% endblock extra_css %}
 """
 
+_CSS_COMMENT_WITH_URL = re.compile(r"/\*(?:[^*]|\*(?!/))*?://(?:[^*]|\*(?!/))*\*/")
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*", re.I)
 _EXTERNAL_LINK = re.compile(r"<link[^>]*\shref=\"https?://[^\"]*\"[^>]*>\s*", re.I)
 
@@ -132,6 +133,11 @@ def render_html(nb: Any, *, title: str | None = None) -> str:
         sanitize_html=False,
     )
     body, _ = exporter.from_notebook_node(clean, resources={"metadata": {"name": "Bericht"}})
+    # Links in the stylesheet's comments are never fetched, but a report should
+    # not mention other hosts at all; the head holds only nbconvert's CSS.
+    head, sep, rest = body.partition("<body")
+    head = _CSS_COMMENT_WITH_URL.sub("", head)
+    body = head + sep + rest
     body = _EXTERNAL_SCRIPT.sub("", body)
     body = _EXTERNAL_LINK.sub("", body)
     return body
