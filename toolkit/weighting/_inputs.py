@@ -27,6 +27,7 @@ __all__ = [
     "as_list",
     "check_columns",
     "codes",
+    "de",
     "numeric",
     "raw_weights",
     "rows",
@@ -41,6 +42,12 @@ def as_list(value: str | Sequence[str] | None) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
+
+
+def de(value: float, decimals: int = 2) -> str:
+    """Format a number the German way for messages (``29.507,00``)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def rows(mask: np.ndarray) -> list[int]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
+from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import Margin, check_totals_agree, match_margin, row_categories
 from toolkit.weighting.variance import (
@@ -283,8 +284,8 @@ def trim_weights(
     n = int(active.sum())
     if n * hi < total * (1 - 1e-12) or n * lo > total * (1 + 1e-12):
         raise DataError(
-            f"Grenzen [{lo:g}, {hi:g}] können die Gewichtssumme {total:,.2f} bei {n} Befragten nicht tragen.",
-            hint=f"Das mittlere Gewicht ist {total / n:,.4g}; die Grenzen müssen es einschließen.",
+            f"Grenzen [{lo:g}, {hi:g}] können die Gewichtssumme {de(total)} bei {n} Befragten nicht tragen.",
+            hint=f"Das mittlere Gewicht ist {de(total / n, 4)}; die Grenzen müssen es einschließen.",
         )
     orig = w[active]
     if strict:
@@ -356,7 +357,7 @@ def _trim_solve(
         or cur.min() < lo * (1 - 1e-12)
     ):
         raise ConvergenceError(
-            f"Trimmen nach {iteration} Schritten nicht gelungen; Summe {cur.sum():,.6g} statt {total:,.6g}.",
+            f"Trimmen nach {iteration} Schritten nicht gelungen; Summe {de(cur.sum(), 6)} statt {de(total, 6)}.",
             hint="Grenzen weiter fassen.",
         )
     return np.clip(cur, lo, hi), iteration

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
+from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import check_totals_agree, match_margin
 from toolkit.weighting.variance import CalibrationResidual
@@ -150,7 +151,7 @@ def _model_matrix(
         size = check_totals_agree(margins)
         if population_size is not None and abs(size - population_size) > 1e-6 * max(size, 1.0):
             raise DataError(
-                f"population_size ({population_size:,.2f}) weicht von der Summe der Randverteilungen ({size:,.2f}) ab.",
+                f"population_size ({de(population_size)}) weicht von der Summe der Randverteilungen ({de(size)}) ab.",
                 hint="Eine der beiden Angaben korrigieren.",
             )
     elif population_size is not None:
@@ -216,7 +217,10 @@ def calibrate(
     -----
     Newton's method as R's ``grake``: ``T = X' diag(d F'(X eta)) X``,
     ``eta += T^+ (t_x - sum d F(X eta) x)``, halving steps that give
-    non-finite weights.
+    non-finite weights. Bounds always refer to the base weights ``d``; R
+    first rescales the base weights when every population total exceeds its
+    sample total more than 20-fold and then applies the bounds to the
+    rescaled weights, so bounded results differ from R in that case only.
 
     References
     ----------

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._inputs import de
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign
@@ -287,7 +288,7 @@ def check_totals_agree(margins: Sequence[Margin], rtol: float = 1e-6) -> float:
     for m, t in zip(margins, totals, strict=True):
         if abs(t - base) > rtol * max(abs(base), 1.0):
             listing = ", ".join(
-                f"{mm.name}={tt:,.2f}" for mm, tt in zip(margins, totals, strict=True)
+                f"{mm.name}={de(tt)}" for mm, tt in zip(margins, totals, strict=True)
             )
             raise DataError(
                 f"Die Randverteilungen haben verschiedene Summen ({listing}); "
