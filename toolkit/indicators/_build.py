@@ -6,15 +6,24 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from toolkit.indicators._counts import FLAG_OF_RANK, MISSING, group_sum
+from toolkit.indicators._counts import MISSING, group_sum
 from toolkit.indicators._regions import RegionTable
 from toolkit.indicators.frame import COLUMNS, LEVELS, empty_indicator_frame
+
+#: Flag labels by code: the ranks 0..4 of ``_counts`` plus 5 = ``-`` (exact zero).
+FLAG_LABELS = pd.Index(["", "p", "x", "/", ".", "-"], dtype=object)
+_ZERO = 5
+
+
+def _flags(code: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(code.astype("int8"), categories=FLAG_LABELS, validate=False)
 
 
 def rate_values(
     num: np.ndarray, num_r: np.ndarray, den: np.ndarray, den_r: np.ndarray, scale: float
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, pd.Categorical]:
     """Return ``scale * num / den`` and flags.
 
     A missing count gives NaN with the count's flag; a zero denominator gives
@@ -35,13 +44,13 @@ def rate_values(
     value = np.full(len(num), np.nan)
     np.divide(num, den, out=value, where=ok)
     value[ok] *= scale
-    flag = FLAG_OF_RANK[rank].copy()
-    flag[~missing & ~ok] = "x"
-    flag[ok & (value == 0) & (rank == 0)] = "-"
-    return value, flag
+    code = rank.copy()
+    code[~missing & ~ok] = 2
+    code[ok & (value == 0) & (rank == 0)] = _ZERO
+    return value, _flags(code)
 
 
-def count_values(n: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def count_values(n: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, pd.Categorical]:
     """Return a count as value and its flag (``-`` for an exact zero).
 
     Examples
@@ -52,10 +61,10 @@ def count_values(n: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n = np.asarray(n, dtype="float64")
     r = np.asarray(r).astype("int64")
-    flag = FLAG_OF_RANK[r].copy()
     value = np.where(r >= MISSING, np.nan, n)
-    flag[(r == 0) & (value == 0)] = "-"
-    return value, flag
+    code = r.copy()
+    code[(r == 0) & (value == 0)] = _ZERO
+    return value, _flags(code)
 
 
 #: One block of indicator rows: column name → aligned numpy array.
@@ -88,24 +97,26 @@ def part(
     """
     m = len(keys)
 
-    def text(x: object) -> np.ndarray:
+    def text(x: object) -> object:
         if isinstance(x, str):
-            return np.full(m, x, dtype=object)
-        return np.asarray(x, dtype=object)
+            return x
+        if isinstance(x, pd.Series):
+            x = x.array
+        return x if isinstance(x, pd.Categorical) else np.asarray(x, dtype=object)
 
     def num(x: object) -> np.ndarray:
         return np.full(m, np.nan) if x is None else np.asarray(x, dtype="float64")
 
     return {
-        "region_code": keys["region_code"].to_numpy(dtype=object),
+        "region_code": text(keys["region_code"]),
         "period": keys["year"].to_numpy(dtype="int64"),
-        "indicator": text(indicator),
-        "dimension": text(dimension),
+        "indicator": indicator,
+        "dimension": dimension,
         "category": text(category),
         "value": np.asarray(value, dtype="float64"),
         "numerator": num(numerator),
         "denominator": num(denominator),
-        "unit": text(unit),
+        "unit": unit,
         "flag": text(flag),
     }
 
@@ -161,7 +172,7 @@ def ratio_parts(
     for dim in ["", *dims]:
         by = ["region_code", "year"] + ([dim] if dim else [])
         g = group_sum(work, by, pairs)
-        cat = g[dim].astype("str").to_numpy() if dim else ""
+        cat = g[dim] if dim else ""
         for i, code in enumerate(numerators):
             v, f = rate_values(g[f"_n{i}"], g[f"_r{i}"], g["_d"], g["_dr"], scale)
             out.append(
@@ -194,8 +205,7 @@ def share_parts(
     >>> share_parts(c, key="s", categories={"a": "anteil_a"}, dims=[])[0]["value"].tolist()
     [25.0]
     """
-    keyvals = counts[key].astype("str").to_numpy()
-    masks = {code: keyvals == cat for cat, code in categories.items()}
+    masks = {code: (counts[key] == cat).to_numpy() for cat, code in categories.items()}
     return ratio_parts(counts, numerators=masks, dims=dims)
 
 
@@ -223,10 +233,46 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
                 flag=f,
                 numerator=g["n"],
                 dimension=dim,
-                category=g[dim].astype("str").to_numpy() if dim else "",
+                category=g[dim] if dim else "",
             )
         )
     return out
+
+
+_TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
+_NUMBERS = ("period", "value", "numerator", "denominator")
+
+
+def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Dictionary-encode one text column given per part (scalar, Categorical or array)."""
+    codes, labels, offset = [], [], 0
+    for v, m in zip(values, sizes, strict=True):
+        if isinstance(v, str):
+            c, lab = np.zeros(m, dtype="int64"), np.array([v], dtype=object)
+        elif isinstance(v, pd.Categorical):
+            c, lab = v.codes.astype("int64"), np.asarray(v.categories, dtype=object)
+        else:
+            c, lab = pd.factorize(np.asarray(v, dtype=object))
+            lab = np.asarray(lab, dtype=object)
+        codes.append(c + offset)
+        labels.append(lab)
+        offset += len(lab)
+    all_labels = np.concatenate(labels) if labels else np.array([], dtype=object)
+    gid, uniq = pd.factorize(all_labels)
+    return gid[np.concatenate(codes)], np.asarray(uniq, dtype=object)
+
+
+def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
+    order = np.argsort(labels.astype("str"), kind="stable")
+    rank = np.empty(len(labels), dtype="int64")
+    rank[order] = np.arange(len(labels))
+    return rank
+
+
+def _text_column(codes: np.ndarray, labels: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    dictionary = pa.array([str(x) for x in labels], type=pa.large_string())
+    decoded = pa.DictionaryArray.from_arrays(pa.array(codes.astype("int32")), dictionary)
+    return pd.array(decoded.cast(pa.large_string()), dtype="str")
 
 
 def finish(
@@ -242,6 +288,9 @@ def finish(
 ) -> pd.DataFrame:
     """Concatenate parts, filter, add region names and levels, sort.
 
+    Text columns stay dictionary codes until the very end, when each becomes
+    one Arrow string column, so that millions of rows are cheap.
+
     Examples
     --------
     >>> k = pd.DataFrame({"region_code": ["17"], "year": [2024]})
@@ -252,43 +301,56 @@ def finish(
     parts = [p for p in parts if len(p["value"])]
     if not parts:
         return empty_indicator_frame()
-    cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
-    keep = np.ones(len(cols["value"]), dtype=bool)
+    sizes = [len(p["value"]) for p in parts]
+    nums = {c: np.concatenate([p[c] for p in parts]) for c in _NUMBERS}
+    text = {c: _encode([p[c] for p in parts], sizes) for c in _TEXT}
+    rc_codes, rc_labels = text["region_code"]
+    regions.extend(rc_labels[np.bincount(rc_codes, minlength=len(rc_labels)) > 0])
+    info = regions.info.reindex(pd.Index(rc_labels))
+    lvl_labels = info["level"].to_numpy(dtype=object)
+    keep = np.ones(len(rc_codes), dtype=bool)
     if wanted is not None:
-        keep &= pd.Index(cols["region_code"]).isin(list(wanted))
+        keep &= pd.Index(rc_labels).isin(list(wanted))[rc_codes]
     if periods is not None:
-        keep &= np.isin(cols["period"], list(periods))
+        keep &= np.isin(nums["period"], list(periods))
     if indicators is not None:
-        keep &= pd.Index(cols["indicator"]).isin(list(indicators))
-    codes, uniq = pd.factorize(cols["region_code"])
-    regions.extend(uniq)
-    info = regions.info.reindex(uniq)
-    level = info["level"].to_numpy(dtype=object)[codes]
+        ic, il = text["indicator"]
+        keep &= pd.Index(il).isin(list(indicators))[ic]
     if levels is not None:
-        keep &= pd.Index(level).isin(list(levels))
-    names = np.array([regions.name(c) for c in uniq], dtype=object)
-    cols["region_name"] = names[codes]
-    cols["level"] = level
-    cols = {c: cols[c][keep] for c in COLUMNS}
-    if sort and len(cols["value"]):
+        keep &= pd.Index(lvl_labels).isin(list(levels))[rc_codes]
+    if not keep.all():
+        idx = np.flatnonzero(keep)
+        nums = {c: v[idx] for c, v in nums.items()}
+        text = {c: (codes[idx], labels) for c, (codes, labels) in text.items()}
+    if sort and len(nums["value"]):
         rank = {c: i for i, c in enumerate(order)}
-        ind_codes, ind_uniq = pd.factorize(cols["indicator"], sort=True)
-        ind_rank = np.array([rank.get(c, len(rank)) for c in ind_uniq])[ind_codes]
-        lvl_rank = pd.Index(LEVELS).get_indexer(cols["level"])
-        idx = np.lexsort(
-            (
-                cols["period"],
-                pd.factorize(cols["region_code"], sort=True)[0],
-                lvl_rank,
-                pd.factorize(cols["category"], sort=True)[0],
-                pd.factorize(cols["dimension"], sort=True)[0],
-                ind_codes,
-                ind_rank,
-            )
-        )
-        cols = {c: v[idx] for c, v in cols.items()}
-    df = pd.DataFrame(cols, columns=list(COLUMNS))
+        ic, il = text["indicator"]
+        ind_rank = np.array([rank.get(c, len(rank)) for c in il], dtype="int64")
+        # indicator (catalogue order, then code), dimension, category, level,
+        # region, period as one integer key: a single argsort
+        rc = text["region_code"][0]
+        keys = [
+            ind_rank[ic] * len(il) + _rank_of_labels(il)[ic],
+            _rank_of_labels(text["dimension"][1])[text["dimension"][0]],
+            _rank_of_labels(text["category"][1])[text["category"][0]],
+            pd.Index(LEVELS).get_indexer(lvl_labels)[rc] + 1,
+            _rank_of_labels(rc_labels)[rc],
+            nums["period"] - nums["period"].min(),
+        ]
+        key = np.zeros(len(rc), dtype="int64")
+        for k in keys:
+            key = key * (int(k.max()) + 1) + k
+        idx = np.argsort(key, kind="stable")
+        nums = {c: v[idx] for c, v in nums.items()}
+        text = {c: (codes[idx], labels) for c, (codes, labels) in text.items()}
+    rc = text["region_code"][0]
+    names = np.array([regions.name(c) for c in rc_labels], dtype=object)
+    text["region_name"] = (rc, names)
+    text["level"] = (rc, lvl_labels)
+    data = {}
     for c, t in COLUMNS.items():
-        if t == "str" and df[c].dtype != "str":
-            df[c] = df[c].astype("str")
-    return df
+        if t == "str":
+            data[c] = _text_column(*text[c])
+        else:
+            data[c] = nums[c].astype(t)
+    return pd.DataFrame(data, columns=list(COLUMNS))

@@ -8,6 +8,7 @@ population-based ones) do the expensive work once.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
 from toolkit.indicators._build import Part, finish
-from toolkit.indicators._counts import group_sum, prepare, restrict, rollup
+from toolkit.indicators._counts import group_sum, prepare, restrict, rollup, used_categories
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.regions import normalize_code
 
@@ -178,12 +179,11 @@ class Context:
                 hint="Tabelle in das Datenverzeichnis legen oder das Indikator weglassen.",
             )
         value, keys = TABLES[table]
-        df = prepare(self.tables[table], table, value, keys)
-        df["region_code"] = normalize_codes(df["region_code"])
+        df = _prepared(self.tables[table], table, value, keys)
         per = self.restriction.periods
         if per is not None:
             df = df[df["year"].between(min(per) - _MAX_LAG, max(per))]
-        self.regions.extend(pd.unique(df["region_code"]))
+        self.regions.extend(used_categories(df["region_code"].array))
         df = restrict(df, self.regions, self.restriction.regions)
         if table == "population":
             df = _bin_ages(df)
@@ -219,6 +219,37 @@ class Context:
             keys = n.index.to_frame(index=False)
             self._cache[key] = (keys, nv, rv)  # type: ignore[assignment]
         return self._cache[key]  # type: ignore[return-value]
+
+
+_MEMO: dict[int, tuple[weakref.ref, tuple, pd.DataFrame]] = {}
+_MEMO_SIZE = 24
+
+
+def _prepared(source: pd.DataFrame, table: str, value: str, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Return the checked count frame of ``source``, remembered per source frame.
+
+    Templates call ``compute_all`` many times on one loaded Dataset; checking
+    and encoding a large table once is enough. A remembered result is used
+    only for the very same DataFrame object with unchanged length, columns
+    and count total, so results never depend on the memo.
+    """
+    try:
+        total = float(pd.to_numeric(source[value], errors="coerce").sum())
+    except (KeyError, TypeError):
+        total = float("nan")
+    finger = (table, len(source), tuple(map(str, source.columns)), total)
+    hit = _MEMO.get(id(source))
+    if hit is not None and hit[0]() is source and hit[1] == finger:
+        return hit[2]
+    df = prepare(source, table, value, keys)
+    df["region_code"] = normalize_codes(df["region_code"])
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    try:
+        _MEMO[id(source)] = (weakref.ref(source), finger, df)
+    except TypeError:
+        pass
+    return df
 
 
 def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:

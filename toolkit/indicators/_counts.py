@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from toolkit.errors import DataError
 from toolkit.indicators._regions import RegionTable
@@ -79,25 +80,26 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
         n = n.where(~((flags == "-") & n.isna()), 0.0)
     r = np.where(n.isna().to_numpy() & (r < MISSING), 4, r).astype("int8")
     nv = np.where(r >= MISSING, np.nan, n.to_numpy())
-    # Plain object arrays: much cheaper to group and merge than Arrow strings
-    # for the many small operations that follow.
-    out = pd.DataFrame(
-        {"region_code": df["region_code"].astype("str").str.strip().to_numpy(dtype=object)}
-    )
+    # Text keys become Categoricals: grouping, filtering and rolling up then
+    # work on small integer codes instead of millions of strings.
+    out = pd.DataFrame({"region_code": as_category(df["region_code"], strip=True)})
     out["year"] = year.astype("int64").to_numpy()
     for k in keys:
         col = df[k]
-        out[k] = (
-            col.to_numpy(dtype=object) if not pd.api.types.is_numeric_dtype(col) else col.to_numpy()
-        )
+        numeric = pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+        out[k] = col.to_numpy() if numeric else as_category(col)
     out["n"] = nv
     out["r"] = r
-    dup = out.duplicated(["region_code", "year", *keys])
-    if dup.any():
+    inv, ng = group_codes(out, ["region_code", "year", *keys])
+    if ng < len(out):
+        first = np.zeros(ng, dtype="int64")
+        first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+        dup = np.ones(len(out), dtype=bool)
+        dup[first] = False
         raise DataError(
             f"Tabelle '{table}': Schlüssel mehrfach vorhanden.",
             file=table,
-            rows=np.flatnonzero(dup.to_numpy()) + 1,
+            rows=np.flatnonzero(dup) + 1,
             hint=f"Schlüsselspalten {', '.join(['region_code', 'year', *keys])} müssen eindeutig sein.",
         )
     return out
@@ -144,20 +146,126 @@ def group_sum(
 
 
 def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
-    """Return a group number per row (in order of first appearance) and the group count.
+    """Return a group number per row and the number of groups.
+
+    Groups are numbered in the order of their combined key codes.
 
     Examples
     --------
     >>> group_codes(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 1]}), ["a", "b"])
     (array([0, 1, 0]), 2)
     """
-    codes = np.zeros(len(df), dtype="int64")
-    for col in by:
-        c, uniq = pd.factorize(df[col], use_na_sentinel=False)
-        codes, _ = pd.factorize(codes * len(uniq) + c)
     if not by:
-        return codes, int(len(df) > 0)
-    return codes, int(codes.max() + 1) if len(codes) else 0
+        return np.zeros(len(df), dtype="int64"), int(len(df) > 0)
+    key = np.zeros(len(df), dtype="int64")
+    size = 1
+    for col in by:
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            c = values.cat.codes.to_numpy().astype("int64")
+            card = len(values.cat.categories)
+            if (c < 0).any():
+                c = np.where(c < 0, card, c)
+            card += 1
+        else:
+            c, uniq = pd.factorize(values, use_na_sentinel=False)
+            card = len(uniq)
+        card = max(card, 1)
+        if size * card > _DENSE_LIMIT:  # keep the combined key small
+            key, uniq = pd.factorize(key)
+            size = len(uniq)
+        key = key * card + c
+        size *= card
+    if size <= max(4 * len(df), 1_000_000):
+        occupied = np.bincount(key, minlength=size) > 0
+        remap = np.cumsum(occupied) - 1
+        return remap[key], int(occupied.sum())
+    inv, uniq = pd.factorize(key)
+    return inv, len(uniq)
+
+
+_DENSE_LIMIT = 50_000_000
+
+
+def as_category(values: pd.Series, *, strip: bool = False) -> pd.Categorical:
+    """Return text values as a Categorical of ``str`` labels (stripped if asked).
+
+    Examples
+    --------
+    >>> as_category(pd.Series([" 17", "17", "DG"]), strip=True).categories.tolist()
+    ['17', 'DG']
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array
+        labels = np.array([str(c) for c in cat.categories], dtype=object)
+    else:
+        codes, uniq = pd.factorize(values, use_na_sentinel=False)
+        cat = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(len(uniq)))
+        labels = np.array([str(u) for u in uniq], dtype=object)
+    if strip:
+        labels = np.array([u.strip() for u in labels], dtype=object)
+    return relabel(cat, labels)
+
+
+def used_categories(cat: pd.Categorical) -> pd.Index:
+    """Return the categories that occur.
+
+    Examples
+    --------
+    >>> used_categories(pd.Categorical(["a"], categories=["a", "b"])).tolist()
+    ['a']
+    """
+    codes = cat.codes[cat.codes >= 0]
+    present = np.bincount(codes, minlength=len(cat.categories)) > 0
+    return cat.categories[present]
+
+
+def relabel(cat: pd.Categorical, labels: np.ndarray) -> pd.Categorical:
+    """Replace each category by ``labels[i]``, merging categories that become equal.
+
+    Examples
+    --------
+    >>> relabel(pd.Categorical(["a", "b", "a"]), np.array(["x", "x"], dtype=object)).tolist()
+    ['x', 'x', 'x']
+    """
+    codes = cat.codes
+    new_codes, new_cats = pd.factorize(np.asarray(labels, dtype=object))
+    if len(codes) and codes.min() < 0:
+        mapped = np.where(codes >= 0, new_codes[np.maximum(codes, 0)], -1)
+    else:
+        mapped = new_codes[codes]
+    categories = pd.Index(new_cats, dtype=object)
+    return pd.Categorical.from_codes(mapped, categories=categories, validate=False)
+
+
+def concat_counts(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate count frames, keeping Categorical columns categorical.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"k": pd.Categorical(["x"]), "n": [1.0]})
+    >>> b = pd.DataFrame({"k": pd.Categorical(["y"]), "n": [2.0]})
+    >>> concat_counts([a, b])["k"].dtype.name
+    'category'
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    out = {}
+    for col in frames[0].columns:
+        series = [f[col] for f in frames]
+        if all(isinstance(x.dtype, pd.CategoricalDtype) for x in series):
+            out[col] = union_categoricals([x.array for x in series], ignore_order=True)
+        else:
+            out[col] = np.concatenate(
+                [
+                    np.asarray(x.astype(object) if isinstance(x.dtype, pd.CategoricalDtype) else x)
+                    for x in series
+                ]
+            )
+    return pd.DataFrame(out)
 
 
 def restrict(
@@ -198,37 +306,39 @@ def rollup(
     """
     if len(counts) == 0:
         return counts
-    regions.extend(pd.unique(counts["region_code"]))
-    codes, uniq = pd.factorize(counts["region_code"])
-    info = regions.info.reindex(uniq)
-    level = info["level"].to_numpy()[codes]
+    if not isinstance(counts["region_code"].dtype, pd.CategoricalDtype):
+        counts = counts.assign(region_code=as_category(counts["region_code"]))
+    cat = counts["region_code"].array
+    regions.extend(used_categories(cat))
+    info = regions.info.reindex(cat.categories)
+    level = info["level"].to_numpy(dtype=object)[cat.codes]
     cols = ["year", *keys]
     parts = [counts]
 
-    gem = counts[level == "gemeinde"].assign(
-        region_code=info["kreis"].to_numpy()[codes][level == "gemeinde"]
-    )
+    def up(frame: pd.DataFrame, to: str) -> pd.DataFrame:
+        c = frame["region_code"].array
+        labels = regions.info.reindex(c.categories)[to].to_numpy(dtype=object)
+        return frame.assign(region_code=relabel(c, labels))
+
+    gem = up(counts[level == "gemeinde"], "kreis")
     native_kreis = counts[level == "kreis"]
     _check_conflict(native_kreis, gem, table, "Kreis")
     kreis = group_sum(gem, ["region_code", *cols]) if len(gem) else gem
     parts.append(kreis)
-    all_kreis = pd.concat([native_kreis, kreis], ignore_index=True)
-    if len(all_kreis):
-        regions.extend(pd.unique(all_kreis["region_code"]))
-    kinfo = regions.info.reindex(pd.Index(all_kreis["region_code"]))
-    rb_codes = kinfo["regbez"].to_numpy()
-    sub = all_kreis[rb_codes != ""].assign(region_code=rb_codes[rb_codes != ""])
-    _check_conflict(counts[level == "regbez"], sub, table, "Regierungsbezirk")
-    if len(sub):
-        parts.append(group_sum(sub, ["region_code", *cols]))
-    land_src = all_kreis.assign(region_code=kinfo["land"].to_numpy())
+    all_kreis = concat_counts([native_kreis, kreis])
+    if len(all_kreis) == 0:
+        return counts
+    regions.extend(used_categories(all_kreis["region_code"].array))
+    rb = up(all_kreis, "regbez")
+    rb = rb[rb["region_code"] != ""]
+    _check_conflict(counts[level == "regbez"], rb, table, "Regierungsbezirk")
+    if len(rb):
+        parts.append(group_sum(rb, ["region_code", *cols]))
+    land_src = up(all_kreis, "land")
     _check_conflict(counts[level == "land"], land_src, table, "Land")
-    if len(land_src):
-        parts.append(group_sum(land_src, ["region_code", *cols]))
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    if len(out) == 0:
-        return counts.iloc[:0]
-    regions.extend(pd.unique(out["region_code"]))
+    parts.append(group_sum(land_src, ["region_code", *cols]))
+    out = concat_counts(parts)
+    regions.extend(used_categories(out["region_code"].array))
     out["r"] = out["r"].astype("int8")
     return out
 
@@ -236,7 +346,7 @@ def rollup(
 def _check_conflict(native: pd.DataFrame, derived: pd.DataFrame, table: str, what: str) -> None:
     if len(native) == 0 or len(derived) == 0:
         return
-    both = sorted(set(native["region_code"]) & set(derived["region_code"]))
+    both = sorted(set(pd.unique(native["region_code"])) & set(pd.unique(derived["region_code"])))
     if both:
         raise DataError(
             f"Tabelle '{table}': {what} {', '.join(both[:5])} steht als eigene Zeile in der "

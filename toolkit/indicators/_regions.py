@@ -108,19 +108,19 @@ class RegionTable:
         return codes.map(lookup).to_numpy(dtype=object)
 
 
-def normalize_codes(codes: pd.Series) -> pd.Series:
+def normalize_codes(codes: pd.Series | pd.Categorical) -> pd.Categorical:
     """Normalise a column of region codes once per distinct value.
 
     12-digit Regionalschlüssel become the 8-digit AGS; bad codes raise
-    :class:`~toolkit.errors.DataError`.
+    :class:`~toolkit.errors.DataError`. Returns a Categorical.
 
     Examples
     --------
     >>> normalize_codes(pd.Series(["170010000000", "DG"])).tolist()
     ['17001000', 'DG']
     """
-    uniq = pd.unique(codes)
-    mapping = {c: normalize_code(c) for c in uniq}
-    if all(k == v for k, v in mapping.items()):
-        return codes
-    return codes.map(mapping)
+    from toolkit.indicators._counts import as_category, relabel
+
+    cat = as_category(pd.Series(codes), strip=True)
+    labels = np.array([normalize_code(c) for c in cat.categories], dtype=object)
+    return relabel(cat, labels)

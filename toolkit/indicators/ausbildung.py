@@ -118,7 +118,7 @@ def compute_aaq(ctx: Context) -> list[Part]:
         value[missing | undefined] = np.nan
         flag[~missing & undefined] = "x"
         k = idx.to_frame(index=False)
-        cat = k["sex"].astype("str").to_numpy() if by_sex else ""
+        cat = k["sex"] if by_sex else ""
         parts.append(
             part(
                 k,

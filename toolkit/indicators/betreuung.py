@@ -124,7 +124,7 @@ def compute_quoten(ctx: Context) -> list[Part]:
             num = group_sum(sub, by)
             m = num.merge(den, on=["region_code", "year"], how="inner")
             v, f = rate_values(m["n"], m["r"], m["n_d"], m["r_d"], 100.0)
-            cat = m[dim].astype("str").to_numpy() if dim else ""
+            cat = m[dim] if dim else ""
             parts.append(
                 part(
                     m,

@@ -177,7 +177,7 @@ def compute(ctx: Context) -> list[Part]:
     for by_sex in (False, True):
         keys, n, r = ctx.population_wide(by_sex)
         dim = "sex" if by_sex else ""
-        cat = keys["sex"].astype("str").to_numpy() if by_sex else ""
+        cat = keys["sex"] if by_sex else ""
         total, total_r = band(n, r, _ALL)
         v, f = count_values(total, total_r)
         parts.append(
@@ -244,7 +244,7 @@ def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str
     v, f = rate_values(
         diff.to_numpy(), m["r"].to_numpy(), m["n_prev"].to_numpy(), m["r_prev"].to_numpy(), 100.0
     )
-    cat = m["sex"].astype("str").to_numpy() if dim else ""
+    cat = m["sex"] if dim else ""
     return part(
         m,
         indicator="bevoelkerung_veraenderung",

@@ -98,12 +98,14 @@ def compute(ctx: Context) -> list[Part]:
     17
     """
     c = ctx.counts("transitions")
-    st = c["school_type"].astype("str").to_numpy()
-    masks = {f"uebergangsquote_{code}": st == code for code in SCHOOL_TYPES}
+    st = c["school_type"]
+    masks = {f"uebergangsquote_{code}": (st == code).to_numpy() for code in SCHOOL_TYPES}
     return [
-        *ratio_parts(c, numerators=masks, denominator=st == DENOMINATOR, dims=["sex"]),
+        *ratio_parts(c, numerators=masks, denominator=(st == DENOMINATOR).to_numpy(), dims=["sex"]),
         *count_parts(
-            c[st != DENOMINATOR], indicator="uebergaenge_jg5", dims=["school_type", "sex"]
+            c[(st != DENOMINATOR).to_numpy()],
+            indicator="uebergaenge_jg5",
+            dims=["school_type", "sex"],
         ),
     ]
 

@@ -195,7 +195,7 @@ def _layer_sum(m: pd.DataFrame, by: list[str], dim: str) -> Part:
     flag[~missing & undefined] = "x"
     flag[~missing & ~undefined & (value == 0) & (rank == 0)] = "-"
     numerator = np.where(missing, np.nan, agg["ell"].to_numpy(dtype="float64"))
-    cat = agg[dim].astype("str").to_numpy() if dim else ""
+    cat = agg[dim] if dim else ""
     return part(
         agg,
         indicator="vertragsloesungsquote",
