@@ -298,3 +298,20 @@ def test_from_genesis_gemeinden_attach(gemeinden_2023: dict[str, str]) -> None:
 def test_from_genesis_needs_reader_columns() -> None:
     with pytest.raises(DataError, match="value"):
         RegionHierarchy.from_genesis(pd.DataFrame({"region_code": ["09"], "region_name": ["x"]}))
+
+
+def test_from_frame_complete_adds_missing_ancestors() -> None:
+    df = _musterland_frame()
+    df = df[~df["region_code"].isin(["DG", "17", "17051"])]
+    with pytest.raises(DataError, match="fehlt"):
+        RegionHierarchy.from_frame(df)
+    h = RegionHierarchy.from_frame(df, complete=True)
+    assert h.codes("land") == ["17"] and h.name("17") == "Musterland (fiktiv)"
+    assert h.name("17051") == "17051" and h.children("17051") == ["17051001", "17051002"]
+    assert h.name("17001") == "Musterstadt"  # given rows keep their names
+    frame = h.frame.set_index("region_code")
+    assert bool(frame.loc["17001", "kreisfrei"]) and not bool(frame.loc["17051", "kreisfrei"])
+    # A wrong parent among the given rows is still an error.
+    df.loc[df["region_code"] == "17051001", "parent_code"] = "17001"
+    with pytest.raises(DataError, match="übergeordnete"):
+        RegionHierarchy.from_frame(df, complete=True)

@@ -50,6 +50,20 @@ __all__ = [
 _FRAME_COLUMNS = ("region_code", "region_name", "level", "parent_code", "kreisfrei")
 
 
+def _missing_ancestors(codes: list[str]) -> list[str]:
+    """Return the structural ancestors of ``codes`` that are missing (without RBs)."""
+    present = set(codes)
+    missing: list[str] = []
+    for code in codes:
+        node = parent_of(code)
+        while node is not None:
+            if node not in present and level_of(node) != "regbez":
+                present.add(node)
+                missing.append(node)
+            node = parent_of(node)
+    return sorted(missing)
+
+
 class RegionHierarchy:
     """A validated tree of regions (Bund > Land > [RB] > Kreis > Gemeinde > Sozialraum).
 
@@ -222,7 +236,9 @@ class RegionHierarchy:
         return cls.from_codes(names.index.tolist(), names.astype(str).to_dict())
 
     @classmethod
-    def from_frame(cls, regions: pd.DataFrame, *, file: str | None = None) -> RegionHierarchy:
+    def from_frame(
+        cls, regions: pd.DataFrame, *, file: str | None = None, complete: bool = False
+    ) -> RegionHierarchy:
         """Build the hierarchy from a table shaped like ``regions.csv``.
 
         Parameters
@@ -233,6 +249,10 @@ class RegionHierarchy:
             when present.
         file : str, optional
             File name to mention in error messages.
+        complete : bool, default False
+            Add missing ancestors (``DG``, Länder with their official names, Kreise
+            named by their code) instead of failing, e.g. for a municipality's table
+            that lists only its own Kreis and Gemeinden.
 
         Returns
         -------
@@ -242,7 +262,8 @@ class RegionHierarchy:
         ------
         DataError
             If columns are missing, codes are malformed or duplicated, a level or
-            parent disagrees with the code, or a parent is missing.
+            parent disagrees with the code, or (unless ``complete``) a parent is
+            missing.
 
         Examples
         --------
@@ -250,6 +271,8 @@ class RegionHierarchy:
         ...                    "region_name": ["Deutschland", "Musterland", "Musterstadt", "Musterstadt"]})
         >>> RegionHierarchy.from_frame(df).descendants("17")
         ['17001', '17001000']
+        >>> RegionHierarchy.from_frame(df.iloc[3:], complete=True).codes()
+        ['DG', '17', '17001', '17001000']
         """
         missing = [c for c in ("region_code", "region_name") if c not in regions.columns]
         if missing:
@@ -304,6 +327,22 @@ class RegionHierarchy:
                     rows=wrong,
                     hint=f"Erlaubte Ebenen: {', '.join(LEVELS)}; sie folgen aus der Länge des Schlüssels.",
                 )
+        if complete:
+            extra = _missing_ancestors(normed)
+            normed = normed + extra
+            regions = pd.concat([regions, pd.DataFrame({"region_code": extra})], ignore_index=True)
+            df = pd.concat(
+                [df, pd.DataFrame({"region_code": extra, "region_name": extra,
+                                   "level": [level_of(c) for c in extra]})],
+                ignore_index=True,
+            )  # fmt: skip
+            defaults = {"DG": "Deutschland", **LAND_NAMES, **REGBEZ_NAMES}
+            df["region_name"] = [
+                defaults.get(c, c) if c in extra else n
+                for c, n in zip(df["region_code"], df["region_name"], strict=True)
+            ]
+            gemeinden = {c for c in normed if level_of(c) == "gemeinde"}
+            kreisfrei_extra = {c: f"{c}000" in gemeinden for c in extra if level_of(c) == "kreis"}
         present = set(normed)
         derived = []
         for code in normed:
@@ -314,7 +353,12 @@ class RegionHierarchy:
         df["parent_code"] = derived
         if "parent_code" in regions.columns:
             given = regions["parent_code"].fillna("").astype(str).str.strip().tolist()
-            wrong = [i + 1 for i, (g, d) in enumerate(zip(given, derived, strict=True)) if g != d]
+            n_given = len(codes)  # rows added by ``complete`` have no parent_code to check
+            wrong = [
+                i + 1
+                for i, (g, d) in enumerate(zip(given[:n_given], derived[:n_given], strict=True))
+                if g != d
+            ]
             if wrong:
                 raise DataError(
                     "Regionstabelle: übergeordnete Region passt nicht zum Schlüssel "
@@ -334,6 +378,11 @@ class RegionHierarchy:
             df["kreisfrei"] = [
                 lv == "kreis" and _guess_kreisfrei(n)
                 for lv, n in zip(df["level"], df["region_name"], strict=True)
+            ]
+        if complete:
+            df["kreisfrei"] = [
+                kreisfrei_extra.get(c, k)
+                for c, k in zip(df["region_code"], df["kreisfrei"], strict=True)
             ]
         return cls(df)
 
