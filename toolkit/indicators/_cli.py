@@ -129,6 +129,12 @@ def _compute(args: argparse.Namespace) -> int:
             frame.to_parquet(out_path, index=False)
         print(f"{len(frame)} Zeilen geschrieben: {out_path}", file=sys.stderr)
     shown = frame if args.breakdowns else frame[frame["dimension"] == ""]
+    # per indicator: the region first, then its Land and Bund, then sub-regions
+    position = {code: i for i, code in enumerate(codes)}
+    shown = shown.assign(
+        _g=shown.groupby(["indicator", "dimension", "category"], sort=False).ngroup(),
+        _p=shown["region_code"].map(position).fillna(len(position)),
+    ).sort_values(["_g", "_p"], kind="stable")
     if shown.empty:
         print(f"Keine Indikatorwerte für Region {region} im Jahr {args.period}.")
         return 0
