@@ -90,9 +90,9 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None) -> Any:
 
     Examples
     --------
-    >>> ds = load_dataset()  # doctest: +SKIP
-    >>> load_dataset() is ds  # doctest: +SKIP
-    True
+    >>> ds = load_dataset()
+    >>> load_dataset() is ds, ds.synthetic
+    (True, True)
     """
     path = resolve_data_dir(data_dir)
     with _LOCK:
