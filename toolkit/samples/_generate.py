@@ -366,6 +366,9 @@ def generate(
         "datenstand": _datenstand(first, last),
         "rows": {name: len(tables[name]) for name in TABLE_NAMES},
         "anchors": {name: note for name, (_, _, note) in SERIES.items()},
+        # Random streams of numpy's distributions may change between numpy versions,
+        # so byte-identical output is promised for the same versions only.
+        "environment": {"numpy": np.__version__, "pyarrow": pa.__version__},
     }
     files["meta"] = out / "meta.json"
     files["meta"].write_text(
