@@ -52,7 +52,9 @@ def machine() -> str:
     try:
         model = next(
             line.split(":", 1)[1].strip()
-            for line in subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout.splitlines()
+            for line in subprocess.run(
+                ["lscpu"], capture_output=True, text=True, check=False
+            ).stdout.splitlines()
             if line.startswith("Model name")
         )
     except StopIteration:
@@ -105,28 +107,45 @@ def main(argv: list[str]) -> int:
     regions = tables["regions"]
     kreise = sorted(regions.loc[regions["level"] == "kreis", "region_code"].astype("str"))
     n_gem = int((regions["level"] == "gemeinde").sum())
-    print(f"Eingelesen in {time.perf_counter() - start:.1f} s: {len(kreise)} Kreise, {n_gem} Gemeinden, {in_rows:,} Eingabezeilen")
+    print(
+        f"Eingelesen in {time.perf_counter() - start:.1f} s: {len(kreise)} Kreise, {n_gem} Gemeinden, {in_rows:,} Eingabezeilen"
+    )
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     frame = compute_all(tables)
-    full = time.perf_counter() - start
-    print(f"compute_all (alles): {full:.1f} s, {len(frame):,} Ergebniszeilen, {len(frame) / full:,.0f} Zeilen/s, {in_rows / full:,.0f} Eingabezeilen/s")
+    full, full_cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"compute_all (alles): {full:.1f} s Wanduhr, {full_cpu:.1f} s CPU-Zeit dieses Prozesses, "
+        f"{len(frame):,} Ergebniszeilen, {len(frame) / full:,.0f} Zeilen/s "
+        f"({len(frame) / full_cpu:,.0f} je CPU-Sekunde), {in_rows / full:,.0f} Eingabezeilen/s"
+    )
 
     sample = kreise[:: max(1, len(kreise) // args.naive_sample)][: args.naive_sample]
-    start = time.perf_counter()
-    naive_rows = 0
+    start, cpu = time.perf_counter(), time.process_time()
     for kreis in sample:
-        naive_rows += len(compute_all(kreis_subset(tables, kreis)))
+        compute_all(kreis_subset(tables, kreis))
     per_kreis = (time.perf_counter() - start) / len(sample)
-    naive = per_kreis * len(kreise)
-    print(f"naive Schleife je Kreis: {per_kreis:.2f} s je Kreis (Stichprobe {len(sample)}), hochgerechnet {naive:.0f} s für {len(kreise)} Kreise")
-    print(f"Verhältnis naiv / vektorisiert: {naive / full:.1f}x")
+    per_kreis_cpu = (time.process_time() - cpu) / len(sample)
+    naive, naive_cpu = per_kreis * len(kreise), per_kreis_cpu * len(kreise)
+    print(
+        f"naive Schleife je Kreis: {per_kreis:.2f} s je Kreis ({per_kreis_cpu:.2f} s CPU; "
+        f"Stichprobe {len(sample)}), hochgerechnet {naive:.0f} s ({naive_cpu:.0f} s CPU) für {len(kreise)} Kreise"
+    )
+    print(
+        f"Verhältnis naiv / vektorisiert: {naive / full:.1f}x Wanduhr, {naive_cpu / full_cpu:.1f}x CPU-Zeit"
+    )
 
     region = kreise[0]
-    compute_all(tables, regions=[region, region[:2], "DG"])  # first call checks and remembers the tables
-    start = time.perf_counter()
+    compute_all(
+        tables, regions=[region, region[:2], "DG"]
+    )  # first call checks and remembers the tables
+    start, cpu = time.perf_counter(), time.process_time()
     one = compute_all(tables, regions=[region, region[:2], "DG"])
-    print(f"Vorlagen-Aufruf compute_all(regions=[{region}, {region[:2]}, DG]), Tabellen schon geprüft: {time.perf_counter() - start:.2f} s, {len(one):,} Zeilen")
+    print(
+        f"Vorlagen-Aufruf compute_all(regions=[{region}, {region[:2]}, DG]), Tabellen schon geprüft: "
+        f"{time.perf_counter() - start:.2f} s ({time.process_time() - cpu:.2f} s CPU), {len(one):,} Zeilen"
+    )
+    print(f"Last am Ende: {os.getloadavg()[0]:.1f}")
     return 0
 
 

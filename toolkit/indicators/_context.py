@@ -189,6 +189,11 @@ class Context:
             df = _bin_ages(df)
             keys = ("sex", "age")
         out = rollup(df, self.regions, keys, table)
+        wanted = self.restriction.regions
+        if wanted is not None and len(out):
+            # every indicator is computed within one region, so rows of regions
+            # nobody asked for can go once the sums for higher levels are made
+            out = out[out["region_code"].isin(list(wanted)).to_numpy()]
         self._cache[table] = out
         return out
 
