@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import full_tables
 
@@ -57,3 +58,35 @@ def test_iabe(get):
     assert get(iabe_anteil(t, "II"), "17", "iabe_anteil_sektor_ii", 2024, "sex", "w").value == 50.0
     assert get(iabe_anfaenger(t), "17001", "iabe_anfaenger", 2024).value == 120.0
     assert set(f["level"]) == {"kreis", "land"}
+
+
+@pytest.mark.parametrize(
+    ("school_type", "pupils"),
+    [("hauptschule", 3), ("realschule", 11), ("mehrere_bildungsgaenge", 7), ("gesamtschule", 9), ("gymnasium", 13), ("foerderschule", 1), ("sonstige", 2)],
+)
+def test_every_school_type(get, school_type, pupils):
+    rows = [{"region_code": "17003001", "year": 2022, "sex": "m", "school_type": t, "pupils": n} for t, n in [("jg4_abgaenge", 50), (school_type, pupils)]]
+    if school_type != "gymnasium":
+        rows.append({"region_code": "17003001", "year": 2022, "sex": "m", "school_type": "gymnasium", "pupils": 20})
+    f = uebergangsquote(pd.DataFrame(rows), school_type)
+    assert np.isclose(get(f, "17003001", f"uebergangsquote_{school_type}", 2022).value, 2 * pupils)
+
+
+@pytest.mark.parametrize(("abschluss", "n"), [("ohne_hsa", 1), ("hsa", 4), ("msa", 10), ("fhr", 2), ("ahr", 8)])
+def test_every_abschluss(get, abschluss, n):
+    rows = [
+        {"region_code": "17003001", "year": 2022, "abschluss": abschluss, "sex": "w", "nationality": "deutsch", "leavers": n},
+        {"region_code": "17003001", "year": 2022, "abschluss": "msa" if abschluss != "msa" else "hsa", "sex": "w", "nationality": "deutsch", "leavers": 25 - n},
+    ]
+    f = abgaenge_anteil(pd.DataFrame(rows), abschluss)
+    assert np.isclose(get(f, "17003001", f"abgaenge_anteil_{abschluss}", 2022).value, 4 * n)
+
+
+@pytest.mark.parametrize(("sector", "n"), [("I", 30), ("II", 12), ("III", 20), ("IV", 38)])
+def test_every_iabe_sector(get, sector, n):
+    rows = [
+        {"region_code": "17003", "year": 2022, "sector": sector, "sex": "w", "nationality": "deutsch", "entrants": n},
+        {"region_code": "17003", "year": 2022, "sector": "IV" if sector != "IV" else "I", "sex": "w", "nationality": "deutsch", "entrants": 200 - n},
+    ]
+    f = iabe_anteil(pd.DataFrame(rows), sector)
+    assert np.isclose(get(f, "17003", f"iabe_anteil_sektor_{sector.lower()}", 2022).value, n / 2)
