@@ -5,13 +5,16 @@ Two synthetic tables (counts drawn with a fixed seed, many of them small):
 1. 400 Kreise x 5 categories with margins, inside 16 Länder and the Bund
    (2-D table, hierarchical region dimension);
 2. a Kreis > Gemeinde hierarchy: 400 Kreise with 11,000 Gemeinden in one Land
-   (1-D hierarchical table).
+   (1-D hierarchical table);
+3. all indicators of the synthetic Musterland (10 Kreise, their Gemeinden and
+   Sozialräume, Land, Bund) for one year as an IndicatorFrame (many small
+   linked tables).
 
 For each: seconds of ``toolkit.disclosure.protect`` end to end and the ratio
 to the tau-Argus engine call alone (reading the table, suppressing, writing
 the result inside ``pytauargus.engine.run_batch``), i.e. the overhead of
 building and checking the grid, writing the input and mapping the result back.
-The audit (2 LPs per sensitive cell) is timed on the first table.
+The audit (2 LPs per sensitive cell) is timed too.
 
 Usage: ``python benchmarks/disclosure.py``
 """
@@ -25,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.disclosure import audit, protect
+from toolkit.indicators import compute_all
+from toolkit.samples import build_tables
 
 SEED = 2026
 
@@ -71,13 +76,13 @@ def gemeinden_hierarchy(rng: np.random.Generator, n_gemeinden: int = 11_000) -> 
     return pd.DataFrame(rows, columns=["region_code", "n"])
 
 
-def run(name: str, df: pd.DataFrame, keys: list[str], do_audit: bool) -> None:
+def run(name: str, df: pd.DataFrame, keys: list[str] | None, do_audit: bool) -> None:
     start = time.perf_counter()
-    p = protect(df, keys=keys, count="n")
+    p = protect(df, keys=keys, count="n") if keys else protect(df)
     total = time.perf_counter() - start
     r = p.report
     print(
-        f"{name}: {len(df):,} cells, {r.primary:,} primary + {r.secondary:,} secondary "
+        f"{name}: {r.cells:,} published count cells, {r.primary:,} primary + {r.secondary:,} secondary "
         f"suppressed ({r.information_loss:.1%}), method {'/'.join(r.engine)}"
     )
     print(
@@ -104,7 +109,9 @@ def main() -> None:
         ["region_code", "category"],
         True,
     )
-    run("Land > 400 Kreise > 11,000 Gemeinden", gemeinden_hierarchy(rng), ["region_code"], False)
+    run("Land > 400 Kreise > 11,000 Gemeinden", gemeinden_hierarchy(rng), ["region_code"], True)
+    frame = compute_all(build_tables(kreise=10, years="2023-2024"), periods=[2024])
+    run(f"IndicatorFrame Musterland 2024, 33 indicators ({len(frame):,} rows)", frame, None, True)
 
 
 if __name__ == "__main__":
