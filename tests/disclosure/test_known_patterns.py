@@ -182,3 +182,38 @@ def test_mod_fallback_method_also_protects():
     assert p.report.engine == ("MOD",)
     assert audit(p)["protected"].all()
     assert p.report.primary + p.report.secondary >= 2
+
+
+def test_region_hierarchy_object_from_regions_module():
+    # a RegionHierarchy (toolkit.regions) gives the same nesting as the codes
+    from toolkit.regions import RegionHierarchy
+
+    df = pd.DataFrame(
+        {
+            "region_code": ["17", "17001", "17001001", "17001002", "17001003", "17002", "17002001"],
+            "n": [52, 50, 10, 15, 25, 2, 2],
+        }
+    )
+    h = RegionHierarchy.from_codes(df["region_code"])
+    p = protect(df, keys=["region_code"], count="n", hierarchy={"region_code": h})
+    assert _suppressed(p, "region_code") == {"17001", "17001001", "17002", "17002001"}
+
+
+def test_mod_on_two_dimensional_table_is_protected():
+    inner = {"r1": [1, 10, 20], "r2": [8, 30, 40], "r3": [12, 25, 2]}
+    rows = []
+    for r, vals in inner.items():
+        rows += [(r, c, v) for c, v in zip(["c1", "c2", "c3"], vals, strict=True)]
+        rows.append((r, "", sum(vals)))
+    for j, c in enumerate(["c1", "c2", "c3"]):
+        rows.append(("", c, sum(v[j] for v in inner.values())))
+    rows.append(("", "", sum(sum(v) for v in inner.values())))
+    p = protect(
+        pd.DataFrame(rows, columns=["row", "col", "n"]),
+        keys=["row", "col"],
+        count="n",
+        solver="MOD",
+    )
+    assert p.report.engine == ("MOD",)
+    assert p.report.primary == 2
+    assert audit(p)["protected"].all()
