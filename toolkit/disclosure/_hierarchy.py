@@ -195,7 +195,7 @@ def ags_ancestors(code: str) -> list[str]:
 def _check_acyclic(name: str, parent: dict[str, str]) -> None:
     done: set[str] = set()
     for code in parent:
-        path = []
+        path: list[str] = []
         cur: str | None = code
         while cur is not None and cur not in done:
             if cur in path:

@@ -159,7 +159,7 @@ def _aggregate(leaf: np.ndarray, dims: list[Dimension], codes: list[list[str]]) 
         depth = dim.depth()
         for par in sorted(kids, key=lambda c: -depth[c]):
             total = sum(np.take(full, pos[k], axis=axis) for k in kids[par])
-            sl = [slice(None)] * full.ndim
+            sl: list[slice | int] = [slice(None)] * full.ndim
             sl[axis] = pos[par]
             full[tuple(sl)] = total
     return full

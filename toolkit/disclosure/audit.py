@@ -123,14 +123,14 @@ def audit_tables(
     for t_i, table in enumerate(tables):
         ids = cell_vars[t_i]
         for parent, kids in table.constraints():
-            terms = [(ids[parent], 1.0)] + [(ids[k], -1.0) for k in kids]
+            terms = [(int(ids[parent]), 1.0)] + [(int(ids[k]), -1.0) for k in kids]
             b = 0.0
             entries = []
-            for var, coef in terms:
-                if is_known[var]:
-                    b -= coef * val[var]
+            for term_var, coef in terms:
+                if is_known[term_var]:
+                    b -= coef * val[term_var]
                 else:
-                    entries.append((col_of[var], coef))
+                    entries.append((col_of[term_var], coef))
             if not entries:
                 continue
             for c, coef in entries:
@@ -146,17 +146,17 @@ def audit_tables(
 
     out = []
     for t_i, table in enumerate(tables):
-        for f in np.flatnonzero(table.primary.ravel()):
-            var = cell_vars[t_i][f]
-            v = float(table.values.flat[f])
-            lo_req = v - float(table.lower.flat[f])
-            hi_req = v + float(table.upper.flat[f])
+        for flat in np.flatnonzero(table.primary.ravel()):
+            var = int(cell_vars[t_i][flat])
+            v = float(table.values.flat[flat])
+            lo_req = v - float(table.lower.flat[flat])
+            hi_req = v + float(table.upper.flat[flat])
             if is_known[var]:
                 lo = hi = v
             else:
                 lo, hi = solve.extremes(int(col_of[var]))
             ok = lo <= lo_req + _TOL and hi >= hi_req - _TOL
-            out.append((names[t_i], table.cell_label(int(f)), v, lo_req, hi_req, lo, hi, ok))
+            out.append((names[t_i], table.cell_label(int(flat)), v, lo_req, hi_req, lo, hi, ok))
     return pd.DataFrame(out, columns=list(AUDIT_COLUMNS)).astype(
         {"table": "str", "cell": "str", "protected": "bool"}
     )

@@ -88,7 +88,7 @@ class _Count(NamedTuple):
     dimension: str
     category: str
     quantity: str
-    count: float
+    n: float
     key: tuple[object, ...]
     link: tuple[object, ...] | None
     row: int
@@ -124,12 +124,10 @@ def _breakdown_is_additive(part: list[_Count], totals: dict[str, _Count]) -> boo
     sums: dict[str, float] = {}
     for c in part:
         size[c.region] = size.get(c.region, 0) + 1
-        sums[c.region] = sums.get(c.region, 0.0) + c.count
+        sums[c.region] = sums.get(c.region, 0.0) + c.n
     if any(n != n_cats for n in size.values()):
         return False
-    return all(
-        sums[r] <= totals[r].count + 1e-6 * max(1.0, totals[r].count) for r in sums if r in totals
-    )
+    return all(sums[r] <= totals[r].n + 1e-6 * max(1.0, totals[r].n) for r in sums if r in totals)
 
 
 def _table_specs(
@@ -158,7 +156,7 @@ def _table_specs(
         by_cat: dict[str, list[_Count]] = {}
         for c in part:
             tot = totals.get(c.region)
-            if tot is not None and tot.count == c.count:
+            if tot is not None and tot.n == c.n:
                 alias[c.key] = tot.key
                 c = c._replace(key=tot.key)
             by_cat.setdefault(c.category, []).append(c)
@@ -229,7 +227,7 @@ def protect_indicators_full(
     for c in counts:
         groups.setdefault((c.indicator, c.period, c.quantity), []).append(c)
     for (ind, per, q), group in sorted(groups.items()):
-        if any(c.count < 0 for c in group):
+        if any(c.n < 0 for c in group):
             # a difference of counts (e.g. population change) is not a count
             skipped.add(f"{ind} ({'Zähler' if q == 'numerator' else 'Nenner'})")
             continue
@@ -243,7 +241,7 @@ def protect_indicators_full(
                 dims.append(flat_dimension("category", key_lists[1], total=""))
             table = build_grid(
                 key_lists,
-                np.array([c.count for c in part], dtype=float),
+                np.array([c.n for c in part], dtype=float),
                 ["region_code", "category"][: len(dims)],
                 dims,
                 missing=missing,
@@ -286,7 +284,7 @@ def protect_indicators_full(
     out["flag"] = flag
     for q in _QUANTITIES:
         out[q] = quant[q]
-    notes = ()
+    notes: tuple[str, ...] = ()
     if skipped:
         notes = (
             "Nicht als Fallzahlen geschützt (negative Werte, z. B. Veränderungen): "
