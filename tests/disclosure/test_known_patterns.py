@@ -14,6 +14,18 @@ from toolkit.disclosure import audit, protect
 from toolkit.errors import DataError
 
 
+def with_margins(inner):
+    """Rows r1.. x columns c1..c3 with row, column and grand totals ("")."""
+    rows = []
+    for r, vals in inner.items():
+        rows += [(r, c, v) for c, v in zip(["c1", "c2", "c3"], vals, strict=True)]
+        rows.append((r, "", sum(vals)))
+    for j, c in enumerate(["c1", "c2", "c3"]):
+        rows.append(("", c, sum(v[j] for v in inner.values())))
+    rows.append(("", "", sum(sum(v) for v in inner.values())))
+    return pd.DataFrame(rows, columns=["row", "col", "n"])
+
+
 def _suppressed(p, key):
     f = p.frame
     return set(f.loc[f["flag"] == ".", key])
@@ -43,15 +55,7 @@ def test_two_dimensions_with_margins_minimal_rectangle():
     #   r1c2 r2c1 r2c2 = 48, r1c2 r3c1 r3c2 = 47, r1c3 r2c1 r2c3 = 68,
     #   r1c3 r3c1 r3c3 = 82; margins only make it larger. Optimum: 47.
     inner = {"r1": [1, 10, 20], "r2": [8, 30, 40], "r3": [12, 25, 50]}
-    rows = []
-    for r, vals in inner.items():
-        rows += [(r, c, v) for c, v in zip(["c1", "c2", "c3"], vals, strict=True)]
-        rows.append((r, "", sum(vals)))
-    for j, c in enumerate(["c1", "c2", "c3"]):
-        rows.append(("", c, sum(v[j] for v in inner.values())))
-    rows.append(("", "", sum(sum(v) for v in inner.values())))
-    df = pd.DataFrame(rows, columns=["row", "col", "n"])
-    p = protect(df, keys=["row", "col"], count="n")
+    p = protect(with_margins(inner), keys=["row", "col"], count="n")
     got = {(r.row, r.col) for r in p.frame.itertuples() if r.flag == "."}
     assert got == {("r1", "c1"), ("r1", "c2"), ("r3", "c1"), ("r3", "c2")}
     assert audit(p)["protected"].all()
@@ -201,15 +205,8 @@ def test_region_hierarchy_object_from_regions_module():
 
 def test_mod_on_two_dimensional_table_is_protected():
     inner = {"r1": [1, 10, 20], "r2": [8, 30, 40], "r3": [12, 25, 2]}
-    rows = []
-    for r, vals in inner.items():
-        rows += [(r, c, v) for c, v in zip(["c1", "c2", "c3"], vals, strict=True)]
-        rows.append((r, "", sum(vals)))
-    for j, c in enumerate(["c1", "c2", "c3"]):
-        rows.append(("", c, sum(v[j] for v in inner.values())))
-    rows.append(("", "", sum(sum(v) for v in inner.values())))
     p = protect(
-        pd.DataFrame(rows, columns=["row", "col", "n"]),
+        with_margins(inner),
         keys=["row", "col"],
         count="n",
         solver="MOD",
