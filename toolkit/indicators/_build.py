@@ -245,6 +245,9 @@ _NUMBERS = ("period", "value", "numerator", "denominator")
 
 def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Dictionary-encode one text column given per part (scalar, Categorical or array)."""
+    if all(isinstance(v, str) for v in values):
+        gid, uniq = pd.factorize(np.array(values, dtype=object))
+        return np.repeat(gid, sizes), np.asarray(uniq, dtype=object)
     codes, labels, offset = [], [], 0
     for v, m in zip(values, sizes, strict=True):
         if isinstance(v, str):

@@ -259,7 +259,10 @@ def _prepared(source: pd.DataFrame, table: str, value: str, keys: tuple[str, ...
 
 def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
     age = pd.to_numeric(df["age"], errors="coerce")
-    bad = np.flatnonzero((age.isna() | (age < 0) | (age % 1 != 0)).to_numpy())
+    if pd.api.types.is_integer_dtype(age.dtype):
+        bad = np.flatnonzero((age < 0).to_numpy())
+    else:
+        bad = np.flatnonzero((age.isna() | (age < 0) | (age % 1 != 0)).to_numpy())
     if len(bad):
         raise DataError(
             "Tabelle 'population': Alter ist keine ganze Zahl ≥ 0.",

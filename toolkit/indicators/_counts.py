@@ -46,7 +46,8 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
             hint="Siehe data_samples/README.md für die Spalten jeder Tabelle.",
         )
     year = pd.to_numeric(df["year"], errors="coerce")
-    bad = np.flatnonzero((year.isna() | (year % 1 != 0)).to_numpy())
+    whole = pd.api.types.is_integer_dtype(year.dtype) and not year.hasnans
+    bad = [] if whole else np.flatnonzero((year.isna() | (year % 1 != 0)).to_numpy())
     if len(bad):
         raise DataError(
             f"Tabelle '{table}': Jahr ist keine ganze Zahl.",
@@ -167,6 +168,14 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
             if (c < 0).any():
                 c = np.where(c < 0, card, c)
             card += 1
+        elif pd.api.types.is_integer_dtype(values.dtype) and len(values):
+            raw = values.to_numpy()
+            low, high = int(raw.min()), int(raw.max())
+            if high - low < 100_000:
+                c, card = (raw - low).astype("int64"), high - low + 1
+            else:
+                c, uniq = pd.factorize(raw)
+                card = len(uniq)
         else:
             c, uniq = pd.factorize(values, use_na_sentinel=False)
             card = len(uniq)

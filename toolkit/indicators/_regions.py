@@ -8,11 +8,20 @@ and looks up names.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from toolkit.regions import LAND_NAMES, REGBEZ_NAMES, level_of, normalize_code, parent_of
+from toolkit.regions import LAND_NAMES, REGBEZ_NAMES
+from toolkit.regions import level_of as _level_of
+from toolkit.regions import normalize_code as _normalize_code
+from toolkit.regions import parent_of as _parent_of
+
+# The same few thousand codes come back in every table: remember the answers.
+level_of = lru_cache(maxsize=1 << 17)(_level_of)
+parent_of = lru_cache(maxsize=1 << 17)(_parent_of)
+normalize_code = lru_cache(maxsize=1 << 17)(_normalize_code)
 
 
 def gemeinde_of(code: str) -> str:
@@ -52,6 +61,7 @@ class RegionTable:
     ) -> None:
         self.names = {**LAND_NAMES, **REGBEZ_NAMES, **(names or {})}
         self.info = self._build(pd.Index(pd.unique(pd.Series(list(codes), dtype="str"))))
+        self._known = set(self.info.index)
 
     def _build(self, codes: pd.Index) -> pd.DataFrame:
         rows = []
@@ -77,11 +87,11 @@ class RegionTable:
         >>> sorted(rt.info.index)
         ['17', '17001', '17001000']
         """
-        new = pd.Index(
-            [c for c in pd.unique(pd.Series(list(codes), dtype="str")) if c not in self.info.index]
-        )
+        known = self._known
+        new = pd.Index(list(dict.fromkeys(str(c) for c in codes if c not in known)))
         if len(new):
             self.info = pd.concat([self.info, self._build(new)])
+            known.update(new)
 
     def name(self, code: str) -> str:
         """Return the name of ``code`` (the code itself if unknown).

@@ -165,5 +165,5 @@ def validate_indicator_frame(frame: pd.DataFrame, *, name: str = "IndicatorFrame
     return result
 
 
-def _rows(mask: pd.Series) -> list[int]:
-    return [int(i) for i in np.flatnonzero(np.asarray(mask, dtype=bool))]
+def _rows(mask: pd.Series) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.flatnonzero(np.asarray(mask, dtype=bool)))
