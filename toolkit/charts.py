@@ -392,7 +392,8 @@ def breakdown_chart(
     shown = [not is_missing(v, f) for v, f in zip(rows["value"], flags, strict=True)]
     labels = [str(x) for x in rows[label]]
     values = [float(v) if s else 0.0 for v, s in zip(rows["value"], shown, strict=True)]
-    fig = _new_figure(height=max(2.2, 0.42 * len(rows) + 1.1))
+    per_bar = 0.42 if len(rows) <= 12 else 0.24
+    fig = _new_figure(height=max(2.2, per_bar * len(rows) + 1.1))
     with _styled():
         ax = fig.add_subplot()
         ypos = list(range(len(rows)))[::-1]

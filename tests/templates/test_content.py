@@ -157,3 +157,18 @@ def test_key_figures_against_hand_values():
     assert (
         n["sentence"] == "Die Anzahl Fälle lag 2024 bei 150 – 25,0\u00a0% weniger als im Vorjahr."
     )
+
+
+def test_warm_cache_gives_identical_reports(ds):
+    from toolkit.reports.content import _context
+
+    before = rc.ausbildungsabbrueche(ds, "17051005", P)
+    rc.warm(ds)
+    try:
+        assert id(ds) in _context._SHARED
+        after = rc.ausbildungsabbrueche(ds, "17051005", P)
+    finally:
+        _context._SHARED.pop(id(ds), None)
+    pd.testing.assert_frame_equal(before.figures, after.figures)
+    assert [c.alt_text for c in before.charts] == [c.alt_text for c in after.charts]
+    assert [c.to_png() for c in before.charts] == [c.to_png() for c in after.charts]

@@ -36,7 +36,12 @@ from toolkit.reports.content._common import (
     sentences_html,
     subject_of,
 )
-from toolkit.reports.content._context import ReportContext, default_comparison, prepare_report
+from toolkit.reports.content._context import (
+    ReportContext,
+    default_comparison,
+    prepare_report,
+    warm,
+)
 from toolkit.reports.content._fakten import FAKTEN_TOPICS, fakten_check, topic_indicators
 from toolkit.reports.content._html import Html, html_table
 from toolkit.reports.content._parts import ReportParts, charts_html
@@ -67,4 +72,5 @@ __all__ = [
     "survey_report",
     "topic_indicators",
     "uebergaenge",
+    "warm",
 ]

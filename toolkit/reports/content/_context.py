@@ -13,7 +13,7 @@ from toolkit.errors import ParameterError
 from toolkit.indicators import catalog, compute_all
 from toolkit.regions import RegionHierarchy
 
-__all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report"]
+__all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report", "warm"]
 
 #: Short labels of comparison regions by level (as in "Land: 31,0 %").
 LEVEL_LABELS: dict[str, str] = {
@@ -170,6 +170,58 @@ class ReportContext:
         return self.labels.get(code) or self.hierarchy.name(code)
 
 
+#: Indicators of the Länder and the Bund per dataset, computed once by :func:`warm`.
+_SHARED: dict[int, tuple[Any, pd.DataFrame]] = {}
+_SORT = ["indicator", "dimension", "category", "region_code", "period"]
+
+
+def warm(dataset: Any) -> None:
+    """Compute the Land and Bund values of every indicator once in this process.
+
+    Every report compares with its Land and the Bund, whose values need all
+    rows of the dataset. A batch runner calls this after loading the data in
+    the process it forks report kernels from, so each report only computes
+    its own region. Results are the same with and without warming.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The loaded dataset (kept alive while cached).
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> warm(load_dataset())  # doctest: +SKIP
+    """
+    hierarchy = _hierarchy(dataset)
+    codes = hierarchy.codes("land") + hierarchy.codes("bund")
+    frame = compute_all(dataset, regions=codes)
+    _SHARED[id(dataset)] = (dataset, frame)
+
+
+def _compute(
+    dataset: Any, hierarchy: Any, codes: list[str], periods: list[int], indicators: list[str]
+) -> pd.DataFrame:
+    """compute_all for ``codes``, taking Land and Bund rows from the :func:`warm` cache."""
+    cached = _SHARED.get(id(dataset))
+    shared = [c for c in codes if hierarchy.level(c) in ("land", "bund")] if cached else []
+    rest = [c for c in codes if c not in shared]
+    parts = []
+    if rest:
+        parts.append(compute_all(dataset, regions=rest, periods=periods, indicators=indicators))
+    if shared and cached is not None:
+        f = cached[1]
+        parts.append(
+            f[
+                f["region_code"].isin(shared)
+                & f["period"].isin(periods)
+                & f["indicator"].isin(indicators)
+            ]
+        )
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+
+
 def _selection(
     frame: pd.DataFrame,
     *,
@@ -299,11 +351,12 @@ def prepare_report(
     breakdowns = dict(breakdowns or {})
     wanted = list(dict.fromkeys([*indicators, *series, *breakdowns, *sub_indicators]))
     period = int(period)
-    frame = compute_all(
+    frame = _compute(
         dataset,
-        regions=list(dict.fromkeys([*main, *subs])),
-        periods=list(range(period - years + 1, period + 1)),
-        indicators=wanted,
+        hierarchy,
+        list(dict.fromkeys([*main, *subs])),
+        list(range(period - years + 1, period + 1)),
+        wanted,
     )
     mask = _selection(
         frame,

@@ -220,6 +220,9 @@ def dimension_chart(
     for dim in dims:
         rows = _rows(ctx, code, where, dim)
         rows = rows[rows["period"] == ctx.period]
+        known = list(CATEGORY_LABELS.get(dim, {}))
+        rank = rows["category"].map(lambda c, k=known: k.index(c) if c in k else len(k))
+        rows = rows.assign(_rank=rank).sort_values(["_rank", "category"]).drop(columns="_rank")
         if top is not None:
             rows = rows.sort_values(["denominator", "category"], ascending=[False, True]).head(top)
             rows = rows.sort_values("value", ascending=False, na_position="last")
@@ -253,7 +256,7 @@ def dimension_chart(
     )
 
 
-def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 25) -> Chart | None:
+def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> Chart | None:
     """Bars of an indicator by the sub-regions (Kreise, Gemeinden or Sozialräume) of the region.
 
     Parameters
@@ -262,7 +265,7 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 25) -> 
         Report data, prepared with ``sub_indicators`` including ``code``.
     code : str
         Indicator code.
-    max_regions : int, default 25
+    max_regions : int, default 45
         Do not draw more bars than this (a chart with hundreds of bars helps
         nobody; returns None then).
 
