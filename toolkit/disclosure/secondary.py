@@ -12,6 +12,9 @@ Fischetti-Salazar model) first and ``MOD`` (modular HiTaS) as fallback when
 Cells that the input does not contain (an artificial total, the "rest" of a
 parent) cost almost nothing, so the engine may treat them as suppressed for
 free: they are never shown anyway.
+
+The engine reads and writes files; they live in a temporary directory that
+is removed after each run. Nothing is printed.
 """
 
 from __future__ import annotations
