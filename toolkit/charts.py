@@ -33,6 +33,7 @@ import base64
 import html
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -195,6 +196,17 @@ def german_axis_formatter(unit: str = "") -> FuncFormatter:
     return FuncFormatter(_format)
 
 
+def _wrap(text: str, width: int) -> str:
+    """Break a long title or label into lines (charts have a fixed width)."""
+    return textwrap.fill(str(text), width=width, break_long_words=False) if text else ""
+
+
+def _title(fig: Figure, title: str) -> None:
+    """Chart title at the figure's left edge, wrapped to the figure width."""
+    if title:
+        fig.suptitle(_wrap(title, 68), fontsize=11, fontweight="bold", x=0.01, ha="left")
+
+
 def _year_formatter() -> FuncFormatter:
     return FuncFormatter(lambda x, _pos=None: str(round(x)))
 
@@ -300,7 +312,7 @@ def time_series_chart(
                 color=OKABE_ITO[i % len(OKABE_ITO)],
                 label=names[code],
             )
-        ax.set_title(title)
+        _title(fig, title)
         ax.yaxis.set_major_formatter(german_axis_formatter(unit))
         ax.set_ylabel(_axis_unit_label(unit))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -409,13 +421,13 @@ def breakdown_chart(
                 linewidth=1.5,
                 label=f"{reference[0]}: {fmt_value(reference[1], unit)}",
             )
-            ax.legend(loc="lower right")
-        ax.set_yticks(ypos, labels)
+            fig.legend(loc="outside lower right")
+        ax.set_yticks(ypos, [_wrap(x, 32) for x in labels])
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(german_axis_formatter(unit))
         ax.set_xlabel(_axis_unit_label(unit))
         ax.set_xlim(0, max([*values, reference[1] if reference else 0.0, 1e-9]) * 1.18)
-        ax.set_title(title)
+        _title(fig, title)
     parts = [
         f"{lab}: {fmt_value(v, unit) if s else 'nicht ausgewiesen'}"
         for lab, v, s in zip(labels, values, shown, strict=True)
@@ -509,7 +521,7 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
                     va="center",
                     fontsize=8,
                 )
-            ax.set_yticks(ypos, [c for c, _ in shares])
+            ax.set_yticks(ypos, [_wrap(c, 32) for c, _ in shares])
             ax.grid(axis="y", visible=False)
             ax.set_title(("→ " if i else "") + stage, fontsize=9.5)
             alt_parts.append(
@@ -522,7 +534,7 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
         top_share = max(v for _, shares, _ in panels for _, v in shares)
         axes[-1].set_xlim(0, min(100.0, top_share * 1.25 + 1))
         axes[-1].xaxis.set_major_formatter(german_axis_formatter("%"))
-        fig.suptitle(title, fontsize=11, fontweight="bold", x=0.02, ha="left")
+        _title(fig, title)
     alt = f"Balkendiagramme „{title}“, Anteile je Stufe. " + "; ".join(alt_parts) + "."
     finding = "Größte Gruppe je Stufe: " + "; ".join(finding_parts) + "."
     return Chart(fig, alt, finding)
@@ -606,11 +618,11 @@ def estimate_chart(
                 )
             else:
                 ax.annotate(str(f) or "–", (0, y), va="center")
-        ax.set_yticks(ypos, [str(x) for x in rows[label]])
+        ax.set_yticks(ypos, [_wrap(str(x), 32) for x in rows[label]])
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(german_axis_formatter(unit))
         ax.set_xlabel(_axis_unit_label(unit))
-        ax.set_title(title)
+        _title(fig, title)
     parts = []
     for (_, r), s in zip(rows.iterrows(), shown, strict=True):
         if s:
