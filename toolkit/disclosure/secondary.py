@@ -20,6 +20,7 @@ is removed after each run. Nothing is printed.
 from __future__ import annotations
 
 import csv
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -151,7 +152,16 @@ def _run_engine(
             encoding="utf-8",
         )
         start = time.perf_counter()
-        run_batch(tmp / "b.arb")
+        # The engine's native solvers write their logs (HiTaS.log, sdc.lp, ...)
+        # into the working directory: run them inside the temporary folder so
+        # nothing lands in the user's notebook or report folder and parallel
+        # workers never share those files.
+        here = os.getcwd()
+        os.chdir(tmp)
+        try:
+            run_batch(tmp / "b.arb")
+        finally:
+            os.chdir(here)
         seconds = time.perf_counter() - start
         found: dict[tuple[str, ...], int] = {}
         with open(tmp / "out.csv", encoding="utf-8", newline="") as fh:
