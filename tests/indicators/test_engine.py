@@ -88,3 +88,16 @@ def test_periods_without_data_give_empty_or_partial_frames(period):
     assert list(f.columns) == list(COLUMNS)
     assert (f["period"] == period).all()
     assert compute_all(full_tables(), regions=["17009"]).empty
+
+
+def test_repeated_calls_on_one_dataset_agree_with_the_full_run(full):
+    t = full_tables()
+    for wanted in (["17001000", "17"], ["17002004", "17002", "17", "DG"], ["17001000-SR01"], ["17002"]):
+        got = compute_all(t, regions=wanted)
+        expected = full[full["region_code"].isin(wanted)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
+    # a changed table is not served from what was remembered
+    t["population"].loc[0, "population"] += 1
+    again = compute_all(t, regions=["17"], indicators=["bevoelkerung"])
+    before = full[(full["region_code"] == "17") & (full["indicator"] == "bevoelkerung")]
+    assert again["value"].sum() != before["value"].sum()

@@ -179,17 +179,32 @@ class Context:
                 hint="Tabelle in das Datenverzeichnis legen oder das Indikator weglassen.",
             )
         value, keys = TABLES[table]
-        df = _prepared(self.tables[table], table, value, keys)
+        store = _remembered(self.tables[table], table, value)
+        if "prepared" not in store:
+            df = prepare(self.tables[table], table, value, keys)
+            df["region_code"] = normalize_codes(df["region_code"])
+            store["prepared"] = df
+        df = store["prepared"]
         per = self.restriction.periods
-        if per is not None:
-            df = df[df["year"].between(min(per) - _MAX_LAG, max(per))]
-        self.regions.extend(used_categories(df["region_code"].array))
-        df = restrict(df, self.regions, self.restriction.regions)
-        if table == "population":
-            df = _bin_ages(df)
-            keys = ("sex", "age")
-        out = rollup(df, self.regions, keys, table)
+        span = None if per is None else (min(per) - _MAX_LAG, max(per))
         wanted = self.restriction.regions
+        # Land and Bund need every row anyway: roll up everything once and
+        # remember it, so that the next report for another region is cheap.
+        whole = wanted is None or any(c == "DG" or len(c) == 2 for c in wanted)
+        if whole and ("rollup", span) in store:
+            out = store[("rollup", span)]
+            self.regions.extend(used_categories(out["region_code"].array))
+        else:
+            if span is not None:
+                df = df[df["year"].between(*span)]
+            self.regions.extend(used_categories(df["region_code"].array))
+            df = restrict(df, self.regions, None if whole else wanted)
+            if table == "population":
+                df = _bin_ages(df)
+                keys = ("sex", "age")
+            out = rollup(df, self.regions, keys, table)
+            if whole:
+                store[("rollup", span)] = out
         if wanted is not None and len(out):
             # every indicator is computed within one region, so rows of regions
             # nobody asked for can go once the sums for higher levels are made
@@ -226,17 +241,18 @@ class Context:
         return self._cache[key]  # type: ignore[return-value]
 
 
-_MEMO: dict[int, tuple[weakref.ref, tuple, pd.DataFrame]] = {}
+_MEMO: dict[int, tuple[weakref.ref, tuple, dict]] = {}
 _MEMO_SIZE = 24
 
 
-def _prepared(source: pd.DataFrame, table: str, value: str, keys: tuple[str, ...]) -> pd.DataFrame:
-    """Return the checked count frame of ``source``, remembered per source frame.
+def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
+    """Return the store of derived frames (checked table, roll-ups) of ``source``.
 
-    Templates call ``compute_all`` many times on one loaded Dataset; checking
-    and encoding a large table once is enough. A remembered result is used
-    only for the very same DataFrame object with unchanged length, columns
-    and count total, so results never depend on the memo.
+    Templates call ``compute_all`` many times on one loaded Dataset; checking,
+    encoding and rolling up a large table once is enough. A store belongs to
+    the very same DataFrame object and is dropped when its length, columns or
+    count total change, so results never depend on it. Stored frames are
+    never modified.
     """
     try:
         total = float(pd.to_numeric(source[value], errors="coerce").sum())
@@ -246,15 +262,14 @@ def _prepared(source: pd.DataFrame, table: str, value: str, keys: tuple[str, ...
     hit = _MEMO.get(id(source))
     if hit is not None and hit[0]() is source and hit[1] == finger:
         return hit[2]
-    df = prepare(source, table, value, keys)
-    df["region_code"] = normalize_codes(df["region_code"])
+    store: dict = {}
     if len(_MEMO) >= _MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
     try:
-        _MEMO[id(source)] = (weakref.ref(source), finger, df)
+        _MEMO[id(source)] = (weakref.ref(source), finger, store)
     except TypeError:
         pass
-    return df
+    return store
 
 
 def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
