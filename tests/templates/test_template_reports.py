@@ -171,3 +171,10 @@ def test_isolation_planted_value_only_in_its_report(isolation):
         body = reports[code].read_text(encoding="utf-8")
         assert planted not in page_text(reports[code]), code
         assert PLANTED not in body and "Beispielhausen" not in body, code
+
+
+def test_same_inputs_give_byte_identical_html(fakten_check, tmp_path):
+    from .conftest import _run
+
+    again = _run("fakten_check", "17051", tmp_path)
+    assert again["17051"].read_bytes() == fakten_check["17051"].read_bytes()
