@@ -55,8 +55,11 @@ def top_berufe(ctx: ReportContext, n: int = 10) -> list[str]:
 
     Examples
     --------
-    >>> top_berufe.__name__
-    'top_berufe'
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17051", 2024, indicators=[_QUOTE],
+    ...                      breakdowns={_NEW: ["beruf"]})
+    >>> top_berufe(ctx, 3)
+    ['IH01', 'IH02', 'IH03']
     """
     where = ctx.data_region(_NEW)
     if where is None:
@@ -146,7 +149,9 @@ def ausbildungsabbrueche(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> parts = ausbildungsabbrueche(load_dataset(), "17", 2024)  # doctest: +SKIP
+    >>> parts = ausbildungsabbrueche(load_dataset(), "17051", 2024)
+    >>> parts.header.split("</h1>")[0], len(parts.charts)
+    ('<h1>Ausbildungsabbrüche: Beispielkreis, 2024', 5)
     """
     known = set(catalog()["code"])
     keys = [c for c in ABBRUECHE_INDICATORS if c in known]

@@ -122,7 +122,10 @@ def survey_estimates(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> est = survey_estimates(load_dataset(), ["17001000-SR01"])  # doctest: +SKIP
+    >>> est = survey_estimates(load_dataset(), ["17001000-SR01", "17001000-SR02"])
+    >>> total = est[(est["region_code"] == "__gesamt__") & (est["item"] == "bedarf_ganztag")]
+    >>> round(float(total["value"].iloc[0]), 1), int(total["n"].iloc[0])
+    (43.6, 55)
     """
     tables = getattr(dataset, "tables", {})
     if "survey_families" not in tables or "survey_families_margins" not in tables:
@@ -218,7 +221,7 @@ def survey_report(
     min_count: int = 3,
     min_n: int = 10,
 ) -> ReportParts:
-    """Build the Fakten-Check "Familienbefragung" for the Sozialräume of a region.
+    r"""Build the Fakten-Check "Familienbefragung" for the Sozialräume of a region.
 
     Parameters
     ----------
@@ -244,7 +247,9 @@ def survey_report(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> parts = survey_report(load_dataset(), "17001", 2024)  # doctest: +SKIP
+    >>> parts = survey_report(load_dataset(), "17001", 2024)
+    >>> parts.summary.split("<li>")[1][:70]
+    '36,1\xa0% der Familien nennen einen Bedarf an Ganztagsbetreuung (95-%-Kon'
     """
     del comparison  # the survey has no comparison regions
     hierarchy = _hierarchy(dataset)

@@ -191,7 +191,11 @@ def warm(dataset: Any) -> None:
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> warm(load_dataset())  # doctest: +SKIP
+    >>> ds = load_dataset()
+    >>> warm(ds)
+    >>> sorted(set(_SHARED[id(ds)][1]["region_code"]))
+    ['17', 'DG']
+    >>> _ = _SHARED.pop(id(ds))
     """
     hierarchy = _hierarchy(dataset)
     codes = hierarchy.codes("land") + hierarchy.codes("bund")
@@ -319,9 +323,11 @@ def prepare_report(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> ctx = prepare_report(load_dataset(), "17", 2024, indicators=["betreuungsquote_u3"])  # doctest: +SKIP
-    >>> ctx.comparison  # doctest: +SKIP
-    ('DG',)
+    >>> ctx = prepare_report(load_dataset(), "17051005", 2024, indicators=["betreuungsquote_u3"])
+    >>> ctx.comparison, ctx.labels["17051"]
+    (('17051', '17', 'DG'), 'Kreis')
+    >>> ctx.frame.loc[ctx.frame["period"] == 2024, ["region_code", "value"]].round(1).values.tolist()
+    [['17', 37.8], ['17051', 36.6], ['17051005', 38.0], ['DG', 37.4]]
     """
     hierarchy = _hierarchy(dataset)
     region = str(region).strip()

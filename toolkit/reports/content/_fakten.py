@@ -149,8 +149,13 @@ def standard_parts(
 
     Examples
     --------
-    >>> standard_parts.__name__
-    'standard_parts'
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17051", 2024, indicators=["betreuungsquote_u3"],
+    ...                      series=["betreuungsquote_u3"])
+    >>> parts = standard_parts(ctx, title="Kurzbericht", indicators=["betreuungsquote_u3"],
+    ...                        tables=["kita"], charts=[series_chart(ctx, "betreuungsquote_u3"), None])
+    >>> parts.header.split("</h1>")[0], len(parts.charts)
+    ('<h1>Kurzbericht: Beispielkreis, 2024', 1)
     """
     figures = key_figures(
         ctx.frame,
@@ -235,7 +240,11 @@ def fakten_check(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> parts = fakten_check(load_dataset(), "17", 2024)  # doctest: +SKIP
+    >>> parts = fakten_check(load_dataset(), "17051", 2024)
+    >>> parts.header.split("</h1>")[0]
+    '<h1>Fakten-Check Frühe Bildung: Beispielkreis, 2024'
+    >>> parts.figures["indicator"].tolist()
+    ['betreuungsquote_u3', 'betreuungsquote_3u6', 'tagespflege_anteil_u3']
     """
     if topic == "befragung":
         return survey_report(dataset, region, period, comparison=comparison, min_count=min_count)

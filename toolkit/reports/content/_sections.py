@@ -144,7 +144,7 @@ def _rows(ctx: ReportContext, code: str, region: str, dimension: str = "") -> pd
 
 
 def series_chart(ctx: ReportContext, code: str, title: str | None = None) -> Chart | None:
-    """Time series of an indicator for the report region (or the nearest level with data).
+    r"""Time series of an indicator for the report region (or the nearest level with data).
 
     Parameters
     ----------
@@ -162,8 +162,16 @@ def series_chart(ctx: ReportContext, code: str, title: str | None = None) -> Cha
 
     Examples
     --------
-    >>> series_chart.__name__
-    'series_chart'
+    >>> import pandas as pd
+    >>> from toolkit.regions import RegionHierarchy
+    >>> h = RegionHierarchy.from_codes(["DG", "17", "17051"], names={"17051": "Kreis A", "17": "Land X"})
+    >>> f = pd.DataFrame({"region_code": ["17051", "17051", "17"], "region_name": ["Kreis A", "Kreis A", "Land X"],
+    ...     "period": [2023, 2024, 2024], "indicator": "q", "dimension": "", "category": "",
+    ...     "value": [30.0, 32.0, 31.0], "unit": "%", "flag": ""})
+    >>> cat = pd.DataFrame({"code": ["q"], "name_de": ["Quote"]})
+    >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, ("17",), {"17": "Land"}, f, cat, 3)
+    >>> series_chart(ctx, "q").finding
+    'Kreis A: Quote stieg von 30,0\xa0% (2023) auf 32,0\xa0% (2024); Land X 2024: 31,0\xa0%.'
     """
     where = ctx.data_region(code)
     if where is None:
@@ -183,7 +191,7 @@ def dimension_chart(
     labels: dict[str, str] | None = None,
     title: str | None = None,
 ) -> Chart | None:
-    """Bars of an indicator by one breakdown dimension in the report period.
+    r"""Bars of an indicator by one breakdown dimension in the report period.
 
     Parameters
     ----------
@@ -209,8 +217,16 @@ def dimension_chart(
 
     Examples
     --------
-    >>> dimension_chart.__name__
-    'dimension_chart'
+    >>> import pandas as pd
+    >>> from toolkit.regions import RegionHierarchy
+    >>> h = RegionHierarchy.from_codes(["DG", "17", "17051"], names={"17051": "Kreis A"})
+    >>> f = pd.DataFrame({"region_code": "17051", "region_name": "Kreis A", "period": 2024,
+    ...     "indicator": "q", "dimension": ["", "sex", "sex"], "category": ["", "w", "m"],
+    ...     "value": [30.0, 25.0, 35.0], "denominator": [100.0, 40.0, 60.0], "unit": "%", "flag": ""})
+    >>> cat = pd.DataFrame({"code": ["q"], "name_de": ["Quote"]})
+    >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, (), {}, f, cat, 3)
+    >>> dimension_chart(ctx, "q", "sex").alt_text
+    'Balkendiagramm „Quote nach Geschlecht, Kreis A 2024“. männlich: 35,0\xa0%; weiblich: 25,0\xa0%.'
     """
     where = ctx.data_region(code)
     if where is None:
@@ -277,8 +293,12 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> 
 
     Examples
     --------
-    >>> subregion_chart.__name__
-    'subregion_chart'
+    >>> from toolkit.reports.content._context import prepare_report
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17001", 2024, indicators=["betreuungsquote_u3"],
+    ...                      sub_indicators=["betreuungsquote_u3"])
+    >>> subregion_chart(ctx, "betreuungsquote_u3").finding[:30]
+    'Höchster Wert: Schlossberg (53'
     """
     f = ctx.frame
     rows = f[

@@ -68,8 +68,12 @@ def chain_frame(ctx: ReportContext) -> pd.DataFrame:
 
     Examples
     --------
-    >>> chain_frame.__name__
-    'chain_frame'
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> codes = ["iabe_anteil_sektor_i", "iabe_anteil_sektor_ii", "iabe_anteil_sektor_iii",
+    ...          "iabe_anteil_sektor_iv"]
+    >>> ctx = prepare_report(load_dataset(), "17051005", 2024, indicators=codes)
+    >>> chain_frame(ctx)[["stage", "category"]].iloc[0].tolist()
+    ['Nach der Schule (iABE), Beispielkreis', 'Berufsausbildung']
     """
     f = ctx.frame
     f = f[(f["period"] == ctx.period) & (f["dimension"] == "")]
@@ -145,7 +149,9 @@ def uebergaenge(
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> parts = uebergaenge(load_dataset(), "17", 2024)  # doctest: +SKIP
+    >>> parts = uebergaenge(load_dataset(), "17001000", 2024)
+    >>> parts.header.split("</h1>")[0], len(parts.charts)
+    ('<h1>Übergänge im Bildungsverlauf: Musterstadt, 2024', 5)
     """
     known = set(catalog()["code"])
     chain_codes = [p + c for _, p, cats in CHAIN_STAGES for c in cats if p + c in known]
