@@ -247,7 +247,7 @@ def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndar
     """Dictionary-encode one text column given per part (scalar, Categorical or array)."""
     if all(isinstance(v, str) for v in values):
         gid, uniq = pd.factorize(np.array(values, dtype=object))
-        return np.repeat(gid, sizes), np.asarray(uniq, dtype=object)
+        return np.repeat(gid.astype("int32"), sizes), np.asarray(uniq, dtype=object)
     codes, labels, offset = [], [], 0
     for v, m in zip(values, sizes, strict=True):
         if isinstance(v, str):
@@ -262,7 +262,7 @@ def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndar
         offset += len(lab)
     all_labels = np.concatenate(labels) if labels else np.array([], dtype=object)
     gid, uniq = pd.factorize(all_labels)
-    return gid[np.concatenate(codes)], np.asarray(uniq, dtype=object)
+    return gid.astype("int32")[np.concatenate(codes)], np.asarray(uniq, dtype=object)
 
 
 def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
@@ -274,7 +274,9 @@ def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
 
 def _text_column(codes: np.ndarray, labels: np.ndarray) -> pd.api.extensions.ExtensionArray:
     dictionary = pa.array([str(x) for x in labels], type=pa.large_string())
-    decoded = pa.DictionaryArray.from_arrays(pa.array(codes.astype("int32")), dictionary)
+    decoded = pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype("int32", copy=False)), dictionary
+    )
     return pd.array(decoded.cast(pa.large_string()), dtype="str")
 
 
@@ -343,7 +345,7 @@ def finish(
         key = np.zeros(len(rc), dtype="int64")
         for k in keys:
             key = key * (int(k.max()) + 1) + k
-        idx = np.argsort(key, kind="stable")
+        idx = np.argsort(key)  # keys are unique per row: no stable sort needed
         nums = {c: v[idx] for c, v in nums.items()}
         text = {c: (codes[idx], labels) for c, (codes, labels) in text.items()}
     rc = text["region_code"][0]
