@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import DataError, ParameterError, Problem
-from toolkit.reports.jobs import ReportTask, input_hash, slugify
+from toolkit.reports.jobs import ReportTask, input_hash, run_task, slugify
 from toolkit.reports.manifest import format_summary, read_manifest, write_manifest
 from toolkit.reports.params import coerce_value, validate_parameters
 from toolkit.reports.registry import Template, get_template
@@ -449,17 +449,21 @@ def run_batch(
 
     try:
         with tempfile.TemporaryDirectory(prefix="dkbm-batch-") as scratch:
-            if plan.tasks:
+            runnable = [t for t in plan.tasks if not t.precheck_error]
+            for task in plan.tasks:
+                if task.precheck_error:  # nothing to run: record without a kernel
+                    record(run_task(task, None))
+            if runnable:
                 if executor == "dask":
                     from toolkit.reports.dask import run_on_dask
 
                     setup = kernel_setup(plan, Path(scratch), snapshot=False)
-                    run_on_dask(plan.tasks, setup, scheduler=scheduler, record=record)
+                    run_on_dask(runnable, setup, scheduler=scheduler, record=record)
                 else:
                     from toolkit.reports.workers import run_local
 
                     setup = kernel_setup(plan, Path(scratch))
-                    run_local(plan.tasks, setup, jobs=jobs, record=record)
+                    run_local(runnable, setup, jobs=jobs, record=record)
             else:
                 write_manifest(plan.out_dir, entries, header=plan.header)
     finally:

@@ -193,15 +193,16 @@ def _error_dict(exc: BaseException) -> dict[str, Any]:
     return {"type": type(exc).__name__, "message": message, "cell": None}
 
 
-def run_task(task: ReportTask, pool: KernelPool) -> dict[str, Any]:
+def run_task(task: ReportTask, pool: KernelPool | None) -> dict[str, Any]:
     """Produce one report and return its manifest entry.
 
     Parameters
     ----------
     task : ReportTask
         What to produce.
-    pool : KernelPool
-        Kernels to execute in (one kernel is used and shut down).
+    pool : KernelPool or None
+        Kernels to execute in (one kernel is used and shut down); may be
+        ``None`` for a task with ``precheck_error``.
 
     Returns
     -------
@@ -215,7 +216,7 @@ def run_task(task: ReportTask, pool: KernelPool) -> dict[str, Any]:
     --------
     >>> t = ReportTask("t.ipynb", "t", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
     ...                precheck_error={"type": "DataError", "message": "keine Daten"})
-    >>> run_task(t, KernelPool("pass", ahead=0))["error"]
+    >>> run_task(t, None)["error"]
     'DataError: keine Daten'
     """
     started = time.monotonic()
@@ -226,6 +227,8 @@ def run_task(task: ReportTask, pool: KernelPool) -> dict[str, Any]:
         for path in stale:
             path.unlink(missing_ok=True)
         return _entry(task, "failed", 0.0, [], task.precheck_error)
+    if pool is None:
+        raise ValueError("run_task braucht einen KernelPool")
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb_path = task.output_path("ipynb")
     try:
