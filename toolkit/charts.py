@@ -100,7 +100,7 @@ class Chart:
     Examples
     --------
     >>> c = Chart(Figure(figsize=(1, 1)), "leeres Bild", "nichts")
-    >>> c.to_html().startswith('<figure class="dkbm-chart">')
+    >>> c.to_html().startswith('<figure class="dkbm-chart"')
     True
     """
 
@@ -150,7 +150,7 @@ class Chart:
         """
         data = base64.b64encode(self.to_png(dpi)).decode("ascii")
         return (
-            '<figure class="dkbm-chart">'
+            '<figure class="dkbm-chart" style="break-inside:avoid;page-break-inside:avoid">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt_text)}" '
             'style="max-width:100%;height:auto">'
             f"<figcaption><strong>{html.escape(self.finding)}</strong></figcaption>"
