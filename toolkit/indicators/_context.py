@@ -266,7 +266,9 @@ def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
     if len(_MEMO) >= _MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
     try:
-        _MEMO[id(source)] = (weakref.ref(source), finger, store)
+        key = id(source)
+        # forget the derived frames as soon as the source table is gone
+        _MEMO[key] = (weakref.ref(source, lambda _ref: _MEMO.pop(key, None)), finger, store)
     except TypeError:
         pass
     return store
