@@ -10,7 +10,8 @@ applied before anything is formatted.
 Modules
 -------
 _context     :func:`prepare_report`, :class:`ReportContext`, default comparisons
-_common      Datenstand, sample-data note, key figures, sentences, appendix
+_common      Datenstand, sample-data note, header, appendix
+_figures     key figures, change against the previous period, sentences
 _sections    shared charts (time series, breakdowns, sub-regions)
 _fakten      :func:`fakten_check` (topics fruehe_bildung, schule, ausbildung, befragung)
 _befragung   weighted survey results by Sozialraum (topic befragung)
@@ -29,12 +30,8 @@ from toolkit.reports.content._befragung import SURVEY_ITEMS, survey_estimates, s
 from toolkit.reports.content._common import (
     appendix_definitions,
     datenstand,
-    key_figures,
-    key_figures_html,
     report_header,
     sample_data_note,
-    sentences_html,
-    subject_of,
 )
 from toolkit.reports.content._context import (
     ReportContext,
@@ -43,6 +40,12 @@ from toolkit.reports.content._context import (
     warm,
 )
 from toolkit.reports.content._fakten import FAKTEN_TOPICS, fakten_check, topic_indicators
+from toolkit.reports.content._figures import (
+    key_figures,
+    key_figures_html,
+    sentences_html,
+    subject_of,
+)
 from toolkit.reports.content._html import Html, html_table
 from toolkit.reports.content._parts import ReportParts, charts_html
 from toolkit.reports.content._uebergaenge import chain_frame, uebergaenge

@@ -8,14 +8,13 @@ from typing import Any
 from toolkit.errors import ParameterError
 from toolkit.indicators import catalog
 from toolkit.reports.content._befragung import survey_report
-from toolkit.reports.content._common import (
-    appendix_definitions,
+from toolkit.reports.content._common import appendix_definitions, report_header
+from toolkit.reports.content._context import ReportContext, prepare_report
+from toolkit.reports.content._figures import (
     key_figures,
     key_figures_html,
-    report_header,
     sentences_html,
 )
-from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._html import Html, esc, join_html
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (

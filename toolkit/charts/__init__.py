@@ -1,0 +1,43 @@
+r"""Report charts: colour-blind safe, German number format, alt text and finding.
+
+Every chart function returns a :class:`Chart`: the matplotlib figure, an alt
+text describing what the chart shows (for screen readers, written into the
+``alt`` attribute of the image) and a one-line German finding printed under
+it. Charts are drawn with matplotlib's object interface (no ``pyplot``), so
+no figure is kept in global state between reports and nothing leaks from one
+report of a batch into the next; the look follows seaborn's ``whitegrid``
+style with the Okabe–Ito palette, which stays distinguishable for the common
+forms of colour blindness.
+
+Values hidden by disclosure control (NaN or a flag such as ``.``) are never
+drawn: lines have a gap, bars are replaced by the symbol.
+
+References
+----------
+Okabe, M. and Ito, K. (2008). Color Universal Design (CUD): How to make
+figures and presentations that are friendly to colorblind people.
+
+Examples
+--------
+>>> import pandas as pd
+>>> est = pd.DataFrame({"label": ["A", "B"], "value": [40.0, 55.0],
+...                     "ci_low": [35.0, 50.0], "ci_high": [45.0, 60.0]})
+>>> chart = estimate_chart(est, title="Zufriedenheit")
+>>> chart.finding
+'Höchster Wert: B (55,0\xa0%), niedrigster: A (40,0\xa0%); die 95-%-Konfidenzintervalle überschneiden sich nicht.'
+"""
+
+from toolkit.charts._bars import breakdown_chart, chain_chart
+from toolkit.charts._base import OKABE_ITO, Chart, german_axis_formatter
+from toolkit.charts._estimates import estimate_chart
+from toolkit.charts._series import time_series_chart
+
+__all__ = [
+    "OKABE_ITO",
+    "Chart",
+    "breakdown_chart",
+    "chain_chart",
+    "estimate_chart",
+    "german_axis_formatter",
+    "time_series_chart",
+]

@@ -1,0 +1,209 @@
+"""Bar charts: values by category and the transition chain (private)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.charts._base import (
+    OKABE_ITO,
+    Chart,
+    _axis_unit_label,
+    _new_figure,
+    _require,
+    _styled,
+    _title,
+    _wrap,
+    german_axis_formatter,
+)
+from toolkit.errors import DataError
+from toolkit.text import fmt_value, is_missing
+
+__all__ = ["breakdown_chart", "chain_chart"]
+
+
+def breakdown_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str = "category",
+    unit: str = "%",
+    title: str = "",
+    reference: tuple[str, float] | None = None,
+) -> Chart:
+    r"""Horizontal bar chart of one value per category (e.g. by Zuständigkeit).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per bar with columns ``label`` (see below), ``value`` and
+        optionally ``flag`` (hidden values are drawn as the symbol, no bar).
+        Rows are drawn in the given order from top to bottom.
+    label : str, default "category"
+        Column with the bar labels.
+    unit : str, default "%"
+        Unit of the values.
+    title : str, optional
+        Chart title.
+    reference : (str, float), optional
+        A reference value drawn as a dashed line, e.g. ``("insgesamt", 27.4)``.
+
+    Returns
+    -------
+    Chart
+        Figure, alt text listing every value and a finding naming the
+        highest and lowest shown value.
+
+    Raises
+    ------
+    DataError
+        If columns are missing or no row is given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"category": ["Handwerk", "Industrie und Handel", "Freie Berufe"],
+    ...                   "value": [36.5, 26.8, 2.0], "flag": ["", "", "."]})
+    >>> breakdown_chart(f, title="Vertragslösungsquote").finding
+    'Höchster Wert: Handwerk (36,5\xa0%), niedrigster: Industrie und Handel (26,8\xa0%); 1 Wert nicht ausgewiesen.'
+    """
+    _require(frame, [label, "value"], "Balkendiagramm")
+    if frame.empty:
+        raise DataError(f"Balkendiagramm „{title}“: keine Werte", hint="Auswahl prüfen")
+    rows = frame.reset_index(drop=True)
+    flags = rows["flag"] if "flag" in rows.columns else pd.Series("", index=rows.index)
+    shown = [not is_missing(v, f) for v, f in zip(rows["value"], flags, strict=True)]
+    labels = [str(x) for x in rows[label]]
+    values = [float(v) if s else 0.0 for v, s in zip(rows["value"], shown, strict=True)]
+    per_bar = 0.42 if len(rows) <= 12 else 0.24
+    fig = _new_figure(height=max(2.2, per_bar * len(rows) + 1.1))
+    with _styled():
+        ax = fig.add_subplot()
+        ypos = list(range(len(rows)))[::-1]
+        ax.barh(ypos, values, color=[OKABE_ITO[0] if s else "none" for s in shown], height=0.6)
+        for y, v, s, f in zip(ypos, values, shown, flags, strict=True):
+            txt = fmt_value(v, unit) if s else f"{str(f) or '–'} nicht ausgewiesen"
+            ax.annotate(txt, (v, y), xytext=(4, 0), textcoords="offset points", va="center")
+        if reference is not None:
+            ax.axvline(
+                reference[1],
+                color=OKABE_ITO[1],
+                linestyle="--",
+                linewidth=1.5,
+                label=f"{reference[0]}: {fmt_value(reference[1], unit)}",
+            )
+            fig.legend(loc="outside lower right")
+        ax.set_yticks(ypos, [_wrap(x, 32) for x in labels])
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(german_axis_formatter(unit))
+        ax.set_xlabel(_axis_unit_label(unit))
+        ax.set_xlim(0, max([*values, reference[1] if reference else 0.0, 1e-9]) * 1.18)
+        _title(fig, title)
+    parts = [
+        f"{lab}: {fmt_value(v, unit) if s else 'nicht ausgewiesen'}"
+        for lab, v, s in zip(labels, values, shown, strict=True)
+    ]
+    alt = f"Balkendiagramm „{title}“. " + "; ".join(parts) + "."
+    visible = [(lab, v) for lab, v, s in zip(labels, values, shown, strict=True) if s]
+    n_hidden = len(labels) - len(visible)
+    if not visible:
+        finding = "Alle Werte aus Datenschutzgründen nicht ausgewiesen."
+        return Chart(fig, alt, finding)
+    hi = max(visible, key=lambda t: t[1])
+    lo = min(visible, key=lambda t: t[1])
+    if len(visible) == 1:
+        finding = f"Ausgewiesen ist nur {hi[0]} ({fmt_value(hi[1], unit)})"
+    else:
+        finding = (
+            f"Höchster Wert: {hi[0]} ({fmt_value(hi[1], unit)}), "
+            f"niedrigster: {lo[0]} ({fmt_value(lo[1], unit)})"
+        )
+    if n_hidden:
+        finding += f"; {n_hidden} {'Wert' if n_hidden == 1 else 'Werte'} nicht ausgewiesen"
+    return Chart(fig, alt, finding + ".")
+
+
+def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
+    r"""Transition chain: one panel of share bars per stage, stages top to bottom.
+
+    Parameters
+    ----------
+    stages : pandas.DataFrame
+        Columns ``stage`` (label of the step, in chain order), ``category``
+        and ``value`` (a count or share; normalised to 100 % per stage), and
+        optionally ``flag``. Rows with a hidden value (disclosure control)
+        are left out of their stage and mentioned in the alt text.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    Chart
+        Figure, alt text with every share and a finding naming the largest
+        group of each stage.
+
+    Raises
+    ------
+    DataError
+        If columns are missing or a stage has no shown value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"stage": ["Sek I"] * 2 + ["Abschluss"] * 2,
+    ...     "category": ["Gymnasium", "andere", "MSA", "andere"], "value": [40, 60, 30, 10]})
+    >>> chain_chart(s, title="Kette").finding
+    'Größte Gruppe je Stufe: Sek I – andere (60,0\xa0%); Abschluss – MSA (75,0\xa0%).'
+    """
+    _require(stages, ["stage", "category", "value"], "Übergangskette")
+    order = list(dict.fromkeys(stages["stage"]))
+    panels = []
+    for stage in order:
+        part = stages[stages["stage"] == stage]
+        flags = part["flag"] if "flag" in part.columns else pd.Series("", index=part.index)
+        ok = [not is_missing(v, f) for v, f in zip(part["value"], flags, strict=True)]
+        shown = part[ok]
+        total = float(shown["value"].sum())
+        if shown.empty or total <= 0:
+            raise DataError(
+                f"Übergangskette: Stufe „{stage}“ hat keine ausgewiesenen Werte",
+                hint="Stufe weglassen oder Daten prüfen",
+            )
+        shares = [
+            (str(c), float(v) / total * 100)
+            for c, v in zip(shown["category"], shown["value"], strict=True)
+        ]
+        panels.append((stage, shares, len(ok) - sum(ok)))
+    sizes = [len(p[1]) for p in panels]
+    fig = _new_figure(height=0.24 * sum(sizes) + 0.55 * len(panels) + 0.6)
+    alt_parts, finding_parts = [], []
+    with _styled():
+        axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": sizes})
+        axes = [axes] if len(panels) == 1 else list(axes)
+        for i, (ax, (stage, shares, n_hidden)) in enumerate(zip(axes, panels, strict=True)):
+            ypos = list(range(len(shares)))[::-1]
+            ax.barh(ypos, [v for _, v in shares], color=OKABE_ITO[i % len(OKABE_ITO)], height=0.7)
+            for y, (_, v) in zip(ypos, shares, strict=True):
+                ax.annotate(
+                    fmt_value(v, "%"),
+                    (v, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                )
+            ax.set_yticks(ypos, [_wrap(c, 32) for c, _ in shares])
+            ax.grid(axis="y", visible=False)
+            ax.set_title(("→ " if i else "") + stage, fontsize=9.5)
+            alt_parts.append(
+                f"{stage}: "
+                + ", ".join(f"{c} {fmt_value(v, '%')}" for c, v in shares)
+                + (f" ({n_hidden} nicht ausgewiesen)" if n_hidden else "")
+            )
+            top = max(shares, key=lambda t: t[1])
+            finding_parts.append(f"{stage} – {top[0]} ({fmt_value(top[1], '%')})")
+        top_share = max(v for _, shares, _ in panels for _, v in shares)
+        axes[-1].set_xlim(0, min(100.0, top_share * 1.25 + 1))
+        axes[-1].xaxis.set_major_formatter(german_axis_formatter("%"))
+        _title(fig, title)
+    alt = f"Balkendiagramme „{title}“, Anteile je Stufe. " + "; ".join(alt_parts) + "."
+    finding = "Größte Gruppe je Stufe: " + "; ".join(finding_parts) + "."
+    return Chart(fig, alt, finding)

@@ -1,0 +1,144 @@
+"""Line chart of an indicator over time with comparison regions (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from toolkit.charts._base import (
+    OKABE_ITO,
+    Chart,
+    _axis_unit_label,
+    _new_figure,
+    _require,
+    _shown,
+    _styled,
+    _title,
+    _year_formatter,
+    german_axis_formatter,
+)
+from toolkit.errors import DataError
+from toolkit.text import fmt_value, join_de
+
+__all__ = ["time_series_chart"]
+
+
+def time_series_chart(
+    frame: pd.DataFrame,
+    indicator: str,
+    region: str,
+    *,
+    comparisons: Sequence[str] = (),
+    title: str | None = None,
+) -> Chart:
+    r"""Line chart of one indicator over time for a region and its comparisons.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        IndicatorFrame (already protected); total rows (``dimension == ""``)
+        are used.
+    indicator : str
+        Indicator code.
+    region : str
+        Region code of the report region (drawn first, in blue).
+    comparisons : sequence of str, optional
+        Codes of comparison regions, e.g. the Land and ``DG``.
+    title : str, optional
+        Chart title; defaults to the indicator code.
+
+    Returns
+    -------
+    Chart
+        Figure, alt text and a finding about the change of the region's
+        value from the first to the last period shown.
+
+    Raises
+    ------
+    DataError
+        If columns are missing or the region has no value for the indicator.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"region_code": ["01"] * 2 + ["DG"] * 2,
+    ...     "region_name": ["Nord"] * 2 + ["Deutschland"] * 2, "period": [2023, 2024] * 2,
+    ...     "indicator": "q", "dimension": "", "value": [30.0, 32.5, 35.0, 36.0],
+    ...     "unit": "%", "flag": ""})
+    >>> time_series_chart(f, "q", "01", comparisons=["DG"], title="Quote").finding
+    'Nord: Quote stieg von 30,0\xa0% (2023) auf 32,5\xa0% (2024); Deutschland 2024: 36,0\xa0%.'
+    """
+    _require(
+        frame, ["region_code", "region_name", "period", "indicator", "value", "unit"], "Zeitreihe"
+    )
+    codes = [region, *[c for c in comparisons if c != region]]
+    sel = frame[(frame["indicator"] == indicator) & frame["region_code"].isin(codes)]
+    if "dimension" in sel.columns:
+        sel = sel[sel["dimension"].fillna("") == ""]
+    own = sel[sel["region_code"] == region].sort_values("period")
+    if own.empty:
+        raise DataError(
+            f"Keine Werte für Indikator '{indicator}' in Region {region}",
+            hint="Region, Zeitraum und Indikator prüfen",
+        )
+    unit = str(own["unit"].iloc[0])
+    title = title or indicator
+    fig = _new_figure()
+    with _styled():
+        ax = fig.add_subplot()
+        names: dict[str, str] = {}
+        for i, code in enumerate(codes):
+            part = sel[sel["region_code"] == code].sort_values("period")
+            if part.empty:
+                continue
+            names[code] = str(part["region_name"].iloc[0])
+            shown = part.apply(lambda r: _shown(r), axis=1)
+            y = part["value"].where(shown)
+            ax.plot(
+                part["period"].to_numpy(),
+                y.to_numpy(dtype=float),
+                marker="o",
+                linewidth=2.4 if code == region else 1.6,
+                color=OKABE_ITO[i % len(OKABE_ITO)],
+                label=names[code],
+            )
+        _title(fig, title)
+        ax.yaxis.set_major_formatter(german_axis_formatter(unit))
+        ax.set_ylabel(_axis_unit_label(unit))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(_year_formatter())
+        ax.legend(loc="best")
+    own_shown = own[own.apply(lambda r: _shown(r), axis=1)]
+    first_p, last_p = int(own["period"].min()), int(own["period"].max())
+    alt = (
+        f"Liniendiagramm „{title}“ von {first_p} bis {last_p} für {join_de(list(names.values()))}."
+    )
+    if own_shown.empty:
+        finding = f"{names[region]}: {title} – alle Werte aus Datenschutzgründen nicht ausgewiesen."
+        return Chart(fig, alt, finding)
+    a, b = own_shown.iloc[0], own_shown.iloc[-1]
+    va, vb = fmt_value(a["value"], unit), fmt_value(b["value"], unit)
+    alt += " " + "; ".join(
+        f"{int(r['period'])}: {fmt_value(r['value'], unit)}" for _, r in own_shown.iterrows()
+    )
+    alt += f" ({names[region]})."
+    if len(own_shown) == 1 or va == vb:
+        verb = f"lag {int(b['period'])} bei {vb}" if len(own_shown) == 1 else f"blieb bei {vb}"
+        finding = f"{names[region]}: {title} {verb}"
+    else:
+        verb = "stieg" if float(b["value"]) > float(a["value"]) else "sank"
+        finding = (
+            f"{names[region]}: {title} {verb} von {va} ({int(a['period'])}) "
+            f"auf {vb} ({int(b['period'])})"
+        )
+    last = sel[(sel["period"] == b["period"]) & (sel["region_code"] != region)]
+    last = last.set_index("region_code")
+    extra = [
+        f"{names[code]} {int(b['period'])}: {fmt_value(last.at[code, 'value'], unit)}"
+        for code in codes[1:]
+        if code in last.index and _shown(last.loc[code])
+    ]
+    finding += ("; " + ", ".join(extra) if extra else "") + "."
+    return Chart(fig, alt, finding)

@@ -1,0 +1,263 @@
+"""Key figures of a report: values, change against the previous period, comparisons, sentences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from toolkit.errors import ParameterError
+from toolkit.reports.content._html import Html, esc, html_table
+from toolkit.text import fmt_percent, fmt_pp, fmt_value, indicator_sentence, is_missing
+
+__all__ = ["key_figures", "key_figures_html", "sentences_html", "subject_of"]
+
+_RATE_UNITS = frozenset({"%", "je 100", "je 1000"})
+
+
+def subject_of(name: str) -> str:
+    """Return the subject of a German sentence about an indicator.
+
+    The article follows the head noun of the catalogue name (``…quote`` and
+    ``Anzahl`` are feminine, ``Anteil`` and ``…quotient`` masculine); other
+    names are quoted after "Der Wert".
+
+    Parameters
+    ----------
+    name : str
+        Indicator name from the catalogue.
+
+    Returns
+    -------
+    str
+        Subject with article.
+
+    Examples
+    --------
+    >>> subject_of("Betreuungsquote unter 3 Jahren")
+    'Die Betreuungsquote unter 3 Jahren'
+    >>> subject_of("Anteil der Abgänge ohne Abschluss")
+    'Der Anteil der Abgänge ohne Abschluss'
+    >>> subject_of("Neue Ausbildungsverträge")
+    'Der Wert „Neue Ausbildungsverträge“'
+    """
+    head = name.split(" ", 1)[0].lower()
+    if head.endswith(("quote", "rate")) or head in ("anzahl", "zahl", "summe"):
+        return f"Die {name}"
+    if head.endswith(("quotient", "anteil")) or head == "anteil":
+        return f"Der {name}"
+    return f"Der Wert „{name}“"
+
+
+def _total_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    if "dimension" in frame.columns:
+        return frame[frame["dimension"].fillna("") == ""]
+    return frame
+
+
+def _lookup(rows: pd.DataFrame, code: str, period: int) -> tuple[float, str]:
+    hit = rows[(rows["region_code"] == code) & (rows["period"] == period)]
+    if hit.empty:
+        return math.nan, ""
+    r = hit.iloc[0]
+    return float(r["value"]), str(r["flag"])
+
+
+def _signed_change(cur: float, prev: float, unit: str) -> tuple[float, str]:
+    if unit in _RATE_UNITS:
+        delta = cur - prev
+        text = fmt_pp(delta)
+        if unit != "%":
+            text = text.replace("Prozentpunkte", "Punkte").replace("Prozentpunkt", "Punkt")
+        return delta, text
+    if prev == 0:
+        return math.nan, "–"
+    delta = (cur - prev) / prev * 100
+    sign = "+" if round(delta, 1) > 0 else ""
+    return delta, sign + fmt_percent(delta)
+
+
+def key_figures(
+    frame: pd.DataFrame,
+    region: str,
+    period: int,
+    indicators: Sequence[str],
+    comparison: Sequence[str] = (),
+    *,
+    catalogue: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    r"""Collect the key figures of a report: value, change, comparison values.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        IndicatorFrame **after** disclosure control; total rows are used.
+    region : str
+        Region code of the report.
+    period : int
+        Report period.
+    indicators : sequence of str
+        Indicator codes in display order; codes without any row for the
+        region or a comparison region are left out.
+    comparison : sequence of str, optional
+        Comparison region codes (e.g. Land and ``DG``).
+    catalogue : pandas.DataFrame
+        Indicator catalogue (``toolkit.indicators.catalog()``).
+    labels : mapping, optional
+        Short labels for the comparison regions (default: their names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with ``indicator, name, unit, value, flag,
+        previous_period, previous, previous_flag, change, change_text,
+        sentence`` and, per comparison region ``c``, ``value_c`` and
+        ``flag_c``. ``change`` is in Prozentpunkte for rates and in percent
+        for counts, computed from unrounded values; it is NaN when either
+        value is hidden.
+
+    Raises
+    ------
+    ParameterError
+        If an indicator code is not in the catalogue.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"code": ["q"], "name_de": ["Betreuungsquote"], "unit": ["%"]})
+    >>> f = pd.DataFrame({"region_code": ["01", "01", "DG"], "region_name": ["A", "A", "Deutschland"],
+    ...     "period": [2023, 2024, 2024], "indicator": "q", "dimension": "", "value": [30.0, 31.5, 36.0],
+    ...     "unit": "%", "flag": ""})
+    >>> kf = key_figures(f, "01", 2024, ["q"], ["DG"], catalogue=cat, labels={"DG": "Bund"})
+    >>> kf.loc[0, "sentence"].replace("\xa0", " ")
+    'Die Betreuungsquote lag 2024 bei 31,5 % – 1,5 Prozentpunkte mehr als im Vorjahr; Bund: 36,0 %.'
+    """
+    cat = catalogue.set_index("code")
+    unknown = [c for c in indicators if c not in cat.index]
+    if unknown:
+        raise ParameterError(
+            f"Unbekannte Indikatoren: {', '.join(unknown)}",
+            hint="Codes aus toolkit.indicators.catalog() verwenden",
+        )
+    labels = dict(labels or {})
+    totals = _total_rows(frame)
+    out = []
+    for code in indicators:
+        rows = totals[totals["indicator"] == code]
+        codes_present = set(rows["region_code"])
+        if region not in codes_present and not codes_present & set(comparison):
+            continue
+        name = str(cat.at[code, "name_de"])
+        unit = str(rows["unit"].iloc[0]) if not rows.empty else str(cat.at[code, "unit"])
+        value, flag = _lookup(rows, region, period)
+        earlier = rows[(rows["region_code"] == region) & (rows["period"] < period)]
+        prev_period = int(earlier["period"].max()) if not earlier.empty else None
+        prev, prev_flag = _lookup(rows, region, prev_period) if prev_period else (math.nan, "")
+        change, change_text = math.nan, "–"
+        if not is_missing(value, flag) and not is_missing(prev, prev_flag):
+            change, change_text = _signed_change(value, prev, unit)
+        record: dict[str, object] = {
+            "indicator": code,
+            "name": name,
+            "unit": unit,
+            "value": value,
+            "flag": flag,
+            "previous_period": prev_period,
+            "previous": prev,
+            "previous_flag": prev_flag,
+            "change": change,
+            "change_text": change_text,
+        }
+        comps = []
+        for c in comparison:
+            cv, cf = _lookup(rows, c, period)
+            record[f"value_{c}"], record[f"flag_{c}"] = cv, cf
+            label = labels.get(c) or _name_in(frame, c)
+            comps.append((label, cv, cf))
+        if region in codes_present:
+            record["sentence"] = indicator_sentence(
+                subject_of(name),
+                period,
+                value,
+                unit,
+                flag=flag,
+                previous=prev,
+                previous_flag=prev_flag,
+                previous_period=prev_period,
+                comparisons=comps,
+            )
+        else:
+            shown = "; ".join(f"{lab}: {fmt_value(v, unit, flag=f)}" for lab, v, f in comps)
+            record["sentence"] = (
+                f"{subject_of(name)} liegt für diese Gebietsebene nicht vor; {shown}."
+            )
+        out.append(record)
+    return pd.DataFrame(out)
+
+
+def _name_in(frame: pd.DataFrame, code: str) -> str:
+    hit = frame.loc[frame["region_code"] == code, "region_name"]
+    return str(hit.iloc[0]) if not hit.empty else code
+
+
+def key_figures_html(
+    figures: pd.DataFrame,
+    region_label: str,
+    period: int | str,
+    comparison_labels: Mapping[str, str],
+) -> Html:
+    r"""Render key figures as a table (value, change, comparisons).
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        Result of :func:`key_figures`.
+    region_label : str
+        Column heading of the report region.
+    period : int or str
+        Period shown in the heading.
+    comparison_labels : mapping
+        Comparison region code to column heading, in column order.
+
+    Returns
+    -------
+    Html
+        An accessible table; hidden values show their symbol.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kf = pd.DataFrame({"name": ["Quote"], "unit": ["%"], "value": [31.5], "flag": [""],
+    ...     "change_text": ["+1,5 Prozentpunkte"], "value_DG": [36.0], "flag_DG": [""]})
+    >>> "<td style=\"text-align:right\">31,5\xa0%</td>" in key_figures_html(kf, "A", 2024, {"DG": "Bund"})
+    True
+    """
+    header = ["Kennzahl", f"{region_label} {period}", "Veränderung zum Vorjahr"]
+    header += list(comparison_labels.values())
+    rows = []
+    for _, r in figures.iterrows():
+        cells = [str(r["name"]), fmt_value(r["value"], r["unit"], flag=r["flag"])]
+        cells.append(str(r["change_text"]))
+        for c in comparison_labels:
+            cells.append(fmt_value(r.get(f"value_{c}"), r["unit"], flag=r.get(f"flag_{c}", "")))
+        rows.append(cells)
+    return html_table(
+        header,
+        rows,
+        caption="Kennzahlen im Überblick",
+        numeric=[False] + [True] * (len(header) - 1),
+    )
+
+
+def sentences_html(sentences: Sequence[str]) -> Html:
+    """Render sentences as a bulleted list.
+
+    Examples
+    --------
+    >>> sentences_html(["A.", "B."])
+    '<ul class="dkbm-facts"><li>A.</li><li>B.</li></ul>'
+    """
+    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
+    return Html(f'<ul class="dkbm-facts">{items}</ul>')
