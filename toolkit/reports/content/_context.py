@@ -35,8 +35,19 @@ _SUB_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
+_HIERARCHIES: dict[int, tuple[Any, Any]] = {}
+
+
 def _hierarchy(dataset: Any) -> Any:
-    return RegionHierarchy.from_frame(dataset.tables["regions"])
+    """Region hierarchy of a dataset, built once per dataset object in this process."""
+    hit = _HIERARCHIES.get(id(dataset))
+    if hit is not None and hit[0] is dataset:
+        return hit[1]
+    hierarchy = RegionHierarchy.from_frame(dataset.tables["regions"])
+    if len(_HIERARCHIES) >= 4:  # keep few datasets alive in long-running processes
+        _HIERARCHIES.clear()
+    _HIERARCHIES[id(dataset)] = (dataset, hierarchy)
+    return hierarchy
 
 
 def _ancestors(hierarchy: Any, region: str) -> list[str]:
