@@ -6,12 +6,14 @@ assert on its outputs and manifest.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from toolkit.reports import run_batch
+from toolkit.reports.workers import FORK_ENV
 
 HERE = Path(__file__).parent
 NOTEBOOKS = HERE / "notebooks"
@@ -45,13 +47,20 @@ def chromium() -> str:
 
 @pytest.fixture(scope="session")
 def ok_runs(tmp_path_factory):
-    """The ok template for a Kreis and a Gemeinde, twice, into separate folders."""
+    """The ok template for a Kreis and a Gemeinde, twice, into separate folders.
+
+    The first run uses two workers with forked, primed kernels; the second
+    starts every kernel as a fresh interpreter, so comparing them also shows
+    that forking and priming leave no trace in the reports.
+    """
     outs = [tmp_path_factory.mktemp(f"ok{i}") for i in (1, 2)]
-    results = [
-        batch("ok", "17001,17002000", out, jobs=2 if i == 0 else 1, formats="html,ipynb")
-        for i, out in enumerate(outs)
-    ]
-    return outs, results
+    first = batch("ok", "17001,17002000", outs[0], jobs=2, formats="html,ipynb")
+    os.environ[FORK_ENV] = "0"
+    try:
+        second = batch("ok", "17001,17002000", outs[1], jobs=1, formats="html,ipynb")
+    finally:
+        del os.environ[FORK_ENV]
+    return outs, [first, second]
 
 
 @pytest.fixture(scope="session")

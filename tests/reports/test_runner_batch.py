@@ -142,7 +142,10 @@ def test_no_state_leaks_between_reports(isolation_run):
     for region, page in pages.items():
         assert "VORHER: None" in page, region
         # each kernel has its own empty working directory
-        assert "DATEIEN: [&#x27;arbeitsdatei.txt&#x27;]" in page or "DATEIEN: ['arbeitsdatei.txt']" in page
+        assert (
+            "DATEIEN: [&#x27;arbeitsdatei.txt&#x27;]" in page
+            or "DATEIEN: ['arbeitsdatei.txt']" in page
+        )
     marked = [r for r, page in pages.items() if "Zauberstadt-Unikat-4711" in page]
     assert marked == ["17002"]
 

@@ -309,7 +309,7 @@ def kernel_setup(plan: BatchPlan, scratch: Path, *, snapshot: bool = True) -> di
     Returns
     -------
     dict
-        ``warmup`` code, kernel ``env`` and ``cwd``.
+        ``warmup`` and ``prime`` code, kernel ``env`` and ``cwd``.
 
     Examples
     --------
@@ -318,7 +318,7 @@ def kernel_setup(plan: BatchPlan, scratch: Path, *, snapshot: bool = True) -> di
     """
     import nbformat
 
-    from toolkit.reports.kernels import template_imports, warmup_code
+    from toolkit.reports.kernels import priming_code, template_imports, warmup_code
 
     nb = nbformat.read(plan.template.path, as_version=4)
     # Kernels import the same toolkit as this process, whatever their cwd.
@@ -327,8 +327,10 @@ def kernel_setup(plan: BatchPlan, scratch: Path, *, snapshot: bool = True) -> di
     env = {DATA_DIR_ENV: str(plan.data_dir), "PYTHONPATH": pythonpath}
     if snapshot and plan.dataset is not None:
         env[SNAPSHOT_ENV] = str(write_snapshot(plan.dataset, plan.data_dir, scratch / "data.pkl"))
+    runnable = [t for t in plan.tasks if not t.precheck_error]
     return {
         "warmup": warmup_code(template_imports(nb), str(plan.data_dir)),
+        "prime": priming_code(nb, runnable[0].parameters) if runnable else "",
         "env": env,
         "cwd": None,  # every kernel gets its own temporary working directory
     }

@@ -131,6 +131,9 @@ class ForkServer:
     ----------
     warmup : str
         Code the helper runs once (imports, dataset).
+    prime : str
+        Code the helper runs after the warm-up to fill caches (see
+        :func:`toolkit.reports.kernels.priming_code`).
     env : mapping, optional
         Environment of the helper and its kernels.
     cwd : str, optional
@@ -149,6 +152,7 @@ class ForkServer:
         self,
         warmup: str,
         *,
+        prime: str = "",
         env: Mapping[str, str] | None = None,
         cwd: str | None = None,
     ) -> None:
@@ -171,7 +175,7 @@ class ForkServer:
             start_new_session=True,
         )
         assert self._proc.stdin is not None
-        self._proc.stdin.write(json.dumps({"warmup": warmup}) + "\n")
+        self._proc.stdin.write(json.dumps({"warmup": warmup, "prime": prime}) + "\n")
         self._proc.stdin.flush()
 
     def alive(self) -> bool:
@@ -288,21 +292,30 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
 def _serve() -> None:  # pragma: no cover - runs in the helper process
     """Warm up, then fork one kernel per request (runs in the helper process)."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    # Answers go through a private copy of stdout; anything the warm-up or the
+    # templates print goes nowhere and cannot garble them.
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")
     first = json.loads(sys.stdin.readline() or "{}")
     namespace: dict[str, Any] = {"__name__": "__dkbm_zygote__"}
-    try:
-        exec(first.get("warmup", ""), namespace)
-    except Exception:
-        pass
+    for key in ("warmup", "prime"):
+        try:
+            exec(first.get(key, ""), namespace)
+        except Exception:
+            pass
+    namespace.clear()
     import ipykernel.kernelapp  # noqa: F401  (imported before forking)
 
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
+            answers.close()
             _child(request["argv"], request.get("cwd"))
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
+        answers.write(f"{pid}\n")
+        answers.flush()
 
 
 def _child(argv: list[str], cwd: str | None) -> None:  # pragma: no cover - runs in the kernel
@@ -323,10 +336,29 @@ def _child(argv: list[str], cwd: str | None) -> None:  # pragma: no cover - runs
 
         app = IPKernelApp.instance()
         app.initialize(argv)
+        _inline_figures(app.shell)
         app.start()
         code = 0
     finally:
         os._exit(code)
+
+
+def _inline_figures(shell: Any) -> None:  # pragma: no cover - runs in the kernel
+    """Connect matplotlib to the new shell as a fresh kernel would.
+
+    matplotlib-inline hooks into IPython when its backend module is first
+    imported, which may have happened in the helper, where no shell exists.
+    """
+    backend_module = sys.modules.get("matplotlib_inline.backend_inline")
+    if backend_module is None or "matplotlib" not in sys.modules:
+        return
+    import matplotlib
+    from IPython.core.pylabtools import activate_matplotlib
+
+    backend = matplotlib.get_backend()
+    if backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        activate_matplotlib(backend)
+        backend_module.configure_inline_support(shell, backend)
 
 
 if __name__ == "__main__":  # pragma: no cover

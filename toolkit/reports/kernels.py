@@ -33,7 +33,7 @@ from typing import Any
 
 from toolkit.errors import TemplateError
 
-__all__ = ["KernelPool", "WarmKernel", "template_imports", "warmup_code"]
+__all__ = ["KernelPool", "WarmKernel", "priming_code", "template_imports", "warmup_code"]
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,75 @@ def warmup_code(modules: Iterable[str], data_dir: str | None) -> str:
         "        pass\n"
         "__dkbm_warmup()\n"
         "del __dkbm_warmup\n"
+    )
+
+
+def priming_code(nb: Mapping[str, Any], parameters: Mapping[str, Any]) -> str:
+    """Return code that runs a template once, for nothing but its caches.
+
+    A fork server runs this once after the warm-up: the template's code
+    cells execute with ``parameters`` (usually the batch's first region) in a
+    throw-away namespace, output discarded, errors ignored. Per-dataset
+    caches the toolkit keeps (checked tables, Land and Bund roll-ups) are
+    then filled before the kernels are forked, so each report only computes
+    what is specific to its region. Open figures are closed and matplotlib's
+    settings restored afterwards, so nothing of the run reaches a report.
+
+    Parameters
+    ----------
+    nb : mapping
+        Template notebook.
+    parameters : mapping
+        Checked parameters of one report.
+
+    Returns
+    -------
+    str
+        Python source.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+    ...             nbformat.v4.new_code_cell("print(region)")]
+    >>> ns = {}
+    >>> exec(priming_code(nb, {"region": "17001"}), ns)
+    >>> sorted(k for k in ns if not k.startswith("__"))
+    []
+    """
+    sources = []
+    for cell in nb.get("cells", []):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.get("cell_type") != "code" or tags & {"parameters", "injected-parameters"}:
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        sources.append("\n".join(lines))
+    assignments = "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    body = json.dumps(assignments + "\n".join(sources))
+    return (
+        "def __dkbm_prime():\n"
+        "    import contextlib, io\n"
+        "    try:\n"
+        "        import matplotlib\n"
+        "        saved = matplotlib.rcParams.copy()\n"
+        "    except Exception:\n"
+        "        matplotlib = None\n"
+        "    sink = io.StringIO()\n"
+        "    try:\n"
+        "        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):\n"
+        f"            exec(compile({body}, '<dkbm-prime>', 'exec'), {{'__name__': '__dkbm_prime__'}})\n"
+        "    except BaseException:\n"
+        "        pass\n"
+        "    if matplotlib is not None:\n"
+        "        import matplotlib.pyplot as plt\n"
+        "        plt.close('all')\n"
+        "        matplotlib.rcParams.update(saved)\n"
+        "__dkbm_prime()\n"
+        "del __dkbm_prime\n"
     )
 
 
@@ -269,6 +338,9 @@ class KernelPool:
         (:class:`~toolkit.reports.forking.ForkServer`) instead of starting a
         new interpreter per kernel: the warm-up runs once, not once per
         report. Falls back to ordinary kernels if the helper fails.
+    prime : str
+        Code the fork helper runs once after the warm-up to fill caches
+        (see :func:`priming_code`); ignored without ``fork``.
 
     Examples
     --------
@@ -287,6 +359,7 @@ class KernelPool:
         start_timeout: float = 120.0,
         retries: int = 3,
         fork: bool = False,
+        prime: str = "",
     ) -> None:
         self.warmup = warmup
         self.ahead = max(0, int(ahead))
@@ -299,6 +372,7 @@ class KernelPool:
         self.failed_starts = 0
         self._ready: deque[WarmKernel] = deque()
         self.fork = fork
+        self.prime = prime
         self._server: Any = None
 
     def _manager(self) -> Any:
@@ -312,7 +386,7 @@ class KernelPool:
         if self._server is None or not self._server.alive():
             if self._server is not None:
                 self._server.close()
-            self._server = ForkServer(self.warmup, env=self.env, cwd=self.cwd)
+            self._server = ForkServer(self.warmup, prime=self.prime, env=self.env, cwd=self.cwd)
         km.kernel_id = str(uuid.uuid4())
         provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
         provisioner.server = self._server
@@ -391,6 +465,7 @@ class KernelPool:
                 except Exception as exc:
                     self.failed_starts += 1
                     errors.append(f"{type(exc).__name__}: {exc}")
+                    self._stop_forking(exc)
                     time.sleep(0.2 * attempts)
                     continue
             try:
@@ -399,10 +474,7 @@ class KernelPool:
                 self.failed_starts += 1
                 errors.append(f"{type(exc).__name__}: {exc}")
                 kernel.shutdown()
-                if self.fork and attempts >= 1:
-                    # Do not insist on forking: fall back to ordinary kernels.
-                    log.warning("forked kernel failed (%s); starting kernels normally", exc)
-                    self.fork = False
+                self._stop_forking(exc)
                 continue
             self._fill()
             return kernel
@@ -410,6 +482,16 @@ class KernelPool:
             f"Kernel konnte nach {self.retries + 1} Versuchen nicht gestartet werden",
             hint="; ".join(errors[-3:]) or None,
         )
+
+    def _stop_forking(self, exc: BaseException) -> None:
+        """Fall back to ordinary kernels after a forked kernel failed to start."""
+        if not self.fork:
+            return
+        log.warning("forked kernel failed (%s); starting kernels normally", exc)
+        self.fork = False
+        if self._server is not None:
+            self._server.close()
+            self._server = None
 
     def close(self) -> None:
         """Shut down every kernel still waiting in the pool.

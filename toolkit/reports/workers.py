@@ -32,7 +32,14 @@ FORK_ENV = "DKBM_KERNEL_FORK"
 
 def _pool(setup: dict[str, Any], ahead: int, fork: bool = True) -> KernelPool:
     fork = fork and setup.get("fork", True) and os.environ.get(FORK_ENV, "1") != "0"
-    return KernelPool(setup["warmup"], ahead=ahead, env=setup["env"], cwd=setup["cwd"], fork=fork)
+    return KernelPool(
+        setup["warmup"],
+        ahead=ahead,
+        env=setup["env"],
+        cwd=setup["cwd"],
+        fork=fork,
+        prime=setup.get("prime", ""),
+    )
 
 
 def _worker(setup: dict[str, Any], tasks: Any, results: Any) -> None:
