@@ -38,6 +38,21 @@ __all__ = ["KernelPool", "WarmKernel", "priming_code", "template_imports", "warm
 log = logging.getLogger(__name__)
 
 
+def _python_cells(nb: Mapping[str, Any], skip_tags: set[str] | None = None) -> list[str]:
+    """Source of the code cells, without IPython magics and shell escapes."""
+    out = []
+    for cell in nb.get("cells", []):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.get("cell_type") != "code" or tags & (skip_tags or set()):
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        out.append("\n".join(lines))
+    return out
+
+
 def template_imports(nb: Mapping[str, Any]) -> list[str]:
     r"""Return the modules a notebook imports at the top level of its code cells.
 
@@ -60,16 +75,9 @@ def template_imports(nb: Mapping[str, Any]) -> list[str]:
     ['pandas', 'toolkit', 'toolkit.text']
     """
     modules: set[str] = set()
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
-        # IPython magics are not Python; drop those lines before parsing.
-        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    for source in _python_cells(nb):
         try:
-            tree = ast.parse("\n".join(lines))
+            tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in tree.body:
@@ -162,16 +170,7 @@ def priming_code(nb: Mapping[str, Any], parameters: Mapping[str, Any]) -> str:
     >>> sorted(k for k in ns if not k.startswith("__"))
     []
     """
-    sources = []
-    for cell in nb.get("cells", []):
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if cell.get("cell_type") != "code" or tags & {"parameters", "injected-parameters"}:
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
-        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
-        sources.append("\n".join(lines))
+    sources = _python_cells(nb, skip_tags={"parameters", "injected-parameters"})
     assignments = "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
     body = json.dumps(assignments + "\n".join(sources))
     return (
