@@ -280,9 +280,9 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         if "-f" in cmd:
             argv = [str(a) for a in cmd[cmd.index("-f") :]]
         else:
-            argv = ["-f", str(self.parent.connection_file)]
+            argv = ["-f", str(getattr(self.parent, "connection_file", ""))]
         pid = self.server.fork(argv, cwd=kwargs.get("cwd"))
-        self.process = ForkedProcess(pid)
+        self.process = ForkedProcess(pid)  # type: ignore[assignment]
         self.pid = pid
         self.pgid = pid  # the child calls setsid(): its own process group
         self.cwd = kwargs.get("cwd", os.getcwd())

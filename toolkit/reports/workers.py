@@ -114,11 +114,11 @@ def run_local(
     n_workers = min(jobs, len(tasks))
     for _ in range(n_workers):
         task_q.put(None)
-    workers = {}
+    workers: dict[int, Any] = {}
     for _ in range(n_workers):
         proc = ctx.Process(target=_worker, args=(setup, task_q, result_q), daemon=True)
         proc.start()
-        workers[proc.pid] = proc
+        workers[int(proc.pid or 0)] = proc
     running: dict[int, str] = {}
     pending = set(by_region)
     try:
@@ -141,7 +141,7 @@ def run_local(
                             target=_worker, args=(setup, task_q, result_q), daemon=True
                         )
                         new.start()
-                        workers[new.pid] = new
+                        workers[int(new.pid or 0)] = new
                 if not workers and pending:
                     for region in sorted(pending):
                         record(_crash_entry(by_region[region], None))
