@@ -23,7 +23,7 @@ test: install lint
 	$(BIN)/python -m pytest
 
 report: install
-	$(BIN)/dkbm indicators compute --region 17 --period 2024
+	$(BIN)/dkbm report
 
 benchmarks: install
 	$(BIN)/python benchmarks/run_all.py
