@@ -240,7 +240,6 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
 
 
 _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
-_NUMBERS = ("period", "value", "numerator", "denominator")
 
 
 def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -280,6 +279,52 @@ def _text_column(codes: np.ndarray, labels: np.ndarray) -> pd.api.extensions.Ext
     return pd.array(decoded.cast(pa.large_string()), dtype="str")
 
 
+def _row_order(
+    text: dict[str, tuple[np.ndarray, np.ndarray]],
+    period: np.ndarray,
+    lvl_labels: np.ndarray,
+    keep: np.ndarray | None,
+    order: Sequence[str],
+) -> np.ndarray:
+    """Return the row numbers to keep, sorted by the output order.
+
+    Indicator (catalogue order, then code), dimension, category, level,
+    region and period form one integer key per row; the key is built in
+    place, so that millions of rows need only two scratch arrays.
+    """
+    rows = np.flatnonzero(keep) if keep is not None else None
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a if rows is None else a[rows]
+
+    rank = {c: i for i, c in enumerate(order)}
+    ic, il = text["indicator"]
+    ind_rank = np.array([rank.get(c, len(rank)) for c in il], dtype="int64")
+    lvl_rank = pd.Index(LEVELS).get_indexer(lvl_labels).astype("int64") + 1
+    rc_codes, rc_labels = text["region_code"]
+    lookups = [
+        (ic, ind_rank * len(il) + _rank_of_labels(il)),
+        (text["dimension"][0], _rank_of_labels(text["dimension"][1])),
+        (text["category"][0], _rank_of_labels(text["category"][1])),
+        (rc_codes, lvl_rank),
+        (rc_codes, _rank_of_labels(rc_labels)),
+    ]
+    per = pick(period)
+    low = int(per.min())
+    key = np.zeros(len(per), dtype="int64")
+    tmp = np.empty(len(per), dtype="int64")
+    for codes, lookup in lookups:
+        np.take(lookup, pick(codes), out=tmp)
+        key *= int(lookup.max()) + 1
+        key += tmp
+    np.subtract(per, low, out=tmp)
+    key *= int(per.max()) - low + 1
+    key += tmp
+    del tmp
+    idx = np.argsort(key)  # keys are unique per row: no stable sort needed
+    return idx if rows is None else rows[idx]
+
+
 def finish(
     parts: Sequence[Part],
     regions: RegionTable,
@@ -294,7 +339,9 @@ def finish(
     """Concatenate parts, filter, add region names and levels, sort.
 
     Text columns stay dictionary codes until the very end, when each becomes
-    one Arrow string column, so that millions of rows are cheap.
+    one Arrow string column, so that millions of rows are cheap. The rows to
+    keep and their order are found first from the codes alone; every column
+    is then gathered once into its final array.
 
     Examples
     --------
@@ -307,55 +354,61 @@ def finish(
     if not parts:
         return empty_indicator_frame()
     sizes = [len(p["value"]) for p in parts]
-    nums = {c: np.concatenate([p[c] for p in parts]) for c in _NUMBERS}
+    total = sum(sizes)
     text = {c: _encode([p[c] for p in parts], sizes) for c in _TEXT}
+    # scratch buffer for one concatenated numeric column at a time
+    scratch = np.empty(total, dtype="float64")
+    period = np.concatenate([p["period"] for p in parts])
     rc_codes, rc_labels = text["region_code"]
     regions.extend(rc_labels[np.bincount(rc_codes, minlength=len(rc_labels)) > 0])
     info = regions.info.reindex(pd.Index(rc_labels))
     lvl_labels = info["level"].to_numpy(dtype=object)
-    keep = np.ones(len(rc_codes), dtype=bool)
+    keep = np.ones(total, dtype=bool)
     if wanted is not None:
         keep &= pd.Index(rc_labels).isin(list(wanted))[rc_codes]
     if periods is not None:
-        keep &= np.isin(nums["period"], list(periods))
+        keep &= np.isin(period, list(periods))
     if indicators is not None:
         ic, il = text["indicator"]
         keep &= pd.Index(il).isin(list(indicators))[ic]
     if levels is not None:
         keep &= pd.Index(lvl_labels).isin(list(levels))[rc_codes]
-    if not keep.all():
+    all_rows = bool(keep.all())
+    idx: np.ndarray | None = None
+    if sort and keep.any():
+        idx = _row_order(text, period, lvl_labels, None if all_rows else keep, order)
+    elif not all_rows:
         idx = np.flatnonzero(keep)
-        nums = {c: v[idx] for c, v in nums.items()}
-        text = {c: (codes[idx], labels) for c, (codes, labels) in text.items()}
-    if sort and len(nums["value"]):
-        rank = {c: i for i, c in enumerate(order)}
-        ic, il = text["indicator"]
-        ind_rank = np.array([rank.get(c, len(rank)) for c in il], dtype="int64")
-        # indicator (catalogue order, then code), dimension, category, level,
-        # region, period as one integer key: a single argsort
-        rc = text["region_code"][0]
-        keys = [
-            ind_rank[ic] * len(il) + _rank_of_labels(il)[ic],
-            _rank_of_labels(text["dimension"][1])[text["dimension"][0]],
-            _rank_of_labels(text["category"][1])[text["category"][0]],
-            pd.Index(LEVELS).get_indexer(lvl_labels)[rc] + 1,
-            _rank_of_labels(rc_labels)[rc],
-            nums["period"] - nums["period"].min(),
-        ]
-        key = np.zeros(len(rc), dtype="int64")
-        for k in keys:
-            key = key * (int(k.max()) + 1) + k
-        idx = np.argsort(key)  # keys are unique per row: no stable sort needed
-        nums = {c: v[idx] for c, v in nums.items()}
-        text = {c: (codes[idx], labels) for c, (codes, labels) in text.items()}
-    rc = text["region_code"][0]
+    del keep
+    n_out = total if idx is None else len(idx)
+
+    def gather(source: np.ndarray, dtype: str) -> np.ndarray:
+        if idx is None:
+            return source.astype(dtype, copy=True)
+        return np.take(source, idx, out=np.empty(n_out, dtype=source.dtype)).astype(
+            dtype, copy=False
+        )
+
+    data: dict[str, object] = {}
+    data["period"] = gather(period, "int64")
+    del period
+    for c in ("value", "numerator", "denominator"):
+        np.concatenate([p[c] for p in parts], out=scratch)
+        data[c] = gather(scratch, "float64")
+    del scratch
+    codes32 = np.empty(n_out, dtype="int32")
     names = np.array([regions.name(c) for c in rc_labels], dtype=object)
-    text["region_name"] = (rc, names)
-    text["level"] = (rc, lvl_labels)
-    data = {}
+    text["region_name"] = (rc_codes, names)
+    text["level"] = (rc_codes, lvl_labels)
     for c, t in COLUMNS.items():
-        if t == "str":
-            data[c] = _text_column(*text[c])
+        if t != "str":
+            continue
+        codes, labels = text[c]
+        if idx is None:
+            codes32[:] = codes
         else:
-            data[c] = nums[c].astype(t)
-    return pd.DataFrame(data, columns=list(COLUMNS))
+            np.take(codes, idx, out=codes32)
+        data[c] = _text_column(codes32, labels)
+    columns = {c: data[c] for c in COLUMNS}
+    # the arrays are new and owned here: no copy, no consolidation into blocks
+    return pd.DataFrame(columns, columns=list(COLUMNS), copy=False)
