@@ -17,7 +17,15 @@ import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
 from toolkit.indicators._build import Part, finish
-from toolkit.indicators._counts import group_sum, prepare, restrict, rollup, used_categories
+from toolkit.indicators._counts import (
+    MISSING,
+    group_codes,
+    group_sum,
+    prepare,
+    restrict,
+    rollup,
+    used_categories,
+)
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.regions import normalize_code
 
@@ -229,15 +237,25 @@ class Context:
         key = f"population_wide:{by_sex}"
         if key not in self._cache:
             by = ["region_code", "year"] + (["sex"] if by_sex else [])
-            g = group_sum(self.counts("population"), [*by, "age"])
-            bins = list(range(AGE_BIN_65PLUS + 1))
-            n = g.pivot(index=by, columns="age", values="n").reindex(columns=bins)
-            r = g.pivot(index=by, columns="age", values="r").reindex(columns=bins)
-            absent = r.isna().to_numpy()
-            nv = np.where(absent, 0.0, n.to_numpy(dtype="float64"))
-            rv = np.where(absent, 0, r.to_numpy(dtype="float64")).astype("int8")
-            keys = n.index.to_frame(index=False)
-            self._cache[key] = (keys, nv, rv)  # type: ignore[assignment]
+            counts = self.counts("population")
+            inv, ng = group_codes(counts, by)
+            first = np.zeros(ng, dtype="int64")
+            first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+            keys = counts[by].iloc[first].reset_index(drop=True)
+            # one cell per (group, age bin): counts summed, ranks the maximum
+            width = AGE_BIN_65PLUS + 1
+            cell = inv * width + counts["age"].to_numpy(dtype="int64")
+            values = counts["n"].to_numpy(dtype="float64")
+            nv = np.bincount(cell, weights=np.nan_to_num(values), minlength=ng * width)
+            nv = nv.astype("float64", copy=False)
+            ranks = counts["r"].to_numpy()
+            rv = np.zeros(ng * width, dtype="int8")
+            for k in range(1, int(ranks.max(initial=0)) + 1):
+                hit = cell[ranks == k]
+                if len(hit):
+                    rv[np.bincount(hit, minlength=ng * width) > 0] = k
+            nv[rv >= MISSING] = np.nan
+            self._cache[key] = (keys, nv.reshape(ng, width), rv.reshape(ng, width))  # type: ignore[assignment]
         return self._cache[key]  # type: ignore[return-value]
 
 
