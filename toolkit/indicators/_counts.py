@@ -55,8 +55,15 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
             column="year",
             rows=bad + 1,
         )
-    n = pd.to_numeric(df[value], errors="coerce").astype("float64")
-    bad = np.flatnonzero((df[value].notna() & n.isna()).to_numpy() | (n < 0).to_numpy())
+    raw = df[value]
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iu":
+        # whole numbers cannot be missing: only the sign needs a check
+        ints = raw.to_numpy()
+        n = pd.Series(ints.astype("float64"), index=df.index, copy=False)
+        bad = np.flatnonzero(ints < 0)
+    else:
+        n = pd.to_numeric(raw, errors="coerce").astype("float64")
+        bad = np.flatnonzero((raw.notna() & n.isna()).to_numpy() | (n < 0).to_numpy())
     if len(bad):
         raise DataError(
             f"Tabelle '{table}': Anzahl ist keine nicht-negative Zahl.",
@@ -79,8 +86,11 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
             )
         r = flags.map(RANK_OF_FLAG).to_numpy(dtype="int8")
         n = n.where(~((flags == "-") & n.isna()), 0.0)
-    r = np.where(n.isna().to_numpy() & (r < MISSING), 4, r).astype("int8")
-    nv = np.where(r >= MISSING, np.nan, n.to_numpy())
+    if n.hasnans or r.any():
+        r = np.where(n.isna().to_numpy() & (r < MISSING), 4, r).astype("int8")
+        nv = np.where(r >= MISSING, np.nan, n.to_numpy())
+    else:
+        nv = n.to_numpy()
     # Text keys become Categoricals: grouping, filtering and rolling up then
     # work on small integer codes instead of millions of strings.
     out = pd.DataFrame({"region_code": as_category(df["region_code"], strip=True)})
@@ -163,10 +173,10 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
     for col in by:
         values = df[col]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            c = values.cat.codes.to_numpy().astype("int64")
+            c = values.cat.codes.to_numpy()
             card = len(values.cat.categories)
             if (c < 0).any():
-                c = np.where(c < 0, card, c)
+                c = np.where(c < 0, card, c.astype("int64"))
             card += 1
         elif pd.api.types.is_integer_dtype(values.dtype) and len(values):
             raw = values.to_numpy()
@@ -183,12 +193,16 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
         if size * card > _DENSE_LIMIT:  # keep the combined key small
             key, uniq = pd.factorize(key)
             size = len(uniq)
-        key = key * card + c
+        # in place: millions of rows, no new arrays per key column
+        key *= card
+        key += c
         size *= card
     if size <= max(4 * len(df), 1_000_000):
-        occupied = np.bincount(key, minlength=size) > 0
-        remap = np.cumsum(occupied) - 1
-        return remap[key], int(occupied.sum())
+        occupied = np.zeros(size, dtype=bool)
+        occupied[key] = True
+        remap = np.cumsum(occupied, dtype="int64")
+        remap -= 1
+        return remap[key], int(remap[-1]) + 1
     inv, uniq = pd.factorize(key)
     return inv, len(uniq)
 
