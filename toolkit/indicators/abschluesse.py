@@ -117,6 +117,22 @@ def abgaenge_anteil(
     DataFrame
         IndicatorFrame with indicator ``abgaenge_anteil_<abschluss>``.
 
+    Notes
+    -----
+    Share = 100 × leavers and graduates of general schools with the given Abschluss /
+    all leavers and graduates of the school year, counted at the school's location and
+    including Förderschulen. The denominator is all leavers, not the same-age population
+    or the Quotensummenverfahren, which give other figures. Rates for Kreis,
+    Regierungsbezirk and Land are recomputed from summed numerators and denominators,
+    never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fachserie 11 Reihe 1 bzw. Statistischer
+           Bericht Allgemeinbildende Schulen (Schulstatistik der Länder).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel D Allgemeinbildende Schule.
+
     Examples
     --------
     >>> s = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
@@ -150,6 +166,18 @@ def schulabgaenge(
     -------
     DataFrame
         IndicatorFrame, unit ``Anzahl``.
+
+    Notes
+    -----
+    Counts of leavers and graduates of general schools at the school's location; higher
+    levels are sums of the Gemeinde counts.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fachserie 11 Reihe 1 bzw. Statistischer
+           Bericht Allgemeinbildende Schulen (Schulstatistik der Länder).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel D Allgemeinbildende Schule.
 
     Examples
     --------

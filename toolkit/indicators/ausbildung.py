@@ -178,6 +178,16 @@ def ausbildungsanfaengerquote(
     Definition of the Bundesinstitut für Berufsbildung (BIBB),
     Datenreport zum Berufsbildungsbericht, Kapitel A5.8.
 
+    References
+    ----------
+    .. [1] Bundesinstitut für Berufsbildung (BIBB): Datenreport zum
+           Berufsbildungsbericht, jährlich. Kapitel A5.8.
+    .. [2] Statistisches Bundesamt (Destatis): Berufsbildungsstatistik (Erhebung zum 31.
+           Dezember), Fachserie 11 Reihe 3 bzw. Statistischer Bericht Berufliche
+           Bildung.
+    .. [3] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+
     Examples
     --------
     >>> b = pd.DataFrame({"region_code": "17001", "year": 2024, "sex": "w",
@@ -211,6 +221,20 @@ def neue_ausbildungsvertraege(
     -------
     DataFrame
         IndicatorFrame, unit ``Anzahl``.
+
+    Notes
+    -----
+    Counts of newly concluded training contracts (duale Ausbildung) of the calendar year
+    by Zuständigkeitsbereich, Beruf, sex, nationality and schooling; higher levels are
+    sums.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Berufsbildungsstatistik (Erhebung zum 31.
+           Dezember), Fachserie 11 Reihe 3 bzw. Statistischer Bericht Berufliche
+           Bildung.
+    .. [2] Bundesinstitut für Berufsbildung (BIBB): Datenreport zum
+           Berufsbildungsbericht, jährlich.
 
     Examples
     --------

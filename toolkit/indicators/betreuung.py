@@ -198,6 +198,24 @@ def betreuungsquote_u3(
     DataFrame
         IndicatorFrame, unit ``%``; breakdown dimension ``care_type``.
 
+    Notes
+    -----
+    Quote = 100 × children under 3 in Kindertageseinrichtungen and öffentlich
+    geförderter Kindertagespflege on 1 March / population under 3 on 31 December of the
+    previous year. Children are counted where they are cared for, so a Kreis can exceed
+    100 %. Rates for Kreis, Regierungsbezirk and Land are recomputed from summed
+    numerators and denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Statistiken der Kinder- und Jugendhilfe –
+           Kinder und tätige Personen in Tageseinrichtungen und in öffentlich
+           geförderter Kindertagespflege (Stichtag 1. März).
+    .. [2] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [3] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel C Frühkindliche Bildung, Betreuung und Erziehung.
+
     Examples
     --------
     >>> kita = pd.DataFrame({"region_code": "17001000", "year": 2024, "age_group": "u3",
@@ -229,6 +247,23 @@ def betreuungsquote_3u6(
     DataFrame
         IndicatorFrame, unit ``%``.
 
+    Notes
+    -----
+    Quote = 100 × children aged 3 to under 6 in care on 1 March / population aged 3 to
+    under 6 on 31 December of the previous year (place of care, so values above 100 %
+    are possible). Rates for Kreis, Regierungsbezirk and Land are recomputed from summed
+    numerators and denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Statistiken der Kinder- und Jugendhilfe –
+           Kinder und tätige Personen in Tageseinrichtungen und in öffentlich
+           geförderter Kindertagespflege (Stichtag 1. März).
+    .. [2] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [3] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel C Frühkindliche Bildung, Betreuung und Erziehung.
+
     Examples
     --------
     >>> kita = pd.DataFrame({"region_code": "17001000", "year": 2024, "age_group": "3u6",
@@ -257,6 +292,21 @@ def tagespflege_anteil_u3(
     -------
     DataFrame
         IndicatorFrame, unit ``%``.
+
+    Notes
+    -----
+    Share = 100 × children under 3 in öffentlich geförderter Kindertagespflege / all
+    children under 3 in care (Kita and Tagespflege), both on 1 March. Rates for Kreis,
+    Regierungsbezirk and Land are recomputed from summed numerators and denominators,
+    never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Statistiken der Kinder- und Jugendhilfe –
+           Kinder und tätige Personen in Tageseinrichtungen und in öffentlich
+           geförderter Kindertagespflege (Stichtag 1. März).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel C Frühkindliche Bildung, Betreuung und Erziehung.
 
     Examples
     --------

@@ -82,6 +82,19 @@ def compare(
     ParameterError
         If ``region`` or a comparison code is not in ``frame``.
 
+    Notes
+    -----
+    A region is set beside its Land, Bund and a comparison set chosen by the caller; no
+    ranking is made, as the kommunales Bildungsmonitoring compares regions instead of
+    ordering them.
+
+    References
+    ----------
+    .. [1] Statistische Ämter des Bundes und der Länder: Anwendungsleitfaden zum Aufbau
+           eines kommunalen Bildungsmonitorings.
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> f = pd.DataFrame({"region_code": ["17001", "17002", "17003"], "region_name": ["A", "B", "C"],

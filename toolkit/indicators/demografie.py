@@ -279,6 +279,17 @@ def bevoelkerung(
     DataFrame
         IndicatorFrame at every level with population rows.
 
+    Notes
+    -----
+    Population on 31 December; higher levels are sums of the Gemeinde counts.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> pop = pd.DataFrame({"region_code": ["17001000", "17001004"], "year": 2024,
@@ -307,6 +318,19 @@ def bevoelkerung_veraenderung(
     DataFrame
         IndicatorFrame; numerator = difference, denominator = previous year.
 
+    Notes
+    -----
+    Change = 100 × (population on 31 December of t − population a year earlier) /
+    population a year earlier: a change of a count in per cent, computed from the summed
+    counts at every level.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> pop = pd.DataFrame({"region_code": "17001000", "year": [2023, 2024], "sex": "w",
@@ -333,6 +357,21 @@ def jugendquotient(
     -------
     DataFrame
         IndicatorFrame, unit ``je 100``.
+
+    Notes
+    -----
+    Quotient = 100 × people under 20 / people aged 20 to under 65 on 31 December. Rates
+    for Kreis, Regierungsbezirk and Land are recomputed from summed numerators and
+    denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Statistisches Bundesamt (Destatis): Bevölkerungsvorausberechnung und
+           Bevölkerungsstand – Jugend- und Altenquotient (Abgrenzung 20 und 65 Jahre).
+    .. [3] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
 
     Examples
     --------
@@ -361,6 +400,21 @@ def altenquotient(
     DataFrame
         IndicatorFrame, unit ``je 100``.
 
+    Notes
+    -----
+    Quotient = 100 × people aged 65 and older / people aged 20 to under 65 on 31
+    December. Rates for Kreis, Regierungsbezirk and Land are recomputed from summed
+    numerators and denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Statistisches Bundesamt (Destatis): Bevölkerungsvorausberechnung und
+           Bevölkerungsstand – Jugend- und Altenquotient (Abgrenzung 20 und 65 Jahre).
+    .. [3] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
@@ -388,6 +442,19 @@ def anteil_unter_18(
     DataFrame
         IndicatorFrame, unit ``%``.
 
+    Notes
+    -----
+    Share = 100 × people under 18 / total population on 31 December. Rates for Kreis,
+    Regierungsbezirk and Land are recomputed from summed numerators and denominators,
+    never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
@@ -414,6 +481,19 @@ def anteil_65plus(
     -------
     DataFrame
         IndicatorFrame, unit ``%``.
+
+    Notes
+    -----
+    Share = 100 × people aged 65 and older / total population on 31 December. Rates for
+    Kreis, Regierungsbezirk and Land are recomputed from summed numerators and
+    denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fortschreibung des Bevölkerungsstandes
+           (Stichtag 31. Dezember).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
 
     Examples
     --------

@@ -107,6 +107,13 @@ def compute_all(
     summed over Gemeinden (or Kreise), never averaged from rates. Sozialraum
     rows are an extra breakdown and are never summed into a Gemeinde.
 
+    References
+    ----------
+    .. [1] Statistische Ämter des Bundes und der Länder: Anwendungsleitfaden zum Aufbau
+           eines kommunalen Bildungsmonitorings.
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> pop = pd.DataFrame({"region_code": ["17001000", "17002000"], "year": 2024,

@@ -113,6 +113,20 @@ def iabe_anteil(
     DataFrame
         IndicatorFrame with indicator ``iabe_anteil_sektor_<sector lower>``.
 
+    Notes
+    -----
+    Share = 100 × entrants of one iABE sector (I Berufsausbildung, II Übergangsbereich,
+    III Erwerb der Hochschulzugangsberechtigung, IV Studium) / entrants of all sectors
+    in the year. Rates for Kreis, Regierungsbezirk and Land are recomputed from summed
+    numerators and denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Integrierte Ausbildungsberichterstattung
+           (iABE) – Anfänger, Teilnehmende und Absolventen im Ausbildungsgeschehen.
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel E Berufliche Ausbildung.
+
     Examples
     --------
     >>> t = pd.DataFrame({"region_code": "17001", "year": 2024, "sex": "m",
@@ -139,6 +153,17 @@ def iabe_anfaenger(iabe: pd.DataFrame, *, region_table: pd.DataFrame | None = No
     -------
     DataFrame
         IndicatorFrame, unit ``Anzahl``.
+
+    Notes
+    -----
+    Counts of entrants by iABE sector; higher levels are sums of the counts below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Integrierte Ausbildungsberichterstattung
+           (iABE) – Anfänger, Teilnehmende und Absolventen im Ausbildungsgeschehen.
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel E Berufliche Ausbildung.
 
     Examples
     --------

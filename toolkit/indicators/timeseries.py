@@ -64,6 +64,20 @@ def change(frame: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
         for other rates, ``%`` for counts) and ``change_flag`` (the worse flag
         of both values; ``x`` for a relative change from zero).
 
+    Notes
+    -----
+    Following official practice, the change of a rate (units ``%``, ``je 100``) is the
+    difference in Prozentpunkten and the change of a count the relative change in per
+    cent; a flag of either period travels to the change.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Zeichenerklärung in Veröffentlichungen
+           der amtlichen Statistik (Veränderung in Prozentpunkten bei Quoten, in Prozent
+           bei Anzahlen).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+
     Examples
     --------
     >>> f = pd.DataFrame({"region_code": "17", "region_name": "M", "level": "land",
@@ -113,6 +127,17 @@ def index_to_base(frame: pd.DataFrame, base_period: int) -> pd.DataFrame:
         The IndicatorFrame columns plus ``base_period``, ``index`` and
         ``index_flag``. A series without a base value, or with a base of
         zero, gets NaN with flag ``x`` (or the base's missing-value flag).
+
+    Notes
+    -----
+    Index = 100 × value / value in the base period, per series; a base value of zero or
+    a missing one gives NaN with a flag instead of an infinite or made-up index.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Zeichenerklärung in Veröffentlichungen
+           der amtlichen Statistik (Veränderung in Prozentpunkten bei Quoten, in Prozent
+           bei Anzahlen).
 
     Examples
     --------
@@ -173,6 +198,13 @@ def trend(frame: pd.DataFrame, *, alpha: float = 0.05, min_periods: int = 3) -> 
     so that thousands of series are fitted at once; the tests compare the
     two. Years are treated as independent observations; autocorrelation
     makes the interval too narrow, so read ``exceeds_noise`` as a hint.
+
+    References
+    ----------
+    .. [1] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel A Rahmenbedingungen (Demografie).
+    .. [2] Seabold, S.; Perktold, J.: statsmodels – Econometric and statistical modeling
+           with Python, Proceedings of the 9th Python in Science Conference (2010).
 
     Examples
     --------

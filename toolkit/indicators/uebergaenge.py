@@ -129,6 +129,21 @@ def uebergangsquote(
     DataFrame
         IndicatorFrame with indicator ``uebergangsquote_<school_type>``.
 
+    Notes
+    -----
+    Quote = 100 × pupils entering Jahrgangsstufe 5 of the school type / pupils leaving
+    Jahrgangsstufe 4 in the previous school year. Destatis divides by all Grundschule
+    leavers; the denominator is stated in the catalogue. Rates for Kreis,
+    Regierungsbezirk and Land are recomputed from summed numerators and denominators,
+    never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fachserie 11 Reihe 1 bzw. Statistischer
+           Bericht Allgemeinbildende Schulen (Schulstatistik der Länder).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel D Allgemeinbildende Schule.
+
     Examples
     --------
     >>> t = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
@@ -161,6 +176,18 @@ def uebergaenge_jg5(
     -------
     DataFrame
         IndicatorFrame, unit ``Anzahl``.
+
+    Notes
+    -----
+    Counts of pupils in Jahrgangsstufe 5 by school type at the school's location; higher
+    levels are sums of the Gemeinde counts.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Fachserie 11 Reihe 1 bzw. Statistischer
+           Bericht Allgemeinbildende Schulen (Schulstatistik der Länder).
+    .. [2] Autorengruppe Bildungsberichterstattung: Bildung in Deutschland (nationaler
+           Bildungsbericht), Kapitel D Allgemeinbildende Schule.
 
     Examples
     --------

@@ -276,6 +276,15 @@ def vertragsloesungsquote(
     dualen Berufsausbildung, BIBB Wissenschaftliche Diskussionspapiere 157
     (2015), and the BIBB Datenreport, Kapitel A5.6 ("LQneu").
 
+    References
+    ----------
+    .. [1] Bundesinstitut für Berufsbildung (BIBB): Datenreport zum
+           Berufsbildungsbericht, Kapitel A5.6 Vorzeitige Lösung von
+           Ausbildungsverträgen (Schichtenmodell, LQneu).
+    .. [2] Statistisches Bundesamt (Destatis): Berufsbildungsstatistik (Erhebung zum 31.
+           Dezember), Fachserie 11 Reihe 3 bzw. Statistischer Bericht Berufliche
+           Bildung.
+
     Examples
     --------
     >>> new = pd.DataFrame({"region_code": "17001", "year": [2021, 2022, 2023, 2024],
@@ -310,6 +319,21 @@ def vertragsloesungen(
     DataFrame
         IndicatorFrame, unit ``Anzahl``.
 
+    Notes
+    -----
+    Counts of training contracts dissolved early in the calendar year (all start years
+    together); contracts ended by a passed final exam and dissolutions before the
+    training began are not counted.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Berufsbildungsstatistik (Erhebung zum 31.
+           Dezember), Fachserie 11 Reihe 3 bzw. Statistischer Bericht Berufliche
+           Bildung.
+    .. [2] Bundesinstitut für Berufsbildung (BIBB): Datenreport zum
+           Berufsbildungsbericht, Kapitel A5.6 Vorzeitige Lösung von
+           Ausbildungsverträgen (Schichtenmodell, LQneu).
+
     Examples
     --------
     >>> dis = pd.DataFrame({"region_code": "17001", "year": 2024, "start_year": 2023,
@@ -343,6 +367,21 @@ def vertragsloesungen_probezeit_anteil(
     -------
     DataFrame
         IndicatorFrame, unit ``%``.
+
+    Notes
+    -----
+    Share = 100 × dissolutions during the Probezeit / all dissolutions of the year.
+    Rates for Kreis, Regierungsbezirk and Land are recomputed from summed numerators and
+    denominators, never averaged from the rates below them.
+
+    References
+    ----------
+    .. [1] Statistisches Bundesamt (Destatis): Berufsbildungsstatistik (Erhebung zum 31.
+           Dezember), Fachserie 11 Reihe 3 bzw. Statistischer Bericht Berufliche
+           Bildung.
+    .. [2] Bundesinstitut für Berufsbildung (BIBB): Datenreport zum
+           Berufsbildungsbericht, Kapitel A5.6 Vorzeitige Lösung von
+           Ausbildungsverträgen (Schichtenmodell, LQneu).
 
     Examples
     --------
