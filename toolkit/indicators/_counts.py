@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from toolkit.errors import DataError
@@ -101,8 +102,8 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
         out[k] = col.to_numpy() if numeric else as_category(col)
     out["n"] = nv
     out["r"] = r
-    inv, ng = group_codes(out, ["region_code", "year", *keys])
-    if ng < len(out):
+    if count_groups(out, ["region_code", "year", *keys]) < len(out):
+        inv, ng = group_codes(out, ["region_code", "year", *keys])
         first = np.zeros(ng, dtype="int64")
         first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
         dup = np.ones(len(out), dtype=bool)
@@ -168,6 +169,37 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
     """
     if not by:
         return np.zeros(len(df), dtype="int64"), int(len(df) > 0)
+    key, size = _combined_key(df, by)
+    if size <= max(4 * len(df), 1_000_000):
+        occupied = np.zeros(size, dtype=bool)
+        occupied[key] = True
+        remap = np.cumsum(occupied, dtype="int64")
+        remap -= 1
+        return remap[key], int(remap[-1]) + 1
+    inv, uniq = pd.factorize(key)
+    return inv, len(uniq)
+
+
+def count_groups(df: pd.DataFrame, by: Sequence[str]) -> int:
+    """Return the number of distinct combinations of ``by`` (cheaper than group codes).
+
+    Examples
+    --------
+    >>> count_groups(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 1]}), ["a", "b"])
+    2
+    """
+    if not by:
+        return int(len(df) > 0)
+    key, size = _combined_key(df, by)
+    if size <= max(4 * len(df), 1_000_000):
+        occupied = np.zeros(size, dtype=bool)
+        occupied[key] = True
+        return int(np.count_nonzero(occupied))
+    return len(pd.unique(key))
+
+
+def _combined_key(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Return one integer key per row over the columns ``by`` and the size of its range."""
     key = np.zeros(len(df), dtype="int64")
     size = 1
     for col in by:
@@ -197,14 +229,7 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
         key *= card
         key += c
         size *= card
-    if size <= max(4 * len(df), 1_000_000):
-        occupied = np.zeros(size, dtype=bool)
-        occupied[key] = True
-        remap = np.cumsum(occupied, dtype="int64")
-        remap -= 1
-        return remap[key], int(remap[-1]) + 1
-    inv, uniq = pd.factorize(key)
-    return inv, len(uniq)
+    return key, size
 
 
 _DENSE_LIMIT = 50_000_000
@@ -222,12 +247,29 @@ def as_category(values: pd.Series, *, strip: bool = False) -> pd.Categorical:
         cat = values.array
         labels = np.array([str(c) for c in cat.categories], dtype=object)
     else:
-        codes, uniq = pd.factorize(values, use_na_sentinel=False)
+        codes, uniq = _factorize_text(values)
         cat = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(len(uniq)))
         labels = np.array([str(u) for u in uniq], dtype=object)
     if strip:
         labels = np.array([u.strip() for u in labels], dtype=object)
     return relabel(cat, labels)
+
+
+def _factorize_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values in order of appearance, as ``pd.factorize`` gives them.
+
+    Arrow-backed strings without missing values are encoded by Arrow itself,
+    which is several times faster on millions of rows.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        chunks = values.array.__arrow_array__()
+        if chunks.num_chunks and chunks.null_count == 0:
+            encoded = pc.dictionary_encode(chunks).unify_dictionaries()
+            codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks])
+            uniq = encoded.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+            return codes, uniq
+    return pd.factorize(values, use_na_sentinel=False)
 
 
 def used_categories(cat: pd.Categorical) -> pd.Index:
