@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -239,6 +240,9 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
     return out
 
 
+#: Result size from which text columns are decoded in two threads.
+_PARALLEL_ROWS = 1_000_000
+
 _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 
 
@@ -396,19 +400,22 @@ def finish(
         np.concatenate([p[c] for p in parts], out=scratch)
         data[c] = gather(scratch, "float64")
     del scratch
-    codes32 = np.empty(n_out, dtype="int32")
     names = np.array([regions.name(c) for c in rc_labels], dtype=object)
     text["region_name"] = (rc_codes, names)
     text["level"] = (rc_codes, lvl_labels)
-    for c, t in COLUMNS.items():
-        if t != "str":
-            continue
-        codes, labels = text[c]
-        if idx is None:
-            codes32[:] = codes
-        else:
-            np.take(codes, idx, out=codes32)
-        data[c] = _text_column(codes32, labels)
+
+    def decode(column: str) -> pd.api.extensions.ExtensionArray:
+        codes, labels = text[column]
+        picked = codes if idx is None else np.take(codes, idx)
+        return _text_column(picked, labels)
+
+    # Arrow decodes without the GIL: two threads use both cores of a small machine
+    str_columns = [c for c, t in COLUMNS.items() if t == "str"]
+    if n_out >= _PARALLEL_ROWS:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            data.update(zip(str_columns, pool.map(decode, str_columns), strict=True))
+    else:
+        data.update((c, decode(c)) for c in str_columns)
     columns = {c: data[c] for c in COLUMNS}
     # the arrays are new and owned here: no copy, no consolidation into blocks
     return pd.DataFrame(columns, columns=list(COLUMNS), copy=False)
