@@ -306,7 +306,8 @@ def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
             rows=bad + 1,
         )
     a = age.to_numpy(dtype="int64")
-    binned = np.where(a < 25, a, np.where(a < 65, AGE_BIN_25U65, AGE_BIN_65PLUS)).astype("int8")
+    binned = np.minimum(a, AGE_BIN_25U65).astype("int8")
+    binned[a >= 65] = AGE_BIN_65PLUS
     return group_sum(df.assign(age=binned), ["region_code", "year", "sex", "age"])
 
 

@@ -147,7 +147,8 @@ def group_sum(
         sums = np.bincount(inv, weights=np.nan_to_num(values), minlength=ng).astype("float64")
         ranks = df[r].to_numpy()
         rmax = np.zeros(ng, dtype="int8")
-        for k in range(1, len(FLAG_OF_RANK)):
+        top = int(ranks.max()) if len(ranks) else 0  # no flags at all: nothing to do
+        for k in range(1, min(top, len(FLAG_OF_RANK) - 1) + 1):
             hit = ranks == k
             if hit.any():
                 rmax[np.bincount(inv, weights=hit, minlength=ng) > 0] = k
