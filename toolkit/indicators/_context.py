@@ -19,6 +19,7 @@ from toolkit.errors import DataError, ParameterError
 from toolkit.indicators._build import Part, finish
 from toolkit.indicators._counts import (
     MISSING,
+    finite,
     group_codes,
     group_sum,
     prepare,
@@ -246,7 +247,7 @@ class Context:
             width = AGE_BIN_65PLUS + 1
             cell = inv * width + counts["age"].to_numpy(dtype="int64")
             values = counts["n"].to_numpy(dtype="float64")
-            nv = np.bincount(cell, weights=np.nan_to_num(values), minlength=ng * width)
+            nv = np.bincount(cell, weights=finite(values), minlength=ng * width)
             nv = nv.astype("float64", copy=False)
             ranks = counts["r"].to_numpy()
             rv = np.zeros(ng * width, dtype="int8")

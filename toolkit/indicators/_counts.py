@@ -144,7 +144,7 @@ def group_sum(
     out = df[list(by)].iloc[first].reset_index(drop=True)
     for v, r in pairs:
         values = df[v].to_numpy(dtype="float64")
-        sums = np.bincount(inv, weights=np.nan_to_num(values), minlength=ng).astype("float64")
+        sums = np.bincount(inv, weights=finite(values), minlength=ng).astype("float64")
         ranks = df[r].to_numpy()
         rmax = np.zeros(ng, dtype="int8")
         top = int(ranks.max()) if len(ranks) else 0  # no flags at all: nothing to do
@@ -156,6 +156,17 @@ def group_sum(
         out[v] = sums
         out[r] = rmax
     return out
+
+
+def finite(values: np.ndarray) -> np.ndarray:
+    """Return ``np.nan_to_num(values)``, without a copy when all values are finite.
+
+    Examples
+    --------
+    >>> finite(np.array([1.0, np.nan])).tolist()
+    [1.0, 0.0]
+    """
+    return values if np.isfinite(values).all() else np.nan_to_num(values)
 
 
 def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]:
