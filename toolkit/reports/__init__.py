@@ -18,7 +18,7 @@ from toolkit.reports.batch import BatchPlan, BatchResult, kernel_setup, plan_bat
 from toolkit.reports.dask import run_on_dask
 from toolkit.reports.execute import Outcome, normalize_notebook, run_notebook
 from toolkit.reports.jobs import FORMATS, ReportTask, input_hash, run_task, slugify
-from toolkit.reports.kernels import KernelPool, template_imports, warmup_code
+from toolkit.reports.kernels import KernelPool
 from toolkit.reports.manifest import format_summary, read_manifest, write_manifest
 from toolkit.reports.params import coerce_value, parse_assignments, validate_parameters
 from toolkit.reports.registry import (
@@ -39,6 +39,7 @@ from toolkit.reports.runtime import (
     write_snapshot,
 )
 from toolkit.reports.selection import data_digest, parse_formats, resolve_regions
+from toolkit.reports.warmup import priming_code, template_imports, warmup_code
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -68,6 +69,7 @@ __all__ = [
     "parse_assignments",
     "parse_formats",
     "plan_batch",
+    "priming_code",
     "read_manifest",
     "render_html",
     "resolve_data_dir",

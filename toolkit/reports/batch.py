@@ -318,7 +318,7 @@ def kernel_setup(plan: BatchPlan, scratch: Path, *, snapshot: bool = True) -> di
     """
     import nbformat
 
-    from toolkit.reports.kernels import priming_code, template_imports, warmup_code
+    from toolkit.reports.warmup import priming_code, template_imports, warmup_code
 
     nb = nbformat.read(plan.template.path, as_version=4)
     # Kernels import the same toolkit as this process, whatever their cwd.
