@@ -11,6 +11,10 @@ Parquet tables, and times
 3. the template path: ``compute_all(..., regions=[Kreis, Land, DG])`` for
    one region on the loaded data.
 
+CPU time is split into user time (the computation) and system time (mostly
+the kernel clearing fresh memory pages for the large result; on a virtual
+machine this can cost as much as the computation itself).
+
 Usage: ``python benchmarks/indicators.py [--kreise 400] [--years 2015-2024]
 [--naive-sample 8]``. Prints seconds, rows per second and the ratio.
 """
@@ -111,11 +115,14 @@ def main(argv: list[str]) -> int:
         f"Eingelesen in {time.perf_counter() - start:.1f} s: {len(kreise)} Kreise, {n_gem} Gemeinden, {in_rows:,} Eingabezeilen"
     )
 
+    before = os.times()
     start, cpu = time.perf_counter(), time.process_time()
     frame = compute_all(tables)
     full, full_cpu = time.perf_counter() - start, time.process_time() - cpu
+    after = os.times()
     print(
-        f"compute_all (alles): {full:.1f} s Wanduhr, {full_cpu:.1f} s CPU-Zeit dieses Prozesses, "
+        f"compute_all (alles): {full:.1f} s Wanduhr, {full_cpu:.1f} s CPU-Zeit dieses Prozesses "
+        f"(davon {after.user - before.user:.1f} s user, {after.system - before.system:.1f} s system), "
         f"{len(frame):,} Ergebniszeilen, {len(frame) / full:,.0f} Zeilen/s "
         f"({len(frame) / full_cpu:,.0f} je CPU-Sekunde), {in_rows / full:,.0f} Eingabezeilen/s"
     )
