@@ -216,6 +216,7 @@ def _combined_key(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]
     size = 1
     for col in by:
         values = df[col]
+        low = 0
         if isinstance(values.dtype, pd.CategoricalDtype):
             c = values.cat.codes.to_numpy()
             card = len(values.cat.categories)
@@ -224,12 +225,14 @@ def _combined_key(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]
             card += 1
         elif pd.api.types.is_integer_dtype(values.dtype) and len(values):
             raw = values.to_numpy()
+            if raw.dtype.kind != "i":
+                raw = raw.astype("int64")
             low, high = int(raw.min()), int(raw.max())
             if high - low < 100_000:
-                c, card = (raw - low).astype("int64"), high - low + 1
+                c, card = raw, high - low + 1  # shifted by ``low`` below, in place
             else:
                 c, uniq = pd.factorize(raw)
-                card = len(uniq)
+                card, low = len(uniq), 0
         else:
             c, uniq = pd.factorize(values, use_na_sentinel=False)
             card = len(uniq)
@@ -240,6 +243,8 @@ def _combined_key(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, int]
         # in place: millions of rows, no new arrays per key column
         key *= card
         key += c
+        if low:
+            key -= low
         size *= card
     return key, size
 
