@@ -360,9 +360,7 @@ def jugendquotient(
 
     Notes
     -----
-    Quotient = 100 × people under 20 / people aged 20 to under 65 on 31 December. Rates
-    for Kreis, Regierungsbezirk and Land are recomputed from summed numerators and
-    denominators, never averaged from the rates below them.
+    Quotient = 100 × people under 20 / people aged 20 to under 65 on 31 December.
 
     References
     ----------
@@ -403,8 +401,7 @@ def altenquotient(
     Notes
     -----
     Quotient = 100 × people aged 65 and older / people aged 20 to under 65 on 31
-    December. Rates for Kreis, Regierungsbezirk and Land are recomputed from summed
-    numerators and denominators, never averaged from the rates below them.
+    December.
 
     References
     ----------
@@ -444,9 +441,7 @@ def anteil_unter_18(
 
     Notes
     -----
-    Share = 100 × people under 18 / total population on 31 December. Rates for Kreis,
-    Regierungsbezirk and Land are recomputed from summed numerators and denominators,
-    never averaged from the rates below them.
+    Share = 100 × people under 18 / total population on 31 December.
 
     References
     ----------
@@ -484,9 +479,7 @@ def anteil_65plus(
 
     Notes
     -----
-    Share = 100 × people aged 65 and older / total population on 31 December. Rates for
-    Kreis, Regierungsbezirk and Land are recomputed from summed numerators and
-    denominators, never averaged from the rates below them.
+    Share = 100 × people aged 65 and older / total population on 31 December.
 
     References
     ----------
