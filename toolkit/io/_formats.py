@@ -162,6 +162,52 @@ def _parquet_type_problem(series: pd.Series, kind: str) -> str | None:
     return None
 
 
+def _whole_floats(series: pd.Series, mask: np.ndarray) -> np.ndarray | None:
+    """Return the column as int64 when every value is a whole number, else None."""
+    values = series.to_numpy(dtype=float, na_value=np.nan)[~mask]
+    if not np.array_equal(values, np.round(values)) or np.abs(values).max(initial=0.0) >= 2**62:
+        return None
+    out = np.zeros(len(series), dtype=np.int64)
+    out[~mask] = values.astype(np.int64)
+    return out
+
+
+def _is_text(series: pd.Series) -> bool:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return pd.api.types.infer_dtype(series.dtype.categories, skipna=True) in ("string", "empty")
+    return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+
+
+def _column_text(series: pd.Series) -> np.ndarray:
+    """Whole column as text exactly like :func:`_cell_text` per cell, but vectorised.
+
+    Integer, whole-number float, boolean and text columns are converted in
+    bulk (a 22-million-row population table in seconds, not minutes); other
+    columns (dates, mixed objects, fractional floats) go cell by cell.
+    """
+    dtype = series.dtype
+    mask = series.isna().to_numpy()
+    whole = None
+    if pd.api.types.is_bool_dtype(dtype):
+        out = np.where(series.fillna(False).to_numpy(dtype=bool), "true", "false").astype(object)
+    elif pd.api.types.is_integer_dtype(dtype):
+        whole = (series.fillna(0) if mask.any() else series).to_numpy(dtype=np.int64)
+    elif pd.api.types.is_float_dtype(dtype):
+        whole = _whole_floats(series, mask)
+    if whole is not None:
+        # Few distinct values even in huge tables (ages, years, counts):
+        # format each distinct number once and gather.
+        codes, uniques = pd.factorize(whole)
+        out = np.asarray(uniques).astype(str).astype(object)[codes]
+    elif _is_text(series):
+        out = np.array(series.astype(object).to_numpy(), dtype=object)
+    elif not pd.api.types.is_bool_dtype(dtype):
+        values = series.astype(object).to_numpy()
+        return np.where(mask, "", [_cell_text(v) for v in values])
+    out[mask] = ""
+    return out
+
+
 def _read_parquet(path: Path, kinds: dict[str, str]) -> RawTable:
     name = str(path)
     if not path.exists():
@@ -186,9 +232,7 @@ def _read_parquet(path: Path, kinds: dict[str, str]) -> RawTable:
             why = _parquet_type_problem(series, kind)
             if why is not None:
                 problems.append(Problem(why, column=label))
-        values = series.astype(object).to_numpy()
-        mask = pd.isna(values)
-        cells[label] = np.where(mask, "", [_cell_text(v) for v in values])
+        cells[label] = _column_text(series)
     raw = pd.DataFrame(cells, index=pd.RangeIndex(1, len(frame) + 1), dtype="str")
     raw.columns = header
     return RawTable(name, header, raw, convention=PARQUET_CONVENTION, problems=problems)
