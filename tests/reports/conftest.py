@@ -90,6 +90,18 @@ def sleep_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def isolation_run(tmp_path_factory):
-    """Three regions one after another in one worker."""
+    """Three regions one after another in one worker, started from an empty folder.
+
+    The fixture notebook writes a file into its working directory; the folder
+    the batch was started from must stay empty (kernels and the fork helper's
+    priming run each work in a private directory).
+    """
     out = tmp_path_factory.mktemp("iso")
-    return out, batch("prints_region", "17001,17002,17003", out, jobs=1)
+    start = tmp_path_factory.mktemp("iso-cwd")
+    here = os.getcwd()
+    os.chdir(start)
+    try:
+        result = batch("prints_region", "17001,17002,17003", out, jobs=1)
+    finally:
+        os.chdir(here)
+    return out, result, start

@@ -134,7 +134,8 @@ def _text(path):
 
 
 def test_no_state_leaks_between_reports(isolation_run):
-    out, result = isolation_run
+    out, result, start = isolation_run
+    assert list(start.iterdir()) == []  # nothing written where the batch was started
     assert result.exit_code == 0
     folder = out / "2024" / "prints_region"
     pages = {p.name.split("_")[0]: _text(p) for p in folder.glob("*.html")}

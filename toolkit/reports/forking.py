@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -163,13 +165,17 @@ class ForkServer:
             full_env.setdefault(name, "1")
         full_env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         self._lock = threading.Lock()
+        # The priming run executes a whole template: give it a private working
+        # directory, so whatever the template writes never lands in the
+        # folder the batch was started from.
+        self._workdir = tempfile.mkdtemp(prefix="dkbm-forkserver-", dir=cwd)
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "toolkit.reports.forking"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=full_env,
-            cwd=cwd,
+            cwd=self._workdir,
             text=True,
             bufsize=1,
             start_new_session=True,
@@ -252,6 +258,7 @@ class ForkServer:
         for stream in (self._proc.stdin, self._proc.stdout):
             if stream is not None and not stream.closed:
                 stream.close()
+        shutil.rmtree(self._workdir, ignore_errors=True)
 
 
 class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
