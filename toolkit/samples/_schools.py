@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from toolkit.io import TABLES
 from toolkit.samples._anchors import values
 from toolkit.samples._geography import Geography
 from toolkit.samples._population import Population
@@ -25,16 +26,16 @@ from toolkit.samples._tables import sum_by
 
 __all__ = ["ABSCHLUESSE", "SCHOOL_TYPES", "draw_kita", "draw_leavers", "draw_transitions"]
 
-SCHOOL_TYPES = (
-    "hauptschule",
-    "realschule",
-    "mehrere_bildungsgaenge",
-    "gesamtschule",
-    "gymnasium",
-    "foerderschule",
-    "sonstige",
-)
-ABSCHLUESSE = ("ohne_hsa", "hsa", "msa", "fhr", "ahr")
+
+def _categories(table: str, column: str) -> tuple[str, ...]:
+    """Return the allowed values of a column from the table contract (``toolkit.io``)."""
+    spec = next(c for c in TABLES[table].columns if c.name == column)
+    return tuple(spec.categories or ())
+
+
+#: School types of Sekundarstufe I (the contract's values without ``jg4_abgaenge``).
+SCHOOL_TYPES = tuple(t for t in _categories("transitions", "school_type") if t != "jg4_abgaenge")
+ABSCHLUESSE = _categories("school_leavers", "abschluss")
 
 
 def _at_host(counts: np.ndarray, host: np.ndarray) -> np.ndarray:
