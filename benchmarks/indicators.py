@@ -37,18 +37,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from toolkit.indicators import compute_all  # noqa: E402
-from toolkit.samples import generate  # noqa: E402
+from toolkit.samples import TABLE_NAMES, generate  # noqa: E402
 
-TABLES = (
-    "regions",
-    "population",
-    "kita",
-    "transitions",
-    "school_leavers",
-    "iabe",
-    "contracts_new",
-    "contracts_dissolved",
-    "apprentice_beginners",
+#: The generator's tables that indicators use (not the survey, not the Beruf names).
+TABLES = tuple(
+    n for n in TABLE_NAMES if n not in ("berufe", "survey_families", "survey_families_margins")
 )
 
 
