@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.indicators import LEVELS, catalog, compute_all
+from toolkit.indicators import (
+    LEVELS,
+    TEXT_COLUMNS,
+    catalog,
+    compute_all,
+    validate_indicator_frame,
+)
 from toolkit.samples import build_tables
 
 
@@ -94,14 +100,23 @@ def test_share_without_hsa_by_sex_like_groupby(tables, frame):
 def test_row_order_and_dtypes_like_sort_values(frame):
     order = {c: i for i, c in enumerate(catalog()["code"])}
     level = {v: i for i, v in enumerate(LEVELS)}
-    ref = frame.sample(frac=1.0, random_state=3).sort_values(
+    shuffled = frame.sample(frac=1.0, random_state=3)
+    # sort plain strings, independent of the Categoricals' own category order
+    text = shuffled.astype({c: "str" for c in TEXT_COLUMNS})
+    ordered = text.sort_values(
         ["indicator", "dimension", "category", "level", "region_code", "period"],
         key=lambda s: (
             s.map(order) if s.name == "indicator" else s.map(level) if s.name == "level" else s
         ),
-    )
+    ).index
+    ref = shuffled.loc[ordered]
     pd.testing.assert_frame_equal(frame, ref.reset_index(drop=True), check_exact=True)
-    assert all(str(frame[c].dtype) == "str" for c in ("region_code", "indicator", "flag"))
+    assert all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in TEXT_COLUMNS)
+    for c in TEXT_COLUMNS:
+        labels = list(frame[c].cat.categories)
+        assert all(isinstance(x, str) for x in labels)
+        if c not in ("level", "flag"):
+            assert labels == sorted(set(frame[c].astype("str")))
 
 
 def test_unsorted_and_restricted_calls_hold_the_same_rows(tables, frame):
@@ -110,4 +125,5 @@ def test_unsorted_and_restricted_calls_hold_the_same_rows(tables, frame):
     pd.testing.assert_frame_equal(loose, frame.sort_values(cols[:7]).reset_index(drop=True))
     part = compute_all(tables, regions=["17001", "17", "DG"], periods=[2023, 2024])
     want = frame[frame["region_code"].isin(["17001", "17", "DG"]) & frame["period"].ge(2023)]
-    pd.testing.assert_frame_equal(part, want.reset_index(drop=True), check_exact=True)
+    # a filtered frame keeps the full run's categories; validating makes them canonical
+    pd.testing.assert_frame_equal(part, validate_indicator_frame(want), check_exact=True)

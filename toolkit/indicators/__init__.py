@@ -57,7 +57,9 @@ from toolkit.indicators.frame import (
     COLUMNS,
     FLAGS,
     LEVELS,
+    TEXT_COLUMNS,
     empty_indicator_frame,
+    text_column,
     validate_indicator_frame,
 )
 from toolkit.indicators.iabe import SECTORS, iabe_anfaenger, iabe_anteil
@@ -78,6 +80,7 @@ __all__ = [
     "ROLES",
     "SCHOOL_TYPES",
     "SECTORS",
+    "TEXT_COLUMNS",
     "TOPICS",
     "abgaenge_anteil",
     "altenquotient",
@@ -102,6 +105,7 @@ __all__ = [
     "schulabgaenge",
     "spec",
     "tagespflege_anteil_u3",
+    "text_column",
     "trend",
     "uebergaenge_jg5",
     "uebergangsquote",

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from toolkit.indicators._counts import MISSING, group_sum
 from toolkit.indicators._regions import RegionTable
-from toolkit.indicators.frame import COLUMNS, LEVELS, empty_indicator_frame
+from toolkit.indicators.frame import (
+    COLUMNS,
+    FIXED_CATEGORIES,
+    LEVELS,
+    TEXT_COLUMNS,
+    empty_indicator_frame,
+)
 
 #: Flag labels by code: the ranks 0..4 of ``_counts`` plus 5 = ``-`` (exact zero).
 FLAG_LABELS = pd.Index(["", "p", "x", "/", ".", "-"], dtype=object)
@@ -240,9 +244,6 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
     return out
 
 
-#: Result size from which text columns are decoded in two threads.
-_PARALLEL_ROWS = 1_000_000
-
 _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 
 
@@ -275,12 +276,21 @@ def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _text_column(codes: np.ndarray, labels: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    dictionary = pa.array([str(x) for x in labels], type=pa.large_string())
-    decoded = pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype("int32", copy=False)), dictionary
-    )
-    return pd.array(decoded.cast(pa.large_string()), dtype="str")
+def _category_column(codes: np.ndarray, labels: np.ndarray, column: str) -> pd.Categorical:
+    """Build the final Categorical of one text column from row codes and their labels.
+
+    Categories are the labels that occur, sorted (fixed ones for ``level`` and
+    ``flag``), so that equal inputs always give equal categories.
+    """
+    strings = pd.Index([str(x) for x in labels], dtype=object)
+    fixed = FIXED_CATEGORIES.get(column)
+    if fixed is not None:
+        categories = pd.Index(list(fixed), dtype=object)
+    else:
+        used = np.bincount(codes, minlength=len(labels)) > 0
+        categories = pd.Index(sorted(set(strings[used])), dtype=object)
+    mapping = categories.get_indexer(strings).astype("int32")
+    return pd.Categorical.from_codes(np.take(mapping, codes), categories=categories, validate=False)
 
 
 def _row_order(
@@ -343,7 +353,7 @@ def finish(
     """Concatenate parts, filter, add region names and levels, sort.
 
     Text columns stay dictionary codes until the very end, when each becomes
-    one Arrow string column, so that millions of rows are cheap. The rows to
+    one Categorical, so that millions of rows are cheap. The rows to
     keep and their order are found first from the codes alone; every column
     is then gathered once into its final array.
 
@@ -404,18 +414,10 @@ def finish(
     text["region_name"] = (rc_codes, names)
     text["level"] = (rc_codes, lvl_labels)
 
-    def decode(column: str) -> pd.api.extensions.ExtensionArray:
+    for column in TEXT_COLUMNS:
         codes, labels = text[column]
         picked = codes if idx is None else np.take(codes, idx)
-        return _text_column(picked, labels)
-
-    # Arrow decodes without the GIL: two threads use both cores of a small machine
-    str_columns = [c for c, t in COLUMNS.items() if t == "str"]
-    if n_out >= _PARALLEL_ROWS:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            data.update(zip(str_columns, pool.map(decode, str_columns), strict=True))
-    else:
-        data.update((c, decode(c)) for c in str_columns)
+        data[column] = _category_column(picked, labels, column)
     columns = {c: data[c] for c in COLUMNS}
     # the arrays are new and owned here: no copy, no consolidation into blocks
     return pd.DataFrame(columns, columns=list(COLUMNS), copy=False)

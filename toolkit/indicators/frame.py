@@ -4,6 +4,15 @@ An IndicatorFrame is a plain :class:`pandas.DataFrame` with exactly the
 columns of :data:`COLUMNS`, in that order. Charts, text, disclosure control,
 time series and comparisons all take this shape.
 
+The eight text columns are :class:`pandas.Categorical` of ``str`` labels: a
+long frame repeats a few hundred distinct codes and names millions of times,
+and as categories the full catalogue for Germany needs a tenth of the memory.
+They compare, filter, group and sort like strings (``f["flag"] == "."``,
+``.isin``, ``.str``); ``flag`` always knows every symbol of :data:`FLAGS`
+and ``level`` every level of :data:`LEVELS` (in that order), so flags can be
+set in place. Categories are sorted, so sorting by a text column sorts
+alphabetically, except ``level`` (top to bottom) and ``flag``.
+
 Examples
 --------
 >>> f = empty_indicator_frame()
@@ -22,24 +31,27 @@ __all__ = [
     "COLUMNS",
     "FLAGS",
     "LEVELS",
+    "TEXT_COLUMNS",
     "empty_indicator_frame",
+    "text_column",
     "validate_indicator_frame",
 ]
 
-#: Column names of an IndicatorFrame, in order, with their dtypes.
+#: Column names of an IndicatorFrame, in order, with their dtypes
+#: (``category``: a Categorical of ``str`` labels, see the module notes).
 COLUMNS: dict[str, str] = {
-    "region_code": "str",
-    "region_name": "str",
-    "level": "str",
+    "region_code": "category",
+    "region_name": "category",
+    "level": "category",
     "period": "int64",
-    "indicator": "str",
-    "dimension": "str",
-    "category": "str",
+    "indicator": "category",
+    "dimension": "category",
+    "category": "category",
     "value": "float64",
     "numerator": "float64",
     "denominator": "float64",
-    "unit": "str",
-    "flag": "str",
+    "unit": "category",
+    "flag": "category",
 }
 
 #: Allowed flags and their meaning (as in official German tables).
@@ -55,8 +67,70 @@ FLAGS: dict[str, str] = {
 #: Region levels, from top to bottom.
 LEVELS: tuple[str, ...] = ("bund", "land", "regbez", "kreis", "gemeinde", "sozialraum")
 
-_STR_COLUMNS = [c for c, t in COLUMNS.items() if t == "str"]
+_STR_COLUMNS = [c for c, t in COLUMNS.items() if t == "category"]
 _FLOAT_COLUMNS = [c for c, t in COLUMNS.items() if t == "float64"]
+
+#: The text columns (Categoricals of ``str``), in column order.
+TEXT_COLUMNS: tuple[str, ...] = tuple(_STR_COLUMNS)
+
+#: Columns whose categories are fixed (all allowed values, in this order).
+FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"level": LEVELS, "flag": tuple(FLAGS)}
+
+
+def text_column(values: object, column: str = "") -> pd.Categorical:
+    """Return text values as the Categorical an IndicatorFrame column holds.
+
+    Missing values become ``""``; labels are ``str``. ``level`` and ``flag``
+    get their fixed categories (unknown values become missing there, which
+    :func:`validate_indicator_frame` reports); other columns get the sorted
+    labels that occur.
+
+    Parameters
+    ----------
+    values : array-like
+        Strings, a Categorical or a Series.
+    column : str, optional
+        Column name, to choose fixed categories for ``level`` and ``flag``.
+
+    Returns
+    -------
+    pandas.Categorical
+
+    Examples
+    --------
+    >>> text_column(["b", None, "a"]).categories.tolist()
+    ['', 'a', 'b']
+    >>> text_column(["."], "flag").categories.tolist()
+    ['', '.', '-', 'x', '/', 'p']
+    """
+    series = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = series.array
+        labels = pd.Index([str(c) for c in cat.categories], dtype=object)
+        codes = cat.codes
+        if (codes < 0).any():
+            labels = labels.append(pd.Index([""], dtype=object))
+            codes = np.where(codes < 0, len(labels) - 1, codes)
+        uniq_codes, inverse = np.unique(codes, return_inverse=True)
+        strings = labels[uniq_codes]
+    else:
+        inverse, strings = pd.factorize(series.astype(object).where(series.notna(), ""))
+        strings = pd.Index([str(x) for x in strings], dtype=object)
+    fixed = FIXED_CATEGORIES.get(column)
+    if fixed is not None:
+        categories = pd.Index(list(fixed), dtype=object)
+        extra = [x for x in strings if x not in set(fixed)]
+        if extra:
+            # keep unknown labels visible for the validator (as extra categories)
+            categories = categories.append(pd.Index(sorted(set(extra)), dtype=object))
+    else:
+        categories = pd.Index(sorted(set(strings)), dtype=object)
+    mapping = categories.get_indexer(strings)
+    return pd.Categorical.from_codes(
+        mapping[np.asarray(inverse, dtype="int64")].astype("int32"),
+        categories=categories,
+        validate=False,
+    )
 
 
 def empty_indicator_frame() -> pd.DataFrame:
@@ -72,7 +146,12 @@ def empty_indicator_frame() -> pd.DataFrame:
     >>> empty_indicator_frame().shape
     (0, 12)
     """
-    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in COLUMNS.items()})
+    return pd.DataFrame(
+        {
+            c: pd.Series(text_column([], c) if t == "category" else np.array([], dtype=t))
+            for c, t in COLUMNS.items()
+        }
+    )
 
 
 def validate_indicator_frame(frame: pd.DataFrame, *, name: str = "IndicatorFrame") -> pd.DataFrame:
@@ -89,7 +168,8 @@ def validate_indicator_frame(frame: pd.DataFrame, *, name: str = "IndicatorFrame
     -------
     pandas.DataFrame
         A new frame with exactly the columns of :data:`COLUMNS` in order,
-        string columns as ``str`` (missing → ``""``), floats as ``float64``
+        text columns as Categoricals of ``str`` (missing → ``""``, see
+        :func:`text_column`), floats as ``float64``
         and ``period`` as ``int64``.
 
     Raises
@@ -127,7 +207,7 @@ def validate_indicator_frame(frame: pd.DataFrame, *, name: str = "IndicatorFrame
         )
     out = {}
     for c in _STR_COLUMNS:
-        out[c] = frame[c].astype("str").where(frame[c].notna(), "")
+        out[c] = text_column(frame[c], c)
     for c in _FLOAT_COLUMNS:
         try:
             out[c] = pd.to_numeric(frame[c], errors="raise").astype("float64")

@@ -264,7 +264,7 @@ def trend(frame: pd.DataFrame, *, alpha: float = 0.05, min_periods: int = 3) -> 
     tq = stats.t.ppf(1 - alpha / 2, df)
     out["slope"] = slope
     out["slope_unit"] = np.where(
-        out["unit"] == "%", "Prozentpunkte je Jahr", out["unit"] + " je Jahr"
+        out["unit"] == "%", "Prozentpunkte je Jahr", out["unit"].astype("str") + " je Jahr"
     )
     out["se"] = se
     out["ci_low"] = slope - tq * se
