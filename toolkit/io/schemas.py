@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -40,6 +41,8 @@ KNOWN_CHECK = "Regionalschlüssel bekannt"
 START_YEAR_CHECK = "start_year zwischen year-3 und year"
 LEVEL_CHECK = "level passt zum Regionalschlüssel"
 NONRESPONSE_CHECK = "keine Antworten bei Nichtteilnahme"
+#: Name of the key check; ``toolkit.io.tables`` recognises it by "uniqueness".
+KEY_CHECK = "uniqueness of the key columns"
 WIDE_CHECKS = (START_YEAR_CHECK, LEVEL_CHECK, NONRESPONSE_CHECK)
 
 
@@ -81,11 +84,13 @@ def final_dtype(spec: ColumnSpec) -> str:
 
 
 def _valid_codes(values: pd.Series, level: str | None) -> pd.Series:
-    ok = {}
-    for code in values.dropna().unique():
+    # each distinct code is checked once; millions of rows share a few thousand codes
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    ok = np.ones(len(uniques) + 1, dtype=bool)  # last slot: missing values pass here
+    for i, code in enumerate(uniques):
         lv = code_level(code)
-        ok[code] = lv is not None and canonical_problem(code) is None and (level in (None, lv))
-    return values.map(ok).fillna(True).astype(bool)
+        ok[i] = lv is not None and canonical_problem(code) is None and (level in (None, lv))
+    return pd.Series(ok[codes], index=values.index)
 
 
 def _column_checks(spec: ColumnSpec, known: frozenset[str] | None) -> list[pa.Check]:
@@ -123,6 +128,31 @@ def _level_ok(df: pd.DataFrame) -> pd.Series:
     derived = df["region_code"].map(levels)
     ok = (derived == df["level"]) | derived.isna() | df["level"].isna()
     return ok.fillna(True).astype(bool)
+
+
+def _key_unique(df: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Mark rows whose key combination occurs once (missing values count as equal).
+
+    Each key column is factorised on its own and the codes are combined into
+    one integer per row, which is much faster than hashing whole rows of a
+    table with millions of rows.
+    """
+    combined = np.zeros(len(df), dtype="int64")
+    space = 1
+    for col in key:
+        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        card = max(len(uniques), 1)
+        if space * card >= 2**62:  # too many combinations for one integer
+            dup = df.duplicated(subset=key, keep=False).to_numpy()
+            return pd.Series(~dup, index=df.index)
+        combined = combined * card + codes
+        space *= card
+    if space <= 4 * len(df) + 1024:
+        seen = np.bincount(combined, minlength=space)
+        dup = seen[combined] > 1
+    else:
+        dup = pd.Series(combined).duplicated(keep=False).to_numpy()
+    return pd.Series(~dup, index=df.index)
 
 
 def _nonresponse_ok(df: pd.DataFrame) -> pd.Series:
@@ -191,10 +221,12 @@ def table_schema(
     items = {*SURVEY_ITEMS, "responded"}
     if table == "survey_families" and items <= wanted:
         checks.append(pa.Check(_nonresponse_ok, error=NONRESPONSE_CHECK))
+    if spec.key and set(spec.key) <= wanted:
+        key = list(spec.key)
+        checks.append(pa.Check(lambda df: _key_unique(df, key), error=KEY_CHECK))
     return pa.DataFrameSchema(
         cols,
         checks=checks,
-        unique=list(spec.key) if set(spec.key) <= wanted else None,
         strict=True,
         ordered=columns is None,
         name=table,
