@@ -220,6 +220,9 @@ def test_region_selection(tmp_path):
     assert resolve_regions(str(listing), frame) == ["17003", "17001"]
     with pytest.raises(ParameterError):
         resolve_regions(" , ", frame)
+    # a list of hundreds of codes is longer than any file name the OS accepts
+    many = ",".join(f"17{i:03d}" for i in range(1, 300))
+    assert resolve_regions(many, frame)[:2] == ["17001", "17002"]
 
 
 def test_slugs_are_ascii_file_names():

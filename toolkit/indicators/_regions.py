@@ -24,6 +24,18 @@ parent_of = lru_cache(maxsize=1 << 17)(_parent_of)
 normalize_code = lru_cache(maxsize=1 << 17)(_normalize_code)
 
 
+@lru_cache(maxsize=1 << 17)
+def _facts(code: str) -> tuple[str, str, str, str, str]:
+    """Level, Gemeinde, Kreis, Regierungsbezirk and Land of one code (remembered)."""
+    level = level_of(code)
+    gem = gemeinde_of(code) if level in ("gemeinde", "sozialraum") else ""
+    kreis = parent_of(gem) if gem else (code if level == "kreis" else "")
+    above = parent_of(kreis) if kreis else ""
+    regbez = above if above and level_of(above) == "regbez" else ""
+    land = "" if level == "bund" else code[:2]
+    return (level, gem, kreis, regbez, land)
+
+
 def gemeinde_of(code: str) -> str:
     """Return the Gemeinde (8-digit AGS) of a normalised Gemeinde or Sozialraum code.
 
@@ -64,17 +76,11 @@ class RegionTable:
         self._known = set(self.info.index)
 
     def _build(self, codes: pd.Index) -> pd.DataFrame:
-        rows = []
-        for code in codes:
-            level = level_of(code)
-            gem = gemeinde_of(code) if level in ("gemeinde", "sozialraum") else ""
-            kreis = parent_of(gem) if gem else (code if level == "kreis" else "")
-            above = parent_of(kreis) if kreis else ""
-            regbez = above if above and level_of(above) == "regbez" else ""
-            land = "" if level == "bund" else code[:2]
-            rows.append((level, gem, kreis, regbez, land))
+        rows = [_facts(code) for code in codes.astype(object)]
         return pd.DataFrame(
-            rows, index=codes, columns=["level", "gemeinde", "kreis", "regbez", "land"]
+            rows,
+            index=codes.astype(object),
+            columns=["level", "gemeinde", "kreis", "regbez", "land"],
         )
 
     def extend(self, codes: Iterable[str]) -> None:
@@ -87,11 +93,12 @@ class RegionTable:
         >>> sorted(rt.info.index)
         ['17', '17001', '17001000']
         """
-        known = self._known
-        new = pd.Index(list(dict.fromkeys(str(c) for c in codes if c not in known)))
+        idx = codes if isinstance(codes, pd.Index) else pd.Index(list(codes))
+        idx = pd.Index(idx.astype(object), dtype=object).unique()
+        new = idx[~idx.isin(self.info.index)]
         if len(new):
-            self.info = pd.concat([self.info, self._build(new)])
-            known.update(new)
+            self.info = pd.concat([self.info, self._build(pd.Index([str(c) for c in new]))])
+            self._known.update(new)
 
     def name(self, code: str) -> str:
         """Return the name of ``code`` (the code itself if unknown).

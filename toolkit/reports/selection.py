@@ -52,6 +52,14 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in chosen)
 
 
+def _is_file(spec: str) -> bool:
+    # a long list of codes is no file name; the OS may refuse to look it up at all
+    try:
+        return Path(spec).is_file()
+    except OSError:
+        return False
+
+
 def resolve_regions(spec: str | Sequence[str], regions: Any) -> list[str]:
     """Turn a region selection into a list of region codes.
 
@@ -84,7 +92,7 @@ def resolve_regions(spec: str | Sequence[str], regions: Any) -> list[str]:
         levels = _REGION_SETS[spec.strip().lower()]
         frame = regions[regions["level"].isin(levels)]
         return sorted(str(c) for c in frame["region_code"])
-    elif Path(spec).is_file():
+    elif _is_file(spec):
         codes = []
         for line in Path(spec).read_text(encoding="utf-8").splitlines():
             text = line.split("#", 1)[0].strip()
