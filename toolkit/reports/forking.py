@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -314,6 +315,13 @@ def _serve() -> None:  # pragma: no cover - runs in the helper process
             pass
     namespace.clear()
     import ipykernel.kernelapp  # noqa: F401  (imported before forking)
+
+    # Everything loaded so far (modules, the dataset, remembered roll-ups) is
+    # shared with every kernel. Frozen objects are skipped by the garbage
+    # collector, so a kernel's collections neither spend time on them nor
+    # write to their pages (which would copy those pages into each kernel).
+    gc.collect()
+    gc.freeze()
 
     for line in sys.stdin:
         request = json.loads(line)

@@ -28,7 +28,16 @@ from typing import Any
 from toolkit.reports.kernels import KernelPool
 from toolkit.reports.render import html_to_pdf, render_html, write_atomic
 
-__all__ = ["FORMATS", "ReportTask", "input_hash", "run_task", "slugify"]
+__all__ = [
+    "FORMATS",
+    "Executed",
+    "ReportTask",
+    "execute_task",
+    "finish_task",
+    "input_hash",
+    "run_task",
+    "slugify",
+]
 
 #: Output formats a report can be written in.
 FORMATS = ("html", "pdf", "ipynb")
@@ -219,6 +228,42 @@ def run_task(task: ReportTask, pool: KernelPool | None) -> dict[str, Any]:
     >>> run_task(t, None)["error"]
     'DataError: keine Daten'
     """
+    return finish_task(execute_task(task, pool))
+
+
+@dataclass
+class Executed:
+    """A report whose notebook has run, waiting to be written (see :func:`finish_task`).
+
+    ``entry`` is set when there is nothing left to write (the report
+    failed before or while its kernel started).
+
+    Examples
+    --------
+    >>> Executed(None, 0.0, entry={"status": "failed"}).entry["status"]
+    'failed'
+    """
+
+    task: ReportTask | None
+    started: float
+    nb: Any = None
+    outcome: Any = None
+    entry: dict[str, Any] | None = None
+
+
+def execute_task(task: ReportTask, pool: KernelPool | None) -> Executed:
+    """Run the notebook of one report in a kernel of ``pool`` (the part that needs a kernel).
+
+    Returns an :class:`Executed` for :func:`finish_task`, which writes the
+    outputs; a batch worker can write one report while the next one runs.
+
+    Examples
+    --------
+    >>> t = ReportTask("t.ipynb", "t", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
+    ...                precheck_error={"type": "DataError", "message": "keine Daten"})
+    >>> execute_task(t, None).entry["status"]
+    'failed'
+    """
     started = time.monotonic()
     out_dir = Path(task.out_dir)
     # A report that does not succeed must not leave an older report behind.
@@ -226,7 +271,7 @@ def run_task(task: ReportTask, pool: KernelPool | None) -> dict[str, Any]:
     if task.precheck_error:
         for path in stale:
             path.unlink(missing_ok=True)
-        return _entry(task, "failed", 0.0, [], task.precheck_error)
+        return Executed(task, started, entry=_entry(task, "failed", 0.0, [], task.precheck_error))
     if pool is None:
         raise ValueError("run_task braucht einen KernelPool")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -246,7 +291,27 @@ def run_task(task: ReportTask, pool: KernelPool | None) -> dict[str, Any]:
     except Exception as exc:  # kernel could not start at all
         for path in stale:
             path.unlink(missing_ok=True)
-        return _entry(task, "failed", time.monotonic() - started, [], _error_dict(exc))
+        entry = _entry(task, "failed", time.monotonic() - started, [], _error_dict(exc))
+        return Executed(task, started, entry=entry)
+    return Executed(task, started, nb=nb, outcome=outcome)
+
+
+def finish_task(done: Executed) -> dict[str, Any]:
+    """Write the outputs of an executed report and return its manifest entry.
+
+    Examples
+    --------
+    >>> t = ReportTask("t.ipynb", "t", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
+    ...                precheck_error={"type": "DataError", "message": "keine Daten"})
+    >>> finish_task(execute_task(t, None))["status"]
+    'failed'
+    """
+    if done.entry is not None:
+        return done.entry
+    task, started, nb, outcome = done.task, done.started, done.nb, done.outcome
+    assert task is not None
+    stale = [task.output_path(fmt) for fmt in FORMATS]
+    ipynb_path = task.output_path("ipynb")
     import nbformat
 
     nb.metadata["title"] = task.title

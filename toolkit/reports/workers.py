@@ -18,9 +18,10 @@ import multiprocessing as mp
 import os
 import queue
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from toolkit.reports.jobs import ReportTask, run_task
+from toolkit.reports.jobs import ReportTask, execute_task, finish_task
 from toolkit.reports.kernels import KernelPool
 
 __all__ = ["FORK_ENV", "run_local"]
@@ -42,15 +43,50 @@ def _pool(setup: dict[str, Any], ahead: int, fork: bool = True) -> KernelPool:
     )
 
 
+def _pipeline(
+    next_task: Callable[[], ReportTask | None],
+    pool: KernelPool,
+    on_start: Callable[[ReportTask], None],
+    on_done: Callable[[ReportTask, dict[str, Any]], None],
+) -> None:
+    """Execute reports one after the other; write each while the next one runs.
+
+    Writing a report (notebook, nbconvert HTML, PDF) needs no kernel, so a
+    writer thread does it while the kernel already computes the next
+    report. At most one report waits to be written; results are handed on
+    in task order.
+    """
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dkbm-write")
+    waiting: tuple[ReportTask, Future] | None = None
+
+    def hand_in() -> None:
+        nonlocal waiting
+        if waiting is not None:
+            task, future = waiting
+            waiting = None
+            on_done(task, future.result())
+
+    try:
+        while (task := next_task()) is not None:
+            on_start(task)
+            executed = execute_task(task, pool)
+            hand_in()
+            waiting = (task, writer.submit(finish_task, executed))
+        hand_in()
+    finally:
+        writer.shutdown(wait=True)
+
+
 def _worker(setup: dict[str, Any], tasks: Any, results: Any) -> None:
     pool = _pool(setup, ahead=1)
+    pid = mp.current_process().pid
     try:
-        while True:
-            task = tasks.get()
-            if task is None:
-                break
-            results.put(("start", task.region, mp.current_process().pid))
-            results.put(("done", task.region, run_task(task, pool)))
+        _pipeline(
+            tasks.get,
+            pool,
+            lambda task: results.put(("start", task.region, pid)),
+            lambda task, entry: results.put(("done", task.region, entry)),
+        )
     finally:
         pool.close()
 
@@ -99,9 +135,14 @@ def run_local(
     if jobs <= 1 or len(tasks) == 1:
         several = len(tasks) > 1
         pool = _pool(setup, ahead=1 if several else 0, fork=several)
+        todo = iter(tasks)
         try:
-            for task in tasks:
-                record(run_task(task, pool))
+            _pipeline(
+                lambda: next(todo, None),
+                pool,
+                lambda task: None,
+                lambda task, entry: record(entry),
+            )
         finally:
             pool.close()
         return
@@ -119,7 +160,7 @@ def run_local(
         proc = ctx.Process(target=_worker, args=(setup, task_q, result_q), daemon=True)
         proc.start()
         workers[int(proc.pid or 0)] = proc
-    running: dict[int, str] = {}
+    running: dict[int, set[str]] = {}
     pending = set(by_region)
     try:
         while pending:
@@ -130,10 +171,10 @@ def run_local(
                     if proc.is_alive():
                         continue
                     del workers[pid]
-                    region = running.pop(pid, None)
-                    if region is not None and region in pending:
-                        pending.discard(region)
-                        record(_crash_entry(by_region[region], proc.exitcode))
+                    for region in sorted(running.pop(pid, set())):
+                        if region in pending:
+                            pending.discard(region)
+                            record(_crash_entry(by_region[region], proc.exitcode))
                     if pending and proc.exitcode != 0:
                         # Replace the lost worker; it needs its own stop marker.
                         task_q.put(None)
@@ -148,10 +189,11 @@ def run_local(
                     pending.clear()
                 continue
             if kind == "start":
-                running[payload] = region
+                running.setdefault(payload, set()).add(region)
             elif kind == "done" and region in pending:
                 pending.discard(region)
-                running = {p: r for p, r in running.items() if r != region}
+                for held in running.values():
+                    held.discard(region)
                 record(payload)
     finally:
         for proc in workers.values():
