@@ -61,6 +61,24 @@ class WarmKernel:
         self.client = client
         self.workdir = workdir
         self.started = time.monotonic()
+        self.clients: list[Any] = []
+        if km is not None:
+            self._track_clients(km)
+
+    def _track_clients(self, km: Any) -> None:
+        # nbclient makes its own client from the manager it is given and, as
+        # it does not own that manager, never stops the client's channels:
+        # each report would leave a heartbeat thread and a ZMQ context (with
+        # its I/O threads) behind in the batch worker. Remember every client
+        # made here, so that shutdown() can stop them.
+        make = km.client
+
+        def client(**kwargs: Any) -> Any:
+            made = make(**kwargs)
+            self.clients.append(made)
+            return made
+
+        km.client = client
 
     @property
     def pid(self) -> int | None:
@@ -127,11 +145,14 @@ class WarmKernel:
         --------
         >>> WarmKernel(None, "", None).shutdown()
         """
-        if self.client is not None:
+        for client in [self.client, *self.clients]:
+            if client is None:
+                continue
             try:
-                self.client.stop_channels()
+                client.stop_channels()
             except Exception:  # pragma: no cover - best effort
                 log.debug("stop_channels failed", exc_info=True)
+        self.clients.clear()
         if self.km is None:
             return
         from jupyter_core.utils import run_sync
