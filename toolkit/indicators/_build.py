@@ -248,25 +248,33 @@ _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 
 
 def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Dictionary-encode one text column given per part (scalar, Categorical or array)."""
-    if all(isinstance(v, str) for v in values):
-        gid, uniq = pd.factorize(np.array(values, dtype=object))
-        return np.repeat(gid.astype("int32"), sizes), np.asarray(uniq, dtype=object)
-    codes, labels, offset = [], [], 0
-    for v, m in zip(values, sizes, strict=True):
+    """Dictionary-encode one text column given per part (scalar, Categorical or array).
+
+    Returns int32 codes for all rows (filled in place, part by part, so that
+    no temporary array of the full length is made) and the distinct labels.
+    """
+    local: list[tuple[np.ndarray | None, np.ndarray]] = []
+    for v in values:
         if isinstance(v, str):
-            c, lab = np.zeros(m, dtype="int64"), np.array([v], dtype=object)
+            local.append((None, np.array([v], dtype=object)))
         elif isinstance(v, pd.Categorical):
-            c, lab = v.codes.astype("int64"), np.asarray(v.categories, dtype=object)
+            local.append((v.codes, np.asarray(v.categories, dtype=object)))
         else:
             c, lab = pd.factorize(np.asarray(v, dtype=object))
-            lab = np.asarray(lab, dtype=object)
-        codes.append(c + offset)
-        labels.append(lab)
-        offset += len(lab)
-    all_labels = np.concatenate(labels) if labels else np.array([], dtype=object)
+            local.append((c, np.asarray(lab, dtype=object)))
+    all_labels = np.concatenate([lab for _, lab in local]) if local else np.array([], dtype=object)
     gid, uniq = pd.factorize(all_labels)
-    return gid.astype("int32")[np.concatenate(codes)], np.asarray(uniq, dtype=object)
+    gid = gid.astype("int32")
+    out = np.empty(sum(sizes), dtype="int32")
+    pos = offset = 0
+    for (codes, lab), m in zip(local, sizes, strict=True):
+        if codes is None:
+            out[pos : pos + m] = gid[offset]
+        else:
+            np.take(gid[offset : offset + len(lab)], codes, out=out[pos : pos + m])
+        pos += m
+        offset += len(lab)
+    return out, np.asarray(uniq, dtype=object)
 
 
 def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
@@ -276,21 +284,35 @@ def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _category_column(codes: np.ndarray, labels: np.ndarray, column: str) -> pd.Categorical:
+def _category_column(
+    codes: np.ndarray, labels: np.ndarray, column: str, idx: np.ndarray | None
+) -> pd.Categorical:
     """Build the final Categorical of one text column from row codes and their labels.
 
-    Categories are the labels that occur, sorted (fixed ones for ``level`` and
-    ``flag``), so that equal inputs always give equal categories.
+    Categories are the labels that occur in the kept rows ``idx``, sorted
+    (fixed ones for ``level`` and ``flag``), so that equal inputs always give
+    equal categories. Codes are mapped to the smallest integer type first and
+    only then gathered, so that each column costs one small array.
     """
     strings = pd.Index([str(x) for x in labels], dtype=object)
     fixed = FIXED_CATEGORIES.get(column)
     if fixed is not None:
         categories = pd.Index(list(fixed), dtype=object)
     else:
-        used = np.bincount(codes, minlength=len(labels)) > 0
-        categories = pd.Index(sorted(set(strings[used])), dtype=object)
-    mapping = categories.get_indexer(strings).astype("int32")
-    return pd.Categorical.from_codes(np.take(mapping, codes), categories=categories, validate=False)
+        categories = pd.Index(sorted(set(strings)), dtype=object)
+    n = len(categories)
+    small = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+    mapping = categories.get_indexer(strings).astype(small)
+    final = np.take(mapping, codes)
+    if idx is not None:
+        final = np.take(final, idx)
+    if fixed is None:
+        used = np.bincount(final, minlength=n) > 0 if len(final) else np.zeros(n, dtype=bool)
+        if not used.all():  # drop labels of rows that were filtered out
+            remap = (np.cumsum(used) - 1).astype(small)
+            final = np.take(remap, final)
+            categories = categories[used]
+    return pd.Categorical.from_codes(final, categories=categories, validate=False)
 
 
 def _row_order(
@@ -416,8 +438,7 @@ def finish(
 
     for column in TEXT_COLUMNS:
         codes, labels = text[column]
-        picked = codes if idx is None else np.take(codes, idx)
-        data[column] = _category_column(picked, labels, column)
+        data[column] = _category_column(codes, labels, column, idx)
     columns = {c: data[c] for c in COLUMNS}
     # the arrays are new and owned here: no copy, no consolidation into blocks
     return pd.DataFrame(columns, columns=list(COLUMNS), copy=False)

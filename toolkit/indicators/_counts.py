@@ -262,14 +262,14 @@ def as_category(values: pd.Series, *, strip: bool = False) -> pd.Categorical:
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         cat = values.array
+        codes = cat.codes
         labels = np.array([str(c) for c in cat.categories], dtype=object)
     else:
         codes, uniq = _factorize_text(values)
-        cat = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(len(uniq)))
         labels = np.array([str(u) for u in uniq], dtype=object)
     if strip:
         labels = np.array([u.strip() for u in labels], dtype=object)
-    return relabel(cat, labels)
+    return _relabel_codes(codes, labels)
 
 
 def _factorize_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +283,8 @@ def _factorize_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         chunks = values.array.__arrow_array__()
         if chunks.num_chunks and chunks.null_count == 0:
             encoded = pc.dictionary_encode(chunks).unify_dictionaries()
-            codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks])
+            parts = [c.indices.to_numpy() for c in encoded.chunks]
+            codes = parts[0] if len(parts) == 1 else np.concatenate(parts)
             uniq = encoded.chunk(0).dictionary.to_numpy(zero_copy_only=False)
             return codes, uniq
     return pd.factorize(values, use_na_sentinel=False)
@@ -310,12 +311,23 @@ def relabel(cat: pd.Categorical, labels: np.ndarray) -> pd.Categorical:
     >>> relabel(pd.Categorical(["a", "b", "a"]), np.array(["x", "x"], dtype=object)).tolist()
     ['x', 'x', 'x']
     """
-    codes = cat.codes
+    return _relabel_codes(cat.codes, labels)
+
+
+def _relabel_codes(codes: np.ndarray, labels: np.ndarray) -> pd.Categorical:
+    """Categorical with ``labels[codes]`` (``-1`` = missing), built in the smallest code type.
+
+    The lookup is cast to the final integer type before it is applied, so
+    millions of rows cost one small array and no wide temporary.
+    """
     new_codes, new_cats = pd.factorize(np.asarray(labels, dtype=object))
+    n = len(new_cats)
+    small = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+    lookup = new_codes.astype(small)
     if len(codes) and codes.min() < 0:
-        mapped = np.where(codes >= 0, new_codes[np.maximum(codes, 0)], -1)
+        mapped = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(small)
     else:
-        mapped = new_codes[codes]
+        mapped = np.take(lookup, codes)
     categories = pd.Index(new_cats, dtype=object)
     return pd.Categorical.from_codes(mapped, categories=categories, validate=False)
 
