@@ -14,6 +14,8 @@ from toolkit.indicators.frame import (
     FIXED_CATEGORIES,
     LEVELS,
     TEXT_COLUMNS,
+    categories_for,
+    code_dtype,
     empty_indicator_frame,
 )
 
@@ -295,23 +297,20 @@ def _category_column(
     only then gathered, so that each column costs one small array.
     """
     strings = pd.Index([str(x) for x in labels], dtype=object)
-    fixed = FIXED_CATEGORIES.get(column)
-    if fixed is not None:
-        categories = pd.Index(list(fixed), dtype=object)
-    else:
-        categories = pd.Index(sorted(set(strings)), dtype=object)
+    categories = categories_for(strings, column)
     n = len(categories)
-    small = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+    small = code_dtype(n)
     mapping = categories.get_indexer(strings).astype(small)
     final = np.take(mapping, codes)
     if idx is not None:
         final = np.take(final, idx)
-    if fixed is None:
-        used = np.bincount(final, minlength=n) > 0 if len(final) else np.zeros(n, dtype=bool)
-        if not used.all():  # drop labels of rows that were filtered out
-            remap = (np.cumsum(used) - 1).astype(small)
-            final = np.take(remap, final)
-            categories = categories[used]
+    # keep the fixed categories and the labels of rows that were kept
+    keep = np.bincount(final, minlength=n) > 0 if len(final) else np.zeros(n, dtype=bool)
+    keep[: len(FIXED_CATEGORIES.get(column, ()))] = True
+    if not keep.all():
+        remap = (np.cumsum(keep) - 1).astype(small)
+        final = np.take(remap, final)
+        categories = categories[keep]
     return pd.Categorical.from_codes(final, categories=categories, validate=False)
 
 

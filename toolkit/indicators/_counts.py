@@ -19,6 +19,7 @@ from pandas.api.types import union_categoricals
 
 from toolkit.errors import DataError
 from toolkit.indicators._regions import RegionTable
+from toolkit.indicators.frame import code_dtype
 
 RANK_OF_FLAG = {"": 0, "-": 0, "p": 1, "x": 2, "/": 3, ".": 4, "...": 4}
 FLAG_OF_RANK = np.array(["", "p", "x", "/", "."], dtype=object)
@@ -321,8 +322,7 @@ def _relabel_codes(codes: np.ndarray, labels: np.ndarray) -> pd.Categorical:
     millions of rows cost one small array and no wide temporary.
     """
     new_codes, new_cats = pd.factorize(np.asarray(labels, dtype=object))
-    n = len(new_cats)
-    small = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+    small = code_dtype(len(new_cats))
     lookup = new_codes.astype(small)
     if len(codes) and codes.min() < 0:
         mapped = np.where(codes >= 0, lookup[np.maximum(codes, 0)], -1).astype(small)

@@ -73,14 +73,12 @@ class RegionTable:
     ) -> None:
         self.names = {**LAND_NAMES, **REGBEZ_NAMES, **(names or {})}
         self.info = self._build(pd.Index(pd.unique(pd.Series(list(codes), dtype="str"))))
-        self._known = set(self.info.index)
 
     def _build(self, codes: pd.Index) -> pd.DataFrame:
-        rows = [_facts(code) for code in codes.astype(object)]
+        codes = pd.Index(codes, dtype=object)
+        rows = [_facts(code) for code in codes]
         return pd.DataFrame(
-            rows,
-            index=codes.astype(object),
-            columns=["level", "gemeinde", "kreis", "regbez", "land"],
+            rows, index=codes, columns=["level", "gemeinde", "kreis", "regbez", "land"]
         )
 
     def extend(self, codes: Iterable[str]) -> None:
@@ -98,7 +96,6 @@ class RegionTable:
         new = idx[~idx.isin(self.info.index)]
         if len(new):
             self.info = pd.concat([self.info, self._build(pd.Index([str(c) for c in new]))])
-            self._known.update(new)
 
     def name(self, code: str) -> str:
         """Return the name of ``code`` (the code itself if unknown).

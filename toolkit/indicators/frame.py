@@ -22,6 +22,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -32,6 +34,8 @@ __all__ = [
     "FLAGS",
     "LEVELS",
     "TEXT_COLUMNS",
+    "categories_for",
+    "code_dtype",
     "empty_indicator_frame",
     "text_column",
     "validate_indicator_frame",
@@ -67,14 +71,48 @@ FLAGS: dict[str, str] = {
 #: Region levels, from top to bottom.
 LEVELS: tuple[str, ...] = ("bund", "land", "regbez", "kreis", "gemeinde", "sozialraum")
 
-_STR_COLUMNS = [c for c, t in COLUMNS.items() if t == "category"]
-_FLOAT_COLUMNS = [c for c, t in COLUMNS.items() if t == "float64"]
-
 #: The text columns (Categoricals of ``str``), in column order.
-TEXT_COLUMNS: tuple[str, ...] = tuple(_STR_COLUMNS)
+TEXT_COLUMNS: tuple[str, ...] = tuple(c for c, t in COLUMNS.items() if t == "category")
+_FLOAT_COLUMNS = [c for c, t in COLUMNS.items() if t == "float64"]
 
 #: Columns whose categories are fixed (all allowed values, in this order).
 FIXED_CATEGORIES: dict[str, tuple[str, ...]] = {"level": LEVELS, "flag": tuple(FLAGS)}
+
+
+def code_dtype(n: int) -> type[np.signedinteger]:
+    """Return the integer type pandas uses for the codes of ``n`` categories.
+
+    Building codes in this type from the start spares pandas a converting
+    copy, which matters for millions of rows.
+
+    Examples
+    --------
+    >>> code_dtype(100).__name__, code_dtype(1000).__name__
+    ('int8', 'int16')
+    """
+    return np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+
+
+def categories_for(labels: Iterable[str], column: str = "") -> pd.Index:
+    """Return the categories an IndicatorFrame text column has for these labels.
+
+    ``level`` and ``flag`` have fixed categories (unknown labels are
+    appended, sorted, so that :func:`validate_indicator_frame` can name
+    them); any other column has its labels, sorted.
+
+    Examples
+    --------
+    >>> categories_for(["b", "a", "b"]).tolist()
+    ['a', 'b']
+    >>> categories_for(["x", "?"], "flag").tolist()[-1]
+    '?'
+    """
+    labels = set(labels)
+    fixed = FIXED_CATEGORIES.get(column)
+    if fixed is None:
+        return pd.Index(sorted(labels), dtype=object)
+    extra = sorted(labels - set(fixed))
+    return pd.Index([*fixed, *extra], dtype=object)
 
 
 def text_column(values: object, column: str = "") -> pd.Categorical:
@@ -116,18 +154,10 @@ def text_column(values: object, column: str = "") -> pd.Categorical:
     else:
         inverse, strings = pd.factorize(series.astype(object).where(series.notna(), ""))
         strings = pd.Index([str(x) for x in strings], dtype=object)
-    fixed = FIXED_CATEGORIES.get(column)
-    if fixed is not None:
-        categories = pd.Index(list(fixed), dtype=object)
-        extra = [x for x in strings if x not in set(fixed)]
-        if extra:
-            # keep unknown labels visible for the validator (as extra categories)
-            categories = categories.append(pd.Index(sorted(set(extra)), dtype=object))
-    else:
-        categories = pd.Index(sorted(set(strings)), dtype=object)
-    mapping = categories.get_indexer(strings)
+    categories = categories_for(strings, column)
+    mapping = categories.get_indexer(strings).astype(code_dtype(len(categories)))
     return pd.Categorical.from_codes(
-        mapping[np.asarray(inverse, dtype="int64")].astype("int32"),
+        np.take(mapping, np.asarray(inverse, dtype="int64")),
         categories=categories,
         validate=False,
     )
@@ -206,7 +236,7 @@ def validate_indicator_frame(frame: pd.DataFrame, *, name: str = "IndicatorFrame
             hint=f"Spalten genau so: {', '.join(COLUMNS)}",
         )
     out = {}
-    for c in _STR_COLUMNS:
+    for c in TEXT_COLUMNS:
         out[c] = text_column(frame[c], c)
     for c in _FLOAT_COLUMNS:
         try:
