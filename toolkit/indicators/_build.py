@@ -11,8 +11,6 @@ from toolkit.indicators._counts import MISSING, group_sum
 from toolkit.indicators._regions import RegionTable
 from toolkit.indicators.frame import (
     COLUMNS,
-    FIXED_CATEGORIES,
-    LEVELS,
     TEXT_COLUMNS,
     categories_for,
     code_dtype,
@@ -246,118 +244,58 @@ def count_parts(counts: pd.DataFrame, *, indicator: str, dims: Sequence[str]) ->
     return out
 
 
+#: Text columns a part carries (region name and level follow from the region code).
 _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 
 
-def _encode(values: list[object], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Dictionary-encode one text column given per part (scalar, Categorical or array).
+class _Text:
+    """One text column of one part: ``labels`` and per-row ``codes`` (None: one label)."""
 
-    Returns int32 codes for all rows (filled in place, part by part, so that
-    no temporary array of the full length is made) and the distinct labels.
-    """
-    local: list[tuple[np.ndarray | None, np.ndarray]] = []
-    for v in values:
-        if isinstance(v, str):
-            local.append((None, np.array([v], dtype=object)))
-        elif isinstance(v, pd.Categorical):
-            local.append((v.codes, np.asarray(v.categories, dtype=object)))
+    __slots__ = ("codes", "labels")
+
+    def __init__(self, value: object) -> None:
+        codes: np.ndarray | None
+        if isinstance(value, str):
+            codes, labels = None, [value]
+        elif isinstance(value, pd.Categorical):
+            codes, labels = value.codes, list(value.categories)
         else:
-            c, lab = pd.factorize(np.asarray(v, dtype=object))
-            local.append((c, np.asarray(lab, dtype=object)))
-    all_labels = np.concatenate([lab for _, lab in local]) if local else np.array([], dtype=object)
-    gid, uniq = pd.factorize(all_labels)
-    gid = gid.astype("int32")
-    out = np.empty(sum(sizes), dtype="int32")
-    pos = offset = 0
-    for (codes, lab), m in zip(local, sizes, strict=True):
-        if codes is None:
-            out[pos : pos + m] = gid[offset]
-        else:
-            np.take(gid[offset : offset + len(lab)], codes, out=out[pos : pos + m])
-        pos += m
-        offset += len(lab)
-    return out, np.asarray(uniq, dtype=object)
+            codes, labels = pd.factorize(np.asarray(value, dtype=object))
+            labels = list(labels)
+        if codes is not None and len(codes) and codes.min() < 0:
+            # a missing text value becomes "" (as validate_indicator_frame makes it)
+            codes = np.where(codes < 0, len(labels), codes)
+            labels.append("")
+        self.codes = codes
+        self.labels = np.array([str(x) for x in labels], dtype=object)
+
+    def used(self, rows: np.ndarray | None, n: int) -> np.ndarray:
+        """Labels that occur in ``rows`` (all rows if None) of a part of ``n`` rows."""
+        if n == 0:
+            return self.labels[:0]
+        if self.codes is None:
+            return self.labels
+        codes = self.codes if rows is None else self.codes[rows]
+        return self.labels[np.bincount(codes, minlength=len(self.labels)) > 0]
 
 
-def _rank_of_labels(labels: np.ndarray) -> np.ndarray:
-    order = np.argsort(labels.astype("str"), kind="stable")
-    rank = np.empty(len(labels), dtype="int64")
-    rank[order] = np.arange(len(labels))
-    return rank
-
-
-def _category_column(
-    codes: np.ndarray, labels: np.ndarray, column: str, idx: np.ndarray | None
-) -> pd.Categorical:
-    """Build the final Categorical of one text column from row codes and their labels.
-
-    Categories are the labels that occur in the kept rows ``idx``, sorted
-    (fixed ones for ``level`` and ``flag``), so that equal inputs always give
-    equal categories. Codes are mapped to the smallest integer type first and
-    only then gathered, so that each column costs one small array.
-    """
-    strings = pd.Index([str(x) for x in labels], dtype=object)
-    categories = categories_for(strings, column)
-    n = len(categories)
-    small = code_dtype(n)
-    mapping = categories.get_indexer(strings).astype(small)
-    final = np.take(mapping, codes)
-    if idx is not None:
-        final = np.take(final, idx)
-    # keep the fixed categories and the labels of rows that were kept
-    keep = np.bincount(final, minlength=n) > 0 if len(final) else np.zeros(n, dtype=bool)
-    keep[: len(FIXED_CATEGORIES.get(column, ()))] = True
-    if not keep.all():
-        remap = (np.cumsum(keep) - 1).astype(small)
-        final = np.take(remap, final)
-        categories = categories[keep]
-    return pd.Categorical.from_codes(final, categories=categories, validate=False)
-
-
-def _row_order(
-    text: dict[str, tuple[np.ndarray, np.ndarray]],
-    period: np.ndarray,
-    lvl_labels: np.ndarray,
-    keep: np.ndarray | None,
-    order: Sequence[str],
-) -> np.ndarray:
-    """Return the row numbers to keep, sorted by the output order.
-
-    Indicator (catalogue order, then code), dimension, category, level,
-    region and period form one integer key per row; the key is built in
-    place, so that millions of rows need only two scratch arrays.
-    """
-    rows = np.flatnonzero(keep) if keep is not None else None
-
-    def pick(a: np.ndarray) -> np.ndarray:
-        return a if rows is None else a[rows]
-
-    rank = {c: i for i, c in enumerate(order)}
-    ic, il = text["indicator"]
-    ind_rank = np.array([rank.get(c, len(rank)) for c in il], dtype="int64")
-    lvl_rank = pd.Index(LEVELS).get_indexer(lvl_labels).astype("int64") + 1
-    rc_codes, rc_labels = text["region_code"]
-    lookups = [
-        (ic, ind_rank * len(il) + _rank_of_labels(il)),
-        (text["dimension"][0], _rank_of_labels(text["dimension"][1])),
-        (text["category"][0], _rank_of_labels(text["category"][1])),
-        (rc_codes, lvl_rank),
-        (rc_codes, _rank_of_labels(rc_labels)),
-    ]
-    per = pick(period)
-    low = int(per.min())
-    key = np.zeros(len(per), dtype="int64")
-    tmp = np.empty(len(per), dtype="int64")
-    for codes, lookup in lookups:
-        np.take(lookup, pick(codes), out=tmp)
-        key *= int(lookup.max()) + 1
-        key += tmp
-    np.subtract(per, low, out=tmp)
-    key *= int(per.max()) - low + 1
-    key += tmp
-    del tmp
-    idx = np.argsort(key)  # keys are unique per row: no stable sort needed
-    return idx if rows is None else rows[idx]
+def _scalar_parts(p: Part) -> list[Part]:
+    """Split a part so that each piece has one indicator and one dimension."""
+    if isinstance(p["indicator"], str) and isinstance(p["dimension"], str):
+        return [p]
+    ind, dim = _Text(p["indicator"]), _Text(p["dimension"])
+    m = len(p["value"])
+    ic = np.zeros(m, dtype="int64") if ind.codes is None else ind.codes.astype("int64")
+    dc = np.zeros(m, dtype="int64") if dim.codes is None else dim.codes.astype("int64")
+    combo = ic * len(dim.labels) + dc
+    out = []
+    for c in pd.unique(combo):
+        mask = combo == c
+        piece = {k: (v if isinstance(v, str) else v[mask]) for k, v in p.items()}
+        piece["indicator"] = str(ind.labels[c // len(dim.labels)])
+        piece["dimension"] = str(dim.labels[c % len(dim.labels)])
+        out.append(piece)
+    return out
 
 
 def finish(
@@ -373,10 +311,10 @@ def finish(
 ) -> pd.DataFrame:
     """Concatenate parts, filter, add region names and levels, sort.
 
-    Text columns stay dictionary codes until the very end, when each becomes
-    one Categorical, so that millions of rows are cheap. The rows to
-    keep and their order are found first from the codes alone; every column
-    is then gathered once into its final array.
+    Works part by part: every part is filtered, sorted and written straight
+    into the final column arrays, so that millions of rows need no
+    full-length temporary arrays. Text columns are written as codes of
+    their final Categoricals.
 
     Examples
     --------
@@ -385,59 +323,177 @@ def finish(
     >>> finish([p], RegionTable(["17"]))[["region_code", "level", "value"]].values.tolist()
     [['17', 'land', 1.0]]
     """
-    parts = [p for p in parts if len(p["value"])]
-    if not parts:
+    pieces = [q for p in parts if len(p["value"]) for q in _scalar_parts(p)]
+    if not pieces:
         return empty_indicator_frame()
-    sizes = [len(p["value"]) for p in parts]
-    total = sum(sizes)
-    text = {c: _encode([p[c] for p in parts], sizes) for c in _TEXT}
-    # scratch buffer for one concatenated numeric column at a time
-    scratch = np.empty(total, dtype="float64")
-    period = np.concatenate([p["period"] for p in parts])
-    rc_codes, rc_labels = text["region_code"]
-    regions.extend(rc_labels[np.bincount(rc_codes, minlength=len(rc_labels)) > 0])
-    info = regions.info.reindex(pd.Index(rc_labels))
-    lvl_labels = info["level"].to_numpy(dtype=object)
-    keep = np.ones(total, dtype=bool)
+    text = [{c: _Text(p[c]) for c in _TEXT} for p in pieces]
+    sizes = [len(p["value"]) for p in pieces]
+
+    # every region code that occurs gets one number
+    region_labels = pd.Index(
+        np.concatenate([t["region_code"].used(None, m) for t, m in zip(text, sizes, strict=True)]),
+        dtype=object,
+    ).unique()
+    regions.extend(region_labels)
+    level_labels = regions.info.reindex(region_labels)["level"].to_numpy(dtype=object)
+    region_ok = np.ones(len(region_labels), dtype=bool)
     if wanted is not None:
-        keep &= pd.Index(rc_labels).isin(list(wanted))[rc_codes]
-    if periods is not None:
-        keep &= np.isin(period, list(periods))
-    if indicators is not None:
-        ic, il = text["indicator"]
-        keep &= pd.Index(il).isin(list(indicators))[ic]
+        region_ok &= region_labels.isin(list(wanted))
     if levels is not None:
-        keep &= pd.Index(lvl_labels).isin(list(levels))[rc_codes]
-    all_rows = bool(keep.all())
-    idx: np.ndarray | None = None
-    if sort and keep.any():
-        idx = _row_order(text, period, lvl_labels, None if all_rows else keep, order)
-    elif not all_rows:
-        idx = np.flatnonzero(keep)
-    del keep
-    n_out = total if idx is None else len(idx)
+        region_ok &= pd.Index(level_labels).isin(list(levels))
+    wanted_ind = None if indicators is None else set(indicators)
+    region_of: list[np.ndarray] = []
+    rows: list[np.ndarray | None] = []
+    counts: list[int] = []
+    used_regions = np.zeros(len(region_labels), dtype=bool)
+    for p, t, m in zip(pieces, text, sizes, strict=True):
+        rc = t["region_code"]
+        lookup = region_labels.get_indexer(rc.labels).astype("int64")
+        g = np.full(m, lookup[0]) if rc.codes is None else np.take(lookup, rc.codes)
+        keep = region_ok[g]
+        if periods is not None:
+            keep &= np.isin(p["period"], list(periods))
+        if wanted_ind is not None and p["indicator"] not in wanted_ind:
+            keep[:] = False
+        r = None if keep.all() else np.flatnonzero(keep)
+        region_of.append(g)
+        rows.append(r)
+        counts.append(m if r is None else len(r))
+        if counts[-1]:
+            used_regions[g if r is None else g[r]] = True
 
-    def gather(source: np.ndarray, dtype: str) -> np.ndarray:
-        if idx is None:
-            return source.astype(dtype, copy=True)
-        return np.take(source, idx, out=np.empty(n_out, dtype=source.dtype)).astype(
-            dtype, copy=False
+    # final categories: the labels of kept rows (plus the fixed ones)
+    used: dict[str, set[str]] = {c: set() for c in _TEXT if c != "region_code"}
+    for t, r, m, k in zip(text, rows, sizes, counts, strict=True):
+        if k:
+            for c in used:
+                used[c].update(t[c].used(r, m))
+    names = np.array([regions.name(c) for c in region_labels], dtype=object)
+    cats = {c: categories_for(labels, c) for c, labels in used.items()}
+    cats["region_code"] = categories_for(region_labels[used_regions], "region_code")
+    cats["region_name"] = categories_for(names[used_regions], "region_name")
+    cats["level"] = categories_for(level_labels[used_regions], "level")
+    dtypes = {c: code_dtype(len(cats[c])) for c in TEXT_COLUMNS}
+    # region number → final code of region_code, region_name and level
+    by_region = {
+        c: cats[c].get_indexer(labels).astype(dtypes[c])
+        for c, labels in (
+            ("region_code", region_labels),
+            ("region_name", names),
+            ("level", level_labels),
         )
+    }
 
-    data: dict[str, object] = {}
-    data["period"] = gather(period, "int64")
-    del period
+    def sources(i: int) -> dict[str, tuple[np.ndarray | None, np.ndarray]]:
+        """Text columns of piece ``i`` as (row codes or None, code lookup)."""
+        out = {c: (region_of[i], by_region[c]) for c in by_region}
+        for c in used:
+            t = text[i][c]
+            out[c] = (t.codes, cats[c].get_indexer(t.labels).astype(dtypes[c]))
+        return out
+
+    # groups of pieces written together, in output order
+    live = [i for i in range(len(pieces)) if counts[i]]
+    if sort:
+        rank = {c: j for j, c in enumerate(order)}
+        ind_cats = cats["indicator"]
+        ind_order = sorted(
+            range(len(ind_cats)), key=lambda j: (rank.get(ind_cats[j], len(rank)), j)
+        )
+        ind_rank = np.empty(len(ind_cats), dtype="int64")
+        ind_rank[ind_order] = np.arange(len(ind_cats))
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i in live:
+            key = (
+                int(ind_rank[ind_cats.get_loc(pieces[i]["indicator"])]),
+                int(cats["dimension"].get_loc(pieces[i]["dimension"])),
+            )
+            groups.setdefault(key, []).append(i)
+        ordered = [groups[k] for k in sorted(groups)]
+        spans = [
+            (int(x.min()), int(x.max()))
+            for x in (
+                pieces[i]["period"] if rows[i] is None else pieces[i]["period"][rows[i]]
+                for i in live
+            )
+        ]
+        low = min(a for a, _ in spans)
+        n_periods = max(b for _, b in spans) - low + 1
+    else:
+        ordered = [[i] for i in live]
+
+    def sort_key(i: int) -> np.ndarray:
+        """(category, level, region, period) of piece ``i``'s kept rows as one integer."""
+        src = sources(i)
+        r = rows[i]
+        key = np.zeros(counts[i], dtype="int64")
+        for c in ("category", "level", "region_code"):
+            codes, lookup = src[c]
+            key *= len(cats[c])
+            if codes is None:
+                key += int(lookup[0])
+            else:
+                key += np.take(lookup, codes if r is None else codes[r])
+        key *= n_periods
+        key += pieces[i]["period"] if r is None else pieces[i]["period"][r]
+        key -= low
+        return key
+
+    n_out = sum(counts)
+    data: dict[str, np.ndarray] = {"period": np.empty(n_out, dtype="int64")}
     for c in ("value", "numerator", "denominator"):
-        np.concatenate([p[c] for p in parts], out=scratch)
-        data[c] = gather(scratch, "float64")
-    del scratch
-    names = np.array([regions.name(c) for c in rc_labels], dtype=object)
-    text["region_name"] = (rc_codes, names)
-    text["level"] = (rc_codes, lvl_labels)
-
-    for column in TEXT_COLUMNS:
-        codes, labels = text[column]
-        data[column] = _category_column(codes, labels, column, idx)
-    columns = {c: data[c] for c in COLUMNS}
+        data[c] = np.empty(n_out, dtype="float64")
+    for c in TEXT_COLUMNS:
+        data[c] = np.empty(n_out, dtype=dtypes[c])
+    pos = 0
+    for members in ordered:
+        k = sum(counts[i] for i in members)
+        end = pos + k
+        if len(members) == 1:
+            i = members[0]
+            sel = rows[i]
+            if sort:
+                o = np.argsort(sort_key(i))
+                sel = o if sel is None else sel[o]
+            _write_piece(data, pos, end, pieces[i], sources(i), sel)
+        else:
+            # several pieces of one indicator and dimension: sort their rows together
+            o = np.argsort(np.concatenate([sort_key(i) for i in members]))
+            block = {c: np.empty(k, dtype=a.dtype) for c, a in data.items()}
+            at = 0
+            for i in members:
+                _write_piece(block, at, at + counts[i], pieces[i], sources(i), rows[i])
+                at += counts[i]
+            for c, a in block.items():
+                np.take(a, o, out=data[c][pos:end])
+        pos = end
+    columns: dict[str, object] = {}
+    for c in COLUMNS:
+        if c in cats:
+            columns[c] = pd.Categorical.from_codes(data[c], categories=cats[c], validate=False)
+        else:
+            columns[c] = data[c]
     # the arrays are new and owned here: no copy, no consolidation into blocks
     return pd.DataFrame(columns, columns=list(COLUMNS), copy=False)
+
+
+def _write_piece(
+    data: dict[str, np.ndarray],
+    pos: int,
+    end: int,
+    piece: Part,
+    text: dict[str, tuple[np.ndarray | None, np.ndarray]],
+    sel: np.ndarray | None,
+) -> None:
+    """Write the rows ``sel`` (all if None) of one piece into ``data[...][pos:end]``."""
+    for c in ("period", "value", "numerator", "denominator"):
+        src = np.asarray(piece[c], dtype=data[c].dtype)
+        if sel is None:
+            data[c][pos:end] = src
+        else:
+            np.take(src, sel, out=data[c][pos:end])
+    for c, (codes, lookup) in text.items():
+        if codes is None:
+            data[c][pos:end] = lookup[0]
+        else:
+            np.take(lookup, codes if sel is None else codes[sel], out=data[c][pos:end])

@@ -8,6 +8,7 @@ population-based ones) do the expensive work once.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,12 +22,12 @@ from toolkit.indicators._counts import (
     MISSING,
     finite,
     group_codes,
-    group_sum,
     prepare,
     restrict,
     rollup,
     used_categories,
 )
+from toolkit.indicators._population import AGE_BIN_65PLUS, binned_population
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.regions import normalize_code
 
@@ -45,10 +46,6 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "apprentice_beginners": ("beginners", ("age", "sex")),
 }
 
-#: Population age bins kept after the first reduction: single years 0..24,
-#: then 25 = "25 to under 65" and 26 = "65 and older".
-AGE_BIN_25U65 = 25
-AGE_BIN_65PLUS = 26
 _MAX_LAG = 4
 
 
@@ -189,7 +186,12 @@ class Context:
             )
         value, keys = TABLES[table]
         store = _remembered(self.tables[table], table, value)
-        if "prepared" not in store:
+        if table == "population":
+            # checked and summed into age bins at once: 27 bins instead of ~90 ages
+            keys = ("sex", "age")
+            if "prepared" not in store:
+                store["prepared"] = binned_population(self.tables[table], value)
+        elif "prepared" not in store:
             df = prepare(self.tables[table], table, value, keys)
             df["region_code"] = normalize_codes(df["region_code"])
             store["prepared"] = df
@@ -208,9 +210,6 @@ class Context:
                 df = df[df["year"].between(*span)]
             self.regions.extend(used_categories(df["region_code"].array))
             df = restrict(df, self.regions, None if whole else wanted)
-            if table == "population":
-                df = _bin_ages(df)
-                keys = ("sex", "age")
             out = rollup(df, self.regions, keys, table)
             if whole:
                 store[("rollup", span)] = out
@@ -262,6 +261,7 @@ class Context:
 
 _MEMO: dict[int, tuple[weakref.ref, tuple, dict]] = {}
 _MEMO_SIZE = 24
+_MEMO_LOCK = threading.RLock()
 
 
 def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
@@ -278,6 +278,11 @@ def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
     except (KeyError, TypeError):
         total = float("nan")
     finger = (table, len(source), tuple(map(str, source.columns)), total)
+    with _MEMO_LOCK:  # compute_all may run steps in two threads
+        return _store_of(source, finger)
+
+
+def _store_of(source: pd.DataFrame, finger: tuple) -> dict:
     hit = _MEMO.get(id(source))
     if hit is not None and hit[0]() is source and hit[1] == finger:
         return hit[2]
@@ -291,25 +296,6 @@ def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
     except TypeError:
         pass
     return store
-
-
-def _bin_ages(df: pd.DataFrame) -> pd.DataFrame:
-    age = pd.to_numeric(df["age"], errors="coerce")
-    if pd.api.types.is_integer_dtype(age.dtype):
-        bad = np.flatnonzero((age < 0).to_numpy())
-    else:
-        bad = np.flatnonzero((age.isna() | (age < 0) | (age % 1 != 0)).to_numpy())
-    if len(bad):
-        raise DataError(
-            "Tabelle 'population': Alter ist keine ganze Zahl ≥ 0.",
-            file="population",
-            column="age",
-            rows=bad + 1,
-        )
-    a = age.to_numpy(dtype="int64")
-    binned = np.minimum(a, AGE_BIN_25U65).astype("int8")
-    binned[a >= 65] = AGE_BIN_65PLUS
-    return group_sum(df.assign(age=binned), ["region_code", "year", "sex", "age"])
 
 
 def run(

@@ -7,6 +7,7 @@ and looks up names.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -72,6 +73,7 @@ class RegionTable:
         names: dict[str, str] | None = None,
     ) -> None:
         self.names = {**LAND_NAMES, **REGBEZ_NAMES, **(names or {})}
+        self._lock = threading.Lock()
         self.info = self._build(pd.Index(pd.unique(pd.Series(list(codes), dtype="str"))))
 
     def _build(self, codes: pd.Index) -> pd.DataFrame:
@@ -93,9 +95,10 @@ class RegionTable:
         """
         idx = codes if isinstance(codes, pd.Index) else pd.Index(list(codes))
         idx = pd.Index(idx.astype(object), dtype=object).unique()
-        new = idx[~idx.isin(self.info.index)]
-        if len(new):
-            self.info = pd.concat([self.info, self._build(pd.Index([str(c) for c in new]))])
+        with self._lock:  # steps may run in two threads; no code may get lost
+            new = idx[~idx.isin(self.info.index)]
+            if len(new):
+                self.info = pd.concat([self.info, self._build(pd.Index([str(c) for c in new]))])
 
     def name(self, code: str) -> str:
         """Return the name of ``code`` (the code itself if unknown).

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.indicators._build import Part, count_values, part, rate_values
-from toolkit.indicators._context import AGE_BIN_25U65, AGE_BIN_65PLUS, Context, run
+from toolkit.indicators._context import Context, run
+from toolkit.indicators._population import AGE_BIN_25U65, AGE_BIN_65PLUS
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
 __all__ = [

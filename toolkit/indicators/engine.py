@@ -11,7 +11,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -30,6 +32,9 @@ from toolkit.indicators._context import Context, make_restriction, tables_of
 from toolkit.indicators.catalog import catalog
 
 __all__ = ["compute_all"]
+
+#: Input rows from which the steps run in two threads (below, threads cost more than they save).
+PARALLEL_ROWS = 2_000_000
 
 Step = tuple[tuple[str, ...], Callable[[Context], list[Part]], tuple[str, ...]]
 
@@ -135,8 +140,8 @@ def compute_all(
                 hint="dkbm indicators list zeigt alle Codes.",
             )
     ctx = Context(tables, restriction)
-    parts: list[Part] = []
-    for needed, compute, codes in STEPS:
+    todo: list[tuple[int, Step]] = []
+    for i, (needed, compute, codes) in enumerate(STEPS):
         if wanted_codes is not None and not set(codes) & set(wanted_codes):
             continue
         if not ctx.has(*needed):
@@ -149,7 +154,8 @@ def compute_all(
                     hint="Tabelle ergänzen oder das Indikator aus 'indicators' streichen.",
                 )
             continue
-        parts += compute(ctx)
+        todo.append((i, (needed, compute, codes)))
+    parts = _run(ctx, todo)
     return finish(
         parts,
         ctx.regions,
@@ -160,3 +166,75 @@ def compute_all(
         order=known,
         sort=sort,
     )
+
+
+def _chains(todo: list[tuple[int, Step]]) -> list[list[tuple[int, Step]]]:
+    """Group steps that share a table; groups have no table in common.
+
+    A table is checked, prepared and rolled up once per call and kept in the
+    context, so all steps using it run one after the other in one thread.
+
+    Examples
+    --------
+    >>> step = lambda *tables: (tables, None, ())
+    >>> chains = _chains([(0, step("a", "b")), (1, step("c")), (2, step("b"))])
+    >>> [[i for i, _ in c] for c in chains]
+    [[0, 2], [1]]
+    """
+    groups: list[tuple[set[str], list[tuple[int, Step]]]] = []
+    for item in todo:
+        tables, items = set(item[1][0]), [item]
+        for group in [g for g in groups if g[0] & tables]:
+            groups.remove(group)
+            tables |= group[0]
+            items += group[1]
+        groups.append((tables, items))
+    chains = [sorted(items, key=lambda x: x[0]) for _, items in groups]
+    return sorted(chains, key=lambda c: c[0][0])
+
+
+def _run_chain(ctx: Context, chain: list[tuple[int, Step]]) -> dict[int, list[Part] | Exception]:
+    out: dict[int, list[Part] | Exception] = {}
+    for i, (_, compute, _) in chain:
+        try:
+            out[i] = compute(ctx)
+        except Exception as exc:  # re-raised by _run in step order
+            out[i] = exc
+            break
+    return out
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
+    """Run the steps; on large data, chains of steps without a shared table run in two threads.
+
+    Most of the work is in numpy and pyarrow, which release the GIL, so two
+    threads use two cores. Results and errors come back in step order, as
+    if the steps had run one after the other.
+    """
+    chains = _chains(todo)
+    rows = {t: len(df) for t, df in ctx.tables.items()}
+    if len(chains) < 2 or _cpus() < 2 or sum(rows.values()) < PARALLEL_ROWS:
+        results = _run_chain(ctx, sorted(todo, key=lambda x: x[0]))
+    else:
+        weight = [
+            sum(rows.get(t, 0) for _, (needed, _, _) in c for t in set(needed)) for c in chains
+        ]
+        order = sorted(range(len(chains)), key=lambda j: -weight[j])
+        results = {}
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dkbm-indicators") as pool:
+            for res in pool.map(lambda j: _run_chain(ctx, chains[j]), order):
+                results.update(res)
+    parts: list[Part] = []
+    for i in sorted(results):
+        res = results[i]
+        if isinstance(res, Exception):
+            raise res
+        parts += res
+    return parts

@@ -1,0 +1,307 @@
+"""The population table, checked and reduced to age bins in one pass (private).
+
+Population is by far the largest table (a Land with 11,000 Gemeinden has
+some 20 million rows of single years of age), yet every indicator needs it
+only in 27 age bins: single years 0..24, ``25`` = 25 to under 65 and ``26``
+= 65 and older. :func:`binned_population` checks the table and sums it into
+those bins block by block, so that no full-length temporary array is made
+besides the region codes. Whenever a block holds anything unusual (a bad
+value, a duplicate key, missing codes, float years), the general path
+(:func:`~toolkit.indicators._counts.prepare`, then binning) is taken
+instead; it gives the exact error with row numbers, or the same result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import DataError
+from toolkit.indicators._counts import MISSING, RANK_OF_FLAG, group_sum, prepare
+from toolkit.indicators.frame import code_dtype
+from toolkit.regions import normalize_code
+
+#: Population age bins: single years 0..24, then 25 = "25 to under 65" and
+#: 26 = "65 and older".
+AGE_BIN_25U65 = 25
+AGE_BIN_65PLUS = 26
+N_BINS = AGE_BIN_65PLUS + 1
+
+#: Rows handled at a time: temporaries of a block stay a few megabytes.
+BLOCK = 1 << 20
+#: Largest year span and age the one-pass path takes (otherwise the general path).
+_MAX_YEARS = 200
+_MAX_AGE = 150
+
+
+class _Fallback(Exception):
+    """The table needs the general path (which then reports the exact problem)."""
+
+
+def binned_population(df: pd.DataFrame, value: str = "population") -> pd.DataFrame:
+    """Check the population table and sum it into age bins.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Canonical population table: ``region_code, year, age, sex,
+        population`` and optionally ``flag``.
+    value : str, default "population"
+        Name of the count column.
+
+    Returns
+    -------
+    DataFrame
+        Count frame ``region_code, year, sex, age, n, r`` with one row per
+        region, year, sex and age bin (``age`` 0..26, see the module notes).
+        ``region_code`` is normalised. A bin's count is missing (NaN) when
+        any of its rows is; its flag rank is the largest of its rows.
+
+    Raises
+    ------
+    DataError
+        Missing columns, bad years, ages, counts or flags, duplicate keys,
+        bad region codes; with the rows concerned.
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
+    ...                     "age": [3, 30, 31, 70], "population": [5, 10, 20, 7]})
+    >>> binned_population(pop)[["age", "n"]].values.tolist()
+    [[3.0, 5.0], [25.0, 30.0], [26.0, 7.0]]
+    """
+    try:
+        return _one_pass(df, value)
+    except _Fallback:
+        return _general(df, value)
+
+
+def _general(df: pd.DataFrame, value: str) -> pd.DataFrame:
+    from toolkit.indicators._regions import normalize_codes
+
+    out = prepare(df, "population", value, ("age", "sex"))
+    out = bin_ages(out)
+    out["region_code"] = normalize_codes(out["region_code"])
+    return out
+
+
+def bin_ages(df: pd.DataFrame) -> pd.DataFrame:
+    """Sum a population count frame (single years of age) into the 27 age bins.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"region_code": "17", "year": 2024, "sex": "m",
+    ...                   "age": [30, 70, 80], "n": [1.0, 2.0, 3.0], "r": 0})
+    >>> bin_ages(c)[["age", "n"]].values.tolist()
+    [[25.0, 1.0], [26.0, 5.0]]
+    """
+    age = pd.to_numeric(df["age"], errors="coerce")
+    if pd.api.types.is_integer_dtype(age.dtype):
+        bad = np.flatnonzero((age < 0).to_numpy())
+    else:
+        bad = np.flatnonzero((age.isna() | (age < 0) | (age % 1 != 0)).to_numpy())
+    if len(bad):
+        raise DataError(
+            "Tabelle 'population': Alter ist keine ganze Zahl ≥ 0.",
+            file="population",
+            column="age",
+            rows=bad + 1,
+        )
+    a = age.to_numpy(dtype="int64")
+    binned = np.minimum(a, AGE_BIN_25U65).astype("int8")
+    binned[a >= 65] = AGE_BIN_65PLUS
+    return group_sum(df.assign(age=binned), ["region_code", "year", "sex", "age"])
+
+
+#: Age → bin, for every age the one-pass path accepts.
+_BIN_OF_AGE = np.minimum(np.arange(_MAX_AGE + 1), AGE_BIN_25U65).astype("int64")
+_BIN_OF_AGE[65:] = AGE_BIN_65PLUS
+
+
+class _Coder:
+    """Give text values one code per distinct (stripped, optionally normalised) label."""
+
+    def __init__(self, *, strip: bool, normalise: bool = False) -> None:
+        self.strip = strip
+        self.normalise = normalise
+        self.code_of: dict[str, int] = {}
+        self.labels: list[str] = []
+
+    def block(self, values: pd.api.extensions.ExtensionArray | np.ndarray) -> np.ndarray:
+        local, uniq = pd.factorize(values)
+        if len(local) and local.min() < 0:
+            raise _Fallback  # missing codes: the general path says where
+        lookup = np.empty(len(uniq), dtype="int64")
+        for i, u in enumerate(uniq):
+            label = str(u).strip() if self.strip else str(u)
+            if self.normalise:
+                try:
+                    label = normalize_code(label)
+                except DataError:
+                    raise _Fallback from None
+            code = self.code_of.get(label)
+            if code is None:
+                code = self.code_of[label] = len(self.labels)
+                self.labels.append(label)
+            lookup[i] = code
+        return lookup[local]
+
+
+def _int_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    col = df[name]
+    if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu"):
+        raise _Fallback
+    return col.to_numpy()
+
+
+def _one_pass(df: pd.DataFrame, value: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise _Fallback
+    if any(c not in df.columns for c in ("region_code", "year", "age", "sex", value)):
+        raise _Fallback
+    year, age = _int_column(df, "year"), _int_column(df, "age")
+    raw = df[value]
+    if not (isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf"):
+        raise _Fallback
+    counts = raw.to_numpy()
+    y0, y1 = int(year.min()), int(year.max())
+    n_years = y1 - y0 + 1
+    if n_years > _MAX_YEARS or int(age.min()) < 0 or int(age.max()) > _MAX_AGE:
+        raise _Fallback
+    n_ages = int(age.max()) + 1
+    flags = df["flag"].array if "flag" in df.columns else None
+    sex_column = df["sex"]
+    if pd.api.types.is_numeric_dtype(sex_column) or pd.api.types.is_bool_dtype(sex_column):
+        raise _Fallback  # numeric keys stay numbers on the general path
+    regions, sexes = _Coder(strip=True, normalise=True), _Coder(strip=False)
+    flag_codes = _Coder(strip=True)
+    region_array, sex_array = df["region_code"].array, sex_column.array
+    # per region: (year, sex, bin) cells; the region axis grows as codes appear
+    n_sex = len(pd.unique(sex_column))
+    inner = n_years * n_sex * N_BINS
+    # a complete table has every (year, sex, age) once per region: start with
+    # that many regions (untouched zero pages cost nothing), grow if needed
+    cap = int(1.25 * len(df) / (n_years * n_sex * n_ages)) + 64
+    sums = np.zeros(cap * inner)
+    ranks = np.zeros(cap * inner, dtype="int8")
+    filled = np.zeros(cap * inner, dtype=bool)
+    seen = np.zeros(cap * n_years * n_sex * n_ages, dtype=bool)
+    for start in range(0, len(df), BLOCK):
+        stop = min(start + BLOCK, len(df))
+        rc = regions.block(region_array[start:stop])
+        sx = sexes.block(sex_array[start:stop])
+        if len(regions.labels) > cap:
+            grow = max(2 * cap, len(regions.labels)) - cap
+            sums = np.concatenate([sums, np.zeros(grow * inner)])
+            ranks = np.concatenate([ranks, np.zeros(grow * inner, dtype="int8")])
+            filled = np.concatenate([filled, np.zeros(grow * inner, dtype=bool)])
+            seen = np.concatenate([seen, np.zeros(grow * n_years * n_sex * n_ages, dtype=bool)])
+            cap += grow
+        a = age[start:stop]
+        # (region, year, sex, age): every key once
+        key = rc * n_years
+        key += year[start:stop]
+        key -= y0
+        key *= n_sex
+        key += sx
+        cell = key * N_BINS
+        cell += _BIN_OF_AGE[a]
+        key *= n_ages
+        key += a
+        if seen[key].any():
+            raise _Fallback
+        seen[key] = True
+        n = counts[start:stop]
+        if n.dtype.kind == "f":
+            n = n.astype("float64", copy=False)
+        if (n < 0).any():
+            raise _Fallback
+        r = None
+        if flags is not None:
+            r, dash = _ranks(flags, start, stop, flag_codes)
+            if dash is not None and n.dtype.kind == "f":
+                n = np.where(dash & np.isnan(n), 0.0, n)  # "-" means exactly zero
+        if n.dtype.kind == "f" and np.isnan(n).any():
+            if r is None:
+                r = np.zeros(len(n), dtype="int8")
+            r = np.where(np.isnan(n) & (r < MISSING), 4, r).astype("int8")
+            n = np.nan_to_num(n)
+        filled[cell] = True
+        lo, hi = int(cell.min()), int(cell.max()) + 1
+        # data sorted by region (as exports are) keep this window small
+        sums[lo:hi] += np.bincount(cell - lo, weights=n, minlength=hi - lo)
+        if r is not None:
+            for k in range(1, int(r.max(initial=0)) + 1):
+                hit = cell[r == k]
+                ranks[hit] = np.maximum(ranks[hit], k)
+    if np.count_nonzero(seen) != len(df):
+        raise _Fallback  # a key twice within one block
+    return _frame(filled, sums, ranks, (n_years, n_sex), y0, regions.labels, sexes.labels)
+
+
+def _frame(
+    filled: np.ndarray,
+    sums: np.ndarray,
+    ranks: np.ndarray,
+    shape: tuple[int, int],
+    y0: int,
+    region_labels: list[str],
+    sex_labels: list[str],
+) -> pd.DataFrame:
+    """Count frame of the filled cells, written block by block into the final arrays."""
+    n_years, n_sex = shape
+    m = int(np.count_nonzero(filled))
+    region_cat, region_remap = _sorted_labels(region_labels)
+    sex_cat, sex_remap = _sorted_labels(sex_labels)
+    cols = {
+        "region_code": np.empty(m, dtype=region_remap.dtype),
+        "year": np.empty(m, dtype="int64"),
+        "sex": np.empty(m, dtype=sex_remap.dtype),
+        "age": np.empty(m, dtype="int8"),
+        "n": np.empty(m, dtype="float64"),
+        "r": np.empty(m, dtype="int8"),
+    }
+    pos = 0
+    for start in range(0, len(filled), BLOCK):
+        idx = np.flatnonzero(filled[start : start + BLOCK])
+        idx += start
+        end = pos + len(idx)
+        np.take(sums, idx, out=cols["n"][pos:end])
+        np.take(ranks, idx, out=cols["r"][pos:end])
+        cell, cols["age"][pos:end] = np.divmod(idx, N_BINS)
+        cell, sex = np.divmod(cell, n_sex)
+        region, cols["year"][pos:end] = np.divmod(cell, n_years)
+        np.take(sex_remap, sex, out=cols["sex"][pos:end])
+        np.take(region_remap, region, out=cols["region_code"][pos:end])
+        pos = end
+    cols["year"] += y0
+    cols["n"][cols["r"] >= MISSING] = np.nan
+    out = pd.DataFrame(cols, copy=False)
+    out["region_code"] = pd.Categorical.from_codes(
+        cols["region_code"], categories=region_cat, validate=False
+    )
+    out["sex"] = pd.Categorical.from_codes(cols["sex"], categories=sex_cat, validate=False)
+    return out
+
+
+def _ranks(
+    flags: object, start: int, stop: int, coder: _Coder
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Flag ranks of one block and where the flag is ``-`` (None if nowhere)."""
+    block = pd.Series(flags[start:stop])  # type: ignore[index]
+    block = block.astype("str").where(block.notna(), "")
+    codes = coder.block(block.to_numpy(dtype=object))
+    if any(label not in RANK_OF_FLAG for label in coder.labels):
+        raise _Fallback  # the general path names the rows
+    lookup = np.array([RANK_OF_FLAG[label] for label in coder.labels], dtype="int8")
+    dash = coder.code_of.get("-")
+    return lookup[codes], (None if dash is None else codes == dash)
+
+
+def _sorted_labels(labels: list[str]) -> tuple[pd.Index, np.ndarray]:
+    """Sorted categories and the map from a label's first-seen code to its sorted code."""
+    cats = pd.Index(labels, dtype=object)
+    order = cats.argsort()
+    remap = np.empty(len(cats), dtype=code_dtype(len(cats)))
+    remap[order] = np.arange(len(cats))
+    return cats[order], remap
