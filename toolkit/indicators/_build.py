@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 
 from toolkit.indicators._counts import MISSING, group_sum
 from toolkit.indicators._regions import RegionTable
+from toolkit.indicators._threads import map_maybe_threaded
 from toolkit.indicators.frame import (
     COLUMNS,
     TEXT_COLUMNS,
@@ -251,32 +253,51 @@ _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 class _Text:
     """One text column of one part: ``labels`` and per-row ``codes`` (None: one label)."""
 
-    __slots__ = ("codes", "labels")
+    __slots__ = ("codes", "labels", "present")
 
     def __init__(self, value: object) -> None:
         codes: np.ndarray | None
         if isinstance(value, str):
-            codes, labels = None, [value]
+            codes, labels = None, np.array([value], dtype=object)
         elif isinstance(value, pd.Categorical):
-            codes, labels = value.codes, list(value.categories)
+            codes, labels = value.codes, _as_text(value.categories)
         else:
-            codes, labels = pd.factorize(np.asarray(value, dtype=object))
-            labels = list(labels)
+            codes, uniq = pd.factorize(np.asarray(value, dtype=object))
+            labels = _as_text(pd.Index(uniq))
         if codes is not None and len(codes) and codes.min() < 0:
             # a missing text value becomes "" (as validate_indicator_frame makes it)
             codes = np.where(codes < 0, len(labels), codes)
-            labels.append("")
+            labels = np.append(labels, np.array([""], dtype=object))
         self.codes = codes
-        self.labels = np.array([str(x) for x in labels], dtype=object)
+        self.labels = labels
+        # labels that occur (a part's Categorical often has all regions as categories)
+        self.present = (
+            np.ones(1, dtype=bool)
+            if codes is None
+            else np.bincount(codes, minlength=len(labels)) > 0
+        )
 
     def used(self, rows: np.ndarray | None, n: int) -> np.ndarray:
         """Labels that occur in ``rows`` (all rows if None) of a part of ``n`` rows."""
         if n == 0:
             return self.labels[:0]
-        if self.codes is None:
-            return self.labels
-        codes = self.codes if rows is None else self.codes[rows]
-        return self.labels[np.bincount(codes, minlength=len(self.labels)) > 0]
+        if self.codes is None or rows is None:
+            return self.labels[self.present]
+        return self.labels[np.bincount(self.codes[rows], minlength=len(self.labels)) > 0]
+
+    def lookup(self, index: pd.Index, dtype: type = np.int64) -> np.ndarray:
+        """Position in ``index`` of each label that occurs (-1 for the others)."""
+        out = np.full(len(self.labels), -1, dtype=dtype)
+        out[self.present] = index.get_indexer(self.labels[self.present])
+        return out
+
+
+def _as_text(labels: pd.Index) -> np.ndarray:
+    """Labels as an object array of ``str``."""
+    arr = np.asarray(labels, dtype=object)
+    if labels.inferred_type == "string":
+        return arr
+    return np.array([str(x) for x in arr], dtype=object)
 
 
 def _scalar_parts(p: Part) -> list[Part]:
@@ -348,7 +369,7 @@ def finish(
     used_regions = np.zeros(len(region_labels), dtype=bool)
     for p, t, m in zip(pieces, text, sizes, strict=True):
         rc = t["region_code"]
-        lookup = region_labels.get_indexer(rc.labels).astype("int64")
+        lookup = rc.lookup(region_labels)
         g = np.full(m, lookup[0]) if rc.codes is None else np.take(lookup, rc.codes)
         keep = region_ok[g]
         if periods is not None:
@@ -384,12 +405,13 @@ def finish(
         )
     }
 
+    @functools.cache
     def sources(i: int) -> dict[str, tuple[np.ndarray | None, np.ndarray]]:
         """Text columns of piece ``i`` as (row codes or None, code lookup)."""
         out = {c: (region_of[i], by_region[c]) for c in by_region}
         for c in used:
             t = text[i][c]
-            out[c] = (t.codes, cats[c].get_indexer(t.labels).astype(dtypes[c]))
+            out[c] = (t.codes, t.lookup(cats[c], dtypes[c]))
         return out
 
     # groups of pieces written together, in output order
@@ -445,10 +467,10 @@ def finish(
         data[c] = np.empty(n_out, dtype="float64")
     for c in TEXT_COLUMNS:
         data[c] = np.empty(n_out, dtype=dtypes[c])
-    pos = 0
-    for members in ordered:
-        k = sum(counts[i] for i in members)
-        end = pos + k
+    starts = np.cumsum([0] + [sum(counts[i] for i in members) for members in ordered])
+
+    def write(g: int) -> None:
+        members, pos, end = ordered[g], int(starts[g]), int(starts[g + 1])
         if len(members) == 1:
             i = members[0]
             sel = rows[i]
@@ -456,17 +478,19 @@ def finish(
                 o = np.argsort(sort_key(i))
                 sel = o if sel is None else sel[o]
             _write_piece(data, pos, end, pieces[i], sources(i), sel)
-        else:
-            # several pieces of one indicator and dimension: sort their rows together
-            o = np.argsort(np.concatenate([sort_key(i) for i in members]))
-            block = {c: np.empty(k, dtype=a.dtype) for c, a in data.items()}
-            at = 0
-            for i in members:
-                _write_piece(block, at, at + counts[i], pieces[i], sources(i), rows[i])
-                at += counts[i]
-            for c, a in block.items():
-                np.take(a, o, out=data[c][pos:end])
-        pos = end
+            return
+        # several pieces of one indicator and dimension: sort their rows together
+        o = np.argsort(np.concatenate([sort_key(i) for i in members]))
+        block = {c: np.empty(end - pos, dtype=a.dtype) for c, a in data.items()}
+        at = 0
+        for i in members:
+            _write_piece(block, at, at + counts[i], pieces[i], sources(i), rows[i])
+            at += counts[i]
+        for c, a in block.items():
+            np.take(a, o, out=data[c][pos:end])
+
+    # groups write to disjoint slices: on large results, two threads share them
+    map_maybe_threaded(write, range(len(ordered)), n_out)
     columns: dict[str, object] = {}
     for c in COLUMNS:
         if c in cats:

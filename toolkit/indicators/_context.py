@@ -19,15 +19,14 @@ import pandas as pd
 from toolkit.errors import DataError, ParameterError
 from toolkit.indicators._build import Part, finish
 from toolkit.indicators._counts import (
-    MISSING,
-    finite,
-    group_codes,
+    group_sum,
     prepare,
     restrict,
     rollup,
     used_categories,
 )
-from toolkit.indicators._population import AGE_BIN_65PLUS, binned_population
+from toolkit.indicators._population import PAIRS as POPULATION_PAIRS
+from toolkit.indicators._population import binned_population
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.regions import normalize_code
 
@@ -166,7 +165,7 @@ class Context:
         return all(n in self.tables and len(self.tables[n]) > 0 for n in names)
 
     def counts(self, table: str) -> pd.DataFrame:
-        """Return the rolled-up count frame of ``table`` (population: age bins).
+        """Return the rolled-up count frame of ``table`` (population: wide, by age bin).
 
         Examples
         --------
@@ -186,9 +185,11 @@ class Context:
             )
         value, keys = TABLES[table]
         store = _remembered(self.tables[table], table, value)
+        pairs: tuple[tuple[str, str], ...] = (("n", "r"),)
         if table == "population":
-            # checked and summed into age bins at once: 27 bins instead of ~90 ages
-            keys = ("sex", "age")
+            # checked and summed into age bins at once: one row per region,
+            # year and sex with a count per bin (27 bins instead of ~90 ages)
+            keys, pairs = ("sex",), POPULATION_PAIRS
             if "prepared" not in store:
                 store["prepared"] = binned_population(self.tables[table], value)
         elif "prepared" not in store:
@@ -196,12 +197,8 @@ class Context:
             df["region_code"] = normalize_codes(df["region_code"])
             store["prepared"] = df
         df = store["prepared"]
-        per = self.restriction.periods
-        span = None if per is None else (min(per) - _MAX_LAG, max(per))
+        span, whole = self._span(), self._whole()
         wanted = self.restriction.regions
-        # Land and Bund need every row anyway: roll up everything once and
-        # remember it, so that the next report for another region is cheap.
-        whole = wanted is None or any(c == "DG" or len(c) == 2 for c in wanted)
         if whole and ("rollup", span) in store:
             out = store[("rollup", span)]
             self.regions.extend(used_categories(out["region_code"].array))
@@ -210,7 +207,7 @@ class Context:
                 df = df[df["year"].between(*span)]
             self.regions.extend(used_categories(df["region_code"].array))
             df = restrict(df, self.regions, None if whole else wanted)
-            out = rollup(df, self.regions, keys, table)
+            out = rollup(df, self.regions, keys, table, pairs)
             if whole:
                 store[("rollup", span)] = out
         if wanted is not None and len(out):
@@ -219,6 +216,40 @@ class Context:
             out = out[out["region_code"].isin(list(wanted)).to_numpy()]
         self._cache[table] = out
         return out
+
+    def _span(self) -> tuple[int, int] | None:
+        """Years of input a restricted call needs (lags included); None = all."""
+        per = self.restriction.periods
+        return None if per is None else (min(per) - _MAX_LAG, max(per))
+
+    def _whole(self) -> bool:
+        """Whether every region must be rolled up (Land or Bund wanted, or no restriction).
+
+        Land and Bund need every row anyway: then everything is rolled up once
+        and remembered, so that the next report for another region is cheap.
+        """
+        wanted = self.restriction.regions
+        return wanted is None or any(c == "DG" or len(c) == 2 for c in wanted)
+
+    def remembered(self, table: str) -> bool:
+        """Return whether ``table`` is already checked and rolled up for this call.
+
+        Examples
+        --------
+        >>> pop = pd.DataFrame({"region_code": ["17001000"], "year": [2024], "age": [1],
+        ...                     "sex": ["w"], "population": [7]})
+        >>> ctx = Context({"population": pop})
+        >>> before = ctx.remembered("population")
+        >>> _ = ctx.counts("population")
+        >>> before, Context({"population": pop}).remembered("population")
+        (False, True)
+        """
+        if table in self._cache:
+            return True
+        if not self.has(table) or table not in TABLES:
+            return False
+        store = _remembered(self.tables[table], table, TABLES[table][0])
+        return self._whole() and ("rollup", self._span()) in store
 
     def population_wide(self, by_sex: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """Return population keys and (rows × 27 age bins) arrays of counts and ranks.
@@ -237,25 +268,11 @@ class Context:
         key = f"population_wide:{by_sex}"
         if key not in self._cache:
             by = ["region_code", "year"] + (["sex"] if by_sex else [])
-            counts = self.counts("population")
-            inv, ng = group_codes(counts, by)
-            first = np.zeros(ng, dtype="int64")
-            first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
-            keys = counts[by].iloc[first].reset_index(drop=True)
-            # one cell per (group, age bin): counts summed, ranks the maximum
-            width = AGE_BIN_65PLUS + 1
-            cell = inv * width + counts["age"].to_numpy(dtype="int64")
-            values = counts["n"].to_numpy(dtype="float64")
-            nv = np.bincount(cell, weights=finite(values), minlength=ng * width)
-            nv = nv.astype("float64", copy=False)
-            ranks = counts["r"].to_numpy()
-            rv = np.zeros(ng * width, dtype="int8")
-            for k in range(1, int(ranks.max(initial=0)) + 1):
-                hit = cell[ranks == k]
-                if len(hit):
-                    rv[np.bincount(hit, minlength=ng * width) > 0] = k
-            nv[rv >= MISSING] = np.nan
-            self._cache[key] = (keys, nv.reshape(ng, width), rv.reshape(ng, width))  # type: ignore[assignment]
+            g = group_sum(self.counts("population"), by, POPULATION_PAIRS)
+            keys = g[by]
+            nv = np.column_stack([g[n].to_numpy(dtype="float64") for n, _ in POPULATION_PAIRS])
+            rv = np.column_stack([g[r].to_numpy(dtype="int8") for _, r in POPULATION_PAIRS])
+            self._cache[key] = (keys, nv, rv)  # type: ignore[assignment]
         return self._cache[key]  # type: ignore[return-value]
 
 
@@ -274,7 +291,10 @@ def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
     never modified.
     """
     try:
-        total = float(pd.to_numeric(source[value], errors="coerce").sum())
+        col = source[value]
+        if not pd.api.types.is_numeric_dtype(col.dtype):
+            col = pd.to_numeric(col, errors="coerce")
+        total = float(col.sum())
     except (KeyError, TypeError):
         total = float("nan")
     finger = (table, len(source), tuple(map(str, source.columns)), total)

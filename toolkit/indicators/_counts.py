@@ -386,9 +386,15 @@ def restrict(
 
 
 def rollup(
-    counts: pd.DataFrame, regions: RegionTable, keys: Sequence[str], table: str
+    counts: pd.DataFrame,
+    regions: RegionTable,
+    keys: Sequence[str],
+    table: str,
+    pairs: Sequence[tuple[str, str]] = (("n", "r"),),
 ) -> pd.DataFrame:
     """Add Kreis, Regierungsbezirk and Land rows recomputed from summed counts.
+
+    ``pairs`` names the (count, flag rank) columns to sum, as in :func:`group_sum`.
 
     Examples
     --------
@@ -417,7 +423,7 @@ def rollup(
     gem = up(counts[level == "gemeinde"], "kreis")
     native_kreis = counts[level == "kreis"]
     _check_conflict(native_kreis, gem, table, "Kreis")
-    kreis = group_sum(gem, ["region_code", *cols]) if len(gem) else gem
+    kreis = group_sum(gem, ["region_code", *cols], pairs) if len(gem) else gem
     parts.append(kreis)
     all_kreis = concat_counts([native_kreis, kreis])
     if len(all_kreis) == 0:
@@ -427,13 +433,14 @@ def rollup(
     rb = rb[rb["region_code"] != ""]
     _check_conflict(counts[level == "regbez"], rb, table, "Regierungsbezirk")
     if len(rb):
-        parts.append(group_sum(rb, ["region_code", *cols]))
+        parts.append(group_sum(rb, ["region_code", *cols], pairs))
     land_src = up(all_kreis, "land")
     _check_conflict(counts[level == "land"], land_src, table, "Land")
-    parts.append(group_sum(land_src, ["region_code", *cols]))
+    parts.append(group_sum(land_src, ["region_code", *cols], pairs))
     out = concat_counts(parts)
     regions.extend(used_categories(out["region_code"].array))
-    out["r"] = out["r"].astype("int8")
+    for _, r in pairs:
+        out[r] = out[r].astype("int8")
     return out
 
 

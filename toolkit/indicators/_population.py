@@ -4,8 +4,9 @@ Population is by far the largest table (a Land with 11,000 Gemeinden has
 some 20 million rows of single years of age), yet every indicator needs it
 only in 27 age bins: single years 0..24, ``25`` = 25 to under 65 and ``26``
 = 65 and older. :func:`binned_population` checks the table and sums it into
-those bins block by block, so that no full-length temporary array is made
-besides the region codes. Whenever a block holds anything unusual (a bad
+those bins block by block, so that no full-length temporary array is made.
+The result is *wide*: one row per region, year and sex with a count and a
+flag rank per bin (:data:`PAIRS`), 27 times fewer rows to roll up. Whenever a block holds anything unusual (a bad
 value, a duplicate key, missing codes, float years), the general path
 (:func:`~toolkit.indicators._counts.prepare`, then binning) is taken
 instead; it gives the exact error with row numbers, or the same result.
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.indicators._counts import MISSING, RANK_OF_FLAG, group_sum, prepare
+from toolkit.indicators._counts import MISSING, RANK_OF_FLAG, group_codes, group_sum, prepare
 from toolkit.indicators.frame import code_dtype
 from toolkit.regions import normalize_code
 
@@ -26,6 +27,9 @@ from toolkit.regions import normalize_code
 AGE_BIN_25U65 = 25
 AGE_BIN_65PLUS = 26
 N_BINS = AGE_BIN_65PLUS + 1
+
+#: Count and flag-rank column of each age bin in the wide population frame.
+PAIRS: tuple[tuple[str, str], ...] = tuple((f"n{b}", f"r{b}") for b in range(N_BINS))
 
 #: Rows handled at a time: temporaries of a block stay a few megabytes.
 BLOCK = 1 << 20
@@ -52,10 +56,11 @@ def binned_population(df: pd.DataFrame, value: str = "population") -> pd.DataFra
     Returns
     -------
     DataFrame
-        Count frame ``region_code, year, sex, age, n, r`` with one row per
-        region, year, sex and age bin (``age`` 0..26, see the module notes).
-        ``region_code`` is normalised. A bin's count is missing (NaN) when
-        any of its rows is; its flag rank is the largest of its rows.
+        Wide count frame ``region_code, year, sex, n0..n26, r0..r26``: one
+        row per region, year and sex, a count ``n<b>`` and flag rank
+        ``r<b>`` per age bin ``b`` (see the module notes). ``region_code``
+        is normalised. A bin's count is missing (NaN) when any of its rows
+        is; its rank is the largest of its rows; a bin without rows is 0.
 
     Raises
     ------
@@ -67,8 +72,9 @@ def binned_population(df: pd.DataFrame, value: str = "population") -> pd.DataFra
     --------
     >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
     ...                     "age": [3, 30, 31, 70], "population": [5, 10, 20, 7]})
-    >>> binned_population(pop)[["age", "n"]].values.tolist()
-    [[3.0, 5.0], [25.0, 30.0], [26.0, 7.0]]
+    >>> wide = binned_population(pop)
+    >>> wide[["n3", "n4", "n25", "n26"]].values.tolist()
+    [[5.0, 0.0, 30.0, 7.0]]
     """
     try:
         return _one_pass(df, value)
@@ -82,7 +88,40 @@ def _general(df: pd.DataFrame, value: str) -> pd.DataFrame:
     out = prepare(df, "population", value, ("age", "sex"))
     out = bin_ages(out)
     out["region_code"] = normalize_codes(out["region_code"])
-    return out
+    return widen(out)
+
+
+def widen(binned: pd.DataFrame) -> pd.DataFrame:
+    """Turn a long binned count frame (``age`` = bin, ``n``, ``r``) into the wide frame.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"region_code": "17", "year": 2024, "sex": "m",
+    ...                   "age": [0, 26], "n": [1.0, 2.0], "r": [0, 1]})
+    >>> w = widen(c)
+    >>> w[["n0", "n1", "n26", "r26"]].values.tolist()
+    [[1.0, 0.0, 2.0, 1.0]]
+    """
+    by = ["region_code", "year", "sex"]
+    inv, ng = group_codes(binned, by)
+    first = np.zeros(ng, dtype="int64")
+    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+    cell = inv * N_BINS + binned["age"].to_numpy(dtype="int64")
+    n = np.zeros(ng * N_BINS)
+    r = np.zeros(ng * N_BINS, dtype="int8")
+    n[cell] = binned["n"].to_numpy(dtype="float64")
+    r[cell] = binned["r"].to_numpy(dtype="int8")
+    keys = binned[by].iloc[first].reset_index(drop=True)
+    return _wide_frame(keys, n.reshape(ng, N_BINS), r.reshape(ng, N_BINS))
+
+
+def _wide_frame(keys: pd.DataFrame, n: np.ndarray, r: np.ndarray) -> pd.DataFrame:
+    cols: dict[str, object] = {c: keys[c] for c in keys.columns}
+    for b, (nc, rc) in enumerate(PAIRS):
+        cols[nc] = n[:, b]
+        cols[rc] = r[:, b]
+    out = pd.DataFrame(cols)
+    return out[[*keys.columns, *(p[0] for p in PAIRS), *(p[1] for p in PAIRS)]]
 
 
 def bin_ages(df: pd.DataFrame) -> pd.DataFrame:
@@ -248,40 +287,26 @@ def _frame(
     region_labels: list[str],
     sex_labels: list[str],
 ) -> pd.DataFrame:
-    """Count frame of the filled cells, written block by block into the final arrays."""
+    """Wide frame of the (region, year, sex) rows that have any filled bin."""
     n_years, n_sex = shape
-    m = int(np.count_nonzero(filled))
+    rows = np.flatnonzero(filled.reshape(-1, N_BINS).any(axis=1))
+    n = sums.reshape(-1, N_BINS)[rows]
+    r = ranks.reshape(-1, N_BINS)[rows]
+    n[r >= MISSING] = np.nan
+    rest, sex = np.divmod(rows, n_sex)
+    region, year = np.divmod(rest, n_years)
     region_cat, region_remap = _sorted_labels(region_labels)
     sex_cat, sex_remap = _sorted_labels(sex_labels)
-    cols = {
-        "region_code": np.empty(m, dtype=region_remap.dtype),
-        "year": np.empty(m, dtype="int64"),
-        "sex": np.empty(m, dtype=sex_remap.dtype),
-        "age": np.empty(m, dtype="int8"),
-        "n": np.empty(m, dtype="float64"),
-        "r": np.empty(m, dtype="int8"),
-    }
-    pos = 0
-    for start in range(0, len(filled), BLOCK):
-        idx = np.flatnonzero(filled[start : start + BLOCK])
-        idx += start
-        end = pos + len(idx)
-        np.take(sums, idx, out=cols["n"][pos:end])
-        np.take(ranks, idx, out=cols["r"][pos:end])
-        cell, cols["age"][pos:end] = np.divmod(idx, N_BINS)
-        cell, sex = np.divmod(cell, n_sex)
-        region, cols["year"][pos:end] = np.divmod(cell, n_years)
-        np.take(sex_remap, sex, out=cols["sex"][pos:end])
-        np.take(region_remap, region, out=cols["region_code"][pos:end])
-        pos = end
-    cols["year"] += y0
-    cols["n"][cols["r"] >= MISSING] = np.nan
-    out = pd.DataFrame(cols, copy=False)
-    out["region_code"] = pd.Categorical.from_codes(
-        cols["region_code"], categories=region_cat, validate=False
+    keys = pd.DataFrame(
+        {
+            "region_code": pd.Categorical.from_codes(
+                region_remap[region], categories=region_cat, validate=False
+            ),
+            "year": year + y0,
+            "sex": pd.Categorical.from_codes(sex_remap[sex], categories=sex_cat, validate=False),
+        }
     )
-    out["sex"] = pd.Categorical.from_codes(cols["sex"], categories=sex_cat, validate=False)
-    return out
+    return _wide_frame(keys, n, r)
 
 
 def _ranks(

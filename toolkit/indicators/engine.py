@@ -11,9 +11,7 @@ Examples
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -28,13 +26,12 @@ from toolkit.indicators import (
     vertragsloesung,
 )
 from toolkit.indicators._build import Part, finish
-from toolkit.indicators._context import Context, make_restriction, tables_of
+from toolkit.indicators._context import TABLES, Context, make_restriction, tables_of
+from toolkit.indicators._threads import map_maybe_threaded
 from toolkit.indicators.catalog import catalog
 
 __all__ = ["compute_all"]
 
-#: Input rows from which the steps run in two threads (below, threads cost more than they save).
-PARALLEL_ROWS = 2_000_000
 
 Step = tuple[tuple[str, ...], Callable[[Context], list[Part]], tuple[str, ...]]
 
@@ -204,13 +201,6 @@ def _run_chain(ctx: Context, chain: list[tuple[int, Step]]) -> dict[int, list[Pa
     return out
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
     """Run the steps; on large data, chains of steps without a shared table run in two threads.
 
@@ -219,18 +209,14 @@ def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
     if the steps had run one after the other.
     """
     chains = _chains(todo)
-    rows = {t: len(df) for t, df in ctx.tables.items()}
-    if len(chains) < 2 or _cpus() < 2 or sum(rows.values()) < PARALLEL_ROWS:
-        results = _run_chain(ctx, sorted(todo, key=lambda x: x[0]))
-    else:
-        weight = [
-            sum(rows.get(t, 0) for _, (needed, _, _) in c for t in set(needed)) for c in chains
-        ]
-        order = sorted(range(len(chains)), key=lambda j: -weight[j])
-        results = {}
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dkbm-indicators") as pool:
-            for res in pool.map(lambda j: _run_chain(ctx, chains[j]), order):
-                results.update(res)
+    # input rows still to be checked and rolled up (remembered tables cost little)
+    rows = {t: len(df) for t, df in ctx.tables.items() if t in TABLES and not ctx.remembered(t)}
+    # the chain with the most input first, so that the other thread takes the rest
+    weight = [sum(rows.get(t, 0) for _, (needed, _, _) in c for t in set(needed)) for c in chains]
+    order = sorted(range(len(chains)), key=lambda j: -weight[j])
+    results: dict[int, list[Part] | Exception] = {}
+    for res in map_maybe_threaded(lambda j: _run_chain(ctx, chains[j]), order, sum(rows.values())):
+        results.update(res)
     parts: list[Part] = []
     for i in sorted(results):
         res = results[i]
