@@ -253,14 +253,21 @@ _TEXT = ("region_code", "indicator", "dimension", "category", "unit", "flag")
 class _Text:
     """One text column of one part: ``labels`` and per-row ``codes`` (None: one label)."""
 
-    __slots__ = ("codes", "labels", "present")
+    __slots__ = ("codes", "labels", "memo", "present")
 
-    def __init__(self, value: object) -> None:
+    def __init__(self, value: object, memo: dict) -> None:
+        # ``memo`` is shared by all parts of one call: parts cut from one count
+        # frame share its categories, which are converted and looked up once
+        self.memo = memo
         codes: np.ndarray | None
         if isinstance(value, str):
             codes, labels = None, np.array([value], dtype=object)
         elif isinstance(value, pd.Categorical):
-            codes, labels = value.codes, _as_text(value.categories)
+            cats = value.categories
+            hit = memo.get(id(cats))
+            if hit is None or hit[0] is not cats:
+                hit = memo[id(cats)] = (cats, _as_text(cats))
+            codes, labels = value.codes, hit[1]
         else:
             codes, uniq = pd.factorize(np.asarray(value, dtype=object))
             labels = _as_text(pd.Index(uniq))
@@ -286,10 +293,13 @@ class _Text:
         return self.labels[np.bincount(self.codes[rows], minlength=len(self.labels)) > 0]
 
     def lookup(self, index: pd.Index, dtype: type = np.int64) -> np.ndarray:
-        """Position in ``index`` of each label that occurs (-1 for the others)."""
-        out = np.full(len(self.labels), -1, dtype=dtype)
-        out[self.present] = index.get_indexer(self.labels[self.present])
-        return out
+        """Position in ``index`` of each label (-1 for labels not in it)."""
+        key = (id(self.labels), id(index), dtype)
+        hit = self.memo.get(key)
+        if hit is None or hit[0] is not self.labels or hit[1] is not index:
+            out = index.get_indexer(self.labels).astype(dtype)
+            hit = self.memo[key] = (self.labels, index, out)
+        return hit[2]
 
 
 def _as_text(labels: pd.Index) -> np.ndarray:
@@ -304,7 +314,7 @@ def _scalar_parts(p: Part) -> list[Part]:
     """Split a part so that each piece has one indicator and one dimension."""
     if isinstance(p["indicator"], str) and isinstance(p["dimension"], str):
         return [p]
-    ind, dim = _Text(p["indicator"]), _Text(p["dimension"])
+    ind, dim = _Text(p["indicator"], {}), _Text(p["dimension"], {})
     m = len(p["value"])
     ic = np.zeros(m, dtype="int64") if ind.codes is None else ind.codes.astype("int64")
     dc = np.zeros(m, dtype="int64") if dim.codes is None else dim.codes.astype("int64")
@@ -347,7 +357,8 @@ def finish(
     pieces = [q for p in parts if len(p["value"]) for q in _scalar_parts(p)]
     if not pieces:
         return empty_indicator_frame()
-    text = [{c: _Text(p[c]) for c in _TEXT} for p in pieces]
+    memo: dict = {}
+    text = [{c: _Text(p[c], memo) for c in _TEXT} for p in pieces]
     sizes = [len(p["value"]) for p in pieces]
 
     # every region code that occurs gets one number
@@ -384,6 +395,11 @@ def finish(
             used_regions[g if r is None else g[r]] = True
 
     # final categories: the labels of kept rows (plus the fixed ones)
+    n_out = sum(counts)
+    data: dict[str, np.ndarray] = {"period": np.empty(n_out, dtype="int64")}
+    for c in ("value", "numerator", "denominator"):
+        data[c] = np.empty(n_out, dtype="float64")
+
     used: dict[str, set[str]] = {c: set() for c in _TEXT if c != "region_code"}
     for t, r, m, k in zip(text, rows, sizes, counts, strict=True):
         if k:
@@ -461,10 +477,6 @@ def finish(
         key -= low
         return key
 
-    n_out = sum(counts)
-    data: dict[str, np.ndarray] = {"period": np.empty(n_out, dtype="int64")}
-    for c in ("value", "numerator", "denominator"):
-        data[c] = np.empty(n_out, dtype="float64")
     for c in TEXT_COLUMNS:
         data[c] = np.empty(n_out, dtype=dtypes[c])
     starts = np.cumsum([0] + [sum(counts[i] for i in members) for members in ordered])
@@ -475,12 +487,12 @@ def finish(
             i = members[0]
             sel = rows[i]
             if sort:
-                o = np.argsort(sort_key(i))
+                o = np.argsort(sort_key(i), kind="stable")
                 sel = o if sel is None else sel[o]
             _write_piece(data, pos, end, pieces[i], sources(i), sel)
             return
         # several pieces of one indicator and dimension: sort their rows together
-        o = np.argsort(np.concatenate([sort_key(i) for i in members]))
+        o = np.argsort(np.concatenate([sort_key(i) for i in members]), kind="stable")
         block = {c: np.empty(end - pos, dtype=a.dtype) for c, a in data.items()}
         at = 0
         for i in members:

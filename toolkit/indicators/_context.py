@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 _MAX_LAG = 4
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,9 @@ class Context:
             codes = normalize_codes(reg["region_code"].astype("str").str.strip())
             names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
         self.regions = RegionTable([], names=names)
-        self._cache: dict[str, pd.DataFrame] = {}
+        self._cache: dict[str, object] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def has(self, *names: str) -> bool:
         """Return whether all named tables are present and not empty.
@@ -175,8 +179,9 @@ class Context:
         toolkit.errors.DataError: Tabelle 'kita' fehlt, wird aber für dieses Indikator gebraucht.
         ...
         """
-        if table in self._cache:
-            return self._cache[table]
+        return self.once(table, lambda: self._counts(table))
+
+    def _counts(self, table: str) -> pd.DataFrame:
         if not self.has(table):
             raise DataError(
                 f"Tabelle '{table}' fehlt, wird aber für dieses Indikator gebraucht.",
@@ -214,7 +219,6 @@ class Context:
             # every indicator is computed within one region, so rows of regions
             # nobody asked for can go once the sums for higher levels are made
             out = out[out["region_code"].isin(list(wanted)).to_numpy()]
-        self._cache[table] = out
         return out
 
     def _span(self) -> tuple[int, int] | None:
@@ -265,15 +269,37 @@ class Context:
         >>> n.shape, float(n[0, 0]), float(n[0, 26])
         ((3, 27), 3.0, 4.0)
         """
-        key = f"population_wide:{by_sex}"
-        if key not in self._cache:
+
+        def make() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
             by = ["region_code", "year"] + (["sex"] if by_sex else [])
             g = group_sum(self.counts("population"), by, POPULATION_PAIRS)
-            keys = g[by]
             nv = np.column_stack([g[n].to_numpy(dtype="float64") for n, _ in POPULATION_PAIRS])
             rv = np.column_stack([g[r].to_numpy(dtype="int8") for _, r in POPULATION_PAIRS])
-            self._cache[key] = (keys, nv, rv)  # type: ignore[assignment]
-        return self._cache[key]  # type: ignore[return-value]
+            return g[by], nv, rv
+
+        return self.once(f"population_wide:{by_sex}", make)
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """Return the value kept under ``key``, made by ``make()`` on first use.
+
+        Steps of one call may run in two threads: the first to ask makes the
+        value, a second one waits for it instead of making it again. If
+        ``make`` raises, nothing is kept and the next caller tries again.
+
+        Examples
+        --------
+        >>> ctx = Context({})
+        >>> ctx.once("x", lambda: 1), ctx.once("x", lambda: 2)
+        (1, 1)
+        """
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = make()  # type: ignore[assignment]
+            return self._cache[key]  # type: ignore[return-value]
 
 
 _MEMO: dict[int, tuple[weakref.ref, tuple, dict]] = {}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from toolkit.errors import DataError
 from toolkit.indicators._counts import MISSING, RANK_OF_FLAG, group_codes, group_sum, prepare
@@ -167,11 +169,28 @@ class _Coder:
         self.labels: list[str] = []
 
     def block(self, values: pd.api.extensions.ExtensionArray | np.ndarray) -> np.ndarray:
+        """Return the codes of one block of values (new labels get new codes)."""
+        arrow = _arrow_strings(values)
+        if arrow is not None:
+            fast = _single_bytes(arrow)
+            if fast is not None:
+                local, uniq = fast
+                return self._lookup(uniq)[local]
+            # exports are sorted by region: encode runs, not every row
+            runs = pc.run_end_encode(arrow)
+            run_values = runs.values.to_numpy(zero_copy_only=False)
+            if len(run_values) * 8 <= len(arrow):
+                local, uniq = pd.factorize(run_values)
+                lengths = np.diff(runs.run_ends.to_numpy(), prepend=0)
+                return np.repeat(self._lookup(uniq)[local], lengths)
         local, uniq = pd.factorize(values)
         if len(local) and local.min() < 0:
             raise _Fallback  # missing codes: the general path says where
-        lookup = np.empty(len(uniq), dtype="int64")
-        for i, u in enumerate(uniq):
+        return self._lookup(uniq)[local]
+
+    def _lookup(self, uniq: object) -> np.ndarray:
+        lookup = np.empty(len(uniq), dtype="int64")  # type: ignore[arg-type]
+        for i, u in enumerate(uniq):  # type: ignore[arg-type]
             label = str(u).strip() if self.strip else str(u)
             if self.normalise:
                 try:
@@ -183,7 +202,41 @@ class _Coder:
                 code = self.code_of[label] = len(self.labels)
                 self.labels.append(label)
             lookup[i] = code
-        return lookup[local]
+        return lookup
+
+
+def _arrow_strings(values: object) -> pa.Array | None:
+    """Return the values as one Arrow string array if they are Arrow strings without gaps."""
+    if not hasattr(values, "__arrow_array__") or not isinstance(
+        getattr(values, "dtype", None), pd.StringDtype
+    ):
+        return None
+    arr = values.__arrow_array__()  # type: ignore[attr-defined]
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
+def _single_bytes(arr: pa.Array) -> tuple[np.ndarray, list[str]] | None:
+    """Codes and labels when every value is one ASCII character (``m``/``w``), else None.
+
+    Such values are read straight from Arrow's byte buffer, without hashing.
+    """
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset : arr.offset + len(arr) + 1]
+    if len(offsets) < 2 or offsets[-1] - offsets[0] != len(arr):
+        return None  # cheap test first: the total length is not one byte per value
+    if not (np.diff(offsets) == 1).all():
+        return None
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    present = np.flatnonzero(np.bincount(data, minlength=256))
+    if len(present) and present.max() >= 128:
+        return None  # a byte of a longer UTF-8 character
+    local = np.full(256, -1, dtype=np.int64)
+    local[present] = np.arange(len(present))
+    return local[data], [chr(b) for b in present]
 
 
 def _int_column(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -215,20 +268,25 @@ def _one_pass(df: pd.DataFrame, value: str) -> pd.DataFrame:
     regions, sexes = _Coder(strip=True, normalise=True), _Coder(strip=False)
     flag_codes = _Coder(strip=True)
     region_array, sex_array = df["region_code"].array, sex_column.array
-    # per region: (year, sex, bin) cells; the region axis grows as codes appear
-    n_sex = len(pd.unique(sex_column))
-    inner = n_years * n_sex * N_BINS
-    # a complete table has every (year, sex, age) once per region: start with
-    # that many regions (untouched zero pages cost nothing), grow if needed
-    cap = int(1.25 * len(df) / (n_years * n_sex * n_ages)) + 64
-    sums = np.zeros(cap * inner)
-    ranks = np.zeros(cap * inner, dtype="int8")
-    filled = np.zeros(cap * inner, dtype=bool)
-    seen = np.zeros(cap * n_years * n_sex * n_ages, dtype=bool)
     for start in range(0, len(df), BLOCK):
         stop = min(start + BLOCK, len(df))
         rc = regions.block(region_array[start:stop])
         sx = sexes.block(sex_array[start:stop])
+        if start == 0:
+            # per region: (year, sex, bin) cells; the region axis grows as codes
+            # appear. The sexes of the first block (all of them in any real
+            # table) fix the sex axis; a later new one takes the general path.
+            n_sex = len(sexes.labels)
+            inner = n_years * n_sex * N_BINS
+            # a complete table has every (year, sex, age) once per region: start
+            # with that many regions (untouched zero pages cost nothing)
+            cap = int(1.25 * len(df) / (n_years * n_sex * n_ages)) + 64
+            sums = np.zeros(cap * inner)
+            ranks = np.zeros(cap * inner, dtype="int8")
+            filled = np.zeros(cap * inner, dtype=bool)
+            seen = np.zeros(cap * n_years * n_sex * n_ages, dtype=bool)
+        elif len(sexes.labels) > n_sex:
+            raise _Fallback
         if len(regions.labels) > cap:
             grow = max(2 * cap, len(regions.labels)) - cap
             sums = np.concatenate([sums, np.zeros(grow * inner)])

@@ -165,34 +165,9 @@ def compute_all(
     )
 
 
-def _chains(todo: list[tuple[int, Step]]) -> list[list[tuple[int, Step]]]:
-    """Group steps that share a table; groups have no table in common.
-
-    A table is checked, prepared and rolled up once per call and kept in the
-    context, so all steps using it run one after the other in one thread.
-
-    Examples
-    --------
-    >>> step = lambda *tables: (tables, None, ())
-    >>> chains = _chains([(0, step("a", "b")), (1, step("c")), (2, step("b"))])
-    >>> [[i for i, _ in c] for c in chains]
-    [[0, 2], [1]]
-    """
-    groups: list[tuple[set[str], list[tuple[int, Step]]]] = []
-    for item in todo:
-        tables, items = set(item[1][0]), [item]
-        for group in [g for g in groups if g[0] & tables]:
-            groups.remove(group)
-            tables |= group[0]
-            items += group[1]
-        groups.append((tables, items))
-    chains = [sorted(items, key=lambda x: x[0]) for _, items in groups]
-    return sorted(chains, key=lambda c: c[0][0])
-
-
-def _run_chain(ctx: Context, chain: list[tuple[int, Step]]) -> dict[int, list[Part] | Exception]:
+def _run_steps(ctx: Context, steps: list[tuple[int, Step]]) -> dict[int, list[Part] | Exception]:
     out: dict[int, list[Part] | Exception] = {}
-    for i, (_, compute, _) in chain:
+    for i, (_, compute, _) in steps:
         try:
             out[i] = compute(ctx)
         except Exception as exc:  # re-raised by _run in step order
@@ -202,20 +177,24 @@ def _run_chain(ctx: Context, chain: list[tuple[int, Step]]) -> dict[int, list[Pa
 
 
 def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
-    """Run the steps; on large data, chains of steps without a shared table run in two threads.
+    """Run the steps; on large data in two threads.
 
     Most of the work is in numpy and pyarrow, which release the GIL, so two
-    threads use two cores. Results and errors come back in step order, as
-    if the steps had run one after the other.
+    threads use two cores. A table is prepared once per call, by the first
+    step that needs it (another step needing it meanwhile waits). Steps that
+    bring in the most new input rows go first, so that the small ones at the
+    end even out the two threads. Results and errors come back in step
+    order, as if the steps had run one after the other.
     """
-    chains = _chains(todo)
     # input rows still to be checked and rolled up (remembered tables cost little)
     rows = {t: len(df) for t, df in ctx.tables.items() if t in TABLES and not ctx.remembered(t)}
-    # the chain with the most input first, so that the other thread takes the rest
-    weight = [sum(rows.get(t, 0) for _, (needed, _, _) in c for t in set(needed)) for c in chains]
-    order = sorted(range(len(chains)), key=lambda j: -weight[j])
+    weight, seen = {}, set()
+    for i, (needed, _, _) in todo:
+        weight[i] = sum(rows.get(t, 0) for t in needed if t not in seen)
+        seen.update(needed)
+    order = sorted(todo, key=lambda x: -weight[x[0]])
     results: dict[int, list[Part] | Exception] = {}
-    for res in map_maybe_threaded(lambda j: _run_chain(ctx, chains[j]), order, sum(rows.values())):
+    for res in map_maybe_threaded(lambda x: _run_steps(ctx, [x]), order, sum(rows.values())):
         results.update(res)
     parts: list[Part] = []
     for i in sorted(results):

@@ -101,9 +101,11 @@ CODES = tuple(s.code for s in SPECS)
 
 
 def _dissolved(ctx: Context) -> pd.DataFrame:
-    if "dissolved" in ctx._cache:
-        return ctx._cache["dissolved"]  # type: ignore[return-value]
-    d = ctx.counts("contracts_dissolved")
+    return ctx.once("dissolved", lambda: _layers(ctx.counts("contracts_dissolved")))
+
+
+def _layers(d: pd.DataFrame) -> pd.DataFrame:
+    """Dissolutions with their layer (years since the start of training), checked."""
     s = pd.to_numeric(d["start_year"], errors="coerce")
     bad = np.flatnonzero((s.isna() | (s % 1 != 0) | (s > d["year"])).to_numpy())
     if len(bad):
@@ -126,11 +128,9 @@ def _dissolved(ctx: Context) -> pd.DataFrame:
             )
         p = text.isin(_TRUE)
     layer = (d["year"] - s.astype("int64")).clip(upper=LAYERS - 1)
-    out = d.assign(layer=layer.astype("int64"), probezeit=p.to_numpy(dtype=bool)).drop(
+    return d.assign(layer=layer.astype("int64"), probezeit=p.to_numpy(dtype=bool)).drop(
         columns="start_year"
     )
-    ctx._cache["dissolved"] = out
-    return out
 
 
 def compute_quote(ctx: Context) -> list[Part]:
