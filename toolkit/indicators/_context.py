@@ -151,7 +151,7 @@ class Context:
                     "Tabelle 'regions' braucht die Spalten region_code und region_name.",
                     file="regions",
                 )
-            codes = normalize_codes(reg["region_code"].astype("str").str.strip())
+            codes = normalize_codes(reg["region_code"].astype("str").str.strip(), "regions")
             names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
         self.regions = RegionTable([], names=names)
         self._cache: dict[str, object] = {}
@@ -199,7 +199,7 @@ class Context:
                 store["prepared"] = binned_population(self.tables[table], value)
         elif "prepared" not in store:
             df = prepare(self.tables[table], table, value, keys)
-            df["region_code"] = normalize_codes(df["region_code"])
+            df["region_code"] = normalize_codes(df["region_code"], table)
             store["prepared"] = df
         df = store["prepared"]
         span, whole = self._span(), self._whole()

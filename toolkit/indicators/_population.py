@@ -88,9 +88,8 @@ def _general(df: pd.DataFrame, value: str) -> pd.DataFrame:
     from toolkit.indicators._regions import normalize_codes
 
     out = prepare(df, "population", value, ("age", "sex"))
-    out = bin_ages(out)
-    out["region_code"] = normalize_codes(out["region_code"])
-    return widen(out)
+    out["region_code"] = normalize_codes(out["region_code"], "population")  # rows as in df
+    return widen(bin_ages(out))
 
 
 def widen(binned: pd.DataFrame) -> pd.DataFrame:

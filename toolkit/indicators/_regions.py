@@ -125,19 +125,32 @@ class RegionTable:
         return codes.map(lookup).to_numpy(dtype=object)
 
 
-def normalize_codes(codes: pd.Series | pd.Categorical) -> pd.Categorical:
+def normalize_codes(codes: pd.Series | pd.Categorical, table: str | None = None) -> pd.Categorical:
     """Normalise a column of region codes once per distinct value.
 
-    12-digit Regionalschlüssel become the 8-digit AGS; bad codes raise
-    :class:`~toolkit.errors.DataError`. Returns a Categorical.
+    12-digit Regionalschlüssel become the 8-digit AGS; a bad code raises
+    :class:`~toolkit.errors.DataError` naming ``table``, the column and the
+    rows with that code. Returns a Categorical.
 
     Examples
     --------
     >>> normalize_codes(pd.Series(["170010000000", "DG"])).tolist()
     ['17001000', 'DG']
     """
+    from toolkit.errors import DataError
     from toolkit.indicators._counts import as_category, relabel
 
     cat = as_category(pd.Series(codes), strip=True)
-    labels = np.array([normalize_code(c) for c in cat.categories], dtype=object)
-    return relabel(cat, labels)
+    labels = []
+    for i, c in enumerate(cat.categories):
+        try:
+            labels.append(normalize_code(c))
+        except DataError as exc:
+            raise DataError(
+                exc.message,
+                file=table,
+                column="region_code",
+                rows=np.flatnonzero(cat.codes == i) + 1,
+                hint=exc.hint,
+            ) from None
+    return relabel(cat, np.array(labels, dtype=object))
