@@ -25,7 +25,9 @@ _ZERO = 5
 
 
 def _flags(code: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(code.astype("int8"), categories=FLAG_LABELS, validate=False)
+    return pd.Categorical.from_codes(
+        code.astype("int8", copy=False), categories=FLAG_LABELS, validate=False
+    )
 
 
 def rate_values(
@@ -45,15 +47,15 @@ def rate_values(
     """
     num = np.asarray(num, dtype="float64")
     den = np.asarray(den, dtype="float64")
-    rank = np.maximum(np.asarray(num_r), np.asarray(den_r)).astype("int64")
-    missing = rank >= MISSING
+    # flag ranks are 0..4: int8 keeps millions of rows small
+    code = np.maximum(np.asarray(num_r), np.asarray(den_r)).astype("int8")
+    missing = code >= MISSING
     ok = ~missing & (den > 0)
     value = np.full(len(num), np.nan)
     np.divide(num, den, out=value, where=ok)
-    value[ok] *= scale
-    code = rank.copy()
+    value *= scale
     code[~missing & ~ok] = 2
-    code[ok & (value == 0) & (rank == 0)] = _ZERO
+    code[ok & (value == 0) & (code == 0)] = _ZERO
     return value, _flags(code)
 
 
@@ -67,10 +69,9 @@ def count_values(n: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, pd.Categoric
     ['', '-', '.']
     """
     n = np.asarray(n, dtype="float64")
-    r = np.asarray(r).astype("int64")
-    value = np.where(r >= MISSING, np.nan, n)
-    code = r.copy()
-    code[(r == 0) & (value == 0)] = _ZERO
+    code = np.asarray(r).astype("int8")
+    value = np.where(code >= MISSING, np.nan, n)
+    code[(code == 0) & (value == 0)] = _ZERO
     return value, _flags(code)
 
 
