@@ -295,9 +295,16 @@ class _Text:
 
     def lookup(self, index: pd.Index, dtype: type = np.int64) -> np.ndarray:
         """Position in ``index`` of each label (-1 for labels not in it)."""
-        key = (id(self.labels), id(index), dtype)
+        if self.codes is None:  # one label: many parts share it (e.g. the unit "%")
+            key: tuple = ("label", self.labels[0], id(index), dtype)
+        else:
+            key = (id(self.labels), id(index), dtype)
         hit = self.memo.get(key)
-        if hit is None or hit[0] is not self.labels or hit[1] is not index:
+        if (
+            hit is None
+            or hit[1] is not index
+            or (self.codes is not None and hit[0] is not self.labels)
+        ):
             out = index.get_indexer(self.labels).astype(dtype)
             hit = self.memo[key] = (self.labels, index, out)
         return hit[2]

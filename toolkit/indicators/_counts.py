@@ -143,6 +143,7 @@ def group_sum(
     first = np.zeros(ng, dtype="int64")
     first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
     out = df[list(by)].iloc[first].reset_index(drop=True)
+    sums_of: dict[str, np.ndarray] = {}
     for v, r in pairs:
         values = df[v].to_numpy(dtype="float64")
         sums = np.bincount(inv, weights=finite(values), minlength=ng).astype("float64")
@@ -154,9 +155,14 @@ def group_sum(
             if hit.any():
                 rmax[np.bincount(inv, weights=hit, minlength=ng) > 0] = k
         sums[rmax >= MISSING] = np.nan
-        out[v] = sums
-        out[r] = rmax
-    return out
+        sums_of[v] = sums
+        sums_of[r] = rmax
+    if len(pairs) == 1:
+        for c, a in sums_of.items():
+            out[c] = a
+        return out
+    # many pairs (population: one per age bin): add all columns at once
+    return pd.concat([out, pd.DataFrame(sums_of, index=out.index)], axis=1)
 
 
 def finite(values: np.ndarray) -> np.ndarray:
