@@ -123,6 +123,7 @@ def test_binned_population_by_hand():
         (lambda d: d.assign(age=d["age"].where(d.index != 3, -1)), "age"),
         (lambda d: d.assign(population=d["population"].where(d.index != 2, -5)), "population"),
         (lambda d: d.assign(flag=np.where(d.index == 1, "?", "")), "flag"),
+        (lambda d: d.assign(population=d["population"].where(d.index != 5, np.inf)), "population"),
         (lambda d: pd.concat([d, d.iloc[[4]]], ignore_index=True), None),
         (
             lambda d: d.assign(region_code=d["region_code"].where(d.index != 0, "1X001000")),
@@ -141,6 +142,17 @@ def test_bad_population_gives_the_general_error(change, column):
     if column is not None:
         assert fast.value.column == column
         assert fast.value.rows  # the rows concerned are named
+
+
+def test_unsigned_columns_take_the_one_pass_path():
+    pop = population_table()
+    pop = pop[pop["region_code"] != "DG"].astype(
+        {"year": "uint16", "age": "uint8", "population": "uint32"}
+    )
+    fast = _population._one_pass(pop, "population")
+    pd.testing.assert_frame_equal(
+        _sorted(fast), _sorted(_population._general(pop, "population")), check_dtype=False
+    )
 
 
 def test_a_bad_region_code_names_its_row():

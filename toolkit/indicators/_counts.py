@@ -65,7 +65,10 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
         bad = np.flatnonzero(ints < 0)
     else:
         n = pd.to_numeric(raw, errors="coerce").astype("float64")
-        bad = np.flatnonzero((raw.notna() & n.isna()).to_numpy() | (n < 0).to_numpy())
+        # not a number, negative or infinite
+        bad = np.flatnonzero(
+            (raw.notna() & n.isna()).to_numpy() | (n < 0).to_numpy() | np.isinf(n.to_numpy())
+        )
     if len(bad):
         raise DataError(
             f"Tabelle '{table}': Anzahl ist keine nicht-negative Zahl.",

@@ -242,7 +242,7 @@ def _int_column(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
     if not (isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu"):
         raise _Fallback
-    return col.to_numpy()
+    return col.to_numpy().astype(np.int64, copy=False)
 
 
 def _one_pass(df: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -310,6 +310,8 @@ def _one_pass(df: pd.DataFrame, value: str) -> pd.DataFrame:
         n = counts[start:stop]
         if n.dtype.kind == "f":
             n = n.astype("float64", copy=False)
+            if np.isinf(n).any():
+                raise _Fallback
         if (n < 0).any():
             raise _Fallback
         r = None
