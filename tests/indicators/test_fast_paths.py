@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from tests.indicators.conftest import population_table, regions_table
 from toolkit.errors import DataError
 from toolkit.indicators import _population, _threads, compute_all
-from toolkit.indicators._build import finish, part
+from toolkit.indicators._assemble import finish
+from toolkit.indicators._build import part
 from toolkit.indicators._context import Context
 from toolkit.indicators._regions import RegionTable
 from toolkit.io import read_dataset

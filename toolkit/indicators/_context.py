@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
-from toolkit.indicators._build import Part, finish
+from toolkit.indicators._assemble import finish
+from toolkit.indicators._build import Part
 from toolkit.indicators._counts import (
     group_sum,
     prepare,

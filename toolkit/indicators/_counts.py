@@ -108,8 +108,7 @@ def prepare(df: pd.DataFrame, table: str, value: str, keys: Sequence[str]) -> pd
     out["r"] = r
     if count_groups(out, ["region_code", "year", *keys]) < len(out):
         inv, ng = group_codes(out, ["region_code", "year", *keys])
-        first = np.zeros(ng, dtype="int64")
-        first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+        first = first_rows(inv, ng)
         dup = np.ones(len(out), dtype=bool)
         dup[first] = False
         raise DataError(
@@ -143,9 +142,7 @@ def group_sum(
     {'g': ['a', 'b'], 'n': [nan, 2.0], 'r': [4, 1]}
     """
     inv, ng = group_codes(df, by)
-    first = np.zeros(ng, dtype="int64")
-    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
-    out = df[list(by)].iloc[first].reset_index(drop=True)
+    out = df[list(by)].iloc[first_rows(inv, ng)].reset_index(drop=True)
     sums_of: dict[str, np.ndarray] = {}
     for v, r in pairs:
         values = df[v].to_numpy(dtype="float64")
@@ -166,6 +163,19 @@ def group_sum(
         return out
     # many pairs (population: one per age bin): add all columns at once
     return pd.concat([out, pd.DataFrame(sums_of, index=out.index)], axis=1)
+
+
+def first_rows(inv: np.ndarray, ng: int) -> np.ndarray:
+    """Return the first row number of each of ``ng`` groups, given each row's group.
+
+    Examples
+    --------
+    >>> first_rows(np.array([1, 0, 1, 0]), 2).tolist()
+    [1, 0]
+    """
+    first = np.zeros(ng, dtype="int64")
+    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
+    return first
 
 
 def finite(values: np.ndarray) -> np.ndarray:

@@ -20,7 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit.errors import DataError
-from toolkit.indicators._counts import MISSING, RANK_OF_FLAG, group_codes, group_sum, prepare
+from toolkit.indicators._counts import (
+    MISSING,
+    RANK_OF_FLAG,
+    first_rows,
+    group_codes,
+    group_sum,
+    prepare,
+)
 from toolkit.indicators.frame import code_dtype
 from toolkit.regions import normalize_code
 
@@ -105,24 +112,21 @@ def widen(binned: pd.DataFrame) -> pd.DataFrame:
     """
     by = ["region_code", "year", "sex"]
     inv, ng = group_codes(binned, by)
-    first = np.zeros(ng, dtype="int64")
-    first[inv[::-1]] = np.arange(len(inv) - 1, -1, -1)
     cell = inv * N_BINS + binned["age"].to_numpy(dtype="int64")
     n = np.zeros(ng * N_BINS)
     r = np.zeros(ng * N_BINS, dtype="int8")
     n[cell] = binned["n"].to_numpy(dtype="float64")
     r[cell] = binned["r"].to_numpy(dtype="int8")
-    keys = binned[by].iloc[first].reset_index(drop=True)
+    keys = binned[by].iloc[first_rows(inv, ng)].reset_index(drop=True)
     return _wide_frame(keys, n.reshape(ng, N_BINS), r.reshape(ng, N_BINS))
 
 
 def _wide_frame(keys: pd.DataFrame, n: np.ndarray, r: np.ndarray) -> pd.DataFrame:
+    """Keys, then the count of every bin, then the rank of every bin."""
     cols: dict[str, object] = {c: keys[c] for c in keys.columns}
-    for b, (nc, rc) in enumerate(PAIRS):
-        cols[nc] = n[:, b]
-        cols[rc] = r[:, b]
-    out = pd.DataFrame(cols)
-    return out[[*keys.columns, *(p[0] for p in PAIRS), *(p[1] for p in PAIRS)]]
+    cols.update({nc: n[:, b] for b, (nc, _) in enumerate(PAIRS)})
+    cols.update({rc: r[:, b] for b, (_, rc) in enumerate(PAIRS)})
+    return pd.DataFrame(cols)
 
 
 def bin_ages(df: pd.DataFrame) -> pd.DataFrame:
@@ -147,15 +151,23 @@ def bin_ages(df: pd.DataFrame) -> pd.DataFrame:
             column="age",
             rows=bad + 1,
         )
-    a = age.to_numpy(dtype="int64")
-    binned = np.minimum(a, AGE_BIN_25U65).astype("int8")
-    binned[a >= 65] = AGE_BIN_65PLUS
+    binned = age_bins(age.to_numpy(dtype="int64")).astype("int8")
     return group_sum(df.assign(age=binned), ["region_code", "year", "sex", "age"])
 
 
+def age_bins(ages: np.ndarray) -> np.ndarray:
+    """Return the bin of each age: itself up to 24, then 25 (25 to under 65) or 26 (65+).
+
+    Examples
+    --------
+    >>> age_bins(np.array([0, 24, 25, 64, 65, 99])).tolist()
+    [0, 24, 25, 25, 26, 26]
+    """
+    return np.where(ages >= 65, AGE_BIN_65PLUS, np.minimum(ages, AGE_BIN_25U65))
+
+
 #: Age → bin, for every age the one-pass path accepts.
-_BIN_OF_AGE = np.minimum(np.arange(_MAX_AGE + 1), AGE_BIN_25U65).astype("int64")
-_BIN_OF_AGE[65:] = AGE_BIN_65PLUS
+_BIN_OF_AGE = age_bins(np.arange(_MAX_AGE + 1)).astype("int64")
 
 
 class _Coder:

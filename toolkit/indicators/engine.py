@@ -25,7 +25,8 @@ from toolkit.indicators import (
     uebergaenge,
     vertragsloesung,
 )
-from toolkit.indicators._build import Part, finish
+from toolkit.indicators._assemble import finish
+from toolkit.indicators._build import Part
 from toolkit.indicators._context import TABLES, Context, make_restriction, tables_of
 from toolkit.indicators._threads import map_maybe_threaded
 from toolkit.indicators.catalog import catalog
@@ -165,15 +166,11 @@ def compute_all(
     )
 
 
-def _run_steps(ctx: Context, steps: list[tuple[int, Step]]) -> dict[int, list[Part] | Exception]:
-    out: dict[int, list[Part] | Exception] = {}
-    for i, (_, compute, _) in steps:
-        try:
-            out[i] = compute(ctx)
-        except Exception as exc:  # re-raised by _run in step order
-            out[i] = exc
-            break
-    return out
+def _run_step(ctx: Context, step: tuple[int, Step]) -> list[Part] | Exception:
+    try:
+        return step[1][1](ctx)
+    except Exception as exc:  # re-raised by _run in step order
+        return exc
 
 
 def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
@@ -193,9 +190,8 @@ def _run(ctx: Context, todo: list[tuple[int, Step]]) -> list[Part]:
         weight[i] = sum(rows.get(t, 0) for t in needed if t not in seen)
         seen.update(needed)
     order = sorted(todo, key=lambda x: -weight[x[0]])
-    results: dict[int, list[Part] | Exception] = {}
-    for res in map_maybe_threaded(lambda x: _run_steps(ctx, [x]), order, sum(rows.values())):
-        results.update(res)
+    done = map_maybe_threaded(lambda x: _run_step(ctx, x), order, sum(rows.values()))
+    results = {i: res for (i, _), res in zip(order, done, strict=True)}
     parts: list[Part] = []
     for i in sorted(results):
         res = results[i]
