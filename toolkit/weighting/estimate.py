@@ -192,9 +192,13 @@ def _linearised(
     for start in range(0, k, chunk):
         cols = range(start, min(k, start + chunk))
         z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
+        extra = np.zeros(z.shape[1])
         for adj in reversed(design._adjustments):
+            extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
             z = adj.apply(z)
-        var[start : start + len(cols)] = stage_variance(z, design._stages, design.lonely_psu)
+        var[start : start + len(cols)] = (
+            stage_variance(z, design._stages, design.lonely_psu) + extra
+        )
     for j in range(k):
         m = masks[j]
         wj, vj = w[m], column(j)[m]
