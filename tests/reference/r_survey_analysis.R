@@ -52,6 +52,127 @@ dresp <- svydesign(id = ~1, strata = ~stype, fpc = ~fpc, data = resp)
 put("nr.stratresp.mean.api00.se", SE(svymean(~api00, dresp)))
 put("nr.stratresp.total.api99.se", SE(svytotal(~api99, dresp)))
 
+# ---- design-based GLMs (svyglm, regTermTest, predict) ------------------------------------
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)
+# epsilon below machine precision: IRLS runs all 60 iterations, so that the working weights R
+# uses for the covariance (those of the last-but-one iteration) equal the final ones.
+ctl <- glm.control(epsilon = 1e-30, maxit = 60)
+glm_case <- function(prefix, model, terms, newdata) {
+  force(model)
+  s <- summary(model)$coefficients
+  out[[paste0(prefix, ".names")]] <<- rownames(s)
+  put(paste0(prefix, ".coef"), s[, 1])
+  put(paste0(prefix, ".se"), s[, 2])
+  put(paste0(prefix, ".t"), s[, 3])
+  put(paste0(prefix, ".p"), s[, 4])
+  put(paste0(prefix, ".df"), model$df.residual)
+  ci <- confint(model)
+  put(paste0(prefix, ".ci_low"), ci[, 1])
+  put(paste0(prefix, ".ci_high"), ci[, 2])
+  for (term in names(terms)) {
+    tt <- regTermTest(model, terms[[term]])
+    put(paste0(prefix, ".wald.", term, ".F"), tt$Ftest)
+    put(paste0(prefix, ".wald.", term, ".df"), tt$df)
+    put(paste0(prefix, ".wald.", term, ".ddf"), tt$ddf)
+    put(paste0(prefix, ".wald.", term, ".p"), tt$p)
+  }
+  for (type in c("link", "response")) {
+    pr <- predict(model, newdata = newdata, type = type)
+    put(paste0(prefix, ".predict.", type, ".value"), coef(pr))
+    put(paste0(prefix, ".predict.", type, ".se"), SE(pr))
+  }
+}
+glm_case("glm.linear.strat",
+         svyglm(api00 ~ ell + meals + mobility, design = dstrat, control = ctl),
+         list(ell_meals = ~ell + meals),
+         data.frame(ell = c(10, 30), meals = c(20, 60), mobility = c(5, 25)))
+glm_case("glm.logit.clus2",
+         svyglm(I(sch.wide == "Yes") ~ ell + meals + stype, design = dclus2,
+                family = quasibinomial(), control = ctl),
+         list(stype = ~stype, meals = ~meals),
+         data.frame(ell = c(10, 30, 5), meals = c(20, 60, 40), stype = c("E", "H", "M")))
+glm_case("glm.poisson.clus1",
+         svyglm(enroll ~ stype + meals, design = dclus1, family = quasipoisson(), control = ctl),
+         list(stype = ~stype),
+         data.frame(meals = c(20, 60), stype = c("E", "M")))
+glm_case("glm.linear.clus2.narm",
+         svyglm(api00 ~ acs.k3 + meals, design = dclus2, control = ctl),
+         list(acs = ~acs.k3),
+         data.frame(acs.k3 = c(18, 22), meals = c(30, 70)))
+
+# ---- domain estimates with covariance, contrasts, Holm ------------------------------------
+apistrat$yes <- as.numeric(apistrat$sch.wide == "Yes")
+apiclus1$yes <- as.numeric(apiclus1$sch.wide == "Yes")
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+dclus1_ps <- postStratify(dclus1, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+# svyby(covmat = TRUE) fails on post-stratified designs (survey 4.1.1), so there the domain
+# means come from svyratio(covmat = TRUE) of y * 1[domain] over 1[domain] (same estimator).
+domain_stats <- function(var, by, design, method) {
+  if (method == "svyby") {
+    b <- svyby(as.formula(paste0("~", var)), as.formula(paste0("~", by)), design, svymean,
+               covmat = TRUE)
+    return(list(values = coef(b), cov = vcov(b), stat = b))
+  }
+  levs <- sort(unique(design$variables[[by]]))
+  k <- length(levs)
+  for (g in seq_len(k)) {
+    inside <- as.numeric(design$variables[[by]] == levs[g])
+    design$variables[[paste0("y", g)]] <- design$variables[[var]] * inside
+    design$variables[[paste0("i", g)]] <- inside
+  }
+  r <- svyratio(as.formula(paste0("~", paste0("y", 1:k, collapse = "+"))),
+                as.formula(paste0("~", paste0("i", 1:k, collapse = "+"))), design, covmat = TRUE)
+  idx <- (seq_len(k) - 1) * k + seq_len(k)
+  list(values = as.vector(coef(r))[idx], cov = vcov(r)[idx, idx], stat = NULL)
+}
+contrast_case <- function(prefix, var, by, design, method = "svyby") {
+  b <- domain_stats(var, by, design, method)
+  put(paste0(prefix, ".values"), b$values)
+  put(paste0(prefix, ".cov"), as.vector(b$cov))  # column-major k x k
+  put(paste0(prefix, ".df"), degf(design))
+  k <- length(b$values)
+  est <- c(); se <- c(); p <- c()
+  for (i in 1:(k - 1)) for (j in (i + 1):k) {
+    w <- rep(0, k); w[i] <- 1; w[j] <- -1
+    if (!is.null(b$stat)) {
+      cc <- svycontrast(b$stat, w)
+      e <- coef(cc); s <- SE(cc)
+    } else {
+      e <- sum(w * b$values); s <- sqrt(drop(t(w) %*% b$cov %*% w))
+    }
+    est <- c(est, e); se <- c(se, s)
+    p <- c(p, 2 * pt(-abs(e / s), degf(design)))
+  }
+  put(paste0(prefix, ".pair.diff"), est)
+  put(paste0(prefix, ".pair.se"), se)
+  put(paste0(prefix, ".pair.p"), p)
+  put(paste0(prefix, ".pair.p_holm"), p.adjust(p, "holm"))
+}
+contrast_case("contrast.strat.api00", "api00", "awards", dstrat)
+contrast_case("contrast.clus1.yes", "yes", "stype", dclus1)
+contrast_case("contrast.clus2.api00", "api00", "stype", dclus2)
+contrast_case("contrast.clus1ps.api00", "api00", "stype", dclus1_ps, method = "ratio")
+contrast_case("contrast.clus1.api00.ratio", "api00", "stype", dclus1, method = "ratio")
+
+# ---- weighted tables and Rao-Scott tests -----------------------------------------------------
+table_case <- function(prefix, formula, design) {
+  tab <- svytable(formula, design)
+  put(paste0(prefix, ".table"), as.vector(tab))  # column-major, levels sorted
+  for (st in c("F", "Chisq")) {
+    t <- svychisq(formula, design, statistic = st)
+    put(paste0(prefix, ".", st, ".statistic"), t$statistic)
+    put(paste0(prefix, ".", st, ".parameter"), t$parameter)
+    put(paste0(prefix, ".", st, ".p"), t$p.value)
+  }
+}
+table_case("chisq.strat.wide_awards", ~sch.wide + awards, dstrat)
+table_case("chisq.clus1.stype_wide", ~stype + sch.wide, dclus1)
+table_case("chisq.clus2.stype_awards", ~stype + awards, dclus2)
+table_case("chisq.clus1ps.stype_both", ~stype + both, dclus1_ps)
+
 # ---- write --------------------------------------------------------------------------
 out[["_versions"]] <- list(R = R.version.string, survey = as.character(packageVersion("survey")))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),
