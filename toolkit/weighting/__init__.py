@@ -75,6 +75,6 @@ __all__ = [
     "trim_weights",
     "wald_test",
     "weight_summary",
-    "weighted_table",
     "weighted_quantile",
+    "weighted_table",
 ]
