@@ -6,6 +6,8 @@ design       :class:`SurveyDesign` (strata, clusters, weights, fpc; immutable)
 estimate     :class:`Estimate`, ``mean``, ``total``, ``ratio``
 proportion   ``proportion`` with logit / beta / Wilson intervals
 quantile     ``quantile`` with Woodruff intervals
+replicate    replicate-weight designs: ``as_replicate`` (JK1, JKn, BRR, Fay,
+             bootstrap), ``replicate_design`` (delivered weights, R ``svrepdesign``)
 variance     linearised multistage variance and residuals after adjustments
 margins      matching respondents to population margins
 adjust       ``poststratify``, ``rake``, ``trim_weights``, ``adjust_nonresponse``
@@ -29,12 +31,14 @@ from toolkit.weighting.diagnostics import convergence_report, kish_deff, kish_n_
 from toolkit.weighting.estimate import Estimate, mean, ratio, total
 from toolkit.weighting.proportion import proportion
 from toolkit.weighting.quantile import quantile, weighted_quantile
+from toolkit.weighting.replicate import as_replicate, replicate_aware, replicate_design
 
 __all__ = [
     "AdjustmentReport",
     "Estimate",
     "SurveyDesign",
     "adjust_nonresponse",
+    "as_replicate",
     "calibrate",
     "convergence_report",
     "kish_deff",
@@ -45,6 +49,8 @@ __all__ = [
     "quantile",
     "rake",
     "ratio",
+    "replicate_aware",
+    "replicate_design",
     "total",
     "trim_weights",
     "weight_summary",

@@ -27,6 +27,7 @@ from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import check_totals_agree, match_margin
+from toolkit.weighting.replicate import replicate_aware
 from toolkit.weighting.variance import CalibrationResidual
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ def _model_matrix(
     return np.column_stack(cols).astype(float), np.array(targets), names
 
 
+@replicate_aware
 def calibrate(
     design: SurveyDesign,
     totals: Mapping[str | tuple[str, ...], Any],
