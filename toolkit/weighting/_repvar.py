@@ -254,6 +254,9 @@ class RatioSpec:
     transform : callable, optional
         Applied to full-sample and replicate estimates before the variance
         is taken (e.g. the logit for R's ``svyciprop`` on replicate designs).
+        If a replicate's transformed value is infinite (a domain proportion
+        of 0 or 1 in that replicate) the variance is NaN: R's logistic fit
+        returns an arbitrary large number there.
 
     Examples
     --------
@@ -278,7 +281,13 @@ class RatioSpec:
         """
         reps = replicate_ratios(repweights, len(self.values), self.num, self.den)
         full = np.asarray(self.values, dtype=float)
+        lost = np.zeros(len(full), dtype=bool)
         if self.transform is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                reps, full = self.transform(reps), self.transform(full)
-        return replicate_variance(info, reps, full, diagonal=True)
+                moved = self.transform(reps)
+                full = self.transform(full)
+            # a replicate at the boundary (e.g. p_r = 1 on the logit scale) has no finite value
+            lost = (~np.isfinite(moved) & np.isfinite(reps)).any(axis=0)
+            reps = np.where(np.isfinite(moved), moved, reps)
+        var = replicate_variance(info, reps, full, diagonal=True)
+        return np.where(lost, np.nan, var)

@@ -289,8 +289,8 @@ def brr_factors(
         raise ParameterError(f"fay_rho muss in [0, 1) liegen, nicht {fay_rho}.")
     halves, pair, upto = _brr_halves(layout, small, large)
     h = hadamard(upto)
-    signs = h[1 : upto + 1, :][pair - 1, :]  # (PSUs, R): 1 -> first half, 0 -> second
-    use_first = signs == 1
+    signs = h[1 : upto + 1, :][pair - 1, :]  # (PSUs, R): 0 -> first column of halves, 1 -> second
+    use_first = signs == 0
     wa = np.where(use_first, halves[:, [0]], halves[:, [1]])
     wb = np.where(use_first, halves[:, [1]], halves[:, [0]])
     factors = wa * (2 - fay_rho) + wb * fay_rho
@@ -335,7 +335,9 @@ def boot_factors(layout: PsuLayout, replicates: int, rng: np.random.Generator) -
         members = np.flatnonzero(layout.stratum == h)
         n_h = len(members)
         popsize = float(layout.popsize[members[0]])
-        if np.isinf(popsize):
+        if (
+            popsize >= 1e9
+        ):  # no fpc, or a fraction so small that drawing with replacement is exact enough
             draws = rng.multinomial(n_h, np.full(n_h, 1.0 / n_h), size=replicates)
         else:
             copies = np.full(n_h, int(popsize) // n_h)

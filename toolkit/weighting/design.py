@@ -454,10 +454,8 @@ class SurveyDesign:
     def replicate_weights(self) -> np.ndarray:
         """Replicate analysis weights ``(n, R)`` in the row order of :attr:`data` (read-only).
 
-        Raises
-        ------
-        ParameterError
-            For a linearisation design.
+        Like :attr:`replicate_info`, this raises :class:`ParameterError` on a
+        design without replicates.
 
         Examples
         --------
