@@ -6,6 +6,8 @@ design       :class:`SurveyDesign` (strata, clusters, weights, fpc; immutable)
 estimate     :class:`Estimate`, ``mean``, ``total``, ``ratio``
 proportion   ``proportion`` with logit / beta / Wilson intervals
 quantile     ``quantile`` with Woodruff intervals
+replicate    replicate-weight designs: ``as_replicate`` (JK1, JKn, BRR, Fay,
+             bootstrap), ``replicate_design`` (delivered weights, R ``svrepdesign``)
 variance     linearised multistage variance and residuals after adjustments
 margins      matching respondents to population margins
 adjust       ``poststratify``, ``rake``, ``trim_weights``, ``adjust_nonresponse``
@@ -44,6 +46,7 @@ from toolkit.weighting.estimate import Estimate, mean, ratio, total
 from toolkit.weighting.proportion import proportion
 from toolkit.weighting.quantile import quantile, weighted_quantile
 from toolkit.weighting.regression import SurveyGLM, glm
+from toolkit.weighting.replicate import as_replicate, replicate_aware, replicate_design
 from toolkit.weighting.tables import ChisqTest, chisq_test, weighted_table
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "SurveyGLM",
     "WaldTest",
     "adjust_nonresponse",
+    "as_replicate",
     "calibrate",
     "chisq_test",
     "contrast",
@@ -71,6 +75,8 @@ __all__ = [
     "quantile",
     "rake",
     "ratio",
+    "replicate_aware",
+    "replicate_design",
     "total",
     "trim_weights",
     "wald_test",

@@ -25,6 +25,7 @@ from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import Margin, check_totals_agree, match_margin, row_categories
+from toolkit.weighting.replicate import replicate_aware
 from toolkit.weighting.twophase import TwoPhaseNonresponse
 from toolkit.weighting.variance import PostStratResidual, RakingResidual, Residualizer
 
@@ -38,6 +39,7 @@ def _cols(var: str | Sequence[str]) -> list[str]:
     return [var] if isinstance(var, str) else list(var)
 
 
+@replicate_aware
 def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any) -> SurveyDesign:
     """Post-stratify: scale the weights so that each post-stratum meets its population count.
 
@@ -119,6 +121,7 @@ def _margin_errors(cell_w: np.ndarray, cell_cats: list[np.ndarray], margins: lis
     return worst
 
 
+@replicate_aware
 def rake(
     design: SurveyDesign,
     margins: Mapping[str | tuple[str, ...], Any],
@@ -216,6 +219,7 @@ def rake(
     return design._replace(new_w, resid, report)
 
 
+@replicate_aware
 def trim_weights(
     design: SurveyDesign,
     lower: float | None = None,
@@ -359,6 +363,7 @@ def _trim_solve(
     return np.clip(cur, lo, hi), iteration
 
 
+@replicate_aware
 def adjust_nonresponse(
     design: SurveyDesign,
     responded: str,

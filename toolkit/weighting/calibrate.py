@@ -28,6 +28,7 @@ from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import check_totals_agree, match_margin
+from toolkit.weighting.replicate import replicate_aware
 from toolkit.weighting.variance import CalibrationResidual
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ def _newton_step(x: np.ndarray, curvature: np.ndarray, misfit: np.ndarray) -> np
     return step if np.all(np.isfinite(step)) else None
 
 
+@replicate_aware
 def calibrate(
     design: SurveyDesign,
     totals: Mapping[str | tuple[str, ...], Any],

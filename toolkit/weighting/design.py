@@ -33,6 +33,7 @@ from toolkit.weighting._inputs import (
     rows,
     weights_from_fpc,
 )
+from toolkit.weighting._repvar import ReplicateInfo, replicate_df, replicate_variance
 from toolkit.weighting.variance import Residualizer, Stage, build_stages
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AdjustmentReport", "SurveyDesign"]
 
-LONELY_PSU = ("fail", "adjust", "certainty", "remove")
+LONELY_PSU = ("fail", "adjust", "certainty", "remove", "average")
 NA_WEIGHTS = ("fail", "drop")
 
 
@@ -141,6 +142,8 @@ class SurveyDesign:
         "_data",
         "_history",
         "_psu1",
+        "_rep",
+        "_repw",
         "_stages",
         "_strata1",
         "_w",
@@ -153,6 +156,8 @@ class SurveyDesign:
     _data: pd.DataFrame
     _history: tuple[AdjustmentReport, ...]
     _psu1: np.ndarray
+    _rep: ReplicateInfo | None
+    _repw: np.ndarray | None
     _stages: tuple[Stage, ...]
     _strata1: np.ndarray
     _w: np.ndarray
@@ -250,6 +255,8 @@ class SurveyDesign:
         object.__setattr__(self, "_psu1", stages[0].unit)
         object.__setattr__(self, "_adjustments", ())
         object.__setattr__(self, "_history", ())
+        object.__setattr__(self, "_rep", None)
+        object.__setattr__(self, "_repw", None)
         object.__setattr__(self, "strata", strata)
         object.__setattr__(self, "cluster", tuple(clusters))
         object.__setattr__(self, "fpc", tuple(fpcs))
@@ -287,6 +294,11 @@ class SurveyDesign:
         residualizer: Residualizer | None,
         report: AdjustmentReport,
     ) -> SurveyDesign:
+        if self._rep is not None:
+            raise ParameterError(
+                f"Die Anpassung {report.method!r} unterstützt keine Replikationsgewichte.",
+                hint="Vor as_replicate() anpassen oder die Funktion mit replicate_aware umhüllen.",
+            )
         new = object.__new__(SurveyDesign)
         for name in self.__slots__:
             object.__setattr__(new, name, getattr(self, name))
@@ -296,6 +308,23 @@ class SurveyDesign:
         object.__setattr__(new, "_history", (*self._history, report))
         return new
 
+    def _with_replicates(self, repweights: np.ndarray, info: ReplicateInfo | None) -> SurveyDesign:
+        """Return a copy that estimates variances from ``repweights`` (analysis weights, n x R)."""
+        new = object.__new__(SurveyDesign)
+        for name in self.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_repw", self._freeze(repweights))
+        object.__setattr__(new, "_rep", info)
+        return new
+
+    def _plain(self, weights: np.ndarray | None = None) -> SurveyDesign:
+        """Return a linearisation copy (no replicates), optionally with other weights."""
+        new = self._with_replicates(np.empty((0, 0)), None)  # type: ignore[arg-type]
+        object.__setattr__(new, "_repw", None)
+        if weights is not None:
+            object.__setattr__(new, "_w", self._freeze(weights))
+        return new
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
             "SurveyDesign ist unveränderlich; Anpassungen liefern ein neues Design."
@@ -303,6 +332,8 @@ class SurveyDesign:
 
     def __repr__(self) -> str:
         parts = [f"n={self.n}", f"psu={self.n_psu}", f"strata={self.n_strata}"]
+        if self._rep is not None:
+            parts.append(f"replicates={self._rep.n_replicates} ({self._rep.type})")
         if self._history:
             parts.append("adjusted=" + "+".join(h.method for h in self._history))
         return f"SurveyDesign({', '.join(parts)})"
@@ -385,6 +416,83 @@ class SurveyDesign:
         """
         return self._history
 
+    @property
+    def is_replicate(self) -> bool:
+        """Whether variances come from replicate weights (R ``svrepdesign``) instead of linearisation.
+
+        Examples
+        --------
+        >>> SurveyDesign(pd.DataFrame({"y": [1, 2]})).is_replicate
+        False
+        """
+        return self._rep is not None
+
+    @property
+    def replicate_info(self) -> ReplicateInfo:
+        """Type, scale, rscales and mse of a replicate design.
+
+        Raises
+        ------
+        ParameterError
+            For a linearisation design.
+
+        Examples
+        --------
+        >>> from toolkit.weighting import as_replicate
+        >>> d = SurveyDesign(pd.DataFrame({"c": [1, 1, 2, 3]}), cluster="c")
+        >>> as_replicate(d).replicate_info.type
+        'JK1'
+        """
+        if self._rep is None:
+            raise ParameterError(
+                "Das Design hat keine Replikationsgewichte.",
+                hint="as_replicate(design) oder replicate_design(...) verwenden.",
+            )
+        return self._rep
+
+    @property
+    def replicate_weights(self) -> np.ndarray:
+        """Replicate analysis weights ``(n, R)`` in the row order of :attr:`data` (read-only).
+
+        Like :attr:`replicate_info`, this raises :class:`ParameterError` on a
+        design without replicates.
+
+        Examples
+        --------
+        >>> from toolkit.weighting import as_replicate
+        >>> d = SurveyDesign(pd.DataFrame({"c": [1, 2, 3]}), cluster="c")
+        >>> as_replicate(d).replicate_weights[:, 0].tolist()
+        [0.0, 1.5, 1.5]
+        """
+        self.replicate_info  # noqa: B018 - raises for linearisation designs
+        assert self._repw is not None
+        return self._repw
+
+    def replicate_variance(self, theta_reps: np.ndarray, theta_full: np.ndarray) -> np.ndarray:
+        """Covariance of estimates from their replicate values (R ``svrVar``).
+
+        Parameters
+        ----------
+        theta_reps : numpy.ndarray
+            ``(R, k)``: the estimates computed with each column of
+            :attr:`replicate_weights`.
+        theta_full : numpy.ndarray
+            ``(k,)``: the estimates with the full-sample weights.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(k, k)`` covariance applying ``scale``, ``rscales`` and ``mse``.
+
+        Examples
+        --------
+        >>> from toolkit.weighting import as_replicate
+        >>> d = as_replicate(SurveyDesign(pd.DataFrame({"c": [1, 2, 3]}), cluster="c"))
+        >>> d.replicate_variance(np.array([[1.0], [2.0], [3.0]]), np.array([2.0])).round(4).tolist()
+        [[1.3333]]
+        """
+        return replicate_variance(self.replicate_info, theta_reps, theta_full)
+
     def domain_df(self, mask: np.ndarray) -> int:
         """Degrees of freedom of a domain: its stage-1 units minus its strata.
 
@@ -405,6 +513,13 @@ class SurveyDesign:
         1
         """
         mask = np.asarray(mask, dtype=bool) & (self._w > 0)
+        if self._rep is not None:
+            if self._rep.df is not None:
+                return self._rep.df
+            if mask.all() and self._rep.full_df is not None:
+                return self._rep.full_df
+            assert self._repw is not None
+            return replicate_df(self._repw, None if mask.all() else mask)
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)

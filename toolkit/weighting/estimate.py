@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.variance import stage_variance
 
 if TYPE_CHECKING:
@@ -175,30 +176,43 @@ def _quantile(df: np.ndarray, level: float) -> np.ndarray:
 
 
 def _linearised(
-    design: SurveyDesign, masks: list[np.ndarray], column: Callable[[int], np.ndarray]
+    design: SurveyDesign,
+    masks: list[np.ndarray],
+    column: Callable[[int], np.ndarray],
+    replicated: RatioSpec | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Variance and R's deff of ``k = len(masks)`` estimates.
 
     ``column(j)`` returns the unit-level linearised values of estimate ``j``
     (``z = w * column(j)`` inside domain ``masks[j]``); columns are built on
-    demand so that many domains never need a rows x domains matrix.
+    demand so that many domains never need a rows x domains matrix. On a
+    replicate design the variance comes from ``replicated`` instead (the
+    estimator recomputed with every replicate weight).
     """
     w = design._w
     n = len(w)
     k = len(masks)
     var = np.empty(k)
     deff = np.empty(k)
-    chunk = max(1, int(2e7 // max(n, 1)))
-    for start in range(0, k, chunk):
-        cols = range(start, min(k, start + chunk))
-        z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
-        extra = np.zeros(z.shape[1])
-        for adj in reversed(design._adjustments):
-            extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
-            z = adj.apply(z)
-        var[start : start + len(cols)] = (
-            stage_variance(z, design._stages, design.lonely_psu) + extra
-        )
+    if design.is_replicate:
+        if replicated is None:
+            raise ParameterError(
+                "Dieser Schätzer unterstützt (noch) keine Replikationsgewichte.",
+                hint="Ein Design mit Linearisierung (SurveyDesign) verwenden.",
+            )
+        var = replicated.variance(design.replicate_weights, design.replicate_info)
+    else:
+        chunk = max(1, int(2e7 // max(n, 1)))
+        for start in range(0, k, chunk):
+            cols = range(start, min(k, start + chunk))
+            z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
+            extra = np.zeros(z.shape[1])
+            for adj in reversed(design._adjustments):
+                extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
+                z = adj.apply(z)
+            var[start : start + len(cols)] = (
+                stage_variance(z, design._stages, design.lonely_psu) + extra
+            )
     for j in range(k):
         m = masks[j]
         wj, vj = w[m], column(j)[m]
@@ -289,7 +303,14 @@ def _mean_or_total(
     def column(j: int) -> np.ndarray:
         return (y0 - values[j]) / wsums[j] if kind == "mean" else y0
 
-    var_, deff = _linearised(design, masks, column)
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y0, 0.0)
+
+    def den(j: int) -> np.ndarray:
+        return masks[j].astype(float)
+
+    spec = RatioSpec(num, den if kind == "mean" else None, values)
+    var_, deff = _linearised(design, masks, column, spec)
     return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols)
 
 
@@ -455,7 +476,13 @@ def ratio(
     def column(j: int) -> np.ndarray:
         return (y0 - values[j] * x0) / xts[j]
 
-    var_, deff = _linearised(design, masks, column)
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y0, 0.0)
+
+    def den(j: int) -> np.ndarray:
+        return np.where(masks[j], x0, 0.0)
+
+    var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
     return _assemble(
         design, labels, masks, values, var_, deff, level, f"{numerator}/{denominator}", by_cols
     )

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.estimate import (
     Estimate,
     _as_list,
@@ -36,19 +37,34 @@ if TYPE_CHECKING:
 
 __all__ = ["proportion"]
 
-CI_METHODS = ("logit", "xlogit", "beta", "wilson")
+CI_METHODS = ("logit", "xlogit", "beta", "mean", "wilson")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
 
 
 def _prop_ci(
-    p: np.ndarray, var: np.ndarray, df: np.ndarray, n: np.ndarray, level: float, method: str
+    p: np.ndarray,
+    var: np.ndarray,
+    df: np.ndarray,
+    n: np.ndarray,
+    level: float,
+    method: str,
+    logit_var: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     q = _quantile(df, level)
     se = np.sqrt(var)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method in ("logit", "xlogit"):
-            eta = np.log(p / (1 - p))
-            half = q * se / (p * (1 - p))
+            eta = _logit(p)
+            if method == "logit" and logit_var is not None:
+                half = q * np.sqrt(logit_var)
+            else:
+                half = q * se / (p * (1 - p))
             return 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+        if method == "mean":
+            return p - q * se, p + q * se
         n_star = p * (1 - p) / var
         if method == "beta":
             alpha = 1 - level
@@ -86,9 +102,10 @@ def proportion(
     level : scalar, optional
         Category whose share is estimated. Default: ``True`` for boolean or
         0/1 columns; otherwise every category (returns a DataFrame).
-    ci : {"logit", "xlogit", "beta", "wilson"}
+    ci : {"logit", "xlogit", "beta", "mean", "wilson"}
         Interval: ``logit`` and ``xlogit`` (Wald interval on the logit
-        scale, identical for a proportion), ``beta`` (Korn & Graubard 1998)
+        scale, identical for a proportion on a linearisation design),
+        ``beta`` (Korn & Graubard 1998), ``mean`` (Wald interval ``p -/+ t se``)
         or ``wilson`` (score interval with the effective sample size
         ``p(1-p)/Var(p)``; not in R).
     by : str or list of str, optional
@@ -109,7 +126,10 @@ def proportion(
 
     Notes
     -----
-    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``.
+    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``. On a
+    replicate design R fits the logistic model to every replicate, so the
+    logit interval there uses the replicate variance of ``logit(p_r)``
+    (``xlogit`` keeps the delta method); ``se`` is always that of ``p``.
 
     References
     ----------
@@ -154,7 +174,17 @@ def proportion(
         ) -> np.ndarray:
             return (y - values[j]) / wsums[j]
 
-        var_, deff = _linearised(design, masks, column)
+        def num(j: int, y: np.ndarray = y) -> np.ndarray:
+            return np.where(masks[j], y, 0.0)
+
+        def den(j: int) -> np.ndarray:
+            return masks[j].astype(float)
+
+        var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
+        logit_var = None
+        if design.is_replicate and ci == "logit":
+            spec = RatioSpec(num, den, values, transform=_logit)
+            logit_var = spec.variance(design.replicate_weights, design.replicate_info)
         degen = (values <= 0) | (values >= 1) | (var_ <= 0)
         if degen.any() and degenerate == "fail":
             raise DataError(
@@ -165,7 +195,7 @@ def proportion(
             )
         dfs = np.array([design.domain_df(m) for m in masks])
         ns = np.array([int(m.sum()) for m in masks])
-        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci)
+        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci, logit_var)
         low, high = np.where(degen, np.nan, low), np.where(degen, np.nan, high)
         res = _assemble(
             design,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ParameterError
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.estimate import (
     Estimate,
     _as_list,
@@ -148,7 +149,13 @@ def quantile(
         below = np.where(masks[j], y <= qhat[j], False).astype(float)
         return (below - pvals[j]) / wsums[j]
 
-    var_, _ = _linearised(design, masks, column)
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y <= qhat[j], False).astype(float)
+
+    def den(j: int) -> np.ndarray:
+        return masks[j].astype(float)
+
+    var_, _ = _linearised(design, masks, column, RatioSpec(num, den, pvals))
     dfs = np.array([design.domain_df(m) for m in masks])
     t = _quantile(dfs, level)
     half = t * np.sqrt(var_)

@@ -93,6 +93,8 @@ class Stage:
         Strata with a single sampled unit that contribute variance.
     number : int
         Stage number, starting at 1.
+    popsize : numpy.ndarray, optional
+        Population size per stratum (``inf`` without fpc).
     """
 
     unit: np.ndarray
@@ -101,6 +103,7 @@ class Stage:
     coef: np.ndarray
     lonely: np.ndarray
     number: int
+    popsize: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -213,7 +216,7 @@ def build_stages(
         certain = f < _CERTAINTY
         coef = np.where(certain, 0.0, scale * mult)
         lonely = (n_per == 1) & ~certain & (mult > 0)
-        stages.append(Stage(unit, unit_stratum, n_per, coef, lonely, s + 1))
+        stages.append(Stage(unit, unit_stratum, n_per, coef, lonely, s + 1, popsize))
         if fpc is None or len(clusters) <= s + 1:
             break
         multiplier_rows = multiplier_rows * (n_per / popsize)[stratum_rows]
