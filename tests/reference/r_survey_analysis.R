@@ -81,7 +81,8 @@ glm_case <- function(prefix, model, terms, newdata) {
   for (type in c("link", "response")) {
     pr <- predict(model, newdata = newdata, type = type)
     put(paste0(prefix, ".predict.", type, ".value"), coef(pr))
-    put(paste0(prefix, ".predict.", type, ".se"), SE(pr))
+    v <- attr(pr, "var")  # SE() of a replicate prediction returns only the first SE
+    put(paste0(prefix, ".predict.", type, ".se"), if (is.matrix(v)) sqrt(diag(v)) else sqrt(v))
   }
 }
 glm_case("glm.linear.strat",
@@ -172,6 +173,23 @@ table_case("chisq.strat.wide_awards", ~sch.wide + awards, dstrat)
 table_case("chisq.clus1.stype_wide", ~stype + sch.wide, dclus1)
 table_case("chisq.clus2.stype_awards", ~stype + awards, dclus2)
 table_case("chisq.clus1ps.stype_both", ~stype + both, dclus1_ps)
+
+# ---- the same on replicate-weight designs (svrepdesign) ------------------------------------
+rclus1 <- as.svrepdesign(dclus1, type = "JK1")
+rstrat <- as.svrepdesign(dstrat, type = "JKn")
+put("rep.clus1.df", degf(rclus1))
+glm_case("rep.glm.logit.clus1",
+         svyglm(yes ~ meals + stype, design = rclus1, family = quasibinomial(), control = ctl),
+         list(stype = ~stype),
+         data.frame(meals = c(20, 60, 40), stype = c("E", "H", "M")))
+glm_case("rep.glm.linear.strat",
+         svyglm(api00 ~ ell + meals, design = rstrat, control = ctl),
+         list(ell_meals = ~ell + meals),
+         data.frame(ell = c(10, 30), meals = c(20, 60)))
+contrast_case("rep.contrast.clus1.api00", "api00", "stype", rclus1)
+contrast_case("rep.contrast.strat.yes", "yes", "awards", rstrat)
+table_case("rep.chisq.clus1.stype_wide", ~stype + sch.wide, rclus1)
+table_case("rep.chisq.strat.wide_awards", ~sch.wide + awards, rstrat)
 
 # ---- write --------------------------------------------------------------------------
 out[["_versions"]] <- list(R = R.version.string, survey = as.character(packageVersion("survey")))

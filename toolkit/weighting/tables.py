@@ -196,8 +196,11 @@ def chisq_test(design: SurveyDesign, row: str, col: str, *, statistic: str = "F"
     ind[np.flatnonzero(usable), cell[usable]] = 1.0
     wsum = w.sum()
     p = (w @ ind) / wsum
-    z = w[:, None] * (ind - p[None, :]) / wsum
-    v = design_covariance(design, z)
+    if design.is_replicate:
+        reps = design.replicate_weights * usable[:, None]
+        v = design.replicate_variance((reps.T @ ind) / reps.sum(axis=0)[:, None], p)
+    else:
+        v = design_covariance(design, w[:, None] * (ind - p[None, :]) / wsum)
     # main-effect and interaction columns of the saturated model on the cells (rows fastest)
     r_of = np.tile(np.arange(nr), nc)
     c_of = np.repeat(np.arange(nc), nr)
