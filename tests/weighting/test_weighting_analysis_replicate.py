@@ -1,37 +1,18 @@
 """glm, contrasts and Rao-Scott tests on replicate designs against R's svrepdesign results."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.weighting._analysis import REF, RTOL, r_name, read_api
 from toolkit.weighting import SurveyDesign, as_replicate, chisq_test, domain_means, glm, pairwise
-
-ROOT = Path(__file__).resolve().parents[1]
-REF = json.loads((ROOT / "reference" / "r_survey_analysis.json").read_text())
-DATA = ROOT / "data" / "survey"
-RTOL = 1e-6
-
-
-def _read(name):
-    df = pd.read_csv(DATA / f"{name}.csv")
-    df["yes"] = (df["sch.wide"] == "Yes").astype(float)
-    return df
 
 
 @pytest.fixture(scope="module")
 def reps():
-    clus1 = SurveyDesign(_read("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
-    strat = SurveyDesign(_read("apistrat"), weights="pw", strata="stype", fpc="fpc")
+    clus1 = SurveyDesign(read_api("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
+    strat = SurveyDesign(read_api("apistrat"), weights="pw", strata="stype", fpc="fpc")
     return {"clus1": as_replicate(clus1, type="JK1"), "strat": as_replicate(strat, type="JKn")}
-
-
-def _r_name(name):
-    if name == "Intercept":
-        return "(Intercept)"
-    return "stype" + name[len("stype[T.") : -1] if name.startswith("stype[T.") else name
 
 
 @pytest.mark.parametrize(
@@ -58,7 +39,7 @@ def _r_name(name):
 def test_glm_on_replicates_equals_svyglm_svrep(reps, key, design, formula, family, term, newdata):
     fit = glm(reps[design], formula, family=family)
     tab = fit.table()
-    tab.index = [_r_name(n) for n in tab.index]
+    tab.index = [r_name(n) for n in tab.index]
     tab = tab.loc[REF[f"{key}.names"]]
     assert fit.df == REF[f"{key}.df"]
     for col, ref in [("estimate", "coef"), ("se", "se"), ("p", "p"), ("ci_low", "ci_low")]:

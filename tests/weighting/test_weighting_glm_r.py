@@ -1,30 +1,19 @@
 """svyglm, regTermTest and predict.svyglm against R (tests/reference/r_survey_analysis.R)."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.weighting._analysis import REF, RTOL, r_name, read_api
 from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting import SurveyDesign, glm
-
-ROOT = Path(__file__).resolve().parents[1]
-REF = json.loads((ROOT / "reference" / "r_survey_analysis.json").read_text())
-DATA = ROOT / "data" / "survey"
-RTOL = 1e-6
-
-
-def _read(name):
-    return pd.read_csv(DATA / f"{name}.csv")
 
 
 @pytest.fixture(scope="module")
 def fits():
-    strat = SurveyDesign(_read("apistrat"), weights="pw", strata="stype", fpc="fpc")
-    clus1 = SurveyDesign(_read("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
-    c2 = _read("apiclus2").assign(yes=lambda d: d["sch.wide"] == "Yes")
+    strat = SurveyDesign(read_api("apistrat"), weights="pw", strata="stype", fpc="fpc")
+    clus1 = SurveyDesign(read_api("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
+    c2 = read_api("apiclus2")
     clus2 = SurveyDesign(c2, cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])
     return {
         "glm.linear.strat": (
@@ -50,16 +39,6 @@ def fits():
     }
 
 
-def _r_name(name: str) -> str:
-    """patsy column name -> R coefficient name."""
-    if name == "Intercept":
-        return "(Intercept)"
-    for prefix in ('C(Q("stype"))[T.', "stype[T."):
-        if name.startswith(prefix):
-            return "stype" + name[len(prefix) : -1]
-    return name.replace('Q("', "").replace("Q('", "").replace("')", "").replace('")', "")
-
-
 CASES = ["glm.linear.strat", "glm.logit.clus2", "glm.poisson.clus1", "glm.linear.clus2.narm"]
 
 
@@ -67,7 +46,7 @@ CASES = ["glm.linear.strat", "glm.logit.clus2", "glm.poisson.clus1", "glm.linear
 def test_coefficients_ses_tests_and_intervals_equal_r(fits, case):
     fit = fits[case][0]
     tab = fit.table()
-    tab.index = [_r_name(n) for n in tab.index]
+    tab.index = [r_name(n) for n in tab.index]
     tab = tab.loc[REF[f"{case}.names"]]
     assert fit.df == REF[f"{case}.df"]
     for col, key in [("estimate", "coef"), ("se", "se"), ("t", "t"), ("p", "p")]:
@@ -97,7 +76,7 @@ def test_predictions_equal_predict_svyglm(fits, case, kind):
 
 
 def test_missing_values_need_na_rm():
-    d = SurveyDesign(_read("apiclus2"), cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+    d = SurveyDesign(read_api("apiclus2"), cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"])
     with pytest.raises(DataError, match="fehlenden Werten"):
         glm(d, "api00 ~ Q('acs.k3')")
 

@@ -1,26 +1,13 @@
 """Defects of issue #13: nonresponse SEs equal R's two-phase variance; logit calibration fails cleanly."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.weighting._analysis import DATA, REF, read_api
 from toolkit.errors import ConvergenceError
 from toolkit.weighting import SurveyDesign, adjust_nonresponse, calibrate
 from toolkit.weighting.calibrate import calibration_function
-
-ROOT = Path(__file__).resolve().parents[1]
-REF = json.loads((ROOT / "reference" / "r_survey_analysis.json").read_text())
-DATA = ROOT / "data" / "survey"
-
-
-def _load(name: str) -> pd.DataFrame:
-    df = pd.read_csv(DATA / f"{name}.csv")
-    df["resp"] = (df["snum"] * 37) % 100 < 75  # as in r_survey_analysis.R
-    return df
-
 
 # R's twophase(method="full") agrees with the SSW two-phase estimator on these designs
 CASES = {
@@ -34,7 +21,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_nonresponse_variance_equals_r_twophase_full(case):
     name, kw, classes = CASES[case]
-    d = adjust_nonresponse(SurveyDesign(_load(name), **kw), "resp", classes)
+    d = adjust_nonresponse(SurveyDesign(read_api(name), **kw), "resp", classes)
     m, t = d.mean("api00"), d.total("api99")
     assert m.value == pytest.approx(REF[f"nr.{case}.mean.api00.value"], rel=1e-9)
     assert t.value == pytest.approx(REF[f"nr.{case}.total.api99.value"], rel=1e-9)
@@ -45,7 +32,7 @@ def test_nonresponse_variance_equals_r_twophase_full(case):
 def test_nonresponse_in_strata_equals_stratified_sample_of_respondents():
     """Classes = strata: the standard result (R svydesign on the respondents)."""
     d = adjust_nonresponse(
-        SurveyDesign(_load("apistrat"), strata="stype", fpc="fpc"), "resp", "stype"
+        SurveyDesign(read_api("apistrat"), strata="stype", fpc="fpc"), "resp", "stype"
     )
     assert d.mean("api00").se == pytest.approx(REF["nr.stratresp.mean.api00.se"], rel=1e-6)
     assert d.total("api99").se == pytest.approx(REF["nr.stratresp.total.api99.se"], rel=1e-6)
@@ -56,7 +43,7 @@ def test_nonresponse_phase2_term_equals_r_on_stratified_designs(case):
     """R's full phase-1 term is wrong for stratified phase 1 (negative variance of a total
     of positive values); its phase-2 term is right and equals ours."""
     classes = ["stype", "sch.wide"] if case == "strat" else "stype"
-    design = SurveyDesign(_load("apistrat"), strata="stype", fpc="fpc")
+    design = SurveyDesign(read_api("apistrat"), strata="stype", fpc="fpc")
     d = adjust_nonresponse(design, "resp", classes)
     resid = d._adjustments[-1]
     w = d._w

@@ -1,12 +1,9 @@
 """svytable/svychisq and svyby(covmat=TRUE)/svycontrast/Holm against R (r_survey_analysis.R)."""
 
-import json
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
 
+from tests.weighting._analysis import REF, RTOL, read_api
 from toolkit.errors import ParameterError
 from toolkit.weighting import (
     SurveyDesign,
@@ -19,25 +16,14 @@ from toolkit.weighting import (
     weighted_table,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-REF = json.loads((ROOT / "reference" / "r_survey_analysis.json").read_text())
-DATA = ROOT / "data" / "survey"
-RTOL = 1e-6
-
-
-def _read(name):
-    df = pd.read_csv(DATA / f"{name}.csv")
-    df["yes"] = (df["sch.wide"] == "Yes").astype(float)
-    return df
-
 
 @pytest.fixture(scope="module")
 def designs():
-    clus1 = SurveyDesign(_read("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
+    clus1 = SurveyDesign(read_api("apiclus1"), weights="pw", cluster="dnum", fpc="fpc")
     return {
-        "strat": SurveyDesign(_read("apistrat"), weights="pw", strata="stype", fpc="fpc"),
+        "strat": SurveyDesign(read_api("apistrat"), weights="pw", strata="stype", fpc="fpc"),
         "clus1": clus1,
-        "clus2": SurveyDesign(_read("apiclus2"), cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"]),
+        "clus2": SurveyDesign(read_api("apiclus2"), cluster=["dnum", "snum"], fpc=["fpc1", "fpc2"]),
         "clus1ps": poststratify(clus1, "stype", {"E": 4421, "H": 755, "M": 1018}),
     }
 
