@@ -170,6 +170,27 @@ class DomainEstimates:
         """
         return ["/".join(map(str, row)) for row in self.labels.itertuples(index=False)]
 
+    def subset(self, keys: Sequence[str]) -> DomainEstimates:
+        """Return the estimates of the given domain keys only (e.g. those a report may show).
+
+        Examples
+        --------
+        >>> de = DomainEstimates(pd.DataFrame({"g": ["a", "b"]}), np.array([1.0, 2.0]),
+        ...                      np.eye(2), 5, np.array([9, 8]), "y")
+        >>> de.subset(["b"]).values.tolist()
+        [2.0]
+        """
+        wanted = {str(k) for k in keys}
+        idx = [i for i, k in enumerate(self.keys) if k in wanted]
+        return DomainEstimates(
+            self.labels.iloc[idx].reset_index(drop=True),
+            self.values[idx],
+            self.cov[np.ix_(idx, idx)],
+            self.df,
+            self.n[idx],
+            self.name,
+        )
+
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
         """Return one row per domain with value, SE and t interval.
 
