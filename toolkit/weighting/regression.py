@@ -185,7 +185,9 @@ class SurveyGLM:
         if type not in ("response", "link"):
             raise ParameterError(f"type muss 'response' oder 'link' sein, nicht {type!r}.")
         _check_level(level)
-        (x,) = patsy.build_design_matrices([self.design_info], newdata, return_type="matrix")
+        (x,) = patsy.build_design_matrices(
+            [self.design_info], _patsy_frame(newdata), return_type="matrix"
+        )
         x = np.asarray(x)
         eta = x @ self.coef.to_numpy()
         se_eta = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", x, self.cov.to_numpy(), x), 0.0))
@@ -234,6 +236,23 @@ def _formula(y: str | None, x: Sequence[str] | None, data: pd.DataFrame) -> str:
     return f'Q("{y}") ~ ' + (" + ".join(parts) if parts else "1")
 
 
+def _patsy_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """Columns patsy understands: nullable numbers/booleans as float (NaN), strings as object."""
+    out = {}
+    for col in data.columns:
+        s = data[col]
+        nullable = isinstance(s.dtype, pd.api.extensions.ExtensionDtype)
+        if nullable and (
+            isinstance(s.dtype, pd.BooleanDtype) or pd.api.types.is_numeric_dtype(s.dtype)
+        ):
+            out[col] = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        elif isinstance(s.dtype, pd.StringDtype):
+            out[col] = s.astype(object).where(s.notna(), None).to_numpy()
+        else:
+            out[col] = s.to_numpy()
+    return pd.DataFrame(out, index=data.index)
+
+
 def _matrices(
     design: SurveyDesign, formula: str, na_rm: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
@@ -242,7 +261,7 @@ def _matrices(
     active = np.flatnonzero(design._w > 0)
     try:
         yd, xd = patsy.dmatrices(
-            formula, data.iloc[active], return_type="dataframe", NA_action="drop"
+            formula, _patsy_frame(data.iloc[active]), return_type="dataframe", NA_action="drop"
         )
     except patsy.PatsyError as exc:
         raise ParameterError(f"Modellformel '{formula}' ist fehlerhaft: {exc}") from exc
