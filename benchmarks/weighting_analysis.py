@@ -25,11 +25,11 @@ import json
 import os
 import platform
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from weighting import best_of  # benchmarks/weighting.py (script directory on sys.path)
 
 from toolkit.weighting import SurveyDesign, chisq_test, domain_means, glm, pairwise
 
@@ -61,15 +61,6 @@ def make_data(n: int) -> pd.DataFrame:
     df["y"] = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(float)
     df["domain"] = [f"d{k:02d}" for k in cluster % 20]
     return df
-
-
-def best_of(fn, repeat: int = 3):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 PEER_CODE = {
