@@ -7,6 +7,7 @@ from tests.weighting._analysis import REF, RTOL, read_api
 from toolkit.errors import ParameterError
 from toolkit.weighting import (
     SurveyDesign,
+    adjust_nonresponse,
     chisq_test,
     contrast,
     domain_means,
@@ -100,3 +101,13 @@ def test_bad_inputs(designs):
     dm = domain_means(designs["strat"], "api00", "stype")
     with pytest.raises(ParameterError, match="Unbekannte Domäne"):
         contrast(dm, {"X": 1})
+
+
+def test_levels_only_among_nonrespondents_do_not_enter_the_table():
+    df = read_api("apiclus1")
+    df["resp"] = df["resp"] | (df["stype"] == "H")
+    df.loc[~df["resp"], "stype"] = "X"  # a level only nonrespondents have
+    d = SurveyDesign(df, weights="pw", cluster="dnum", fpc="fpc")
+    adjusted = adjust_nonresponse(d, "resp")
+    assert "X" not in weighted_table(adjusted, "stype", "sch.wide").index
+    assert np.isfinite(chisq_test(adjusted, "stype", "sch.wide").p_value)

@@ -34,7 +34,8 @@ STATISTICS = ("F", "Chisq")
 
 
 def _codes(design: SurveyDesign, var: str) -> tuple[np.ndarray, list]:
-    col = _column(design, var)
+    """Category codes (-1 = missing or weight 0) and the sorted levels among weighted rows."""
+    col = _column(design, var).where(design._w > 0)
     codes, levels = pd.factorize(col, sort=True)
     return codes.astype(np.int64), list(levels)
 
