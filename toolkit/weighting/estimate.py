@@ -208,7 +208,12 @@ def _linearised(
             z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
             for adj in reversed(design._adjustments):
                 z = adj.apply(z)
-            var[start : start + len(cols)] = stage_variance(z, design._stages, design.lonely_psu)
+            present = None
+            if design.lonely_psu == "average" and not design._adjustments:
+                present = np.column_stack([masks[j] for j in cols]).astype(float)
+            var[start : start + len(cols)] = stage_variance(
+                z, design._stages, design.lonely_psu, present
+            )
     for j in range(k):
         m = masks[j]
         wj, vj = w[m], column(j)[m]

@@ -439,19 +439,32 @@ def replicate_aware(adjust: F) -> F:
         if not design.is_replicate:
             return adjust(design, *args, **kwargs)
         base = design._plain()
-        full = adjust(base, *args, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            full = adjust(base, *args, **kwargs)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        known = {str(w.message) for w in caught}
         reps = design.replicate_weights
         out = np.empty_like(reps)
+        extra: dict[str, list[int]] = {}
         for r in range(reps.shape[1]):
-            try:
-                out[:, r] = adjust(base._plain(reps[:, r]), *args, **kwargs)._w
-            except DkbmError as exc:
-                raise exc.__class__(
-                    f"Replikat {r + 1} von {reps.shape[1]}: {exc.message}",
-                    column=exc.column,
-                    rows=exc.rows,
-                    hint=exc.hint,
-                ) from exc
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    out[:, r] = adjust(base._plain(reps[:, r]), *args, **kwargs)._w
+                except DkbmError as exc:
+                    raise exc.__class__(
+                        f"Replikat {r + 1} von {reps.shape[1]}: {exc.message}",
+                        column=exc.column,
+                        rows=exc.rows,
+                        hint=exc.hint,
+                    ) from exc
+            for w in caught:
+                if str(w.message) not in known:
+                    extra.setdefault(str(w.message), []).append(r + 1)
+        for message, where in extra.items():
+            warnings.warn(f"Replikat(e) {where[:10]}: {message}", UserWarning, stacklevel=2)
         info = design.replicate_info
         info = ReplicateInfo(**{**info.__dict__, "full_df": replicate_df(out)})
         return full._with_replicates(out, info)
