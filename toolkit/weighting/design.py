@@ -538,7 +538,11 @@ class SurveyDesign:
             if mask.all() and self._rep.full_df is not None:
                 return self._rep.full_df
             assert self._repw is not None
-            return replicate_df(self._repw, None if mask.all() else mask)
+            patterns = self._rep.patterns
+            if patterns is not None and self._rep.full_df is not None:
+                if np.unique(patterns[0][mask]).size == len(patterns[1]):
+                    return self._rep.full_df  # the domain has every row pattern: same rank
+            return replicate_df(self._repw, None if mask.all() else mask, patterns)
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)

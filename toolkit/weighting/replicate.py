@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, DkbmError, ParameterError
-from toolkit.weighting._repvar import ReplicateInfo, replicate_df
+from toolkit.weighting._repvar import ReplicateInfo, replicate_df, row_patterns
 from toolkit.weighting._repweights import (
     Factors,
     PsuLayout,
@@ -183,8 +183,14 @@ def _attach(
     design: SurveyDesign, repw: np.ndarray, f: Factors, mse: bool, rho: float | None
 ) -> SurveyDesign:
     info = ReplicateInfo(f.type, float(f.scale), np.asarray(f.rscales, float), bool(mse), rho)
-    info = ReplicateInfo(**{**info.__dict__, "full_df": replicate_df(repw)})
-    return design._with_replicates(repw, info)
+    return design._with_replicates(repw, _with_df(info, repw))
+
+
+def _with_df(info: ReplicateInfo, repw: np.ndarray) -> ReplicateInfo:
+    """Attach the row patterns and the rank-based df of ``repw`` (computed once per design)."""
+    patterns = row_patterns(repw)
+    full_df = replicate_df(repw, None, patterns)
+    return ReplicateInfo(**{**info.__dict__, "full_df": full_df, "patterns": patterns})
 
 
 def _repweight_matrix(data: pd.DataFrame, repweights: Any) -> tuple[np.ndarray, list[str]]:
@@ -401,8 +407,8 @@ def replicate_design(
             raise ParameterError("fpc: ein Wert in [0, 1] je Replikat.")
         rs = rs * (1 - f if fpctype == "fraction" else f)
     analysis = mat if combined_weights else mat * design._w[:, None]
-    info = ReplicateInfo(type, sc, rs, bool(mse), rho, df, replicate_df(analysis))
-    return design._with_replicates(analysis, info)
+    info = ReplicateInfo(type, sc, rs, bool(mse), rho, df)
+    return design._with_replicates(analysis, _with_df(info, analysis))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -465,8 +471,6 @@ def replicate_aware(adjust: F) -> F:
                     extra.setdefault(str(w.message), []).append(r + 1)
         for message, where in extra.items():
             warnings.warn(f"Replikat(e) {where[:10]}: {message}", UserWarning, stacklevel=2)
-        info = design.replicate_info
-        info = ReplicateInfo(**{**info.__dict__, "full_df": replicate_df(out)})
-        return full._with_replicates(out, info)
+        return full._with_replicates(out, _with_df(design.replicate_info, out))
 
     return wrapper  # type: ignore[return-value]
