@@ -70,8 +70,9 @@ def best_of(fn, repeat: int = 3):
 PEER_CODE = {
     "samplics": """
 from samplics.estimation import ReplicateEstimator
+from samplics.utils.types import PopParam, RepMethod
 t0 = time.perf_counter()
-est = ReplicateEstimator(method="jackknife", param="mean").estimate(
+est = ReplicateEstimator(method=RepMethod.jackknife, param=PopParam.mean).estimate(
     y=df["y"].to_numpy(), samp_weight=df["w"].to_numpy(), rep_weights=reps,
     rep_coefs=rscales, domain=df["sozialraum"].to_numpy(),
 )

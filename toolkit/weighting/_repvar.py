@@ -264,8 +264,9 @@ def replicate_df(
     Notes
     -----
     Scaling rows and removing duplicate rows (:func:`row_patterns`) leave
-    the rank unchanged; the rank uses singular values above ``1e-5`` times
-    the largest, close to R's ``qr(tol = 1e-5)``.
+    the rank unchanged; the rank counts singular values above ``1e-5``
+    times the largest (from the eigenvalues of the Gram matrix), close to
+    R's ``qr(tol = 1e-5)``.
 
     Examples
     --------
@@ -281,8 +282,11 @@ def replicate_df(
     unique = distinct[np.unique(ids)]
     if not unique.any():
         return -1
-    s = np.linalg.svd(unique, compute_uv=False)
-    return int((s > 1e-5 * s[0]).sum()) - 1
+    # squared singular values from the smaller Gram matrix (no multithreaded LAPACK decomposition
+    # of a tall matrix; the 1e-10 threshold on s^2 is far above the Gram matrix's rounding)
+    gram = unique.T @ unique if unique.shape[0] > unique.shape[1] else unique @ unique.T
+    s2 = np.linalg.eigvalsh(gram)
+    return int((s2 > 1e-10 * s2.max()).sum()) - 1
 
 
 @dataclass(frozen=True)
