@@ -301,6 +301,8 @@ class RatioSpec:
         ``den(j)``: row values ``b_j``; None for totals.
     values : numpy.ndarray
         Full-sample estimates ``(k,)``.
+    computed : dict
+        Replicate values already computed (shared by :meth:`transformed`).
     transform : callable, optional
         Applied to full-sample and replicate estimates before the variance
         is taken (e.g. the logit for R's ``svyciprop`` on replicate designs).
@@ -319,6 +321,18 @@ class RatioSpec:
     den: Callable[[int], np.ndarray] | None
     values: np.ndarray
     transform: Callable[[np.ndarray], np.ndarray] | None = None
+    computed: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def transformed(self, transform: Callable[[np.ndarray], np.ndarray]) -> RatioSpec:
+        """Return the same estimators on another scale, sharing the replicate values computed so far.
+
+        Examples
+        --------
+        >>> spec = RatioSpec(lambda j: np.ones(2), None, np.array([2.0]))
+        >>> spec.transformed(np.log).computed is spec.computed
+        True
+        """
+        return RatioSpec(self.num, self.den, self.values, transform, self.computed)
 
     def variance(self, repweights: np.ndarray, info: ReplicateInfo) -> np.ndarray:
         """Replicate variance of each estimate (length ``k``).
@@ -329,7 +343,10 @@ class RatioSpec:
         >>> spec.variance(np.eye(2), ReplicateInfo("other", 1.0, np.ones(2), True)).tolist()
         [10.0]
         """
-        reps = replicate_ratios(repweights, len(self.values), self.num, self.den)
+        key = id(repweights)
+        if key not in self.computed:
+            self.computed[key] = replicate_ratios(repweights, len(self.values), self.num, self.den)
+        reps = self.computed[key]
         full = np.asarray(self.values, dtype=float)
         lost = np.zeros(len(full), dtype=bool)
         if self.transform is not None:

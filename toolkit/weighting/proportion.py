@@ -182,11 +182,12 @@ def proportion(
         def den(j: int) -> np.ndarray:
             return masks[j].astype(float)
 
-        var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
+        spec = RatioSpec(num, den, values)
+        var_, deff = _linearised(design, masks, column, spec)
         logit_var = None
         if design.is_replicate and ci in ("logit", "likelihood"):
-            spec = RatioSpec(num, den, values, transform=_logit)
-            logit_var = spec.variance(design.replicate_weights, design.replicate_info)
+            logit_spec = spec.transformed(_logit)
+            logit_var = logit_spec.variance(design.replicate_weights, design.replicate_info)
         degen = (values <= 0) | (values >= 1) | (var_ <= 0)
         if degen.any() and degenerate == "fail":
             raise DataError(

@@ -216,8 +216,12 @@ def _repweight_matrix(data: pd.DataFrame, repweights: Any) -> tuple[np.ndarray, 
             raise DataError(
                 f"Spalte(n) {missing[:5]} der Replikationsgewichte fehlen.", column=missing[0]
             )
+    sub = data[cols]
     try:
-        mat = data[cols].apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
+        if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):
+            mat = sub.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            mat = sub.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
         raise DataError(
             "Replikationsgewichte sind nicht numerisch.", column=cols[0], hint="Zahlen verwenden."
