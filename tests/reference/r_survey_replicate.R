@@ -191,6 +191,14 @@ prop("lik.clus1", dclus1, "likelihood")
 prop("lik.strat", dstrat, "likelihood")
 prop("lik.stratclus", dstratclus, "likelihood")
 prop("lik.jk1", jk1, "likelihood")
+# On replicate designs R's svyciprop(method = "likelihood") returns NA: residuals.svyglm reads
+# design$prob, which replicate designs lack. Reference: R's profile computation on the same data and
+# weights with the replicate variance of the logit put in place of the linearised one.
+m <- svyglm(I(sch.wide == "Yes") ~ 1, dclus1, family = quasibinomial)
+m$cov.unscaled <- svyglm(I(sch.wide == "Yes") ~ 1, jk1, family = quasibinomial)$cov.unscaled
+ci <- plogis(confint(m, 1, method = "likelihood", ddf = degf(jk1)))
+put("lik.jk1_fixed.ci_low", ci[1])
+put("lik.jk1_fixed.ci_high", ci[2])
 p <- svyciprop(~I(sch.wide == "Yes"), dclus1, method = "likelihood", level = 0.9)
 put("lik.clus1.level90.ci_low", attr(p, "ci")[1])
 put("lik.clus1.level90.ci_high", attr(p, "ci")[2])

@@ -16,6 +16,8 @@ from toolkit.weighting import (
     poststratify,
     weighted_table,
 )
+from toolkit.weighting.linearization import design_covariance
+from toolkit.weighting.variance import stage_variance
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +113,17 @@ def test_levels_only_among_nonrespondents_do_not_enter_the_table():
     adjusted = adjust_nonresponse(d, "resp")
     assert "X" not in weighted_table(adjusted, "stype", "sch.wide").index
     assert np.isfinite(chisq_test(adjusted, "stype", "sch.wide").p_value)
+
+
+@pytest.mark.parametrize("lonely", ["adjust", "average", "certainty"])
+def test_covariance_diagonal_equals_stage_variance_with_lonely_psus(lonely):
+    """design_covariance and the estimators' variances agree for every lonely-PSU rule."""
+    df = read_api("apistrat")
+    df = df[~((df["stype"] == "H") & (df.groupby("stype").cumcount() > 0))]  # one H school: lonely
+    d = SurveyDesign(df, weights="pw", strata="stype", lonely_psu=lonely)
+    w = d._w
+    y = d.data["api00"].to_numpy()
+    z = np.column_stack([w * y, w * (y - y.mean())])
+    cov = design_covariance(d, z)
+    np.testing.assert_allclose(np.diag(cov), stage_variance(z, d._stages, lonely), rtol=1e-12)
+    assert d.total("api00").se ** 2 == pytest.approx(cov[0, 0], rel=1e-12)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +25,7 @@ __all__ = [
     "replicate_df",
     "replicate_ratios",
     "replicate_variance",
+    "row_patterns",
 ]
 
 
@@ -51,6 +52,8 @@ class ReplicateInfo:
         replicate weights minus one, as R.
     full_df : int, optional
         Rank-based degrees of freedom of the whole design (computed once).
+    patterns : tuple, optional
+        :func:`row_patterns` of the replicate weights (computed once).
     """
 
     type: str
@@ -60,6 +63,7 @@ class ReplicateInfo:
     rho: float | None = None
     df: int | None = None
     full_df: int | None = None
+    patterns: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n_replicates(self) -> int:
@@ -199,7 +203,47 @@ def replicate_ratios(
     return out
 
 
-def replicate_df(repweights: np.ndarray, rows: np.ndarray | None = None) -> int:
+def row_patterns(repweights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct replicate-weight rows up to a factor (one per PSU for generated weights).
+
+    Parameters
+    ----------
+    repweights : numpy.ndarray
+        Replicate weights ``(n, R)``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Pattern number of each row and the distinct rows scaled to a maximum
+        of 1 (``(patterns, R)``).
+
+    Notes
+    -----
+    Duplicates are found through two fixed random projections of the scaled
+    rows, so rows that differ are kept apart.
+
+    Examples
+    --------
+    >>> ids, rows = row_patterns(np.array([[0.0, 2.0], [0.0, 4.0], [2.0, 0.0]]))
+    >>> ids.tolist(), rows.tolist()
+    ([0, 0, 1], [[0.0, 1.0], [1.0, 0.0]])
+    """
+    top = np.abs(repweights).max(axis=1)
+    scaled = repweights / np.where(top > 0, top, 1.0)[:, None]
+    probe = np.random.default_rng(0).uniform(0.5, 1.5, (repweights.shape[1], 2))
+    keys = np.round(scaled @ probe, 9)
+    _, first, ids = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[ids.ravel()], scaled[first[order]]
+
+
+def replicate_df(
+    repweights: np.ndarray,
+    rows: np.ndarray | None = None,
+    patterns: tuple[np.ndarray, np.ndarray] | None = None,
+) -> int:
     """Degrees of freedom of a replicate design: rank of its replicate weights minus one (R ``degf``).
 
     Parameters
@@ -209,6 +253,8 @@ def replicate_df(repweights: np.ndarray, rows: np.ndarray | None = None) -> int:
     rows : numpy.ndarray, optional
         Boolean mask of the rows of a domain (R computes the rank of the
         subset's weights).
+    patterns : tuple, optional
+        :func:`row_patterns` of ``repweights``, computed once per design.
 
     Returns
     -------
@@ -217,9 +263,10 @@ def replicate_df(repweights: np.ndarray, rows: np.ndarray | None = None) -> int:
 
     Notes
     -----
-    Rows are scaled to a maximum of 1 and duplicates removed before the
-    rank is taken (neither changes the rank); the rank uses singular values
-    above ``1e-5`` times the largest, close to R's ``qr(tol = 1e-5)``.
+    Scaling rows and removing duplicate rows (:func:`row_patterns`) leave
+    the rank unchanged; the rank counts singular values above ``1e-5``
+    times the largest (from the eigenvalues of the Gram matrix), close to
+    R's ``qr(tol = 1e-5)``.
 
     Examples
     --------
@@ -227,16 +274,19 @@ def replicate_df(repweights: np.ndarray, rows: np.ndarray | None = None) -> int:
     >>> replicate_df(w)
     2
     """
-    w = repweights if rows is None else repweights[rows]
-    if w.shape[0] == 0:
+    ids, distinct = patterns if patterns is not None else row_patterns(repweights)
+    if rows is not None:
+        ids = ids[rows]
+    if len(ids) == 0:
         return -1
-    top = np.abs(w).max(axis=1)
-    scaled = w / np.where(top > 0, top, 1.0)[:, None]
-    unique = np.unique(np.round(scaled, 12), axis=0)
+    unique = distinct[np.unique(ids)]
     if not unique.any():
         return -1
-    s = np.linalg.svd(unique, compute_uv=False)
-    return int((s > 1e-5 * s[0]).sum()) - 1
+    # squared singular values from the smaller Gram matrix (no multithreaded LAPACK decomposition
+    # of a tall matrix; the 1e-10 threshold on s^2 is far above the Gram matrix's rounding)
+    gram = unique.T @ unique if unique.shape[0] > unique.shape[1] else unique @ unique.T
+    s2 = np.linalg.eigvalsh(gram)
+    return int((s2 > 1e-10 * s2.max()).sum()) - 1
 
 
 @dataclass(frozen=True)
@@ -251,6 +301,8 @@ class RatioSpec:
         ``den(j)``: row values ``b_j``; None for totals.
     values : numpy.ndarray
         Full-sample estimates ``(k,)``.
+    computed : dict
+        Replicate values already computed (shared by :meth:`transformed`).
     transform : callable, optional
         Applied to full-sample and replicate estimates before the variance
         is taken (e.g. the logit for R's ``svyciprop`` on replicate designs).
@@ -269,6 +321,18 @@ class RatioSpec:
     den: Callable[[int], np.ndarray] | None
     values: np.ndarray
     transform: Callable[[np.ndarray], np.ndarray] | None = None
+    computed: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def transformed(self, transform: Callable[[np.ndarray], np.ndarray]) -> RatioSpec:
+        """Return the same estimators on another scale, sharing the replicate values computed so far.
+
+        Examples
+        --------
+        >>> spec = RatioSpec(lambda j: np.ones(2), None, np.array([2.0]))
+        >>> spec.transformed(np.log).computed is spec.computed
+        True
+        """
+        return RatioSpec(self.num, self.den, self.values, transform, self.computed)
 
     def variance(self, repweights: np.ndarray, info: ReplicateInfo) -> np.ndarray:
         """Replicate variance of each estimate (length ``k``).
@@ -279,7 +343,10 @@ class RatioSpec:
         >>> spec.variance(np.eye(2), ReplicateInfo("other", 1.0, np.ones(2), True)).tolist()
         [10.0]
         """
-        reps = replicate_ratios(repweights, len(self.values), self.num, self.den)
+        key = id(repweights)
+        if key not in self.computed:
+            self.computed[key] = replicate_ratios(repweights, len(self.values), self.num, self.den)
+        reps = self.computed[key]
         full = np.asarray(self.values, dtype=float)
         lost = np.zeros(len(full), dtype=bool)
         if self.transform is not None:

@@ -40,7 +40,9 @@ def _cols(var: str | Sequence[str]) -> list[str]:
 
 
 @replicate_aware
-def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any) -> SurveyDesign:
+def poststratify(
+    design: SurveyDesign, var: str | Sequence[str], population: Any, *, partial: bool = False
+) -> SurveyDesign:
     """Post-stratify: scale the weights so that each post-stratum meets its population count.
 
     Parameters
@@ -52,6 +54,10 @@ def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any
     population : dict, pandas.Series or pandas.DataFrame
         Population count per post-stratum (a DataFrame: the ``var`` columns
         and one count column).
+    partial : bool
+        Ignore post-strata of ``population`` that have no respondents (with
+        a warning), as R's ``postStratify(partial = TRUE)``; otherwise they
+        raise :class:`DataError`.
 
     Returns
     -------
@@ -77,7 +83,7 @@ def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any
     >>> poststratify(d, "g", {"a": 50, "b": 50}).mean("y").value
     2.0
     """
-    margin = match_margin(design, _cols(var), population)
+    margin = match_margin(design, _cols(var), population, partial=partial)
     w = design._w
     active = w > 0
     sums = np.bincount(margin.codes[active], weights=w[active], minlength=len(margin.targets))

@@ -100,9 +100,12 @@ class SurveyDesign:
         of units in the stratum) or as sampling fraction (all values <= 1),
         like R. Without fpc: sampling with replacement; with fpc for every
         stage the variance of each stage is added (full multistage).
-    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+    lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}
         Strata with a single sampled unit: fail (default), centre it at the
-        overall mean (``adjust``), or let it contribute no variance.
+        overall mean (``adjust``), let it contribute no variance
+        (``certainty``, ``remove``), or give it the average variance of the
+        other strata (``average``, stage 1 only), as R's
+        ``options(survey.lonely.psu = ...)``.
     na_weights : {"fail", "drop"}
         Rows with missing weight or probability: fail (default) or drop them.
 
@@ -263,6 +266,8 @@ class SurveyDesign:
         object.__setattr__(self, "lonely_psu", lonely_psu)
         if lonely_psu == "fail":
             self._check_lonely(data, strata, clusters)
+        elif lonely_psu == "average":
+            self._check_average(strata, clusters)
 
     # ------------------------------------------------------------------ build
     @staticmethod
@@ -287,6 +292,20 @@ class SurveyDesign:
                 hint="Schichten zusammenlegen oder lonely_psu='adjust' (konservativ), "
                 "'certainty' bzw. 'remove' wählen.",
             )
+
+    def _check_average(self, strata: str | None, clusters: list[str]) -> None:
+        for st in self._stages:
+            if not st.lonely.any():
+                continue
+            col = strata if st.number == 1 else clusters[st.number - 2]
+            if st.number > 1 or st.lonely.all():
+                raise DataError(
+                    f"lonely_psu='average': Stufe {st.number} hat Schichten mit nur einer Einheit, "
+                    "aber keine anderen Schichten, deren Varianz gemittelt werden könnte "
+                    "(R liefert hier NaN).",
+                    column=col,
+                    hint="lonely_psu='adjust' oder 'certainty' wählen oder Schichten zusammenlegen.",
+                )
 
     def _replace(
         self,
@@ -519,7 +538,11 @@ class SurveyDesign:
             if mask.all() and self._rep.full_df is not None:
                 return self._rep.full_df
             assert self._repw is not None
-            return replicate_df(self._repw, None if mask.all() else mask)
+            patterns = self._rep.patterns
+            if patterns is not None and self._rep.full_df is not None:
+                if np.unique(patterns[0][mask]).size == len(patterns[1]):
+                    return self._rep.full_df  # the domain has every row pattern: same rank
+            return replicate_df(self._repw, None if mask.all() else mask, patterns)
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)

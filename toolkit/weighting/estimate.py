@@ -210,8 +210,11 @@ def _linearised(
             for adj in reversed(design._adjustments):
                 extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
                 z = adj.apply(z)
+            present = None
+            if design.lonely_psu == "average" and not design._adjustments:
+                present = np.column_stack([masks[j] for j in cols]).astype(float)
             var[start : start + len(cols)] = (
-                stage_variance(z, design._stages, design.lonely_psu) + extra
+                stage_variance(z, design._stages, design.lonely_psu, present) + extra
             )
     for j in range(k):
         m = masks[j]

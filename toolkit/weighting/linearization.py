@@ -45,7 +45,9 @@ def stage_covariance(
     stages : sequence of Stage
         From :func:`toolkit.weighting.variance.build_stages`.
     lonely_psu : str
-        As :func:`toolkit.weighting.variance.stage_variance`.
+        As :func:`toolkit.weighting.variance.stage_variance`; ``"average"``
+        scales with the strata of the whole design (R counts those of a
+        domain subset, so by-domain covariances can differ there).
 
     Returns
     -------
@@ -69,6 +71,10 @@ def stage_covariance(
     for st in stages:
         dev = centred_unit_totals(z, st, lonely_psu)
         coef = st.coef[st.unit_stratum]
+        if lonely_psu == "average" and st.lonely.any():
+            # R: strata with a lonely unit get the mean of the others (all strata of the design)
+            ok = ~st.lonely
+            coef = coef * ok[st.unit_stratum] * len(ok) / max(int(ok.sum()), 1)
         total += (dev * coef[:, None]).T @ dev
     return total
 

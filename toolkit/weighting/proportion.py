@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._likelihood import likelihood_interval
 from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.estimate import (
     Estimate,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["proportion"]
 
-CI_METHODS = ("logit", "xlogit", "beta", "mean", "wilson")
+CI_METHODS = ("logit", "xlogit", "beta", "mean", "likelihood", "wilson")
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -105,8 +106,9 @@ def proportion(
     ci : {"logit", "xlogit", "beta", "mean", "wilson"}
         Interval: ``logit`` and ``xlogit`` (Wald interval on the logit
         scale, identical for a proportion on a linearisation design),
-        ``beta`` (Korn & Graubard 1998), ``mean`` (Wald interval ``p -/+ t se``)
-        or ``wilson`` (score interval with the effective sample size
+        ``beta`` (Korn & Graubard 1998), ``mean`` (Wald interval ``p -/+ t se``),
+        ``likelihood`` (profile likelihood of the design-scaled binomial
+        deviance, Rao-Scott; R's ``method = "likelihood"``) or ``wilson`` (score interval with the effective sample size
         ``p(1-p)/Var(p)``; not in R).
     by : str or list of str, optional
         Domain variable(s).
@@ -180,11 +182,12 @@ def proportion(
         def den(j: int) -> np.ndarray:
             return masks[j].astype(float)
 
-        var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
+        spec = RatioSpec(num, den, values)
+        var_, deff = _linearised(design, masks, column, spec)
         logit_var = None
-        if design.is_replicate and ci == "logit":
-            spec = RatioSpec(num, den, values, transform=_logit)
-            logit_var = spec.variance(design.replicate_weights, design.replicate_info)
+        if design.is_replicate and ci in ("logit", "likelihood"):
+            logit_spec = spec.transformed(_logit)
+            logit_var = logit_spec.variance(design.replicate_weights, design.replicate_info)
         degen = (values <= 0) | (values >= 1) | (var_ <= 0)
         if degen.any() and degenerate == "fail":
             raise DataError(
@@ -195,7 +198,10 @@ def proportion(
             )
         dfs = np.array([design.domain_df(m) for m in masks])
         ns = np.array([int(m.sum()) for m in masks])
-        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci, logit_var)
+        if ci == "likelihood":
+            low, high = _likelihood(design, y, masks, values, var_, logit_var, dfs, conf_level)
+        else:
+            low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci, logit_var)
         low, high = np.where(degen, np.nan, low), np.where(degen, np.nan, high)
         res = _assemble(
             design,
@@ -218,6 +224,35 @@ def proportion(
     return out.sort_values([*by_cols, "category"], key=_sort_key, kind="stable").reset_index(
         drop=True
     )
+
+
+def _likelihood(
+    design: SurveyDesign,
+    y: np.ndarray,
+    masks: list[np.ndarray],
+    values: np.ndarray,
+    var_: np.ndarray,
+    logit_var: np.ndarray | None,
+    dfs: np.ndarray,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Profile-likelihood bounds per domain, on the rows R's subset design keeps."""
+    if logit_var is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logit_var = var_ / (values * (1 - values)) ** 2
+    low, high = np.full(len(masks), np.nan), np.full(len(masks), np.nan)
+    w = design._w
+    for j, m in enumerate(masks):
+        if not (0 < values[j] < 1 and np.isfinite(logit_var[j]) and logit_var[j] > 0):
+            continue
+        # R drops the rows outside a domain, except for adjusted designs (weights set to 0)
+        rows = (w > 0) if design._adjustments else m
+        wj = np.where(m, w, 0.0)[rows]
+        n_disp = len(wj) if design.is_replicate else int((wj != 0).sum())
+        low[j], high[j] = likelihood_interval(
+            y[rows], wj, float(logit_var[j]), float(dfs[j]), level, n_disp
+        )
+    return low, high
 
 
 def _scalar(value: Any) -> Any:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, DkbmError, ParameterError
-from toolkit.weighting._repvar import ReplicateInfo, replicate_df
+from toolkit.weighting._repvar import ReplicateInfo, replicate_df, row_patterns
 from toolkit.weighting._repweights import (
     Factors,
     PsuLayout,
@@ -183,8 +183,14 @@ def _attach(
     design: SurveyDesign, repw: np.ndarray, f: Factors, mse: bool, rho: float | None
 ) -> SurveyDesign:
     info = ReplicateInfo(f.type, float(f.scale), np.asarray(f.rscales, float), bool(mse), rho)
-    info = ReplicateInfo(**{**info.__dict__, "full_df": replicate_df(repw)})
-    return design._with_replicates(repw, info)
+    return design._with_replicates(repw, _with_df(info, repw))
+
+
+def _with_df(info: ReplicateInfo, repw: np.ndarray) -> ReplicateInfo:
+    """Attach the row patterns and the rank-based df of ``repw`` (computed once per design)."""
+    patterns = row_patterns(repw)
+    full_df = replicate_df(repw, None, patterns)
+    return ReplicateInfo(**{**info.__dict__, "full_df": full_df, "patterns": patterns})
 
 
 def _repweight_matrix(data: pd.DataFrame, repweights: Any) -> tuple[np.ndarray, list[str]]:
@@ -210,8 +216,12 @@ def _repweight_matrix(data: pd.DataFrame, repweights: Any) -> tuple[np.ndarray, 
             raise DataError(
                 f"Spalte(n) {missing[:5]} der Replikationsgewichte fehlen.", column=missing[0]
             )
+    sub = data[cols]
     try:
-        mat = data[cols].apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
+        if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):
+            mat = sub.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            mat = sub.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
         raise DataError(
             "Replikationsgewichte sind nicht numerisch.", column=cols[0], hint="Zahlen verwenden."
@@ -401,8 +411,8 @@ def replicate_design(
             raise ParameterError("fpc: ein Wert in [0, 1] je Replikat.")
         rs = rs * (1 - f if fpctype == "fraction" else f)
     analysis = mat if combined_weights else mat * design._w[:, None]
-    info = ReplicateInfo(type, sc, rs, bool(mse), rho, df, replicate_df(analysis))
-    return design._with_replicates(analysis, info)
+    info = ReplicateInfo(type, sc, rs, bool(mse), rho, df)
+    return design._with_replicates(analysis, _with_df(info, analysis))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -439,21 +449,32 @@ def replicate_aware(adjust: F) -> F:
         if not design.is_replicate:
             return adjust(design, *args, **kwargs)
         base = design._plain()
-        full = adjust(base, *args, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            full = adjust(base, *args, **kwargs)
+        for w in caught:
+            warnings.warn(w.message, w.category, stacklevel=2)
+        known = {str(w.message) for w in caught}
         reps = design.replicate_weights
         out = np.empty_like(reps)
+        extra: dict[str, list[int]] = {}
         for r in range(reps.shape[1]):
-            try:
-                out[:, r] = adjust(base._plain(reps[:, r]), *args, **kwargs)._w
-            except DkbmError as exc:
-                raise exc.__class__(
-                    f"Replikat {r + 1} von {reps.shape[1]}: {exc.message}",
-                    column=exc.column,
-                    rows=exc.rows,
-                    hint=exc.hint,
-                ) from exc
-        info = design.replicate_info
-        info = ReplicateInfo(**{**info.__dict__, "full_df": replicate_df(out)})
-        return full._with_replicates(out, info)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    out[:, r] = adjust(base._plain(reps[:, r]), *args, **kwargs)._w
+                except DkbmError as exc:
+                    raise exc.__class__(
+                        f"Replikat {r + 1} von {reps.shape[1]}: {exc.message}",
+                        column=exc.column,
+                        rows=exc.rows,
+                        hint=exc.hint,
+                    ) from exc
+            for w in caught:
+                if str(w.message) not in known:
+                    extra.setdefault(str(w.message), []).append(r + 1)
+        for message, where in extra.items():
+            warnings.warn(f"Replikat(e) {where[:10]}: {message}", UserWarning, stacklevel=2)
+        return full._with_replicates(out, _with_df(design.replicate_info, out))
 
     return wrapper  # type: ignore[return-value]

@@ -224,7 +224,12 @@ def build_stages(
     return stages
 
 
-def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fail") -> np.ndarray:
+def stage_variance(
+    z: np.ndarray,
+    stages: Sequence[Stage],
+    lonely_psu: str = "fail",
+    present: np.ndarray | None = None,
+) -> np.ndarray:
     """Variance of the estimated totals of the columns of ``z``.
 
     Parameters
@@ -233,12 +238,18 @@ def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fa
         Influence contributions ``(rows, estimates)``.
     stages : sequence of Stage
         From :func:`build_stages`.
-    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+    lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}
         Treatment of strata with one sampled unit. ``"adjust"`` centres the
         lonely unit at zero (the overall mean of the linearised estimator)
         instead of its stratum mean; ``"certainty"`` and ``"remove"`` let it
-        contribute nothing, as in R. ``"fail"`` is checked when the design
-        is built.
+        contribute nothing, as in R; ``"average"`` gives lonely strata the
+        average variance of the other strata of the stage (the sum over the
+        other strata times ``H / H_ok``, R's ``survey.lonely.psu =
+        "average"``). ``"fail"`` is checked when the design is built.
+    present : numpy.ndarray, optional
+        Boolean ``(rows, estimates)``: the rows of each estimate's domain;
+        with ``"average"`` only strata with domain rows are counted, as R
+        does for a subset. Without it every stratum counts.
 
     Returns
     -------
@@ -261,7 +272,11 @@ def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fa
     total = np.zeros(z.shape[1])
     for st in stages:
         dev = centred_unit_totals(z, st, lonely_psu)
-        total += (st.coef[st.unit_stratum][:, None] * dev**2).sum(axis=0)
+        contrib = st.coef[st.unit_stratum][:, None] * dev**2
+        if lonely_psu == "average" and st.lonely.any():
+            total += _average_lonely(st, contrib, present)
+            continue
+        total += contrib.sum(axis=0)
     return total
 
 
@@ -281,6 +296,27 @@ def centred_unit_totals(z: np.ndarray, st: Stage, lonely_psu: str = "fail") -> n
         lonely_units = st.lonely[st.unit_stratum]
         dev[lonely_units] = t[lonely_units]
     return dev
+
+
+def _average_lonely(st: Stage, contrib: np.ndarray, present: np.ndarray | None) -> np.ndarray:
+    """Stage variance with lonely strata given the mean of the other strata (R ``average``).
+
+    R counts the strata that have rows in the (domain) subset: ``H`` of them,
+    ``H_ok`` without a lonely unit; the sum over the others is scaled by
+    ``H / H_ok``.
+    """
+    n_strata = len(st.n_per_stratum)
+    ok = ~st.lonely
+    per_stratum = group_sum(st.unit_stratum, n_strata, contrib)
+    if present is None:
+        counts = np.ones((n_strata, contrib.shape[1]))
+    else:
+        counts = group_sum(st.unit_stratum, n_strata, group_sum(st.unit, st.n_units, present))
+    seen = counts > 0
+    n_seen = seen.sum(axis=0)
+    n_ok = (seen & ok[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (per_stratum * ok[:, None]).sum(axis=0) * n_seen / n_ok
 
 
 class Residualizer:
