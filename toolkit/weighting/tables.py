@@ -164,9 +164,9 @@ def chisq_test(design: SurveyDesign, row: str, col: str, *, statistic: str = "F"
 
     References
     ----------
-    Rao, J. N. K. & Scott, A. J. (1984). On chi-squared tests for multiway
-    contingency tables with cell proportions estimated from survey data.
-    *Annals of Statistics* 12, 46–60.
+    Rao & Scott (1984), *Annals of Statistics* 12, 46–60: chi-squared tests
+    for multiway contingency tables with cell proportions estimated from
+    survey data. Lumley (2010), *Complex Surveys*, sec. 6.1.
 
     Examples
     --------
