@@ -191,6 +191,19 @@ contrast_case("rep.contrast.strat.yes", "yes", "awards", rstrat)
 table_case("rep.chisq.clus1.stype_wide", ~stype + sch.wide, rclus1)
 table_case("rep.chisq.strat.wide_awards", ~sch.wide + awards, rstrat)
 
+# ---- degrees of freedom with na.rm (issue #13, defect 3) -----------------------------------
+# acs.k3 is missing for 82 of 126 schools; full design df 39, non-missing subset df 34.
+put("df.full", degf(dclus2))
+put("df.nonmissing", degf(subset(dclus2, !is.na(acs.k3))))
+p_full <- svyciprop(~I(acs.k3 > 20), dclus2, na.rm = TRUE)            # df = degf(full design)
+put("df.ciprop.narm.ci", attr(p_full, "ci"))
+p_sub <- svyciprop(~I(acs.k3 > 20), subset(dclus2, !is.na(acs.k3)))  # df of the subset
+put("df.ciprop.subset.ci", attr(p_sub, "ci"))
+q_narm <- svyquantile(~api00, subset(dclus2, !is.na(acs.k3)), 0.5, ci = TRUE)
+put("df.quantile.subset.ci", confint(q_narm))
+q_full <- svyquantile(~api00, subset(dclus2, !is.na(acs.k3)), 0.5, ci = TRUE, df = degf(dclus2))
+put("df.quantile.fulldf.ci", confint(q_full))
+
 # ---- write --------------------------------------------------------------------------
 out[["_versions"]] <- list(R = R.version.string, survey = as.character(packageVersion("survey")))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),
