@@ -515,15 +515,5 @@ def ratio(
         return np.where(masks[j], x0, 0.0)
 
     var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
-    return _assemble(
-        design,
-        labels,
-        masks,
-        values,
-        var_,
-        deff,
-        level,
-        f"{numerator}/{denominator}",
-        by_cols,
-        df=df,
-    )
+    name = f"{numerator}/{denominator}"
+    return _assemble(design, labels, masks, values, var_, deff, level, name, by_cols, df=df)
