@@ -117,11 +117,13 @@ domain_stats <- function(var, by, design, method) {
                covmat = TRUE)
     return(list(values = coef(b), cov = vcov(b), stat = b))
   }
-  levs <- sort(unique(design$variables[[by]]))
+  levs <- sort(unique(design$variables[[by]][weights(design) > 0]))
+  y <- design$variables[[var]]
+  y[is.na(y) & weights(design) == 0] <- 0  # rows outside a subset() (weight 0) may be NA
   k <- length(levs)
   for (g in seq_len(k)) {
     inside <- as.numeric(design$variables[[by]] == levs[g])
-    design$variables[[paste0("y", g)]] <- design$variables[[var]] * inside
+    design$variables[[paste0("y", g)]] <- y * inside
     design$variables[[paste0("i", g)]] <- inside
   }
   r <- svyratio(as.formula(paste0("~", paste0("y", 1:k, collapse = "+"))),
@@ -203,6 +205,31 @@ q_narm <- svyquantile(~api00, subset(dclus2, !is.na(acs.k3)), 0.5, ci = TRUE)
 put("df.quantile.subset.ci", confint(q_narm))
 q_full <- svyquantile(~api00, subset(dclus2, !is.na(acs.k3)), 0.5, ci = TRUE, df = degf(dclus2))
 put("df.quantile.fulldf.ci", confint(q_full))
+
+# ---- Musterland family survey, the design of the Fakten-Check Familienbefragung ------------
+# Nonresponse classes = strata with equal design weights per stratum: the adjusted design is the
+# stratified sample of the respondents (fpc = frame size); then post-stratified to the register
+# households by Sozialraum x age group of the youngest child.
+fam <- read.csv("data_samples/musterland/survey_families.csv", stringsAsFactors = FALSE)
+fam_margins <- read.csv("data_samples/musterland/survey_families_margins.csv", stringsAsFactors = FALSE)
+resp <- fam[fam$responded == "true" | fam$responded == "TRUE", ]
+resp$bedarf <- as.numeric(resp$bedarf_ganztag == "true" | resp$bedarf_ganztag == "TRUE")
+resp$bedarf[resp$bedarf_ganztag == "" | is.na(resp$bedarf_ganztag)] <- NA
+resp$cell <- paste(resp$sozialraum, resp$child_age_group)
+fam_margins$cell <- paste(fam_margins$sozialraum, fam_margins$child_age_group)
+dfam <- svydesign(id = ~1, strata = ~stratum, fpc = ~n_stratum_frame, data = resp)
+dfam <- postStratify(dfam, ~cell, data.frame(cell = fam_margins$cell, Freq = fam_margins$households))
+put("fam.n_resp", nrow(resp))
+fam_ok <- subset(dfam, !is.na(bedarf))
+t <- svychisq(~child_age_group + bedarf, fam_ok, statistic = "F")
+put("fam.chisq.F", t$statistic); put("fam.chisq.ndf", t$parameter[1]); put("fam.chisq.p", t$p.value)
+m <- svyglm(bedarf ~ child_age_group + sozialraum, design = fam_ok, family = quasibinomial(),
+            control = ctl)
+out[["fam.glm.names"]] <- names(coef(m))
+put("fam.glm.coef", coef(m)); put("fam.glm.se", SE(m)); put("fam.glm.df", m$df.residual)
+tt <- regTermTest(m, ~sozialraum)
+put("fam.glm.wald.sozialraum.F", tt$Ftest); put("fam.glm.wald.sozialraum.p", tt$p)
+contrast_case("fam.contrast.bedarf", "bedarf", "sozialraum", fam_ok, method = "ratio")
 
 # ---- write --------------------------------------------------------------------------
 out[["_versions"]] <- list(R = R.version.string, survey = as.character(packageVersion("survey")))

@@ -266,7 +266,7 @@ def domain_means(
         z = ind * (w * y0)[:, None] - ind * w[:, None] * values[None, :]
         cov = design_covariance(design, z / wsum[None, :])
     n = ind.sum(axis=0).astype(int)
-    return DomainEstimates(labels, values, cov, int(design.df), n, var)
+    return DomainEstimates(labels, values, cov, int(design.domain_df(usable)), n, var)
 
 
 def _weights_vector(
