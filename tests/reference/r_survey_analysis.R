@@ -171,6 +171,7 @@ table_case <- function(prefix, formula, design) {
     put(paste0(prefix, ".", st, ".p"), t$p.value)
   }
 }
+put("table.clus1.ntotal100", as.vector(svytable(~stype + sch.wide, dclus1, Ntotal = 100)))
 table_case("chisq.strat.wide_awards", ~sch.wide + awards, dstrat)
 table_case("chisq.clus1.stype_wide", ~stype + sch.wide, dclus1)
 table_case("chisq.clus2.stype_awards", ~stype + awards, dclus2)

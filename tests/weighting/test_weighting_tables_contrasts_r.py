@@ -127,3 +127,10 @@ def test_covariance_diagonal_equals_stage_variance_with_lonely_psus(lonely):
     cov = design_covariance(d, z)
     np.testing.assert_allclose(np.diag(cov), stage_variance(z, d._stages, lonely), rtol=1e-12)
     assert d.total("api00").se ** 2 == pytest.approx(cov[0, 0], rel=1e-12)
+
+
+def test_weighted_table_rescaled_like_ntotal(designs):
+    tab = weighted_table(designs["clus1"], "stype", "sch.wide", ntotal=100)
+    np.testing.assert_allclose(
+        tab.to_numpy().ravel(order="F"), REF["table.clus1.ntotal100"], rtol=RTOL
+    )
