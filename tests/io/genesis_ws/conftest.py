@@ -38,3 +38,26 @@ def make_client(creds):
     yield build
     for c in made:
         c.close()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to use the real network fails the test."""
+
+    def refuse(self, request):
+        raise AssertionError(f"network access attempted: {request.url}")
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No DKBM_GENESIS_* variables; config and cache under tmp_path."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DKBM_GENESIS"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path
