@@ -23,6 +23,7 @@ from toolkit.io.genesis_ws import (
     TableNotFoundError,
     WebServiceError,
     fetch_table,
+    fetch_tables_to_dir,
     fetch_to_dir,
 )
 
@@ -138,6 +139,17 @@ def test_fetch_to_dir_writes_the_delivered_csv_and_provenance(make_client, tmp_p
         assert meta[key], key
     assert meta["file"] == out.name and meta["database"] == "regio"
     pd.testing.assert_frame_equal(read_genesis(out), frame_of(tmp_path, "11111-02-01-4"))
+
+
+def test_several_tables_into_one_folder(make_client, tmp_path):
+    replay = Replay.of("12411-01-01-4", "11111-02-01-4", "21311-01-01-4-B")
+    client = make_client(replay, max_parallel=2)
+    tables = ["12411-01-01-4", "11111-02-01-4", "21311-01-01-4-B"]
+    written = fetch_tables_to_dir(tables, tmp_path / "out", client=client, cache_dir=tmp_path)
+    assert [p.name for p in written] == [f"{t}_flat.csv" for t in tables]
+    for table, path in zip(tables, written, strict=True):
+        assert path.read_bytes() == recorded_csv(table)[1]
+    assert sum(r.url.path.endswith("tablefile") for r in replay.requests) == 3
 
 
 # -- background job ---------------------------------------------------------------------

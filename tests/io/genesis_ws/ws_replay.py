@@ -9,6 +9,7 @@ here makes up a GENESIS answer: bodies, status and headers are the recorded ones
 from __future__ import annotations
 
 import email.utils
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ class Replay:
     used: list[bool] = field(init=False)
     requests: list[httpx.Request] = field(default_factory=list)
     now: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.used = [False] * len(self.interactions)
@@ -89,13 +91,14 @@ class Replay:
         return "job" not in form or rec.form.get("job") == form["job"]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
         form = _form(request.content)
-        for i, rec in enumerate(self.interactions):
-            if not self.used[i] and self._matches(rec, request, form):
-                self.used[i] = True
-                self.now = rec.date
-                return httpx.Response(rec.status, headers=rec.headers, content=rec.content)
+        with self.lock:
+            self.requests.append(request)
+            for i, rec in enumerate(self.interactions):
+                if not self.used[i] and self._matches(rec, request, form):
+                    self.used[i] = True
+                    self.now = rec.date
+                    return httpx.Response(rec.status, headers=rec.headers, content=rec.content)
         raise AssertionError(f"no recorded answer for {request.url} {form}")
 
     def transport(self) -> httpx.MockTransport:

@@ -7,6 +7,7 @@ database that runs the same service (given by its ``https`` URL).
 - :func:`fetch_table` returns the table as :func:`toolkit.io.read_genesis`
   reads it, with the provenance in ``attrs["provenance"]``;
 - :func:`fetch_to_dir` writes the flat CSV and ``<table>.meta.json``;
+  :func:`fetch_tables_to_dir` does so for several tables, a few at a time;
 - :class:`GenesisClient` is the thin HTTP client underneath (retries with
   backoff, at most a handful of parallel requests, background jobs);
 - credentials come from the environment or ``~/.config/dkbm/genesis.toml``
@@ -43,6 +44,7 @@ from toolkit.io.genesis_ws._errors import (
 from toolkit.io.genesis_ws._fetch import (
     fetch_file,
     fetch_table,
+    fetch_tables_to_dir,
     fetch_to_dir,
     parse_regions,
     parse_years,
@@ -66,6 +68,7 @@ __all__ = [
     "default_cache_dir",
     "fetch_file",
     "fetch_table",
+    "fetch_tables_to_dir",
     "fetch_to_dir",
     "load_credentials",
     "parse_regions",

@@ -14,6 +14,7 @@ import json
 import re
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -35,7 +36,14 @@ from toolkit.io.genesis_ws._config import (
 )
 from toolkit.io.genesis_ws._errors import ServiceUnavailableError, WebServiceError
 
-__all__ = ["fetch_file", "fetch_table", "fetch_to_dir", "parse_regions", "parse_years"]
+__all__ = [
+    "fetch_file",
+    "fetch_table",
+    "fetch_tables_to_dir",
+    "fetch_to_dir",
+    "parse_regions",
+    "parse_years",
+]
 
 _TABLE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 _REGION = re.compile(r"^\d{1,12}\*?$")
@@ -306,3 +314,60 @@ def fetch_to_dir(table: str, out_dir: Path | str, **kwargs: Any) -> Path:
         json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     return target
+
+
+def fetch_tables_to_dir(
+    tables: Sequence[str],
+    out_dir: Path | str,
+    *,
+    database: str | Database = "regio",
+    credentials: Credentials | None = None,
+    client: GenesisClient | None = None,
+    progress: Progress | None = None,
+    **kwargs: Any,
+) -> list[Path]:
+    """Fetch several tables of one database into a folder, a few at a time.
+
+    One client is shared, so at most ``client.max_parallel`` (default 3)
+    requests run at once; the first error stops the whole call.
+
+    Parameters
+    ----------
+    tables : sequence of str
+        Table codes.
+    out_dir : path
+        Target folder.
+    database, credentials, client, progress
+        As for :func:`fetch_table`.
+    **kwargs
+        Further arguments of :func:`fetch_to_dir` (``years``, ``regions``,
+        ``cache_dir``, ``refresh``), the same for every table.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV files, in the order of ``tables``.
+
+    Examples
+    --------
+    >>> fetch_tables_to_dir([], "/tmp/none", credentials=Credentials("a", "b"))
+    []
+    """
+    if not tables:
+        return []
+    for table in tables:
+        _check_table(table)
+    own = client is None
+    if client is None:
+        db = database if isinstance(database, Database) else resolve_database(database)
+        client = GenesisClient(db, credentials or load_credentials(db), progress=progress)
+    try:
+        with ThreadPoolExecutor(max_workers=min(client.max_parallel, len(tables))) as pool:
+            jobs = [
+                pool.submit(fetch_to_dir, table, out_dir, client=client, **kwargs)
+                for table in tables
+            ]
+            return [job.result() for job in jobs]
+    finally:
+        if own:
+            client.close()
