@@ -365,6 +365,8 @@ class GenesisClient:
             if status is not None and status["Code"] == OK:
                 break
             if status is None or status["Code"] != NO_OBJECTS:
+                if status is not None:
+                    self._check(status, where, table)
                 raise JobError(
                     f"{where}: unerwartete Antwort beim Abfragen von {job}: "
                     + (self._clean(status["Content"]) if status else "keine JSON-Antwort"),
