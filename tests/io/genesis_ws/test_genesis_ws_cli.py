@@ -53,6 +53,24 @@ def test_fetch_writes_csv_and_metadata_then_uses_the_cache(env, monkeypatch, cap
         assert PASSWORD not in text and USER not in text
 
 
+def test_several_tables_then_offline(env, monkeypatch, capsys):
+    out, cache = env / "out", env / "c"
+    use_replay(monkeypatch, Replay.of(TABLE, "11111-02-01-4"))
+    args = ["data", "fetch", TABLE, "11111-02-01-4", "--out", str(out), "--cache-dir", str(cache)]
+    assert main(args) == 0
+    assert capsys.readouterr().out.count("neu geladen") == 2
+    monkeypatch.delenv("DKBM_GENESIS_PASSWORD")  # offline needs no credentials
+    use_replay(monkeypatch, Replay([]))
+    assert main([*args, "--offline"]) == 0
+    assert capsys.readouterr().out.count("aus dem Zwischenspeicher") == 2
+    assert sorted(p.name for p in out.iterdir()) == [
+        "11111-02-01-4.meta.json",
+        "11111-02-01-4_flat.csv",
+        f"{TABLE}.meta.json",
+        f"{TABLE}_flat.csv",
+    ]
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

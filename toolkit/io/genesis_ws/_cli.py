@@ -11,8 +11,8 @@ Examples
 >>> sub = parser.add_subparsers()
 >>> add_fetch_parser(sub)
 >>> args = parser.parse_args(["fetch", "21111-02-06-4", "--years", "2020-2023", "--out", "d"])
->>> args.database, args.years, args.refresh
-('regio', '2020-2023', False)
+>>> args.tables, args.database, args.years, args.refresh
+(['21111-02-06-4'], 'regio', '2020-2023', False)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from toolkit.io.genesis_ws._client import GenesisClient
 from toolkit.io.genesis_ws._config import load_credentials, resolve_database
-from toolkit.io.genesis_ws._fetch import fetch_to_dir, parse_regions, parse_years
+from toolkit.io.genesis_ws._fetch import fetch_tables_to_dir, parse_regions, parse_years
 
 __all__ = ["add_fetch_parser", "register", "run_fetch"]
 
@@ -48,7 +48,9 @@ def add_fetch_parser(subparsers: Any) -> None:
             "~/.config/dkbm/genesis.toml - nie auf der Kommandozeile."
         ),
     )
-    p.add_argument("table", metavar="TABELLE", help="Tabellencode, z. B. 21111-02-06-4")
+    p.add_argument(
+        "tables", nargs="+", metavar="TABELLE", help="Tabellencode(s), z. B. 21111-02-06-4"
+    )
     p.add_argument(
         "--database",
         default="regio",
@@ -117,19 +119,19 @@ def run_fetch(args: argparse.Namespace) -> int:
             progress=show,
         )
     try:
-        path = fetch_to_dir(args.table, args.out, database=db, client=client, **kwargs)
+        paths = fetch_tables_to_dir(args.tables, args.out, database=db, client=client, **kwargs)
     finally:
         if client is not None:
             client.close()
         if sys.stderr.isatty() and not args.quiet:
             print(file=sys.stderr)
-    meta = path.with_name(f"{args.table}.meta.json")
-    info = json.loads(meta.read_text(encoding="utf-8"))
-    origin = "aus dem Zwischenspeicher" if info.get("from_cache") else "neu geladen"
-    print(
-        f"{args.table} ({db.title}, Stand {info.get('stand') or 'unbekannt'}, {origin}) "
-        f"-> {path}\n  {info.get('attribution')}; {info.get('licence')}"
-    )
+    for table, path in zip(args.tables, paths, strict=True):
+        info = json.loads(path.with_name(f"{table}.meta.json").read_text(encoding="utf-8"))
+        origin = "aus dem Zwischenspeicher" if info.get("from_cache") else "neu geladen"
+        print(
+            f"{table} ({db.title}, Stand {info.get('stand') or 'unbekannt'}, {origin}) "
+            f"-> {path}\n  {info.get('attribution')}; {info.get('licence')}"
+        )
     return 0
 
 

@@ -329,7 +329,8 @@ def fetch_tables_to_dir(
     """Fetch several tables of one database into a folder, a few at a time.
 
     One client is shared, so at most ``client.max_parallel`` (default 3)
-    requests run at once; the first error stops the whole call.
+    requests run at once; the first error stops the whole call. With
+    ``offline=True`` only the cache is read (no credentials needed).
 
     Parameters
     ----------
@@ -357,6 +358,8 @@ def fetch_tables_to_dir(
         return []
     for table in tables:
         _check_table(table)
+    if kwargs.get("offline"):
+        return [fetch_to_dir(t, out_dir, database=database, **kwargs) for t in tables]
     own = client is None
     if client is None:
         db = database if isinstance(database, Database) else resolve_database(database)
