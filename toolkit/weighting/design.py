@@ -332,7 +332,9 @@ class SurveyDesign:
         new = object.__new__(SurveyDesign)
         for name in self.__slots__:
             object.__setattr__(new, name, getattr(self, name))
-        object.__setattr__(new, "_repw", self._freeze(repweights))
+        frozen = np.asarray(repweights, dtype=float)  # callers hand over a new array: no copy
+        frozen.setflags(write=False)
+        object.__setattr__(new, "_repw", frozen)
         object.__setattr__(new, "_rep", info)
         return new
 
