@@ -26,12 +26,8 @@ from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import Margin, check_totals_agree, match_margin, row_categories
 from toolkit.weighting.replicate import replicate_aware
-from toolkit.weighting.variance import (
-    NonresponseResidual,
-    PostStratResidual,
-    RakingResidual,
-    Residualizer,
-)
+from toolkit.weighting.twophase import TwoPhaseNonresponse
+from toolkit.weighting.variance import PostStratResidual, RakingResidual, Residualizer
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign
@@ -409,10 +405,26 @@ def adjust_nonresponse(
 
     Notes
     -----
-    The estimator is ``sum_c N_c ybar_c``; its influence is
-    ``w_i (u_i - ubar_c)`` for respondents plus ``d_i ubar_c`` for every
-    sampled unit of class ``c`` (Kalton & Flores-Cervantes 2003, sec. 2;
-    Särndal & Lundström 2005, ch. 9).
+    The estimator is ``sum_c N_c ybar_c`` (Kalton & Flores-Cervantes 2003,
+    sec. 2). Its variance treats response as a second sampling phase:
+    simple random sampling of the respondents within each class (response
+    homogeneity groups), with the unbiased two-phase variance estimator of
+    Särndal, Swensson & Wretman (1992, Result 9.3.1), see
+    :mod:`toolkit.weighting.twophase`. This is the formula of R's
+    ``twophase(..., method="full")`` and agrees with it to rounding on
+    unstratified phase-1 designs (tested: SRS, one-stage cluster, classes
+    crossing school types). When the classes are the strata of a stratified
+    design it equals the SE of a stratified sample of the respondents, the
+    standard result. For stratified phase-1 designs R's joint inclusion
+    probabilities (``Dcheck``) are inconsistent within some strata (survey
+    4.1.1, apistrat: its variance of a total of positive values is negative
+    and its mean's SE depends on the row order), so there the phase-2 term
+    is tested against R and the whole against the stratified result.
+
+    References
+    ----------
+    Särndal, C.-E., Swensson, B. & Wretman, J. (1992). *Model Assisted
+    Survey Sampling*. Springer, ch. 9 and 15.
 
     Examples
     --------
@@ -460,5 +472,5 @@ def adjust_nonresponse(
         )
     factor = np.divide(sampled, responding, out=np.zeros_like(sampled), where=responding > 0)
     new_w = np.where(resp, w * factor[codes], 0.0)
-    resid = NonresponseResidual(codes, np.where(active, w, 0.0), new_w)
+    resid = TwoPhaseNonresponse(codes, active, resp, design._stages, design.lonely_psu)
     return design._replace(new_w, resid, AdjustmentReport("nonresponse", 1, 0.0, True, 0.0))

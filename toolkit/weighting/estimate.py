@@ -216,13 +216,15 @@ def _linearised(
         for start in range(0, k, chunk):
             cols = range(start, min(k, start + chunk))
             z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
+            extra = np.zeros(z.shape[1])
             for adj in reversed(design._adjustments):
+                extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
                 z = adj.apply(z)
             present = None
             if design.lonely_psu == "average" and not design._adjustments:
                 present = np.column_stack([masks[j] for j in cols]).astype(float)
-            var[start : start + len(cols)] = stage_variance(
-                z, design._stages, design.lonely_psu, present
+            var[start : start + len(cols)] = (
+                stage_variance(z, design._stages, design.lonely_psu, present) + extra
             )
     for j in range(k):
         m = masks[j]
@@ -238,6 +240,23 @@ def _linearised(
     return var, deff
 
 
+DF_RULES = ("domain", "design")
+
+
+def _dfs(design: SurveyDesign, masks: list[np.ndarray], df: str | int) -> np.ndarray:
+    """Degrees of freedom per estimate under the rule ``df`` (see ``DF_DOC``)."""
+    if isinstance(df, int | np.integer) and not isinstance(df, bool):
+        return np.full(len(masks), int(df))
+    if df == "domain":
+        return np.array([design.domain_df(m) for m in masks])
+    if df == "design":
+        return np.full(len(masks), int(design.df))
+    raise ParameterError(
+        f"df muss 'domain', 'design' oder eine Zahl sein, nicht {df!r}.",
+        hint="'design' = Freiheitsgrade des ganzen Designs (wie R svyciprop mit na.rm=TRUE).",
+    )
+
+
 def _assemble(
     design: SurveyDesign,
     labels: pd.DataFrame,
@@ -249,9 +268,10 @@ def _assemble(
     name: str,
     by: list[str],
     ci: tuple[np.ndarray, np.ndarray] | None = None,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     se = np.sqrt(np.maximum(var, 0.0))
-    dfs = np.array([design.domain_df(m) for m in masks])
+    dfs = _dfs(design, masks, df)
     if ci is None:
         q = _quantile(dfs, level)
         ci = (values - q * se, values + q * se)
@@ -294,7 +314,7 @@ def _check_level(level: float) -> None:
 
 # ------------------------------------------------------------------ estimators
 def _mean_or_total(
-    design: SurveyDesign, var: str, by: Any, na_rm: bool, level: float, kind: str
+    design: SurveyDesign, var: str, by: Any, na_rm: bool, level: float, kind: str, df: str | int
 ) -> Any:
     _check_level(level)
     y = _numeric(design, var)
@@ -324,7 +344,7 @@ def _mean_or_total(
     packed = None if group is None else (group, y0, np.ones(len(y0)) if kind == "mean" else None)
     spec = RatioSpec(num, den if kind == "mean" else None, values, grouped=packed)
     var_, deff = _linearised(design, masks, column, spec)
-    return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols)
+    return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols, df=df)
 
 
 def mean(
@@ -334,6 +354,7 @@ def mean(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted mean with linearised standard error (R ``svymean``).
 
@@ -349,7 +370,11 @@ def mean(
         If False (default) missing values raise :class:`DataError`; if True
         the cases with a value form a domain.
     level : float
-        Confidence level of the t interval (df = design df).
+        Confidence level of the t interval.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the t interval: ``"domain"`` = stage-1 units
+        minus strata among the rows used (R's ``svyby``; with ``na_rm`` the
+        cases with a value), ``"design"`` = the whole design's df, or a number.
 
     Returns
     -------
@@ -376,7 +401,7 @@ def mean(
     0  a    1.5
     1  b    4.5
     """
-    return _mean_or_total(design, var, by, na_rm, level, "mean")
+    return _mean_or_total(design, var, by, na_rm, level, "mean", df)
 
 
 def total(
@@ -386,6 +411,7 @@ def total(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted total with linearised standard error (R ``svytotal``).
 
@@ -401,6 +427,8 @@ def total(
         Missing values: fail (False) or treat cases with a value as domain.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval, as in :func:`mean`.
 
     Returns
     -------
@@ -419,7 +447,7 @@ def total(
     >>> total(d, "y").value
     40.0
     """
-    return _mean_or_total(design, var, by, na_rm, level, "total")
+    return _mean_or_total(design, var, by, na_rm, level, "total", df)
 
 
 def ratio(
@@ -430,6 +458,7 @@ def ratio(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Ratio of two weighted totals (R ``svyratio``).
 
@@ -445,6 +474,8 @@ def ratio(
         Missing values in either column: fail or drop as domain.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval, as in :func:`mean`.
 
     Returns
     -------
@@ -498,6 +529,5 @@ def ratio(
     group = _groups(masks) if design.is_replicate else None
     packed = None if group is None else (group, y0, x0)
     var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values, grouped=packed))
-    return _assemble(
-        design, labels, masks, values, var_, deff, level, f"{numerator}/{denominator}", by_cols
-    )
+    name = f"{numerator}/{denominator}"
+    return _assemble(design, labels, masks, values, var_, deff, level, name, by_cols, df=df)

@@ -28,6 +28,7 @@ from toolkit.weighting.estimate import (
     _check_level,
     _check_missing,
     _column,
+    _dfs,
     _domains,
     _groups,
     _linearised,
@@ -92,6 +93,7 @@ def proportion(
     na_rm: bool = False,
     conf_level: float = 0.95,
     degenerate: str = "fail",
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted proportion with a confidence interval as R's ``svyciprop``.
 
@@ -120,6 +122,13 @@ def proportion(
     degenerate : {"fail", "nan"}
         At ``p = 0`` or ``p = 1`` none of the intervals is defined: fail
         (default) or return NaN bounds.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval. ``"domain"``: stage-1 units minus
+        strata among the rows used (with ``by`` or ``na_rm``: only those
+        rows), as R's ``svyby(..., svyciprop)`` and R on a subset design.
+        ``"design"``: the whole design's df, as R's
+        ``svyciprop(..., na.rm=TRUE)`` (its ``df = degf(design)`` is taken
+        before the missing cases are dropped). Or a fixed number.
 
     Returns
     -------
@@ -199,7 +208,7 @@ def proportion(
                 column=var,
                 hint="degenerate='nan' liefert den Anteil mit leerem Intervall.",
             )
-        dfs = np.array([design.domain_df(m) for m in masks])
+        dfs = _dfs(design, masks, df)
         ns = np.array([int(m.sum()) for m in masks])
         if ci == "likelihood":
             low, high = _likelihood(design, y, masks, values, var_, logit_var, dfs, conf_level)
@@ -217,6 +226,7 @@ def proportion(
             f"{var}={cat}",
             by_cols,
             (low, high),
+            df,
         )
         if isinstance(res, Estimate) and len(cats) == 1:
             return res

@@ -26,6 +26,7 @@ from toolkit.weighting.estimate import (
     _assemble,
     _check_level,
     _check_missing,
+    _dfs,
     _domains,
     _linearised,
     _numeric,
@@ -82,6 +83,7 @@ def quantile(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted quantile with a Woodruff confidence interval (R ``svyquantile`` defaults).
 
@@ -99,6 +101,11 @@ def quantile(
         Missing values: fail or estimate among cases with a value.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the Woodruff interval: ``"domain"`` (stage-1
+        units minus strata among the rows with a value, as R's
+        ``svyquantile(..., na.rm=TRUE)``, which drops the missing cases
+        first), ``"design"`` (whole design) or a number.
 
     Returns
     -------
@@ -156,7 +163,7 @@ def quantile(
         return masks[j].astype(float)
 
     var_, _ = _linearised(design, masks, column, RatioSpec(num, den, pvals))
-    dfs = np.array([design.domain_df(m) for m in masks])
+    dfs = _dfs(design, masks, df)
     t = _quantile(dfs, level)
     half = t * np.sqrt(var_)
     low = np.array(
@@ -174,6 +181,6 @@ def quantile(
     se = (high - low) / (2 * t)
     nan = np.full(k, np.nan)
     est = _assemble(
-        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high)
+        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high), df
     )
     return est
