@@ -439,6 +439,16 @@ def replicate_aware(adjust: F) -> F:
         full-sample weights and on each replicate's weights (R recalibrates
         each replicate), and the result keeps the replicate information.
 
+    Notes
+    -----
+    Post-stratification, raking and calibration of replicate designs equal
+    R's. For trimming and weighting-class nonresponse adjustment R offers
+    nothing usable on replicate designs (its ``trimWeights`` method for them
+    leaves the full-sample weights untouched and garbles the replicates; no
+    ``twophase`` with replicates); re-running the adjustment per replicate is
+    the standard replication approach (Wolter 2007, sec. 4.6). Warnings that
+    only some replicates raise are collected into one warning.
+
     Examples
     --------
     >>> import pandas as pd
