@@ -15,13 +15,12 @@ from toolkit.reports import (
     list_templates,
     load_template,
     parse_assignments,
-    parse_formats,
-    resolve_regions,
     run_batch,
-    slugify,
     validate_parameters,
 )
 from toolkit.reports.registry import default_templates_dir
+from toolkit.reports.selection import parse_formats, resolve_regions
+from toolkit.reports.tasks import slugify
 
 from .conftest import DATA, NOTEBOOKS
 
@@ -102,12 +101,12 @@ def test_command_line_values_are_converted_by_declared_type():
 
 
 def test_batch_rejects_bad_parameters_before_any_kernel_starts(tmp_path, monkeypatch):
-    from toolkit.reports import kernels
+    from toolkit.reports import running
 
-    def no_kernels(*args, **kwargs):
-        raise AssertionError("a kernel was started")
+    def no_reports(*args, **kwargs):
+        raise AssertionError("a report process was started")
 
-    monkeypatch.setattr(kernels.KernelPool, "_launch", no_kernels)
+    monkeypatch.setattr(running, "_start", no_reports)
     started = time.monotonic()
     with pytest.raises(ParameterError) as info:
         run_batch(

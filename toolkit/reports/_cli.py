@@ -151,7 +151,7 @@ def _print_outputs(result: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
+    from toolkit.reports.running import run_batch
 
     result = run_batch(
         args.template,
@@ -177,7 +177,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
+    from toolkit.reports.running import run_batch
 
     result = run_batch(
         args.template,
@@ -202,7 +202,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
+    from toolkit.reports.running import run_batch
     from toolkit.reports.registry import default_templates_dir, list_templates
 
     templates = list_templates(args.templates_dir)

@@ -1,4 +1,4 @@
-"""Choosing what a batch produces: output formats, regions, data fingerprint.
+"""Choosing what a batch produces: output formats and regions.
 
 Examples
 --------
@@ -11,16 +11,14 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ParameterError
-from toolkit.reports.jobs import FORMATS
+from toolkit.reports.tasks import FORMATS
 
-__all__ = ["data_digest", "parse_formats", "resolve_regions"]
+__all__ = ["parse_formats", "resolve_regions"]
 
 _REGION_SETS = {
     "kreise": ("kreis",),
@@ -110,25 +108,3 @@ def resolve_regions(spec: str | Sequence[str], regions: Any) -> list[str]:
             hint="--regions all|kreise|gemeinden|DATEI|AGS,AGS",
         )
     return list(seen)
-
-
-def data_digest(data_dir: str | os.PathLike[str]) -> str:
-    """Return a SHA-256 over all files of a data directory (names and bytes).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     empty = data_digest(d)
-    ...     _ = Path(d, "a.csv").write_text("x")
-    ...     empty == data_digest(d)
-    False
-    """
-    digest = hashlib.sha256()
-    root = Path(data_dir)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()

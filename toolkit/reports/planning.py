@@ -1,0 +1,312 @@
+"""Planning a batch: check everything, list the reports, warm up once.
+
+Everything that can be checked is checked before any report process
+starts: the template, every parameter, the time limit, the region list, the
+data (read and validated once) and the output folder. :func:`warm_up` then
+prepares the parent process the reports are forked from: the dataset with
+the computations every report shares, passed explicitly as a
+:class:`~toolkit.reports.runtime.Warm`.
+
+Examples
+--------
+>>> check_timeout(30)
+30.0
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import DataError, ParameterError, Problem
+from toolkit.reports.manifest import read_manifest
+from toolkit.reports.params import coerce_value, validate_parameters
+from toolkit.reports.registry import Template, get_template
+from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
+from toolkit.reports.selection import parse_formats, resolve_regions
+from toolkit.reports.tasks import ReportTask, input_hash, slugify
+
+__all__ = ["BatchPlan", "check_timeout", "data_digest", "plan_batch", "warm_up"]
+
+_TABLE_SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """A checked batch, ready to run (no report process started yet).
+
+    Examples
+    --------
+    >>> BatchPlan.__name__
+    'BatchPlan'
+    """
+
+    template: Template
+    out_dir: Path
+    data_dir: Path
+    tasks: tuple[ReportTask, ...]
+    skipped: tuple[str, ...]
+    previous: dict[str, Any]
+    header: dict[str, Any]
+    dataset: Any = None
+
+
+def check_timeout(timeout: Any) -> float | None:
+    """Return a valid time limit in seconds (None: no limit), else raise ParameterError.
+
+    Examples
+    --------
+    >>> check_timeout(float("nan"))
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Ungültiges Zeitlimit nan s
+    ...
+    """
+    if timeout is None:
+        return None
+    value = float(timeout)
+    if not math.isfinite(value) or value <= 0:
+        raise ParameterError(
+            f"Ungültiges Zeitlimit {value:g} s", hint="--timeout muss eine Zahl größer 0 sein"
+        )
+    return value
+
+
+def data_digest(data_dir: str | os.PathLike[str]) -> str:
+    """Return a SHA-256 over the files a report reads: the tables and ``meta.json``.
+
+    Other files (notes, README) do not change any report and are left out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     empty = data_digest(d)
+    ...     _ = Path(d, "notizen.txt").write_text("x")
+    ...     same = data_digest(d)
+    ...     _ = Path(d, "kita.csv").write_text("x")
+    ...     empty == same, empty == data_digest(d)
+    (True, False)
+    """
+    digest = hashlib.sha256()
+    root = Path(data_dir)
+    read = [p for p in root.rglob("*") if p.is_file()]
+    read = [p for p in read if p.name == "meta.json" or p.name.lower().endswith(_TABLE_SUFFIXES)]
+    for path in sorted(read):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _engine(template: Template) -> str | None:
+    """The template's papermill engine: in-process, or a kernel (``"engine": "kernel"``)."""
+    import json
+
+    meta = json.loads(template.path.read_text(encoding="utf-8"))["metadata"]["dkbm"]
+    return None if meta.get("engine") == "kernel" else "dkbm"
+
+
+def _imports(template: Template) -> list[str]:
+    """Modules the template's code cells import (to import once in the warm parent)."""
+    import nbformat
+
+    names: list[str] = []
+    for cell in nbformat.read(template.path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return list(dict.fromkeys(names))
+
+
+def warm_up(plan: BatchPlan) -> Warm:
+    """Prepare this process to fork the reports of ``plan`` from.
+
+    Imports what the template imports, creates the in-process shell and
+    hands over the dataset read during planning; a template built on
+    :mod:`toolkit.reports.content` also gets the hierarchy and the Land and
+    Bund indicators computed here once (``dataset.shared``). Any error
+    stops the batch: nothing is swallowed.
+
+    Examples
+    --------
+    >>> warm_up.__name__
+    'warm_up'
+    """
+    modules = _imports(plan.template)
+    for name in modules:
+        importlib.import_module(name)
+    if plan.template.path and _engine(plan.template) == "dkbm":
+        from toolkit.reports.engine import prepare
+
+        prepare()
+    import toolkit.reports.render  # noqa: F401  (nbconvert for every report)
+
+    dataset = plan.dataset
+    if any(m.startswith("toolkit.reports.content") for m in modules):
+        from toolkit.reports.content import warm
+
+        dataset = _with_shared(dataset, warm(dataset))
+    return Warm(plan.data_dir, dataset)
+
+
+def _with_shared(dataset: Any, shared: Any) -> Any:
+    """The dataset as a frozen copy carrying ``shared`` (same tables, no copies)."""
+    from dataclasses import make_dataclass
+
+    cls = make_dataclass(
+        "SharedDataset", [("shared", Any, None)], bases=(type(dataset),), frozen=True
+    )
+    return cls(**{k: getattr(dataset, k) for k in dataset.__dataclass_fields__}, shared=shared)
+
+
+def _outputs_exist(out_dir: Path, entry: Any, stem: str, formats: tuple[str, ...]) -> bool:
+    wanted = {f"{stem}.{fmt}" for fmt in formats}
+    return set(entry.outputs) >= wanted and all((out_dir / n).is_file() for n in wanted)
+
+
+def plan_batch(
+    template: str | Template,
+    *,
+    regions: str | Sequence[str],
+    period: Any,
+    parameters: dict[str, Any] | None = None,
+    formats: str | Iterable[str] = ("html",),
+    out: str | os.PathLike[str] = "reports",
+    data_dir: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    timeout: float | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+) -> BatchPlan:
+    """Check everything and list the reports a batch will produce.
+
+    Parameters are as for :func:`toolkit.reports.run_batch`.
+
+    Returns
+    -------
+    BatchPlan
+        The plan; no report process has been started.
+
+    Raises
+    ------
+    toolkit.errors.ParameterError
+        For unknown or ill-typed parameters (all listed at once), a bad
+        period, format, time limit or region selection.
+    toolkit.errors.TemplateError
+        For an unknown or broken template.
+    toolkit.errors.DataError
+        When the data cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plan_batch("gibtsnicht", regions="kreise", period=2024,
+    ...            templates_dir=tempfile.gettempdir())
+    Traceback (most recent call last):
+    toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
+    ...
+    """
+    tpl = template if isinstance(template, Template) else get_template(template, templates_dir)
+    fmts = parse_formats(formats)
+    timeout = check_timeout(timeout)
+    given = dict(parameters or {})
+    missing = [n for n in ("region", "period") if n not in tpl.parameters]
+    if missing:
+        raise ParameterError(
+            f"Vorlage {tpl.name!r} ist nicht regionsweise nutzbar",
+            problems=[Problem(f"Die Vorlage hat keinen Parameter {n!r}") for n in missing],
+        )
+    for name in ("region", "period"):
+        if name in given:
+            raise ParameterError(
+                f"{name!r} nicht mit -p setzen", hint=f"--{name} bzw. --regions verwenden"
+            )
+    if isinstance(period, str):
+        try:
+            period = coerce_value(tpl.parameters["period"], period)
+        except ValueError as exc:
+            raise ParameterError(f"Ungültige Periode {period!r}: {exc}") from exc
+    probe = tpl.parameters["region"].default or "00000"
+    validate_parameters(tpl, {**given, "region": probe, "period": period})
+    data_path = resolve_data_dir(data_dir)
+    dataset = load_dataset(data_path)
+    region_frame = dataset.tables.get("regions") if hasattr(dataset, "tables") else None
+    if region_frame is None:
+        raise DataError(
+            "Die Daten enthalten keine Tabelle 'regions'",
+            file=str(data_path),
+            hint="regions.csv nach data_samples/README.md anlegen",
+        )
+    codes = resolve_regions(regions, region_frame)
+    names = dict(
+        zip(
+            region_frame["region_code"].astype(str),
+            region_frame.get("region_name", region_frame["region_code"]).astype(str),
+            strict=True,
+        )
+    )
+    out_dir = (Path(out) / str(period) / tpl.name).resolve()
+    previous = read_manifest(out_dir)
+    template_digest, digest, engine = tpl.digest(), data_digest(data_path), _engine(tpl)
+    tasks: list[ReportTask] = []
+    skipped: list[str] = []
+    for code in codes:
+        params = validate_parameters(tpl, {**given, "region": code, "period": period})
+        name = names.get(code, "")
+        stem = f"{code}_{slugify(name) if name else 'unbekannt'}"
+        task_hash = input_hash(template_digest, params, digest)
+        old = previous.get(code)
+        ok_before = old is not None and old.status == "ok"
+        if (retry_failed and (old is None or ok_before)) or (
+            resume
+            and ok_before
+            and old.input_hash == task_hash
+            and _outputs_exist(out_dir, old, stem, fmts)
+        ):
+            skipped.append(code)
+            continue
+        tasks.append(
+            ReportTask(
+                template_path=str(tpl.path),
+                template_name=tpl.name,
+                title=f"{tpl.title}: {name or code} {period}",
+                region=code,
+                region_name=name,
+                parameters=params,
+                formats=fmts,
+                out_dir=str(out_dir),
+                stem=stem,
+                input_hash=task_hash,
+                engine=engine,
+                timeout=timeout,
+                precheck_error=""
+                if code in names
+                else f"Region {code} ist nicht in den Daten ({data_path.name}/regions)",
+                previous=old.outputs if ok_before else (),
+                data_dir=str(data_path),
+            )
+        )
+    header = {
+        "template": tpl.name,
+        "template_file": tpl.path.name,
+        "period": period,
+        "formats": list(fmts),
+        "data": data_path.name,
+    }
+    return BatchPlan(tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset)
