@@ -61,7 +61,7 @@ def ok_runs(tmp_path_factory):
 
 
 def fresh_interpreter(template: str, regions: str, out: Path, formats: str) -> BatchResult:
-    """Produce the reports with ``produce`` in a new Python process, one after the other."""
+    """Produce each report with ``produce`` in a new Python process of its own."""
     script = (
         "import sys\n"
         "from toolkit.reports.manifest import write_manifest\n"
@@ -71,11 +71,13 @@ def fresh_interpreter(template: str, regions: str, out: Path, formats: str) -> B
         "plan = plan_batch(t, regions=r, period=2024, out=o, formats=f, data_dir=d,"
         " templates_dir=n)\n"
         "plan.out_dir.mkdir(parents=True, exist_ok=True)\n"
-        "entries = {task.region: produce(task) for task in plan.tasks}\n"
+        "entries = {**read_manifest(plan.out_dir)}\n"
+        "entries.update({task.region: produce(task) for task in plan.tasks})\n"
         "write_manifest(plan.out_dir, entries, header=plan.header)\n"
-    )
-    args = [template, regions, str(out), formats, str(DATA), str(NOTEBOOKS)]
-    subprocess.run([sys.executable, "-c", script, *args], check=True, cwd=out)
+    ).replace("import write_manifest", "import read_manifest, write_manifest")
+    for region in regions.split(","):
+        args = [template, region, str(out), formats, str(DATA), str(NOTEBOOKS)]
+        subprocess.run([sys.executable, "-c", script, *args], check=True, cwd=out)
     folder = out / "2024" / template
     return BatchResult(folder, list(read_manifest(folder).values()))
 

@@ -151,14 +151,22 @@ def _shell() -> _Shell:
             "Die dkbm-Engine kann nicht in einem laufenden IPython/Jupyter-Kernel rechnen",
             hint="dort papermill mit engine_name=None verwenden oder dkbm run aufrufen",
         )
-    fresh = not InteractiveShell.initialized()
-    shell = _Shell.instance(colors="nocolor")
-    if fresh:
-        shell.display_pub = _Publisher(shell=shell)
-        shell.displayhook = _Hook(shell=shell)
-        shell.enable_matplotlib("inline")
-    else:
-        shell.reset(new_session=True)
+    if InteractiveShell.initialized():
+        shell = _Shell.instance()
+        if shell.execution_count > 1:  # cells have run: start from an empty namespace
+            shell.reset(new_session=True)
+        return shell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False  # no shared SQLite history between forked reports
+    main = sys.modules.get("__main__")
+    shell = _Shell.instance(config=config, colors="nocolor")
+    shell.display_pub = _Publisher(shell=shell)
+    shell.displayhook = _Hook(shell=shell)
+    shell.enable_matplotlib("inline")
+    if main is not None:  # the shell took over __main__; give it back until cells run
+        sys.modules["__main__"] = main
     return shell
 
 
@@ -209,8 +217,9 @@ class DkbmEngine(Engine):
         sink = _Outputs()
         for part in (shell, shell.display_pub, shell.displayhook):
             part.sink = sink
-        saved = sys.stdout, sys.stderr
+        saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
         sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
+        sys.modules["__main__"] = shell.user_module  # as in a kernel
         try:
             with provided(warm):
                 for index, cell in enumerate(nb_man.nb.cells):
@@ -230,7 +239,9 @@ class DkbmEngine(Engine):
                     if failed:
                         break
         finally:
-            sys.stdout, sys.stderr = saved
+            sys.stdout, sys.stderr = saved[:2]
+            if saved[2] is not None:
+                sys.modules["__main__"] = saved[2]
             for part in (shell, shell.display_pub, shell.displayhook):
                 part.sink = None
         return nb_man.nb

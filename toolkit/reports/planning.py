@@ -309,4 +309,6 @@ def plan_batch(
         "formats": list(fmts),
         "data": data_path.name,
     }
-    return BatchPlan(tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset)
+    return BatchPlan(
+        tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset
+    )
