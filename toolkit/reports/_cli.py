@@ -202,8 +202,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.running import run_batch
     from toolkit.reports.registry import default_templates_dir, list_templates
+    from toolkit.reports.running import run_batch
 
     templates = list_templates(args.templates_dir)
     if not templates:

@@ -1,4 +1,4 @@
-"""A papermill engine that executes a notebook in this Python process.
+r"""A papermill engine that executes a notebook in this Python process.
 
 Registered as ``dkbm`` through the ``papermill.engine`` entry point, so
 ``papermill.execute_notebook(..., engine_name="dkbm")`` runs the cells in an
@@ -24,7 +24,7 @@ Examples
 >>> out = papermill.execute_notebook(nb, None, {"x": 21}, engine_name="dkbm",
 ...                                  progress_bar=False)
 >>> out.cells[-1].outputs[0]["text"]
-'42\\n'
+'42\n'
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from typing import Any
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
-from papermill.engines import Engine
 
-__all__ = ["DkbmEngine", "register"]
+__all__ = ["DkbmEngine", "register", "run_cells"]
 
 
 class _Outputs:
@@ -127,6 +126,8 @@ class _Shell(InteractiveShell):
     """An InteractiveShell whose tracebacks become error outputs."""
 
     sink: _Outputs | None = None
+    display_pub_class = _Publisher
+    displayhook_class = _Hook
 
     def enable_gui(self, gui: str | None = None) -> None:
         """No GUI event loop: figures are shown inline."""
@@ -162,8 +163,6 @@ def _shell() -> _Shell:
     config.HistoryManager.enabled = False  # no shared SQLite history between forked reports
     main = sys.modules.get("__main__")
     shell = _Shell.instance(config=config, colors="nocolor")
-    shell.display_pub = _Publisher(shell=shell)
-    shell.displayhook = _Hook(shell=shell)
     shell.enable_matplotlib("inline")
     if main is not None:  # the shell took over __main__; give it back until cells run
         sys.modules["__main__"] = main
@@ -180,71 +179,84 @@ def prepare() -> None:
     _shell()
 
 
-class DkbmEngine(Engine):
-    """papermill engine running the cells in-process (see the module docstring).
+def run_cells(nb_man: Any, warm: Any = None) -> Any:
+    """Run every cell of ``nb_man.nb`` in this process; stop at the first error.
+
+    Parameters
+    ----------
+    nb_man : papermill.engines.NotebookExecutionManager
+        papermill's execution state.
+    warm : toolkit.reports.runtime.Warm, optional
+        Data already loaded, for ``load_dataset`` in the notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
 
     Examples
     --------
-    >>> DkbmEngine.nb_kernel_name({"metadata": {"kernelspec": {"name": "python3"}}})
-    'python3'
+    >>> run_cells.__name__
+    'run_cells'
     """
+    from toolkit.reports.runtime import provided
 
-    @classmethod
-    def execute_managed_notebook(
-        cls, nb_man: Any, kernel_name: str, warm: Any = None, **kwargs: Any
-    ) -> Any:
-        """Run every cell of ``nb_man.nb``; stop at the first error.
-
-        Parameters
-        ----------
-        nb_man : papermill.engines.NotebookExecutionManager
-            papermill's execution state.
-        kernel_name : str
-            Ignored (the cells run in this Python process).
-        warm : toolkit.reports.runtime.Warm, optional
-            Data already loaded, for ``load_dataset`` in the notebook.
-        **kwargs
-            Other papermill arguments (ignored).
-
-        Returns
-        -------
-        nbformat.NotebookNode
-            The executed notebook.
-        """
-        from toolkit.reports.runtime import provided
-
-        shell = _shell()
-        sink = _Outputs()
+    shell = _shell()
+    sink = _Outputs()
+    for part in (shell, shell.display_pub, shell.displayhook):
+        part.sink = sink
+    saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
+    sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
+    sys.modules["__main__"] = shell.user_module  # as in a kernel
+    try:
+        with provided(warm):
+            for index, cell in enumerate(nb_man.nb.cells):
+                nb_man.cell_start(cell, index)
+                failed = False
+                try:
+                    if cell.cell_type == "code":
+                        sink.cell = cell
+                        cell.execution_count = shell.execution_count
+                        failed = not shell.run_cell(cell.source, store_history=True).success
+                        if failed:
+                            nb_man.cell_exception(cell, cell_index=index)
+                finally:
+                    sink.cell = None
+                    nb_man.cell_complete(cell, cell_index=index)
+                if failed:
+                    break
+    finally:
+        sys.stdout, sys.stderr = saved[:2]
+        if saved[2] is not None:
+            sys.modules["__main__"] = saved[2]
         for part in (shell, shell.display_pub, shell.displayhook):
-            part.sink = sink
-        saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
-        sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
-        sys.modules["__main__"] = shell.user_module  # as in a kernel
-        try:
-            with provided(warm):
-                for index, cell in enumerate(nb_man.nb.cells):
-                    nb_man.cell_start(cell, index)
-                    failed = False
-                    try:
-                        if cell.cell_type == "code":
-                            sink.cell = cell
-                            cell.execution_count = shell.execution_count
-                            result = shell.run_cell(cell.source, store_history=True)
-                            failed = not result.success
-                            if failed:
-                                nb_man.cell_exception(cell, cell_index=index)
-                    finally:
-                        sink.cell = None
-                        nb_man.cell_complete(cell, cell_index=index)
-                    if failed:
-                        break
-        finally:
-            sys.stdout, sys.stderr = saved[:2]
-            if saved[2] is not None:
-                sys.modules["__main__"] = saved[2]
-            for part in (shell, shell.display_pub, shell.displayhook):
-                part.sink = None
-        return nb_man.nb
+            part.sink = None
+    return nb_man.nb
+
+
+def _define_engine() -> type:
+    from papermill.engines import Engine
+
+    class DkbmEngine(Engine):
+        """papermill engine running the cells in-process (see :mod:`toolkit.reports.engine`)."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man: Any, kernel_name: str, warm: Any = None, **kwargs: Any
+        ) -> Any:
+            """Run the notebook with :func:`run_cells` (``kernel_name`` is ignored)."""
+            return run_cells(nb_man, warm)
+
+    return DkbmEngine
+
+
+def __getattr__(name: str) -> Any:
+    # The engine class is made on first use: papermill imports this module from its
+    # entry point while ``papermill.engines`` itself is still being imported.
+    if name != "DkbmEngine":
+        raise AttributeError(name)
+    engine = _define_engine()
+    return globals().setdefault("DkbmEngine", engine)
 
 
 def register() -> None:
@@ -258,4 +270,4 @@ def register() -> None:
     """
     from papermill.engines import papermill_engines
 
-    papermill_engines.register("dkbm", DkbmEngine)
+    papermill_engines.register("dkbm", __getattr__("DkbmEngine"))

@@ -107,7 +107,7 @@ def data_digest(data_dir: str | os.PathLike[str]) -> str:
 
 
 def _engine(template: Template) -> str | None:
-    """The template's papermill engine: in-process, or a kernel (``"engine": "kernel"``)."""
+    """Return the template's papermill engine: in-process, or a kernel (``"engine": "kernel"``)."""
     import json
 
     meta = json.loads(template.path.read_text(encoding="utf-8"))["metadata"]["dkbm"]
@@ -166,7 +166,7 @@ def warm_up(plan: BatchPlan) -> Warm:
 
 
 def _with_shared(dataset: Any, shared: Any) -> Any:
-    """The dataset as a frozen copy carrying ``shared`` (same tables, no copies)."""
+    """Return the dataset as a frozen copy carrying ``shared`` (same tables, no copies)."""
     from dataclasses import make_dataclass
 
     cls = make_dataclass(

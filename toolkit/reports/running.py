@@ -251,7 +251,7 @@ def _folder_lock(out_dir: Path) -> Iterator[None]:
         probe = out_dir / f".dkbm-probe-{os.getpid()}"
         probe.write_bytes(b"x")
         probe.unlink()
-        handle = open(out_dir / ".dkbm-lock", "a+")  # noqa: SIM115 (held for the batch)
+        handle = open(out_dir / ".dkbm-lock", "a+")
     except OSError as exc:
         raise ParameterError(
             f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",

@@ -176,12 +176,12 @@ def make_entry(
     message: str = "",
     cell: int | None = None,
 ) -> ManifestEntry:
-    """Build the manifest entry of ``task`` (the only place entries are made).
+    r"""Build the manifest entry of ``task`` (the only place entries are made).
 
     Examples
     --------
     >>> t = ReportTask("t", "t", "T", "9", "", {}, (), "/r", "9_x", "h")
-    >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\\nmehr", cell=3).error
+    >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
     'ValueError (Zelle 3): kaputt'
     """
     first = message.strip().splitlines()[0] if message.strip() else ""
@@ -248,7 +248,7 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
     from toolkit.reports.engine import register
 
     register()  # the entry point does this when installed; an editable checkout may lag
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
     executed = str(Path(scratch) / "executed.ipynb")
     extra: dict[str, Any] = {"warm": warm} if task.engine == "dkbm" else {}
     if task.engine != "dkbm" and task.timeout:
