@@ -38,6 +38,9 @@ from IPython.core.interactiveshell import InteractiveShell
 
 __all__ = ["DkbmEngine", "register", "run_cells"]
 
+#: The papermill engine class (a subclass of ``papermill.engines.Engine``), made on first use.
+DkbmEngine: type
+
 
 class _Outputs:
     """Where the outputs of the running cell go (None between cells)."""
