@@ -66,7 +66,7 @@ def _new_parser() -> tuple[argparse.ArgumentParser, Any]:
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    """The top-level command in ``argv`` (None for ``--help``, ``--version`` or nothing)."""
+    """Return the top-level command in ``argv`` (None for ``--help``, ``--version`` or nothing)."""
     return next((a for a in argv if not a.startswith("-")), None)
 
 
