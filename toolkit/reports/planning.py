@@ -155,14 +155,35 @@ def warm_up(plan: BatchPlan) -> Warm:
         from toolkit.reports.engine import prepare
 
         prepare()
-    import toolkit.reports.render  # noqa: F401  (nbconvert for every report)
+    from toolkit.reports.render import html_exporter, render_html
 
+    exporter = html_exporter()
+    render_html(_font_probe(), exporter=exporter)  # compiles nbconvert's templates once
     dataset = plan.dataset
     if any(m.startswith("toolkit.reports.content") for m in modules):
         from toolkit.reports.content import warm
 
         dataset = _with_shared(dataset, warm(dataset))
-    return Warm(plan.data_dir, dataset)
+    return Warm(plan.data_dir, dataset, exporter)
+
+
+def _font_probe() -> Any:
+    """Return a one-cell notebook with a tiny chart; drawing it loads matplotlib's fonts."""
+    import base64
+    import io
+
+    import matplotlib.figure
+    import nbformat
+
+    fig = matplotlib.figure.Figure(figsize=(1, 1))
+    fig.subplots().set_title("Ää 0,5 %")
+    png = io.BytesIO()
+    fig.savefig(png, format="png")
+    data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii")}
+    out = nbformat.v4.new_output("display_data", data=data)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("", outputs=[out])]
+    return nb
 
 
 def _with_shared(dataset: Any, shared: Any) -> Any:

@@ -33,6 +33,7 @@ __all__ = [
     "CHROMIUM_ENV",
     "REMOVE_TAGS",
     "find_chromium",
+    "html_exporter",
     "html_to_pdf",
     "render_html",
     "write_atomic",
@@ -89,7 +90,35 @@ def _clean_notebook(nb: Any) -> Any:
     return nb
 
 
-def render_html(nb: Any, *, title: str | None = None) -> str:
+def html_exporter() -> Any:
+    """Return nbconvert's exporter configured for reports (templates compiled once per object).
+
+    The batch runner makes one in its warm parent and passes it to every
+    report (:func:`render_html` ``exporter=``), so the Jinja templates are
+    not compiled again for each report.
+
+    Examples
+    --------
+    >>> type(html_exporter()).__name__
+    'HTMLExporter'
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        template_file=_TEMPLATE_NAME,
+        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code="de",
+        sanitize_html=False,
+    )
+
+
+def render_html(nb: Any, *, title: str | None = None, exporter: Any = None) -> str:
     """Render an executed notebook to one self-contained German HTML page.
 
     Parameters
@@ -99,6 +128,8 @@ def render_html(nb: Any, *, title: str | None = None) -> str:
     title : str, optional
         Page title (``<title>``); defaults to the notebook's ``title``
         metadata or ``"Bericht"``.
+    exporter : nbconvert.HTMLExporter, optional
+        From :func:`html_exporter` (default: a new one).
 
     Returns
     -------
@@ -116,22 +147,9 @@ def render_html(nb: Any, *, title: str | None = None) -> str:
     >>> "1 + 1" in html, "<title>Test</title>" in html
     (False, True)
     """
-    import jinja2
-    from nbconvert import HTMLExporter
-
     clean = _clean_notebook(nb)
     clean.metadata["title"] = title or nb.metadata.get("title") or "Bericht"
-    exporter = HTMLExporter(
-        template_name="lab",
-        template_file=_TEMPLATE_NAME,
-        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code="de",
-        sanitize_html=False,
-    )
+    exporter = exporter if exporter is not None else html_exporter()
     body, _ = exporter.from_notebook_node(clean, resources={"metadata": {"name": "Bericht"}})
     # Links in the stylesheet's comments are never fetched, but a report should
     # not mention other hosts at all; the head holds only nbconvert's CSS.

@@ -43,6 +43,8 @@ class Warm:
     dataset : toolkit.io.Dataset
         The validated dataset of ``data_dir``; its ``shared`` attribute (when
         present) holds computations every report of the batch needs.
+    exporter : nbconvert.HTMLExporter, optional
+        HTML exporter with compiled templates, shared by the reports.
 
     Examples
     --------
@@ -52,6 +54,7 @@ class Warm:
 
     data_dir: Path
     dataset: Any
+    exporter: Any = None
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -328,7 +328,7 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
             duration = time.monotonic() - started
             return make_entry(task, status, duration=duration, outputs=(name,), **error)
         written = []
-        html = render_html(nb, title=task.title)
+        html = render_html(nb, title=task.title, exporter=getattr(warm, "exporter", None))
         try:
             if "ipynb" in task.formats:
                 written.append(write_atomic(task.output_path("ipynb"), nbformat.writes(nb)))
