@@ -27,7 +27,15 @@ from .conftest import DATA, NOTEBOOKS
 
 def test_fixture_templates_are_listed_with_their_schema():
     names = [t.name for t in list_templates(NOTEBOOKS)]
-    assert names == ["kills_kernel", "ok", "prints_region", "raises_for_region", "sleeps"]
+    assert names == [
+        "empty",
+        "kills_kernel",
+        "ok",
+        "prints_region",
+        "raises_for_region",
+        "sleeps",
+        "slow",
+    ]
     ok = get_template("ok", NOTEBOOKS)
     assert ok.parameters["topic"].allowed == ("schule", "ausbildung")
     assert ok.parameters["comparison"].default == ["17", "DG"]

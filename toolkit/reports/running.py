@@ -383,9 +383,7 @@ def run_batch(
         file=sys.stderr,
     )
 
-    def record(entry: ManifestEntry) -> None:
-        entries[entry.region] = entry
-        done.append(entry)
+    def save() -> None:
         try:
             write_manifest(plan.out_dir, entries, header=plan.header)
         except OSError as exc:
@@ -393,6 +391,11 @@ def run_batch(
                 f"Manifest in {plan.out_dir} kann nicht geschrieben werden: {exc.strerror}",
                 hint="Schreibrechte und freien Platz prüfen; mit --resume fortsetzen",
             ) from exc
+
+    def record(entry: ManifestEntry) -> None:
+        entries[entry.region] = entry
+        done.append(entry)
+        save()
         bar.update(1)
         if on_result is not None:
             on_result(entry)
@@ -403,7 +406,7 @@ def run_batch(
             for task in plan.tasks:
                 if task.precheck_error:  # nothing to run: recorded without a process
                     record(produce(task))
-            write_manifest(plan.out_dir, entries, header=plan.header)
+            save()
             if runnable and executor == "dask":
                 from toolkit.reports.dask import run_on_dask
 
