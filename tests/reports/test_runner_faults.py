@@ -106,7 +106,7 @@ def test_a_killed_child_is_a_failed_entry_and_the_others_finish(tmp_path):
     children = [p for p in _processes_writing_to(tmp_path) if p != proc.pid]
     assert len(children) == 1
     os.kill(children[0], signal.SIGKILL)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "Traceback" not in err
     entries = read_manifest(tmp_path / "2024" / "slow")
     assert entries["17001"].status == "ok"
