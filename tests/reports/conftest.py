@@ -23,6 +23,7 @@ ARTIFACTS = HERE.parent / "artifacts"
 
 
 def batch(template: str, regions: str, out: Path, **kwargs):
+    kwargs.setdefault("templates_dir", NOTEBOOKS)
     kwargs.setdefault("jobs", 1)
     kwargs.setdefault("period", 2024)
     return run_batch(
@@ -30,7 +31,6 @@ def batch(template: str, regions: str, out: Path, **kwargs):
         regions=regions,
         out=out,
         data_dir=DATA,
-        templates_dir=NOTEBOOKS,
         progress=False,
         **kwargs,
     )

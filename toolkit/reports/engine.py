@@ -47,6 +47,7 @@ class _Outputs:
 
     def __init__(self) -> None:
         self.cell: Any = None
+        self.count: int | None = None
 
     def add(self, output: Any) -> None:
         if self.cell is not None:
@@ -120,7 +121,7 @@ class _Hook(DisplayHook):
                 "execute_result",
                 data=data,
                 metadata=metadata,
-                execution_count=self.shell.execution_count,
+                execution_count=self.sink.count,
             )
         )
 
@@ -219,7 +220,7 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
                 try:
                     if cell.cell_type == "code":
                         sink.cell = cell
-                        cell.execution_count = shell.execution_count
+                        cell.execution_count = sink.count = shell.execution_count
                         failed = not shell.run_cell(cell.source, store_history=True).success
                         if failed:
                             nb_man.cell_exception(cell, cell_index=index)

@@ -106,14 +106,6 @@ def data_digest(data_dir: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _engine(template: Template) -> str | None:
-    """Return the template's papermill engine: in-process, or a kernel (``"engine": "kernel"``)."""
-    import json
-
-    meta = json.loads(template.path.read_text(encoding="utf-8"))["metadata"]["dkbm"]
-    return None if meta.get("engine") == "kernel" else "dkbm"
-
-
 def _imports(template: Template) -> list[str]:
     """Modules the template's code cells import (to import once in the warm parent)."""
     import nbformat
@@ -151,7 +143,7 @@ def warm_up(plan: BatchPlan) -> Warm:
     modules = _imports(plan.template)
     for name in modules:
         importlib.import_module(name)
-    if plan.template.path and _engine(plan.template) == "dkbm":
+    if plan.template.engine == "dkbm":
         from toolkit.reports.engine import prepare
 
         prepare()
@@ -284,7 +276,7 @@ def plan_batch(
     )
     out_dir = (Path(out) / str(period) / tpl.name).resolve()
     previous = read_manifest(out_dir)
-    template_digest, digest, engine = tpl.digest(), data_digest(data_path), _engine(tpl)
+    template_digest, digest = tpl.digest(), data_digest(data_path)
     tasks: list[ReportTask] = []
     skipped: list[str] = []
     for code in codes:
@@ -314,7 +306,7 @@ def plan_batch(
                 out_dir=str(out_dir),
                 stem=stem,
                 input_hash=task_hash,
-                engine=engine,
+                engine=tpl.engine,
                 timeout=timeout,
                 precheck_error=""
                 if code in names

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ParameterError
+from toolkit.errors import DkbmError, ParameterError, TemplateError
 from toolkit.reports.manifest import format_summary, write_manifest
 from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
 
@@ -230,6 +230,22 @@ def run_children(
                 record(ManifestEntry.from_dict(json.loads(child.data.decode("utf-8"))))
 
 
+def _warm(plan: Any) -> Any:
+    """Warm up for ``plan``; a failure stops the batch with its cause (never swallowed)."""
+    from toolkit.reports.planning import warm_up
+
+    try:
+        return warm_up(plan)
+    except DkbmError:
+        raise
+    except Exception as exc:
+        raise TemplateError(
+            f"Vorbereitung der Berichte fehlgeschlagen: {type(exc).__name__}: {exc}",
+            file=str(plan.template.path),
+            hint="Importe und Daten der Vorlage prüfen; es wurde kein Bericht erstellt",
+        ) from exc
+
+
 @contextlib.contextmanager
 def _signals_stop_the_batch() -> Iterator[None]:
     def stop(signum: int, frame: Any) -> None:
@@ -347,7 +363,7 @@ def run_batch(
     toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
     ...
     """
-    from toolkit.reports.planning import plan_batch, warm_up
+    from toolkit.reports.planning import plan_batch
 
     if not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
@@ -412,7 +428,7 @@ def run_batch(
 
                 run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
             elif runnable:
-                run_children(runnable, warm_up(plan), jobs=jobs, record=record)
+                run_children(runnable, _warm(plan), jobs=jobs, record=record)
         except BatchInterrupted as exc:
             raise BatchInterrupted(
                 exc.signum,
