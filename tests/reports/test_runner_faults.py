@@ -238,3 +238,11 @@ def test_failed_rerun_keeps_the_previous_report_and_says_so(tmp_path, monkeypatc
     saved = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert saved["reports"][0]["kept"] == sorted(entry.kept)
     assert not list(folder.glob(".*.tmp"))  # no half-written files left
+
+
+def test_data_dir_parameter_that_does_not_exist_is_refused_first(tmp_path, monkeypatch):
+    from toolkit.reports import running
+
+    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    with pytest.raises(ParameterError, match="data_dir"):
+        batch("ok", "17001", tmp_path, parameters={"data_dir": str(tmp_path / "nirgends")})

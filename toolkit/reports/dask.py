@@ -24,7 +24,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from toolkit.errors import ParameterError
+from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry
 
 __all__ = ["WarmWorker", "run_on_dask"]
@@ -100,7 +100,14 @@ def run_on_dask(
         ) from exc
     try:
         plugin = WarmWorker(str(plan.data_dir), str(plan.template.path), plan.header)
-        client.register_plugin(plugin, name=plugin.name)
+        try:
+            client.register_plugin(plugin, name=plugin.name)
+        except Exception as exc:  # a worker could not warm up: stop with its cause
+            from toolkit.reports.planning import warm_up_failed
+
+            raise (
+                exc if isinstance(exc, DkbmError) else warm_up_failed(plan.template, exc)
+            ) from exc
         futures = {
             client.submit(
                 _run_on_worker, task, plugin.name, key=f"dkbm-{task.stem}-{task.input_hash[:12]}"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import DataError, ParameterError, Problem
+from toolkit.errors import DataError, ParameterError, Problem, TemplateError
 from toolkit.reports.manifest import read_manifest
 from toolkit.reports.params import coerce_value, validate_parameters
 from toolkit.reports.registry import Template, get_template
@@ -33,7 +33,14 @@ from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
 from toolkit.reports.selection import parse_formats, resolve_regions
 from toolkit.reports.tasks import ReportTask, input_hash, slugify
 
-__all__ = ["BatchPlan", "check_timeout", "data_digest", "plan_batch", "warm_up"]
+__all__ = [
+    "BatchPlan",
+    "check_timeout",
+    "data_digest",
+    "plan_batch",
+    "warm_up",
+    "warm_up_failed",
+]
 
 _TABLE_SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
 
@@ -159,6 +166,22 @@ def warm_up(plan: BatchPlan) -> Warm:
     return Warm(plan.data_dir, dataset, exporter)
 
 
+def warm_up_failed(template: Template, exc: BaseException) -> TemplateError:
+    """Return the error that stops a batch whose warm-up raised ``exc``.
+
+    Examples
+    --------
+    >>> t = Template("t", Path("t.ipynb"), "T", "")
+    >>> str(warm_up_failed(t, ImportError("kein Modul x"))).splitlines()[0]
+    'Vorbereitung der Berichte fehlgeschlagen: ImportError: kein Modul x'
+    """
+    return TemplateError(
+        f"Vorbereitung der Berichte fehlgeschlagen: {type(exc).__name__}: {exc}",
+        file=str(template.path),
+        hint="Importe und Daten der Vorlage prüfen; es wurde kein Bericht erstellt",
+    )
+
+
 def _font_probe() -> Any:
     """Return a one-cell notebook with a tiny chart; drawing it loads matplotlib's fonts."""
     import base64
@@ -255,6 +278,12 @@ def plan_batch(
             period = coerce_value(tpl.parameters["period"], period)
         except ValueError as exc:
             raise ParameterError(f"Ungültige Periode {period!r}: {exc}") from exc
+    folder = given.get("data_dir")
+    if folder and not Path(str(folder)).expanduser().is_dir():
+        raise ParameterError(
+            f"Parameter data_dir: Verzeichnis {folder} gibt es nicht",
+            hint="Pfad prüfen oder weglassen (dann gilt --data)",
+        )
     probe = tpl.parameters["region"].default or "00000"
     validate_parameters(tpl, {**given, "region": probe, "period": period})
     data_path = resolve_data_dir(data_dir)

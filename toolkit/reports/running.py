@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import DkbmError, ParameterError, TemplateError
+from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.manifest import format_summary, write_manifest
 from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
 
@@ -232,18 +232,14 @@ def run_children(
 
 def _warm(plan: Any) -> Any:
     """Warm up for ``plan``; a failure stops the batch with its cause (never swallowed)."""
-    from toolkit.reports.planning import warm_up
+    from toolkit.reports.planning import warm_up, warm_up_failed
 
     try:
         return warm_up(plan)
     except DkbmError:
         raise
     except Exception as exc:
-        raise TemplateError(
-            f"Vorbereitung der Berichte fehlgeschlagen: {type(exc).__name__}: {exc}",
-            file=str(plan.template.path),
-            hint="Importe und Daten der Vorlage prüfen; es wurde kein Bericht erstellt",
-        ) from exc
+        raise warm_up_failed(plan.template, exc) from exc
 
 
 @contextlib.contextmanager
