@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Any
 
@@ -65,7 +66,7 @@ class _Outputs:
             outs.append(nbformat.v4.new_output("stream", name=name, text=text))
 
 
-class _Stream:
+class _Stream(io.TextIOBase):
     """A text stream (stdout/stderr) that records into the running cell."""
 
     encoding = "utf-8"
@@ -73,19 +74,12 @@ class _Stream:
     def __init__(self, sink: _Outputs, name: str) -> None:
         self.sink, self.name = sink, name
 
+    def writable(self) -> bool:
+        return True
+
     def write(self, text: str) -> int:
         self.sink.stream(self.name, str(text))
         return len(text)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def flush(self) -> None:
-        return None
-
-    def isatty(self) -> bool:
-        return False
 
 
 class _Publisher(DisplayPublisher):

@@ -133,13 +133,17 @@ def parse_assignments(template: Template, assignments: Iterable[str]) -> dict[st
             values[name] = coerce_value(spec, text)
         except ValueError as exc:
             problems.append(Problem(f"{name}: {text!r} ist kein {spec.type} ({exc})"))
+    _raise_if(template, problems)
+    return values
+
+
+def _raise_if(template: Template, problems: list[Problem]) -> None:
     if problems:
         raise ParameterError(
             f"Ungültige Parameter für Vorlage {template.name!r}",
             problems=problems,
             hint=f"dkbm templates show {template.name} zeigt Typen und erlaubte Werte",
         )
-    return values
 
 
 def _check_value(spec: ParameterSpec, value: Any) -> list[Problem]:
@@ -213,10 +217,5 @@ def validate_parameters(template: Template, given: Mapping[str, Any]) -> dict[st
         if spec.type == "list" and isinstance(value, tuple):
             value = list(value)
         result[name] = value
-    if problems:
-        raise ParameterError(
-            f"Ungültige Parameter für Vorlage {template.name!r}",
-            problems=problems,
-            hint=f"dkbm templates show {template.name} zeigt Typen und erlaubte Werte",
-        )
+    _raise_if(template, problems)
     return result

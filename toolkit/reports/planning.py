@@ -16,11 +16,13 @@ Examples
 from __future__ import annotations
 
 import ast
+import contextlib
+import fcntl
 import hashlib
 import importlib
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ __all__ = [
     "BatchPlan",
     "check_timeout",
     "data_digest",
+    "lock_output_folder",
     "plan_batch",
     "warm_up",
     "warm_up_failed",
@@ -183,7 +186,7 @@ def warm_up_failed(template: Template, exc: BaseException) -> TemplateError:
 
 
 def _font_probe() -> Any:
-    """Return a one-cell notebook with a tiny chart; drawing it loads matplotlib's fonts."""
+    """Return a notebook showing a tiny chart; drawing it loads matplotlib's fonts."""
     import base64
     import io
 
@@ -192,12 +195,12 @@ def _font_probe() -> Any:
 
     fig = matplotlib.figure.Figure(figsize=(1, 1))
     fig.subplots().set_title("Ää 0,5 %")
-    png = io.BytesIO()
-    fig.savefig(png, format="png")
+    fig.savefig(png := io.BytesIO(), format="png")
     data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii")}
-    out = nbformat.v4.new_output("display_data", data=data)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("", outputs=[out])]
+    nb.cells = [
+        nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", data)])
+    ]
     return nb
 
 
@@ -209,6 +212,42 @@ def _with_shared(dataset: Any, shared: Any) -> Any:
         "SharedDataset", [("shared", Any, None)], bases=(type(dataset),), frozen=True
     )
     return cls(**{k: getattr(dataset, k) for k in dataset.__dataclass_fields__}, shared=shared)
+
+
+@contextlib.contextmanager
+def lock_output_folder(out_dir: Path) -> Iterator[None]:
+    """Create, check and lock the output folder for one batch (clear errors, exit code 2).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d, lock_output_folder(Path(d) / "r"):
+    ...     pass
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".dkbm-probe-{os.getpid()}"
+        probe.write_bytes(b"x")
+        probe.unlink()
+        handle = open(out_dir / ".dkbm-lock", "a+")  # held for the whole batch
+    except OSError as exc:
+        raise ParameterError(
+            f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",
+            hint="Schreibrechte und freien Platz prüfen oder --out ändern",
+        ) from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ParameterError(
+                f"In den Ausgabeordner {out_dir} schreibt gerade ein anderer Batch",
+                hint="warten, bis er fertig ist, oder --out ändern",
+            ) from exc
+        yield
+        with contextlib.suppress(OSError):  # leave no trace in the output folder
+            os.unlink(out_dir / ".dkbm-lock")
+    finally:
+        handle.close()
 
 
 def _outputs_exist(out_dir: Path, entry: Any, stem: str, formats: tuple[str, ...]) -> bool:

@@ -47,6 +47,12 @@ REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell"
 
 _TEMPLATE_NAME = "dkbm_report.html.j2"
 
+# headless, offline, no profile state, no header/footer lines on the pages
+_CHROMIUM_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run "
+    "--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer"
+).split()
+
 # Extends nbconvert's "lab" page, dropping every block that would load a script
 # from a CDN (require.js, MathJax, Mermaid, widget manager).
 _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
@@ -280,21 +286,8 @@ def html_to_pdf(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dkbm-chromium-") as profile:
         tmp_pdf = Path(profile) / "out.pdf"
-        command = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            f"--user-data-dir={profile}/profile",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp_pdf}",
-            source.as_uri(),
-        ]
+        command = [chromium, *_CHROMIUM_FLAGS, f"--user-data-dir={profile}/profile"]
+        command += [f"--print-to-pdf={tmp_pdf}", source.as_uri()]
         try:
             proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import gc
 import json
 import os
@@ -255,35 +254,6 @@ def _signals_stop_the_batch() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-@contextlib.contextmanager
-def _folder_lock(out_dir: Path) -> Iterator[None]:
-    """Create, check and lock the output folder (clear errors, exit code 2)."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / f".dkbm-probe-{os.getpid()}"
-        probe.write_bytes(b"x")
-        probe.unlink()
-        handle = open(out_dir / ".dkbm-lock", "a+")
-    except OSError as exc:
-        raise ParameterError(
-            f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",
-            hint="Schreibrechte und freien Platz prüfen oder --out ändern",
-        ) from exc
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ParameterError(
-                f"In den Ausgabeordner {out_dir} schreibt gerade ein anderer Batch",
-                hint="warten, bis er fertig ist, oder --out ändern",
-            ) from exc
-        yield
-        with contextlib.suppress(OSError):  # leave no trace in the output folder
-            os.unlink(out_dir / ".dkbm-lock")
-    finally:
-        handle.close()
-
-
 def run_batch(
     template: Any,
     *,
@@ -359,7 +329,7 @@ def run_batch(
     toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
     ...
     """
-    from toolkit.reports.planning import plan_batch
+    from toolkit.reports.planning import lock_output_folder, plan_batch
 
     if not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
@@ -412,7 +382,7 @@ def run_batch(
         if on_result is not None:
             on_result(entry)
 
-    with _folder_lock(plan.out_dir), _signals_stop_the_batch():
+    with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
         try:
             runnable = [t for t in plan.tasks if not t.precheck_error]
             for task in plan.tasks:

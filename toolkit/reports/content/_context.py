@@ -186,15 +186,7 @@ _SORT = ["indicator", "dimension", "category", "region_code", "period"]
 
 @dataclass(frozen=True)
 class Shared:
-    """Computations every report of one dataset needs, made once by :func:`warm`.
-
-    Attributes
-    ----------
-    hierarchy : toolkit.regions.RegionHierarchy
-        Region hierarchy of the dataset.
-    land_bund : pandas.DataFrame
-        IndicatorFrame of the Länder and the Bund (before disclosure control).
-    """
+    """Region hierarchy and Land/Bund IndicatorFrame of a dataset, made once by :func:`warm`."""
 
     hierarchy: Any
     land_bund: pd.DataFrame
