@@ -246,3 +246,20 @@ def test_data_dir_parameter_that_does_not_exist_is_refused_first(tmp_path, monke
     monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="data_dir"):
         batch("ok", "17001", tmp_path, parameters={"data_dir": str(tmp_path / "nirgends")})
+
+
+def test_unknown_comparison_region_is_refused_first(tmp_path, monkeypatch):
+    from toolkit.reports import running
+
+    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    with pytest.raises(ParameterError, match="Vergleichsregionen nicht in den Daten: 99"):
+        batch("ok", "17001", tmp_path, parameters={"comparison": ["17", "99"]})
+
+
+def test_period_without_data_is_refused_with_the_years_there_are(tmp_path):
+    from toolkit.reports import run_batch
+
+    with pytest.raises(ParameterError, match="Keine Daten für 1990") as info:
+        run_batch("fakten_check", regions="17051", period=1990, out=tmp_path, progress=False)
+    assert "Die Daten reichen von" in (info.value.hint or "")
+    assert not (tmp_path / "1990").exists()

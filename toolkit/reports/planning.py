@@ -250,6 +250,24 @@ def lock_output_folder(out_dir: Path) -> Iterator[None]:
         handle.close()
 
 
+def _check_against_data(dataset: Any, regions: Any, period: Any, given: dict[str, Any]) -> None:
+    """Refuse a period no table has, and comparison regions not in the data."""
+    years: set[int] = set()
+    for table in dataset.tables.values():
+        if "year" in getattr(table, "columns", ()):
+            years.update(int(y) for y in table["year"].dropna().unique())
+    if years and isinstance(period, int) and period not in years:
+        have = f"{min(years)}–{max(years)}"
+        raise ParameterError(f"Keine Daten für {period}", hint=f"Die Daten reichen von {have}")
+    known = set(regions["region_code"].astype(str))
+    unknown = [str(c) for c in given.get("comparison") or [] if str(c) not in known]
+    if unknown:
+        raise ParameterError(
+            f"Vergleichsregionen nicht in den Daten: {', '.join(unknown)}",
+            hint="Regionalschlüssel aus regions.csv angeben oder comparison weglassen",
+        )
+
+
 def _outputs_exist(out_dir: Path, entry: Any, stem: str, formats: tuple[str, ...]) -> bool:
     wanted = {f"{stem}.{fmt}" for fmt in formats}
     return set(entry.outputs) >= wanted and all((out_dir / n).is_file() for n in wanted)
@@ -335,6 +353,7 @@ def plan_batch(
             hint="regions.csv nach data_samples/README.md anlegen",
         )
     codes = resolve_regions(regions, region_frame)
+    _check_against_data(dataset, region_frame, period, given)
     names = dict(
         zip(
             region_frame["region_code"].astype(str),
