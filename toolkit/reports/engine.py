@@ -33,6 +33,7 @@ import io
 import sys
 from typing import Any
 
+import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
@@ -61,8 +62,6 @@ class _Outputs:
         if outs and outs[-1].get("output_type") == "stream" and outs[-1].get("name") == name:
             outs[-1]["text"] += text  # consecutive prints form one output, as in a kernel
         else:
-            import nbformat
-
             outs.append(nbformat.v4.new_output("stream", name=name, text=text))
 
 
@@ -85,39 +84,27 @@ class _Stream(io.TextIOBase):
 class _Publisher(DisplayPublisher):
     """``display(...)`` calls become display_data outputs."""
 
-    sink: _Outputs | None = None
-
     def publish(self, data: Any, metadata: Any = None, *args: Any, **kwargs: Any) -> None:
-        import nbformat
-
-        if self.sink is not None:
+        if self.shell.sink is not None:
             out = nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
-            self.sink.add(out)
+            self.shell.sink.add(out)
 
     def clear_output(self, wait: bool = False) -> None:
-        if self.sink is not None and self.sink.cell is not None:
-            self.sink.cell.outputs = []
+        if self.shell.sink is not None and self.shell.sink.cell is not None:
+            self.shell.sink.cell.outputs = []
 
 
 class _Hook(DisplayHook):
     """The value of a cell's last expression becomes its execute_result."""
 
-    sink: _Outputs | None = None
-
     def __call__(self, result: Any = None) -> None:
-        if result is None or self.sink is None:
-            return
-        import nbformat
-
-        data, metadata = self.shell.display_formatter.format(result)
-        self.sink.add(
-            nbformat.v4.new_output(
-                "execute_result",
-                data=data,
-                metadata=metadata,
-                execution_count=self.sink.count,
+        sink = self.shell.sink
+        if result is not None and sink is not None:
+            data, metadata = self.shell.display_formatter.format(result)
+            out = nbformat.v4.new_output(
+                "execute_result", data, metadata=metadata, execution_count=sink.count
             )
-        )
+            sink.add(out)
 
 
 class _Shell(InteractiveShell):
@@ -131,8 +118,6 @@ class _Shell(InteractiveShell):
         """No GUI event loop: figures are shown inline."""
 
     def _showtraceback(self, etype: Any, evalue: Any, stb: Any) -> None:
-        import nbformat
-
         if self.sink is not None:
             self.sink.add(
                 nbformat.v4.new_output(
@@ -201,8 +186,7 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
 
     shell = _shell()
     sink = _Outputs()
-    for part in (shell, shell.display_pub, shell.displayhook):
-        part.sink = sink
+    shell.sink = sink
     saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
     sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
     sys.modules["__main__"] = shell.user_module  # as in a kernel
@@ -227,8 +211,7 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
         sys.stdout, sys.stderr = saved[:2]
         if saved[2] is not None:
             sys.modules["__main__"] = saved[2]
-        for part in (shell, shell.display_pub, shell.displayhook):
-            part.sink = None
+        shell.sink = None
     return nb_man.nb
 
 

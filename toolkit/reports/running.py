@@ -271,7 +271,6 @@ def run_batch(
     scheduler: str | None = None,
     progress: bool = True,
     templates_dir: str | os.PathLike[str] | None = None,
-    on_result: Callable[[ManifestEntry], None] | None = None,
 ) -> BatchResult:
     """Produce a template's report for many regions.
 
@@ -307,8 +306,6 @@ def run_batch(
         Show a progress bar on stderr.
     templates_dir : str or path-like, optional
         Where to look for templates.
-    on_result : callable, optional
-        Called with each entry as it arrives.
 
     Returns
     -------
@@ -379,8 +376,6 @@ def run_batch(
         done.append(entry)
         save()
         bar.update(1)
-        if on_result is not None:
-            on_result(entry)
 
     with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
         try:
