@@ -18,8 +18,8 @@ from toolkit.reports import (
     run_batch,
     validate_parameters,
 )
+from toolkit.reports.params import parse_formats, resolve_regions
 from toolkit.reports.registry import default_templates_dir
-from toolkit.reports.selection import parse_formats, resolve_regions
 from toolkit.reports.tasks import slugify
 
 from .conftest import DATA, NOTEBOOKS

@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
         "--regions", required=True, help="all | kreise | gemeinden | DATEI | AGS,AGS,..."
     )
     bp.add_argument("--period", required=True, help="Berichtsjahr")
-    bp.add_argument("--jobs", type=int, default=1, help="parallele Worker-Prozesse")
+    bp.add_argument("--jobs", type=int, default=1, help="Berichte gleichzeitig (je ein Prozess)")
     bp.add_argument("--resume", action="store_true", help="aktuelle Berichte überspringen")
     bp.add_argument(
         "--retry-failed", action="store_true", help="nur laut Manifest fehlgeschlagene Regionen"

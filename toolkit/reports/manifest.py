@@ -38,15 +38,7 @@ MANIFEST_JSON = "manifest.json"
 _MANIFEST_CSV = "manifest.csv"
 
 #: Columns of ``manifest.csv``.
-CSV_COLUMNS = (
-    "region",
-    "region_name",
-    "status",
-    "duration",
-    "outputs",
-    "error",
-    "input_hash",
-)
+CSV_COLUMNS = ("region", "region_name", "status", "duration", "outputs", "error", "input_hash")
 
 
 def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:

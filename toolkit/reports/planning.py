@@ -29,10 +29,9 @@ from typing import Any
 
 from toolkit.errors import DataError, ParameterError, Problem, TemplateError
 from toolkit.reports.manifest import read_manifest
-from toolkit.reports.params import coerce_value, validate_parameters
+from toolkit.reports.params import coerce_value, parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.registry import Template, get_template
 from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
-from toolkit.reports.selection import parse_formats, resolve_regions
 from toolkit.reports.tasks import ReportTask, input_hash, slugify
 
 __all__ = [
