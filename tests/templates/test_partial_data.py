@@ -1,0 +1,81 @@
+"""Reports from real official data with parts missing (issue #15).
+
+Reference values are hand computations from 21111-02-06-4 (Stand 13.03.2025):
+Diepholz 03251: 138 of 2101 leavers without Hauptschulabschluss = 6,6 %;
+Niedersachsen (official row 03): 5895 / 76856 = 7,7 %; Deutschland: 55708 / 782423 = 7,1 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import toolkit.reports.content as rc
+from toolkit._regions_table import table_from_codes
+from toolkit.errors import ParameterError
+from toolkit.indicators import official_kreise
+from toolkit.io import Dataset, read_dataset
+
+OFFICIAL = Path(__file__).parents[1] / "data" / "official"
+META = {
+    "synthetic": False,
+    "tables": {
+        "school_leavers": {
+            "sources": [
+                {
+                    "table": "21111-02-06-4",
+                    "database": "regio",
+                    "stand": "2025-03-13",
+                    "reference_date": "Schuljahr 2022/23",
+                    "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                    "attribution": "© Statistische Ämter des Bundes und der Länder, 2025",
+                }
+            ]
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def leavers():
+    return read_dataset(OFFICIAL).tables["school_leavers"]
+
+
+def _dataset(sl):
+    regions = table_from_codes(sorted(set(sl["region_code"])), official_kreise(2023))
+    return Dataset({"school_leavers": sl, "regions": regions}, meta=META)
+
+
+def test_schule_without_transitions_renders_with_official_comparisons(leavers):
+    parts = rc.fakten_check(_dataset(leavers), "03251", 2023, topic="schule")
+    fig = parts.figures.set_index("indicator")
+    row = fig.loc["abgaenge_anteil_ohne_hsa"]
+    assert np.isclose(row["value"], 100 * 138 / 2101)
+    assert np.isclose(row["value_03"], 100 * 5895 / 76856)
+    assert np.isclose(row["value_DG"], 100 * 55708 / 782423)
+    assert "uebergangsquote_gymnasium" not in fig.index
+    assert "Nicht enthalten" in parts.notes and "transitions" in parts.notes
+    # Datenstand and sources per table from meta.json
+    assert "Datenstand: 13. März 2025" in parts.header
+    assert "21111-02-06-4" in parts.appendix and "Datenlizenz Deutschland" in parts.appendix
+
+
+def test_only_one_kreis_gives_no_land_value_and_says_so(leavers):
+    only = leavers[leavers["region_code"] == "03251"]
+    parts = rc.fakten_check(_dataset(only), "03251", 2023, topic="schule")
+    row = parts.figures.set_index("indicator").loc["abgaenge_anteil_ohne_hsa"]
+    assert np.isnan(row["value_03"]) and np.isnan(row["value_DG"])
+    assert "Landeswert: nicht berechenbar, nur 1 von 45 Kreisen in den Daten" in parts.notes
+    assert "Bundeswert: nicht berechenbar" in parts.notes
+
+
+def test_a_report_whose_every_table_is_missing_fails_early(leavers):
+    with pytest.raises(ParameterError, match="kita"):
+        rc.fakten_check(_dataset(leavers), "03251", 2023, topic="fruehe_bildung")
+
+
+def test_period_outside_the_data_names_the_years(leavers):
+    with pytest.raises(ParameterError, match="vorhanden: 2023"):
+        rc.fakten_check(_dataset(leavers), "03251", 1990, topic="schule")
