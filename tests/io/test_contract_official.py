@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from toolkit.errors import DataError
@@ -19,7 +21,7 @@ def _write(tmp_path, name, text):
 def test_the_17_groups_of_12411_tile_all_ages():
     spans = [age_interval(g) for g in AGE_GROUPS_12411]
     assert spans[0] == (0, 3) and spans[-1] == (75, None)
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     assert [age_group_label(*s) for s in spans] == list(AGE_GROUPS_12411)
     assert overlapping_age_groups(AGE_GROUPS_12411) == []
 
