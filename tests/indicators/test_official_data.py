@@ -157,3 +157,24 @@ def test_population_groups_give_betreuung_bins_but_not_the_aaq(ds):
 def test_periods_outside_name_the_years(ds):
     with pytest.raises(ParameterError, match="vorhanden: 2018–2019, 2023"):
         compute_all(ds, periods=[1990])
+
+
+def test_one_or_two_years_give_an_axis_around_those_years():
+    from toolkit.charts import time_series_chart
+
+    for years in ([2023], [2022, 2023]):
+        f = pd.DataFrame(
+            {
+                "region_code": "03251",
+                "region_name": "Diepholz",
+                "period": years,
+                "indicator": "q",
+                "dimension": "",
+                "value": 5.0,
+                "unit": "%",
+                "flag": "",
+            }
+        )
+        ax = time_series_chart(f, "q", "03251", title="Q").figure.axes[0]
+        lo, hi = ax.get_xlim()
+        assert years[0] - 1 < lo and hi < years[-1] + 1
