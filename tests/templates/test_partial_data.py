@@ -79,3 +79,24 @@ def test_a_report_whose_every_table_is_missing_fails_early(leavers):
 def test_period_outside_the_data_names_the_years(leavers):
     with pytest.raises(ParameterError, match="vorhanden: 2023"):
         rc.fakten_check(_dataset(leavers), "03251", 1990, topic="schule")
+
+
+def test_special_and_random_kreise_render_with_hand_values(leavers):
+    import random
+
+    regions = table_from_codes(
+        sorted(set(leavers["region_code"]) | set(official_kreise(2023))), official_kreise(2023)
+    )
+    ds = Dataset({"school_leavers": leavers, "regions": regions}, meta=META)
+    tot = leavers[(leavers["sex"] == "insgesamt")].pivot(
+        index="region_code", columns="abschluss", values="leavers"
+    )
+    special = ["02000", "11000", "03241", "05334", "10041", "03251", "09461"]
+    picked = random.Random(2023).sample(sorted(official_kreise(2023)), 8)
+    for code in special + picked:
+        parts = rc.fakten_check(ds, code, 2023, topic="schule")
+        row = parts.figures.set_index("indicator").loc["abgaenge_anteil_ahr"]
+        src = tot.loc[code[:2] if code in ("02000", "11000") else code]
+        assert np.isclose(row["value"], 100 * src["ahr"] / src["insgesamt"]), code
+        land = tot.loc[code[:2]]
+        assert np.isclose(row[f"value_{code[:2]}"], 100 * land["ahr"] / land["insgesamt"]), code

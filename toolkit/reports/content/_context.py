@@ -419,7 +419,9 @@ def prepare_report(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
-    protected = protect_indicators(frame, min_count=min_count)
+    # the dataset's hierarchy, not code prefixes: Berlin's Bezirke (11001001, ...) belong to
+    # the Kreis 11000, not beside it to the Land 11 (identical for Musterland)
+    protected = protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp
