@@ -100,3 +100,17 @@ def test_special_and_random_kreise_render_with_hand_values(leavers):
         assert np.isclose(row["value"], 100 * src["ahr"] / src["insgesamt"]), code
         land = tot.loc[code[:2]]
         assert np.isclose(row[f"value_{code[:2]}"], 100 * land["ahr"] / land["insgesamt"]), code
+
+
+def test_warmed_land_values_keep_their_notes(leavers):
+    import toolkit.reports.content._context as report_context
+
+    if not hasattr(report_context, "warm"):  # the runner may replace the process-wide warm-up
+        pytest.skip("no warm-up cache in this version")
+    ds = _dataset(leavers[leavers["region_code"] == "03251"])
+    report_context.warm(ds)
+    try:
+        parts = rc.fakten_check(ds, "03251", 2023, topic="schule")
+    finally:
+        getattr(report_context, "_SHARED", {}).pop(id(ds), None)
+    assert "Landeswert: nicht berechenbar, nur 1 von 45 Kreisen" in parts.notes

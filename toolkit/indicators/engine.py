@@ -173,13 +173,25 @@ def compute_all(
         for code, why in ctx.omitted.items()
         if wanted_codes is None or code in wanted_codes
     )
-    aggregate = [
-        n["text"] + f" ({n['region_code']}, {n['year']}, Tabelle {n['table']})"
+    kept = [
+        n
         for n in ctx.aggregate_notes
-        if restriction.regions is None or n["region_code"] in restriction.regions
+        if (restriction.regions is None or n["region_code"] in restriction.regions)
+        and (restriction.periods is None or n["year"] in restriction.periods)
     ]
+    # (region, year, text) of every aggregate left out, for callers that filter further
+    frame.attrs["aggregate_notes"] = tuple(
+        dict.fromkeys((n["region_code"], n["year"], _note_text(n, ctx)) for n in kept)
+    )
+    aggregate = [text for _, _, text in frame.attrs["aggregate_notes"]]
     frame.attrs["notes"] = tuple(dict.fromkeys([*aggregate, *ctx.table_notes]))
     return frame
+
+
+def _note_text(note: dict, ctx: Context) -> str:
+    """``Landeswert: nicht berechenbar, …`` with the region's name, year and table."""
+    name = ctx.regions.name(note["region_code"])
+    return f"{note['text']} ({name} {note['year']}, Tabelle {note['table']})"
 
 
 def available_years(tables: dict[str, pd.DataFrame]) -> list[int]:

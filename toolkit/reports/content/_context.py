@@ -237,7 +237,15 @@ def _compute(
                 & f["indicator"].isin(indicators)
             ]
         )
-    notes = tuple(n for p in parts for n in p.attrs.get("notes", ()))
+    # notes on aggregates left out, only for the regions and years of this report
+    notes = tuple(
+        text
+        for p in parts
+        for region, year, text in p.attrs.get("aggregate_notes", ())
+        if region in codes and year in periods
+    )
+    agg = {text for p in parts for _, _, text in p.attrs.get("aggregate_notes", ())}
+    notes += tuple(n for p in parts for n in p.attrs.get("notes", ()) if n not in agg)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
     frame.attrs = {"notes": tuple(dict.fromkeys(notes))}
