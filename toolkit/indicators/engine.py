@@ -101,16 +101,25 @@ def compute_all(
     Raises
     ------
     ParameterError
-        Unknown indicator codes, levels or periods.
+        Unknown indicator codes or levels, or periods all outside the years
+        of the data (the message names the available years).
     DataError
         A table lacks columns, holds bad values, or a requested indicator's
         table is missing.
 
     Notes
     -----
-    Kreis, Regierungsbezirk and Land values are recomputed from counts
-    summed over Gemeinden (or Kreise), never averaged from rates. Sozialraum
-    rows are an extra breakdown and are never summed into a Gemeinde.
+    Rates are always formed from counts, never averaged from rates below.
+    A Land, Regierungsbezirk, Bund or Kreis row in the data (an official row
+    of the same source) is used as given; without one, the value is the sum
+    over Kreise (Kreis: over Gemeinden of a pure Gemeinde table) only when
+    every Kreis of the official list is present, otherwise it is left out
+    and ``frame.attrs["notes"]`` says why. 8-digit units of a Kreis table
+    and Sozialraum rows are never added to anything.
+
+    ``frame.attrs["omitted"]`` lists ``(indicator, reason)`` for indicators
+    the data cannot give (missing table, age groups that do not tile the
+    ages needed, no breakdown); see also :func:`toolkit.indicators.coverage`.
 
     References
     ----------
