@@ -114,3 +114,15 @@ def test_warmed_land_values_keep_their_notes(leavers):
     finally:
         getattr(report_context, "_SHARED", {}).pop(id(ds), None)
     assert "Landeswert: nicht berechenbar, nur 1 von 45 Kreisen" in parts.notes
+
+
+def test_an_empty_bund_column_is_explained():
+    from toolkit.reports.runtime import load_dataset
+
+    ds = load_dataset()
+    tables = {
+        k: v if k == "regions" or "region_code" not in v.columns else v[v["region_code"] != "DG"]
+        for k, v in ds.tables.items()
+    }
+    parts = rc.fakten_check(Dataset(tables, meta=ds.meta, synthetic=True), "17051", 2024)
+    assert "Bund: keine Vergleichswerte in den Daten" in parts.notes
