@@ -28,8 +28,10 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._codes import code_level
+from toolkit.io._container import open_official
 from toolkit.io._csv import read_cells
-from toolkit.io._source import DataWarning, read_text
+from toolkit.io._layout import csv_grid, is_layout, read_layout
+from toolkit.io._source import DataWarning, text_from_bytes
 
 __all__ = [
     "GENESIS_SAMPLE_DIR",
@@ -146,7 +148,7 @@ def _language(name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _parse_values(
+def parse_values(
     raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Convert the ``value`` strings to floats and flags, or raise one DataError."""
@@ -294,13 +296,22 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     >>> dict(sorted(df.flag.value_counts().items()))
     {'': 330, '-': 2898, '.': 72}
     """
-    text, name, note = read_text(path)
+    opened = open_official(path)
+    name = opened.name
+    if opened.kind == "xlsx":
+        from toolkit.io._xlsx import read_xlsx
+
+        return read_xlsx(opened.data, name)
+    text, note = text_from_bytes(opened.data, name)
+    if is_layout(text):
+        # official table-layout CSV is Windows-1252 by design: no encoding warning
+        return read_layout(csv_grid(text, name), name)
     header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
     numbers = _check_header(header, name)
     lines = raw.index.to_numpy(dtype=np.int64)
     raw = raw.reset_index(drop=True)
     quality = raw["value_q"] if "value_q" in raw.columns else None
-    values, flags = _parse_values(raw["value"], quality, lines, name)
+    values, flags = parse_values(raw["value"], quality, lines, name)
 
     n_rows = len(raw)
     region_code = pd.Series(pd.NA, index=raw.index, dtype="str")
