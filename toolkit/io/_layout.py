@@ -179,10 +179,12 @@ def _split(grid: Grid, name: str) -> tuple[list[str], list[int], int, int]:
         i += 1
     header = []
     while i < len(rows) and not (_starts_data(rows[i]) or _is_year_row(rows[i])):
+        if header and _cell(rows[i], 0) and not any(c.strip() for c in rows[i][1:]):
+            break  # a line of text after the header rows: the data should have begun
         if any(c.strip() for c in rows[i]):
             header.append(i)
         i += 1
-    if i == len(rows) or not header:
+    if i == len(rows) or not header or not (_starts_data(rows[i]) or _is_year_row(rows[i])):
         line = grid.lines[min(i, len(rows) - 1)] if rows else 1
         what = "keine Kopfzeilen über den Daten" if not header else "keine Datenzeile"
         raise DataError(

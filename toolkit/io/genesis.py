@@ -103,11 +103,13 @@ def _check_header(header: list[str], name: str) -> list[int]:
     if len(missing) == len(_REQUIRED):
         raise DataError(
             "Keine GENESIS-Flat-CSV: die Spalten statistics_code, time, value, value_unit "
-            f"fehlen (gefunden: {', '.join(header[:8])}).",
+            f"fehlen (gefunden: {', '.join(header[:8])}); auch kein Tabellenlayout (erste "
+            "Zeile 'GENESIS-Tabelle: <Code>').",
             file=name,
             rows=[1],
-            hint="In GENESIS-Online / Regionalstatistik beim Download das Format "
-            "'CSV (flat)' wählen; für eigene Tabellen read_table() verwenden.",
+            hint="Die Datei unverändert so verwenden, wie sie aus GENESIS-Online / der "
+            "Regionalstatistik kam ('CSV (flat)', 'CSV' oder 'XLSX'); für eigene Tabellen "
+            "read_table() verwenden.",
         )
     if missing:
         raise DataError(
