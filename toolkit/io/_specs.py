@@ -288,7 +288,7 @@ class TableSpec:
         Examples
         --------
         >>> TABLES["school_leavers"].breakdowns
-        ('sex', 'nationality')
+        ('abschluss', 'sex', 'nationality')
         """
         return tuple(c.name for c in self.columns if c.optional)
 
@@ -451,7 +451,9 @@ TABLES: dict[str, TableSpec] = {
             (
                 _RC,
                 _YEAR,
-                ColumnSpec("abschluss", "category", ("ohne_hsa", "hsa", "msa", "fhr", "ahr")),
+                ColumnSpec(
+                    "abschluss", "category", ("ohne_hsa", "hsa", "msa", "fhr", "ahr"), optional=True
+                ),
                 _SEX,
                 _NAT,
                 _count("leavers"),
