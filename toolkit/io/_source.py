@@ -230,7 +230,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
             rows=[line],
             hint="Datei als UTF-8 speichern.",
         ) from None
-    odd = sorted({ch for ch in text if ord(ch) > 127} - _PLAUSIBLE_8BIT)
+    odd = sorted({ch for ch in set(text) if ord(ch) > 127} - _PLAUSIBLE_8BIT)
     if odd:
         shown = " ".join(repr(c) for c in odd[:8])
         raise DataError(

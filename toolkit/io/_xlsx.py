@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from datetime import date, datetime
@@ -45,6 +46,34 @@ def _number(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.strftime("%d.%m.%Y")
     return str(value)
+
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+_SHEET = re.compile(rb'<sheet\b[^>]*\br:id="([^"]+)"')
+_TARGET = re.compile(rb"<Relationship\b[^>]*>")
+
+
+def _merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of the first sheet, read from its XML part.
+
+    openpyxl gives merged ranges only when it loads the whole workbook into
+    memory (slow); its fast read-only mode does not, so they are taken from
+    the ``<mergeCell ref="E3:L3"/>`` elements directly.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        first = _SHEET.search(workbook)
+        target = None
+        for rel in _TARGET.findall(rels):
+            if first and f'Id="{first.group(1).decode()}"'.encode() in rel:
+                target = re.search(rb'Target="([^"]+)"', rel)
+        part = target.group(1).decode().lstrip("/") if target else "worksheets/sheet1.xml"
+        part = part if part.startswith("xl/") else f"xl/{part}"
+        xml = archive.read(part)
+    return [range_boundaries(m.decode()) for m in _MERGE.findall(xml)]
 
 
 def xlsx_grid(data: bytes, name: str) -> Grid:
@@ -83,28 +112,30 @@ def xlsx_grid(data: bytes, name: str) -> Grid:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "no default style" of official files
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            rows = [[_number(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+            merges = _merged_ranges(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError):
         raise DataError(
             "Die XLSX-Datei kann nicht gelesen werden (beschädigt oder keine Excel-Arbeitsmappe).",
             file=name,
             hint="Datei erneut herunterladen.",
         ) from None
-    sheet = book.worksheets[0]
     notes = []
     if len(book.worksheets) > 1:
         notes.append(
             f"Die Arbeitsmappe hat {len(book.worksheets)} Blätter; gelesen wurde das erste "
             f"({sheet.title!r})."
         )
-    rows = [[_number(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_col <= 1 or merged.min_row > len(rows):
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    for min_col, min_row, max_col, _ in merges:
+        if min_col <= 1 or min_row > len(rows):
             continue
-        row = rows[merged.min_row - 1]
-        text = row[merged.min_col - 1]
-        for col in range(merged.min_col, min(merged.max_col, len(row))):
-            row[col] = text
+        row = rows[min_row - 1]
+        for col in range(min_col, min(max_col, len(row))):
+            row[col] = row[min_col - 1]
     return Grid(rows, list(range(1, len(rows) + 1)), table=sheet.title, origin="xlsx", notes=notes)
 
 
