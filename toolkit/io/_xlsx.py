@@ -54,7 +54,7 @@ _TARGET = re.compile(rb"<Relationship\b[^>]*>")
 
 
 def _merged_ranges(data: bytes) -> list[tuple[int, int, int, int]]:
-    """Merged cell ranges of the first sheet, read from its XML part.
+    """Return the merged cell ranges of the first sheet, read from its XML part.
 
     openpyxl gives merged ranges only when it loads the whole workbook into
     memory (slow); its fast read-only mode does not, so they are taken from
