@@ -246,3 +246,43 @@ def test_municipal_tables_are_taken_over(tmp_path):
     assert len(ds.transitions) == 3
     meta = json.loads((out / "meta.json").read_text())
     assert meta["tables"]["transitions"]["sources"][0]["database"] == "kommunal"
+
+
+def test_fetch_then_build_on_the_recorded_web_service_answers(tmp_path, monkeypatch, capsys):
+    """`dkbm data fetch` (recorded real answers, ws replay) followed by `dkbm data build`."""
+    import functools
+
+    import httpx
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "io" / "genesis_ws"))
+    from ws_replay import PASSWORD, USER, Replay
+
+    from toolkit.io.genesis_ws import GenesisClient
+    from toolkit.io.genesis_ws import _cli as ws_cli
+
+    monkeypatch.setenv("DKBM_GENESIS_USER", USER)
+    monkeypatch.setenv("DKBM_GENESIS_PASSWORD", PASSWORD)
+    monkeypatch.setattr(
+        ws_cli,
+        "GenesisClient",
+        functools.partial(
+            GenesisClient,
+            transport=httpx.MockTransport(Replay.of("12411-01-01-4")),
+            sleep=lambda s: None,
+        ),
+    )
+    monkeypatch.setattr(
+        httpx.HTTPTransport, "handle_request", lambda *a, **k: pytest.fail("network")
+    )
+    fetched, out = tmp_path / "amtlich", tmp_path / "daten"
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["data", "fetch", "12411-01-01-4", "--out", str(fetched), *cache]) == 0
+    assert main(["data", "build", str(fetched), str(LEAVERS), "--out", str(out)]) == 0
+    capsys.readouterr()
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    (source,) = meta["tables"]["population"]["sources"]
+    assert source["table"] == "12411-01-01-4" and source["stand"] == "2025-03-31"
+    assert source["fetched"] and source["file"] == "12411-01-01-4_flat.csv"
+    population = pd.read_csv(out / "population.csv", dtype={"region_code": str})
+    # München, 31.12.2024: 1,505,005 (the recorded flat CSV, Insgesamt line)
+    assert population[population.region_code == "09162"]["population"].sum() == 1505005

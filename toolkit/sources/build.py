@@ -48,7 +48,7 @@ __all__ = ["build", "table_code"]
 
 _SUFFIXES = (".csv", ".xlsx", ".zip", ".gz")
 _TABLE_CODE = re.compile(r"^[0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+$")
-_FLAT_NAME = re.compile(r"^([0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+)_(?:de|en)_flat", re.IGNORECASE)
+_FLAT_NAME = re.compile(r"^([0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+)(?:_(?:de|en))?_flat", re.IGNORECASE)
 
 
 @dataclass
@@ -128,6 +128,24 @@ def _fetch(code: str, fetch: Callable[..., pd.DataFrame] | None, database: str) 
     return fetch(code, database=database)
 
 
+def _sidecar(path: Path, code: str) -> dict[str, Any]:
+    """Provenance that ``dkbm data fetch`` wrote next to a fetched file (``<code>.meta.json``)."""
+    meta = path.with_name(f"{code}.meta.json")
+    if not meta.exists():
+        return {}
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(
+            f"Die Herkunftsdatei ist kein gültiges JSON ({exc}).",
+            file=str(meta),
+            hint="Die Tabelle mit 'dkbm data fetch' erneut holen oder die Datei löschen.",
+        ) from None
+    if not isinstance(data, dict) or data.get("file") not in (None, path.name):
+        return {}
+    return data
+
+
 def _read_all(
     items: list[str | Path],
     entries: dict[str, Source],
@@ -156,7 +174,8 @@ def _read_all(
             entry = source_for(code, entries)
         except DataError as exc:
             raise DataError(exc.message, file=str(path), hint=exc.hint) from None
-        reads.append(_Read(str(path), frame, entry, code))
+        prov = _sidecar(path, code)
+        reads.append(_Read(str(path), frame, entry, code, prov.get("fetched"), prov))
     return reads, municipal
 
 
