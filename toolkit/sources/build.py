@@ -38,6 +38,7 @@ import pandas as pd
 
 from toolkit.errors import DataError
 from toolkit.io import read_dataset, read_genesis, read_table
+from toolkit.io.dataset import read_json_object
 from toolkit.io.schemas import TABLES
 from toolkit.regions import RegionHierarchy
 from toolkit.sources import Source, catalogue, source_for
@@ -133,15 +134,8 @@ def _sidecar(path: Path, code: str) -> dict[str, Any]:
     meta = path.with_name(f"{code}.meta.json")
     if not meta.exists():
         return {}
-    try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(
-            f"Die Herkunftsdatei ist kein gültiges JSON ({exc}).",
-            file=str(meta),
-            hint="Die Tabelle mit 'dkbm data fetch' erneut holen oder die Datei löschen.",
-        ) from None
-    if not isinstance(data, dict) or data.get("file") not in (None, path.name):
+    data = read_json_object(meta)
+    if data.get("file") not in (None, path.name):
         return {}
     return data
 
