@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import DataError
 from toolkit.io import GENESIS_SAMPLE_DIR, read_genesis
@@ -298,3 +300,17 @@ def test_independent_parse_sees_the_footer_trap():
     data, _ = independent_parse(OFFICIAL / "12411-02-03-4 (2019).csv")
     df = read_genesis(OFFICIAL / "12411-02-03-4 (2019).csv")
     assert len(df) == len(data) * 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=54_567), junk=st.binary(max_size=8))
+def test_cut_or_spoilt_downloads_give_a_frame_or_a_dataerror(tmp_path_factory, cut, junk):
+    raw = (OFFICIAL / "21111-02-06-4.csv").read_bytes()
+    path = tmp_path_factory.mktemp("cut") / "t.csv"
+    path.write_bytes(raw[:cut] + junk)
+    try:
+        df = read_genesis(path)
+    except DataError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert df["value"].notna().any() or (df["flag"] != "").all()
