@@ -314,3 +314,20 @@ def test_cut_or_spoilt_downloads_give_a_frame_or_a_dataerror(tmp_path_factory, c
         assert str(path) in str(exc)
     else:
         assert df["value"].notna().any() or (df["flag"] != "").all()
+
+
+def test_english_table_layout(tmp_path):
+    # the English download writes 'GENESIS table', 'Reference date', 'As of' and a decimal point
+    text = (
+        "GENESIS table: 99999-01-01-4\nTest;;;\nNumber (number);;;\nReference date: 31.12.2019;;;\n"
+        ";;;Total\nDG;Germany;under 3 years;2.5\n__________\n"
+        '"© Federal Statistical Office and the statistical offices of the Länder, 2021.\n'
+        'This work is licensed under the Data licence Germany – attribution – Version 2.0."\n'
+        "As of: 02.02.2021 / 11:35:02\n"
+    )
+    df = read_genesis(_write(tmp_path, text))
+    assert df[["time", "gruppe", "variable", "value"]].values.tolist() == [
+        ["2019-12-31", "under_3_years", "total", 2.5]
+    ]
+    assert df.attrs["stand"] == "2021-02-02"
+    assert df.attrs["licence"] == "Datenlizenz Deutschland – Namensnennung – Version 2.0"

@@ -54,7 +54,7 @@ __all__ = ["Grid", "csv_grid", "is_layout", "read_layout", "slug"]
 
 _CODE = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-_TABLE_LINE = re.compile(r"^\s*(GENESIS-)?Tabelle:\s*\S+", re.IGNORECASE)
+_TABLE_LINE = re.compile(r"^\s*(?:GENESIS[- ])?(?:Tabelle|Table):\s*\S+", re.IGNORECASE)
 _UNIT = re.compile(
     r"^(Anzahl|Prozent|%|Promille|‰|\d+|Tsd\.?|Tausend|Mill\.?|Mio\.?|EUR|Euro|\d+ EUR|"
     r"Tsd\. EUR|1000 EUR|ha|qkm|km²|km2|m²|m2|Jahre|Personen|Stunden|Tage|Tonnen|t|kg|"
