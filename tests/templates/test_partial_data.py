@@ -126,3 +126,36 @@ def test_an_empty_bund_column_is_explained():
     }
     parts = rc.fakten_check(Dataset(tables, meta=ds.meta, synthetic=True), "17051", 2024)
     assert "Bund: keine Vergleichswerte in den Daten" in parts.notes
+
+
+DEUTSCHLAND = Path(__file__).parents[2] / "data_samples" / "deutschland"
+
+
+def test_real_reports_render_for_a_few_kreise(tmp_path):
+    """The real sample (dkbm data build) through the batch runner: Diepholz, Bamberg, Berlin."""
+    from toolkit.reports import run_batch
+
+    result = run_batch(
+        "fakten_check",
+        regions="03251,09461,11000",
+        period=2023,
+        parameters={"topic": "schule"},
+        data_dir=DEUTSCHLAND,
+        out=tmp_path,
+        jobs=2,
+        formats="html",
+        progress=False,
+    )
+    failed = [(e["region"], e["error"]) for e in result.entries if e["status"] != "ok"]
+    assert not failed, failed
+    html = {
+        e["region"]: (tmp_path / "2023" / "fakten_check" / e["outputs"][0]).read_text("utf-8")
+        for e in result.entries
+    }
+    # 21111-02-06-4: Diepholz 138 / 2101 = 6,6 %; Niedersachsen 5895 / 76856 = 7,7 %;
+    # Bamberg 651 / 1163 = 56,0 % allgemeine Hochschulreife; Bayern 32584 / 120736 = 27,0 %
+    assert "lag 2023 bei 6,6\xa0%; Land: 7,7\xa0%, Bund: 7,1\xa0%" in html["03251"]
+    assert "56,0\xa0%; Land: 27,0\xa0%" in html["09461"]
+    for page in html.values():
+        assert "Nicht enthalten" in page and "Datenlizenz Deutschland" in page
+        assert "Beispieldaten" not in page
