@@ -178,3 +178,12 @@ def test_one_or_two_years_give_an_axis_around_those_years():
         ax = time_series_chart(f, "q", "03251", title="Q").figure.axes[0]
         lo, hi = ax.get_xlim()
         assert years[0] - 1 < lo and hi < years[-1] + 1
+
+
+def test_a_year_inside_the_span_without_rows_gives_an_empty_frame(ds):
+    # 2021 lies between the population (2018-2019) and school-leaver (2023) years
+    f = compute_all(ds, regions=["03251"], periods=[2021])
+    assert f.empty
+    reasons = coverage(ds, region="03251", period=2021)
+    assert not reasons["available"].any()
+    assert "Jahr 2021 fehlt" in reasons.set_index("indicator").loc["schulabgaenge", "reason"]
