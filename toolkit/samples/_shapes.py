@@ -13,8 +13,8 @@ boundaries are written. Construction:
    Sozialräume Voronoi cells clipped to their city.
 
 Clipping Voronoi cells to the parent makes the children tile their parent
-exactly (no gaps, no overlaps); coordinates are rounded to whole metres in
-ETRS89 / UTM 32N, placed in open sea north of the real coast so that the
+exactly (no gaps, no overlaps: cells are not rounded afterwards, which would open
+slivers along long edges); coordinates are in ETRS89 / UTM 32N, placed in open sea north of the real coast so that the
 fictional Land can never be mistaken for a real place.
 
 Examples
@@ -109,7 +109,8 @@ def build_shapes(regions: pd.DataFrame, seed: int = 2026) -> gpd.GeoDataFrame:
     kreise = by_level["kreis"].sort_values("region_code")
     cities = kreise[kreise["kreisfrei"].fillna(False).astype(bool)]
     landkreise = kreise[~kreise["kreisfrei"].fillna(False).astype(bool)]
-    land = _blob(rng, *_ORIGIN, radius=np.sqrt(max(len(landkreise), 1) * 1.0e9 / np.pi))
+    radius = np.sqrt(max(len(landkreise), 1) * 1.0e9 / np.pi)
+    land = shapely.set_precision(_blob(rng, *_ORIGIN, radius=radius), 1.0)
     shapes: dict[str, BaseGeometry] = {}
     lk_cells = _tile(rng, land, max(len(landkreise), 1))
     holes: dict[int, list[BaseGeometry]] = {}
@@ -130,7 +131,7 @@ def build_shapes(regions: pd.DataFrame, seed: int = 2026) -> gpd.GeoDataFrame:
         cell = lk_cells[i]
         for hole in holes.get(i, []):
             cell = cell.difference(hole)
-        shapes[code] = shapely.set_precision(cell, 1.0)
+        shapes[code] = cell
     gemeinden = by_level.get("gemeinde", regions.iloc[0:0]).sort_values("region_code")
     for kreis_code, members in gemeinden.groupby("parent_code", sort=True):
         codes = members["region_code"].tolist()
@@ -138,14 +139,14 @@ def build_shapes(regions: pd.DataFrame, seed: int = 2026) -> gpd.GeoDataFrame:
             shapes[codes[0]] = shapes[kreis_code]
             continue
         for code, cell in zip(codes, _tile(rng, shapes[kreis_code], len(codes)), strict=True):
-            shapes[code] = shapely.set_precision(cell, 1.0)
+            shapes[code] = cell
     sozial = by_level.get("sozialraum", regions.iloc[0:0]).sort_values("region_code")
     for city_code, members in sozial.groupby("parent_code", sort=True):
         codes = members["region_code"].tolist()
         for code, cell in zip(codes, _tile(rng, shapes[city_code], len(codes)), strict=True):
-            shapes[code] = shapely.set_precision(cell, 1.0)
+            shapes[code] = cell
     land_code = by_level["land"]["region_code"].iloc[0]
-    shapes[land_code] = shapely.set_precision(land, 1.0)
+    shapes[land_code] = land
     for code in by_level.get("regbez", regions.iloc[0:0])["region_code"]:
         members = kreise[kreise["region_code"].str.startswith(code)]["region_code"]
         shapes[code] = shapely.union_all([shapes[c] for c in members])
