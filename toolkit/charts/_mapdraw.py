@@ -9,12 +9,25 @@ import numpy as np
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
+from toolkit.charts._base import _wrap
 from toolkit.errors import ParameterError
-from toolkit.text import fmt_number
+from toolkit.text import MISSING_TEXT, fmt_number
 
-__all__ = ["PALETTE", "SCHEMES", "class_labels", "classify", "draw_areas", "place_labels"]
+__all__ = [
+    "MAX_CLASSES",
+    "PALETTE",
+    "SCHEMES",
+    "class_labels",
+    "classify",
+    "draw_areas",
+    "draw_map",
+    "place_labels",
+]
 
 #: ColorBrewer YlGnBu, 5 classes: sequential, safe for the common colour-vision
 #: deficiencies and monotone in lightness (so it also reads printed in greyscale).
@@ -30,6 +43,9 @@ SCHEMES = {
     "equal_interval": ("EqualInterval", "gleich breite Klassen"),
 }
 MAX_CLASSES = 5
+_NO_DATA = "#e3e3e3"
+_HATCH = {".": "////", "x": "xxxx"}
+_DPI = 100.0
 
 
 def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -175,3 +191,107 @@ def place_labels(
             zorder=5,
         )
     return shown
+
+
+def draw_map(data, cls, hidden, legend, unit, highlight, title, labels, width) -> Figure:
+    paths = [geometry_path(g) for g in data.geometry]
+    xmin, ymin, xmax, ymax = shapely.total_bounds(data.geometry.to_numpy())
+    map_w, map_h = 0.70, 0.80
+    aspect = (ymax - ymin) / max(xmax - xmin, 1.0)
+    height = float(np.clip(width * map_w * aspect / map_h, 3.2, 8.5))
+    fig = Figure(figsize=(width, height), dpi=_DPI)
+    ax = fig.add_axes((0.01, 0.08, map_w, map_h))
+    ax.set_axis_off()
+    box_w, box_h = width * map_w * _DPI, height * map_h * _DPI
+    scale = min(box_w / max(xmax - xmin, 1.0), box_h / max(ymax - ymin, 1.0)) / 1.04
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    ax.set_xlim(cx - box_w / scale / 2, cx + box_w / scale / 2)
+    ax.set_ylim(cy - box_h / scale / 2, cy + box_h / scale / 2)
+    colours = [PALETTE[: len(legend)][c] if c >= 0 else _NO_DATA for c in cls] if legend else None
+    shown = np.flatnonzero(~hidden)
+    draw_areas(
+        ax, [paths[i] for i in shown], facecolor=[colours[i] for i in shown] if colours else "w"
+    )
+    flags = data["flag"].to_numpy()
+    handles = [
+        Patch(facecolor=PALETTE[: len(legend)][i], edgecolor="#999999", label=lab)
+        for i, lab in enumerate(legend)
+    ]
+    for symbol, hatch in _HATCH.items():
+        idx = np.flatnonzero(hidden & (flags == symbol))
+        if len(idx):
+            draw_areas(
+                ax, [paths[i] for i in idx], facecolor="white", edgecolor="#666666", hatch=hatch
+            )
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor="#666666",
+                    hatch=hatch,
+                    label=_wrap(f"„{symbol}“: {MISSING_TEXT[symbol]}", 30),
+                )
+            )
+    rest = np.flatnonzero(hidden & ~np.isin(flags, list(_HATCH)))
+    if len(rest):
+        draw_areas(ax, [paths[i] for i in rest], facecolor=_NO_DATA)
+        handles.append(Patch(facecolor=_NO_DATA, edgecolor="#999999", label="keine Angabe"))
+    # The outline is the union of the drawn areas: a boundary of another product or
+    # Gebietsstand (VG1000 Kreise around VG5000 Gemeinden) would not fit them.
+    outline = shapely.coverage_union_all(data.geometry.to_numpy())
+    draw_areas(
+        ax, [geometry_path(outline)], facecolor="none", edgecolor="#333333", linewidth=0.9, zorder=3
+    )
+    if highlight is not None:
+        mark = data[data["region_code"] == highlight]
+        if len(mark):
+            draw_areas(
+                ax,
+                [geometry_path(mark.geometry.iloc[0])],
+                facecolor="none",
+                edgecolor="#000000",
+                linewidth=2.2,
+                zorder=4,
+            )
+            handles.append(Line2D([], [], color="#000000", lw=2.2, label="Berichtsregion"))
+    if labels:
+        points = shapely.get_coordinates(shapely.point_on_surface(data.geometry.to_numpy()))
+        sizes = shapely.area(data.geometry.to_numpy())
+        priority = sizes / 1e6 + (data["region_code"] == highlight).to_numpy() * 1e12
+        names = [str(n).split(",")[0] for n in data["region_name"]]
+        ink = ["white" if c >= 3 else "#1a1a1a" for c in cls]  # dark classes get white text
+        place_labels(
+            ax,
+            names,
+            points,
+            priority,
+            data.geometry.to_numpy(),
+            px_per_unit=scale,
+            colors=ink,
+            dpi=_DPI,
+        )
+    ax.annotate(
+        "N",
+        xy=(0.97, 0.99),
+        xytext=(0.97, 0.87),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "#333333", "lw": 1.2},
+    )
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.72, 0.88),
+        fontsize=7.5,
+        title=f"Wert ({unit})" if unit else None,
+        title_fontsize=8,
+        alignment="left",
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.2,
+    )
+    if title:
+        fig.text(0.01, 0.985, _wrap(title, 70), fontsize=11, fontweight="bold", va="top")
+    return fig
