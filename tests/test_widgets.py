@@ -92,8 +92,8 @@ def test_table_follows_selection_without_protection(frame):
     assert table["Region"].tolist() == ["A-Dorf", "A-Dorf", "Kreis", "Kreis"]
     assert table["Wert"].tolist() == ["40,0\xa0%", "44,0\xa0%", "33,3\xa0%", "30,7\xa0%"]
     assert table["Zähler"].tolist() == ["40", "44", "50", "46"]
-    shown = ex.output.value
-    assert 'class="dkbm-chart"' in shown and "alt=" in shown and "44,0" in shown
+    assert 'class="dkbm-chart"' in ex.chart.value and "alt=" in ex.chart.value
+    assert "44,0" in ex.output.value
 
 
 def test_changing_the_region_and_the_indicator_updates_the_view(frame):
@@ -103,17 +103,23 @@ def test_changing_the_region_and_the_indicator_updates_the_view(frame):
     ex.indicator.value = "n"
     assert ex.table()["Wert"].tolist() == ["3.023", "3.024"]
     ex.region.value = "17051002"
-    assert ex.table().empty  # no counts of "n" for the Gemeinde
+    # Comparisons follow the region (its Kreis and Land); "n" has no Gemeinde rows.
+    assert ex.comparisons.value == ("17051", "17")
+    assert "B-Stadt" not in ex.table()["Region"].tolist()
+    assert "nur für Länder" in ex.message.value
 
 
 def test_breakdown_dimension_offered_and_shown(frame):
     ex = IndicatorExplorer(frame, region="17", indicator="q", protect=False)
     assert [value for _, value in ex.dimension.options] == ["", "sex"]
+    assert [label for label, _ in ex.dimension.options] == ["(insgesamt)", "Geschlecht"]
     ex.comparisons.value = ()
     ex.dimension.value = "sex"
     table = ex.table()
-    assert table["Kategorie"].tolist() == ["w", "w"]
+    assert table["Geschlecht"].tolist() == ["weiblich", "weiblich"]
     assert table["Wert"].tolist() == ["30,0\xa0%", "30,0\xa0%"]
+    # The chart stays: bars by category instead of the time series.
+    assert 'class="dkbm-chart"' in ex.chart.value and "weiblich" in ex.chart.value
 
 
 def test_protection_hides_small_counts_and_what_would_reveal_them(frame):
@@ -134,6 +140,101 @@ def test_unknown_region_is_a_clear_error(frame):
         IndicatorExplorer(frame, region="17999")
     with pytest.raises(ParameterError, match="leer"):
         IndicatorExplorer(frame.iloc[0:0])
+
+
+def test_region_search_is_fast_with_eleven_thousand_gemeinden():
+    from toolkit._explorer import search_regions
+
+    rng = np.random.default_rng(0)
+    syllables = np.array(["berg", "dorf", "au", "hausen", "feld", "stadt", "wald", "bach"])
+    names = ["".join(rng.choice(syllables, 3)).capitalize() for _ in range(11_000)]
+    regions = pd.DataFrame(
+        {
+            "region_code": [f"09{i:06d}" for i in range(11_000)],
+            "region_name": names,
+            "level": "gemeinde",
+        }
+    )
+    regions.loc[4711, "region_name"] = "Neumarkt i.d.OPf."
+    start = time.perf_counter()
+    found = search_regions(regions, "neumarkt")
+    elapsed = time.perf_counter() - start
+    assert found[0] == ("Neumarkt i.d.OPf. (Gemeinde, 09004711)", "09004711")
+    assert len(search_regions(regions, "")) == 200  # the list stays short
+    assert search_regions(regions, "09004711")[0][1] == "09004711"
+    assert elapsed < 0.2
+
+
+def test_message_names_the_levels_an_indicator_exists_at(frame):
+    kreis_rows = frame[(frame["indicator"] == "q") & frame["level"].isin(["kreis", "land"])]
+    frame = pd.concat([frame, kreis_rows.assign(indicator="k")], ignore_index=True)
+    ex = IndicatorExplorer(frame, region="17051001", indicator="n", protect=False)
+    # "n" exists only for the Land: the message says so and names the nearest region with data.
+    assert "gibt es nur für Länder, nicht für Gemeinden" in ex.message.value
+    assert "Land (17)" in ex.message.value
+    ex.indicator.value = "k"
+    assert "nur für Kreise und Länder" in ex.message.value and "Kreis (17051)" in ex.message.value
+    ex.indicator.value = "q"
+    assert ex.message.value == ""
+
+
+def test_export_links_hold_the_shown_table(frame):
+    import base64
+    import io
+    import re
+
+    ex = IndicatorExplorer(frame, region="17051001", indicator="q", protect=False)
+    links = dict(
+        re.findall(
+            r'download="[^"]+\.(csv|xlsx)" href="data:[^;]+;(?:charset=utf-8;)?base64,([^"]+)"',
+            ex.output.value,
+        )
+    )
+    csv = base64.b64decode(links["csv"]).decode("utf-8-sig")
+    assert csv.splitlines()[0] == "Region;Jahr;Wert;Zähler;Nenner;Hinweis"
+    assert (
+        pd.read_csv(io.StringIO(csv), sep=";", dtype=str)["Wert"].tolist()
+        == ex.table()["Wert"].tolist()
+    )
+    xlsx = pd.read_excel(io.BytesIO(base64.b64decode(links["xlsx"])), dtype=str)
+    assert xlsx["Region"].tolist() == ex.table()["Region"].tolist()
+
+
+@pytest.fixture(scope="module")
+def sample_explorer():
+    from toolkit.geo import mark_protected, sample_boundaries
+    from toolkit.indicators import compute_all
+    from toolkit.io import read_sample
+
+    rows = compute_all(read_sample(), indicators=["altenquotient"], periods=[2023, 2024])
+    # Marked as if protected: this test is about the map view, not about disclosure.
+    return IndicatorExplorer(
+        mark_protected(rows), region="17053001", boundaries=sample_boundaries()
+    )
+
+
+def test_map_click_selects_the_area_under_the_pointer(sample_explorer):
+    ex = sample_explorer
+    ex.region.value = "17053001"
+    assert ex.map.image.value[:4] == b"\x89PNG"
+    ax = ex.map._axes
+    target = (
+        ex.map._areas.set_index("region_code").loc["17053014", "geometry"].representative_point()
+    )
+    x, y = ax.transData.transform((target.x, target.y))
+    height = ax.figure.get_figheight() * ax.figure.dpi
+    ex.map._on_click({"type": "click", "dataX": x, "dataY": height - y})
+    assert ex.region.value == "17053014"
+    assert ex.table()["Region"].iloc[0] == ex._region_names["17053014"]
+    # The redraw after a selection is fast (issue: under 1 s).
+    assert ex.map.last_seconds < 1.0
+
+
+def test_map_falls_back_to_the_kreis_level_and_reports_missing_map(sample_explorer):
+    ex = sample_explorer
+    ex.region.value = "17"
+    assert "Kreise" in ex.map.note.value or "Höchster" in ex.map.note.value
+    assert ex.map._areas["region_code"].str.len().eq(5).all()
 
 
 def _free_port() -> int:
