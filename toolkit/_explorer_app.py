@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,13 +49,17 @@ def load_explorer(
     from toolkit.geo import boundaries_for
     from toolkit.widgets import IndicatorExplorer
 
+    start = time.perf_counter()
     frame, berufe = cached_protected(
         _data_dir(data_dir), min_count=min_count, cache_dir=cache_dir and Path(cache_dir)
     )
     geo = boundaries_for(pd.unique(frame["region_code"]))
-    return IndicatorExplorer(
+    explorer = IndicatorExplorer(
         frame, boundaries=geo, labels={"beruf": category_labels(berufe)["beruf"]}, **options
     )  # type: ignore[arg-type]
+    # One line in the server log (the kernel's own stderr), e.g. for hosting checks.
+    print(f"dkbm-explorer bereit nach {time.perf_counter() - start:.1f} s", file=sys.__stderr__)
+    return explorer
 
 
 def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:

@@ -42,7 +42,7 @@ from toolkit._explorer_app import JUPYTER_DATA, load_explorer, prepare_explorer,
 from toolkit._explorer_map import ExplorerMap
 from toolkit.charts import breakdown_chart, time_series_chart
 from toolkit.errors import DkbmError, ParameterError
-from toolkit.geo import is_protected, mark_protected
+from toolkit.geo import mark_protected
 from toolkit.indicators import catalog, validate_indicator_frame
 from toolkit.text import fmt_value, missing_reason
 
@@ -102,13 +102,16 @@ class IndicatorExplorer:
         boundaries: pd.DataFrame | None = None,
         labels: dict[str, dict[str, str]] | None = None,
     ) -> None:
+        marked = dict(frame.attrs.get("dkbm_protection") or {})
         frame = validate_indicator_frame(frame)
         if frame.empty:
             raise ParameterError(
                 "Die Indikatortabelle ist leer; es gibt nichts zu erkunden.",
                 hint="Erst Indikatoren berechnen, z. B. toolkit.indicators.compute_all(...).",
             )
-        if protect and not is_protected(frame):
+        if marked:
+            frame = mark_protected(frame, **marked)
+        elif protect:
             from toolkit.disclosure import protect_indicators
 
             frame = mark_protected(protect_indicators(frame, min_count=min_count))

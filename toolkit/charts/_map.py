@@ -300,7 +300,8 @@ def _table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str) ->
 
 def _texts(data, hidden, legend, unit, level, place, period, what, scheme) -> tuple[str, str]:
     plural, of = _LEVEL_WORDS.get(level, (level, "von"))
-    alt = f"Karte: {what} {period} für die {len(data)} {plural} {of} {place}."
+    when = "" if str(period) in str(what) else f" {period}"
+    alt = f"Karte: {what}{when} für die {len(data)} {plural} {of} {place}."
     shown = data[~hidden]
     if shown.empty:
         return (

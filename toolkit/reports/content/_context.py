@@ -10,6 +10,7 @@ import pandas as pd
 
 from toolkit.disclosure import protect_indicators
 from toolkit.errors import ParameterError
+from toolkit.geo import mark_protected
 from toolkit.indicators import catalog, compute_all
 from toolkit.regions import RegionHierarchy
 
@@ -394,7 +395,7 @@ def prepare_report(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
-    protected = protect_indicators(frame, min_count=min_count)
+    protected = mark_protected(protect_indicators(frame, min_count=min_count))  # for maps
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp
