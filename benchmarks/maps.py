@@ -20,14 +20,12 @@ Prints machine, date and load with the figures.
 from __future__ import annotations
 
 import argparse
-import io
 import multiprocessing as mp
 import os
 import platform
 import time
 from datetime import UTC, datetime
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 
@@ -68,10 +66,7 @@ def _one(kreis: str, output: str) -> int:
     if output == "png":
         return len(m.to_png())
     if output == "svg":
-        buf = io.BytesIO()
-        with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dkbm"}):  # text as text
-            m.figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        return len(buf.getvalue())
+        return len(m.to_svg())
     return len(m.table)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
+import mapclassify  # at import time, so warm report workers share it (pulls in scipy.stats)
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
@@ -66,8 +67,6 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
     k = min(k, len(distinct))
     if k <= 1:
         return np.zeros(len(values), dtype=int), np.array([values.max()])
-    import mapclassify  # imported on first use: it pulls in scipy.stats (about 1 s)
-
     with warnings.catch_warnings():  # FisherJenks notes that numba would make it faster
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         result = getattr(mapclassify, SCHEMES[scheme][0])(values, k=k)
@@ -149,6 +148,7 @@ def place_labels(
     colors: Sequence[str],
     fontsize: float = 6.5,
     dpi: float = 100.0,
+    limit: int = 15,
 ) -> list[int]:
     """Write names at ``points`` in ``priority`` order, skipping any that would collide.
 
@@ -165,6 +165,8 @@ def place_labels(
     shown = []
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     for i in np.argsort(-priority, kind="stable"):
+        if len(shown) >= limit:  # a map is no gazetteer; the table lists every area
+            break
         x, y = points[i]
         half_w = 0.5 * char_w * len(names[i])
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
