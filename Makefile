@@ -33,5 +33,9 @@ benchmarks: install
 clean:
 	rm -rf $(VENV) reports build *.egg-info
 
+# make explore PORT=8866 [DATA=dir-with-canonical-tables]: protected indicators are computed once
+# (cached in ~/.cache/dkbm or $DKBM_CACHE_DIR), then Voilà serves the explorer with a pre-heated kernel.
+PORT ?= 8866
 explore: install
-	$(BIN)/python -c "import os, sys; from toolkit.widgets import voila_command; a, e = voila_command('notebooks/03_indikatoren_erkunden.ipynb'); print('Explorer: http://127.0.0.1:8866/'); os.execvpe(a[0], a, e)"
+	DKBM_EXPLORER_DATA="$(DATA)" $(BIN)/python -c "from toolkit.widgets import prepare_explorer; prepare_explorer()"
+	DKBM_EXPLORER_DATA="$(DATA)" $(BIN)/python -c "import os, sys; from toolkit.widgets import voila_command; a, e = voila_command('notebooks/03_indikatoren_erkunden.ipynb', port=int('$(PORT)')); print('Explorer: http://127.0.0.1:$(PORT)/', flush=True); os.execvpe(a[0], a, e)"

@@ -1,11 +1,12 @@
-r"""Interactive explorers for analysts (ipywidgets; also served by Voilà).
+r"""Interactive explorer for analysts (ipywidgets; also served by Voilà).
 
-The :class:`IndicatorExplorer` lets an analyst pick an indicator, a region,
-a breakdown and comparison regions and shows the time series chart, its
-German finding and a table of the values. Disclosure control is applied
-before anything is shown: per indicator, over all regions at once (so that
-secondary suppression sees the whole hierarchy), and cached, so switching
-back and forth stays fast.
+The :class:`IndicatorExplorer` shows one indicator for one region: a map of
+the region and its neighbours (click an area to select it), the time series
+with comparison regions or the breakdown by a category, and the table of the
+shown values with CSV and Excel export. Regions are found by typing part of a
+name or code (fast with 11,000 Gemeinden). Only protected data are shown:
+the explorer applies disclosure control once over all indicators, levels and
+periods (or takes a frame already marked protected).
 
 Examples
 --------
@@ -15,7 +16,7 @@ Examples
 ...     "period": [2023, 2024] * 2, "indicator": "altenquotient", "dimension": "", "category": "",
 ...     "value": [30.0, 31.0, 36.0, 37.0], "numerator": [300.0, 310, 3600, 3700],
 ...     "denominator": [1000.0] * 2 + [10000.0] * 2, "unit": "je 100", "flag": ""})
->>> ex = IndicatorExplorer(f, region="17")
+>>> ex = IndicatorExplorer(f, region="17", protect=False)
 >>> t = ex.table()
 >>> list(t["Region"][1:3]), [w.replace("\xa0", " ") for w in t["Wert"][1:3]]
 (['Musterland', 'Deutschland'], ['31,0 je 100', '36,0 je 100'])
@@ -24,35 +25,41 @@ Examples
 from __future__ import annotations
 
 import html
-import os
-import sys
-from collections.abc import Callable
-from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 
-from toolkit.charts import time_series_chart
+from toolkit._explorer import (
+    LEVEL_NAMES,
+    category_labels,
+    dimension_label,
+    download_links,
+    level_message,
+    parent_regions,
+    search_regions,
+)
+from toolkit._explorer_app import JUPYTER_DATA, load_explorer, prepare_explorer, voila_command
+from toolkit._explorer_map import ExplorerMap
+from toolkit.charts import breakdown_chart, time_series_chart
 from toolkit.errors import DkbmError, ParameterError
+from toolkit.geo import mark_protected
 from toolkit.indicators import catalog, validate_indicator_frame
 from toolkit.text import fmt_value, missing_reason
 
-__all__ = ["IndicatorExplorer", "indicator_explorer", "voila_command"]
+__all__ = [
+    "JUPYTER_DATA",
+    "IndicatorExplorer",
+    "indicator_explorer",
+    "load_explorer",
+    "prepare_explorer",
+    "voila_command",
+]
 
 _TOTAL = "(insgesamt)"
 
 
-def _default_protector(min_count: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    from toolkit.disclosure import protect_indicators
-
-    def protector(frame: pd.DataFrame) -> pd.DataFrame:
-        return protect_indicators(frame, min_count=min_count)
-
-    return protector
-
-
 class IndicatorExplorer:
-    """Explore an IndicatorFrame: indicator, region, breakdown, comparisons.
+    """Explore an IndicatorFrame: indicator, region (map or search), breakdown, comparisons.
 
     Parameters
     ----------
@@ -61,25 +68,17 @@ class IndicatorExplorer:
     region : str, optional
         Region shown first; defaults to the first Land in the frame.
     indicator : str, optional
-        Indicator shown first; defaults to the first one of the catalogue
-        order present in the frame.
+        Indicator shown first; defaults to the first of the catalogue order.
     protect : bool, default True
         Apply disclosure control (:func:`toolkit.disclosure.protect_indicators`)
-        to each indicator before showing it. Switch off only for data that
-        never leave the office.
+        to all rows at once, unless the frame is already marked protected.
+        Switch off only for data that never leave the office.
     min_count : int, default 3
         Smallest publishable count for disclosure control.
-
-    Attributes
-    ----------
-    indicator, region, dimension : ipywidgets.Dropdown
-        The selection controls.
-    comparisons : ipywidgets.SelectMultiple
-        Comparison regions drawn next to the region.
-    output : ipywidgets.HTML
-        Chart (with alt text and finding) and table.
-    widget : ipywidgets.VBox
-        Everything, ready to display.
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundaries for the map (:mod:`toolkit.geo`); no map without them.
+    labels : dict, optional
+        Extra category labels ``{dimension: {code: label}}`` (e.g. Berufe).
 
     Examples
     --------
@@ -100,87 +99,145 @@ class IndicatorExplorer:
         indicator: str | None = None,
         protect: bool = True,
         min_count: int = 3,
+        boundaries: pd.DataFrame | None = None,
+        labels: dict[str, dict[str, str]] | None = None,
     ) -> None:
-        self._frame = validate_indicator_frame(frame)
-        if self._frame.empty:
+        marked = dict(frame.attrs.get("dkbm_protection") or {})
+        frame = validate_indicator_frame(frame)
+        if frame.empty:
             raise ParameterError(
                 "Die Indikatortabelle ist leer; es gibt nichts zu erkunden.",
                 hint="Erst Indikatoren berechnen, z. B. toolkit.indicators.compute_all(...).",
             )
-        self._protector = _default_protector(min_count) if protect else None
-        self._cache: dict[str, pd.DataFrame] = {}
+        if marked:
+            frame = mark_protected(frame, **marked)
+        elif protect:
+            from toolkit.disclosure import protect_indicators
+
+            frame = mark_protected(protect_indicators(frame, min_count=min_count))
+        self._frame = frame
+        self._labels = {**category_labels(), **(labels or {})}
         cat = catalog().set_index("code")
-        present = list(pd.unique(self._frame["indicator"]))
+        present = list(pd.unique(frame["indicator"]))
         ordered = [c for c in cat.index if c in present] + [
             c for c in present if c not in cat.index
         ]
-        names = {c: (cat.loc[c, "name_de"] if c in cat.index else c) for c in ordered}
-        regions = (
-            self._frame[["region_code", "region_name", "level"]]
+        self._names = {c: (cat.loc[c, "name_de"] if c in cat.index else c) for c in ordered}
+        self._regions = (
+            frame[["region_code", "region_name", "level"]]
             .drop_duplicates("region_code")
             .sort_values("region_code", key=lambda s: s.str.replace("DG", "00"))
+            .reset_index(drop=True)
         )
-        region_options = [
-            (f"{r.region_name} ({r.region_code}, {r.level})", r.region_code)
-            for r in regions.itertuples()
-        ]
-        codes = [code for _, code in region_options]
-        if region is not None and region not in codes:
+        self._region_names = dict(
+            zip(self._regions["region_code"], self._regions["region_name"], strict=True)
+        )
+        self._region_levels = dict(
+            zip(self._regions["region_code"], self._regions["level"], strict=True)
+        )
+        if region is not None and region not in self._region_names:
             raise ParameterError(
                 f"Region '{region}' kommt in der Indikatortabelle nicht vor.",
                 column="region_code",
                 hint="Einen Regionalschlüssel aus der Tabelle wählen.",
             )
-        if indicator is not None and indicator not in ordered:
+        if indicator is not None and indicator not in self._names:
             raise ParameterError(
                 f"Indikator '{indicator}' kommt in der Indikatortabelle nicht vor.",
                 column="indicator",
                 hint=f"Vorhanden: {', '.join(ordered[:10])} …",
             )
-        lands = regions.loc[regions["level"] == "land", "region_code"].tolist()
-        first_region = region or (lands[0] if lands else codes[0])
+        lands = self._regions.loc[self._regions["level"] == "land", "region_code"].tolist()
+        first = region or (lands[0] if lands else self._regions["region_code"].iloc[0])
+        wide = widgets.Layout(width="460px")
         self.indicator = widgets.Dropdown(
-            options=[(names[c], c) for c in ordered],
+            options=[(self._names[c], c) for c in ordered],
             value=indicator or ordered[0],
             description="Indikator",
-            layout=widgets.Layout(width="480px"),
+            layout=wide,
         )
-        self.region = widgets.Dropdown(
-            options=region_options,
-            value=first_region,
-            description="Region",
-            layout=widgets.Layout(width="480px"),
+        self.dimension = widgets.Dropdown(
+            description="Aufteilung", options=[(_TOTAL, "")], layout=wide
         )
-        self.dimension = widgets.Dropdown(description="Aufteilung", options=[(_TOTAL, "")])
-        self.comparisons = widgets.SelectMultiple(
-            options=region_options,
-            value=tuple(c for c in (*lands[:1], "DG") if c in codes and c != first_region),
-            description="Vergleich",
-            rows=6,
-            layout=widgets.Layout(width="480px"),
+        self.search = widgets.Text(
+            placeholder="Name oder Schlüssel eingeben …", description="Suche", layout=wide
         )
+        self.region = widgets.Select(
+            options=self._region_options(""), value=None, description="Region", rows=6, layout=wide
+        )
+        self._select_region_option(first)
+        self.comparisons = widgets.SelectMultiple(description="Vergleich", rows=4, layout=wide)
+        self.message = widgets.HTML()
+        self.chart = widgets.HTML(layout=widgets.Layout(width="560px"))
         self.output = widgets.HTML()
-        self.widget = widgets.VBox(
-            [self.indicator, self.region, self.dimension, self.comparisons, self.output]
+        self.map = (
+            ExplorerMap(boundaries, on_pick=self._on_pick) if boundaries is not None else None
         )
+        controls = widgets.VBox(
+            [self.indicator, self.dimension, self.search, self.region, self.comparisons]
+        )
+        views = [self.map.widget, self.chart] if self.map else [self.chart]
+        self.widget = widgets.VBox(
+            [controls, self.message, widgets.HBox(views), self.output],
+            layout=widgets.Layout(width="100%"),
+        )
+        self._update_comparisons()
         self._update_dimensions()
-        for control in (self.indicator, self.region, self.dimension, self.comparisons):
-            control.observe(self._on_change, names="value")
+        self.search.observe(self._on_search, names="value")
+        self.indicator.observe(self._on_indicator, names="value")
+        self.region.observe(self._on_region, names="value")
+        self.dimension.observe(lambda _c: self.refresh(), names="value")
+        self.comparisons.observe(lambda _c: self.refresh(map_too=False), names="value")
         self.refresh()
 
-    # -- data -------------------------------------------------------------
+    # -- selection helpers --------------------------------------------------
+    def _region_options(self, text: str) -> list[tuple[str, str]]:
+        return search_regions(self._regions, text)
+
+    def _select_region_option(self, code: str) -> None:
+        options = list(self.region.options)
+        if code not in [c for _, c in options]:
+            options = self._region_options(code) or options
+            self.region.options = options
+        self.region.value = code
+
+    def _update_comparisons(self) -> None:
+        code = self.region.value
+        parents = parent_regions(code, set(self._region_names))
+        self.comparisons.options = [(self._region_names[c], c) for c in parents]
+        self.comparisons.value = tuple(parents[-2:])
+
+    def _update_dimensions(self) -> None:
+        rows = self.protected()
+        dims = sorted(d for d in pd.unique(rows["dimension"]) if d)
+        self.dimension.options = [(_TOTAL, ""), *[(dimension_label(d), d) for d in dims]]
+        self.dimension.value = ""
+
+    def _on_search(self, change: dict) -> None:
+        options = self._region_options(change["new"])
+        current = self.region.value
+        with self.region.hold_trait_notifications():
+            self.region.options = options
+            if current in [c for _, c in options]:
+                self.region.value = current
+
+    def _on_indicator(self, _change: dict) -> None:
+        self._update_dimensions()
+        self.refresh()
+
+    def _on_region(self, change: dict) -> None:
+        if change["new"] is None:
+            return
+        self._update_comparisons()
+        self.refresh()
+
+    def _on_pick(self, code: str) -> None:
+        if code in self._region_names:
+            self._select_region_option(code)
+
+    # -- data ---------------------------------------------------------------
     def protected(self, indicator: str | None = None) -> pd.DataFrame:
         """Return the (protected) rows of one indicator, all regions and periods.
-
-        Parameters
-        ----------
-        indicator : str, optional
-            Indicator code; defaults to the selected one.
-
-        Returns
-        -------
-        pandas.DataFrame
-            IndicatorFrame rows after disclosure control (cached).
 
         Examples
         --------
@@ -193,18 +250,10 @@ class IndicatorExplorer:
         ['.']
         """
         code = indicator or self.indicator.value
-        if code not in self._cache:
-            rows = self._frame[self._frame["indicator"] == code]
-            self._cache[code] = self._protector(rows) if self._protector else rows
-        return self._cache[code]
+        return self._frame[self._frame["indicator"] == code]
 
     def selection(self) -> pd.DataFrame:
-        """Return the rows currently shown: region and comparisons, chosen breakdown.
-
-        Returns
-        -------
-        pandas.DataFrame
-            IndicatorFrame rows sorted by region order and period.
+        """Return the rows shown: region and comparisons, chosen breakdown.
 
         Examples
         --------
@@ -213,7 +262,7 @@ class IndicatorExplorer:
         ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
         ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
         ...     "unit": ["%"], "flag": [""]})
-        >>> len(IndicatorExplorer(f).selection())
+        >>> len(IndicatorExplorer(f, protect=False).selection())
         1
         """
         rows = self.protected()
@@ -228,12 +277,6 @@ class IndicatorExplorer:
     def table(self) -> pd.DataFrame:
         """Return the shown values as a German-formatted table.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Columns Region, Kategorie (with a breakdown), Jahr, Wert, Zähler,
-            Nenner, Hinweis; suppressed values appear as their symbol.
-
         Examples
         --------
         >>> import pandas as pd
@@ -241,47 +284,89 @@ class IndicatorExplorer:
         ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
         ...     "value": [1250.0], "numerator": [1250.0], "denominator": [float("nan")],
         ...     "unit": ["Anzahl"], "flag": [""]})
-        >>> IndicatorExplorer(f).table()["Wert"].tolist()
+        >>> IndicatorExplorer(f, protect=False).table()["Wert"].tolist()
         ['1.250']
         """
         rows = self.selection()
+        flags = rows["flag"]
         out = pd.DataFrame(
             {
                 "Region": rows["region_name"],
                 "Jahr": rows["period"].astype(int),
                 "Wert": [
                     fmt_value(v, u, flag=f)
-                    for v, u, f in zip(rows["value"], rows["unit"], rows["flag"], strict=True)
+                    for v, u, f in zip(rows["value"], rows["unit"], flags, strict=True)
                 ],
                 "Zähler": [
                     fmt_value(v, "Anzahl", flag=f)
-                    for v, f in zip(rows["numerator"], rows["flag"], strict=True)
+                    for v, f in zip(rows["numerator"], flags, strict=True)
                 ],
                 "Nenner": [
                     fmt_value(v, "Anzahl", flag=f)
-                    for v, f in zip(rows["denominator"], rows["flag"], strict=True)
+                    for v, f in zip(rows["denominator"], flags, strict=True)
                 ],
-                "Hinweis": [missing_reason(f) if f else "" for f in rows["flag"]],
+                "Hinweis": [missing_reason(f) if f else "" for f in flags],
             }
         )
         if self.dimension.value:
-            out.insert(1, "Kategorie", rows["category"].to_numpy())
+            labels = self._labels.get(self.dimension.value, {})
+            out.insert(
+                1,
+                dimension_label(self.dimension.value),
+                [labels.get(c, c) for c in rows["category"]],
+            )
         return out
 
-    # -- view -------------------------------------------------------------
-    def _update_dimensions(self) -> None:
+    # -- view ---------------------------------------------------------------
+    def _chart_html(self, table: pd.DataFrame) -> str:
+        region, dim = self.region.value, self.dimension.value
+        title = self.indicator.label
+        try:
+            if not dim:
+                comparisons = [c for c in self.comparisons.value if c != region]
+                chart = time_series_chart(
+                    self.protected(),
+                    self.indicator.value,
+                    region,
+                    comparisons=comparisons,
+                    title=title,
+                )
+            else:
+                rows = self.selection()
+                rows = rows[rows["region_code"] == region]
+                last = rows[rows["period"] == rows["period"].max()]
+                labels = self._labels.get(dim, {})
+                bars = pd.DataFrame(
+                    {
+                        "category": [labels.get(c, c) for c in last["category"]],
+                        "value": last["value"].to_numpy(),
+                        "flag": last["flag"].to_numpy(),
+                    }
+                )
+                chart = breakdown_chart(
+                    bars,
+                    unit=str(last["unit"].iloc[0]),
+                    title=f"{title} nach {dimension_label(dim)}, {self._region_names[region]} {int(last['period'].iloc[0])}",
+                )
+        except DkbmError as exc:  # a chart problem must not hide the table
+            return f"<p><em>Keine Grafik: {html.escape(exc.message)}</em></p>"
+        return chart.to_html()
+
+    def _message(self) -> str:
         rows = self.protected()
-        dims = sorted(d for d in pd.unique(rows["dimension"]) if d)
-        self.dimension.options = [(_TOTAL, ""), *[(d, d) for d in dims]]
-        self.dimension.value = ""
+        code = self.region.value
+        if (rows["region_code"] == code).any():
+            return ""
+        levels = [lv for lv in reversed(LEVEL_NAMES) if (rows["level"] == lv).any()]
+        level = self._region_levels[code]
+        parents = [p for p in parent_regions(code, set(rows["region_code"]))]
+        parent = (parents[0], self._region_names[parents[0]]) if parents else None
+        if level not in levels and levels:
+            return level_message(self.indicator.label, levels, level, parent)
+        return "Für diese Region gibt es zu diesem Indikator keine Werte."
 
-    def _on_change(self, change: dict) -> None:
-        if change.get("owner") is self.indicator:
-            self._update_dimensions()
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Redraw chart, finding and table for the current selection.
+    def refresh(self, map_too: bool = True) -> None:
+        """Redraw map, chart, message and table for the current selection.
 
         Examples
         --------
@@ -290,49 +375,39 @@ class IndicatorExplorer:
         ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
         ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
         ...     "unit": ["%"], "flag": [""]})
-        >>> ex = IndicatorExplorer(f)
+        >>> ex = IndicatorExplorer(f, protect=False)
         >>> ex.refresh()
-        >>> "5,0" in ex.output.value and "<figure" in ex.output.value
+        >>> "5,0" in ex.output.value and "<figure" in ex.chart.value
         True
         """
-        parts: list[str] = []
+        message = self._message()
+        self.message.value = (
+            f'<p class="dkbm-message"><strong>{html.escape(message)}</strong></p>'
+            if message
+            else ""
+        )
         table = self.table()
-        if self.dimension.value == "" and not table.empty:
-            comparisons = [c for c in self.comparisons.value if c != self.region.value]
-            try:
-                chart = time_series_chart(
-                    self.protected(),
-                    self.indicator.value,
-                    self.region.value,
-                    comparisons=comparisons,
-                    title=self.indicator.label,
-                )
-            except DkbmError as exc:  # a chart problem must not hide the table
-                parts.append(f"<p><em>Keine Grafik: {html.escape(exc.message)}</em></p>")
-            else:
-                parts.append(chart.to_html())
+        self.chart.value = self._chart_html(table) if not table.empty else ""
         if table.empty:
-            parts.append("<p>Für diese Auswahl gibt es keine Werte.</p>")
+            self.output.value = "<p>Für diese Auswahl gibt es keine Werte.</p>"
         else:
-            parts.append(table.to_html(index=False, classes="dkbm-table", border=0))
-        self.output.value = "\n".join(parts)
+            stem = f"{self.indicator.value}_{self.region.value}"
+            self.output.value = table.to_html(
+                index=False, classes="dkbm-table", border=0
+            ) + download_links(table, stem)
+        if map_too and self.map is not None:
+            self.map.show(
+                self._frame,
+                self.indicator.value,
+                self.region.value,
+                self._region_levels[self.region.value],
+                title=self.indicator.label,
+                dimension=self.dimension.value,
+            )
 
 
 def indicator_explorer(frame: pd.DataFrame, **options: object) -> widgets.VBox:
     """Build an indicator explorer widget in one call.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        IndicatorFrame.
-    **options
-        Passed to :class:`IndicatorExplorer` (``region``, ``indicator``,
-        ``protect``, ``min_count``).
-
-    Returns
-    -------
-    ipywidgets.VBox
-        The widget, ready to display.
 
     Examples
     --------
@@ -341,58 +416,7 @@ def indicator_explorer(frame: pd.DataFrame, **options: object) -> widgets.VBox:
     ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
     ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
     ...     "unit": ["%"], "flag": [""]})
-    >>> type(indicator_explorer(f)).__name__
+    >>> type(indicator_explorer(f, protect=False)).__name__
     'VBox'
     """
     return IndicatorExplorer(frame, **options).widget  # type: ignore[arg-type]
-
-
-#: Jupyter data folder with the ``dkbm`` Voilà template (lab without CDN links).
-JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter_data"
-
-
-def voila_command(
-    notebook: str | os.PathLike[str], *, port: int = 8866, ip: str = "127.0.0.1"
-) -> tuple[list[str], dict[str, str]]:
-    """Command and environment to serve an explorer notebook with Voilà.
-
-    The ``dkbm`` template is Voilà's ``lab`` template without the Font Awesome
-    stylesheets it links from a CDN, and the JupyterLab jupytext extension
-    (which fails outside JupyterLab) is not loaded, so the app makes no
-    request to any other host and logs no errors in the browser.
-
-    Parameters
-    ----------
-    notebook : path
-        Notebook to serve.
-    port : int, default 8866
-        Port on ``ip``.
-    ip : str, default "127.0.0.1"
-        Address to listen on (loopback by default).
-
-    Returns
-    -------
-    tuple of (list of str, dict)
-        Arguments for :func:`subprocess.Popen` and the environment to use.
-
-    Examples
-    --------
-    >>> args, env = voila_command("notebooks/03_indikatoren_erkunden.ipynb", port=9000)
-    >>> "--template=dkbm" in args and "--port=9000" in args
-    True
-    """
-    env = dict(os.environ)
-    paths = [str(JUPYTER_DATA), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
-    env["JUPYTER_PATH"] = os.pathsep.join(paths)
-    args = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        "--template=dkbm",
-        "--no-browser",
-        f"--port={port}",
-        f"--Voila.ip={ip}",
-        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
-    ]
-    return args, env

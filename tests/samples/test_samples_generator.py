@@ -69,9 +69,10 @@ def test_committed_sample_is_reproducible(tmp_path: Path) -> None:
         )
     files = generate(tmp_path)
     assert sample_dir() == MUSTERLAND
-    assert sorted(p.name for p in files.values()) == sorted(p.name for p in MUSTERLAND.iterdir())
-    for path in files.values():
-        assert path.read_bytes() == (MUSTERLAND / path.name).read_bytes(), path.name
+    made = sorted(str(p.relative_to(tmp_path)) for p in files.values())
+    assert made == sorted(str(p.relative_to(MUSTERLAND)) for p in MUSTERLAND.rglob("*.*"))
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (MUSTERLAND / name).read_bytes(), name
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:

@@ -30,13 +30,16 @@ Examples
 from toolkit.charts._bars import breakdown_chart, chain_chart
 from toolkit.charts._base import OKABE_ITO, Chart, german_axis_formatter
 from toolkit.charts._estimates import estimate_chart
+from toolkit.charts._map import MapChart, choropleth
 from toolkit.charts._series import time_series_chart
 
 __all__ = [
     "OKABE_ITO",
     "Chart",
+    "MapChart",
     "breakdown_chart",
     "chain_chart",
+    "choropleth",
     "estimate_chart",
     "german_axis_formatter",
     "time_series_chart",

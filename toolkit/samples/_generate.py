@@ -31,6 +31,7 @@ from toolkit.samples._schools import (
     draw_leavers,
     draw_transitions,
 )
+from toolkit.samples._shapes import write_shapes
 from toolkit.samples._survey import draw_survey
 from toolkit.samples._tables import Axis, gemeinde_level, long_frame, sum_by, to_pandas, write_table
 from toolkit.samples._training import (
@@ -325,7 +326,8 @@ def generate(
     Returns
     -------
     dict of str to pathlib.Path
-        The file of each table, plus ``meta`` for ``meta.json``.
+        The file of each table, plus ``meta`` for ``meta.json`` and ``shapes``
+        for the synthetic boundaries (``geo/gebiete.parquet``).
 
     Raises
     ------
@@ -370,6 +372,7 @@ def generate(
         # so byte-identical output is promised for the same versions only.
         "environment": {"numpy": np.__version__, "pyarrow": pa.__version__},
     }
+    files["shapes"] = write_shapes(tables["regions"], out, int(seed))  # own random stream
     files["meta"] = out / "meta.json"
     files["meta"].write_text(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from toolkit.disclosure import protect_indicators
 from toolkit.errors import ParameterError
+from toolkit.geo import mark_protected
 from toolkit.indicators import catalog, compute_all, coverage
 from toolkit.regions import RegionHierarchy
 
@@ -437,7 +438,9 @@ def prepare_report(
         )
     # the dataset's hierarchy, not code prefixes: Berlin's Bezirke (11001001, ...) belong to
     # the Kreis 11000, not beside it to the Land 11 (identical for Musterland)
-    protected = protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
+    protected = mark_protected(  # for maps
+        protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
+    )
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp

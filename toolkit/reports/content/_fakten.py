@@ -16,6 +16,7 @@ from toolkit.reports.content._figures import (
     sentences_html,
 )
 from toolkit.reports.content._html import Html, esc, join_html
+from toolkit.reports.content._maps import subregion_map
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (
     dimension_chart,
@@ -309,6 +310,7 @@ def fakten_check(
         series_chart(ctx, shown[1]) if len(shown) > 1 else None,
         dimension_chart(ctx, main, dim) if dim and main == codes[0] else None,
         subregion_chart(ctx, main),
+        subregion_map(ctx, main),  # maps (issue 19): the sub-regions as a map
     ]
     return standard_parts(
         ctx,
