@@ -330,13 +330,18 @@ def _linked_protection(
     solver: str,
     cost: str,
     max_time: int,
+    sensitive: set[object] | None = None,
 ) -> tuple[list[np.ndarray], list[EngineRun]]:
-    """Protect linked tables in turn until no suppression is added."""
+    """Protect linked tables in turn until no suppression is added.
+
+    ``sensitive`` keys are protected like primary cells from the start
+    (e.g. cells disclosing an attribute of a whole group).
+    """
     rules: list[np.ndarray] = [np.zeros(t.shape, dtype=bool) for t in tables]
     runs: dict[int, EngineRun] = {}
     extra_runs: list[EngineRun] = []
     forced_before: list[frozenset[object]] = [frozenset() for _ in tables]
-    hidden_keys: set[object] = set()
+    hidden_keys: set[object] = set(sensitive or ())
     hidden_links: set[object] = set()
     first = True
     while True:
