@@ -256,7 +256,12 @@ def audit_publication(
     shown_row = pub["flag"].astype(str).to_numpy() != "."
     shown_row &= pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
     values = dict(zip(cells["key"], cells["n"], strict=True))
-    known = {k for k, r in zip(cells["key"], cells["row"], strict=True) if shown_row[r]}
+    printed = {q: _printed(pub, q) & shown_row for q in ("numerator", "denominator")}
+    known = {
+        k
+        for k, r, q in zip(cells["key"], cells["row"], cells["quantity"], strict=True)
+        if printed[q][r]
+    }
     rels = _structural(cells) + _bands(truth, shown_row, cells)
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = _System(rels, values, known, integer=integer)
@@ -267,6 +272,15 @@ def audit_publication(
         ok = lo <= max(0.0, v - protection) + _TOL and hi >= v + protection - _TOL
         out.append((*key, v, lo, hi, ok))
     return pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
+
+
+def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
+    """Rows whose numerator (or count) or denominator is printed."""
+    v = pd.to_numeric(pub[quantity], errors="coerce")
+    if quantity == "numerator":
+        count = v.isna() & (pub["unit"].astype(str) == "Anzahl")
+        v = v.where(~count, pd.to_numeric(pub["value"], errors="coerce"))
+    return v.notna().to_numpy()
 
 
 def _sensitive(
