@@ -34,7 +34,9 @@ from toolkit.disclosure.indicators import protect_indicators
 from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
 from toolkit.disclosure.protect import protect
 from toolkit.disclosure.publication import (
+    PROTECTION_ATTR,
     ProtectedPublication,
+    is_protected,
     load_publication,
     protect_publication,
     publication_rows,
@@ -46,6 +48,7 @@ from toolkit.disclosure.survey import SURVEY_TOTAL, protect_survey
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "PROTECTION_ATTR",
     "PUBLICATION_AUDIT_COLUMNS",
     "SURVEY_TOTAL",
     "DisclosureReport",
@@ -57,6 +60,7 @@ __all__ = [
     "dominance_rule",
     "frequency_rule",
     "group_disclosure",
+    "is_protected",
     "load_publication",
     "protect",
     "protect_indicators",

@@ -29,12 +29,15 @@ class LinkedTables:
     names : list of str
     cells : pandas.DataFrame
         Every numerator/denominator of the frame with its ``key``.
+    notes : list of str
+        Tables that had to be protected without their region hierarchy.
     """
 
     tables: list[CellTable]
     keys: list[np.ndarray]
     names: list[str]
     cells: pd.DataFrame
+    notes: list[str]
 
 
 def _objects(items: list[object]) -> np.ndarray:
@@ -130,6 +133,7 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
     tables: list[CellTable] = []
     keys: list[np.ndarray] = []
     names: list[str] = []
+    notes: list[str] = []
 
     def add(table: CellTable, cell_keys: list[object], name: str) -> None:
         key = _objects([(len(tables), f) for f in range(table.values.size)])
@@ -163,8 +167,16 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
         for combo, sub in rest.groupby("coords", sort=True):
             # not additive along the categories: one region table per category
             sub_name = f"{fam} {per} {combo}"
-            one = _grid(_alias_to_total(sub, group), (), fam_axes, sub_name)
+            sub = _alias_to_total(sub, group)
+            one = _grid(sub, (), fam_axes, sub_name)
             if one is None:
-                raise DataError(f"{sub_name}: Regionen sind nicht additiv", hint="Daten prüfen")
+                # regions do not add up (e.g. parts larger than their whole): each region alone
+                notes.append(f"{sub_name}: Regionen nicht additiv, ohne Hierarchie geschützt")
+                for _, cell in sub.groupby("region", sort=True):
+                    single = _grid(cell, (), fam_axes, sub_name)
+                    if single is None:
+                        raise DataError(f"{sub_name}: Zelle nicht lesbar", hint="Daten prüfen")
+                    add(single[0], single[1], sub_name)
+                continue
             add(one[0], one[1], sub_name)
-    return LinkedTables(tables, keys, names, cells)
+    return LinkedTables(tables, keys, names, cells, notes)

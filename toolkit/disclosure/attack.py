@@ -170,15 +170,16 @@ def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[
     return rels
 
 
-def _published(source: Any) -> pd.DataFrame:
+def _published(source: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
     from toolkit.disclosure.publication import ProtectedPublication, load_publication
 
     if isinstance(source, ProtectedPublication):
-        return source.frame
+        return source.frame, source.meta
     if isinstance(source, (str, Path)):
-        return load_publication(source).frame
+        pub = load_publication(source)
+        return pub.frame, pub.meta
     if isinstance(source, pd.DataFrame):
-        return source
+        return source, {}
     raise DisclosureError(
         f"audit_publication: unbekannte Quelle {type(source).__name__}",
         hint="ProtectedPublication, Verzeichnis des geschützten Datensatzes oder IndicatorFrame",
@@ -187,10 +188,10 @@ def _published(source: Any) -> pd.DataFrame:
 
 def audit_publication(
     source: Any,
-    truth: pd.DataFrame,
+    truth: Any,
     *,
-    min_count: int = 3,
-    group_min: int = 10,
+    min_count: int | None = None,
+    group_min: int | None = None,
     protection: float = 1.0,
     integer: bool = False,
 ) -> pd.DataFrame:
@@ -201,12 +202,15 @@ def audit_publication(
     source : ProtectedPublication, path or pandas.DataFrame
         What is published: the protected set, its directory, or an
         IndicatorFrame of everything shown (NaN = not shown).
-    truth : pandas.DataFrame
-        The unprotected IndicatorFrame with the same rows (same order).
-    min_count, group_min : int
+    truth : pandas.DataFrame or Dataset
+        The unprotected IndicatorFrame with the same rows (same order), or
+        the dataset it was computed from (recomputed for the periods and
+        levels recorded in the protected set).
+    min_count, group_min : int, optional
         Rules of the protection: counts 1 to ``min_count - 1`` and the
         numerators of 0 %/100 % rates of groups under ``group_min`` are
-        sensitive.
+        sensitive. Default: those recorded in the protected set, else 3
+        and 10.
     protection : float, default 1
         Required distance of the interval ends from the true value.
     integer : bool, default False
@@ -245,7 +249,14 @@ def audit_publication(
        feasible_min  feasible_max  protected
     0           0.0          14.0       True
     """
-    pub = _published(source)
+    pub, meta = _published(source)
+    min_count = int(meta.get("min_count", 3)) if min_count is None else min_count
+    group_min = int(meta.get("group_min", 10)) if group_min is None else group_min
+    if not isinstance(truth, pd.DataFrame):
+        from toolkit.indicators import compute_all
+
+        # the same rows, in the same order, as protect_publication computed them
+        truth = compute_all(truth, periods=meta.get("periods"), levels=meta.get("levels"))
     if len(pub) != len(truth):
         raise DisclosureError(
             f"audit_publication: {len(pub)} veröffentlichte, aber {len(truth)} wahre Zeilen",

@@ -292,6 +292,11 @@ def protect_indicators_full(
             + ".",
         )
     report = _report(tables, rules, runs, min_count, rows=n_rows, keys=keys, notes=notes)
+    out.attrs["dkbm_protection"] = {
+        "method": "suppression",
+        "scope": "rows",
+        "min_count": int(min_count),
+    }
     return Protected(out, report, tuple(tables), tuple(keys), tuple(names))
 
 
@@ -393,6 +398,11 @@ def _round_frame(out: pd.DataFrame, counts: list[_Count], min_count: int, base: 
     out.loc[zero_den.to_numpy(), "flag"] = "x"
     note = ROUNDING_NOTE.format(base=base) + " Quoten sind aus den gerundeten Zahlen berechnet."
     report = DisclosureReport("round", min_count, cells=len(counts), notes=(note,))
+    out.attrs["dkbm_protection"] = {
+        "method": "rounding",
+        "scope": "rows",
+        "min_count": int(min_count),
+    }
     return Protected(out, report)
 
 

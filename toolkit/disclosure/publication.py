@@ -68,8 +68,10 @@ from toolkit.errors import DataError, ParameterError
 
 __all__ = [
     "FORMAT_VERSION",
+    "PROTECTION_ATTR",
     "ProtectedPublication",
     "input_hash",
+    "is_protected",
     "load_publication",
     "protect_publication",
     "publication_rows",
@@ -77,6 +79,8 @@ __all__ = [
 
 #: Version of the protected set's format and rules; part of the input hash.
 FORMAT_VERSION = 1
+#: ``DataFrame.attrs`` key marking a protected IndicatorFrame (see /work/coord/interfaces.md).
+PROTECTION_ATTR = "dkbm_protection"
 _DATA = "publication.parquet"
 _META = "publication.json"
 
@@ -122,6 +126,30 @@ class ProtectedPublication:
         return out / _DATA
 
 
+def _mark(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
+    frame.attrs[PROTECTION_ATTR] = {
+        "method": "suppression",
+        "scope": "publication",
+        "min_count": meta.get("min_count"),
+        "group_min": meta.get("group_min"),
+        "input_hash": meta.get("input_hash"),
+    }
+    return frame
+
+
+def is_protected(frame: pd.DataFrame) -> bool:
+    """Whether an IndicatorFrame carries the protection marker (``attrs["dkbm_protection"]``).
+
+    Examples
+    --------
+    >>> is_protected(pd.DataFrame())
+    False
+    >>> is_protected(_mark(pd.DataFrame(), {"min_count": 3}))
+    True
+    """
+    return isinstance(getattr(frame, "attrs", {}).get(PROTECTION_ATTR), dict)
+
+
 def load_publication(directory: str | Path) -> ProtectedPublication:
     """Read a protected publication written by :meth:`ProtectedPublication.save`.
 
@@ -145,7 +173,7 @@ def load_publication(directory: str | Path) -> ProtectedPublication:
             hint="Zuerst toolkit.disclosure.protect_publication (dkbm batch) ausführen.",
         )
     meta = json.loads((d / _META).read_text(encoding="utf-8"))
-    return ProtectedPublication(pd.read_parquet(d / _DATA), meta)
+    return ProtectedPublication(_mark(pd.read_parquet(d / _DATA), meta), meta)
 
 
 def input_hash(data: Any, **params: Any) -> str:
@@ -380,10 +408,11 @@ def protect_publication(
         "cells_suppressed": len(hidden & set(cells["key"])),
         "tables": len(linked.tables),
         **engine_info,
+        "notes": linked.notes,
         "seconds": round(time.perf_counter() - start, 2),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    pub = ProtectedPublication(out, meta, linked)
+    pub = ProtectedPublication(_mark(out, meta), meta, linked)
     if out_dir is not None:
         pub.save(out_dir)
     return pub
@@ -425,4 +454,6 @@ def publication_rows(
         keep &= frame["region_code"].isin(list(regions)).to_numpy()
     if indicators is not None:
         keep &= frame["indicator"].isin(list(indicators)).to_numpy()
-    return frame.loc[keep, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    out = frame.loc[keep, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
