@@ -292,6 +292,11 @@ def protect_indicators_full(
             + ".",
         )
     report = _report(tables, rules, runs, min_count, rows=n_rows, keys=keys, notes=notes)
+    out.attrs["dkbm_protection"] = {
+        "method": "suppression",
+        "scope": "rows",
+        "min_count": int(min_count),
+    }
     return Protected(out, report, tuple(tables), tuple(keys), tuple(names))
 
 
@@ -330,13 +335,18 @@ def _linked_protection(
     solver: str,
     cost: str,
     max_time: int,
+    sensitive: set[object] | None = None,
 ) -> tuple[list[np.ndarray], list[EngineRun]]:
-    """Protect linked tables in turn until no suppression is added."""
+    """Protect linked tables in turn until no suppression is added.
+
+    ``sensitive`` keys are protected like primary cells from the start
+    (e.g. cells disclosing an attribute of a whole group).
+    """
     rules: list[np.ndarray] = [np.zeros(t.shape, dtype=bool) for t in tables]
     runs: dict[int, EngineRun] = {}
     extra_runs: list[EngineRun] = []
     forced_before: list[frozenset[object]] = [frozenset() for _ in tables]
-    hidden_keys: set[object] = set()
+    hidden_keys: set[object] = set(sensitive or ())
     hidden_links: set[object] = set()
     first = True
     while True:
@@ -388,6 +398,11 @@ def _round_frame(out: pd.DataFrame, counts: list[_Count], min_count: int, base: 
     out.loc[zero_den.to_numpy(), "flag"] = "x"
     note = ROUNDING_NOTE.format(base=base) + " Quoten sind aus den gerundeten Zahlen berechnet."
     report = DisclosureReport("round", min_count, cells=len(counts), notes=(note,))
+    out.attrs["dkbm_protection"] = {
+        "method": "rounding",
+        "scope": "rows",
+        "min_count": int(min_count),
+    }
     return Protected(out, report)
 
 

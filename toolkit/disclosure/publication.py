@@ -1,0 +1,459 @@
+"""Disclosure control once per publication: one protected data set for every output.
+
+A publication is everything released from one data set for some periods:
+every report of a batch, ``dkbm run``, the explorer and the templates'
+building blocks. :func:`protect_publication` computes all indicators for all
+regions and levels once, protects all their counts together and writes the
+protected IndicatorFrame with a JSON description. Every output reads only
+from it (:func:`load_publication`, :func:`publication_rows`), so a cell
+suppressed anywhere is suppressed everywhere.
+
+Notes
+-----
+Every numerator and denominator is mapped to a *count family*
+(:mod:`toolkit.disclosure._families`): the same count printed by several
+indicators is one cell, and the declared sums of the catalogue (school
+types to the entrants into Jahrgangsstufe 5, Abschlüsse to the leavers,
+sectors to the iABE entrants, care types to the children in care) are
+breakdowns of one table. Each family, period and set of axes shown together
+becomes one table region × axes, the regions nested by the AGS (Land >
+Kreis > Gemeinde > Sozialraum, unlisted remainders as unpublished "rest"
+cells). These linked tables are protected with tau-Argus (``OPT``,
+``MOD`` as fallback) in turn until no table adds a suppression, the
+iteration of linked-table protection (de Wolf and Giessing 2009; rtauargus'
+``tab_multi_manager``). Cells that are suppressed in one table are
+protected like primary cells in every other table they occur in.
+
+Besides the frequency rule (1 to ``min_count - 1``), the numerator of a
+rate of 0 % or 100 % of a group smaller than ``group_min`` is sensitive: it
+states something about every member of the group (group disclosure).
+
+A rate, share or change is published only when every count it is made of
+is published; the change of a count between two periods only when both
+periods are published.
+
+The linked-table iteration protects each table against an attacker who uses
+that table. Relations across tables are checked by
+:func:`toolkit.disclosure.audit_publication`, which solves the attacker's
+linear programmes over all published relations together.
+
+References
+----------
+de Wolf, P.-P. and Giessing, S. (2009). Adjusting the τ-ARGUS modular
+approach to deal with linked tables. *Data & Knowledge Engineering* 68(11),
+1160–1174.
+
+Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4 and
+5.6 (linked tables). Wiley.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.disclosure._families import DIFFERENCES
+from toolkit.disclosure._fixpoint import suppress_fixpoint
+from toolkit.disclosure._linked import LinkedTables, build_linked_tables
+from toolkit.disclosure.indicators import INDICATOR_COLUMNS, _hidden, _linked_protection
+from toolkit.errors import DataError, ParameterError
+
+__all__ = [
+    "FORMAT_VERSION",
+    "PROTECTION_ATTR",
+    "ProtectedPublication",
+    "input_hash",
+    "is_protected",
+    "load_publication",
+    "protect_publication",
+    "publication_rows",
+]
+
+#: Version of the protected set's format and rules; part of the input hash.
+FORMAT_VERSION = 1
+#: ``DataFrame.attrs`` key marking a protected IndicatorFrame (see /work/coord/interfaces.md).
+PROTECTION_ATTR = "dkbm_protection"
+_DATA = "publication.parquet"
+_META = "publication.json"
+
+
+@dataclass
+class ProtectedPublication:
+    """The protected IndicatorFrame of a publication and how it was made.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        IndicatorFrame; suppressed rows have ``value``, ``numerator`` and
+        ``denominator`` NaN and ``flag`` ``.``. Column ``sensitive`` is True
+        where a count of the row is sensitive itself (not only hidden to
+        protect another).
+    meta : dict
+        Input hash, periods, levels, rules, counts and timing.
+    linked : LinkedTables or None
+        The protected tables (only right after :func:`protect_publication`).
+    """
+
+    frame: pd.DataFrame
+    meta: dict[str, Any]
+    linked: LinkedTables | None = None
+
+    def save(self, directory: str | Path) -> Path:
+        """Write ``publication.parquet`` and ``publication.json`` to ``directory``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> p = ProtectedPublication(pd.DataFrame({"a": [1]}), {"input_hash": "x"})
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     print(p.save(d).name, load_publication(d).meta["input_hash"])
+        publication.parquet x
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        self.frame.to_parquet(out / _DATA, index=False)
+        (out / _META).write_text(
+            json.dumps(self.meta, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        return out / _DATA
+
+
+def _mark(frame: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
+    frame.attrs[PROTECTION_ATTR] = {
+        "method": "suppression",
+        "scope": "publication",
+        "min_count": meta.get("min_count"),
+        "group_min": meta.get("group_min"),
+        "input_hash": meta.get("input_hash"),
+    }
+    return frame
+
+
+def is_protected(frame: pd.DataFrame) -> bool:
+    """Whether an IndicatorFrame carries the protection marker (``attrs["dkbm_protection"]``).
+
+    Examples
+    --------
+    >>> is_protected(pd.DataFrame())
+    False
+    >>> is_protected(_mark(pd.DataFrame(), {"min_count": 3}))
+    True
+    """
+    return isinstance(getattr(frame, "attrs", {}).get(PROTECTION_ATTR), dict)
+
+
+def load_publication(directory: str | Path) -> ProtectedPublication:
+    """Read a protected publication written by :meth:`ProtectedPublication.save`.
+
+    Raises
+    ------
+    DataError
+        When the directory holds no protected publication.
+
+    Examples
+    --------
+    >>> load_publication("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: Kein geschützter Veröffentlichungsdatensatz in /nonexistent ...
+    """
+    d = Path(directory)
+    if not (d / _DATA).is_file() or not (d / _META).is_file():
+        raise DataError(
+            f"Kein geschützter Veröffentlichungsdatensatz in {d}",
+            file=str(d / _DATA),
+            hint="Zuerst toolkit.disclosure.protect_publication (dkbm batch) ausführen.",
+        )
+    meta = json.loads((d / _META).read_text(encoding="utf-8"))
+    return ProtectedPublication(_mark(pd.read_parquet(d / _DATA), meta), meta)
+
+
+def input_hash(data: Any, **params: Any) -> str:
+    """Hash of the input tables (or frame) and the protection parameters.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [1, 2]})
+    >>> input_hash(f, min_count=3) == input_hash(f.copy(), min_count=3)
+    True
+    >>> input_hash(f, min_count=3) == input_hash(f, min_count=4)
+    False
+    """
+    h = hashlib.sha256()
+    tables = getattr(data, "tables", None)
+    items = sorted(tables.items()) if isinstance(tables, dict) else [("frame", data)]
+    for name, table in items:
+        h.update(str(name).encode())
+        h.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+        h.update(",".join(map(str, table.columns)).encode())
+    params = {**params, "format": FORMAT_VERSION}
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
+    """Numerator keys of rates of 0 % or 100 % of a group smaller than ``group_min``."""
+    num = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    den = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
+    rate = frame["unit"].astype(str).to_numpy() == "%"
+    with np.errstate(invalid="ignore"):
+        hit = rate & (den > 0) & (den < group_min) & ((num == 0) | (num == den))
+    rows = set(np.flatnonzero(hit).tolist())
+    is_num = cells["quantity"] == "numerator"
+    return {
+        k
+        for r, k in zip(cells.loc[is_num, "row"], cells.loc[is_num, "key"], strict=True)
+        if r in rows
+    }
+
+
+def _difference_hidden(frame: pd.DataFrame, hidden: set[object], cells: pd.DataFrame) -> np.ndarray:
+    """Rows of change indicators whose count of the current period is hidden."""
+    out = np.zeros(len(frame), dtype=bool)
+    ind = frame["indicator"].astype(str).to_numpy()
+    den_key = {
+        int(r): k
+        for r, k, q in zip(cells["row"], cells["key"], cells["quantity"], strict=True)
+        if q == "denominator"
+    }
+    for i in np.flatnonzero(np.isin(ind, list(DIFFERENCES))):
+        k = den_key.get(int(i))
+        if k is None:
+            out[i] = True  # the base count is unknown: no change without it
+            continue
+        fam, per, region, coords = k
+        out[i] = (fam, per + 1, region, coords) in hidden or k in hidden
+    return out
+
+
+def _frame_of(
+    data: Any, periods: Sequence[int] | None, levels: Iterable[str] | None
+) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    elif isinstance(data, (list, tuple)):
+        frame = pd.concat(list(data), ignore_index=True)
+    else:
+        from toolkit.indicators import compute_all
+
+        frame = compute_all(data, periods=periods, levels=levels)
+        return frame.reset_index(drop=True)
+    missing = [c for c in INDICATOR_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(f"Keine IndicatorFrame: Spalten fehlen: {missing}", column=missing[0])
+    if periods is not None:
+        frame = frame[frame["period"].isin(list(periods))]
+    if levels is not None:
+        frame = frame[frame["level"].isin(list(levels))]
+    return frame.reset_index(drop=True)
+
+
+def protect_publication(
+    data: Any,
+    *,
+    periods: Sequence[int] | None = None,
+    levels: Iterable[str] | None = None,
+    min_count: int = 3,
+    group_min: int = 10,
+    out_dir: str | Path | None = None,
+    engine: str = "fixpoint",
+    solver: str = "OPT",
+    max_time: int = 60,
+) -> ProtectedPublication:
+    """Protect every count of a publication together, once.
+
+    Parameters
+    ----------
+    data : Dataset, IndicatorFrame or sequence of IndicatorFrames
+        A dataset (all indicators are computed for ``periods`` and
+        ``levels``) or already computed frames.
+    periods : sequence of int, optional
+        Periods published (all of the data when omitted). Time series shown
+        in reports must be inside them.
+    levels : iterable of str, optional
+        Levels published (``land``, ``kreis``, ``gemeinde``, ``sozialraum``,
+        ``bund``); all by default.
+    min_count : int, default 3
+        Smallest publishable count (frequency rule).
+    group_min : int, default 10
+        Rates of 0 % or 100 % of groups smaller than this are sensitive.
+    out_dir : str or Path, optional
+        Directory of the protected set. When it holds a set with the same
+        input hash, that set is returned without protecting again.
+    engine : {"fixpoint", "tau-argus"}
+        ``fixpoint`` (default): all tables at once, singleton rule and the
+        attacker's linear programmes iterated until every sensitive cell
+        holds its protection (seconds). ``tau-argus``: each linked table
+        with the tau-Argus engine in turn until no table adds a
+        suppression (minutes for three-dimensional tables).
+    solver : {"OPT", "MOD"}
+        tau-Argus method for ``engine="tau-argus"``.
+    max_time : int, default 60
+        Time limit per table for the engine, in minutes.
+
+    Returns
+    -------
+    ProtectedPublication
+
+    Notes
+    -----
+    See the module notes: count families, linked tables iterated to a fixed
+    point with tau-Argus, group disclosure, and rates published only with
+    all their counts.
+
+    References
+    ----------
+    de Wolf, P.-P. and Giessing, S. (2009). Adjusting the τ-ARGUS modular
+    approach to deal with linked tables. *Data & Knowledge Engineering*
+    68(11), 1160–1174.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({
+    ...     "region_code": ["17", "17001", "17002", "17003"], "region_name": "x",
+    ...     "level": ["land", "kreis", "kreis", "kreis"], "period": 2024,
+    ...     "indicator": "schulabgaenge", "dimension": "", "category": "",
+    ...     "value": [30.0, 2.0, 12.0, 16.0], "numerator": [30.0, 2.0, 12.0, 16.0],
+    ...     "denominator": np.nan, "unit": "Anzahl", "flag": ""})
+    >>> pub = protect_publication(f)
+    >>> pub.frame[["region_code", "value", "flag"]].values.tolist()
+    [['17', 30.0, ''], ['17001', nan, '.'], ['17002', nan, '.'], ['17003', 16.0, '']]
+    """
+    if min_count < 1 or group_min < 0:
+        raise ParameterError(
+            f"min_count={min_count}, group_min={group_min} sind ungültig",
+            hint="min_count mindestens 1, group_min nicht negativ",
+        )
+    params = {
+        "periods": sorted(int(p) for p in periods) if periods is not None else None,
+        "levels": sorted(levels) if levels is not None else None,
+        "min_count": int(min_count),
+        "group_min": int(group_min),
+        "engine": engine,
+        "solver": solver if engine == "tau-argus" else None,
+    }
+    digest = input_hash(data, **params)
+    if out_dir is not None and (Path(out_dir) / _META).is_file():
+        old = load_publication(out_dir)
+        if old.meta.get("input_hash") == digest:
+            return old
+    start = time.perf_counter()
+    frame = _frame_of(data, periods, levels)
+    linked = build_linked_tables(frame)
+    seeds = _group_sensitive(frame, linked.cells, group_min)
+    if engine == "fixpoint":
+        fix = suppress_fixpoint(linked, min_count=min_count, sensitive=seeds)
+        hidden, sensitive = fix.hidden, fix.sensitive
+        engine_info = {
+            "engine": ["fixpoint"],
+            "rounds": fix.rounds,
+            "attacks": fix.attacked,
+            "weak_cells": len(fix.weak),
+            "trace": fix.trace,
+        }
+    elif engine == "tau-argus":
+        no_links = [np.full(k.shape, None, dtype=object) for k in linked.keys]
+        rules, runs = _linked_protection(
+            linked.tables,
+            linked.keys,
+            no_links,
+            min_count,
+            False,
+            1.0,
+            solver,
+            "cells",
+            max_time,
+            sensitive=seeds,
+        )
+        hidden = _hidden(linked.tables, linked.keys)
+        sensitive = set(seeds)
+        for t, k, rule in zip(linked.tables, linked.keys, rules, strict=True):
+            sensitive.update(k[rule & t.published].tolist())
+        engine_info = {
+            "engine": sorted({r.method for r in runs if r.method != "none"}),
+            "engine_seconds": round(float(sum(r.seconds for r in runs)), 2),
+        }
+    else:
+        raise ParameterError(f"engine={engine!r} ist unbekannt", hint="'fixpoint' oder 'tau-argus'")
+    out = frame.copy()
+    cells = linked.cells
+    row_hidden = np.zeros(len(out), dtype=bool)
+    row_sensitive = np.zeros(len(out), dtype=bool)
+    rows = cells["row"].to_numpy()
+    is_hidden = np.fromiter((k in hidden for k in cells["key"]), dtype=bool, count=len(cells))
+    is_sens = np.fromiter((k in sensitive for k in cells["key"]), dtype=bool, count=len(cells))
+    row_hidden[rows[is_hidden]] = True
+    row_sensitive[rows[is_sens]] = True
+    # negative "counts" were left out of the tables: their rows follow their family's rules
+    row_hidden |= _difference_hidden(frame, hidden, cells)
+    out.loc[row_hidden, ["value", "numerator", "denominator"]] = np.nan
+    out.loc[row_hidden, "flag"] = "."
+    out["sensitive"] = row_sensitive
+    meta = {
+        "input_hash": digest,
+        "format": FORMAT_VERSION,
+        **params,
+        "rows": len(out),
+        "rows_suppressed": int(row_hidden.sum()),
+        "cells": len({k for k in cells["key"]}),
+        "cells_sensitive": len(sensitive),
+        "cells_suppressed": len(hidden & set(cells["key"])),
+        "tables": len(linked.tables),
+        **engine_info,
+        "notes": linked.notes,
+        "seconds": round(time.perf_counter() - start, 2),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    pub = ProtectedPublication(_mark(out, meta), meta, linked)
+    if out_dir is not None:
+        pub.save(out_dir)
+    return pub
+
+
+def publication_rows(
+    publication: ProtectedPublication | pd.DataFrame,
+    *,
+    regions: Iterable[str] | None = None,
+    periods: Iterable[int] | None = None,
+    indicators: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Select rows of the protected set for one report or view (an IndicatorFrame).
+
+    Raises
+    ------
+    ParameterError
+        When a requested period is not in the protected set: it was not
+        protected, so it must not be shown.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({c: ["x"] for c in INDICATOR_COLUMNS}).assign(period=2024)
+    >>> len(publication_rows(f, periods=[2024])), list(publication_rows(f).columns) == list(INDICATOR_COLUMNS)
+    (1, True)
+    """
+    frame = publication.frame if isinstance(publication, ProtectedPublication) else publication
+    keep = np.ones(len(frame), dtype=bool)
+    if periods is not None:
+        want = [int(p) for p in periods]
+        missing = sorted(set(want) - set(frame["period"].astype(int)))
+        if missing:
+            raise ParameterError(
+                f"Zeiträume {missing} sind nicht im geschützten Datensatz",
+                hint="Den Veröffentlichungsdatensatz für diese Zeiträume neu schützen.",
+            )
+        keep &= frame["period"].isin(want).to_numpy()
+    if regions is not None:
+        keep &= frame["region_code"].isin(list(regions)).to_numpy()
+    if indicators is not None:
+        keep &= frame["indicator"].isin(list(indicators)).to_numpy()
+    out = frame.loc[keep, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
