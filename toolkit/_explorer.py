@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from toolkit.geo import mark_protected
 from toolkit.reports.content._sections import CATEGORY_LABELS, DIMENSION_LABELS
 
 __all__ = [
@@ -40,7 +39,7 @@ LEVEL_NAMES = {
     "gemeinde": ("Gemeinde", "Gemeinden"),
     "sozialraum": ("Sozialraum", "Sozialräume"),
 }
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"  # 2: publication-wide protected set (issue #16)
 
 
 def _input_key(directory: Path, min_count: int) -> str:
@@ -57,41 +56,37 @@ def _input_key(directory: Path, min_count: int) -> str:
 def cached_protected(
     directory: Path, *, min_count: int = 3, cache_dir: Path | None = None
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Return the indicators of a data directory after disclosure control, cached by input hash.
+    """Return the protected publication set of a data directory and the names of Berufe.
 
-    Protection runs once over all indicators, levels and periods together (as the
-    publication-wide protection asks), so a cell hidden in one view is hidden in
-    every view. The result is kept as Parquet in ``cache_dir`` (default
-    ``$DKBM_CACHE_DIR`` or ``~/.cache/dkbm``); a changed input file gives a new key.
-    Returns the frame (marked protected) and the names of Berufe.
+    The explorer reads the one publication-wide protected set
+    (:func:`toolkit.disclosure.protect_publication` over all indicators,
+    levels and periods together, the same as every report and ``dkbm run``),
+    so a cell hidden in one view or report is hidden in every view. The set
+    is kept in ``cache_dir`` (default ``$DKBM_CACHE_DIR`` or
+    ``~/.cache/dkbm``) under a key of the input files; a changed input file
+    gives a new key.
     """
-    from toolkit.disclosure import protect_indicators
-    from toolkit.indicators import compute_all
+    from toolkit.disclosure import load_publication, protect_publication, publication_rows
     from toolkit.io import read_dataset
 
     cache_dir = Path(cache_dir or os.environ.get("DKBM_CACHE_DIR") or Path.home() / ".cache/dkbm")
-    key = _input_key(directory, min_count)
-    target = cache_dir / f"explorer-{key}.parquet"
-    names = cache_dir / f"explorer-{key}-berufe.parquet"
-    if target.is_file() and names.is_file():
-        frame = pd.read_parquet(target)
+    folder = cache_dir / f"explorer-{_input_key(directory, min_count)}"
+    names = folder / "berufe.parquet"
+    if (folder / "publication.json").is_file() and names.is_file():
+        pub = load_publication(folder)
         berufe = pd.read_parquet(names)
     else:
         data = read_dataset(directory)
-        frame = protect_indicators(compute_all(data), min_count=min_count)
+        pub = protect_publication(data, min_count=min_count, out_dir=folder)
         try:
             berufe = data.berufe[["beruf", "beruf_name"]].astype(str)
         except AttributeError:  # a data set without the Berufe table
             berufe = pd.DataFrame({"beruf": [], "beruf_name": []})
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(target.with_suffix(".tmp"), index=False)
         berufe.to_parquet(names, index=False)
-        target.with_suffix(".tmp").replace(target)
+    frame = publication_rows(pub)
     for column in ("dimension", "category", "flag", "unit", "level"):
         frame[column] = frame[column].astype(str)
-    return mark_protected(frame, min_count=min_count), dict(
-        zip(berufe["beruf"], berufe["beruf_name"], strict=True)
-    )
+    return frame, dict(zip(berufe["beruf"], berufe["beruf_name"], strict=True))
 
 
 def category_labels(berufe: dict[str, str] | None = None) -> dict[str, dict[str, str]]:

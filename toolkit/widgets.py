@@ -5,8 +5,10 @@ the region and its neighbours (click an area to select it), the time series
 with comparison regions or the breakdown by a category, and the table of the
 shown values with CSV and Excel export. Regions are found by typing part of a
 name or code (fast with 11,000 Gemeinden). Only protected data are shown:
-the explorer applies disclosure control once over all indicators, levels and
-periods (or takes a frame already marked protected).
+the explorer reads the one publication-wide protected set
+(:func:`toolkit.disclosure.protect_publication`, the same reports read) or
+protects a given frame the same way, once over all indicators, levels and
+periods.
 
 Examples
 --------
@@ -70,8 +72,10 @@ class IndicatorExplorer:
     indicator : str, optional
         Indicator shown first; defaults to the first of the catalogue order.
     protect : bool, default True
-        Apply disclosure control (:func:`toolkit.disclosure.protect_indicators`)
-        to all rows at once, unless the frame is already marked protected.
+        Protect all rows as one publication
+        (:func:`toolkit.disclosure.protect_publication`) unless the frame is
+        already marked protected (e.g. from
+        :func:`toolkit.disclosure.load_publication`).
         Switch off only for data that never leave the office.
     min_count : int, default 3
         Smallest publishable count for disclosure control.
@@ -112,9 +116,11 @@ class IndicatorExplorer:
         if marked:
             frame = mark_protected(frame, **marked)
         elif protect:
-            from toolkit.disclosure import protect_indicators
+            from toolkit.disclosure import protect_publication, publication_rows
 
-            frame = mark_protected(protect_indicators(frame, min_count=min_count))
+            # all indicators, levels and periods protected together as one publication:
+            # never per indicator (a rate's numerator hidden in one table, shown in another)
+            frame = publication_rows(protect_publication(frame, min_count=min_count))
         self._frame = frame
         self._labels = {**category_labels(), **(labels or {})}
         cat = catalog().set_index("code")

@@ -40,33 +40,51 @@ def _run(template: str, regions: str, out: Path, **kwargs) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def publication(tmp_path_factory) -> Path:
+    """One protected set for every Musterland batch of the session, protected and audited once.
+
+    Batches reuse it by input hash, as the batches of a real quarter do.
+    """
+    return tmp_path_factory.mktemp("publication")
+
+
+@pytest.fixture(scope="session")
 def tables() -> Tables:
     return Tables()
 
 
 @pytest.fixture(scope="session")
-def fakten_check(tmp_path_factory) -> dict[str, Path]:
+def fakten_check(tmp_path_factory, publication) -> dict[str, Path]:
     """Fakten-Check Frühe Bildung for a Kreis and one of its Gemeinden."""
-    return _run("fakten_check", "17051,17051005", tmp_path_factory.mktemp("fc"))
+    out = tmp_path_factory.mktemp("fc")
+    return _run("fakten_check", "17051,17051005", out, publication_dir=publication)
 
 
 @pytest.fixture(scope="session")
-def befragung(tmp_path_factory) -> dict[str, Path]:
+def befragung(tmp_path_factory, publication) -> dict[str, Path]:
     """Fakten-Check Familienbefragung: the surveyed kreisfreie Stadt and a Kreis without survey."""
     out = tmp_path_factory.mktemp("fcb")
-    return _run("fakten_check", "17001,17051", out, parameters={"topic": "befragung"})
+    return _run(
+        "fakten_check",
+        "17001,17051",
+        out,
+        parameters={"topic": "befragung"},
+        publication_dir=publication,
+    )
 
 
 @pytest.fixture(scope="session")
-def uebergaenge(tmp_path_factory) -> dict[str, Path]:
+def uebergaenge(tmp_path_factory, publication) -> dict[str, Path]:
     """Übergänge for a Landkreis and the Gemeinde of a kreisfreie Stadt."""
-    return _run("uebergaenge", "17051,17001000", tmp_path_factory.mktemp("ue"))
+    out = tmp_path_factory.mktemp("ue")
+    return _run("uebergaenge", "17051,17001000", out, publication_dir=publication)
 
 
 @pytest.fixture(scope="session")
-def abbrueche(tmp_path_factory) -> dict[str, Path]:
+def abbrueche(tmp_path_factory, publication) -> dict[str, Path]:
     """Ausbildungsabbrüche for a Landkreis and a kreisfreie Stadt."""
-    return _run("ausbildungsabbrueche", "17051,17001", tmp_path_factory.mktemp("ab"))
+    out = tmp_path_factory.mktemp("ab")
+    return _run("ausbildungsabbrueche", "17051,17001", out, publication_dir=publication)
 
 
 def plant_unique_rate(directory: Path) -> float:
@@ -98,5 +116,6 @@ def isolation(tmp_path_factory) -> tuple[float, dict[str, Path]]:
         ",".join([PLANTED, *OTHERS]),
         tmp_path_factory.mktemp("iso"),
         data_dir=data,
+        audit=False,  # other data: its own protected set; the audit is tested on Musterland
     )
     return rate, reports

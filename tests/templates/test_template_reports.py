@@ -173,8 +173,8 @@ def test_isolation_planted_value_only_in_its_report(isolation):
         assert PLANTED not in body and "Beispielhausen" not in body, code
 
 
-def test_same_inputs_give_byte_identical_html(fakten_check, tmp_path):
+def test_same_inputs_give_byte_identical_html(fakten_check, publication, tmp_path):
     from .conftest import _run
 
-    again = _run("fakten_check", "17051", tmp_path)
+    again = _run("fakten_check", "17051", tmp_path, publication_dir=publication)
     assert again["17051"].read_bytes() == fakten_check["17051"].read_bytes()

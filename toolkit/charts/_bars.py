@@ -121,7 +121,7 @@ def breakdown_chart(
     return Chart(fig, alt, finding + ".")
 
 
-def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
+def chain_chart(stages: pd.DataFrame, *, title: str = "", normalise: bool = True) -> Chart:
     r"""Transition chain: one panel of share bars per stage, stages top to bottom.
 
     Parameters
@@ -133,6 +133,12 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
         are left out of their stage and mentioned in the alt text.
     title : str, optional
         Chart title.
+    normalise : bool, default True
+        Normalise the shown values of a stage to 100 %. With ``False`` the
+        values are shares of the stage's full total and are drawn as given:
+        use this whenever values are hidden, since shares normalised over
+        the shown parts reveal the hidden remainder
+        (:func:`toolkit.disclosure.shares_of_total`).
 
     Returns
     -------
@@ -161,8 +167,8 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "") -> Chart:
         flags = part["flag"] if "flag" in part.columns else pd.Series("", index=part.index)
         ok = [not is_missing(v, f) for v, f in zip(part["value"], flags, strict=True)]
         shown = part[ok]
-        total = float(shown["value"].sum())
-        if shown.empty or total <= 0:
+        total = float(shown["value"].sum()) if normalise else 100.0
+        if shown.empty or float(shown["value"].sum()) <= 0:
             raise DataError(
                 f"Übergangskette: Stufe „{stage}“ hat keine ausgewiesenen Werte",
                 hint="Stufe weglassen oder Daten prüfen",

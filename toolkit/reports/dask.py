@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin
@@ -39,10 +40,20 @@ class WarmWorker(WorkerPlugin):
         What the batch reads.
     header : dict
         Batch facts (only to make the plugin name unique per batch).
+    publication_dir : str, optional
+        Folder of the batch's protected publication set (written by the
+        submitting side before any report; the workers read it).
     """
 
-    def __init__(self, data_dir: str, template_path: str, header: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        data_dir: str,
+        template_path: str,
+        header: dict[str, Any],
+        publication_dir: str | None = None,
+    ) -> None:
         self.data_dir, self.template_path = str(data_dir), str(template_path)
+        self.publication_dir = publication_dir
         key = f"{self.data_dir}\0{self.template_path}\0{sorted(header.items())}"
         self.name = "dkbm-warm-" + hashlib.sha256(key.encode()).hexdigest()[:16]
         self.warm: Any = None
@@ -56,7 +67,12 @@ class WarmWorker(WorkerPlugin):
         data_dir = resolve_data_dir(self.data_dir)
         template = load_template(self.template_path)
         plan = BatchPlan(template, data_dir, data_dir, (), (), {}, {}, load_dataset(data_dir))
-        self.warm = warm_up(plan)
+        publication = None
+        if self.publication_dir and Path(self.publication_dir, "publication.json").is_file():
+            from toolkit.disclosure import load_publication
+
+            publication = load_publication(self.publication_dir)
+        self.warm = warm_up(plan, publication)
 
 
 def _run_on_worker(task: ReportTask, plugin_name: str) -> dict[str, Any]:
@@ -99,7 +115,12 @@ def run_on_dask(
             hint="Adresse prüfen; läuft 'dask scheduler' dort?",
         ) from exc
     try:
-        plugin = WarmWorker(str(plan.data_dir), str(plan.template.path), plan.header)
+        plugin = WarmWorker(
+            str(plan.data_dir),
+            str(plan.template.path),
+            plan.header,
+            str(plan.publication_dir) if plan.publication_dir else None,
+        )
         try:
             client.register_plugin(plugin, name=plugin.name)
         except Exception as exc:  # a worker could not warm up: stop with its cause

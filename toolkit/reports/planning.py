@@ -40,6 +40,7 @@ __all__ = [
     "data_digest",
     "lock_output_folder",
     "plan_batch",
+    "template_imports",
     "warm_up",
     "warm_up_failed",
 ]
@@ -65,6 +66,8 @@ class BatchPlan:
     previous: dict[str, Any]
     header: dict[str, Any]
     dataset: Any = None
+    #: Folder of the protected publication set (``<out>/publication`` unless given).
+    publication_dir: Path | None = None
 
 
 def check_timeout(timeout: Any) -> float | None:
@@ -115,8 +118,14 @@ def data_digest(data_dir: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _imports(template: Template) -> list[str]:
-    """Modules the template's code cells import (to import once in the warm parent)."""
+def template_imports(template: Template) -> list[str]:
+    """Modules the template's code cells import (to import once in the warm parent).
+
+    Examples
+    --------
+    >>> "toolkit.reports.content" in template_imports(get_template("fakten_check"))
+    True
+    """
     import nbformat
 
     names: list[str] = []
@@ -135,13 +144,14 @@ def _imports(template: Template) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def warm_up(plan: BatchPlan) -> Warm:
+def warm_up(plan: BatchPlan, publication: Any = None) -> Warm:
     """Prepare this process to fork the reports of ``plan`` from.
 
     Imports what the template imports, creates the in-process shell and
     hands over the dataset read during planning; a template built on
-    :mod:`toolkit.reports.content` also gets the hierarchy and the Land and
-    Bund indicators computed here once (``dataset.shared``). Any error
+    :mod:`toolkit.reports.content` also gets the hierarchy and the batch's
+    protected publication set (``publication``, see
+    :mod:`toolkit.reports.publishing`) as ``dataset.shared``. Any error
     stops the batch: nothing is swallowed.
 
     Examples
@@ -149,7 +159,7 @@ def warm_up(plan: BatchPlan) -> Warm:
     >>> warm_up.__name__
     'warm_up'
     """
-    modules = _imports(plan.template)
+    modules = template_imports(plan.template)
     for name in modules:
         importlib.import_module(name)
     if plan.template.engine == "dkbm":
@@ -164,7 +174,7 @@ def warm_up(plan: BatchPlan) -> Warm:
     if any(m.startswith("toolkit.reports.content") for m in modules):
         from toolkit.reports.content import warm
 
-        dataset = _with_shared(dataset, warm(dataset))
+        dataset = _with_shared(dataset, warm(dataset, publication=publication))
     return Warm(plan.data_dir, dataset, exporter)
 
 
@@ -285,10 +295,13 @@ def plan_batch(
     retry_failed: bool = False,
     timeout: float | None = None,
     templates_dir: str | os.PathLike[str] | None = None,
+    publication_dir: str | os.PathLike[str] | None = None,
 ) -> BatchPlan:
     """Check everything and list the reports a batch will produce.
 
-    Parameters are as for :func:`toolkit.reports.run_batch`.
+    Parameters are as for :func:`toolkit.reports.run_batch`;
+    ``publication_dir`` is the folder of the protected publication set
+    (default ``<out>/publication``).
 
     Returns
     -------
@@ -408,6 +421,16 @@ def plan_batch(
         "formats": list(fmts),
         "data": data_path.name,
     }
+    from toolkit.reports.publishing import publication_dir as default_publication_dir
+
     return BatchPlan(
-        tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset
+        tpl,
+        out_dir,
+        data_path,
+        tuple(tasks),
+        tuple(skipped),
+        previous,
+        header,
+        dataset,
+        Path(publication_dir).resolve() if publication_dir else default_publication_dir(out),
     )

@@ -35,6 +35,7 @@ from typing import Any
 
 from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.manifest import format_summary, write_manifest
+from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
 from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch", "run_children"]
@@ -68,6 +69,8 @@ class BatchResult:
     out_dir: Path
     entries: list[ManifestEntry]
     skipped: tuple[str, ...] = ()
+    #: Audit of the protected publication set (:func:`toolkit.reports.publishing.audit_batch`).
+    audit: dict[str, Any] | None = None
 
     @property
     def failed(self) -> list[ManifestEntry]:
@@ -76,12 +79,19 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every report succeeded, else 1."""
-        return 1 if self.failed else 0
+        """0 when every report succeeded and the audit found nothing, else 1."""
+        return 1 if self.failed or audit_failed(self.audit) else 0
 
     def summary(self) -> str:
         """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
-        return format_summary(self.entries, skipped=len(self.skipped))
+        text = format_summary(self.entries, skipped=len(self.skipped))
+        if audit_failed(self.audit):
+            text += (
+                f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "  # type: ignore[index]
+                "sind aus dem Veröffentlichten auf weniger als ±1 eingrenzbar "
+                "(manifest.json, disclosure_audit). Berichte nicht veröffentlichen."
+            )
+        return text
 
 
 class _Child:
@@ -229,12 +239,12 @@ def run_children(
                 record(ManifestEntry.from_dict(json.loads(child.data.decode("utf-8"))))
 
 
-def _warm(plan: Any) -> Any:
+def _warm(plan: Any, publication: Any = None) -> Any:
     """Warm up for ``plan``; a failure stops the batch with its cause (never swallowed)."""
     from toolkit.reports.planning import warm_up, warm_up_failed
 
     try:
-        return warm_up(plan)
+        return warm_up(plan, publication)
     except DkbmError:
         raise
     except Exception as exc:
@@ -271,6 +281,8 @@ def run_batch(
     scheduler: str | None = None,
     progress: bool = True,
     templates_dir: str | os.PathLike[str] | None = None,
+    publication_dir: str | os.PathLike[str] | None = None,
+    audit: bool = True,
 ) -> BatchResult:
     """Produce a template's report for many regions.
 
@@ -306,11 +318,21 @@ def run_batch(
         Show a progress bar on stderr.
     templates_dir : str or path-like, optional
         Where to look for templates.
+    publication_dir : str or path-like, optional
+        Folder of the protected publication set every report reads
+        (default ``<out>/publication``; reused while the inputs are the same).
+    audit : bool, default True
+        Attack the protected set after rendering
+        (:func:`toolkit.reports.publishing.audit_batch`; the result is kept
+        next to the set and reused while it is unchanged). ``dkbm`` always
+        audits; ``False`` is for tests of other data.
 
     Returns
     -------
     BatchResult
-        Entries of the reports run; ``exit_code`` is 1 when any failed.
+        Entries of the reports run and the audit of the protected set;
+        ``exit_code`` is 1 when any report failed or the audit found a
+        disclosed cell.
 
     Raises
     ------
@@ -349,10 +371,12 @@ def run_batch(
         retry_failed=retry_failed,
         timeout=timeout,
         templates_dir=templates_dir,
+        publication_dir=publication_dir,
     )
     from tqdm import tqdm
 
     entries: dict[str, Any] = dict(plan.previous)
+    result: dict[str, Any] | None = None
     done: list[ManifestEntry] = []
     bar = tqdm(
         total=len(plan.tasks),
@@ -384,12 +408,18 @@ def run_batch(
                 if task.precheck_error:  # nothing to run: recorded without a process
                     record(produce(task))
             save()
+            # protect the whole publication once, here in the parent (issue #16)
+            publication = plan_publication(plan) if runnable else None
             if runnable and executor == "dask":
                 from toolkit.reports.dask import run_on_dask
 
                 run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
             elif runnable:
-                run_children(runnable, _warm(plan), jobs=jobs, record=record)
+                run_children(runnable, _warm(plan, publication), jobs=jobs, record=record)
+            if publication is not None and audit:
+                result = audit_batch(plan.publication_dir, plan.dataset)
+                plan.header["disclosure_audit"] = result
+                save()
         except BatchInterrupted as exc:
             raise BatchInterrupted(
                 exc.signum,
@@ -399,4 +429,4 @@ def run_batch(
             ) from None
         finally:
             bar.close()
-    return BatchResult(plan.out_dir, done, plan.skipped)
+    return BatchResult(plan.out_dir, done, plan.skipped, result)

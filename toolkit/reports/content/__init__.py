@@ -2,10 +2,10 @@
 
 Each template calls one builder that returns :class:`ReportParts` (header,
 summary sentences, key-figure table, charts, notes, appendix), and shows one
-part per cell. All numbers come from a :class:`ReportContext`: indicators
-computed for the report region, its ancestors, comparison regions and
-sub-regions, with disclosure control (:func:`toolkit.disclosure.protect_indicators`)
-applied before anything is formatted.
+part per cell. All numbers come from a :class:`ReportContext`: indicators of
+the report region, its ancestors, comparison regions and sub-regions, read
+from the one protected publication set
+(:func:`toolkit.disclosure.publication_rows`) before anything is formatted.
 
 Modules
 -------
@@ -37,6 +37,7 @@ from toolkit.reports.content._context import (
     ReportContext,
     default_comparison,
     prepare_report,
+    report_publication,
     warm,
 )
 from toolkit.reports.content._fakten import FAKTEN_TOPICS, fakten_check, topic_indicators
@@ -68,6 +69,7 @@ __all__ = [
     "key_figures_html",
     "prepare_report",
     "report_header",
+    "report_publication",
     "sample_data_note",
     "sentences_html",
     "subject_of",

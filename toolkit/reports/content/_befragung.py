@@ -6,11 +6,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from toolkit.charts import Chart, estimate_chart
-from toolkit.disclosure import protect_indicators
+from toolkit.disclosure import protect_survey
 from toolkit.errors import DataError
 from toolkit.reports.content._befragung_tests import age_cross_table, sozialraum_differences
 from toolkit.reports.content._common import report_header
@@ -66,33 +65,8 @@ def survey_design(data: pd.DataFrame, margins: pd.DataFrame) -> Any:
 
 
 def _protect(est: pd.DataFrame, min_count: int, min_n: int) -> pd.DataFrame:
-    """Apply disclosure control to survey estimates (counts: respondents, 'yes' answers)."""
-    frame = pd.DataFrame(
-        {
-            "region_code": est["region_code"],
-            "region_name": est["label"],
-            "level": "sozialraum",
-            "period": 0,
-            "indicator": est["item"],
-            "dimension": "",
-            "category": "",
-            "value": est["value"],
-            "numerator": est["count_yes"],
-            "denominator": est["n"].astype(float),
-            "unit": est["unit"],
-            "flag": "",
-        }
-    )
-    total = frame["region_code"] == _TOTAL
-    protected = protect_indicators(frame[~total].reset_index(drop=True), min_count=min_count)
-    flags = pd.concat([protected["flag"], frame.loc[total, "flag"]], ignore_index=True).to_numpy()
-    out = pd.concat([est[~total], est[total]], ignore_index=True)
-    out["flag"] = flags
-    small = (out["n"] < min_n) & (out["flag"] == "")
-    out.loc[small, "flag"] = "/"
-    hidden = out["flag"].isin([".", "/", "x"])
-    out.loc[hidden, ["value", "ci_low", "ci_high"]] = np.nan
-    return out
+    """Protect survey estimates with their total row as one table (:func:`protect_survey`)."""
+    return protect_survey(est, min_count=min_count, min_n=min_n, total=_TOTAL)
 
 
 def survey_estimates(

@@ -1,17 +1,26 @@
-"""Everything one report needs, computed once: regions, protected indicators, catalogue."""
+"""Everything one report needs, read once: regions, protected indicators, catalogue.
+
+Every number a report shows comes from the one protected publication set
+(:func:`toolkit.disclosure.protect_publication`): a batch protects it once and
+hands it to every report (``dataset.shared.publication``); a report made on its
+own uses the same set, protected once for the data and periods and kept on disk
+(:func:`report_publication`). Nothing is protected per report.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from toolkit.disclosure import protect_indicators
+from toolkit.disclosure import protect_publication, publication_rows
+from toolkit.disclosure.publication import input_hash
 from toolkit.errors import ParameterError
-from toolkit.geo import mark_protected
-from toolkit.indicators import catalog, compute_all, coverage
+from toolkit.indicators import catalog, coverage
 from toolkit.regions import RegionHierarchy
 
 __all__ = [
@@ -20,8 +29,10 @@ __all__ = [
     "Shared",
     "default_comparison",
     "prepare_report",
+    "report_publication",
     "warm",
 ]
+
 
 #: Short labels of comparison regions by level (as in "Land: 31,0 %").
 LEVEL_LABELS: dict[str, str] = {
@@ -191,73 +202,129 @@ _SORT = ["indicator", "dimension", "category", "region_code", "period"]
 
 @dataclass(frozen=True)
 class Shared:
-    """Region hierarchy and Land/Bund IndicatorFrame of a dataset, made once by :func:`warm`."""
+    """What every report of a batch shares, made once by :func:`warm`.
+
+    Attributes
+    ----------
+    hierarchy : toolkit.regions.RegionHierarchy
+        Region hierarchy of the dataset.
+    publication : toolkit.disclosure.ProtectedPublication or None
+        The protected publication set every report reads from.
+    """
 
     hierarchy: Any
-    land_bund: pd.DataFrame
+    publication: Any = None
 
 
-def warm(dataset: Any) -> Shared:
-    """Compute the hierarchy and the Land and Bund values of every indicator once.
+def _cache_dir() -> Path:
+    return Path(os.environ.get("DKBM_CACHE_DIR") or Path.home() / ".cache" / "dkbm")
 
-    Every report compares with its Land and the Bund, whose values need all
-    rows of the dataset. The batch runner calls this once in its parent
-    process and hands the result to every report as ``dataset.shared``
-    (state is passed, never kept here), so each report only computes its
-    own region. Results are the same with and without it.
+
+def report_publication(
+    dataset: Any,
+    *,
+    min_count: int = 3,
+    out_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """Return the protected publication set every report of ``dataset`` reads from.
+
+    Protects every indicator of ``dataset`` for all regions, levels and
+    periods together, once (:func:`toolkit.disclosure.protect_publication`):
+    one set for every report period, template, ``dkbm run`` and the
+    explorer, so a cell hidden anywhere is hidden everywhere. The set is
+    kept in ``out_dir`` (default: a folder per input in ``$DKBM_CACHE_DIR``
+    or ``~/.cache/dkbm``) and read back while the inputs are the same (cache by input hash).
+    ``dkbm batch`` and ``dkbm run`` keep it in ``<out>/publication``.
 
     Parameters
     ----------
     dataset : toolkit.io.Dataset
         The loaded dataset.
+    min_count : int, default 3
+        Smallest publishable count.
+    out_dir : str or path-like, optional
+        Folder of the protected set.
 
     Returns
     -------
-    Shared
-        The shared computations.
+    toolkit.disclosure.ProtectedPublication
 
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> sorted(set(warm(load_dataset()).land_bund["region_code"]))
-    ['17', 'DG']
+    >>> pub = report_publication(load_dataset())
+    >>> pub.meta["periods"], pub.meta["min_count"]
+    (None, 3)
     """
-    hierarchy = RegionHierarchy.from_frame(dataset.tables["regions"])
-    codes = hierarchy.codes("land") + hierarchy.codes("bund")
-    return Shared(hierarchy, compute_all(dataset, regions=codes))
+    if out_dir is None:  # one folder per input, so other data do not replace the set
+        key = input_hash(dataset, min_count=int(min_count))[:16]
+        out_dir = _cache_dir() / f"publication-{key}"
+    return protect_publication(dataset, min_count=int(min_count), out_dir=out_dir)
 
 
-def _compute(
-    dataset: Any, hierarchy: Any, codes: list[str], periods: list[int], indicators: list[str]
-) -> pd.DataFrame:
-    """compute_all for ``codes``, taking Land and Bund rows from ``dataset.shared``."""
-    cached = getattr(dataset, "shared", None)
-    shared = [c for c in codes if hierarchy.level(c) in ("land", "bund")] if cached else []
-    rest = [c for c in codes if c not in shared]
-    parts = []
-    if rest:
-        parts.append(compute_all(dataset, regions=rest, periods=periods, indicators=indicators))
-    if shared and cached is not None:
-        f = cached.land_bund
-        parts.append(
-            f[
-                f["region_code"].isin(shared)
-                & f["period"].isin(periods)
-                & f["indicator"].isin(indicators)
-            ]
+def warm(dataset: Any, *, publication: Any = None) -> Shared:
+    """Prepare what every report of a batch shares: hierarchy and protected set.
+
+    The batch runner calls this once in its parent process and hands the
+    result to every report as ``dataset.shared`` (state is passed, never kept
+    here), so no report protects or computes the whole publication itself.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The loaded dataset.
+    publication : toolkit.disclosure.ProtectedPublication, optional
+        The batch's protected set (:func:`report_publication`).
+
+    Returns
+    -------
+    Shared
+        The shared state.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> warm(load_dataset()).hierarchy.level("17051")
+    'kreis'
+    """
+    return Shared(RegionHierarchy.from_frame(dataset.tables["regions"]), publication)
+
+
+def _publication(dataset: Any, min_count: int) -> Any:
+    """Return the protected set of ``dataset.shared`` (a batch), else the one on disk."""
+    shared = getattr(dataset, "shared", None)
+    pub = getattr(shared, "publication", None)
+    if pub is None:
+        return report_publication(dataset, min_count=min_count)
+    if int(pub.meta.get("min_count", min_count)) != int(min_count):
+        raise ParameterError(
+            f"min_count={min_count} weicht vom geschützten Datensatz ab "
+            f"(min_count={pub.meta.get('min_count')})",
+            hint="Alle Berichte einer Veröffentlichung mit derselben Mindestfallzahl erstellen",
         )
-    # notes on aggregates left out, only for the regions and years of this report
+    return pub
+
+
+def _read(pub: Any, codes: list[str], periods: list[int], indicators: list[str]) -> pd.DataFrame:
+    """Rows of the protected set for ``codes``, ``periods`` and ``indicators`` (sorted)."""
+    protected = pub.meta.get("periods")
+    missing = sorted(set(periods) - set(protected)) if protected is not None else []
+    if missing:
+        raise ParameterError(
+            f"Zeiträume {missing} sind nicht im geschützten Veröffentlichungsdatensatz "
+            f"({protected[0]}–{protected[-1]})",
+            hint="Den Datensatz für die Zeiträume des Berichts schützen (report_publication)",
+        )
+    frame = publication_rows(pub, regions=codes, indicators=indicators)
+    attrs = dict(frame.attrs)
+    frame = frame[frame["period"].isin(periods)]
+    frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
     notes = tuple(
         text
-        for p in parts
-        for region, year, text in p.attrs.get("aggregate_notes", ())
+        for region, year, text in pub.frame.attrs.get("aggregate_notes", ())
         if region in codes and year in periods
     )
-    agg = {text for p in parts for _, _, text in p.attrs.get("aggregate_notes", ())}
-    notes += tuple(n for p in parts for n in p.attrs.get("notes", ()) if n not in agg)
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
-    frame.attrs = {"notes": tuple(dict.fromkeys(notes))}
+    frame.attrs = {**attrs, "notes": tuple(dict.fromkeys(notes))}
     return frame
 
 
@@ -309,14 +376,14 @@ def prepare_report(
     min_count: int = 3,
     years: int = 6,
 ) -> ReportContext:
-    """Compute and protect everything a report shows, once.
+    """Read everything a report shows from the protected publication set, once.
 
-    Indicators are computed for the report region, its ancestors and the
-    comparison regions (and its sub-regions where asked); only the rows the
-    report shows are kept, and disclosure control
-    (:func:`toolkit.disclosure.protect_indicators`) is applied to exactly
-    those rows together, so every number a template shows is protected and
-    no time is spent protecting what is never shown.
+    The rows of the report region, its ancestors and the comparison regions
+    (and its sub-regions where asked) are taken from the one protected set of
+    the publication (:func:`toolkit.disclosure.publication_rows`): the
+    batch's (``dataset.shared.publication``) or :func:`report_publication`.
+    A cell suppressed in any report is suppressed in every report, and
+    nothing is protected per report.
 
     Parameters
     ----------
@@ -340,7 +407,7 @@ def prepare_report(
         Land, the Gemeinden and Sozialräume of a Kreis, the Sozialräume of a
         Gemeinde.
     min_count : int, default 3
-        Minimum count for disclosure control.
+        Minimum count for disclosure control (must be the protected set's).
     years : int, default 6
         Length of the time series.
 
@@ -409,11 +476,11 @@ def prepare_report(
             + "; ".join(f"{c}: {r}" for c, r in omitted),
             hint="Fehlende Tabellen ergänzen: " + (", ".join(missing) or "keine"),
         )
-    frame = _compute(
-        dataset,
-        hierarchy,
+    pub = _publication(dataset, min_count)
+    frame = _read(
+        pub,
         list(dict.fromkeys([*main, *subs])),
-        list(range(period - years + 1, period + 1)),
+        [p for p in range(period - years + 1, period + 1) if p in (pub.meta.get("periods") or [p])],
         wanted,
     )
     notes = frame.attrs.get("notes", ())
@@ -436,11 +503,8 @@ def prepare_report(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
-    # the dataset's hierarchy, not code prefixes: Berlin's Bezirke (11001001, ...) belong to
-    # the Kreis 11000, not beside it to the Land 11 (identical for Musterland)
-    protected = mark_protected(  # for maps
-        protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
-    )
+    # read from the publication-wide protected set: no protection per report (issue #16)
+    protected = frame
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.charts import Chart, chain_chart
+from toolkit.disclosure import shares_of_total
 from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._fakten import standard_parts
@@ -54,7 +56,9 @@ def chain_frame(ctx: ReportContext) -> pd.DataFrame:
     """Return the stages of the transition chain for the report region and period.
 
     Each stage uses the nearest region with data (iABE exists for Kreise
-    only), and values already protected by disclosure control.
+    only). Values are shares of the stage's full total from the protected
+    set (:func:`toolkit.disclosure.shares_of_total`): a hidden category
+    stays hidden (flag ``.``) and the shown shares do not add up to 100 %.
 
     Parameters
     ----------
@@ -64,7 +68,8 @@ def chain_frame(ctx: ReportContext) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``stage, category, value, flag`` for :func:`toolkit.charts.chain_chart`.
+        Columns ``stage, category, value, flag`` for :func:`toolkit.charts.chain_chart`
+        (with ``normalise=False``).
 
     Examples
     --------
@@ -83,16 +88,25 @@ def chain_frame(ctx: ReportContext) -> pd.DataFrame:
         if where is None:
             continue
         label = stage if where == ctx.region else f"{stage}, {ctx.hierarchy.name(where)}"
-        for cat in cats:
-            hit = f[(f["indicator"] == prefix + cat) & (f["region_code"] == where)]
-            if hit.empty:
-                continue
+        part = f[f["region_code"] == where].set_index("indicator")
+        present = [c for c in cats if prefix + c in part.index]
+        if not present:
+            continue
+        counts = pd.Series({c: part.at[prefix + c, "numerator"] for c in present}, dtype=float)
+        totals = part.loc[[prefix + c for c in present], "denominator"].dropna()
+        # shares of the FULL total (the protected denominator), never of the shown
+        # parts: normalising over the shown parts reveals the hidden remainder (#16)
+        shares = shares_of_total(
+            counts, totals.iloc[0] if len(totals) else np.nan, min_count=ctx.min_count
+        )
+        for cat in present:
+            share = float(shares.at[cat, "share"])
             rows.append(
                 {
                     "stage": label,
                     "category": _stage_label(ctx, prefix, cat),
-                    "value": float(hit["value"].iloc[0]),
-                    "flag": str(hit["flag"].iloc[0]),
+                    "value": share,
+                    "flag": "" if not np.isnan(share) else ".",
                 }
             )
     return pd.DataFrame(rows, columns=["stage", "category", "value", "flag"])
@@ -113,6 +127,7 @@ def _chain_chart(ctx: ReportContext) -> Chart | None:
     return chain_chart(
         frame[frame["stage"].isin(stages)],
         title=f"Bildungskette {ctx.region_name} {ctx.period}",
+        normalise=False,
     )
 
 

@@ -1,0 +1,163 @@
+"""One protected publication per batch: protect before rendering, audit after.
+
+A batch of a template built on :mod:`toolkit.reports.content` does not let
+its reports protect anything. The batch's parent process protects every
+indicator of the dataset for all regions, levels and periods together, once (:func:`toolkit.reports.content.report_publication`, kept in
+``<out>/publication`` and reused by input hash, so a batch over a subset of
+regions, a second template or ``dkbm run`` read the same set), hands it to
+every report, and after rendering attacks it as an outsider would
+(:func:`toolkit.disclosure.audit_publication`). A sensitive cell narrowed
+below its protection fails the batch: exit code 1 and the cells in the
+manifest (``disclosure_audit``).
+
+Examples
+--------
+>>> audit_failed({"disclosed": 0})
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from toolkit.reports.registry import Template
+
+__all__ = [
+    "AUDIT_FILE",
+    "audit_batch",
+    "audit_failed",
+    "batch_publication",
+    "plan_publication",
+    "publication_dir",
+    "uses_content",
+]
+
+#: File next to the protected set with the audit result (reused while the set is unchanged).
+AUDIT_FILE = "audit.json"
+
+
+def uses_content(template: Template) -> bool:
+    """Whether a template builds its reports with :mod:`toolkit.reports.content`.
+
+    Examples
+    --------
+    >>> from toolkit.reports.registry import get_template
+    >>> uses_content(get_template("fakten_check"))
+    True
+    """
+    from toolkit.reports.planning import template_imports
+
+    return any(m.startswith("toolkit.reports.content") for m in template_imports(template))
+
+
+def publication_dir(out: str | Path) -> Path:
+    """Folder of a batch's protected set: ``<out>/publication`` (shared by all templates).
+
+    Examples
+    --------
+    >>> publication_dir("reports").name
+    'publication'
+    """
+    return Path(out).resolve() / "publication"
+
+
+def batch_publication(dataset: Any, min_count: int, out_dir: Path) -> Any:
+    """Protect (or read back) the publication set of a batch, once, in the parent.
+
+    Examples
+    --------
+    >>> batch_publication.__name__  # a run protects for minutes; see report_publication
+    'batch_publication'
+    """
+    from toolkit.reports.content import report_publication
+
+    return report_publication(dataset, min_count=int(min_count), out_dir=out_dir)
+
+
+def plan_publication(plan: Any) -> Any:
+    """Return the protected set of a planned batch (content templates only, else None).
+
+    Protected, or read back by input hash, in the batch's parent process
+    before any report starts; a failure stops the batch with its cause.
+
+    Examples
+    --------
+    >>> plan_publication.__name__
+    'plan_publication'
+    """
+    from toolkit.errors import DkbmError
+
+    if not uses_content(plan.template):
+        return None
+    task = next(iter(plan.tasks), None)
+    min_count = task.parameters.get("min_count", 3) if task is not None else 3
+    try:
+        return batch_publication(plan.dataset, min_count, plan.publication_dir)
+    except DkbmError:
+        raise
+    except Exception as exc:
+        from toolkit.reports.planning import warm_up_failed
+
+        raise warm_up_failed(plan.template, exc) from exc
+
+
+def _fingerprint(folder: Path) -> str:
+    """Hash of the protected rows and the input hash (not the creation time)."""
+    h = hashlib.sha256((folder / "publication.parquet").read_bytes())
+    meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
+    h.update(str(meta.get("input_hash")).encode())
+    return h.hexdigest()
+
+
+def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
+    """Attack the batch's protected set; return the manifest's ``disclosure_audit``.
+
+    The result is kept in ``folder/audit.json`` together with a fingerprint of
+    the protected set's files and reused while they are unchanged (the audit
+    attacks the set, so it only changes with it).
+
+    Returns
+    -------
+    dict
+        ``publication`` (folder), ``input_hash``, ``sensitive`` (cells
+        attacked), ``disclosed`` (number narrowed below the protection) and
+        ``cells`` (the disclosed cells, as records).
+    """
+    from toolkit.disclosure import audit_publication, disclosed
+
+    folder = Path(folder)
+    finger = _fingerprint(folder)
+    cached = folder / AUDIT_FILE
+    if cached.is_file():
+        old = json.loads(cached.read_text(encoding="utf-8"))
+        if old.get("fingerprint") == finger:
+            return old["result"]
+    result = audit_publication(folder, dataset)
+    bad = disclosed(result)
+    meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
+    out = {
+        "publication": str(folder),
+        "input_hash": meta.get("input_hash"),
+        "sensitive": len(result),
+        "disclosed": len(bad),
+        "cells": json.loads(bad.to_json(orient="records", force_ascii=False)),
+    }
+    cached.write_text(
+        json.dumps({"fingerprint": finger, "result": out}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return out
+
+
+def audit_failed(audit: dict[str, Any] | None) -> bool:
+    """Whether an audit result (:func:`audit_batch`) found a disclosed cell.
+
+    Examples
+    --------
+    >>> audit_failed(None), audit_failed({"disclosed": 2})
+    (False, True)
+    """
+    return bool(audit) and int(audit.get("disclosed", 0)) > 0
