@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._agegroups import SINGLE_YEAR_BINS, bins_within
+from toolkit.indicators._agegroups import RATE_AGES, SINGLE_YEAR_BINS, bins_within
 from toolkit.indicators._context import tables_of
 from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
@@ -49,10 +49,7 @@ _LAGS: dict[str, tuple[tuple[str, int], ...]] = {
 _AGES: dict[str, tuple[tuple[int, int | None], ...]] = {
     "betreuungsquote_u3": ((0, 3),),
     "betreuungsquote_3u6": ((3, 6),),
-    "jugendquotient": ((0, 20), (20, 65)),
-    "altenquotient": ((65, None), (20, 65)),
-    "anteil_unter_18": ((0, 18),),
-    "anteil_65plus": ((65, None),),
+    **{code: tuple(a for a in ages if a is not None) for code, ages in RATE_AGES.items()},
     "ausbildungsanfaengerquote": tuple((a, a + 1) for a in range(16, 25)),
 }
 
