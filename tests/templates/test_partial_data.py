@@ -156,3 +156,12 @@ def test_real_reports_render_for_a_few_kreise(tmp_path):
     for page in html.values():
         assert "Nicht enthalten" in page and "Datenlizenz Deutschland" in page
         assert "Beispieldaten" not in page
+
+
+def test_an_indicator_without_the_report_year_is_listed(leavers):
+    # population (12411) only 2017-2019: for a 2023 report the share under 18 is listed with the year
+    ds = read_dataset(DEUTSCHLAND)
+    ctx = rc.prepare_report(
+        ds, "03251", 2023, indicators=["abgaenge_anteil_ohne_hsa", "anteil_unter_18"]
+    )
+    assert dict(ctx.omitted)["anteil_unter_18"] == "Tabelle 'population': Jahr 2023 fehlt"

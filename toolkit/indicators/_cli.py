@@ -136,12 +136,13 @@ def _compute(args: argparse.Namespace) -> int:
         _g=shown.groupby(["indicator", "dimension", "category"], sort=False).ngroup(),
         _p=shown["region_code"].map(position).fillna(len(position)),
     ).sort_values(["_g", "_p"], kind="stable")
-    for code, why in frame.attrs.get("omitted", ()):
+    cov = coverage(dataset, args.indicators, region=region, period=args.period)
+    missing = cov[~cov["available"] & ~cov["indicator"].isin(set(frame["indicator"]))]
+    for code, why in zip(missing["indicator"], missing["reason"], strict=True):
         print(f"Nicht enthalten: {code}: {why}", file=sys.stderr)
     for note in frame.attrs.get("notes", ()):
         print(f"Hinweis: {note}", file=sys.stderr)
     if shown.empty:
-        cov = coverage(dataset, args.indicators, region=region, period=args.period)
         reasons = sorted(set(cov.loc[~cov["available"], "reason"]))
         print(
             f"Keine Indikatorwerte für Region {region} im Jahr {args.period}. Gründe: "

@@ -461,14 +461,15 @@ def prepare_report(
     period = int(period)
     # indicators whose tables, columns or age groups are missing are left out with a reason
     cov = coverage(dataset, wanted)
-    omitted = tuple(
-        zip(
-            cov.loc[~cov["available"], "indicator"],
-            cov.loc[~cov["available"], "reason"],
-            strict=False,
-        )
-    )
-    wanted = cov.loc[cov["available"], "indicator"].tolist()
+    gone = ~cov["available"]
+    omitted = tuple(zip(cov.loc[gone, "indicator"], cov.loc[gone, "reason"], strict=True))
+    wanted = cov.loc[~gone, "indicator"].tolist()
+    if wanted:
+        # computable, but the report year is not in the data: computed (for the series) and
+        # listed under "Nicht enthalten" with the missing year
+        late = coverage(dataset, wanted, period=period)
+        late = late[~late["available"]]
+        omitted += tuple(zip(late["indicator"], late["reason"], strict=True))
     if not wanted:
         missing = sorted({t for ts in cov["missing_tables"] for t in ts})
         raise ParameterError(
