@@ -134,6 +134,27 @@ set.seed(7)
 bootfpc <- as.svrepdesign(dstrat, type = "bootstrap", replicates = 20)
 put("bootfpc.scale", bootfpc$scale)
 
+# quantiles with replicate SEs (interval.type = "quantile"), whole design and per school type
+for (nm in c("boot", "brr", "fay", "jkn")) {
+  d <- get(nm)
+  for (pr in c(0.25, 0.5)) {
+    q <- suppressWarnings(svyquantile(~api00, d, pr, interval.type = "quantile", ci = TRUE))
+    k <- paste0(nm, ".repquant.", pr * 100)
+    put(paste0(k, ".value"), q$api00[1, 1])
+    put(paste0(k, ".ci_low"), q$api00[1, 2])
+    put(paste0(k, ".ci_high"), q$api00[1, 3])
+    put(paste0(k, ".se"), q$api00[1, 4])
+  }
+  for (s in c("E", "H", "M")) {
+    q <- suppressWarnings(svyquantile(~api00, subset(d, stype == s), 0.5, interval.type = "quantile",
+                                      ci = TRUE))
+    k <- paste0(nm, ".repquant.", s)
+    put(paste0(k, ".value"), q$api00[1, 1])
+    put(paste0(k, ".se"), q$api00[1, 4])
+    put(paste0(k, ".ci_low"), q$api00[1, 2])
+  }
+}
+
 # ---- delivered replicate weights (svrepdesign) ------------------------------------------------
 jkw <- weights(jk1_nofpc, "analysis")
 colnames(jkw) <- paste0("rw", seq_len(ncol(jkw)))

@@ -156,9 +156,10 @@ def test_jkn_lonely_psu(rref, apistrat, lonely):
         check(rref, f"{name}.mean.api00.{field}", getattr(e, field))
 
 
-def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
+def _r_bootstrap(rref, apiclus1):
+    """The design R's as.svrepdesign(type = "bootstrap") built, from its exported multipliers."""
     counts = np.array(rref["bootstrap_counts"], dtype=float)
-    d = replicate_design(
+    return replicate_design(
         apiclus1,
         counts,
         "pw",
@@ -166,7 +167,11 @@ def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
         combined_weights=False,
         scale=rref["values"]["boot.scale"],
     )
-    _estimators(rref, "boot", d)
+
+
+def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
+    counts = np.array(rref["bootstrap_counts"], dtype=float)
+    _estimators(rref, "boot", _r_bootstrap(rref, apiclus1))
     _estimators(
         rref,
         "deliv_boot",
@@ -372,3 +377,24 @@ def test_nonresponse_and_trimming_on_replicates(apistrat):
     assert trimmed.weights.max() <= 50.0 + 1e-9
     assert trimmed.replicate_weights.max() <= 50.0 + 1e-9
     assert np.allclose(trimmed.replicate_weights.sum(axis=0), w.sum(axis=0))
+
+
+@pytest.mark.parametrize("name", ["boot", "brr", "fay", "jkn"])
+def test_quantile_with_replicate_interval(rref, designs, apiclus1, name):
+    if name == "boot":
+        d = _r_bootstrap(rref, apiclus1)
+    else:
+        d = designs[name]
+    for p in (0.25, 0.5):
+        e = d.quantile("api00", p, interval="replicate")
+        for field in ("value", "se", "ci_low", "ci_high"):
+            check(rref, f"{name}.repquant.{p * 100:g}.{field}", getattr(e, field))
+    by = d.quantile("api00", 0.5, by="stype", interval="replicate").set_index("stype")
+    for s in ("E", "H", "M"):
+        for field in ("value", "se", "ci_low"):
+            check(rref, f"{name}.repquant.{s}.{field}", by.loc[s, field])
+
+
+def test_quantile_replicate_interval_needs_replicates(dstrat):
+    with pytest.raises(ParameterError, match="Replikationsgewichten"):
+        dstrat.quantile("api00", 0.5, interval="replicate")
