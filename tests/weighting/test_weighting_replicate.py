@@ -398,3 +398,15 @@ def test_quantile_with_replicate_interval(rref, designs, apiclus1, name):
 def test_quantile_replicate_interval_needs_replicates(dstrat):
     with pytest.raises(ParameterError, match="Replikationsgewichten"):
         dstrat.quantile("api00", 0.5, interval="replicate")
+
+
+def test_delivered_weights_without_sampling_weights():
+    df = pd.DataFrame({"y": [1.0, 2.0, 6.0]})
+    reps = np.array([[0.0, 1.5, 1.5], [1.5, 0.0, 1.5], [1.5, 1.5, 0.0]])
+    with pytest.warns(UserWarning, match="gleiche Gewichte"):
+        d = replicate_design(df, reps, type="JK1", scale=2 / 3)
+    assert list(d.data.columns) == ["y"]
+    # by hand: replicate means 4, 3.5, 1.5 around 3 -> 2/3 * (1 + 0.25 + 2.25)
+    assert d.mean("y").se == pytest.approx(np.sqrt(2 / 3 * 3.5), rel=1e-12)
+    reps[0, 0] = 9.0  # the design keeps its own copy
+    assert d.replicate_weights[0, 0] == 0.0
