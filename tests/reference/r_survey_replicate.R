@@ -182,6 +182,20 @@ d_boot <- svrepdesign(data = cbind(apiclus1, bw), repweights = "^boot", weights 
                       type = "bootstrap", combined.weights = FALSE)
 estimators("deliv_boot", d_boot)
 
+for (tp in c("successive-difference", "JK2", "ACS")) {
+  d <- suppressWarnings(svrepdesign(data = deliv, repweights = "^rw", weights = ~pw, type = tp))
+  stat(paste0("deliv_", tp, ".mean.api00"), svymean(~api00, d), degf(d))
+}
+bw2 <- weights(brr, "analysis")
+colnames(bw2) <- paste0("brrw", seq_len(ncol(bw2)))
+d_brr <- svrepdesign(data = cbind(apistrat, bw2), repweights = "^brrw", weights = ~pw, type = "BRR")
+stat("deliv_brr.mean.api00", svymean(~api00, d_brr), degf(d_brr))
+fw <- weights(fay, "analysis")
+colnames(fw) <- paste0("fayw", seq_len(ncol(fw)))
+d_fay <- svrepdesign(data = cbind(apistrat, fw), repweights = "^fayw", weights = ~pw, type = "Fay",
+                     rho = 0.5)
+stat("deliv_fay.mean.api00", svymean(~api00, d_fay), degf(d_fay))
+
 # ---- adjusted (post-stratified, raked, calibrated) replicate designs ------------------------
 pop_stype <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
 pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1072, 5122))

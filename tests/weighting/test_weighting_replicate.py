@@ -204,8 +204,8 @@ def test_bootstrap_scale_and_draws_like_r(rref, apiclus1, apistrat):
 
 def _delivered(apiclus1, designs):
     jkw = designs["jk1_nofpc"].replicate_weights
-    cols = {f"rw{r + 1}": jkw[:, r] for r in range(jkw.shape[1])}
-    return apiclus1.assign(**cols), jkw
+    cols = pd.DataFrame(jkw, columns=[f"rw{r + 1}" for r in range(jkw.shape[1])])
+    return pd.concat([apiclus1, cols], axis=1), jkw
 
 
 def test_delivered_weights(rref, apiclus1, designs):
@@ -410,3 +410,31 @@ def test_delivered_weights_without_sampling_weights():
     assert d.mean("y").se == pytest.approx(np.sqrt(2 / 3 * 3.5), rel=1e-12)
     reps[0, 0] = 9.0  # the design keeps its own copy
     assert d.replicate_weights[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("kind", ["successive-difference", "JK2", "ACS"])
+def test_delivered_weights_fixed_scale_types(rref, apiclus1, designs, kind):
+    deliv, _ = _delivered(apiclus1, designs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R warns too (JK2: scale and rscales ignored)
+        d = replicate_design(deliv, "^rw", "pw", type=kind)
+    e = d.mean("api00")
+    for field in ("value", "se", "ci_low", "ci_high"):
+        check(rref, f"deliv_{kind}.mean.api00.{field}", getattr(e, field))
+
+
+@pytest.mark.parametrize("kind", ["brr", "fay"])
+def test_delivered_brr_and_fay(rref, apistrat, designs, kind):
+    w = designs[kind].replicate_weights
+    cols = pd.DataFrame(w, columns=[f"{kind}w{r + 1}" for r in range(w.shape[1])])
+    data = pd.concat([apistrat, cols], axis=1)
+    d = replicate_design(
+        data,
+        f"^{kind}w",
+        "pw",
+        type="BRR" if kind == "brr" else "Fay",
+        rho=0.5 if kind == "fay" else None,
+    )
+    e = d.mean("api00")
+    for field in ("value", "se", "ci_low", "ci_high"):
+        check(rref, f"deliv_{kind}.mean.api00.{field}", getattr(e, field))
