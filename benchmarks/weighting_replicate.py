@@ -7,12 +7,12 @@ bootstrap from the design, accepting 200 delivered replicate-weight columns
 (``replicate_design``), and the goal figure: ``mean(y, by="sozialraum")`` with replicate SEs
 (goal: < 2 s on the 2-core machine). A proportion by domain is timed as well.
 
-Peer: samplics (``ReplicateEstimator``), in its own virtual environment under
-``benchmarks/.venv-peers/samplics`` (``python benchmarks/weighting.py --setup-peers`` or
-``python benchmarks/weighting_replicate.py --setup-peers``; not part of CI). It gets the
-same replicate weights (written by the toolkit) and the same scale, so the SEs must agree;
-the script prints its time, the ratio and the largest relative SE difference. svy's replicate
-estimators are run the same way when its environment exists.
+Peers: samplics (``ReplicateEstimator``) and svy (``Sample.estimation.mean(...,
+method="replication")``), each in its own virtual environment under
+``benchmarks/.venv-peers/<peer>`` (``python benchmarks/weighting_replicate.py --setup-peers``;
+not part of CI). They get the same replicate weights (written by the toolkit) and the same
+scale, so the SEs must agree; the script prints each peer's time for the domain means, the
+ratio to the toolkit and the largest relative SE difference.
 
 Usage: ``python benchmarks/weighting_replicate.py [--n 100000] [--no-peers] [--setup-peers]``
 """
@@ -79,6 +79,23 @@ est = ReplicateEstimator(method=RepMethod.jackknife, param=PopParam.mean).estima
 elapsed = time.perf_counter() - t0
 se = [float(est.stderror[k]) for k in sorted(est.stderror)]
 """,
+    "svy": """
+import polars as pl
+import svy
+frame = pl.from_pandas(df).with_columns(
+    [pl.Series(f"rw{r + 1}", reps[:, r]) for r in range(reps.shape[1])]
+)
+# svy applies one scale to all replicates (rep_coefs are not used for the jackknife here);
+# the benchmark design has the same (n_h - 1)/n_h in every stratum, so this is the same variance
+assert np.allclose(rscales, rscales[0])
+design = svy.Design(wgt="w", rep_wgts=svy.JackknifeWgts(prefix="rw", n_reps=reps.shape[1],
+                                                       scale=float(rscales[0])))
+sample = svy.Sample(frame, design)
+t0 = time.perf_counter()
+est = sample.estimation.mean("y", by="sozialraum", method="replication")
+elapsed = time.perf_counter() - t0
+se = est.to_polars().sort("sozialraum")["se"].to_list()
+""",
 }
 
 PEER_HEADER = """
@@ -118,7 +135,8 @@ def setup_peers() -> None:
         venv = PEER_ROOT / peer
         if not (venv / "bin" / "python").exists():
             subprocess.check_call([sys.executable, "-m", "venv", str(venv)])
-        subprocess.check_call([str(venv / "bin" / "pip"), "install", "-q", peer, "pyarrow"])
+        extra = ["pandas", "pyarrow"] if peer == "svy" else ["pyarrow"]
+        subprocess.check_call([str(venv / "bin" / "pip"), "install", "-q", peer, *extra])
 
 
 def main() -> int:

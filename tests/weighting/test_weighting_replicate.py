@@ -17,11 +17,13 @@ import pytest
 from toolkit.errors import DataError, ParameterError
 from toolkit.weighting import (
     SurveyDesign,
+    adjust_nonresponse,
     as_replicate,
     calibrate,
     poststratify,
     rake,
     replicate_design,
+    trim_weights,
 )
 from toolkit.weighting._hadamard import hadamard
 from toolkit.weighting._repweights import PsuLayout, boot_factors
@@ -350,3 +352,23 @@ def test_many_domains_nan_replicate_warns(apiclus1):
         out = d.mean("api00", by="cname")
     assert any("Replikat" in str(w.message) for w in caught)
     assert np.isfinite(out["value"]).all()
+
+
+def test_nonresponse_and_trimming_on_replicates(apistrat):
+    # R has no two-phase estimator for replicate designs (and its trimWeights for them is
+    # defective), so these are consistency checks: re-adjusting every replicate gives about the
+    # linearised two-phase SE (jackknife and linearisation agree asymptotically).
+    s = apistrat.assign(resp=np.arange(len(apistrat)) % 4 != 0)
+    d = SurveyDesign(s, weights="pw", strata="stype")
+    lin = adjust_nonresponse(d, "resp", classes="stype").mean("api00")
+    rep = adjust_nonresponse(as_replicate(d), "resp", classes="stype")
+    assert rep.mean("api00").value == pytest.approx(lin.value, rel=1e-12)
+    assert rep.mean("api00").se == pytest.approx(lin.se, rel=0.01)
+    w = rep.replicate_weights
+    for h in ("E", "H", "M"):  # each replicate keeps the class totals of its own design weights
+        cls = (s["stype"] == h).to_numpy()
+        assert np.all(w[cls & ~s["resp"].to_numpy()] == 0)
+    trimmed = trim_weights(rep, upper=50.0)
+    assert trimmed.weights.max() <= 50.0 + 1e-9
+    assert trimmed.replicate_weights.max() <= 50.0 + 1e-9
+    assert np.allclose(trimmed.replicate_weights.sum(axis=0), w.sum(axis=0))

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from toolkit.errors import ParameterError
 
 __all__ = [
     "RatioSpec",
     "ReplicateInfo",
+    "grouped_ratios",
     "replicate_df",
     "replicate_ratios",
     "replicate_variance",
@@ -203,6 +205,53 @@ def replicate_ratios(
     return out
 
 
+def grouped_ratios(
+    repweights: np.ndarray, k: int, group: np.ndarray, a: np.ndarray, b: np.ndarray | None
+) -> np.ndarray:
+    """Replicate values ``(R, k)`` of ratios over ``k`` disjoint domains in one pass.
+
+    Parameters
+    ----------
+    repweights : numpy.ndarray
+        Replicate weights ``(n, R)``.
+    k : int
+        Number of domains.
+    group : numpy.ndarray
+        Domain number ``0 .. k-1`` of each row, -1 outside all domains.
+    a, b : numpy.ndarray
+        Numerator and denominator row values (``b`` None: totals).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, k)``, NaN where a replicate's denominator is 0.
+
+    Notes
+    -----
+    ``sum_i w_ir a_i`` over the rows of each domain is a sparse ``(k, n)``
+    matrix times the weights: ``O(n R)`` operations whatever ``k``.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 2.0], [2.0, 0.0], [1.0, 1.0]])
+    >>> grouped_ratios(w, 2, np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), None).tolist()
+    [[6.0, 5.0], [2.0, 5.0]]
+    """
+    n = len(group)
+    inside = np.flatnonzero(group >= 0)
+
+    def sums(values: np.ndarray) -> np.ndarray:
+        mat = sparse.csr_matrix((values[inside], (group[inside], inside)), shape=(k, n))
+        return np.asarray(mat @ repweights).T
+
+    top = sums(a)
+    if b is None:
+        return top
+    bottom = sums(b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(bottom != 0, top / bottom, np.nan)
+
+
 def row_patterns(repweights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct replicate-weight rows up to a factor (one per PSU for generated weights).
 
@@ -228,15 +277,16 @@ def row_patterns(repweights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> ids.tolist(), rows.tolist()
     ([0, 0, 1], [[0.0, 1.0], [1.0, 0.0]])
     """
-    top = np.abs(repweights).max(axis=1)
-    scaled = repweights / np.where(top > 0, top, 1.0)[:, None]
+    top = np.maximum(repweights.max(axis=1), -repweights.min(axis=1))
+    top = np.where(top > 0, top, 1.0)
     probe = np.random.default_rng(0).uniform(0.5, 1.5, (repweights.shape[1], 2))
-    keys = np.round(scaled @ probe, 9)
+    keys = np.round((repweights @ probe) / top[:, None], 9)  # projections of the scaled rows
     _, first, ids = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return rank[ids.ravel()], scaled[first[order]]
+    rows = first[order]
+    return rank[ids.ravel()], repweights[rows] / top[rows, None]
 
 
 def replicate_df(
@@ -303,6 +353,10 @@ class RatioSpec:
         Full-sample estimates ``(k,)``.
     computed : dict
         Replicate values already computed (shared by :meth:`transformed`).
+    grouped : tuple, optional
+        ``(group, a, b)`` for disjoint domains: the domain number of each
+        row (-1 outside all), and the row values ``a`` and ``b`` (None for
+        totals); then one sparse pass over the weights gives all domains.
     transform : callable, optional
         Applied to full-sample and replicate estimates before the variance
         is taken (e.g. the logit for R's ``svyciprop`` on replicate designs).
@@ -322,6 +376,7 @@ class RatioSpec:
     values: np.ndarray
     transform: Callable[[np.ndarray], np.ndarray] | None = None
     computed: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    grouped: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
 
     def transformed(self, transform: Callable[[np.ndarray], np.ndarray]) -> RatioSpec:
         """Return the same estimators on another scale, sharing the replicate values computed so far.
@@ -332,7 +387,7 @@ class RatioSpec:
         >>> spec.transformed(np.log).computed is spec.computed
         True
         """
-        return RatioSpec(self.num, self.den, self.values, transform, self.computed)
+        return RatioSpec(self.num, self.den, self.values, transform, self.computed, self.grouped)
 
     def variance(self, repweights: np.ndarray, info: ReplicateInfo) -> np.ndarray:
         """Replicate variance of each estimate (length ``k``).
@@ -344,7 +399,9 @@ class RatioSpec:
         [10.0]
         """
         key = id(repweights)
-        if key not in self.computed:
+        if key not in self.computed and self.grouped is not None:
+            self.computed[key] = grouped_ratios(repweights, len(self.values), *self.grouped)
+        elif key not in self.computed:
             self.computed[key] = replicate_ratios(repweights, len(self.values), self.num, self.den)
         reps = self.computed[key]
         full = np.asarray(self.values, dtype=float)

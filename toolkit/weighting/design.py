@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._design_replicates import ReplicateMixin
 from toolkit.weighting._inputs import (
     as_list,
     check_columns,
@@ -33,7 +34,7 @@ from toolkit.weighting._inputs import (
     rows,
     weights_from_fpc,
 )
-from toolkit.weighting._repvar import ReplicateInfo, replicate_df, replicate_variance
+from toolkit.weighting._repvar import ReplicateInfo
 from toolkit.weighting.variance import Residualizer, Stage, build_stages
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class AdjustmentReport:
     tolerance: float
 
 
-class SurveyDesign:
+class SurveyDesign(ReplicateMixin):
     """A complex survey design (strata, clusters, weights, fpc), immutable.
 
     Parameters
@@ -327,23 +328,6 @@ class SurveyDesign:
         object.__setattr__(new, "_history", (*self._history, report))
         return new
 
-    def _with_replicates(self, repweights: np.ndarray, info: ReplicateInfo | None) -> SurveyDesign:
-        """Return a copy that estimates variances from ``repweights`` (analysis weights, n x R)."""
-        new = object.__new__(SurveyDesign)
-        for name in self.__slots__:
-            object.__setattr__(new, name, getattr(self, name))
-        object.__setattr__(new, "_repw", self._freeze(repweights))
-        object.__setattr__(new, "_rep", info)
-        return new
-
-    def _plain(self, weights: np.ndarray | None = None) -> SurveyDesign:
-        """Return a linearisation copy (no replicates), optionally with other weights."""
-        new = self._with_replicates(np.empty((0, 0)), None)  # type: ignore[arg-type]
-        object.__setattr__(new, "_repw", None)
-        if weights is not None:
-            object.__setattr__(new, "_w", self._freeze(weights))
-        return new
-
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
             "SurveyDesign ist unveränderlich; Anpassungen liefern ein neues Design."
@@ -435,83 +419,6 @@ class SurveyDesign:
         """
         return self._history
 
-    @property
-    def is_replicate(self) -> bool:
-        """Whether variances come from replicate weights (R ``svrepdesign``) instead of linearisation.
-
-        Examples
-        --------
-        >>> SurveyDesign(pd.DataFrame({"y": [1, 2]})).is_replicate
-        False
-        """
-        return self._rep is not None
-
-    @property
-    def replicate_info(self) -> ReplicateInfo:
-        """Type, scale, rscales and mse of a replicate design.
-
-        Raises
-        ------
-        ParameterError
-            For a linearisation design.
-
-        Examples
-        --------
-        >>> from toolkit.weighting import as_replicate
-        >>> d = SurveyDesign(pd.DataFrame({"c": [1, 1, 2, 3]}), cluster="c")
-        >>> as_replicate(d).replicate_info.type
-        'JK1'
-        """
-        if self._rep is None:
-            raise ParameterError(
-                "Das Design hat keine Replikationsgewichte.",
-                hint="as_replicate(design) oder replicate_design(...) verwenden.",
-            )
-        return self._rep
-
-    @property
-    def replicate_weights(self) -> np.ndarray:
-        """Replicate analysis weights ``(n, R)`` in the row order of :attr:`data` (read-only).
-
-        Like :attr:`replicate_info`, this raises :class:`ParameterError` on a
-        design without replicates.
-
-        Examples
-        --------
-        >>> from toolkit.weighting import as_replicate
-        >>> d = SurveyDesign(pd.DataFrame({"c": [1, 2, 3]}), cluster="c")
-        >>> as_replicate(d).replicate_weights[:, 0].tolist()
-        [0.0, 1.5, 1.5]
-        """
-        self.replicate_info  # noqa: B018 - raises for linearisation designs
-        assert self._repw is not None
-        return self._repw
-
-    def replicate_variance(self, theta_reps: np.ndarray, theta_full: np.ndarray) -> np.ndarray:
-        """Covariance of estimates from their replicate values (R ``svrVar``).
-
-        Parameters
-        ----------
-        theta_reps : numpy.ndarray
-            ``(R, k)``: the estimates computed with each column of
-            :attr:`replicate_weights`.
-        theta_full : numpy.ndarray
-            ``(k,)``: the estimates with the full-sample weights.
-
-        Returns
-        -------
-        numpy.ndarray
-            ``(k, k)`` covariance applying ``scale``, ``rscales`` and ``mse``.
-
-        Examples
-        --------
-        >>> from toolkit.weighting import as_replicate
-        >>> d = as_replicate(SurveyDesign(pd.DataFrame({"c": [1, 2, 3]}), cluster="c"))
-        >>> d.replicate_variance(np.array([[1.0], [2.0], [3.0]]), np.array([2.0])).round(4).tolist()
-        [[1.3333]]
-        """
-        return replicate_variance(self.replicate_info, theta_reps, theta_full)
-
     def domain_df(self, mask: np.ndarray) -> int:
         """Degrees of freedom of a domain: its stage-1 units minus its strata.
 
@@ -535,14 +442,7 @@ class SurveyDesign:
         if self._rep is not None:
             if self._rep.df is not None:
                 return self._rep.df
-            if mask.all() and self._rep.full_df is not None:
-                return self._rep.full_df
-            assert self._repw is not None
-            patterns = self._rep.patterns
-            if patterns is not None and self._rep.full_df is not None:
-                if np.unique(patterns[0][mask]).size == len(patterns[1]):
-                    return self._rep.full_df  # the domain has every row pattern: same rank
-            return replicate_df(self._repw, None if mask.all() else mask, patterns)
+            return self._replicate_df(mask)
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)

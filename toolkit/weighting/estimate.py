@@ -170,6 +170,16 @@ def _domains(
     return frame, masks
 
 
+def _groups(masks: list[np.ndarray]) -> np.ndarray | None:
+    """Domain number per row (-1 outside) if the domains are disjoint, else None."""
+    group = np.full(len(masks[0]), -1, dtype=np.int64)
+    for j, m in enumerate(masks):
+        if (group[m] >= 0).any():
+            return None
+        group[m] = j
+    return group
+
+
 def _quantile(df: np.ndarray, level: float) -> np.ndarray:
     df = np.asarray(df, dtype=float)
     return np.where(df > 0, stats.t.ppf(1 - (1 - level) / 2, np.where(df > 0, df, 1)), np.nan)
@@ -319,7 +329,7 @@ def _mean_or_total(
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
         wsums[j] = wm.sum()
-        values[j] = np.dot(wm, y0) / (wsums[j] if kind == "mean" else 1.0)
+        values[j] = np.sum(wm * y0) / (wsums[j] if kind == "mean" else 1.0)
 
     def column(j: int) -> np.ndarray:
         return (y0 - values[j]) / wsums[j] if kind == "mean" else y0
@@ -330,7 +340,9 @@ def _mean_or_total(
     def den(j: int) -> np.ndarray:
         return masks[j].astype(float)
 
-    spec = RatioSpec(num, den if kind == "mean" else None, values)
+    group = _groups(masks) if design.is_replicate else None
+    packed = None if group is None else (group, y0, np.ones(len(y0)) if kind == "mean" else None)
+    spec = RatioSpec(num, den if kind == "mean" else None, values, grouped=packed)
     var_, deff = _linearised(design, masks, column, spec)
     return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols, df=df)
 
@@ -495,14 +507,14 @@ def ratio(
     xts = np.empty(len(masks))
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
-        xt = np.dot(wm, x0)
+        xt = np.sum(wm * x0)
         if xt == 0:
             raise DataError(
                 f"Die gewichtete Summe von '{denominator}' ist 0; das Verhältnis ist nicht definiert.",
                 column=denominator,
                 hint="Nenner prüfen oder Domänen ohne Nenner weglassen.",
             )
-        values[j] = np.dot(wm, y0) / xt
+        values[j] = np.sum(wm * y0) / xt
         xts[j] = xt
 
     def column(j: int) -> np.ndarray:
@@ -514,6 +526,8 @@ def ratio(
     def den(j: int) -> np.ndarray:
         return np.where(masks[j], x0, 0.0)
 
-    var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values))
+    group = _groups(masks) if design.is_replicate else None
+    packed = None if group is None else (group, y0, x0)
+    var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values, grouped=packed))
     name = f"{numerator}/{denominator}"
     return _assemble(design, labels, masks, values, var_, deff, level, name, by_cols, df=df)

@@ -30,6 +30,7 @@ from toolkit.weighting.estimate import (
     _column,
     _dfs,
     _domains,
+    _groups,
     _linearised,
     _quantile,
 )
@@ -175,10 +176,11 @@ def proportion(
     labels, masks = _domains(design, by_cols, usable)
     frames = []
     w = design._w
+    group = _groups(masks) if design.is_replicate else None
     for cat in cats:
         y = np.where(usable, (col == cat).fillna(False).to_numpy(dtype=bool), False).astype(float)
         wsums = np.array([w[m].sum() for m in masks])
-        values = np.array([np.dot(np.where(m, w, 0.0), y) for m in masks]) / wsums
+        values = np.array([np.sum(np.where(m, w, 0.0) * y) for m in masks]) / wsums
 
         def column(
             j: int, y: np.ndarray = y, values: np.ndarray = values, wsums: np.ndarray = wsums
@@ -191,7 +193,8 @@ def proportion(
         def den(j: int) -> np.ndarray:
             return masks[j].astype(float)
 
-        spec = RatioSpec(num, den, values)
+        packed = None if group is None else (group, y, np.ones(len(y)))
+        spec = RatioSpec(num, den, values, grouped=packed)
         var_, deff = _linearised(design, masks, column, spec)
         logit_var = None
         if design.is_replicate and ci in ("logit", "likelihood"):

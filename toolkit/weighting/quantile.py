@@ -150,7 +150,7 @@ def quantile(
     wsums = np.array([w[m].sum() for m in masks])
     for j, m in enumerate(masks):
         qhat[j] = weighted_quantile(y[m], w[m], q)
-        pvals[j] = np.dot(np.where(m, w, 0.0), np.where(m, y <= qhat[j], False)) / wsums[j]
+        pvals[j] = np.sum(np.where(m & (y <= qhat[j]), w, 0.0)) / wsums[j]
 
     def column(j: int) -> np.ndarray:
         below = np.where(masks[j], y <= qhat[j], False).astype(float)

@@ -32,7 +32,6 @@ import pandas as pd
 from toolkit.errors import DataError, DkbmError, ParameterError
 from toolkit.weighting._repvar import ReplicateInfo, replicate_df, row_patterns
 from toolkit.weighting._repweights import (
-    Factors,
     PsuLayout,
     boot_factors,
     brr_factors,
@@ -176,19 +175,24 @@ def as_replicate(
         f = brr_factors(layout, brr_small, brr_large, rho)
     else:
         f = boot_factors(layout, replicates, np.random.default_rng(seed))
-    return _attach(design, design._w[:, None] * f.factors[psu], f, mse, fay_rho or None)
+    repw = f.factors[psu]  # a new (n, R) array: scaled in place, no second copy
+    repw *= design._w[:, None]
+    info = ReplicateInfo(
+        f.type, float(f.scale), np.asarray(f.rscales, float), bool(mse), fay_rho or None
+    )
+    # every row is its PSU's factor row times a positive weight: the PSUs are the row patterns
+    top = f.factors.max(axis=1)
+    patterns = (psu, f.factors / np.where(top > 0, top, 1.0)[:, None])
+    return design._with_replicates(repw, _with_df(info, repw, patterns))
 
 
-def _attach(
-    design: SurveyDesign, repw: np.ndarray, f: Factors, mse: bool, rho: float | None
-) -> SurveyDesign:
-    info = ReplicateInfo(f.type, float(f.scale), np.asarray(f.rscales, float), bool(mse), rho)
-    return design._with_replicates(repw, _with_df(info, repw))
-
-
-def _with_df(info: ReplicateInfo, repw: np.ndarray) -> ReplicateInfo:
+def _with_df(
+    info: ReplicateInfo,
+    repw: np.ndarray,
+    patterns: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ReplicateInfo:
     """Attach the row patterns and the rank-based df of ``repw`` (computed once per design)."""
-    patterns = row_patterns(repw)
+    patterns = row_patterns(repw) if patterns is None else patterns
     full_df = replicate_df(repw, None, patterns)
     return ReplicateInfo(**{**info.__dict__, "full_df": full_df, "patterns": patterns})
 
@@ -410,7 +414,8 @@ def replicate_design(
         if f.size != len(rs) or (f > 1).any() or (f < 0).any():
             raise ParameterError("fpc: ein Wert in [0, 1] je Replikat.")
         rs = rs * (1 - f if fpctype == "fraction" else f)
-    analysis = mat if combined_weights else mat * design._w[:, None]
+    # a private copy: the design freezes its replicate weights, the caller's array stays writable
+    analysis = np.array(mat, dtype=float) if combined_weights else mat * design._w[:, None]
     info = ReplicateInfo(type, sc, rs, bool(mse), rho, df)
     return design._with_replicates(analysis, _with_df(info, analysis))
 
@@ -433,6 +438,16 @@ def replicate_aware(adjust: F) -> F:
         Same signature; on a replicate design the adjustment runs on the
         full-sample weights and on each replicate's weights (R recalibrates
         each replicate), and the result keeps the replicate information.
+
+    Notes
+    -----
+    Post-stratification, raking and calibration of replicate designs equal
+    R's. For trimming and weighting-class nonresponse adjustment R offers
+    nothing usable on replicate designs (its ``trimWeights`` method for them
+    leaves the full-sample weights untouched and garbles the replicates; no
+    ``twophase`` with replicates); re-running the adjustment per replicate is
+    the standard replication approach (Wolter 2007, sec. 4.6). Warnings that
+    only some replicates raise are collected into one warning.
 
     Examples
     --------
