@@ -29,6 +29,8 @@ _COMMAND_MODULES = (
     "toolkit.io._cli",
     "toolkit.indicators._cli",
     "toolkit.reports._cli",
+    # `dkbm data fetch` (GENESIS web service); yields to a `data` group registered before it.
+    "toolkit.io.genesis_ws._cli",
 )
 
 
