@@ -11,6 +11,7 @@ from toolkit.charts import Chart, chain_chart
 from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._fakten import standard_parts
+from toolkit.reports.content._maps import subregion_map
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (
     CATEGORY_LABELS,
@@ -175,6 +176,7 @@ def uebergaenge(
         series_chart(ctx, ohne),
         dimension_chart(ctx, ohne, ["sex", "nationality"]),
         subregion_chart(ctx, gym),
+        subregion_map(ctx, gym),  # maps (issue 19): the sub-regions as a map
     ]
     notes = [
         "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
