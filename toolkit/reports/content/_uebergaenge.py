@@ -175,8 +175,8 @@ def uebergaenge(
         series_chart(ctx, gym),
         series_chart(ctx, ohne),
         dimension_chart(ctx, ohne, ["sex", "nationality"]),
-        subregion_chart(ctx, gym),
-        subregion_map(ctx, gym),  # maps (issue 19): the sub-regions as a map
+        # maps (issue 19): the sub-regions as a map with its table; bars where no map can be drawn
+        subregion_map(ctx, gym) or subregion_chart(ctx, gym),
     ]
     notes = [
         "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
