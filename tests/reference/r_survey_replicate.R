@@ -134,6 +134,27 @@ set.seed(7)
 bootfpc <- as.svrepdesign(dstrat, type = "bootstrap", replicates = 20)
 put("bootfpc.scale", bootfpc$scale)
 
+# quantiles with replicate SEs (interval.type = "quantile"), whole design and per school type
+for (nm in c("boot", "brr", "fay", "jkn")) {
+  d <- get(nm)
+  for (pr in c(0.25, 0.5)) {
+    q <- suppressWarnings(svyquantile(~api00, d, pr, interval.type = "quantile", ci = TRUE))
+    k <- paste0(nm, ".repquant.", pr * 100)
+    put(paste0(k, ".value"), q$api00[1, 1])
+    put(paste0(k, ".ci_low"), q$api00[1, 2])
+    put(paste0(k, ".ci_high"), q$api00[1, 3])
+    put(paste0(k, ".se"), q$api00[1, 4])
+  }
+  for (s in c("E", "H", "M")) {
+    q <- suppressWarnings(svyquantile(~api00, subset(d, stype == s), 0.5, interval.type = "quantile",
+                                      ci = TRUE))
+    k <- paste0(nm, ".repquant.", s)
+    put(paste0(k, ".value"), q$api00[1, 1])
+    put(paste0(k, ".se"), q$api00[1, 4])
+    put(paste0(k, ".ci_low"), q$api00[1, 2])
+  }
+}
+
 # ---- delivered replicate weights (svrepdesign) ------------------------------------------------
 jkw <- weights(jk1_nofpc, "analysis")
 colnames(jkw) <- paste0("rw", seq_len(ncol(jkw)))
@@ -160,6 +181,20 @@ colnames(bw) <- paste0("boot", seq_len(ncol(bw)))
 d_boot <- svrepdesign(data = cbind(apiclus1, bw), repweights = "^boot", weights = ~pw,
                       type = "bootstrap", combined.weights = FALSE)
 estimators("deliv_boot", d_boot)
+
+for (tp in c("successive-difference", "JK2", "ACS")) {
+  d <- suppressWarnings(svrepdesign(data = deliv, repweights = "^rw", weights = ~pw, type = tp))
+  stat(paste0("deliv_", tp, ".mean.api00"), svymean(~api00, d), degf(d))
+}
+bw2 <- weights(brr, "analysis")
+colnames(bw2) <- paste0("brrw", seq_len(ncol(bw2)))
+d_brr <- svrepdesign(data = cbind(apistrat, bw2), repweights = "^brrw", weights = ~pw, type = "BRR")
+stat("deliv_brr.mean.api00", svymean(~api00, d_brr), degf(d_brr))
+fw <- weights(fay, "analysis")
+colnames(fw) <- paste0("fayw", seq_len(ncol(fw)))
+d_fay <- svrepdesign(data = cbind(apistrat, fw), repweights = "^fayw", weights = ~pw, type = "Fay",
+                     rho = 0.5)
+stat("deliv_fay.mean.api00", svymean(~api00, d_fay), degf(d_fay))
 
 # ---- adjusted (post-stratified, raked, calibrated) replicate designs ------------------------
 pop_stype <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))

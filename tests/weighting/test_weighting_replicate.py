@@ -156,9 +156,10 @@ def test_jkn_lonely_psu(rref, apistrat, lonely):
         check(rref, f"{name}.mean.api00.{field}", getattr(e, field))
 
 
-def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
+def _r_bootstrap(rref, apiclus1):
+    """The design R's as.svrepdesign(type = "bootstrap") built, from its exported multipliers."""
     counts = np.array(rref["bootstrap_counts"], dtype=float)
-    d = replicate_design(
+    return replicate_design(
         apiclus1,
         counts,
         "pw",
@@ -166,7 +167,11 @@ def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
         combined_weights=False,
         scale=rref["values"]["boot.scale"],
     )
-    _estimators(rref, "boot", d)
+
+
+def test_bootstrap_estimators_on_r_draws(rref, apiclus1):
+    counts = np.array(rref["bootstrap_counts"], dtype=float)
+    _estimators(rref, "boot", _r_bootstrap(rref, apiclus1))
     _estimators(
         rref,
         "deliv_boot",
@@ -199,8 +204,8 @@ def test_bootstrap_scale_and_draws_like_r(rref, apiclus1, apistrat):
 
 def _delivered(apiclus1, designs):
     jkw = designs["jk1_nofpc"].replicate_weights
-    cols = {f"rw{r + 1}": jkw[:, r] for r in range(jkw.shape[1])}
-    return apiclus1.assign(**cols), jkw
+    cols = pd.DataFrame(jkw, columns=[f"rw{r + 1}" for r in range(jkw.shape[1])])
+    return pd.concat([apiclus1, cols], axis=1), jkw
 
 
 def test_delivered_weights(rref, apiclus1, designs):
@@ -372,3 +377,64 @@ def test_nonresponse_and_trimming_on_replicates(apistrat):
     assert trimmed.weights.max() <= 50.0 + 1e-9
     assert trimmed.replicate_weights.max() <= 50.0 + 1e-9
     assert np.allclose(trimmed.replicate_weights.sum(axis=0), w.sum(axis=0))
+
+
+@pytest.mark.parametrize("name", ["boot", "brr", "fay", "jkn"])
+def test_quantile_with_replicate_interval(rref, designs, apiclus1, name):
+    if name == "boot":
+        d = _r_bootstrap(rref, apiclus1)
+    else:
+        d = designs[name]
+    for p in (0.25, 0.5):
+        e = d.quantile("api00", p, interval="replicate")
+        for field in ("value", "se", "ci_low", "ci_high"):
+            check(rref, f"{name}.repquant.{p * 100:g}.{field}", getattr(e, field))
+    by = d.quantile("api00", 0.5, by="stype", interval="replicate").set_index("stype")
+    for s in ("E", "H", "M"):
+        for field in ("value", "se", "ci_low"):
+            check(rref, f"{name}.repquant.{s}.{field}", by.loc[s, field])
+
+
+def test_quantile_replicate_interval_needs_replicates(dstrat):
+    with pytest.raises(ParameterError, match="Replikationsgewichten"):
+        dstrat.quantile("api00", 0.5, interval="replicate")
+
+
+def test_delivered_weights_without_sampling_weights():
+    df = pd.DataFrame({"y": [1.0, 2.0, 6.0]})
+    reps = np.array([[0.0, 1.5, 1.5], [1.5, 0.0, 1.5], [1.5, 1.5, 0.0]])
+    with pytest.warns(UserWarning, match="gleiche Gewichte"):
+        d = replicate_design(df, reps, type="JK1", scale=2 / 3)
+    assert list(d.data.columns) == ["y"]
+    # by hand: replicate means 4, 3.5, 1.5 around 3 -> 2/3 * (1 + 0.25 + 2.25)
+    assert d.mean("y").se == pytest.approx(np.sqrt(2 / 3 * 3.5), rel=1e-12)
+    reps[0, 0] = 9.0  # the design keeps its own copy
+    assert d.replicate_weights[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("kind", ["successive-difference", "JK2", "ACS"])
+def test_delivered_weights_fixed_scale_types(rref, apiclus1, designs, kind):
+    deliv, _ = _delivered(apiclus1, designs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R warns too (JK2: scale and rscales ignored)
+        d = replicate_design(deliv, "^rw", "pw", type=kind)
+    e = d.mean("api00")
+    for field in ("value", "se", "ci_low", "ci_high"):
+        check(rref, f"deliv_{kind}.mean.api00.{field}", getattr(e, field))
+
+
+@pytest.mark.parametrize("kind", ["brr", "fay"])
+def test_delivered_brr_and_fay(rref, apistrat, designs, kind):
+    w = designs[kind].replicate_weights
+    cols = pd.DataFrame(w, columns=[f"{kind}w{r + 1}" for r in range(w.shape[1])])
+    data = pd.concat([apistrat, cols], axis=1)
+    d = replicate_design(
+        data,
+        f"^{kind}w",
+        "pw",
+        type="BRR" if kind == "brr" else "Fay",
+        rho=0.5 if kind == "fay" else None,
+    )
+    e = d.mean("api00")
+    for field in ("value", "se", "ci_low", "ci_high"):
+        check(rref, f"deliv_{kind}.mean.api00.{field}", getattr(e, field))

@@ -327,6 +327,9 @@ def _table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str) ->
     )
 
 
+_ALT_LIST_MAX = 30
+
+
 def _texts(data, hidden, legend, unit, level, place, period, what, scheme) -> tuple[str, str]:
     plural, of = _LEVEL_WORDS.get(level, (level, "von"))
     when = "" if str(period) in str(what) else f" {period}"
@@ -348,6 +351,12 @@ def _texts(data, hidden, legend, unit, level, place, period, what, scheme) -> tu
         alt += (
             f" {fmt_number(int(hidden.sum()))} Gebiete ohne gezeigten Wert (schraffiert bzw. grau)."
         )
+    if len(data) <= _ALT_LIST_MAX:  # a small map: every area in words, as a bar chart's alt text
+        values = [
+            f"{n}: {fmt_value(v, unit, flag=f) if f or not pd.isna(v) else '–'}"
+            for n, v, f in zip(data["region_name"], data["value"], data["flag"], strict=True)
+        ]
+        alt += " Werte: " + "; ".join(values) + "."
     finding = (
         f"Höchster Wert in {hi['region_name']} ({fmt_value(hi['value'], unit)}), "
         f"niedrigster in {lo['region_name']} ({fmt_value(lo['value'], unit)})."

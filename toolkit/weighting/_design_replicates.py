@@ -44,8 +44,9 @@ class ReplicateMixin:
 
     def _with_replicates(self, repweights: np.ndarray, info: ReplicateInfo | None) -> SurveyDesign:
         """Return a copy that estimates variances from ``repweights`` (analysis weights, n x R)."""
-        new = object.__new__(type(self))
-        for name in type(self).__slots__:
+        new: SurveyDesign = object.__new__(type(self))  # type: ignore[assignment]
+        slots: tuple[str, ...] = type(self).__slots__
+        for name in slots:
             object.__setattr__(new, name, getattr(self, name))
         frozen = np.asarray(repweights, dtype=float)  # callers hand over a new array: no copy
         frozen.setflags(write=False)

@@ -350,5 +350,5 @@ def boot_factors(layout: PsuLayout, replicates: int, rng: np.random.Generator) -
             "Bootstrap: jede Schicht hat nur eine PSU; die Varianz ist nicht schätzbar.",
             hint="Schichten zusammenlegen.",
         )
-    scale = harmonic / ((harmonic - 1) * (replicates - 1))
+    scale = float(harmonic / ((harmonic - 1) * (replicates - 1)))
     return Factors(factors, scale, np.ones(replicates), "bootstrap")

@@ -455,6 +455,7 @@ class SurveyDesign(ReplicateMixin):
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted mean with design-based SE; see :func:`toolkit.weighting.estimate.mean`.
 
@@ -465,7 +466,7 @@ class SurveyDesign(ReplicateMixin):
         """
         from toolkit.weighting.estimate import mean
 
-        return mean(self, var, by=by, na_rm=na_rm, level=level)
+        return mean(self, var, by=by, na_rm=na_rm, level=level, df=df)
 
     def total(
         self,
@@ -474,6 +475,7 @@ class SurveyDesign(ReplicateMixin):
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted total with design-based SE; see :func:`toolkit.weighting.estimate.total`.
 
@@ -484,7 +486,7 @@ class SurveyDesign(ReplicateMixin):
         """
         from toolkit.weighting.estimate import total
 
-        return total(self, var, by=by, na_rm=na_rm, level=level)
+        return total(self, var, by=by, na_rm=na_rm, level=level, df=df)
 
     def ratio(
         self,
@@ -494,6 +496,7 @@ class SurveyDesign(ReplicateMixin):
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Ratio of two weighted totals; see :func:`toolkit.weighting.estimate.ratio`.
 
@@ -504,7 +507,7 @@ class SurveyDesign(ReplicateMixin):
         """
         from toolkit.weighting.estimate import ratio
 
-        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level)
+        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level, df=df)
 
     def quantile(
         self,
@@ -514,6 +517,8 @@ class SurveyDesign(ReplicateMixin):
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
+        interval: str = "woodruff",
     ) -> Estimate | pd.DataFrame:
         """Weighted quantile with a Woodruff interval; see :func:`toolkit.weighting.quantile.quantile`.
 
@@ -524,7 +529,7 @@ class SurveyDesign(ReplicateMixin):
         """
         from toolkit.weighting.quantile import quantile
 
-        return quantile(self, var, q, by=by, na_rm=na_rm, level=level)
+        return quantile(self, var, q, by=by, na_rm=na_rm, level=level, df=df, interval=interval)
 
     def proportion(
         self,
@@ -536,6 +541,7 @@ class SurveyDesign(ReplicateMixin):
         na_rm: bool = False,
         conf_level: float = 0.95,
         degenerate: str = "fail",
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted proportion with a CI as R's ``svyciprop``; see :func:`toolkit.weighting.estimate.proportion`.
 
@@ -556,4 +562,5 @@ class SurveyDesign(ReplicateMixin):
             na_rm=na_rm,
             conf_level=conf_level,
             degenerate=degenerate,
+            df=df,
         )

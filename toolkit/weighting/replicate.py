@@ -385,7 +385,7 @@ def replicate_design(
         warnings.warn(
             "Keine Designgewichte: gleiche Gewichte angenommen (wie R).", UserWarning, stacklevel=2
         )
-        design = SurveyDesign(data.assign(_w_=1.0), weights="_w_")
+        design = SurveyDesign(data)  # weights 1
     else:
         design = SurveyDesign(data, weights=weights)
     if len(design._w) != len(mat):

@@ -13,6 +13,7 @@ from toolkit.disclosure import shares_of_total
 from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._fakten import standard_parts
+from toolkit.reports.content._maps import subregion_map
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (
     CATEGORY_LABELS,
@@ -189,7 +190,8 @@ def uebergaenge(
         series_chart(ctx, gym),
         series_chart(ctx, ohne),
         dimension_chart(ctx, ohne, ["sex", "nationality"]),
-        subregion_chart(ctx, gym),
+        # maps (issue 19): the sub-regions as a map with its table; bars where no map can be drawn
+        subregion_map(ctx, gym) or subregion_chart(ctx, gym),
     ]
     notes = [
         "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
