@@ -181,13 +181,10 @@ def suppress_fixpoint(
         _sweep(p, hidden, guard, queue)
         rounds += 1
         system = _System(rels, known_vals, set(np.flatnonzero(~hidden).tolist()), integer=False)
-        weak = []
-        for v in targets.tolist():
-            attacked += 1
-            lo, hi = system.extremes(v)
-            x = p.value[v]
-            if lo > max(0.0, x - protection) + 1e-6 or hi < x + protection - 1e-6:
-                weak.append(v)
+        attacked += len(targets)
+        x = p.value[targets]
+        mask = system.weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+        weak = targets[mask].tolist()
         trace.append((len(targets), len(weak), int(hidden.sum())))
         if not weak or rounds >= max_rounds:
             break

@@ -71,6 +71,7 @@ PUBLICATION_AUDIT_COLUMNS = (
 
 _UNIT_FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 _TOL = 1e-6
+_BOX = 1e9
 
 # one linear relation: ({key: coef}, sense "=" or "<=" , rhs)
 _Rel = tuple[dict[object, float], str, float]
@@ -194,6 +195,7 @@ def audit_publication(
     group_min: int | None = None,
     protection: float = 1.0,
     integer: bool = False,
+    intervals: bool = False,
 ) -> pd.DataFrame:
     """Attack a publication: feasible interval of every hidden sensitive count.
 
@@ -215,6 +217,10 @@ def audit_publication(
         Required distance of the interval ends from the true value.
     integer : bool, default False
         Tighten by integer programming (counts are whole numbers).
+    intervals : bool, default False
+        Compute the exact interval of every hidden sensitive count. By
+        default only disclosed counts get theirs; the others are proven
+        protected by feasible tables found on the way (interval NaN).
 
     Returns
     -------
@@ -245,7 +251,7 @@ def audit_publication(
       region  feasible_min  feasible_max  protected
     0  17001           2.0           2.0      False
     >>> shown.loc[2, ["value", "numerator"]] = np.nan
-    >>> audit_publication(shown, t)[["feasible_min", "feasible_max", "protected"]]
+    >>> audit_publication(shown, t, intervals=True)[["feasible_min", "feasible_max", "protected"]]
        feasible_min  feasible_max  protected
     0           0.0          14.0       True
     """
@@ -276,12 +282,25 @@ def audit_publication(
     rels = _structural(cells) + _bands(truth, shown_row, cells)
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = _System(rels, values, known, integer=integer)
+    order = sorted(targets, key=str)
+    x = np.asarray([values[k] for k in order], dtype=float)
+    lo_req, hi_req = np.maximum(0.0, x - protection), x + protection
+    hidden = [k not in known for k in order]
+    weak = np.ones(len(order), dtype=bool)  # shown sensitive counts are disclosed
+    if integer or intervals:
+        weak[:] = False
+    else:
+        idx = np.flatnonzero(hidden)
+        weak[idx] = solver.weak([order[i] for i in idx], lo_req[idx], hi_req[idx])
     out = []
-    for key in sorted(targets, key=str):
-        v = values[key]
-        lo, hi = (v, v) if key in known else solver.extremes(key)
-        ok = lo <= max(0.0, v - protection) + _TOL and hi >= v + protection - _TOL
-        out.append((*key, v, lo, hi, ok))
+    for i, key in enumerate(order):
+        lo, hi = np.nan, np.nan
+        if not hidden[i]:
+            lo = hi = x[i]
+        elif weak[i] or integer or intervals:
+            lo, hi = solver.extremes(key)
+        ok = bool(np.isnan(lo)) or (lo <= lo_req[i] + _TOL and hi >= hi_req[i] - _TOL)
+        out.append((*key, x[i], lo, hi, ok))
     return pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
 
 
@@ -350,18 +369,37 @@ class _System:
         self.integer = integer
         self.cache: dict[int, tuple[np.ndarray, Any, Any, Any, Any]] = {}
         self.models: dict[int, _Model] = {}
+        self._groups = [_group_by(lab) for lab in (self.labels, self.eq_labels, self.ub_labels)]
 
     def _part(self, label: int) -> tuple[np.ndarray, Any, Any, Any, Any]:
         if label not in self.cache:
-            cols = np.flatnonzero(self.labels == label)
-            re = np.flatnonzero(self.eq_labels == label)
-            ru = np.flatnonzero(self.ub_labels == label)
+            empty = np.zeros(0, dtype=np.int64)
+            cols, re, ru = (g.get(label, empty) for g in self._groups)
             a_eq = self.a_eq[re][:, cols] if len(re) else None
             a_ub = self.a_ub[ru][:, cols] if len(ru) else None
             b_eq = self.b_eq[re] if len(re) else None
             b_ub = self.b_ub[ru] if len(ru) else None
             self.cache[label] = (cols, a_eq, b_eq, a_ub, b_ub)
         return self.cache[label]
+
+    def weak(self, keys: list[object], lo_req: np.ndarray, hi_req: np.ndarray) -> np.ndarray:
+        """Mask of ``keys`` an attacker narrows beyond ``[lo_req, hi_req]`` (LP, not integer)."""
+        out = np.zeros(len(keys), dtype=bool)
+        by_part: dict[int, list[int]] = {}
+        for i, k in enumerate(keys):
+            j = self.col.get(k)
+            if j is None:
+                continue  # in no relation: anything from 0 up is possible
+                continue
+            by_part.setdefault(int(self.labels[j]), []).append(i)
+        for label, idx in by_part.items():
+            cols, a_eq, b_eq, a_ub, b_ub = self._part(label)
+            model = self.models.get(label)
+            if model is None:
+                model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
+            pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
+            out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx])
+        return out
 
     def extremes(self, key: object) -> tuple[float, float]:
         j = self.col.get(key)
@@ -378,6 +416,40 @@ class _System:
         if model is None:
             model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
         return model.extremes(pos)
+
+
+def _weak_in_part(
+    model: _Model, pos: np.ndarray, lo_req: np.ndarray, hi_req: np.ndarray
+) -> np.ndarray:
+    """Mask of targets whose interval misses a requirement, with as few LPs as possible.
+
+    Every solution of an LP is a feasible table: a target with a value at or
+    beyond its requirement there is certified on that side. Aggregated
+    objectives (the sum of all open targets) certify many at once; targets
+    they do not certify get their own LP, which decides exactly.
+    """
+    need_hi = np.ones(len(pos), dtype=bool)
+    need_lo = np.ones(len(pos), dtype=bool)
+    weak = np.zeros(len(pos), dtype=bool)
+
+    def harvest(x: np.ndarray | None) -> None:
+        if x is None:
+            return
+        val = x[pos]
+        need_hi[val >= hi_req - _TOL] = False
+        need_lo[val <= lo_req + _TOL] = False
+
+    for sense, need in (("max", need_hi), ("min", need_lo)):
+        while need.any():
+            before = int(need.sum())
+            harvest(model.solve_sum(pos[need], sense))
+            if int(need.sum()) == before:
+                break
+    for i in np.flatnonzero(need_hi | need_lo):
+        if need_lo[i] or need_hi[i]:
+            lo, hi = model.extremes(int(pos[i]))
+            weak[i] = lo > lo_req[i] + _TOL or hi < hi_req[i] - _TOL
+    return weak
 
 
 class _Model:
@@ -424,6 +496,26 @@ class _Model:
             )
         return float(self.h.getInfo().objective_function_value)
 
+    def solve_sum(self, cols: np.ndarray, sense: str) -> np.ndarray | None:
+        """Optimise the sum of ``cols``; return the solution (None if unbounded)."""
+        n = self.h.getNumCol()
+        cost = np.zeros(n)
+        cost[cols] = 1.0
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        self.last = None
+        obj = self.hs.ObjSense.kMaximize if sense == "max" else self.hs.ObjSense.kMinimize
+        self.h.changeObjectiveSense(obj)
+        idx = np.arange(n, dtype=np.int32)
+        # a box keeps the sum bounded; its solutions are still feasible tables
+        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, _BOX))
+        self.h.run()
+        ok = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+        x = np.asarray(self.h.getSolution().col_value) if ok else None
+        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, self.hs.kHighsInf))
+        cost[cols] = 0.0
+        self.h.changeColsCost(n, idx, cost)
+        return x
+
     def extremes(self, pos: int) -> tuple[float, float]:
         if self.last is not None:
             self.h.changeColCost(self.last, 0.0)
@@ -444,6 +536,17 @@ def _milp(c: np.ndarray, a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any) -> float:
     if res.x is None and "unbounded" in str(res.message).lower():
         return float("-inf")
     raise DisclosureError(f"Audit: das ganzzahlige Programm ist nicht lösbar ({res.message})")
+
+
+def _group_by(labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Return the sorted indices of each label (one pass instead of one scan per label)."""
+    if len(labels) == 0:
+        return {}
+    order = np.argsort(labels, kind="stable")
+    uniq, starts = np.unique(labels[order], return_index=True)
+    return {
+        int(u): np.sort(part) for u, part in zip(uniq, np.split(order, starts[1:]), strict=True)
+    }
 
 
 def _matrix(
