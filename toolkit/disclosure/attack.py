@@ -445,10 +445,20 @@ def _weak_in_part(
             harvest(model.solve_sum(pos[need], sense))
             if int(need.sum()) == before:
                 break
-    for i in np.flatnonzero(need_hi | need_lo):
-        if need_lo[i] or need_hi[i]:
-            lo, hi = model.extremes(int(pos[i]))
-            weak[i] = lo > lo_req[i] + _TOL or hi < hi_req[i] - _TOL
+    for sense, need in (("max", need_hi), ("min", need_lo)):
+        for i in np.flatnonzero(need):
+            if not need[i]:
+                continue  # certified by an earlier solution
+            x = model.solve_sum(pos[i : i + 1], sense)
+            if x is None:  # not solved to optimality: decide with the exact bounds
+                lo, hi = model.extremes(int(pos[i]))
+                weak[i] = lo > lo_req[i] + _TOL if sense == "min" else hi < hi_req[i] - _TOL
+                need[i] = False
+                continue
+            harvest(x)
+            if need[i]:
+                weak[i] = True  # the optimum itself misses the requirement
+                need[i] = False
     return weak
 
 
