@@ -28,7 +28,12 @@ Examples
 True
 """
 
-from toolkit.disclosure.attack import PUBLICATION_AUDIT_COLUMNS, audit_publication, disclosed
+from toolkit.disclosure.attack import (
+    PUBLICATION_AUDIT_COLUMNS,
+    audit_publication,
+    audit_summary,
+    disclosed,
+)
 from toolkit.disclosure.audit import AUDIT_COLUMNS, audit
 from toolkit.disclosure.indicators import protect_indicators
 from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
@@ -56,6 +61,7 @@ __all__ = [
     "ProtectedPublication",
     "audit",
     "audit_publication",
+    "audit_summary",
     "disclosed",
     "dominance_rule",
     "frequency_rule",

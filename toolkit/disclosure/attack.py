@@ -55,7 +55,7 @@ from toolkit.disclosure._families import DIFFERENCES, TOTAL, count_cells
 from toolkit.disclosure._hierarchy import ags_ancestors
 from toolkit.errors import DisclosureError
 
-__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "disclosed"]
+__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_summary", "disclosed"]
 
 #: Columns of :func:`audit_publication`'s result.
 PUBLICATION_AUDIT_COLUMNS = (
@@ -581,3 +581,30 @@ def disclosed(result: pd.DataFrame) -> pd.DataFrame:
     [1]
     """
     return result[~result["protected"].astype(bool)]
+
+
+def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
+    """Summarise an audit for a batch manifest (JSON-ready); ``ok`` False fails the batch.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"family": ["f", "f"], "period": 2024, "region": ["1", "2"],
+    ...     "coords": [(), ()], "value": [1.0, 2.0], "feasible_min": [0.0, 2.0],
+    ...     "feasible_max": [5.0, 2.0], "protected": [True, False]})
+    >>> s = audit_summary(r)
+    >>> s["ok"], s["sensitive"], s["disclosed"], s["cells"][0]["region"]
+    (False, 2, 1, '2')
+    """
+    bad = disclosed(result)
+    cells = [
+        {
+            "family": str(r.family),
+            "period": int(r.period),
+            "region": str(r.region),
+            "coords": list(r.coords),
+            "feasible_min": float(r.feasible_min),
+            "feasible_max": float(r.feasible_max),
+        }
+        for r in bad.head(limit).itertuples(index=False)
+    ]
+    return {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
