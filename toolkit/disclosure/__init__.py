@@ -28,6 +28,12 @@ Examples
 True
 """
 
+from toolkit.disclosure._store import (
+    PROTECTION_ATTR,
+    ProtectedPublication,
+    is_protected,
+    load_publication,
+)
 from toolkit.disclosure.attack import (
     PUBLICATION_AUDIT_COLUMNS,
     audit_publication,
@@ -38,14 +44,7 @@ from toolkit.disclosure.audit import AUDIT_COLUMNS, audit
 from toolkit.disclosure.indicators import protect_indicators
 from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
 from toolkit.disclosure.protect import protect
-from toolkit.disclosure.publication import (
-    PROTECTION_ATTR,
-    ProtectedPublication,
-    is_protected,
-    load_publication,
-    protect_publication,
-    publication_rows,
-)
+from toolkit.disclosure.publication import protect_publication, publication_rows
 from toolkit.disclosure.result import DisclosureReport, Protected
 from toolkit.disclosure.rounding import round_counts
 from toolkit.disclosure.shares import group_disclosure, publishable_rate, shares_of_total

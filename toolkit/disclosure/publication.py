@@ -63,26 +63,15 @@ from toolkit.disclosure._linked import build_linked_tables
 from toolkit.disclosure._store import (
     _META,
     FORMAT_VERSION,
-    PROTECTION_ATTR,
     ProtectedPublication,
     input_hash,
-    is_protected,
     load_publication,
     mark,
 )
 from toolkit.disclosure.indicators import INDICATOR_COLUMNS, _hidden, _linked_protection
 from toolkit.errors import DataError, ParameterError
 
-__all__ = [
-    "FORMAT_VERSION",
-    "PROTECTION_ATTR",
-    "ProtectedPublication",
-    "input_hash",
-    "is_protected",
-    "load_publication",
-    "protect_publication",
-    "publication_rows",
-]
+__all__ = ["protect_publication", "publication_rows"]
 
 
 def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
