@@ -16,11 +16,19 @@ the result inside ``pytauargus.engine.run_batch``), i.e. the overhead of
 building and checking the grid, writing the input and mapping the result back.
 The audit (2 LPs per sensitive cell) is timed too.
 
-Usage: ``python benchmarks/disclosure.py``
+4. the whole publication with :func:`toolkit.disclosure.protect_publication`
+   (all indicators, Land/Kreise/Gemeinden/Sozialräume/Bund, 2023 and 2024) and
+   the outsider's audit :func:`toolkit.disclosure.audit_publication`, for the
+   Musterland sample and, with ``--land DIR``, a generated Land
+   (``dkbm samples generate --out DIR --kreise 400``).
+
+Usage: ``python benchmarks/disclosure.py [--publication-only] [--land DIR]``
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
 import time
 
@@ -98,11 +106,44 @@ def run(name: str, df: pd.DataFrame, keys: list[str] | None, do_audit: bool) -> 
         )
 
 
+def publication(name: str, dataset: object) -> None:
+    """Protect and audit a whole publication (2023 and 2024) and print the figures."""
+    from toolkit.disclosure import audit_publication, disclosed, protect_publication
+
+    t0 = time.perf_counter()
+    truth = compute_all(dataset, periods=[2023, 2024])
+    t1 = time.perf_counter()
+    pub = protect_publication(truth)
+    t2 = time.perf_counter()
+    result = audit_publication(pub, truth)
+    t3 = time.perf_counter()
+    m = pub.meta
+    print(
+        f"{name}: {len(truth):,} rows, {m['cells']:,} cells, {m['cells_sensitive']:,} sensitive, "
+        f"{m['cells_suppressed']:,} hidden, {m['rounds']} rounds; indicators {t1 - t0:.1f} s, "
+        f"protect {t2 - t1:.1f} s, audit {t3 - t2:.1f} s: {len(disclosed(result))} of "
+        f"{len(result):,} narrowed below ±1; load {os.getloadavg()[0]:.1f}"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publication-only", action="store_true")
+    parser.add_argument("--land", help="directory of a generated Land (dkbm samples generate)")
+    args = parser.parse_args()
     rng = np.random.default_rng(SEED)
     print(
         f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     )
+    from toolkit.reports.runtime import load_dataset
+
+    publication("Musterland publication", load_dataset())
+    if args.land:
+        from toolkit.io import read_dataset
+
+        publication(f"generated Land {args.land}", read_dataset(args.land))
+    if args.publication_only:
+        return
     run(
         "400 Kreise x 5 categories (+ Länder, Bund, margins)",
         kreise_by_category(rng),

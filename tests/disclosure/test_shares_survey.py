@@ -92,3 +92,29 @@ def test_survey_too_few_respondents_forces_its_complement():
     soz = new[new["region_code"] != SURVEY_TOTAL]
     assert soz["n"].isna().sum() >= 2
     assert new.loc[new["flag"] != "", "value"].isna().all()
+
+
+def test_tau_argus_engine_gives_a_protected_publication_too():
+    from toolkit.disclosure import audit_publication, disclosed, protect_publication
+
+    # Kreis 17001 = 2 + 12 + 16 Gemeinde entrants; by hand: 2 alone would be 30 − 12 − 16
+    truth = pd.DataFrame(
+        {
+            "region_code": ["17001", "17001001", "17001002", "17001003"],
+            "region_name": "x",
+            "level": ["kreis", "gemeinde", "gemeinde", "gemeinde"],
+            "period": 2024,
+            "indicator": "uebergaenge_jg5",
+            "dimension": "",
+            "category": "",
+            "value": [30.0, 2.0, 12.0, 16.0],
+            "numerator": [30.0, 2.0, 12.0, 16.0],
+            "denominator": np.nan,
+            "unit": "Anzahl",
+            "flag": "",
+        }
+    )
+    for engine in ("fixpoint", "tau-argus"):
+        pub = protect_publication(truth, engine=engine)
+        assert pub.frame["flag"].tolist().count(".") == 2, engine
+        assert disclosed(audit_publication(pub, truth)).empty

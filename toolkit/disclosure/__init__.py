@@ -28,19 +28,23 @@ Examples
 True
 """
 
-from toolkit.disclosure.attack import PUBLICATION_AUDIT_COLUMNS, audit_publication, disclosed
-from toolkit.disclosure.audit import AUDIT_COLUMNS, audit
-from toolkit.disclosure.indicators import protect_indicators
-from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
-from toolkit.disclosure.protect import protect
-from toolkit.disclosure.publication import (
+from toolkit.disclosure._store import (
     PROTECTION_ATTR,
     ProtectedPublication,
     is_protected,
     load_publication,
-    protect_publication,
-    publication_rows,
 )
+from toolkit.disclosure.attack import (
+    PUBLICATION_AUDIT_COLUMNS,
+    audit_publication,
+    audit_summary,
+    disclosed,
+)
+from toolkit.disclosure.audit import AUDIT_COLUMNS, audit
+from toolkit.disclosure.indicators import protect_indicators
+from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
+from toolkit.disclosure.protect import protect
+from toolkit.disclosure.publication import protect_publication, publication_rows
 from toolkit.disclosure.result import DisclosureReport, Protected
 from toolkit.disclosure.rounding import round_counts
 from toolkit.disclosure.shares import group_disclosure, publishable_rate, shares_of_total
@@ -56,6 +60,7 @@ __all__ = [
     "ProtectedPublication",
     "audit",
     "audit_publication",
+    "audit_summary",
     "disclosed",
     "dominance_rule",
     "frequency_rule",

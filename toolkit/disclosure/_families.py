@@ -169,44 +169,57 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
     [['numerator', 'eintritte_jg5', ('', ''), 10.0], ['numerator', 'eintritte_jg5', ('gymnasium', 'w'), 3.0]]
     """
     members = _member_index()
-    ind = frame["indicator"].astype(str).to_numpy()
-    dim = frame["dimension"].astype(str).to_numpy()
-    cat = frame["category"].astype(str).to_numpy()
-    reg = frame["region_code"].astype(str).to_numpy()
-    per = frame["period"].astype(int).to_numpy()
-    own_axes: dict[str, set[str]] = {}
-    rows: list[tuple[object, ...]] = []
+    unit = frame["unit"].astype(str).to_numpy()
+    base = pd.DataFrame(
+        {
+            "indicator": frame["indicator"].astype(str).to_numpy(),
+            "dim": frame["dimension"].astype(str).to_numpy(),
+            "cat": frame["category"].astype(str).to_numpy(),
+            "region": frame["region_code"].astype(str).to_numpy(),
+            "period": frame["period"].astype(int).to_numpy(),
+        }
+    )
+    parts = []
+    axes: dict[str, tuple[str, ...]] = {fam.name: fam.axes for fam in FAMILIES}
     for q in ("numerator", "denominator"):
         vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
         if q == "numerator":
-            as_count = np.isnan(vals) & (frame["unit"].astype(str).to_numpy() == "Anzahl")
-            vals = np.where(as_count, pd.to_numeric(frame["value"], errors="coerce"), vals)
-        for i in np.flatnonzero(~np.isnan(vals)):
-            if q == "numerator" and ind[i] in DIFFERENCES:
-                continue
-            hit = members.get((ind[i], q))
+            count = np.isnan(vals) & (unit == "Anzahl")
+            vals = np.where(count, pd.to_numeric(frame["value"], errors="coerce"), vals)
+        keep = ~np.isnan(vals)
+        if q == "numerator":
+            keep &= ~base["indicator"].isin(list(DIFFERENCES)).to_numpy()
+        sub = base[keep].assign(row=np.flatnonzero(keep), n=vals[keep])
+        for ind, g in sub.groupby("indicator", sort=False):
+            hit = members.get((str(ind), q))
             if hit is None:
-                name = f"{ind[i]}:{q}"
-                own_axes.setdefault(name, set())
-                if dim[i]:
-                    own_axes[name].add(dim[i])
-                rows.append((int(i), q, name, int(per[i]), reg[i], (dim[i], cat[i]), vals[i]))
-                continue
-            fam, fixed = hit
-            coords = dict(fixed)
-            if dim[i]:
-                coords[dim[i]] = cat[i]
-            shift = fam.period_shift.get(ind[i], 0)
-            key = tuple(coords.get(a, TOTAL) for a in fam.axes)
-            rows.append((int(i), q, fam.name, int(per[i]) + shift, reg[i], key, vals[i]))
-    axes = {fam.name: fam.axes for fam in FAMILIES}
-    for name, dims in own_axes.items():
-        axes[name] = tuple(sorted(dims))
-    declared = {f.name for f in FAMILIES}
-    fixed_rows = []
-    for r in rows:
-        if r[2] not in declared:
-            d, c = r[5]  # type: ignore[misc]
-            r = (*r[:5], tuple(c if a == d else TOTAL for a in axes[str(r[2])]), r[6])
-        fixed_rows.append(r)
-    return pd.DataFrame(fixed_rows, columns=_COLUMNS), axes
+                name = f"{ind}:{q}"
+                fam_axes = tuple(sorted(set(g["dim"]) - {""}))
+                axes[name] = fam_axes
+                fixed: dict[str, str] = {}
+                shift = 0
+            else:
+                fam, fixed = hit
+                name, fam_axes = fam.name, fam.axes
+                shift = fam.period_shift.get(str(ind), 0)
+            dim, cat = g["dim"].to_numpy(), g["cat"].to_numpy()
+            cols = [np.where(dim == a, cat, fixed.get(a, TOTAL)) for a in fam_axes]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": g["row"].to_numpy(),
+                        "quantity": q,
+                        "family": name,
+                        "period": g["period"].to_numpy() + shift,
+                        "region": g["region"].to_numpy(),
+                        "coords": list(zip(*cols, strict=True)) if cols else [()] * len(g),
+                        "n": g["n"].to_numpy(),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=_COLUMNS), axes
+    cells = pd.concat(parts, ignore_index=True)
+    return cells.sort_values(
+        ["quantity", "row"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True), axes

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from toolkit.disclosure._linked import LinkedTables
+from toolkit.disclosure._lp import System
 
 __all__ = ["FixpointResult", "suppress_fixpoint"]
 
@@ -156,8 +157,6 @@ def suppress_fixpoint(
     -------
     FixpointResult
     """
-    from toolkit.disclosure.attack import _System
-
     p = _Problem(linked)
     seeds = np.zeros(len(p.value), dtype=bool)
     for k in sensitive:
@@ -180,14 +179,11 @@ def suppress_fixpoint(
     while True:
         _sweep(p, hidden, guard, queue)
         rounds += 1
-        system = _System(rels, known_vals, set(np.flatnonzero(~hidden).tolist()), integer=False)
-        weak = []
-        for v in targets.tolist():
-            attacked += 1
-            lo, hi = system.extremes(v)
-            x = p.value[v]
-            if lo > max(0.0, x - protection) + 1e-6 or hi < x + protection - 1e-6:
-                weak.append(v)
+        system = System(rels, known_vals, set(np.flatnonzero(~hidden).tolist()), integer=False)
+        attacked += len(targets)
+        x = p.value[targets]
+        mask = system.weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+        weak = targets[mask].tolist()
         trace.append((len(targets), len(weak), int(hidden.sum())))
         if not weak or rounds >= max_rounds:
             break

@@ -47,15 +47,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse.csgraph import connected_components
 
 from toolkit.disclosure._families import DIFFERENCES, TOTAL, count_cells
 from toolkit.disclosure._hierarchy import ags_ancestors
+from toolkit.disclosure._lp import Relation, System
 from toolkit.errors import DisclosureError
 
-__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "disclosed"]
+__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_summary", "disclosed"]
 
 #: Columns of :func:`audit_publication`'s result.
 PUBLICATION_AUDIT_COLUMNS = (
@@ -72,9 +70,6 @@ PUBLICATION_AUDIT_COLUMNS = (
 _UNIT_FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 _TOL = 1e-6
 
-# one linear relation: ({key: coef}, sense "=" or "<=" , rhs)
-_Rel = tuple[dict[object, float], str, float]
-
 
 def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
     cells, _ = count_cells(truth)
@@ -90,7 +85,7 @@ class _Relations:
 
     def __init__(self, values: dict[object, float]) -> None:
         self.values = values
-        self.rels: list[_Rel] = []
+        self.rels: list[Relation] = []
 
     def total(self, parent: object, kids: list[object]) -> None:
         if parent not in self.values or not kids:
@@ -107,7 +102,7 @@ class _Relations:
             self.rels.append(({k: -v for k, v in coefs.items()}, "<=", 0.0))
 
 
-def _structural(cells: pd.DataFrame) -> list[_Rel]:
+def _structural(cells: pd.DataFrame) -> list[Relation]:
     """Region hierarchy and breakdown sums within every family and period."""
     uniq = cells.drop_duplicates("key")
     values = dict(zip(uniq["key"], uniq["n"], strict=True))
@@ -137,9 +132,9 @@ def _structural(cells: pd.DataFrame) -> list[_Rel]:
     return rb.rels
 
 
-def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[_Rel]:
+def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[Relation]:
     """Return the rounding bands of shown rates and changes (one decimal)."""
-    rels: list[_Rel] = []
+    rels: list[Relation] = []
     num_key: dict[int, object] = {}
     den_key: dict[int, object] = {}
     for r, q, k in zip(cells["row"], cells["quantity"], cells["key"], strict=True):
@@ -194,6 +189,7 @@ def audit_publication(
     group_min: int | None = None,
     protection: float = 1.0,
     integer: bool = False,
+    intervals: bool = False,
 ) -> pd.DataFrame:
     """Attack a publication: feasible interval of every hidden sensitive count.
 
@@ -215,6 +211,10 @@ def audit_publication(
         Required distance of the interval ends from the true value.
     integer : bool, default False
         Tighten by integer programming (counts are whole numbers).
+    intervals : bool, default False
+        Compute the exact interval of every hidden sensitive count. By
+        default only disclosed counts get theirs; the others are proven
+        protected by feasible tables found on the way (interval NaN).
 
     Returns
     -------
@@ -245,7 +245,7 @@ def audit_publication(
       region  feasible_min  feasible_max  protected
     0  17001           2.0           2.0      False
     >>> shown.loc[2, ["value", "numerator"]] = np.nan
-    >>> audit_publication(shown, t)[["feasible_min", "feasible_max", "protected"]]
+    >>> audit_publication(shown, t, intervals=True)[["feasible_min", "feasible_max", "protected"]]
        feasible_min  feasible_max  protected
     0           0.0          14.0       True
     """
@@ -275,13 +275,26 @@ def audit_publication(
     }
     rels = _structural(cells) + _bands(truth, shown_row, cells)
     targets = _sensitive(truth, cells, min_count, group_min)
-    solver = _System(rels, values, known, integer=integer)
+    solver = System(rels, values, known, integer=integer)
+    order = sorted(targets, key=str)
+    x = np.asarray([values[k] for k in order], dtype=float)
+    lo_req, hi_req = np.maximum(0.0, x - protection), x + protection
+    hidden = [k not in known for k in order]
+    weak = np.ones(len(order), dtype=bool)  # shown sensitive counts are disclosed
+    if integer or intervals:
+        weak[:] = False
+    else:
+        idx = np.flatnonzero(hidden)
+        weak[idx] = solver.weak([order[i] for i in idx], lo_req[idx], hi_req[idx])
     out = []
-    for key in sorted(targets, key=str):
-        v = values[key]
-        lo, hi = (v, v) if key in known else solver.extremes(key)
-        ok = lo <= max(0.0, v - protection) + _TOL and hi >= v + protection - _TOL
-        out.append((*key, v, lo, hi, ok))
+    for i, key in enumerate(order):
+        lo, hi = np.nan, np.nan
+        if not hidden[i]:
+            lo = hi = x[i]
+        elif weak[i] or integer or intervals:
+            lo, hi = solver.extremes(key)
+        ok = bool(np.isnan(lo)) or (lo <= lo_req[i] + _TOL and hi >= hi_req[i] - _TOL)
+        out.append((*key, x[i], lo, hi, ok))
     return pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
 
 
@@ -312,153 +325,6 @@ def _sensitive(
     return keys
 
 
-class _System:
-    """The attacker's linear system over the unknown counts, split into connected parts."""
-
-    def __init__(
-        self, rels: list[_Rel], values: dict[object, float], known: set[object], *, integer: bool
-    ) -> None:
-        self.col: dict[object, int] = {}
-        rows_eq: list[tuple[dict[int, float], float]] = []
-        rows_ub: list[tuple[dict[int, float], float]] = []
-        for coefs, sense, rhs in rels:
-            b = rhs
-            terms: dict[int, float] = {}
-            for k, c in coefs.items():
-                if k in known:
-                    b -= c * values[k]
-                else:
-                    j = self.col.setdefault(k, len(self.col))
-                    terms[j] = terms.get(j, 0.0) + c
-            terms = {j: c for j, c in terms.items() if c != 0.0}
-            if terms:
-                (rows_eq if sense == "=" else rows_ub).append((terms, b))
-        n = len(self.col)
-        self.a_eq, self.b_eq = _matrix(rows_eq, n)
-        self.a_ub, self.b_ub = _matrix(rows_ub, n)
-        both = sparse.vstack([self.a_eq, self.a_ub]).tocsr()
-        m = both.shape[0]
-        graph = (
-            sparse.bmat([[None, both.T], [both, None]], format="csr")
-            if m
-            else sparse.csr_matrix((n, n))
-        )
-        _, labels = connected_components(abs(graph), directed=False)
-        self.labels = labels[:n]
-        self.eq_labels = labels[n : n + self.a_eq.shape[0]]
-        self.ub_labels = labels[n + self.a_eq.shape[0] :]
-        self.integer = integer
-        self.cache: dict[int, tuple[np.ndarray, Any, Any, Any, Any]] = {}
-        self.models: dict[int, _Model] = {}
-
-    def _part(self, label: int) -> tuple[np.ndarray, Any, Any, Any, Any]:
-        if label not in self.cache:
-            cols = np.flatnonzero(self.labels == label)
-            re = np.flatnonzero(self.eq_labels == label)
-            ru = np.flatnonzero(self.ub_labels == label)
-            a_eq = self.a_eq[re][:, cols] if len(re) else None
-            a_ub = self.a_ub[ru][:, cols] if len(ru) else None
-            b_eq = self.b_eq[re] if len(re) else None
-            b_ub = self.b_ub[ru] if len(ru) else None
-            self.cache[label] = (cols, a_eq, b_eq, a_ub, b_ub)
-        return self.cache[label]
-
-    def extremes(self, key: object) -> tuple[float, float]:
-        j = self.col.get(key)
-        if j is None:
-            return 0.0, float("inf")  # in no relation: nothing bounds it
-        label = int(self.labels[j])
-        cols, a_eq, b_eq, a_ub, b_ub = self._part(label)
-        pos = int(np.searchsorted(cols, j))
-        if self.integer:
-            c = np.zeros(len(cols))
-            c[pos] = 1.0
-            return _milp(c, a_eq, b_eq, a_ub, b_ub), -_milp(-c, a_eq, b_eq, a_ub, b_ub)
-        model = self.models.get(label)
-        if model is None:
-            model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
-        return model.extremes(pos)
-
-
-class _Model:
-    """One connected part as a HiGHS model; each bound is a warm-started re-solve."""
-
-    def __init__(self, n: int, a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any) -> None:
-        import highspy
-
-        parts = [m for m in (a_eq, a_ub) if m is not None]
-        a = sparse.vstack(parts).tocsc() if parts else sparse.csc_matrix((0, n))
-        lower = [b_eq] if a_eq is not None else []
-        upper = [b_eq] if a_eq is not None else []
-        if a_ub is not None:
-            lower.append(np.full(a_ub.shape[0], -highspy.kHighsInf))
-            upper.append(b_ub)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, a.shape[0]
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate(lower) if lower else np.zeros(0)
-        lp.row_upper_ = np.concatenate(upper) if upper else np.zeros(0)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr
-        lp.a_matrix_.index_ = a.indices
-        lp.a_matrix_.value_ = a.data
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("presolve", "off")  # small parts, warm-started re-solves
-        self.h.passModel(lp)
-        self.hs = highspy
-        self.last: int | None = None
-
-    def _run(self, sense: Any) -> float:
-        self.h.changeObjectiveSense(sense)
-        self.h.run()
-        status = self.h.getModelStatus()
-        if status == self.hs.HighsModelStatus.kUnbounded:
-            return float("inf") if sense == self.hs.ObjSense.kMaximize else float("-inf")
-        if status != self.hs.HighsModelStatus.kOptimal:
-            raise DisclosureError(
-                f"Audit: das lineare Programm ist nicht lösbar ({self.h.modelStatusToString(status)})",
-                hint="Die veröffentlichten Zahlen widersprechen den Summenbeziehungen.",
-            )
-        return float(self.h.getInfo().objective_function_value)
-
-    def extremes(self, pos: int) -> tuple[float, float]:
-        if self.last is not None:
-            self.h.changeColCost(self.last, 0.0)
-        self.h.changeColCost(pos, 1.0)
-        self.last = pos
-        return self._run(self.hs.ObjSense.kMinimize), self._run(self.hs.ObjSense.kMaximize)
-
-
-def _milp(c: np.ndarray, a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any) -> float:
-    cons = []
-    if a_eq is not None:
-        cons.append(LinearConstraint(a_eq, b_eq, b_eq))
-    if a_ub is not None:
-        cons.append(LinearConstraint(a_ub, -np.inf, b_ub))
-    res = milp(c, constraints=cons, integrality=np.ones(len(c)), bounds=Bounds(0, np.inf))
-    if res.status == 0:
-        return float(res.fun)
-    if res.x is None and "unbounded" in str(res.message).lower():
-        return float("-inf")
-    raise DisclosureError(f"Audit: das ganzzahlige Programm ist nicht lösbar ({res.message})")
-
-
-def _matrix(
-    rows: list[tuple[dict[int, float], float]], n: int
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    r, c, d = [], [], []
-    for i, (terms, _) in enumerate(rows):
-        for j, v in terms.items():
-            r.append(i)
-            c.append(j)
-            d.append(v)
-    a = sparse.csr_matrix((d, (r, c)), shape=(len(rows), n))
-    return a, np.asarray([b for _, b in rows], dtype=float)
-
-
 def disclosed(result: pd.DataFrame) -> pd.DataFrame:
     """Rows of an audit result whose count an outsider narrows below the protection.
 
@@ -468,3 +334,30 @@ def disclosed(result: pd.DataFrame) -> pd.DataFrame:
     [1]
     """
     return result[~result["protected"].astype(bool)]
+
+
+def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
+    """Summarise an audit for a batch manifest (JSON-ready); ``ok`` False fails the batch.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"family": ["f", "f"], "period": 2024, "region": ["1", "2"],
+    ...     "coords": [(), ()], "value": [1.0, 2.0], "feasible_min": [0.0, 2.0],
+    ...     "feasible_max": [5.0, 2.0], "protected": [True, False]})
+    >>> s = audit_summary(r)
+    >>> s["ok"], s["sensitive"], s["disclosed"], s["cells"][0]["region"]
+    (False, 2, 1, '2')
+    """
+    bad = disclosed(result)
+    cells = [
+        {
+            "family": str(r.family),
+            "period": int(r.period),
+            "region": str(r.region),
+            "coords": list(r.coords),
+            "feasible_min": float(r.feasible_min),
+            "feasible_max": float(r.feasible_max),
+        }
+        for r in bad.head(limit).itertuples(index=False)
+    ]
+    return {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}

@@ -1,0 +1,271 @@
+"""The attacker's linear system: connected parts, warm-started HiGHS models (internal).
+
+Every LP solution is a feasible table, so one solution can prove several
+cells protected at once (:func:`_weak_in_part`); exact bounds come from
+single objectives re-solved on the same model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
+
+from toolkit.errors import DisclosureError
+
+__all__ = ["Relation", "System"]
+
+_TOL = 1e-6
+_BOX = 1e9
+
+#: One linear relation: ({key: coefficient}, "=" or "<=", right-hand side).
+Relation = tuple[dict[object, float], str, float]
+
+
+class System:
+    """The attacker's linear system over the unknown counts, split into connected parts."""
+
+    def __init__(
+        self,
+        rels: list[Relation],
+        values: dict[object, float],
+        known: set[object],
+        *,
+        integer: bool,
+    ) -> None:
+        self.col: dict[object, int] = {}
+        rows_eq: list[tuple[dict[int, float], float]] = []
+        rows_ub: list[tuple[dict[int, float], float]] = []
+        for coefs, sense, rhs in rels:
+            b = rhs
+            terms: dict[int, float] = {}
+            for k, c in coefs.items():
+                if k in known:
+                    b -= c * values[k]
+                else:
+                    j = self.col.setdefault(k, len(self.col))
+                    terms[j] = terms.get(j, 0.0) + c
+            terms = {j: c for j, c in terms.items() if c != 0.0}
+            if terms:
+                (rows_eq if sense == "=" else rows_ub).append((terms, b))
+        n = len(self.col)
+        self.a_eq, self.b_eq = _matrix(rows_eq, n)
+        self.a_ub, self.b_ub = _matrix(rows_ub, n)
+        both = sparse.vstack([self.a_eq, self.a_ub]).tocsr()
+        m = both.shape[0]
+        graph = (
+            sparse.bmat([[None, both.T], [both, None]], format="csr")
+            if m
+            else sparse.csr_matrix((n, n))
+        )
+        _, labels = connected_components(abs(graph), directed=False)
+        self.labels = labels[:n]
+        self.eq_labels = labels[n : n + self.a_eq.shape[0]]
+        self.ub_labels = labels[n + self.a_eq.shape[0] :]
+        self.integer = integer
+        self.cache: dict[int, tuple[np.ndarray, Any, Any, Any, Any]] = {}
+        self.models: dict[int, _Model] = {}
+        self._groups = [_group_by(lab) for lab in (self.labels, self.eq_labels, self.ub_labels)]
+
+    def _part(self, label: int) -> tuple[np.ndarray, Any, Any, Any, Any]:
+        if label not in self.cache:
+            empty = np.zeros(0, dtype=np.int64)
+            cols, re, ru = (g.get(label, empty) for g in self._groups)
+            a_eq = self.a_eq[re][:, cols] if len(re) else None
+            a_ub = self.a_ub[ru][:, cols] if len(ru) else None
+            b_eq = self.b_eq[re] if len(re) else None
+            b_ub = self.b_ub[ru] if len(ru) else None
+            self.cache[label] = (cols, a_eq, b_eq, a_ub, b_ub)
+        return self.cache[label]
+
+    def weak(self, keys: list[object], lo_req: np.ndarray, hi_req: np.ndarray) -> np.ndarray:
+        """Mask of ``keys`` an attacker narrows beyond ``[lo_req, hi_req]`` (LP, not integer)."""
+        out = np.zeros(len(keys), dtype=bool)
+        by_part: dict[int, list[int]] = {}
+        for i, k in enumerate(keys):
+            j = self.col.get(k)
+            if j is None:
+                continue  # in no relation: anything from 0 up is possible
+                continue
+            by_part.setdefault(int(self.labels[j]), []).append(i)
+        for label, idx in by_part.items():
+            cols, a_eq, b_eq, a_ub, b_ub = self._part(label)
+            model = self.models.get(label)
+            if model is None:
+                model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
+            pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
+            out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx])
+        return out
+
+    def extremes(self, key: object) -> tuple[float, float]:
+        j = self.col.get(key)
+        if j is None:
+            return 0.0, float("inf")  # in no relation: nothing bounds it
+        label = int(self.labels[j])
+        cols, a_eq, b_eq, a_ub, b_ub = self._part(label)
+        pos = int(np.searchsorted(cols, j))
+        if self.integer:
+            c = np.zeros(len(cols))
+            c[pos] = 1.0
+            return _milp(c, a_eq, b_eq, a_ub, b_ub), -_milp(-c, a_eq, b_eq, a_ub, b_ub)
+        model = self.models.get(label)
+        if model is None:
+            model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
+        return model.extremes(pos)
+
+
+def _weak_in_part(
+    model: _Model, pos: np.ndarray, lo_req: np.ndarray, hi_req: np.ndarray
+) -> np.ndarray:
+    """Mask of targets whose interval misses a requirement, with as few LPs as possible.
+
+    Every solution of an LP is a feasible table: a target with a value at or
+    beyond its requirement there is certified on that side. Aggregated
+    objectives (the sum of all open targets) certify many at once; targets
+    they do not certify get their own LP, which decides exactly.
+    """
+    need_hi = np.ones(len(pos), dtype=bool)
+    need_lo = np.ones(len(pos), dtype=bool)
+    weak = np.zeros(len(pos), dtype=bool)
+
+    def harvest(x: np.ndarray | None) -> None:
+        if x is None:
+            return
+        val = x[pos]
+        need_hi[val >= hi_req - _TOL] = False
+        need_lo[val <= lo_req + _TOL] = False
+
+    for sense, need in (("max", need_hi), ("min", need_lo)):
+        while need.any():
+            before = int(need.sum())
+            harvest(model.solve_sum(pos[need], sense))
+            if int(need.sum()) == before:
+                break
+    for sense, need in (("max", need_hi), ("min", need_lo)):
+        for i in np.flatnonzero(need):
+            if not need[i]:
+                continue  # certified by an earlier solution
+            x = model.solve_sum(pos[i : i + 1], sense)
+            if x is None:  # not solved to optimality: decide with the exact bounds
+                lo, hi = model.extremes(int(pos[i]))
+                weak[i] = lo > lo_req[i] + _TOL if sense == "min" else hi < hi_req[i] - _TOL
+                need[i] = False
+                continue
+            harvest(x)
+            if need[i]:
+                weak[i] = True  # the optimum itself misses the requirement
+                need[i] = False
+    return weak
+
+
+class _Model:
+    """One connected part as a HiGHS model; each bound is a warm-started re-solve."""
+
+    def __init__(self, n: int, a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any) -> None:
+        import highspy
+
+        parts = [m for m in (a_eq, a_ub) if m is not None]
+        a = sparse.vstack(parts).tocsc() if parts else sparse.csc_matrix((0, n))
+        lower = [b_eq] if a_eq is not None else []
+        upper = [b_eq] if a_eq is not None else []
+        if a_ub is not None:
+            lower.append(np.full(a_ub.shape[0], -highspy.kHighsInf))
+            upper.append(b_ub)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, a.shape[0]
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.row_lower_ = np.concatenate(lower) if lower else np.zeros(0)
+        lp.row_upper_ = np.concatenate(upper) if upper else np.zeros(0)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("presolve", "off")  # small parts, warm-started re-solves
+        self.h.passModel(lp)
+        self.hs = highspy
+        self.last: int | None = None
+
+    def _run(self, sense: Any) -> float:
+        self.h.changeObjectiveSense(sense)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status == self.hs.HighsModelStatus.kUnbounded:
+            return float("inf") if sense == self.hs.ObjSense.kMaximize else float("-inf")
+        if status != self.hs.HighsModelStatus.kOptimal:
+            raise DisclosureError(
+                f"Audit: das lineare Programm ist nicht lösbar ({self.h.modelStatusToString(status)})",
+                hint="Die veröffentlichten Zahlen widersprechen den Summenbeziehungen.",
+            )
+        return float(self.h.getInfo().objective_function_value)
+
+    def solve_sum(self, cols: np.ndarray, sense: str) -> np.ndarray | None:
+        """Optimise the sum of ``cols``; return the solution (None if unbounded)."""
+        n = self.h.getNumCol()
+        cost = np.zeros(n)
+        cost[cols] = 1.0
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        self.last = None
+        obj = self.hs.ObjSense.kMaximize if sense == "max" else self.hs.ObjSense.kMinimize
+        self.h.changeObjectiveSense(obj)
+        idx = np.arange(n, dtype=np.int32)
+        # a box keeps the sum bounded; its solutions are still feasible tables
+        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, _BOX))
+        self.h.run()
+        ok = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+        x = np.asarray(self.h.getSolution().col_value) if ok else None
+        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, self.hs.kHighsInf))
+        cost[cols] = 0.0
+        self.h.changeColsCost(n, idx, cost)
+        return x
+
+    def extremes(self, pos: int) -> tuple[float, float]:
+        if self.last is not None:
+            self.h.changeColCost(self.last, 0.0)
+        self.h.changeColCost(pos, 1.0)
+        self.last = pos
+        return self._run(self.hs.ObjSense.kMinimize), self._run(self.hs.ObjSense.kMaximize)
+
+
+def _milp(c: np.ndarray, a_eq: Any, b_eq: Any, a_ub: Any, b_ub: Any) -> float:
+    cons = []
+    if a_eq is not None:
+        cons.append(LinearConstraint(a_eq, b_eq, b_eq))
+    if a_ub is not None:
+        cons.append(LinearConstraint(a_ub, -np.inf, b_ub))
+    res = milp(c, constraints=cons, integrality=np.ones(len(c)), bounds=Bounds(0, np.inf))
+    if res.status == 0:
+        return float(res.fun)
+    if res.x is None and "unbounded" in str(res.message).lower():
+        return float("-inf")
+    raise DisclosureError(f"Audit: das ganzzahlige Programm ist nicht lösbar ({res.message})")
+
+
+def _group_by(labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Return the sorted indices of each label (one pass instead of one scan per label)."""
+    if len(labels) == 0:
+        return {}
+    order = np.argsort(labels, kind="stable")
+    uniq, starts = np.unique(labels[order], return_index=True)
+    return {
+        int(u): np.sort(part) for u, part in zip(uniq, np.split(order, starts[1:]), strict=True)
+    }
+
+
+def _matrix(
+    rows: list[tuple[dict[int, float], float]], n: int
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    r, c, d = [], [], []
+    for i, (terms, _) in enumerate(rows):
+        for j, v in terms.items():
+            r.append(i)
+            c.append(j)
+            d.append(v)
+    a = sparse.csr_matrix((d, (r, c)), shape=(len(rows), n))
+    return a, np.asarray([b for _, b in rows], dtype=float)
