@@ -122,11 +122,13 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``publication`` (folder), ``input_hash``, ``sensitive`` (cells
-        attacked), ``disclosed`` (number narrowed below the protection) and
-        ``cells`` (the disclosed cells, as records).
+        ``publication`` (folder), ``input_hash`` and
+        :func:`toolkit.disclosure.audit_summary`: ``ok``, ``sensitive``
+        (cells attacked), ``disclosed`` (number narrowed below the
+        protection) and ``cells`` (the first disclosed cells, without their
+        true values).
     """
-    from toolkit.disclosure import audit_publication, disclosed
+    from toolkit.disclosure import audit_publication, audit_summary
 
     folder = Path(folder)
     finger = _fingerprint(folder)
@@ -135,16 +137,10 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
         old = json.loads(cached.read_text(encoding="utf-8"))
         if old.get("fingerprint") == finger:
             return old["result"]
-    result = audit_publication(folder, dataset)
-    bad = disclosed(result)
     meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
-    out = {
-        "publication": str(folder),
-        "input_hash": meta.get("input_hash"),
-        "sensitive": len(result),
-        "disclosed": len(bad),
-        "cells": json.loads(bad.to_json(orient="records", force_ascii=False)),
-    }
+    # the summary names the cells and their feasible interval, never their true value
+    summary = audit_summary(audit_publication(folder, dataset))
+    out = {"publication": str(folder), "input_hash": meta.get("input_hash"), **summary}
     cached.write_text(
         json.dumps({"fingerprint": finger, "result": out}, ensure_ascii=False, indent=1),
         encoding="utf-8",
