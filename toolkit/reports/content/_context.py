@@ -319,11 +319,11 @@ def _read(pub: Any, codes: list[str], periods: list[int], indicators: list[str])
     attrs = dict(frame.attrs)
     frame = frame[frame["period"].isin(periods)]
     frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
-    notes = tuple(
-        text
-        for region, year, text in pub.frame.attrs.get("aggregate_notes", ())
-        if region in codes and year in periods
-    )
+    # notes on aggregates left out, only for the regions and years of this report
+    aggregate = pub.frame.attrs.get("aggregate_notes", ())
+    notes = tuple(text for region, year, text in aggregate if region in codes and year in periods)
+    agg = {text for _, _, text in aggregate}
+    notes += tuple(n for n in pub.frame.attrs.get("notes", ()) if n not in agg)
     frame.attrs = {**attrs, "notes": tuple(dict.fromkeys(notes))}
     return frame
 
