@@ -315,6 +315,13 @@ def _read(pub: Any, codes: list[str], periods: list[int], indicators: list[str])
             f"({protected[0]}–{protected[-1]})",
             hint="Den Datensatz für die Zeiträume des Berichts schützen (report_publication)",
         )
+    have = sorted(int(y) for y in pd.unique(pub.frame["period"]))
+    if have and not any(have[0] <= p <= have[-1] for p in periods):
+        span = f"{have[0]}–{have[-1]}" if len(have) > 1 else str(have[0])
+        raise ParameterError(
+            f"Keine Daten für Jahr {periods[-1]} (außerhalb der Daten); vorhanden: {span}.",
+            hint="Ein vorhandenes Jahr wählen (periods=... bzw. -p YEAR).",
+        )
     frame = publication_rows(pub, regions=codes, indicators=indicators)
     attrs = dict(frame.attrs)
     frame = frame[frame["period"].isin(periods)]
