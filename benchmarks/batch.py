@@ -171,7 +171,7 @@ def dask_vs_local(template: str, regions: list[str], period: int, data: Path, ou
 
     local = dkbm_batch(template, ",".join(regions), period, data, out / "local", 2)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         remote = dkbm_batch(
             template,

@@ -12,7 +12,7 @@ from .conftest import batch
 def test_batch_on_a_local_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
     ) as cluster:
         result = batch(
             "raises_for_region",
@@ -52,7 +52,7 @@ def test_dask_timeout_and_warm_up_failure(tmp_path):
     shutil_copy = __import__("shutil").copy
     shutil_copy(NOTEBOOKS / "sleeps.ipynb", templates / "sleeps.ipynb")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
     ) as cluster:
         address = cluster.scheduler_address
         result = batch(
