@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,7 +23,7 @@ def load_explorer(
     *,
     min_count: int = 3,
     cache_dir: str | os.PathLike[str] | None = None,
-    **options: object,
+    **options: Any,
 ) -> IndicatorExplorer:
     """Return the explorer for a data directory: protected indicators (cached), labels and map.
 
@@ -51,12 +51,12 @@ def load_explorer(
 
     start = time.perf_counter()
     frame, berufe = cached_protected(
-        _data_dir(data_dir), min_count=min_count, cache_dir=cache_dir and Path(cache_dir)
+        _data_dir(data_dir), min_count=min_count, cache_dir=Path(cache_dir) if cache_dir else None
     )
     geo = boundaries_for(pd.unique(frame["region_code"]))
     explorer = IndicatorExplorer(
         frame, boundaries=geo, labels={"beruf": category_labels(berufe)["beruf"]}, **options
-    )  # type: ignore[arg-type]
+    )
     # One line in the server log (the kernel's own stderr), e.g. for hosting checks.
     print(f"dkbm-explorer bereit nach {time.perf_counter() - start:.1f} s", file=sys.__stderr__)
     return explorer
@@ -90,7 +90,7 @@ def prepare_explorer(
     162956
     """
     frame, _ = cached_protected(
-        _data_dir(data_dir), min_count=min_count, cache_dir=cache_dir and Path(cache_dir)
+        _data_dir(data_dir), min_count=min_count, cache_dir=Path(cache_dir) if cache_dir else None
     )
     return len(frame)
 
