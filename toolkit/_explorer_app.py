@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ipywidgets as widgets
 import pandas as pd
 
 from toolkit._explorer import cached_protected, category_labels
@@ -15,7 +16,32 @@ from toolkit._explorer import cached_protected, category_labels
 if TYPE_CHECKING:
     from toolkit.widgets import IndicatorExplorer
 
-__all__ = ["JUPYTER_DATA", "load_explorer", "prepare_explorer", "voila_command"]
+__all__ = [
+    "JUPYTER_DATA",
+    "indicator_explorer",
+    "load_explorer",
+    "prepare_explorer",
+    "voila_command",
+]
+
+
+def indicator_explorer(frame: pd.DataFrame, **options: Any) -> widgets.VBox:
+    """Build an indicator explorer widget in one call.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"region_code": ["17"], "region_name": ["L"], "level": ["land"],
+    ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
+    ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
+    ...     "unit": ["%"], "flag": [""]})
+    >>> from toolkit.widgets import indicator_explorer
+    >>> type(indicator_explorer(f, protect=False)).__name__
+    'VBox'
+    """
+    from toolkit.widgets import IndicatorExplorer
+
+    return IndicatorExplorer(frame, **options).widget
 
 
 def load_explorer(
