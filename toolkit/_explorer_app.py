@@ -31,12 +31,10 @@ def indicator_explorer(frame: pd.DataFrame, **options: Any) -> widgets.VBox:
     Examples
     --------
     >>> import pandas as pd
-    >>> f = pd.DataFrame({"region_code": ["17"], "region_name": ["L"], "level": ["land"],
-    ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
-    ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
-    ...     "unit": ["%"], "flag": [""]})
-    >>> from toolkit.widgets import indicator_explorer
-    >>> type(indicator_explorer(f, protect=False)).__name__
+    >>> row = dict(region_code="17", region_name="L", level="land", period=2024, indicator="q",
+    ...            dimension="", category="", value=5.0, numerator=5.0, denominator=100.0,
+    ...            unit="%", flag="")
+    >>> type(indicator_explorer(pd.DataFrame([row]), protect=False)).__name__
     'VBox'
     """
     from toolkit.widgets import IndicatorExplorer
