@@ -6,8 +6,9 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import ipywidgets as widgets
 import pandas as pd
 
 from toolkit._explorer import cached_protected, category_labels
@@ -15,7 +16,30 @@ from toolkit._explorer import cached_protected, category_labels
 if TYPE_CHECKING:
     from toolkit.widgets import IndicatorExplorer
 
-__all__ = ["JUPYTER_DATA", "load_explorer", "prepare_explorer", "voila_command"]
+__all__ = [
+    "JUPYTER_DATA",
+    "indicator_explorer",
+    "load_explorer",
+    "prepare_explorer",
+    "voila_command",
+]
+
+
+def indicator_explorer(frame: pd.DataFrame, **options: Any) -> widgets.VBox:
+    """Build an indicator explorer widget in one call.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = dict(region_code="17", region_name="L", level="land", period=2024, indicator="q",
+    ...            dimension="", category="", value=5.0, numerator=5.0, denominator=100.0,
+    ...            unit="%", flag="")
+    >>> type(indicator_explorer(pd.DataFrame([row]), protect=False)).__name__
+    'VBox'
+    """
+    from toolkit.widgets import IndicatorExplorer
+
+    return IndicatorExplorer(frame, **options).widget
 
 
 def load_explorer(
@@ -23,7 +47,7 @@ def load_explorer(
     *,
     min_count: int = 3,
     cache_dir: str | os.PathLike[str] | None = None,
-    **options: object,
+    **options: Any,
 ) -> IndicatorExplorer:
     """Return the explorer for a data directory: protected indicators (cached), labels and map.
 
@@ -51,12 +75,12 @@ def load_explorer(
 
     start = time.perf_counter()
     frame, berufe = cached_protected(
-        _data_dir(data_dir), min_count=min_count, cache_dir=cache_dir and Path(cache_dir)
+        _data_dir(data_dir), min_count=min_count, cache_dir=Path(cache_dir) if cache_dir else None
     )
     geo = boundaries_for(pd.unique(frame["region_code"]))
     explorer = IndicatorExplorer(
         frame, boundaries=geo, labels={"beruf": category_labels(berufe)["beruf"]}, **options
-    )  # type: ignore[arg-type]
+    )
     # One line in the server log (the kernel's own stderr), e.g. for hosting checks.
     print(f"dkbm-explorer bereit nach {time.perf_counter() - start:.1f} s", file=sys.__stderr__)
     return explorer
@@ -90,7 +114,7 @@ def prepare_explorer(
     162956
     """
     frame, _ = cached_protected(
-        _data_dir(data_dir), min_count=min_count, cache_dir=cache_dir and Path(cache_dir)
+        _data_dir(data_dir), min_count=min_count, cache_dir=Path(cache_dir) if cache_dir else None
     )
     return len(frame)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import pandas as pd
 from ipyevents import Event
+from matplotlib.axes import Axes
 
 from toolkit._explorer import pick_region
 from toolkit.charts import choropleth
@@ -73,7 +74,7 @@ class ExplorerMap:
         self._events = Event(source=self.image, watched_events=["click"])
         self._events.on_dom_event(self._on_click)
         self._on_pick = on_pick
-        self._axes = None
+        self._axes: Axes | None = None
         self._areas: pd.DataFrame | None = None
         #: Seconds the last redraw took (figure and PNG), for the speed check.
         self.last_seconds = 0.0
@@ -129,10 +130,12 @@ class ExplorerMap:
         >>> ExplorerMap(sample_boundaries(), on_pick=print).pixel_to_region(1, 1) is None
         True
         """
-        if self._axes is None or self._areas is None:
+        axes = self._axes
+        figure = axes.get_figure(root=True) if axes is not None else None
+        if axes is None or figure is None or self._areas is None:
             return None
-        height = self._axes.figure.get_figheight() * self._axes.figure.dpi
-        data_x, data_y = self._axes.transData.inverted().transform((x, height - y))
+        height = figure.bbox.height  # pixels of the PNG shown
+        data_x, data_y = axes.transData.inverted().transform((x, height - y))
         return pick_region(self._areas, data_x, data_y)
 
     def _on_click(self, event: dict) -> None:

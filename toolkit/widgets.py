@@ -40,7 +40,13 @@ from toolkit._explorer import (
     parent_regions,
     search_regions,
 )
-from toolkit._explorer_app import JUPYTER_DATA, load_explorer, prepare_explorer, voila_command
+from toolkit._explorer_app import (
+    JUPYTER_DATA,
+    indicator_explorer,
+    load_explorer,
+    prepare_explorer,
+    voila_command,
+)
 from toolkit._explorer_map import ExplorerMap
 from toolkit.charts import breakdown_chart, time_series_chart
 from toolkit.errors import DkbmError, ParameterError
@@ -410,19 +416,3 @@ class IndicatorExplorer:
                 title=self.indicator.label,
                 dimension=self.dimension.value,
             )
-
-
-def indicator_explorer(frame: pd.DataFrame, **options: object) -> widgets.VBox:
-    """Build an indicator explorer widget in one call.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> f = pd.DataFrame({"region_code": ["17"], "region_name": ["L"], "level": ["land"],
-    ...     "period": [2024], "indicator": ["q"], "dimension": [""], "category": [""],
-    ...     "value": [5.0], "numerator": [5.0], "denominator": [100.0],
-    ...     "unit": ["%"], "flag": [""]})
-    >>> type(indicator_explorer(f, protect=False)).__name__
-    'VBox'
-    """
-    return IndicatorExplorer(frame, **options).widget  # type: ignore[arg-type]

@@ -285,7 +285,7 @@ def choropleth(
     if len(values):
         classes, bins = classify(values, scheme, k)
         cls[~hidden] = classes
-    legend = class_labels(bins, values.min(), decimals) if len(values) else []
+    legend = class_labels(bins.tolist(), float(values.min()), decimals) if len(values) else []
     with _styled():
         fig = draw_map(data, cls, hidden, legend, unit, highlight, title, labels, width)
         fig.text(

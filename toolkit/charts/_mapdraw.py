@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import mapclassify  # at import time, so warm report workers share it (pulls in scipy.stats)
 import numpy as np
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -162,7 +163,7 @@ def place_labels(
     char_w = 0.56 * fontsize * dpi / 72.0 / px_per_unit
     half_h = 0.65 * fontsize * dpi / 72.0 / px_per_unit
     placed: list[tuple[float, float, float, float]] = []
-    shown = []
+    shown: list[int] = []
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     for i in np.argsort(-priority, kind="stable"):
         if len(shown) >= limit:  # a map is no gazetteer; the table lists every area
@@ -215,7 +216,7 @@ def draw_map(data, cls, hidden, legend, unit, highlight, title, labels, width) -
         ax, [paths[i] for i in shown], facecolor=[colours[i] for i in shown] if colours else "w"
     )
     flags = data["flag"].to_numpy()
-    handles = [
+    handles: list[Artist] = [
         Patch(facecolor=PALETTE[: len(legend)][i], edgecolor="#999999", label=lab)
         for i, lab in enumerate(legend)
     ]

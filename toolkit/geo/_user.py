@@ -97,7 +97,8 @@ def _check_geometry(frame: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     keep = left < right
-    severe, slight = [], []
+    severe: list[str] = []
+    slight: list[str] = []
     for i, j in zip(left[keep], right[keep], strict=True):
         shared = shapely.intersection(geoms[i], geoms[j]).area
         if shared <= 0:
