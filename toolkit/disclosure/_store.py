@@ -24,7 +24,7 @@ __all__ = [
 
 #: Version of the protected set's format and rules; part of the input hash.
 FORMAT_VERSION = 1
-#: ``DataFrame.attrs`` key marking a protected IndicatorFrame (see /work/coord/interfaces.md).
+#: ``DataFrame.attrs`` key marking a protected IndicatorFrame (read by the map blocks).
 PROTECTION_ATTR = "dkbm_protection"
 _DATA = "publication.parquet"
 _META = "publication.json"
