@@ -85,9 +85,9 @@ class BatchResult:
     def summary(self) -> str:
         """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
         text = format_summary(self.entries, skipped=len(self.skipped))
-        if audit_failed(self.audit):
+        if self.audit is not None and audit_failed(self.audit):
             text += (
-                f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "  # type: ignore[index]
+                f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
                 "sind aus dem Veröffentlichten auf weniger als ±1 eingrenzbar "
                 "(manifest.json, disclosure_audit). Berichte nicht veröffentlichen."
             )
