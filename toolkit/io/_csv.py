@@ -204,13 +204,39 @@ _ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "
 _BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
 
 
-def _has_blank_line(text: str) -> bool:
-    return (
-        "\n\n" in text
-        or "\n\r\n" in text
-        or text[:1] in ("\n", "\r")
-        or _BLANK_LINE.search(text) is not None
-    )
+def _has_blank_line(data: np.ndarray, newlines: np.ndarray, text: str) -> bool:
+    """Whether the text (``data``: its UTF-8 bytes) has an empty or blank-only line."""
+    if len(data) and data[0] in (10, 13):
+        return True
+    if len(newlines) > 1:
+        gaps = np.diff(newlines)
+        if bool((gaps == 1).any()):
+            return True
+        crlf = newlines[1:][gaps == 2]
+        if len(crlf) and bool((data[crlf - 1] == 13).any()):
+            return True
+    after = newlines[newlines + 1 < len(data)] + 1
+    if (len(data) and data[0] in (32, 9)) or bool(np.isin(data[after], (32, 9)).any()):
+        return _BLANK_LINE.search(text) is not None
+    return False
+
+
+def _edge_blank_columns(
+    body: np.ndarray, ends: np.ndarray, delims: np.ndarray, delim: int
+) -> list[int]:
+    """Return the columns with a blank or tab at the edge of some cell (to be stripped)."""
+    blank = np.flatnonzero((body == 32) | (body == 9))
+    if len(blank) == 0:
+        return []
+    before = np.where(blank > 0, body[np.maximum(blank - 1, 0)], 10)
+    after = np.where(blank + 1 < len(body), body[np.minimum(blank + 1, len(body) - 1)], 10)
+    edge = blank[np.isin(before, (delim, 10)) | np.isin(after, (delim, 10, 13))]
+    if len(edge) == 0:
+        return []
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    line_start = starts[np.searchsorted(starts, edge, side="right") - 1]
+    column = np.searchsorted(delims, edge) - np.searchsorted(delims, line_start)
+    return sorted(int(c) for c in np.unique(column))
 
 
 def _careful(
@@ -269,26 +295,30 @@ def read_cells(
     >>> header, cells.index.tolist(), cells["a"].tolist()
     (['a', 'b'], [2, 4], ['1', '2'])
     """
-    if (
-        '"' in text
-        or any(c in text for c in _ODD_BREAKS)
-        or text.count("\r") != text.count("\r\n")
-        or _has_blank_line(text)
-    ):
+    if '"' in text or any(c in text for c in _ODD_BREAKS):
         return _careful(text, file, expected, delimiters)
-    head, _, body = text.partition("\n")
-    head = head.rstrip("\r")
+    raw = text.encode("utf-8")
+    data = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    returns = np.flatnonzero(data == 13)
+    lone_cr = len(returns) > 0 and (
+        returns[-1] + 1 >= len(data) or bool((data[returns + 1] != 10).any())
+    )
+    if lone_cr or _has_blank_line(data, newlines, text):
+        return _careful(text, file, expected, delimiters)
+    first = int(newlines[0]) if len(newlines) else len(data)
+    head = raw[:first].decode("utf-8").rstrip("\r")
     delim = _delimiter(head, file, expected, delimiters)
     header = [h.strip() for h in head.split(delim)]
-    if not body:
+    start = first + 1
+    if start >= len(data):
         _header_only(file)
     # fields per line, vectorised: delimiters between consecutive line ends
-    data = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    if not body.endswith("\n"):
-        ends = np.append(ends, len(data))
-    delims = np.flatnonzero(data == ord(delim))
-    del data
+    body = data[start:]
+    ends = newlines[1:] - start
+    if body[-1] != 10:
+        ends = np.append(ends, len(body))
+    delims = np.flatnonzero(body == ord(delim))
     counts = np.diff(np.searchsorted(delims, ends), prepend=0) + 1
     numbers = np.arange(2, len(ends) + 2, dtype=np.int64)
     width = len(header)
@@ -297,21 +327,22 @@ def read_cells(
     _structure_error(short, long, width, int(numbers[-1]), text, file)
     try:
         frame = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(raw[start:]),
             sep=delim,
             header=None,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
             quoting=csv.QUOTE_NONE,
+            encoding="utf-8",
             engine="c",
         )
     except Exception:  # anything the C parser dislikes goes the careful way
         return _careful(text, file, expected, delimiters)
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
-    if " " in body or "\t" in body:
-        frame = frame.apply(lambda col: col.str.strip())
+    for col in _edge_blank_columns(body, ends, delims, ord(delim)):
+        frame[col] = frame[col].str.strip()
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
     return header, frame
