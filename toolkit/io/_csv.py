@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
 
@@ -221,6 +223,24 @@ def _has_blank_line(data: np.ndarray, newlines: np.ndarray, text: str) -> bool:
     return False
 
 
+def _arrow_cells(raw: bytes, start: int, width: int, delim: str) -> pd.DataFrame:
+    """Parse the body (from byte ``start``) with Arrow's CSV reader, every cell as text."""
+    names = [str(i) for i in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(memoryview(raw)[start:]),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return pd.DataFrame(
+        {i: pd.array(table.column(i).combine_chunks(), dtype="str") for i in range(width)}
+    )
+
+
 def _edge_blank_columns(
     body: np.ndarray, ends: np.ndarray, delims: np.ndarray, delim: int
 ) -> list[int]:
@@ -326,18 +346,8 @@ def read_cells(
     long = numbers[counts > width].tolist()
     _structure_error(short, long, width, int(numbers[-1]), text, file)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(raw[start:]),
-            sep=delim,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quoting=csv.QUOTE_NONE,
-            encoding="utf-8",
-            engine="c",
-        )
-    except Exception:  # anything the C parser dislikes goes the careful way
+        frame = _arrow_cells(raw, start, width, delim)
+    except (pa.ArrowInvalid, ValueError):  # anything Arrow's parser dislikes goes the careful way
         return _careful(text, file, expected, delimiters)
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
