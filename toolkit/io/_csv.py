@@ -245,12 +245,16 @@ def _edge_blank_columns(
     body: np.ndarray, ends: np.ndarray, delims: np.ndarray, delim: int
 ) -> list[int]:
     """Return the columns with a blank or tab at the edge of some cell (to be stripped)."""
-    blank = np.flatnonzero((body == 32) | (body == 9))
-    if len(blank) == 0:
+    blank = (body == 32) | (body == 9)
+    if not blank.any():
         return []
-    before = np.where(blank > 0, body[np.maximum(blank - 1, 0)], 10)
-    after = np.where(blank + 1 < len(body), body[np.minimum(blank + 1, len(body) - 1)], 10)
-    edge = blank[np.isin(before, (delim, 10)) | np.isin(after, (delim, 10, 13))]
+    border = (body == delim) | (body == 10) | (body == 13)
+    at_edge = np.zeros(len(body), dtype=bool)
+    at_edge[0] = True
+    at_edge[1:] = border[:-1]  # the byte before is a border
+    at_edge[:-1] |= border[1:]  # the byte after is a border
+    at_edge[-1] = True
+    edge = np.flatnonzero(blank & at_edge)
     if len(edge) == 0:
         return []
     starts = np.concatenate(([0], ends[:-1] + 1))
