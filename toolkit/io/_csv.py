@@ -202,6 +202,7 @@ def _structure_error(
 # Characters that send a file down the careful (csv module) path: line breaks
 # that str.splitlines() knows but the C parser does not, and NUL.
 _ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x00")
+_ODD_BYTES = tuple(c.encode("utf-8") for c in (*_ODD_BREAKS, '"'))
 # A whitespace-only line (empty lines are found with plain substring tests).
 _BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
 
@@ -290,6 +291,7 @@ def read_cells(
     *,
     expected: Sequence[str] | None = None,
     delimiters: Sequence[str] = (";", ","),
+    encoded: bytes | None = None,
 ) -> tuple[list[str], pd.DataFrame]:
     r"""Parse CSV text into a frame of stripped strings indexed by line number.
 
@@ -307,6 +309,8 @@ def read_cells(
         Column names expected; used to choose between delimiters.
     delimiters : sequence of str
         Delimiters accepted.
+    encoded : bytes, optional
+        ``text`` encoded as UTF-8, if the caller has it (saves encoding again).
 
     Returns
     -------
@@ -319,9 +323,9 @@ def read_cells(
     >>> header, cells.index.tolist(), cells["a"].tolist()
     (['a', 'b'], [2, 4], ['1', '2'])
     """
-    if '"' in text or any(c in text for c in _ODD_BREAKS):
+    raw = text.encode("utf-8") if encoded is None else encoded
+    if any(c in raw for c in _ODD_BYTES):  # quotes, odd line breaks, NUL: the csv module
         return _careful(text, file, expected, delimiters)
-    raw = text.encode("utf-8")
     data = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
     returns = np.flatnonzero(data == 13)

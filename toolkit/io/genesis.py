@@ -302,7 +302,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     if is_layout(text):
         # official table-layout CSV is Windows-1252 by design: no encoding warning
         return read_layout(csv_grid(text, name), name)
-    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
+    encoded = None
+    if note is None:  # UTF-8: the file's bytes (without BOM) are the text's encoding
+        encoded = opened.data[3:] if opened.data.startswith(b"\xef\xbb\xbf") else opened.data
+    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",), encoded=encoded)
     numbers = _check_header(header, name)
     lines = raw.index.to_numpy(dtype=np.int64)
     raw = raw.reset_index(drop=True)
