@@ -9,6 +9,8 @@ ages it needs and is left out when they do not tile them exactly.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -16,7 +18,7 @@ from toolkit.errors import DataError
 from toolkit.indicators._counts import group_sum, prepare
 from toolkit.indicators._population import AGE_BIN_25U65, widen
 
-__all__ = ["SINGLE_YEAR_BINS", "bins_within", "grouped_population"]
+__all__ = ["RATE_AGES", "SINGLE_YEAR_BINS", "bins_within", "grouped_population", "missing_ages"]
 
 #: Age interval ``[from, to)`` of each single-year bin (``to`` None: open).
 SINGLE_YEAR_BINS: tuple[tuple[int, int | None], ...] = (
@@ -101,3 +103,42 @@ def grouped_population(
         ["region_code", "year", "sex", "age"],
     )
     return widen(binned, len(bins)), bins
+
+
+#: Ages each rate needs: numerator and denominator (None: all ages).
+RATE_AGES: dict[str, tuple[tuple[int, int | None], tuple[int, int | None] | None]] = {
+    "jugendquotient": ((0, 20), (20, 65)),
+    "altenquotient": ((65, None), (20, 65)),
+    "anteil_unter_18": ((0, 18), None),
+    "anteil_65plus": ((65, None), None),
+}
+
+
+def _ages(lo: int, hi: int | None) -> str:
+    if hi is None:
+        return f"ab {lo} Jahren"
+    return f"unter {hi} Jahren" if lo == 0 else f"von {lo} bis unter {hi} Jahren"
+
+
+def missing_ages(ctx: Any, code: str) -> str:
+    """Return why ``code`` cannot be computed from the population's age bins ("" if it can).
+
+    Examples
+    --------
+    >>> pop = pd.DataFrame({"region_code": "03251", "year": 2019, "sex": "w",
+    ...                     "age_group": ["u3", "3u6", "6plus"], "population": [1, 2, 3]})
+    >>> from toolkit.indicators._context import Context
+    >>> missing_ages(Context({"population": pop}), "anteil_unter_18")
+    'Bevölkerung unter 18 Jahren nicht aus den Altersgruppen der Daten bildbar (vorhanden: u3, 3u6, 6plus)'
+    """
+    from toolkit.io._specs import age_group_label
+
+    num, den = RATE_AGES[code]
+    for lo, hi in (num,) if den is None else (num, den):
+        if ctx.age_bins(lo, hi) is None:
+            have = ", ".join(age_group_label(a, b) for a, b in ctx.population_bins())
+            return (
+                f"Bevölkerung {_ages(lo, hi)} nicht aus den Altersgruppen der Daten bildbar "
+                f"(vorhanden: {have})"
+            )
+    return ""

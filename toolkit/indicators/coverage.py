@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._agegroups import SINGLE_YEAR_BINS, bins_within
+from toolkit.indicators._agegroups import RATE_AGES, SINGLE_YEAR_BINS, bins_within
 from toolkit.indicators._context import tables_of
 from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
@@ -49,10 +49,7 @@ _LAGS: dict[str, tuple[tuple[str, int], ...]] = {
 _AGES: dict[str, tuple[tuple[int, int | None], ...]] = {
     "betreuungsquote_u3": ((0, 3),),
     "betreuungsquote_3u6": ((3, 6),),
-    "jugendquotient": ((0, 20), (20, 65)),
-    "altenquotient": ((65, None), (20, 65)),
-    "anteil_unter_18": ((0, 18),),
-    "anteil_65plus": ((65, None),),
+    **{code: tuple(a for a in ages if a is not None) for code, ages in RATE_AGES.items()},
     "ausbildungsanfaengerquote": tuple((a, a + 1) for a in range(16, 25)),
 }
 
@@ -81,9 +78,9 @@ def coverage(
     indicators : str or iterable of str, optional
         Indicator codes (default: the whole catalogue).
     region : str, optional
-        Region code; indicators without any row for it (or, for a Land,
-        Regierungsbezirk or ``DG``, without its own row and without Kreise
-        below it) are marked unavailable.
+        Region code; an indicator is unavailable when a table it needs has
+        no row for the region, for a region below it, nor (for a Gemeinde or
+        Sozialraum, whose reports fall back to the Kreis) for its Kreis.
     period : int, optional
         Reporting year; the years each indicator needs (e.g. population of
         the previous year) must be in the tables.
@@ -177,11 +174,11 @@ def _year_reason(
 
 
 def _region_reason(needed: tuple[str, ...], tables: dict[str, pd.DataFrame], region: str) -> str:
-    prefix = "" if region == "DG" else region
+    """Rows of the region, of regions below it or (Gemeinde, Sozialraum) of its Kreis."""
+    prefix = "" if region == "DG" else region.split("-", 1)[0]
+    above = {prefix[:5]} if len(prefix) == 8 else set()
     for table in needed:
         codes = pd.unique(tables[table]["region_code"].astype(str).str.strip())
-        if not any(c == region or (prefix and c.startswith(prefix)) for c in codes) and not (
-            region == "DG" and len(codes)
-        ):
+        if not any(c.startswith(prefix) or c in above for c in codes):
             return f"Tabelle '{table}' hat keine Zeilen für Region {region}"
     return ""

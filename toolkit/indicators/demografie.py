@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from toolkit.indicators._agegroups import RATE_AGES as _RATES
+from toolkit.indicators._agegroups import missing_ages
 from toolkit.indicators._build import Part, count_values, part, rate_values
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
@@ -42,44 +44,6 @@ AGE_GROUPS: dict[str, tuple[int, int | None]] = {
     "25u65": (25, 65),
     "65plus": (65, None),
 }
-#: Ages each rate needs: numerator and denominator (None: all ages).
-_RATES: dict[str, tuple[tuple[int, int | None], tuple[int, int | None] | None]] = {
-    "jugendquotient": ((0, 20), (20, 65)),
-    "altenquotient": ((65, None), (20, 65)),
-    "anteil_unter_18": ((0, 18), None),
-    "anteil_65plus": ((65, None), None),
-}
-
-
-def _ages(lo: int, hi: int | None) -> str:
-    if hi is None:
-        return f"ab {lo} Jahren"
-    return f"unter {hi} Jahren" if lo == 0 else f"von {lo} bis unter {hi} Jahren"
-
-
-def missing_ages(ctx: Context, code: str) -> str:
-    """Return why ``code`` cannot be computed from the population's age bins ("" if it can).
-
-    Examples
-    --------
-    >>> pop = pd.DataFrame({"region_code": "03251", "year": 2019, "sex": "w",
-    ...                     "age_group": ["u3", "3u6", "6plus"], "population": [1, 2, 3]})
-    >>> missing_ages(Context({"population": pop}), "anteil_unter_18")
-    'Bevölkerung unter 18 Jahren nicht aus den Altersgruppen der Daten bildbar (vorhanden: u3, 3u6, 6plus)'
-    """
-    from toolkit.io._specs import age_group_label
-
-    num, den = _RATES[code]
-    for lo, hi in (num,) if den is None else (num, den):
-        if ctx.age_bins(lo, hi) is None:
-            have = ", ".join(age_group_label(a, b) for a, b in ctx.population_bins())
-            return (
-                f"Bevölkerung {_ages(lo, hi)} nicht aus den Altersgruppen der Daten bildbar "
-                f"(vorhanden: {have})"
-            )
-    return ""
-
-
 _SRC = "Bevölkerungsfortschreibung (12411), Stichtag 31.12."
 _REF = "31.12. des Jahres"
 
