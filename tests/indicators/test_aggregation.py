@@ -17,9 +17,27 @@ def leavers(draw):
         for sex in ("m", "w"):
             for abschluss in ("ohne_hsa", "msa", "ahr"):
                 n = draw(st.integers(min_value=0, max_value=60))
-                rows.append({"region_code": code, "year": 2024, "abschluss": abschluss, "sex": sex, "nationality": "deutsch", "leavers": n})
+                rows.append(
+                    {
+                        "region_code": code,
+                        "year": 2024,
+                        "abschluss": abschluss,
+                        "sex": sex,
+                        "nationality": "deutsch",
+                        "leavers": n,
+                    }
+                )
     # a Sozialraum row must never be added to its Gemeinde
-    rows.append({"region_code": "17001000-SR1", "year": 2024, "abschluss": "ohne_hsa", "sex": "m", "nationality": "deutsch", "leavers": draw(st.integers(0, 50))})
+    rows.append(
+        {
+            "region_code": "17001000-SR1",
+            "year": 2024,
+            "abschluss": "ohne_hsa",
+            "sex": "m",
+            "nationality": "deutsch",
+            "leavers": draw(st.integers(0, 50)),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -29,7 +47,9 @@ def test_kreis_and_land_rates_are_ratios_of_sums(df):
     f = compute_all({"school_leavers": df}, indicators=["abgaenge_anteil_ohne_hsa"])
     f = f[f["dimension"] == ""].set_index("region_code")
     base = df[df["region_code"].str.len() == 8]
-    num = base[base["abschluss"] == "ohne_hsa"].groupby(base["region_code"].str[:5])["leavers"].sum()
+    num = (
+        base[base["abschluss"] == "ohne_hsa"].groupby(base["region_code"].str[:5])["leavers"].sum()
+    )
     den = base.groupby(base["region_code"].str[:5])["leavers"].sum()
     for kreis in den.index:
         row = f.loc[kreis]

@@ -47,12 +47,21 @@ def test_vertragsloesungsquote_layered_by_hand(get):
     simple = 100 * 157 / 400
     assert abs(r.value - simple) > 10
     # by Zuständigkeit: IH (4/60 + 10/100 + 15/150 + 20/200), HW (8/40 + 20/100 + 30/150 + 50/200)
-    assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "zustaendigkeit", "ih").value, 100 * (4 / 60 + 0.3))
-    assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "zustaendigkeit", "hw").value, 85.0)
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungsquote", 2023, "zustaendigkeit", "ih").value,
+        100 * (4 / 60 + 0.3),
+    )
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungsquote", 2023, "zustaendigkeit", "hw").value, 85.0
+    )
     assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "beruf", "b2").value, 85.0)
     assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "sex", "w").value, 85.0)
-    assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "schooling", "msa").value, 59.5)
-    assert np.isclose(get(f, "17001", "vertragsloesungsquote", 2023, "nationality", "deutsch").value, 59.5)
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungsquote", 2023, "schooling", "msa").value, 59.5
+    )
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungsquote", 2023, "nationality", "deutsch").value, 59.5
+    )
     # Kreis 17002: 5 / 10 in the newest cohort
     assert get(f, "17002", "vertragsloesungsquote", 2023).value == 50.0
     # Land from summed counts per cohort
@@ -74,15 +83,24 @@ def test_probezeit_share_and_count(get):
     _, dis = contracts_tables()
     f = vertragsloesungen_probezeit_anteil(dis)
     # 2023 in Kreis 17001: 12 + 5 + 20 of 157 dissolutions
-    assert np.isclose(get(f, "17001", "vertragsloesungen_probezeit_anteil", 2023).value, 100 * 37 / 157)
-    assert np.isclose(get(f, "17001", "vertragsloesungen_probezeit_anteil", 2023, "zustaendigkeit", "hw").value, 100 * 25 / 108)
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungen_probezeit_anteil", 2023).value, 100 * 37 / 157
+    )
+    assert np.isclose(
+        get(f, "17001", "vertragsloesungen_probezeit_anteil", 2023, "zustaendigkeit", "hw").value,
+        100 * 25 / 108,
+    )
     assert get(f, "17002", "vertragsloesungen_probezeit_anteil", 2023).value == 100.0
     assert get(f, "17001", "vertragsloesungen_probezeit_anteil", 2022).flag == "-"
     c = vertragsloesungen(dis)
     assert get(c, "17", "vertragsloesungen", 2023).value == 162.0
     # string booleans as a CSV gives them
-    g = vertragsloesungen_probezeit_anteil(dis.assign(probezeit=dis["probezeit"].map({True: "true", False: "false"})))
-    assert np.isclose(get(g, "17001", "vertragsloesungen_probezeit_anteil", 2023).value, 100 * 37 / 157)
+    g = vertragsloesungen_probezeit_anteil(
+        dis.assign(probezeit=dis["probezeit"].map({True: "true", False: "false"}))
+    )
+    assert np.isclose(
+        get(g, "17001", "vertragsloesungen_probezeit_anteil", 2023).value, 100 * 37 / 157
+    )
 
 
 def test_neue_vertraege(get):

@@ -39,8 +39,18 @@ def test_tagespflege_anteil(get):
 
 
 def test_zero_denominator_gives_nan_with_x(get):
-    kita = pd.DataFrame({"region_code": "17002008", "year": [2024], "age_group": "u3", "care_type": "kita", "children": [3]})
-    pop = pd.DataFrame({"region_code": "17002008", "year": [2023], "age": [40], "sex": "m", "population": [10]})
+    kita = pd.DataFrame(
+        {
+            "region_code": "17002008",
+            "year": [2024],
+            "age_group": "u3",
+            "care_type": "kita",
+            "children": [3],
+        }
+    )
+    pop = pd.DataFrame(
+        {"region_code": "17002008", "year": [2023], "age": [40], "sex": "m", "population": [10]}
+    )
     f = betreuungsquote_u3(kita, pop)
     r = get(f, "17002008", "betreuungsquote_u3", 2024)
     assert np.isnan(r.value) and r.flag == "x" and r.denominator == 0.0
@@ -51,7 +61,9 @@ def test_suppressed_children_give_dot(get):
     t = full_tables()
     kita = t["kita"].assign(flag="")
     kita["children"] = kita["children"].astype("float64")
-    kita.loc[(kita["region_code"] == "17002004") & (kita["age_group"] == "u3"), ["children", "flag"]] = [np.nan, "."]
+    kita.loc[
+        (kita["region_code"] == "17002004") & (kita["age_group"] == "u3"), ["children", "flag"]
+    ] = [np.nan, "."]
     f = betreuungsquote_u3(kita, t["population"])
     for code in ("17002004", "17002", "17"):
         r = get(f, code, "betreuungsquote_u3", 2024)

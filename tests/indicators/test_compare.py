@@ -35,7 +35,14 @@ def rows():
 
 def test_compare_region_land_bund_and_set():
     c = compare(rows(), "17001", ["17002", "17003"])
-    assert c["role"].tolist() == ["region", "land", "bund", "vergleich", "vergleich", "vergleichsgruppe"]
+    assert c["role"].tolist() == [
+        "region",
+        "land",
+        "bund",
+        "vergleich",
+        "vergleich",
+        "vergleichsgruppe",
+    ]
     # order as given by the caller, not by value: no ranking
     assert c["region_code"].tolist()[3:5] == ["17002", "17003"]
     assert np.allclose(c["difference"].iloc[:5], [0.0, -5.0, -3.0, 20.0, -20.0])

@@ -66,7 +66,12 @@ def test_bevoelkerung_veraenderung(get):
 def test_missing_count_travels_as_flag(get):
     pop = population_table()
     pop["flag"] = ""
-    hit = (pop["region_code"] == "17002004") & (pop["year"] == 2024) & (pop["age"] == 5) & (pop["sex"] == "m")
+    hit = (
+        (pop["region_code"] == "17002004")
+        & (pop["year"] == 2024)
+        & (pop["age"] == 5)
+        & (pop["sex"] == "m")
+    )
     pop.loc[hit, "population"] = np.nan
     pop.loc[hit, "flag"] = "."
     f = jugendquotient(pop)

@@ -27,18 +27,59 @@ def test_list(capsys):
 
 def test_compute_prints_and_writes(data_dir, tmp_path, capsys):
     out = tmp_path / "out" / "ind.csv"
-    rc = main(["indicators", "compute", "--region", "17001", "--period", "2023", "--data", str(data_dir), "--out", str(out)])
+    rc = main(
+        [
+            "indicators",
+            "compute",
+            "--region",
+            "17001",
+            "--period",
+            "2023",
+            "--data",
+            str(data_dir),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     text = capsys.readouterr().out
     assert "vertragsloesungsquote" in text and "59,5" in text
     df = pd.read_csv(out, dtype={"region_code": str})
     assert set(df["region_code"]) == {"17001", "17"}
-    rc = main(["indicators", "compute", "--region", "17", "--period", "2024", "--data", str(data_dir), "--levels", "kreis", "--out", str(tmp_path / "k.parquet")])
+    rc = main(
+        [
+            "indicators",
+            "compute",
+            "--region",
+            "17",
+            "--period",
+            "2024",
+            "--data",
+            str(data_dir),
+            "--levels",
+            "kreis",
+            "--out",
+            str(tmp_path / "k.parquet"),
+        ]
+    )
     assert rc == 0
     k = pd.read_parquet(tmp_path / "k.parquet")
     assert set(k["region_code"]) == {"17", "DG", "17001", "17002"}
 
 
 def test_compute_bad_out(data_dir, capsys):
-    rc = main(["indicators", "compute", "--region", "17", "--period", "2024", "--data", str(data_dir), "--out", "x.xlsx"])
+    rc = main(
+        [
+            "indicators",
+            "compute",
+            "--region",
+            "17",
+            "--period",
+            "2024",
+            "--data",
+            str(data_dir),
+            "--out",
+            "x.xlsx",
+        ]
+    )
     assert rc == 2 and "csv" in capsys.readouterr().err

@@ -22,7 +22,9 @@ def test_every_indicator_in_range(sample):
         assert len(v) > 0, code
         lo, hi = cat.loc[code, ["range_min", "range_max"]]
         bad = g[(g["value"] < lo) | (g["value"] > hi)]
-        assert bad.empty, f"{code}: {bad[['region_code', 'period', 'dimension', 'category', 'value']].head()}"
+        assert bad.empty, (
+            f"{code}: {bad[['region_code', 'period', 'dimension', 'category', 'value']].head()}"
+        )
     # a missing value always says why
     assert sample.loc[sample["value"].isna(), "flag"].isin([".", "x", "/"]).all()
 
@@ -44,5 +46,10 @@ def test_every_indicator_in_range(sample):
     ],
 )
 def test_bund_matches_published_values(sample, indicator, period, published):
-    row = sample[(sample["region_code"] == "DG") & (sample["indicator"] == indicator) & (sample["period"] == period) & (sample["dimension"] == "")]
+    row = sample[
+        (sample["region_code"] == "DG")
+        & (sample["indicator"] == indicator)
+        & (sample["period"] == period)
+        & (sample["dimension"] == "")
+    ]
     assert np.isclose(row["value"].item(), published, atol=0.05)

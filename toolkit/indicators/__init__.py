@@ -35,6 +35,7 @@ Examples
 np.float64(25.0)
 """
 
+from toolkit.indicators._official import official_kreise
 from toolkit.indicators.abschluesse import ABSCHLUESSE, abgaenge_anteil, schulabgaenge
 from toolkit.indicators.ausbildung import ausbildungsanfaengerquote, neue_ausbildungsvertraege
 from toolkit.indicators.betreuung import (
@@ -44,6 +45,7 @@ from toolkit.indicators.betreuung import (
 )
 from toolkit.indicators.catalog import TOPICS, catalog, catalog_markdown, spec
 from toolkit.indicators.compare import ROLES, compare
+from toolkit.indicators.coverage import COVERAGE_COLUMNS, coverage
 from toolkit.indicators.demografie import (
     altenquotient,
     anteil_65plus,
@@ -52,7 +54,7 @@ from toolkit.indicators.demografie import (
     bevoelkerung_veraenderung,
     jugendquotient,
 )
-from toolkit.indicators.engine import compute_all
+from toolkit.indicators.engine import available_years, compute_all
 from toolkit.indicators.frame import (
     COLUMNS,
     FLAGS,
@@ -74,6 +76,7 @@ from toolkit.indicators.vertragsloesung import (
 __all__ = [
     "ABSCHLUESSE",
     "COLUMNS",
+    "COVERAGE_COLUMNS",
     "FLAGS",
     "LEVELS",
     "RATE_UNITS",
@@ -87,6 +90,7 @@ __all__ = [
     "anteil_65plus",
     "anteil_unter_18",
     "ausbildungsanfaengerquote",
+    "available_years",
     "betreuungsquote_3u6",
     "betreuungsquote_u3",
     "bevoelkerung",
@@ -96,12 +100,14 @@ __all__ = [
     "change",
     "compare",
     "compute_all",
+    "coverage",
     "empty_indicator_frame",
     "iabe_anfaenger",
     "iabe_anteil",
     "index_to_base",
     "jugendquotient",
     "neue_ausbildungsvertraege",
+    "official_kreise",
     "schulabgaenge",
     "spec",
     "tagespflege_anteil_u3",

@@ -65,6 +65,10 @@ def summarize(frame: pd.DataFrame, *, genesis: bool) -> str:
         lines.append(f"Wertvariablen: {', '.join(sorted(set(frame['variable'])))}")
         symbols = frame.loc[frame["flag"] != "", "flag"]
         lines.append("Zeichen: " + (_counts(symbols) if len(symbols) else "keine"))
+        attrs = frame.attrs
+        for key, label in (("table", "Tabelle"), ("stand", "Stand"), ("licence", "Lizenz")):
+            if attrs.get(key):
+                lines.append(f"{label}: {attrs[key]}")
         return "\n".join(lines)
     code_col = next((c for c in ("region_code", "sozialraum") if c in frame.columns), None)
     if code_col is not None:
@@ -181,7 +185,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "read",
         help="GENESIS-Export lesen oder eine kommunale Tabelle prüfen",
         description=(
-            "Liest eine GENESIS-/Regionalstatistik-Flat-CSV (auch .zip/.gz) oder prüft eine "
+            "Liest einen GENESIS-/Regionalstatistik-Download (Flat-CSV, CSV im Tabellenlayout "
+            "oder XLSX, auch in .zip/.gz) oder prüft eine "
             "kommunale Tabelle (CSV, Excel, Parquet) gegen ihr Schema und gibt eine kurze "
             "Übersicht oder die vollständige Fehlerliste aus (Rückgabewert 2 bei Fehlern)."
         ),

@@ -209,7 +209,10 @@ def _has_blank_line(text: str) -> bool:
         "\n\n" in text
         or "\n\r\n" in text
         or text[:1] in ("\n", "\r")
-        or _BLANK_LINE.search(text) is not None
+        or (
+            ("\n " in text or "\n\t" in text or text[:1] in (" ", "\t"))
+            and _BLANK_LINE.search(text) is not None
+        )
     )
 
 
@@ -311,7 +314,14 @@ def read_cells(
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
     if " " in body or "\t" in body:
-        frame = frame.apply(lambda col: col.str.strip())
+        for col in frame.columns:  # strip only the columns that have blanks at an edge
+            cells = frame[col]
+            if any(
+                getattr(cells.str, side)(blank).any()
+                for side in ("startswith", "endswith")
+                for blank in (" ", "\t")
+            ):
+                frame[col] = cells.str.strip()
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
     return header, frame

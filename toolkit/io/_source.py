@@ -23,13 +23,27 @@ from pathlib import Path
 
 from toolkit.errors import DataError
 
-__all__ = ["DataWarning", "decode_bytes", "load_bytes", "read_text"]
+__all__ = [
+    "DataWarning",
+    "decode_bytes",
+    "gunzip",
+    "load_bytes",
+    "read_file",
+    "read_text",
+    "text_from_bytes",
+]
 
 _BOM = b"\xef\xbb\xbf"
-# Non-ASCII characters we expect in German municipal tables. A legacy-encoded
-# file whose decoded text only uses these is read (with a note); anything else
-# means we cannot be sure which encoding it is.
-_PLAUSIBLE_8BIT = set("äöüÄÖÜßéèêàáâçñóòôúùÉÈ€„“”‚‘’–—«»°§µ²³½¼¾×·\xa0")
+# Non-ASCII characters we expect in German municipal tables and official
+# exports. A legacy-encoded file whose decoded text only uses these is read
+# (with a note); anything else means we cannot be sure which encoding it is.
+# All Latin-1 letters and the usual signs of official footers (©, §, ®, –, …)
+# count; the Windows-1252 signs that mostly show up when a Mac or DOS file is
+# misread (Š š Ž ž Œ œ Ÿ ƒ ˆ ˜ † ‡ ‰ ‹ › ™) do not.
+_PLAUSIBLE_8BIT = set(
+    "€„“”‚‘’–—…•«»°§µ²³¹½¼¾×÷·©®¬±¢£¥¦ªº¿¡¨´¸¯\xa0\xad"
+    + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.IGNORECASE)
 
@@ -76,26 +90,52 @@ def load_bytes(path: str | Path) -> tuple[bytes, str]:
     """
     path = Path(path)
     name = str(path)
+    data = read_file(path)
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
+        return _unzip(data, name)
+    if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".gz":
+        return gunzip(data, name), name
+    return data, name
+
+
+def read_file(path: Path) -> bytes:
+    """Return the bytes of a file, or a DataError saying why there are none.
+
+    Examples
+    --------
+    >>> read_file(Path("/does/not/exist"))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: Datei nicht gefunden.
+    ...
+    """
+    name = str(path)
     if not path.exists():
         raise DataError("Datei nicht gefunden.", file=name, hint="Pfad und Dateinamen prüfen.")
     if path.is_dir():
         raise DataError("Ein Verzeichnis wurde angegeben, erwartet wird eine Datei.", file=name)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DataError(f"Datei kann nicht gelesen werden ({exc.strerror}).", file=name) from None
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
-        return _unzip(data, name)
-    if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".gz":
-        try:
-            return gzip.decompress(data), name
-        except (OSError, EOFError, zlib.error):
-            raise DataError(
-                "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
-                file=name,
-                hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
-            ) from None
-    return data, name
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """Decompress gzip data, or raise a DataError for a broken file.
+
+    Examples
+    --------
+    >>> gunzip(gzip.compress(b"x"), "f.gz")
+    b'x'
+    """
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        raise DataError(
+            "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
+            file=name,
+            hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
+        ) from None
 
 
 def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
@@ -190,7 +230,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
             rows=[line],
             hint="Datei als UTF-8 speichern.",
         ) from None
-    odd = sorted({ch for ch in text if ord(ch) > 127} - _PLAUSIBLE_8BIT)
+    odd = sorted({ch for ch in set(text) if ord(ch) > 127} - _PLAUSIBLE_8BIT)
     if odd:
         shown = " ".join(repr(c) for c in odd[:8])
         raise DataError(
@@ -228,6 +268,30 @@ def read_text(path: str | Path) -> tuple[str, str, str | None]:
     'a;b\n1;2\n'
     """
     data, name = load_bytes(path)
+    text, note = text_from_bytes(data, name)
+    return text, name, note
+
+
+def text_from_bytes(data: bytes, name: str) -> tuple[str, str | None]:
+    r"""Decode raw file content; reject empty files and HTML pages.
+
+    Parameters
+    ----------
+    data : bytes
+        Raw content (already unpacked).
+    name : str
+        Name used in messages.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        Text and an encoding note (see :func:`decode_bytes`).
+
+    Examples
+    --------
+    >>> text_from_bytes("© 2025".encode("cp1252"), "f.csv")[0]
+    '© 2025'
+    """
     if not data.strip(b" \t\r\n\x00" + _BOM):
         raise DataError(
             "Die Datei ist leer.", file=name, hint="Export wiederholen; die Datei hat 0 Zeilen."
@@ -240,4 +304,4 @@ def read_text(path: str | Path) -> tuple[str, str, str | None]:
             file=name,
             hint="Datei im Browser öffnen, die Meldung lesen und den Download wiederholen.",
         )
-    return text, name, note
+    return text, note

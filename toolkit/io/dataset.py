@@ -151,21 +151,33 @@ def _table_files(directory: Path) -> dict[str, Path]:
     return {k: v[0] for k, v in found.items()}
 
 
-def _read_meta(directory: Path) -> dict[str, Any]:
-    path = directory / "meta.json"
-    if not path.exists():
-        return {}
+def read_json_object(path: Path) -> dict[str, Any]:
+    """Read a JSON file that must hold one object, or raise a DataError naming it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "meta.json"
+    >>> _ = p.write_text('{"synthetic": false}', encoding="utf-8")
+    >>> read_json_object(p)
+    {'synthetic': False}
+    """
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(
-            f"meta.json ist kein gültiges JSON ({exc}).",
+            f"{path.name} ist kein gültiges JSON ({exc}).",
             file=str(path),
             hint="Datei korrigieren oder löschen.",
         ) from None
     if not isinstance(meta, dict):
-        raise DataError("meta.json muss ein JSON-Objekt sein.", file=str(path))
+        raise DataError(f"{path.name} muss ein JSON-Objekt sein.", file=str(path))
     return meta
+
+
+def _read_meta(directory: Path) -> dict[str, Any]:
+    path = directory / "meta.json"
+    return read_json_object(path) if path.exists() else {}
 
 
 def _prefixed(raw_file: str, problems: list[Problem]) -> list[Problem]:

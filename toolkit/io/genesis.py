@@ -28,8 +28,10 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._codes import code_level
+from toolkit.io._container import open_official
 from toolkit.io._csv import read_cells
-from toolkit.io._source import DataWarning, read_text
+from toolkit.io._layout import csv_grid, is_layout, read_layout
+from toolkit.io._source import DataWarning, text_from_bytes
 
 __all__ = [
     "GENESIS_SAMPLE_DIR",
@@ -78,6 +80,7 @@ _VAR_PARTS = (
     "variable_attribute_code",
     "variable_attribute_label",
 )
+_PLAIN = r"[-+]?\d+(?:[.,]\d+)?"
 _NUMBER = re.compile(r"^(\()?([-+]?\d+(?:[.,]\d+)?)(\))?\s*([prse])?$")
 _OLD_MARKERS = re.compile(
     r"^(Zeit_Code|Statistik_Code|\d+_Merkmal_Code|\d+_Auspraegung_Code|.+__q)$"
@@ -101,11 +104,13 @@ def _check_header(header: list[str], name: str) -> list[int]:
     if len(missing) == len(_REQUIRED):
         raise DataError(
             "Keine GENESIS-Flat-CSV: die Spalten statistics_code, time, value, value_unit "
-            f"fehlen (gefunden: {', '.join(header[:8])}).",
+            f"fehlen (gefunden: {', '.join(header[:8])}); auch kein Tabellenlayout (erste "
+            "Zeile 'GENESIS-Tabelle: <Code>').",
             file=name,
             rows=[1],
-            hint="In GENESIS-Online / Regionalstatistik beim Download das Format "
-            "'CSV (flat)' wählen; für eigene Tabellen read_table() verwenden.",
+            hint="Die Datei unverändert so verwenden, wie sie aus GENESIS-Online / der "
+            "Regionalstatistik kam ('CSV (flat)', 'CSV' oder 'XLSX'); für eigene Tabellen "
+            "read_table() verwenden.",
         )
     if missing:
         raise DataError(
@@ -146,13 +151,20 @@ def _language(name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _parse_values(
+def parse_values(
     raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Convert the ``value`` strings to floats and flags, or raise one DataError."""
     text = raw.str.strip()
     text = text.where(text != "…", "...")
-    parts = text.str.extract(_NUMBER)
+    # plain numbers (nearly every cell) skip the full pattern; the rest is matched by it
+    plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool, na_value=False)
+    parts = pd.DataFrame({k: pd.Series(None, index=text.index, dtype="str") for k in range(4)})
+    parts[1] = text.where(plain, None)
+    if not plain.all():
+        rest = text[~plain].str.extract(_NUMBER)
+        for k in range(4):
+            parts.loc[~plain, k] = rest[k]
     is_number = parts[1].notna().to_numpy()
     numbers = parts[1].fillna("")
     has_comma = is_number & numbers.str.contains(",", regex=False).to_numpy()
@@ -294,54 +306,79 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     >>> dict(sorted(df.flag.value_counts().items()))
     {'': 330, '-': 2898, '.': 72}
     """
-    text, name, note = read_text(path)
+    opened = open_official(path)
+    name = opened.name
+    if opened.kind == "xlsx":
+        from toolkit.io._xlsx import read_xlsx
+
+        return read_xlsx(opened.data, name)
+    text, note = text_from_bytes(opened.data, name)
+    if is_layout(text):
+        # official table-layout CSV is Windows-1252 by design: no encoding warning
+        return read_layout(csv_grid(text, name), name)
     header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
     numbers = _check_header(header, name)
     lines = raw.index.to_numpy(dtype=np.int64)
     raw = raw.reset_index(drop=True)
     quality = raw["value_q"] if "value_q" in raw.columns else None
-    values, flags = _parse_values(raw["value"], quality, lines, name)
+    values, flags = parse_values(raw["value"], quality, lines, name)
 
     n_rows = len(raw)
-    region_code = pd.Series(pd.NA, index=raw.index, dtype="str")
-    region_name = pd.Series(pd.NA, index=raw.index, dtype="str")
-    region_var = pd.Series(pd.NA, index=raw.index, dtype="str")
-    used = {n: np.zeros(n_rows, dtype=bool) for n in numbers}
+    cells: dict[str, np.ndarray] = {}
+
+    def cell(column: str) -> np.ndarray:
+        if column not in cells:
+            cells[column] = raw[column].to_numpy(dtype=object)
+        return cells[column]
+
+    region_code = np.full(n_rows, None, dtype=object)
+    region_name = np.full(n_rows, None, dtype=object)
+    region_var = np.full(n_rows, None, dtype=object)
+    used: dict[int, np.ndarray] = {}
     for n in numbers:
-        var = raw[f"{n}_variable_code"]
-        take = (_is_region_variable(var) & region_code.isna()).to_numpy()
-        region_code[take] = raw.loc[take, f"{n}_variable_attribute_code"]
-        region_name[take] = raw.loc[take, f"{n}_variable_attribute_label"]
+        var = cell(f"{n}_variable_code")
+        regional = [u for u in pd.unique(var) if u in REGION_VARIABLES or str(u).startswith("GEO")]
+        take = np.isin(var, regional) & np.equal(region_code, None)
+        region_code[take] = cell(f"{n}_variable_attribute_code")[take]
+        region_name[take] = cell(f"{n}_variable_attribute_label")[take]
         region_var[take] = var[take]
         used[n] = take
-    level_by_code = {c: code_level(c) for c in region_code.dropna().unique()}
-    level = region_code.map(level_by_code)
-    level = level.where(level.notna(), region_var.map(REGION_VARIABLES))
+    codes = pd.Series(region_code, dtype="str").str.strip()
+    level = codes.map({c: code_level(c) for c in codes.dropna().unique()})
+    level = level.where(level.notna(), pd.Series(region_var).map(REGION_VARIABLES))
     variables: dict[str, str] = {}
-    out_vars: dict[str, pd.Series] = {}
+    out_vars: dict[str, np.ndarray] = {}
     for n in numbers:
-        var = raw[f"{n}_variable_code"]
-        for code in var[~used[n]].unique():
+        var = cell(f"{n}_variable_code")
+        free = ~used[n]
+        for code in pd.unique(var[free]):
             if code == "":
                 continue
             column = code if code not in _FIXED and f"{code}_label" not in _FIXED else f"var_{code}"
-            mask = ((var == code).to_numpy()) & ~used[n]
-            variables[column] = str(raw.loc[mask, f"{n}_variable_label"].iloc[0])
+            mask = (var == code) & free
+            labels = cell(f"{n}_variable_label")
+            variables[column] = str(labels[np.flatnonzero(mask)[0]])
             if column not in out_vars:
-                out_vars[column] = pd.Series(pd.NA, index=raw.index, dtype="str")
-                out_vars[f"{column}_label"] = pd.Series(pd.NA, index=raw.index, dtype="str")
-            out_vars[column][mask] = raw.loc[mask, f"{n}_variable_attribute_code"].str.strip()
-            out_vars[f"{column}_label"][mask] = raw.loc[mask, f"{n}_variable_attribute_label"]
-    year = pd.to_numeric(raw["time"].str.extract(r"^\s*(\d{4})")[0], errors="coerce")
+                out_vars[column] = np.full(n_rows, None, dtype=object)
+                out_vars[f"{column}_label"] = np.full(n_rows, None, dtype=object)
+            out_vars[column][mask] = cell(f"{n}_variable_attribute_code")[mask]
+            out_vars[f"{column}_label"][mask] = cell(f"{n}_variable_attribute_label")[mask]
+    var_columns = {
+        k: pd.Series(v, dtype="str").str.strip() if not k.endswith("_label") else v
+        for k, v in out_vars.items()
+    }
+    times = pd.Series(pd.unique(raw["time"]), dtype="str")
+    first_year = pd.to_numeric(times.str.extract(r"^\s*(\d{4})")[0], errors="coerce")
+    year = raw["time"].map(dict(zip(times, first_year, strict=True)))
     frame = pd.DataFrame(
         {
             "statistic": raw["statistics_code"].str.strip(),
             "time": raw["time"].str.strip(),
             "year": year.astype("Int64"),
-            "region_code": region_code.str.strip(),
-            "region_name": region_name,
+            "region_code": codes,
+            "region_name": pd.Series(region_name, dtype="str"),
             "region_level": level.astype("str"),
-            **out_vars,
+            **{k: pd.Series(v, dtype="str") for k, v in var_columns.items()},
             "variable": raw["value_variable_code"].str.strip(),
             "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
             "unit": raw["value_unit"].str.strip(),

@@ -38,6 +38,7 @@ from toolkit.io.schemas import (
     KNOWN_CHECK,
     LEVEL_CHECK,
     NONRESPONSE_CHECK,
+    OVERLAP_CHECK,
     SOZIALRAUM_CHECK,
     START_YEAR_CHECK,
     TABLES,
@@ -45,6 +46,7 @@ from toolkit.io.schemas import (
     ColumnSpec,
     TableSpec,
     final_dtype,
+    overlapping_age_groups,
     table_schema,
 )
 
@@ -134,8 +136,16 @@ def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list
     dupes = sorted({h for h in header if header.count(h) > 1})
     for d in dupes:
         problems.append(Problem("Spalte kommt mehrfach vor", column=d, hint="eine davon löschen"))
-    missing = [c for c in spec.names if c not in header]
+    missing = spec.missing(header)
     unknown = [h for h in header if h not in spec.names]
+    for group in spec.conflicting(header):
+        problems.append(
+            Problem(
+                f"Spalten {' und '.join(group)} schließen sich aus",
+                column=group[-1],
+                hint=f"nur eine davon behalten ({' oder '.join(group)}), siehe data_samples/README.md",
+            )
+        )
     for col in missing:
         close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
         if len(missing) == 1 and len(unknown) == 1 and not close:
@@ -146,7 +156,7 @@ def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list
         elif close:
             hint = f"umbenannt? Spalte {close[0]!r} in {col!r} umbenennen"
         problems.append(
-            Problem(f"Spalte fehlt (erwartet: {', '.join(spec.names)})", column=col, hint=hint)
+            Problem(f"Spalte fehlt (erwartet: {spec.describe()})", column=col, hint=hint)
         )
     if unknown and extra_columns == "error":
         for col in unknown:
@@ -178,7 +188,7 @@ def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]
     """Convert one column of strings; return typed values and a parse problem."""
     empty = s == ""
     kind = spec.kind
-    if kind in ("code", "sozialraum", "text", "category"):
+    if kind in ("code", "sozialraum", "text", "category", "age_group"):
         return s.where(~empty).astype("str"), None
     if kind in ("year", "int", "count"):
         ok = s.str.fullmatch(_INT)
@@ -255,12 +265,19 @@ def _describe(
     typed: pd.DataFrame, spec: TableSpec, col: str | None, check: str, rows: list[int]
 ) -> Problem:
     if check == "unique":
-        key = list(spec.key)
+        key = list(spec.present_key(typed.columns))
         sub = typed.loc[rows, key]
         example = ", ".join(str(v) for v in sub.iloc[0].tolist())
+        absent = [c for c in spec.breakdowns if c in spec.key and c not in typed.columns]
+        why = (
+            f" — Spalte fehlt? Ohne die Spalte {', '.join(repr(c) for c in absent)} gilt jede "
+            "Zeile als Summe (insgesamt) darüber"
+            if absent
+            else ""
+        )
         return Problem(
             f"doppelter Schlüssel ({', '.join(key)}): dieselbe Kombination steht mehrfach, "
-            f"z. B. ({example})",
+            f"z. B. ({example}){why}",
             rows=tuple(rows),
             hint="jede Kombination der Schlüsselspalten darf nur einmal vorkommen; "
             "Dubletten löschen oder zusammenfassen",
@@ -279,6 +296,18 @@ def _describe(
             )
         elif check == NONRESPONSE_CHECK:
             text = "Haushalte mit responded = false dürfen keine Antworten haben"
+        elif check == OVERLAP_CHECK:
+            pairs = overlapping_age_groups(typed["age_group"].dropna())
+            text = "Altersgruppen überschneiden sich: " + ", ".join(
+                f"{a!r} und {b!r}" for a, b in pairs[:5]
+            )
+            return Problem(
+                text,
+                column="age_group",
+                rows=tuple(rows),
+                hint="eine Tabelle enthält nur Gruppen einer Gliederung (z. B. die 17 Gruppen "
+                "von 12411-02-03-4); Summen wie 'u6' weglassen",
+            )
         else:
             text = f"Prüfung {check!r} nicht bestanden"
         return Problem(text, rows=tuple(rows))
@@ -416,7 +445,7 @@ def finalize(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """
     spec = TABLES[table]
     out = pd.DataFrame(
-        {c.name: frame[c.name].astype(final_dtype(c)) for c in spec.columns},
+        {c.name: frame[c.name].astype(final_dtype(c)) for c in spec.columns if c.name in frame},
     )
     return out.reset_index(drop=True)
 

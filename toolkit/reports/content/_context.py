@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.disclosure import protect_indicators
 from toolkit.errors import ParameterError
-from toolkit.indicators import catalog, compute_all
+from toolkit.indicators import catalog, compute_all, coverage
 from toolkit.regions import RegionHierarchy
 
 __all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report", "warm"]
@@ -140,6 +140,10 @@ class ReportContext:
     catalogue: pd.DataFrame
     min_count: int
     sub_regions: tuple[str, ...] = field(default_factory=tuple)
+    #: (indicator code, German reason) of indicators the data cannot give.
+    omitted: tuple[tuple[str, str], ...] = ()
+    #: Notes on values left out (e.g. "Landeswert: nicht berechenbar, …").
+    notes: tuple[str, ...] = ()
 
     def data_region(self, indicator: str) -> str | None:
         """Return the nearest of region and its ancestors with data for ``indicator``.
@@ -233,8 +237,11 @@ def _compute(
                 & f["indicator"].isin(indicators)
             ]
         )
+    notes = tuple(n for p in parts for n in p.attrs.get("notes", ()))
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+    frame.attrs = {"notes": tuple(dict.fromkeys(notes))}
+    return frame
 
 
 def _selection(
@@ -368,6 +375,23 @@ def prepare_report(
     breakdowns = dict(breakdowns or {})
     wanted = list(dict.fromkeys([*indicators, *series, *breakdowns, *sub_indicators]))
     period = int(period)
+    # indicators whose tables, columns or age groups are missing are left out with a reason
+    cov = coverage(dataset, wanted)
+    omitted = tuple(
+        zip(
+            cov.loc[~cov["available"], "indicator"],
+            cov.loc[~cov["available"], "reason"],
+            strict=False,
+        )
+    )
+    wanted = cov.loc[cov["available"], "indicator"].tolist()
+    if not wanted:
+        missing = sorted({t for ts in cov["missing_tables"] for t in ts})
+        raise ParameterError(
+            "Keines der Indikatoren des Berichts lässt sich aus den Daten berechnen: "
+            + "; ".join(f"{c}: {r}" for c, r in omitted),
+            hint="Fehlende Tabellen ergänzen: " + (", ".join(missing) or "keine"),
+        )
     frame = _compute(
         dataset,
         hierarchy,
@@ -375,6 +399,7 @@ def prepare_report(
         list(range(period - years + 1, period + 1)),
         wanted,
     )
+    notes = frame.attrs.get("notes", ())
     mask = _selection(
         frame,
         period=period,
@@ -412,4 +437,6 @@ def prepare_report(
         catalogue=catalog(),
         min_count=int(min_count),
         sub_regions=tuple(subs),
+        omitted=omitted,
+        notes=tuple(notes),
     )
