@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import DataError
 from toolkit.io import GENESIS_SAMPLE_DIR, read_genesis
@@ -298,3 +300,34 @@ def test_independent_parse_sees_the_footer_trap():
     data, _ = independent_parse(OFFICIAL / "12411-02-03-4 (2019).csv")
     df = read_genesis(OFFICIAL / "12411-02-03-4 (2019).csv")
     assert len(df) == len(data) * 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=54_567), junk=st.binary(max_size=8))
+def test_cut_or_spoilt_downloads_give_a_frame_or_a_dataerror(tmp_path_factory, cut, junk):
+    raw = (OFFICIAL / "21111-02-06-4.csv").read_bytes()
+    path = tmp_path_factory.mktemp("cut") / "t.csv"
+    path.write_bytes(raw[:cut] + junk)
+    try:
+        df = read_genesis(path)
+    except DataError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert df["value"].notna().any() or (df["flag"] != "").all()
+
+
+def test_english_table_layout(tmp_path):
+    # the English download writes 'GENESIS table', 'Reference date', 'As of' and a decimal point
+    text = (
+        "GENESIS table: 99999-01-01-4\nTest;;;\nNumber (number);;;\nReference date: 31.12.2019;;;\n"
+        ";;;Total\nDG;Germany;under 3 years;2.5\n__________\n"
+        '"© Federal Statistical Office and the statistical offices of the Länder, 2021.\n'
+        'This work is licensed under the Data licence Germany – attribution – Version 2.0."\n'
+        "As of: 02.02.2021 / 11:35:02\n"
+    )
+    df = read_genesis(_write(tmp_path, text))
+    assert df[["time", "gruppe", "variable", "value"]].values.tolist() == [
+        ["2019-12-31", "under_3_years", "total", 2.5]
+    ]
+    assert df.attrs["stand"] == "2021-02-02"
+    assert df.attrs["licence"] == "Datenlizenz Deutschland – Namensnennung – Version 2.0"

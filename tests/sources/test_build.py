@@ -286,3 +286,11 @@ def test_fetch_then_build_on_the_recorded_web_service_answers(tmp_path, monkeypa
     population = pd.read_csv(out / "population.csv", dtype={"region_code": str})
     # München, 31.12.2024: 1,505,005 (the recorded flat CSV, Insgesamt line)
     assert population[population.region_code == "09162"]["population"].sum() == 1505005
+
+
+def test_shell_glob_with_the_source_note(tmp_path, capsys):
+    """`dkbm data build downloads/* --out DIR` with a SOURCE.md among the files."""
+    files = [str(p) for p in sorted(RS.iterdir())] + [str(OFFICIAL / "SOURCE.md")]
+    assert main(["data", "build", *files, "--out", str(tmp_path / "d")]) == 0
+    assert "übersprungen: SOURCE.md (keine Tabelle)" in capsys.readouterr().out
+    assert read_dataset(tmp_path / "d").names == ["regions", "population", "school_leavers"]

@@ -22,13 +22,17 @@ __all__ = ["DL_DE_BY_2_0", "block_info", "footer_info"]
 #: The licence of the statistical offices' data, as its publisher writes it.
 DL_DE_BY_2_0 = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 
-_TABLE = re.compile(r"^\s*(?:GENESIS-)?Tabelle:\s*(\S+)", re.IGNORECASE)
+_TABLE = re.compile(r"^\s*(?:GENESIS[- ])?(?:Tabelle|Table):\s*(\S+)", re.IGNORECASE)
 _CODE = re.compile(r"^[0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+$")
-_STICHTAG = re.compile(r"Stichtag:\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_STICHTAG = re.compile(r"(?:Stichtag|Reference date):\s*(\d{1,2})[./](\d{1,2})[./](\d{4})")
 _UNIT_LINE = re.compile(r"\(([^()]+)\)\s*$")
-_STAND = re.compile(r"Stand:\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*/\s*(\d{1,2}:\d{2}(?::\d{2})?))?")
+_STAND = re.compile(
+    r"(?:Stand|As of|Status):\s*(\d{1,2})[./](\d{1,2})[./](\d{4})(?:\s*/\s*(\d{1,2}:\d{2}(?::\d{2})?))?"
+)
 _DL = re.compile(
-    r"Datenlizenz\s+Deutschland\s*[-–—]\s*Namensnennung\s*[-–—]\s*Version\s*2\.0", re.IGNORECASE
+    r"(?:Datenlizenz\s+Deutschland\s*[-–—]\s*Namensnennung|Data\s+licen[cs]e\s+Germany\s*[-–—]\s*"
+    r"attribution)\s*[-–—]\s*Version\s*2\.0",
+    re.IGNORECASE,
 )
 _OTHER_LICENCE = re.compile(r"lizenziert unter (?:der|einer)?\s*([^.\n]+(?:\n[^.\n]+)*)")
 
@@ -70,7 +74,7 @@ def block_info(block: list[str], table: str | None = None) -> dict[str, str | No
             code = m.group(1)
             continue
         s = _STICHTAG.search(line)
-        if s and line.strip().startswith("Stichtag:"):
+        if s and line.strip().startswith(("Stichtag:", "Reference date:")):
             date = _iso(*s.groups())
             continue
         u = _UNIT_LINE.search(line)

@@ -144,7 +144,7 @@ def value_problems(values: np.ndarray, lines: np.ndarray) -> list[Problem]:
 
 def region_problems(
     codes: pd.Series,
-    region_var: np.ndarray,
+    regional: np.ndarray,
     variables: dict[str, np.ndarray],
     known_variables: set[str],
     lines: np.ndarray,
@@ -155,8 +155,8 @@ def region_problems(
     ----------
     codes : pandas.Series
         Region code per row (None where the row has no region variable).
-    region_var : numpy.ndarray
-        The region variable per row (None where none).
+    regional : numpy.ndarray
+        Whether a row has a region variable.
     variables : dict
         Code of every other variable -> its attribute codes per row.
     known_variables : set of str
@@ -170,7 +170,7 @@ def region_problems(
 
     Examples
     --------
-    >>> p = region_problems(pd.Series(["8222"]), np.array(["KREISE"], dtype=object),
+    >>> p = region_problems(pd.Series(["8222"]), np.array([True]),
     ...                     {}, {"KREISE"}, np.array([2]))
     >>> p[0].rows, "führende Null" in p[0].message
     ((2,), True)
@@ -191,7 +191,7 @@ def region_problems(
                     + " und GEO…",
                 )
             )
-    regional = pd.notna(region_var)
+    regional = np.asarray(regional, dtype=bool)
     if regional.any() and not regional.all():
         rows, more = _rows(lines, ~regional)
         problems.append(

@@ -8,7 +8,7 @@ text that must not echo a whole 1 MB cell.
 
 Examples
 --------
->>> shorten("x" * 500)[-12:]
+>>> shorten("x" * 500)[-13:]
 '(500 Zeichen)'
 >>> mojibake_sample("Stadt MÃ¼nchen")
 'MÃ¼nchen'

@@ -54,7 +54,7 @@ __all__ = ["Grid", "csv_grid", "is_layout", "read_layout", "slug"]
 
 _CODE = re.compile(r"^(DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-_TABLE_LINE = re.compile(r"^\s*(GENESIS-)?Tabelle:\s*\S+", re.IGNORECASE)
+_TABLE_LINE = re.compile(r"^\s*(?:GENESIS[- ])?(?:Tabelle|Table):\s*\S+", re.IGNORECASE)
 _UNIT = re.compile(
     r"^(Anzahl|Prozent|%|Promille|‰|\d+|Tsd\.?|Tausend|Mill\.?|Mio\.?|EUR|Euro|\d+ EUR|"
     r"Tsd\. EUR|1000 EUR|ha|qkm|km²|km2|m²|m2|Jahre|Personen|Stunden|Tage|Tonnen|t|kg|"
@@ -307,6 +307,13 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     width = len(rows[start])
     first = _label_width(rows, header)
     taken, row_years, end = _data_rows(grid, start, width, name)
+    if not taken:
+        raise DataError(
+            f"Tabellenlayout ohne Datenzeile (nur eine Jahreszeile); {_expected()}.",
+            file=name,
+            rows=[lines[start]],
+            hint="Die Datei ist abgeschnitten oder leer exportiert; erneut herunterladen.",
+        )
     info = block_info(block, grid.table)
     has_year_col = bool(_YEAR.match(_cell(rows[taken[0]], 0)))
     code_col = 1 if has_year_col else 0

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
-from toolkit.io._codes import code_level
 from toolkit.io._container import open_official
 from toolkit.io._csv import read_cells
+from toolkit.io._flatvars import REGION_VARIABLES, split_variables
 from toolkit.io._genesis_checks import (
     duplicate_problems,
     flat_language,
@@ -54,16 +54,6 @@ __all__ = [
 
 #: Directory of the real exports shipped with the project.
 GENESIS_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "genesis"
-
-#: Variable codes that carry the region, with the level they stand for.
-#: Variables whose code starts with ``GEO`` (Zensus 2022 database) count too.
-REGION_VARIABLES = {
-    "DINSG": "bund",
-    "DLAND": "land",
-    "REGBEZ": "regbez",
-    "KREISE": "kreis",
-    "GEMEIN": "gemeinde",
-}
 
 _REQUIRED = ("statistics_code", "time", "value", "value_unit", "value_variable_code")
 _FIXED = (
@@ -144,21 +134,16 @@ def _check_header(header: list[str], name: str) -> list[int]:
     return numbers
 
 
-def _is_region_variable(code: pd.Series) -> pd.Series:
-    return code.isin(list(REGION_VARIABLES)) | code.str.startswith("GEO")
-
-
-def _check_cells(
-    frame: pd.DataFrame, region_var: np.ndarray, out_vars: dict, lines: np.ndarray, name: str
-) -> None:
+def _check_cells(frame: pd.DataFrame, columns: dict, lines: np.ndarray, name: str) -> None:
     """Raise one DataError for cells whose meaning is wrong (see _genesis_checks)."""
-    others = {k: v for k, v in out_vars.items() if not k.endswith("_label")}
+    others = {k: v.to_numpy(dtype=object) for k, v in columns.items() if not k.endswith("_label")}
     key = ["statistic", "time", "region_code", *others, "variable"]
+    regional = frame["region_code"].notna().to_numpy()
     problems = [
         *statistic_problems(frame["statistic"], lines),
         *time_problems(frame["time"], lines),
         *value_problems(frame["value"].to_numpy(), lines),
-        *region_problems(frame["region_code"], region_var, others, set(REGION_VARIABLES), lines),
+        *region_problems(frame["region_code"], regional, others, set(REGION_VARIABLES), lines),
     ]
     if not problems:
         problems = duplicate_problems(frame, key, lines)
@@ -234,7 +219,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     if is_layout(text):
         # official table-layout CSV is Windows-1252 by design: no encoding warning
         return read_layout(csv_grid(text, name), name)
-    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
+    encoded = None
+    if note is None:  # UTF-8: the file's bytes (without BOM) are the text's encoding
+        encoded = opened.data[3:] if opened.data.startswith(b"\xef\xbb\xbf") else opened.data
+    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",), encoded=encoded)
     numbers = _check_header(header, name)
     lines = raw.index.to_numpy(dtype=np.int64)
     raw = raw.reset_index(drop=True)
@@ -242,50 +230,7 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     language = flat_language(raw["value_unit"], raw.get("value_variable_label"))
     values, flags = parse_values(raw["value"], quality, lines, name, language)
 
-    n_rows = len(raw)
-    cells: dict[str, np.ndarray] = {}
-
-    def cell(column: str) -> np.ndarray:
-        if column not in cells:
-            cells[column] = raw[column].to_numpy(dtype=object)
-        return cells[column]
-
-    region_code = np.full(n_rows, None, dtype=object)
-    region_name = np.full(n_rows, None, dtype=object)
-    region_var = np.full(n_rows, None, dtype=object)
-    used: dict[int, np.ndarray] = {}
-    for n in numbers:
-        var = cell(f"{n}_variable_code")
-        regional = [u for u in pd.unique(var) if u in REGION_VARIABLES or str(u).startswith("GEO")]
-        take = np.isin(var, regional) & np.equal(region_code, None)
-        region_code[take] = cell(f"{n}_variable_attribute_code")[take]
-        region_name[take] = cell(f"{n}_variable_attribute_label")[take]
-        region_var[take] = var[take]
-        used[n] = take
-    codes = pd.Series(region_code, dtype="str").str.strip()
-    level = codes.map({c: code_level(c) for c in codes.dropna().unique()})
-    level = level.where(level.notna(), pd.Series(region_var).map(REGION_VARIABLES))
-    variables: dict[str, str] = {}
-    out_vars: dict[str, np.ndarray] = {}
-    for n in numbers:
-        var = cell(f"{n}_variable_code")
-        free = ~used[n]
-        for code in pd.unique(var[free]):
-            if code == "":
-                continue
-            column = code if code not in _FIXED and f"{code}_label" not in _FIXED else f"var_{code}"
-            mask = (var == code) & free
-            labels = cell(f"{n}_variable_label")
-            variables[column] = str(labels[np.flatnonzero(mask)[0]])
-            if column not in out_vars:
-                out_vars[column] = np.full(n_rows, None, dtype=object)
-                out_vars[f"{column}_label"] = np.full(n_rows, None, dtype=object)
-            out_vars[column][mask] = cell(f"{n}_variable_attribute_code")[mask]
-            out_vars[f"{column}_label"][mask] = cell(f"{n}_variable_attribute_label")[mask]
-    var_columns = {
-        k: pd.Series(v, dtype="str").str.strip() if not k.endswith("_label") else v
-        for k, v in out_vars.items()
-    }
+    split = split_variables(raw, numbers, _FIXED)
     times = pd.Series(pd.unique(raw["time"]), dtype="str")
     first_year = pd.to_numeric(times.str.extract(r"^\s*(\d{4})")[0], errors="coerce")
     year = raw["time"].map(dict(zip(times, first_year, strict=True)))
@@ -294,10 +239,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
             "statistic": raw["statistics_code"].str.strip(),
             "time": raw["time"].str.strip(),
             "year": year.astype("Int64"),
-            "region_code": codes,
-            "region_name": pd.Series(region_name, dtype="str"),
-            "region_level": level.astype("str"),
-            **{k: pd.Series(v, dtype="str") for k, v in var_columns.items()},
+            "region_code": split.region_code,
+            "region_name": split.region_name,
+            "region_level": split.region_level,
+            **split.columns,
             "variable": raw["value_variable_code"].str.strip(),
             "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
             "unit": raw["value_unit"].str.strip(),
@@ -305,12 +250,12 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
             "flag": pd.Series(flags, index=raw.index, dtype="str"),
         }
     )
-    _check_cells(frame, region_var, out_vars, lines, name)
+    _check_cells(frame, split.columns, lines, name)
     frame.attrs = {
         "statistic_label": str(raw["statistics_label"].iloc[0])
         if "statistics_label" in raw
         else "",
-        "variables": variables,
+        "variables": split.variables,
         "source": name,
         "notes": [note] if note else [],
     }

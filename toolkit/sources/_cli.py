@@ -58,7 +58,8 @@ def run_build(args: argparse.Namespace) -> int:
         )
         print(f"  {name}: {files}")
     for skip in meta.get("skipped", []):
-        print(f"  übersprungen: {skip['file']} ({skip['table']}): speist keine Tabelle")
+        what = f"({skip['table']}): speist keine Tabelle" if skip["table"] else "(keine Tabelle)"
+        print(f"  übersprungen: {skip['file']} {what}")
     print(f"Weiter z. B. mit: dkbm indicators compute --data {out} --region 03251")
     return 0
 

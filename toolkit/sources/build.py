@@ -48,6 +48,7 @@ from toolkit.sources._units import add_city_states, check_units, drop_former
 __all__ = ["build", "table_code"]
 
 _SUFFIXES = (".csv", ".xlsx", ".zip", ".gz")
+_NOTES = (".md", ".txt", ".json", ".pdf", ".html", ".htm")
 _TABLE_CODE = re.compile(r"^[0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+$")
 _FLAT_NAME = re.compile(r"^([0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+)(?:_(?:de|en))?_flat", re.IGNORECASE)
 
@@ -89,10 +90,14 @@ def table_code(frame: pd.DataFrame, file: str) -> str:
     )
 
 
-def _expand(sources: Sequence[str | Path]) -> list[str | Path]:
+def _expand(sources: Sequence[str | Path], skipped: list[dict]) -> list[str | Path]:
     items: list[str | Path] = []
     for item in sources:
         path = Path(item)
+        if path.is_file() and path.name.lower().endswith(_NOTES):
+            # documentation next to the downloads (SOURCE.md, fetch sidecars): `dkbm data build dir/*`
+            skipped.append({"file": path.name, "table": "", "reason": "keine Tabelle"})
+            continue
         if path.is_dir():
             found = sorted(
                 p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(_SUFFIXES)
@@ -319,8 +324,10 @@ def build(
     """
     out = Path(out)
     entries = catalogue(catalogue_dir)
-    reads, municipal = _read_all(_expand(sources), entries, fetch, database)
+    notes: list[dict] = []
+    reads, municipal = _read_all(_expand(sources, notes), entries, fetch, database)
     parts, prov, skipped, used = _canonical(reads)
+    skipped += notes
     if not parts and not municipal:
         raise DataError(
             "Keine der Quellen füllt eine Tabelle des Datenverzeichnisses.",
