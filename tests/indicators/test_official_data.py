@@ -157,3 +157,33 @@ def test_population_groups_give_betreuung_bins_but_not_the_aaq(ds):
 def test_periods_outside_name_the_years(ds):
     with pytest.raises(ParameterError, match="vorhanden: 2018–2019, 2023"):
         compute_all(ds, periods=[1990])
+
+
+def test_one_or_two_years_give_an_axis_around_those_years():
+    from toolkit.charts import time_series_chart
+
+    for years in ([2023], [2022, 2023]):
+        f = pd.DataFrame(
+            {
+                "region_code": "03251",
+                "region_name": "Diepholz",
+                "period": years,
+                "indicator": "q",
+                "dimension": "",
+                "value": 5.0,
+                "unit": "%",
+                "flag": "",
+            }
+        )
+        ax = time_series_chart(f, "q", "03251", title="Q").figure.axes[0]
+        lo, hi = ax.get_xlim()
+        assert years[0] - 1 < lo and hi < years[-1] + 1
+
+
+def test_a_year_inside_the_span_without_rows_gives_an_empty_frame(ds):
+    # 2021 lies between the population (2018-2019) and school-leaver (2023) years
+    f = compute_all(ds, regions=["03251"], periods=[2021])
+    assert f.empty
+    reasons = coverage(ds, region="03251", period=2021)
+    assert not reasons["available"].any()
+    assert "Jahr 2021 fehlt" in reasons.set_index("indicator").loc["schulabgaenge", "reason"]

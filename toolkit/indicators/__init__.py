@@ -14,10 +14,16 @@ it.** A family module (``betreuung.py``, ``uebergaenge.py``,
   (e.g. :func:`betreuungsquote_u3`), which returns an IndicatorFrame.
 
 Families never read files, print or mutate their input. Counts are summed to
-Kreis, Regierungsbezirk and Land first (``_counts.rollup``), then rates are
-computed at every level with the same formula, so a Land's rate is
-sum(numerators) / sum(denominators), never an average of rates. Sozialraum
-and Bund (``DG``) rows are used as given.
+Kreis, Regierungsbezirk, Land and Bund first (``_rollup.rollup``), then rates
+are computed at every level with the same formula, so a Land's rate is
+sum(numerators) / sum(denominators), never an average of rates. Official rows
+in the data (``DG``, Land, RB, Kreis) are used as given; a missing higher level
+is summed only from a complete set of Kreise (official list,
+:func:`official_kreise`), otherwise left out with a note. Sozialraum rows and
+8-digit units of Kreis tables are never added to anything. Tables may leave
+out breakdown columns or carry ``insgesamt`` rows, and population may come in
+age groups (``_totals``, ``_agegroups``); :func:`coverage` says beforehand
+which indicators the data can give.
 
 To add an indicator: add its ``Spec`` to ``SPECS`` of its family (or a new
 family file), compute it in the family's ``compute`` function, register the

@@ -156,8 +156,8 @@ class Context:
                 )
             codes = normalize_codes(reg["region_code"].astype("str").str.strip(), "regions")
             names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
-        self.regions = RegionTable([], names=names)
         self.kreise = KreisList(reg)
+        self.regions = RegionTable([], names={**self.kreise.names, **names})
         #: Aggregates left out (dicts, see ``_rollup.rollup``), notes on tables,
         #: and indicator code → reason for indicators not computed.
         self.aggregate_notes: list[dict] = []

@@ -172,6 +172,14 @@ def _check_parts(kreis: pd.DataFrame, gem: pd.DataFrame, regions: RegionTable, t
     )
 
 
+def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and labels of a region column (no string copy of a Categorical)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy().astype("int64")
+        return codes, np.array([str(c) for c in col.cat.categories], dtype=object)
+    return pd.factorize(col.astype(str).to_numpy())
+
+
 def _complete_sums(
     all_kreis: pd.DataFrame,
     native: pd.DataFrame,
@@ -191,11 +199,20 @@ def _complete_sums(
     up = up_all[mask]
     if len(up) == 0:
         return up
-    have = set(zip(native["region_code"].astype(str), native["year"], strict=True))
-    t_codes, t_uniq = pd.factorize(up["region_code"].astype(str).to_numpy())
+    have = (
+        set(zip(native["region_code"].astype(str), native["year"], strict=True))
+        if len(native)
+        else set()
+    )
+    t_codes, t_uniq = _codes(up["region_code"])
     y_codes, y_uniq = pd.factorize(up["year"].to_numpy())
-    k_codes, k_uniq = pd.factorize(all_kreis["region_code"].astype(str).to_numpy()[mask])
-    combo = np.unique((t_codes * len(y_uniq) + y_codes) * len(k_uniq) + k_codes)
+    k_codes, k_uniq = _codes(all_kreis["region_code"][mask])
+    combo = (t_codes * len(y_uniq) + y_codes) * len(k_uniq) + k_codes
+    space = len(t_uniq) * len(y_uniq) * len(k_uniq)
+    if space <= 4 * len(combo) + 1_000_000:
+        combo = np.flatnonzero(np.bincount(combo, minlength=space))
+    else:
+        combo = np.unique(combo)
     ty, k = np.divmod(combo, len(k_uniq))
     t_of, y_of = np.divmod(ty, len(y_uniq))
     present: dict[tuple[int, int], set[str]] = {}

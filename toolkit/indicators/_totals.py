@@ -102,8 +102,10 @@ def resolve_totals(
     for dim in keys:
         if dim not in spec.breakdowns or dim not in df.columns:
             continue
+        if not _holds_total(df[dim]):
+            continue
         is_total = (df[dim].astype(str) == TOTAL).to_numpy()
-        if not is_total.any() or is_total.all():
+        if is_total.all():
             continue
         cats = spec.column(dim).categories
         other = ["region_code", "year", *[k for k in keys if k != dim]]
@@ -125,6 +127,15 @@ def resolve_totals(
                     f"(nur '{TOTAL}' und einzelne Kategorien); nur Summen verwendet."
                 )
     return df
+
+
+def _holds_total(col: pd.Series) -> bool:
+    """Whether a column holds ``insgesamt`` (cheap for Categoricals: categories only)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return TOTAL in set(map(str, col.cat.categories)) and bool(
+            (col.cat.codes == list(map(str, col.cat.categories)).index(TOTAL)).any()
+        )
+    return bool((col.astype(str) == TOTAL).any())
 
 
 def _complete(

@@ -101,16 +101,25 @@ def compute_all(
     Raises
     ------
     ParameterError
-        Unknown indicator codes, levels or periods.
+        Unknown indicator codes or levels, or periods all outside the years
+        of the data (the message names the available years).
     DataError
         A table lacks columns, holds bad values, or a requested indicator's
         table is missing.
 
     Notes
     -----
-    Kreis, Regierungsbezirk and Land values are recomputed from counts
-    summed over Gemeinden (or Kreise), never averaged from rates. Sozialraum
-    rows are an extra breakdown and are never summed into a Gemeinde.
+    Rates are always formed from counts, never averaged from rates below.
+    A Land, Regierungsbezirk, Bund or Kreis row in the data (an official row
+    of the same source) is used as given; without one, the value is the sum
+    over Kreise (Kreis: over Gemeinden of a pure Gemeinde table) only when
+    every Kreis of the official list is present, otherwise it is left out
+    and ``frame.attrs["notes"]`` says why. 8-digit units of a Kreis table
+    and Sozialraum rows are never added to anything.
+
+    ``frame.attrs["omitted"]`` lists ``(indicator, reason)`` for indicators
+    the data cannot give (missing table, age groups that do not tile the
+    ages needed, no breakdown); see also :func:`toolkit.indicators.coverage`.
 
     References
     ----------
@@ -173,13 +182,25 @@ def compute_all(
         for code, why in ctx.omitted.items()
         if wanted_codes is None or code in wanted_codes
     )
-    aggregate = [
-        n["text"] + f" ({n['region_code']}, {n['year']}, Tabelle {n['table']})"
+    kept = [
+        n
         for n in ctx.aggregate_notes
-        if restriction.regions is None or n["region_code"] in restriction.regions
+        if (restriction.regions is None or n["region_code"] in restriction.regions)
+        and (restriction.periods is None or n["year"] in restriction.periods)
     ]
+    # (region, year, text) of every aggregate left out, for callers that filter further
+    frame.attrs["aggregate_notes"] = tuple(
+        dict.fromkeys((n["region_code"], n["year"], _note_text(n, ctx)) for n in kept)
+    )
+    aggregate = [text for _, _, text in frame.attrs["aggregate_notes"]]
     frame.attrs["notes"] = tuple(dict.fromkeys([*aggregate, *ctx.table_notes]))
     return frame
+
+
+def _note_text(note: dict, ctx: Context) -> str:
+    """``Landeswert: nicht berechenbar, …`` with the region's name, year and table."""
+    name = ctx.regions.name(note["region_code"])
+    return f"{note['text']} ({name} {note['year']}, Tabelle {note['table']})"
 
 
 def available_years(tables: dict[str, pd.DataFrame]) -> list[int]:

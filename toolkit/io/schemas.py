@@ -244,7 +244,11 @@ def table_schema(
         )
     spec = TABLES[table]
     known = frozenset(known_codes) if known_codes is not None else None
-    wanted = set(spec.names if columns is None else columns)
+    full = columns is None
+    if columns is None:  # every column; of alternatives (age / age_group) the first
+        later = {c for group in spec.one_of for c in group[1:]}
+        columns = [c for c in spec.names if c not in later]
+    wanted = set(columns)
     cols = {
         c.name: pa.Column(
             _dtype(c), checks=_column_checks(c, known), nullable=c.nullable, coerce=True
@@ -271,6 +275,6 @@ def table_schema(
         cols,
         checks=checks,
         strict=True,
-        ordered=columns is None,
+        ordered=full,
         name=table,
     )

@@ -237,7 +237,15 @@ def _compute(
                 & f["indicator"].isin(indicators)
             ]
         )
-    notes = tuple(n for p in parts for n in p.attrs.get("notes", ()))
+    # notes on aggregates left out, only for the regions and years of this report
+    notes = tuple(
+        text
+        for p in parts
+        for region, year, text in p.attrs.get("aggregate_notes", ())
+        if region in codes and year in periods
+    )
+    agg = {text for p in parts for _, _, text in p.attrs.get("aggregate_notes", ())}
+    notes += tuple(n for p in parts for n in p.attrs.get("notes", ()) if n not in agg)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
     frame.attrs = {"notes": tuple(dict.fromkeys(notes))}
@@ -419,7 +427,9 @@ def prepare_report(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
-    protected = protect_indicators(frame, min_count=min_count)
+    # the dataset's hierarchy, not code prefixes: Berlin's Bezirke (11001001, ...) belong to
+    # the Kreis 11000, not beside it to the Land 11 (identical for Musterland)
+    protected = protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp

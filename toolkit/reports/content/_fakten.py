@@ -176,7 +176,9 @@ def standard_parts(
     table = key_figures_html(
         figures, ctx.region_name, ctx.period, {c: ctx.label(c) for c in ctx.comparison}
     )
-    all_notes = [n for n in (*(level_note(ctx, c) for c in indicators), *notes, *ctx.notes) if n]
+    levels = [level_note(ctx, c) for c in indicators]
+    extra = [*notes, *ctx.notes, *_empty_comparisons(ctx, figures)]
+    all_notes = [n for n in (*levels, *extra) if n]
     blocks: list[str] = []
     if all_notes:
         blocks += [
@@ -203,6 +205,19 @@ def standard_parts(
         appendix=appendix,
         figures=figures,
     )
+
+
+def _empty_comparisons(ctx: ReportContext, figures: Any) -> list[str]:
+    """Return a note for each comparison region without any value (unless one says why)."""
+    out = []
+    for code in ctx.comparison:
+        col = f"value_{code}"
+        if col not in getattr(figures, "columns", ()) or figures[col].notna().any():
+            continue
+        name = ctx.hierarchy.name(code)
+        if not any(name in n for n in ctx.notes):
+            out.append(f"{ctx.label(code)}: keine Vergleichswerte in den Daten ({name}).")
+    return out
 
 
 def omitted_note(ctx: ReportContext) -> str:
