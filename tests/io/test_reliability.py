@@ -383,3 +383,43 @@ def test_read_out_on_a_full_disk_keeps_the_old_file(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(pd.DataFrame, "to_csv", original)
     assert main(["read", str(src), "--out", str(out)]) == 0
     assert pd.read_csv(out)["children"].tolist() == [1520, 2000]
+
+
+# --- dkbm read: one message, exit 2, never a traceback ----------------------------------
+
+
+def _cli_cases(tmp_path: Path) -> list[Path]:
+    cases = [_zip_with(tmp_path, flag=1)]
+    for name, text in [
+        ("fw_de_flat.csv", [_sub(ROWS[0], "value", "１２３"), *ROWS[1:]]),
+        ("code_de_flat.csv", [_sub(ROWS[0], "1_variable_attribute_code", "8222"), *ROWS[1:]]),
+        ("dup_de_flat.csv", [ROWS[0], ROWS[0]]),
+    ]:
+        cases.append(_genesis(tmp_path, text, name))
+    cut = tmp_path / "cut" / "kita.csv"
+    cut.parent.mkdir()
+    cut.write_text(KITA[:-3])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    _berufe(folder)
+    (folder / "kita.csv").mkdir()
+    return [*cases, cut, folder]
+
+
+def test_dkbm_read_bad_input_exits_2_with_one_message(tmp_path, capsys):
+    for path in _cli_cases(tmp_path):
+        assert main(["read", str(path)]) == 2, path
+        err = capsys.readouterr().err
+        assert "Fehler (DataError)" in err and "Traceback" not in err, err
+
+
+def test_dkbm_read_process_prints_no_traceback(tmp_path):
+    path = _zip_with(tmp_path, method=9)
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "read", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "nicht unterstützten Verfahren" in done.stderr
