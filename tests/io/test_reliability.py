@@ -427,3 +427,11 @@ def test_dkbm_read_process_prints_no_traceback(tmp_path):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "nicht unterstützten Verfahren" in done.stderr
+
+
+def test_many_distinct_bad_region_codes_are_counted(tmp_path):
+    rows = [_sub(ROWS[0], "1_variable_attribute_code", f"{9000 + i}") for i in range(25)]
+    rows = [_sub(r, "value", str(i)) for i, r in enumerate(rows)]
+    err = _error(read_genesis, _genesis(tmp_path, rows))
+    assert "25 verschiedene ungültige Regionalschlüssel" in str(err)
+    assert len(err.problems) == 21  # the count and the first 20 codes with their lines

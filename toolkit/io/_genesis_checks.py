@@ -197,19 +197,24 @@ def region_problems(
         problems.append(
             Problem(f"Zeile ohne Regionalmerkmal, andere Zeilen haben eines{more}", rows=rows)
         )
-    frame = pd.DataFrame({"code": codes})[regional]
-    for code, group in frame.groupby("code", dropna=False, sort=False):
-        text = "" if pd.isna(code) else str(code)
+    present = codes[regional]
+    uniq = pd.Series(pd.unique(present), dtype="object").fillna("").astype(str)
+    # well-formed codes of real Länder (lengths 2, 3, 5, 8) pass without a closer look
+    plain = uniq.str.fullmatch(r"DG|(?:0[1-9]|1[0-6])(?:[0-9]|[0-9]{3}|[0-9]{6})?")
+    bad: list[tuple[str, str]] = []
+    for text in uniq[~plain.to_numpy(dtype=bool)].tolist():
         level = code_level(text)
         if level is None and re.fullmatch(r"(0[1-9]|1[0-6])0", text):
             continue  # GENESIS lists a Land without Regierungsbezirke as 'LL0' under REGBEZ
         if level is None:
-            why = code_problem(text)
+            bad.append((text, code_problem(text)))
         elif level != "bund" and text[:2] == "17":
-            why = "'17' ist das erfundene Musterland, kein Land in amtlichen Daten"
-        else:
-            continue
-        rows, more = _rows(lines, frame.index.isin(group.index))
+            bad.append((text, "'17' ist das erfundene Musterland, kein Land in amtlichen Daten"))
+    if len(bad) > ROWS_SHOWN:
+        problems.append(Problem(f"{len(bad)} verschiedene ungültige Regionalschlüssel", rows=()))
+    for text, why in bad[:ROWS_SHOWN]:
+        hit = regional & (codes.fillna("").astype(str) == text).to_numpy()
+        rows, more = _rows(lines, hit)
         problems.append(
             Problem(
                 f"ungültiger oder unbekannter Regionalschlüssel {shorten(text)}: {why}{more}",
