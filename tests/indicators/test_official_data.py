@@ -187,3 +187,12 @@ def test_a_year_inside_the_span_without_rows_gives_an_empty_frame(ds):
     reasons = coverage(ds, region="03251", period=2021)
     assert not reasons["available"].any()
     assert "Jahr 2021 fehlt" in reasons.set_index("indicator").loc["schulabgaenge", "reason"]
+
+
+def test_coverage_by_region(ds):
+    cov = coverage(ds, "schulabgaenge", region="03241001").set_index("indicator")
+    assert cov.loc["schulabgaenge", "available"]
+    cov = coverage(ds, "schulabgaenge", region="03241999").set_index("indicator")
+    assert cov.loc["schulabgaenge", "available"]  # a Gemeinde report falls back to its Kreis
+    cov = coverage(ds, "schulabgaenge", region="17001").set_index("indicator")
+    assert "keine Zeilen für Region 17001" in cov.loc["schulabgaenge", "reason"]

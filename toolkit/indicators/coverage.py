@@ -81,9 +81,9 @@ def coverage(
     indicators : str or iterable of str, optional
         Indicator codes (default: the whole catalogue).
     region : str, optional
-        Region code; indicators without any row for it (or, for a Land,
-        Regierungsbezirk or ``DG``, without its own row and without Kreise
-        below it) are marked unavailable.
+        Region code; an indicator is unavailable when a table it needs has
+        no row for the region, for a region below it, nor (for a Gemeinde or
+        Sozialraum, whose reports fall back to the Kreis) for its Kreis.
     period : int, optional
         Reporting year; the years each indicator needs (e.g. population of
         the previous year) must be in the tables.
@@ -177,11 +177,11 @@ def _year_reason(
 
 
 def _region_reason(needed: tuple[str, ...], tables: dict[str, pd.DataFrame], region: str) -> str:
-    prefix = "" if region == "DG" else region
+    """Rows of the region, of regions below it or (Gemeinde, Sozialraum) of its Kreis."""
+    prefix = "" if region == "DG" else region.split("-", 1)[0]
+    above = {prefix[:5]} if len(prefix) == 8 else set()
     for table in needed:
         codes = pd.unique(tables[table]["region_code"].astype(str).str.strip())
-        if not any(c == region or (prefix and c.startswith(prefix)) for c in codes) and not (
-            region == "DG" and len(codes)
-        ):
+        if not any(c.startswith(prefix) or c in above for c in codes):
             return f"Tabelle '{table}' hat keine Zeilen für Region {region}"
     return ""
