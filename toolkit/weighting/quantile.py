@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ParameterError
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.estimate import (
     Estimate,
     _as_list,
     _assemble,
     _check_level,
     _check_missing,
+    _dfs,
     _domains,
     _linearised,
     _numeric,
@@ -81,6 +83,7 @@ def quantile(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted quantile with a Woodruff confidence interval (R ``svyquantile`` defaults).
 
@@ -98,6 +101,11 @@ def quantile(
         Missing values: fail or estimate among cases with a value.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the Woodruff interval: ``"domain"`` (stage-1
+        units minus strata among the rows with a value, as R's
+        ``svyquantile(..., na.rm=TRUE)``, which drops the missing cases
+        first), ``"design"`` (whole design) or a number.
 
     Returns
     -------
@@ -142,14 +150,20 @@ def quantile(
     wsums = np.array([w[m].sum() for m in masks])
     for j, m in enumerate(masks):
         qhat[j] = weighted_quantile(y[m], w[m], q)
-        pvals[j] = np.dot(np.where(m, w, 0.0), np.where(m, y <= qhat[j], False)) / wsums[j]
+        pvals[j] = np.sum(np.where(m & (y <= qhat[j]), w, 0.0)) / wsums[j]
 
     def column(j: int) -> np.ndarray:
         below = np.where(masks[j], y <= qhat[j], False).astype(float)
         return (below - pvals[j]) / wsums[j]
 
-    var_, _ = _linearised(design, masks, column)
-    dfs = np.array([design.domain_df(m) for m in masks])
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y <= qhat[j], False).astype(float)
+
+    def den(j: int) -> np.ndarray:
+        return masks[j].astype(float)
+
+    var_, _ = _linearised(design, masks, column, RatioSpec(num, den, pvals))
+    dfs = _dfs(design, masks, df)
     t = _quantile(dfs, level)
     half = t * np.sqrt(var_)
     low = np.array(
@@ -167,6 +181,6 @@ def quantile(
     se = (high - low) / (2 * t)
     nan = np.full(k, np.nan)
     est = _assemble(
-        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high)
+        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high), df
     )
     return est
