@@ -165,6 +165,9 @@ def test_fifo_named_like_a_table_does_not_hang(tmp_path):
     err = _error(read_dataset, tmp_path)  # would block forever on open() before
     assert "FIFO" in str(err)
     assert "FIFO" in str(_error(read_table, tmp_path / "kita.csv"))
+    (tmp_path / "kita.csv").unlink()
+    os.mkfifo(tmp_path / "meta.json")
+    assert "FIFO" in str(_error(read_dataset, tmp_path))
     for name in ("kita.xlsx", "kita.parquet", "t_de_flat.csv"):
         os.mkfifo(tmp_path / name)
         reader = read_genesis if name.endswith("flat.csv") else read_table

@@ -58,7 +58,7 @@ _DOUBLE_UTF8 = re.compile(
 )
 # Windows-1250 (Central European) bytes read as Windows-1252: letters such as
 # ł ą ż come out as signs inside words ('Wroc³aw', 'Bia³ystok', 'Ÿ').
-_SIGN_IN_WORD = re.compile(r"[^\W\d_][¹³£¥¦ª¿¡¨´¸¯¬±¢¼½¾]|[¹³£¥¦ª¿¡¨´¸¯¬±¢¼½¾][^\W\d_]")
+_SIGN_IN_WORD = re.compile(r"[^\W\d_][¹³£¥¦¿¡¨´¸¯¬±¢¼½¾]|[¹³£¥¦¿¡¨´¸¯¬±¢¼½¾][^\W\d_]")
 
 
 def shorten(value: object, limit: int = _SHOWN_CHARS) -> str:

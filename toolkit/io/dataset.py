@@ -25,6 +25,7 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._formats import RawTable, read_raw
+from toolkit.io._guards import check_regular_file
 from toolkit.io._source import DataWarning
 from toolkit.io.schemas import TABLES
 from toolkit.io.tables import finalize, validate_raw
@@ -218,6 +219,7 @@ def read_json_object(path: Path) -> dict[str, Any]:
     >>> read_json_object(p)
     {'synthetic': False}
     """
+    check_regular_file(path)  # a FIFO named meta.json would block
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
