@@ -125,6 +125,9 @@ def parse_records(
     """
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delim = _delimiter(first, file, expected, delimiters)
+    # a quoted cell may be long (a note, a description): the csv module's default
+    # limit of 128 KiB per field is not a property of the file
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -268,7 +271,52 @@ def _careful(
     text: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
 ) -> tuple[list[str], pd.DataFrame]:
     records = parse_records(text, file, expected=expected, delimiters=delimiters)
-    return records.header, cells_frame(records.header, records.rows, records.lines)
+    return _drop_trailing(
+        header=records.header, frame=cells_frame(records.header, records.rows, records.lines)
+    )
+
+
+_SEP_LINE = re.compile(r'^(?:\ufeff)?"?sep=(.)"?[ \t]*\r?(?:\n|$)', re.IGNORECASE)
+_LAST_NUMBER = re.compile(r"(?:^|[;,\t|])[-+]?[0-9][0-9.,]*$")
+
+
+def _drop_trailing(header: list[str], frame: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """Drop the unnamed empty last column a ';' at the end of every line makes."""
+    if len(header) > 1 and header[-1] == "" and header.count("") == 1:
+        last = frame.iloc[:, -1]
+        if not last.astype(bool).any():
+            frame = frame.iloc[:, :-1]
+            header = header[:-1]
+    return header, frame
+
+
+def _sep_line(text: str, delimiters: Sequence[str]) -> tuple[str, Sequence[str]]:
+    """Blank out Excel's ``sep=;`` first line (line numbers stay) and use its delimiter."""
+    match = _SEP_LINE.match(text)
+    if match is None:
+        return text, delimiters
+    delim = match.group(1)
+    wanted = tuple(d for d in delimiters if d == delim) or delimiters
+    return "\n" + text[match.end() :], wanted
+
+
+def _check_cut(text: str, file: str) -> None:
+    """Refuse a file that ends in the middle of a number (no line break after it)."""
+    if not text or text.endswith(("\n", "\r")):
+        return
+    last = text[text.rfind("\n") + 1 :]
+    if not _LAST_NUMBER.search(last.rstrip(" \t")):
+        return
+    line = text.count("\n") + 1
+    raise DataError(
+        "Die Datei endet mitten in einer Zeile ohne Zeilenumbruch, und ihr letzter Wert ist "
+        "eine Zahl: die Datei ist vermutlich abgeschnitten, und die Zahl wäre dann falsch "
+        f"(Zeile {line} endet mit {last[-20:]!r}).",
+        file=file,
+        rows=[line],
+        hint="Die Datei vollständig neu herunterladen oder exportieren; ist die letzte Zeile "
+        "wirklich vollständig, am Ende einen Zeilenumbruch ergänzen.",
+    )
 
 
 def cells_frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
@@ -323,6 +371,10 @@ def read_cells(
     >>> header, cells.index.tolist(), cells["a"].tolist()
     (['a', 'b'], [2, 4], ['1', '2'])
     """
+    sep_text, delimiters = _sep_line(text, delimiters)
+    if sep_text is not text:
+        text, encoded = sep_text, None
+    _check_cut(text, file)
     raw = text.encode("utf-8") if encoded is None else encoded
     if any(c in raw for c in _ODD_BYTES):  # quotes, odd line breaks, NUL: the csv module
         return _careful(text, file, expected, delimiters)
@@ -363,4 +415,4 @@ def read_cells(
         frame[col] = frame[col].str.strip()
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
-    return header, frame
+    return _drop_trailing(header, frame)
