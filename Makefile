@@ -24,6 +24,8 @@ test: install lint
 
 report: install
 	$(BIN)/dkbm report
+	@echo "Echte Daten (amtliche Regionalstatistik, alle 400 Kreise):"
+	@echo "  $(BIN)/dkbm batch fakten_check --regions kreise --period 2023 -p topic=schule --data data_samples/deutschland"
 
 benchmarks: install
 	$(BIN)/python benchmarks/run_all.py

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["indicators", "weighting", "disclosure", "batch"]
+ORDER = ["indicators", "weighting", "weighting_replicate", "disclosure", "batch"]
 
 
 def main(argv: list[str]) -> int:

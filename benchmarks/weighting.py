@@ -15,7 +15,8 @@ subprocess. For every peer the script prints the raking time, the ratio to the t
 and the largest relative margin error of the weights it returned, i.e. whether the
 margins were met.
 
-Usage: ``python benchmarks/weighting.py [--setup-peers] [--n 1000000] [--no-peers]``
+Usage: ``python benchmarks/weighting.py [--setup-peers] [--n 1000000] [--no-peers] [--analysis]``
+(``--analysis``: the Rao-Scott / regression benchmark of ``benchmarks/weighting_analysis.py``).
 """
 
 from __future__ import annotations
@@ -187,9 +188,14 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--setup-peers", action="store_true")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--analysis", action="store_true")
     args = parser.parse_args()
     if args.setup_peers:
         setup_peers()
+    if args.analysis:
+        from weighting_analysis import main as analysis
+
+        return analysis(["--no-peers"] if args.no_peers else [])
 
     print(
         f"Maschine: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}"

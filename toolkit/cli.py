@@ -30,6 +30,7 @@ __all__ = ["build_parser", "main"]
 _COMMAND_MODULES = (
     "toolkit.samples._cli",
     "toolkit.io._cli",
+    "toolkit.sources._cli",
     "toolkit.indicators._cli",
     "toolkit.reports._cli",
     # `dkbm data fetch` (GENESIS web service); yields to a `data` group registered before it.

@@ -91,12 +91,18 @@ def test_regionalschluessel_is_normalised():
     assert (f["region_code"] == "17002004").all() and len(f) > 0
 
 
-@pytest.mark.parametrize("period", [2019, 2020, 2030])
-def test_periods_without_data_give_empty_or_partial_frames(period):
-    f = compute_all(full_tables(), periods=[period])
+def test_periods_within_the_data_give_partial_frames():
+    f = compute_all(full_tables(), periods=[2020])
     assert list(f.columns) == list(COLUMNS)
-    assert (f["period"] == period).all()
+    assert (f["period"] == 2020).all()
     assert compute_all(full_tables(), regions=["17009"]).empty
+
+
+@pytest.mark.parametrize("period", [2019, 2030, 1925])
+def test_periods_outside_the_data_name_the_available_years(period):
+    # issue #15: a ParameterError naming the years, not an empty frame or a raw ValueError
+    with pytest.raises(ParameterError, match=f"Jahr {period} .*vorhanden: 2020–2024"):
+        compute_all(full_tables(), periods=[period])
 
 
 def test_repeated_calls_on_one_dataset_agree_with_the_full_run(full):

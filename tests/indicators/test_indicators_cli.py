@@ -83,3 +83,19 @@ def test_compute_bad_out(data_dir, capsys):
         ]
     )
     assert rc == 2 and "csv" in capsys.readouterr().err
+
+
+def test_compute_on_real_data_says_why_nothing_came_out(capsys):
+    # issue #15: a year without the needed tables gives reasons and exit code 1, not 0
+    from pathlib import Path
+
+    real = Path(__file__).parents[2] / "data_samples" / "deutschland"
+    args = ["indicators", "compute", "--region", "03251", "--data", str(real)]
+    assert main([*args, "--period", "2021"]) == 1
+    err = capsys.readouterr().err
+    assert "Keine Indikatorwerte für Region 03251 im Jahr 2021" in err
+    assert "Tabelle 'school_leavers': Jahr 2021 fehlt" in err
+    assert main([*args, "--period", "2023"]) == 0
+    captured = capsys.readouterr()
+    assert "abgaenge_anteil_ohne_hsa" in captured.out and "6,6" in captured.out
+    assert "Nicht enthalten: betreuungsquote_u3: Tabelle 'kita' fehlt" in captured.err

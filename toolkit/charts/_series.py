@@ -109,6 +109,10 @@ def time_series_chart(
         ax.set_ylabel(_axis_unit_label(unit))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(_year_formatter())
+        years = sel["period"].astype(int)
+        if years.nunique() <= 2:  # no invented axis range around one or two years
+            ax.set_xlim(int(years.min()) - 0.5, int(years.max()) + 0.5)
+            ax.set_xticks(sorted(years.unique()))
         ax.legend(loc="best")
     own_shown = own[own.apply(lambda r: _shown(r), axis=1)]
     first_p, last_p = int(own["period"].min()), int(own["period"].max())

@@ -14,10 +14,16 @@ it.** A family module (``betreuung.py``, ``uebergaenge.py``,
   (e.g. :func:`betreuungsquote_u3`), which returns an IndicatorFrame.
 
 Families never read files, print or mutate their input. Counts are summed to
-Kreis, Regierungsbezirk and Land first (``_counts.rollup``), then rates are
-computed at every level with the same formula, so a Land's rate is
-sum(numerators) / sum(denominators), never an average of rates. Sozialraum
-and Bund (``DG``) rows are used as given.
+Kreis, Regierungsbezirk, Land and Bund first (``_rollup.rollup``), then rates
+are computed at every level with the same formula, so a Land's rate is
+sum(numerators) / sum(denominators), never an average of rates. Official rows
+in the data (``DG``, Land, RB, Kreis) are used as given; a missing higher level
+is summed only from a complete set of Kreise (official list,
+:func:`official_kreise`), otherwise left out with a note. Sozialraum rows and
+8-digit units of Kreis tables are never added to anything. Tables may leave
+out breakdown columns or carry ``insgesamt`` rows, and population may come in
+age groups (``_totals``, ``_agegroups``); :func:`coverage` says beforehand
+which indicators the data can give.
 
 To add an indicator: add its ``Spec`` to ``SPECS`` of its family (or a new
 family file), compute it in the family's ``compute`` function, register the
@@ -35,6 +41,7 @@ Examples
 np.float64(25.0)
 """
 
+from toolkit.indicators._official import official_kreise
 from toolkit.indicators.abschluesse import ABSCHLUESSE, abgaenge_anteil, schulabgaenge
 from toolkit.indicators.ausbildung import ausbildungsanfaengerquote, neue_ausbildungsvertraege
 from toolkit.indicators.betreuung import (
@@ -44,6 +51,7 @@ from toolkit.indicators.betreuung import (
 )
 from toolkit.indicators.catalog import TOPICS, catalog, catalog_markdown, spec
 from toolkit.indicators.compare import ROLES, compare
+from toolkit.indicators.coverage import COVERAGE_COLUMNS, coverage
 from toolkit.indicators.demografie import (
     altenquotient,
     anteil_65plus,
@@ -52,7 +60,7 @@ from toolkit.indicators.demografie import (
     bevoelkerung_veraenderung,
     jugendquotient,
 )
-from toolkit.indicators.engine import compute_all
+from toolkit.indicators.engine import available_years, compute_all
 from toolkit.indicators.frame import (
     COLUMNS,
     FLAGS,
@@ -74,6 +82,7 @@ from toolkit.indicators.vertragsloesung import (
 __all__ = [
     "ABSCHLUESSE",
     "COLUMNS",
+    "COVERAGE_COLUMNS",
     "FLAGS",
     "LEVELS",
     "RATE_UNITS",
@@ -87,6 +96,7 @@ __all__ = [
     "anteil_65plus",
     "anteil_unter_18",
     "ausbildungsanfaengerquote",
+    "available_years",
     "betreuungsquote_3u6",
     "betreuungsquote_u3",
     "bevoelkerung",
@@ -96,12 +106,14 @@ __all__ = [
     "change",
     "compare",
     "compute_all",
+    "coverage",
     "empty_indicator_frame",
     "iabe_anfaenger",
     "iabe_anteil",
     "index_to_base",
     "jugendquotient",
     "neue_ausbildungsvertraege",
+    "official_kreise",
     "schulabgaenge",
     "spec",
     "tagespflege_anteil_u3",

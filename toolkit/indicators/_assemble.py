@@ -217,7 +217,7 @@ def finish(
 
     # groups of pieces written together, in output order
     live = [i for i in range(len(pieces)) if counts[i]]
-    if sort:
+    if sort and live:
         rank = {c: j for j, c in enumerate(order)}
         ind_cats = cats["indicator"]
         ind_order = sorted(

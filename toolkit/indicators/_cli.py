@@ -21,6 +21,7 @@ import pandas as pd
 
 from toolkit.errors import ParameterError
 from toolkit.indicators.catalog import TOPICS, catalog, catalog_markdown
+from toolkit.indicators.coverage import coverage
 from toolkit.indicators.engine import compute_all
 from toolkit.indicators.frame import LEVELS
 from toolkit.regions import level_of, normalize_code, parent_of
@@ -135,9 +136,20 @@ def _compute(args: argparse.Namespace) -> int:
         _g=shown.groupby(["indicator", "dimension", "category"], sort=False).ngroup(),
         _p=shown["region_code"].map(position).fillna(len(position)),
     ).sort_values(["_g", "_p"], kind="stable")
+    cov = coverage(dataset, args.indicators, region=region, period=args.period)
+    missing = cov[~cov["available"] & ~cov["indicator"].isin(set(frame["indicator"]))]
+    for code, why in zip(missing["indicator"], missing["reason"], strict=True):
+        print(f"Nicht enthalten: {code}: {why}", file=sys.stderr)
+    for note in frame.attrs.get("notes", ()):
+        print(f"Hinweis: {note}", file=sys.stderr)
     if shown.empty:
-        print(f"Keine Indikatorwerte für Region {region} im Jahr {args.period}.")
-        return 0
+        reasons = sorted(set(cov.loc[~cov["available"], "reason"]))
+        print(
+            f"Keine Indikatorwerte für Region {region} im Jahr {args.period}. Gründe: "
+            + ("; ".join(reasons) if reasons else "keine Zeilen dieser Region in den Daten"),
+            file=sys.stderr,
+        )
+        return 1
     table = shown.assign(
         wert=[_fmt(v, u) for v, u in zip(shown["value"], shown["unit"], strict=True)],
     )[["region_code", "region_name", "indicator", "dimension", "category", "wert", "unit", "flag"]]

@@ -18,18 +18,20 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.indicators._agegroups import SINGLE_YEAR_BINS, bins_within, grouped_population
 from toolkit.indicators._assemble import finish
 from toolkit.indicators._build import Part
 from toolkit.indicators._counts import (
     group_sum,
     prepare,
     restrict,
-    rollup,
     used_categories,
 )
-from toolkit.indicators._population import PAIRS as POPULATION_PAIRS
-from toolkit.indicators._population import binned_population
+from toolkit.indicators._official import KreisList
+from toolkit.indicators._population import binned_population, pairs_for
 from toolkit.indicators._regions import RegionTable, normalize_codes
+from toolkit.indicators._rollup import rollup
+from toolkit.indicators._totals import fill_absent, resolve_totals
 from toolkit.regions import normalize_code
 
 #: Canonical table → (count column, key columns besides region_code and year).
@@ -154,7 +156,13 @@ class Context:
                 )
             codes = normalize_codes(reg["region_code"].astype("str").str.strip(), "regions")
             names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
-        self.regions = RegionTable([], names=names)
+        self.kreise = KreisList(reg)
+        self.regions = RegionTable([], names={**self.kreise.names, **names})
+        #: Aggregates left out (dicts, see ``_rollup.rollup``), notes on tables,
+        #: and indicator code → reason for indicators not computed.
+        self.aggregate_notes: list[dict] = []
+        self.table_notes: list[str] = []
+        self.omitted: dict[str, str] = {}
         self._cache: dict[str, object] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -192,35 +200,113 @@ class Context:
         value, keys = TABLES[table]
         store = _remembered(self.tables[table], table, value)
         pairs: tuple[tuple[str, str], ...] = (("n", "r"),)
+        if "prepared" not in store:
+            store["notes"] = []
+            source = fill_absent(self.tables[table], table, keys)
+            if table == "population" and "age_group" in source.columns:
+                store["prepared"], store["bins"] = grouped_population(source, value)
+            elif table == "population":
+                # checked and summed into age bins at once: one row per region,
+                # year and sex with a count per bin (27 bins instead of ~90 ages)
+                store["prepared"], store["bins"] = (
+                    binned_population(source, value),
+                    SINGLE_YEAR_BINS,
+                )
+            else:
+                df = _prepare(source, table, value, keys, self.tables[table].columns)
+                df["region_code"] = normalize_codes(df["region_code"], table)
+                store["prepared"] = df
+            if table == "population":
+                pairs = pairs_for(len(store["bins"]))
+                store["prepared"] = resolve_totals(
+                    store["prepared"], table, ("sex",), pairs, store["notes"]
+                )
+            else:
+                store["prepared"] = resolve_totals(
+                    store["prepared"], table, keys, pairs, store["notes"]
+                )
         if table == "population":
-            # checked and summed into age bins at once: one row per region,
-            # year and sex with a count per bin (27 bins instead of ~90 ages)
-            keys, pairs = ("sex",), POPULATION_PAIRS
-            if "prepared" not in store:
-                store["prepared"] = binned_population(self.tables[table], value)
-        elif "prepared" not in store:
-            df = prepare(self.tables[table], table, value, keys)
-            df["region_code"] = normalize_codes(df["region_code"], table)
-            store["prepared"] = df
+            keys, pairs = ("sex",), pairs_for(len(store["bins"]))
+        self.table_notes.extend(n for n in store["notes"] if n not in self.table_notes)
         df = store["prepared"]
         span, whole = self._span(), self._whole()
         wanted = self.restriction.regions
         if whole and ("rollup", span) in store:
             out = store[("rollup", span)]
+            self.aggregate_notes.extend(store[("rollup_notes", span)])
             self.regions.extend(used_categories(out["region_code"].array))
         else:
             if span is not None:
                 df = df[df["year"].between(*span)]
             self.regions.extend(used_categories(df["region_code"].array))
             df = restrict(df, self.regions, None if whole else wanted)
-            out = rollup(df, self.regions, keys, table, pairs)
+            notes: list[dict] = []
+            out = rollup(df, self.regions, keys, table, pairs, kreise=self.kreise, notes=notes)
+            self.aggregate_notes.extend(notes)
             if whole:
                 store[("rollup", span)] = out
+                store[("rollup_notes", span)] = notes
         if wanted is not None and len(out):
             # every indicator is computed within one region, so rows of regions
             # nobody asked for can go once the sums for higher levels are made
             out = out[out["region_code"].isin(list(wanted)).to_numpy()]
         return out
+
+    def population_bins(self) -> tuple[tuple[int, int | None], ...]:
+        """Return the age intervals of the wide population frame's bins.
+
+        Examples
+        --------
+        >>> pop = pd.DataFrame({"region_code": "03251", "year": 2019, "sex": "w",
+        ...                     "age_group": ["u3", "3u6", "6plus"], "population": [1, 2, 3]})
+        >>> Context({"population": pop}).population_bins()
+        ((0, 3), (3, 6), (6, None))
+        """
+        self.counts("population")
+        return _remembered(self.tables["population"], "population", TABLES["population"][0])["bins"]
+
+    def age_bins(self, lo: int, hi: int | None) -> list[int] | None:
+        """Return the bins that make up ages ``[lo, hi)`` exactly, or None if they cannot.
+
+        Examples
+        --------
+        >>> pop = pd.DataFrame({"region_code": "03251", "year": 2019, "sex": "w",
+        ...                     "age_group": ["u3", "3u6", "6plus"], "population": [1, 2, 3]})
+        >>> ctx = Context({"population": pop})
+        >>> ctx.age_bins(0, 6), ctx.age_bins(0, 18)
+        ([0, 1], None)
+        """
+        return bins_within(self.population_bins(), lo, hi)
+
+    def has_breakdown(self, table: str, column: str) -> bool:
+        """Return whether ``column`` of ``table`` holds categories (not only totals).
+
+        Examples
+        --------
+        >>> kita = pd.DataFrame({"region_code": "03251", "year": 2024, "age_group": "u3",
+        ...                      "children": [5]})
+        >>> Context({"kita": kita}).has_breakdown("kita", "care_type")
+        False
+        """
+        self.counts(table)
+        value = TABLES[table][0]
+        prepared = _remembered(self.tables[table], table, value)["prepared"]
+        col = prepared[column]
+        labels = used_categories(col.array) if hasattr(col, "cat") else pd.unique(col)
+        return any(str(v) != "insgesamt" for v in labels)
+
+    def omit(self, codes: tuple[str, ...] | list[str], reason: str) -> None:
+        """Record that indicators are not computed, and why (German).
+
+        Examples
+        --------
+        >>> ctx = Context({})
+        >>> ctx.omit(["altenquotient"], "Altersgruppen fehlen")
+        >>> ctx.omitted
+        {'altenquotient': 'Altersgruppen fehlen'}
+        """
+        for code in codes:
+            self.omitted.setdefault(code, reason)
 
     def _span(self) -> tuple[int, int] | None:
         """Years of input a restricted call needs (lags included); None = all."""
@@ -257,10 +343,12 @@ class Context:
         return self._whole() and ("rollup", self._span()) in store
 
     def population_wide(self, by_sex: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """Return population keys and (rows × 27 age bins) arrays of counts and ranks.
+        """Return population keys and (rows × age bins) arrays of counts and ranks.
 
-        Bins 0..24 are single years of age, 25 = 25 to under 65, 26 = 65 and
-        older. Absent rows count as zero; a missing count stays NaN.
+        With single years of age, bins 0..24 are single years, 25 = 25 to under
+        65, 26 = 65 and older; with age groups, one bin per group
+        (:meth:`population_bins`). Absent rows count as zero; a missing count
+        stays NaN.
 
         Examples
         --------
@@ -273,9 +361,11 @@ class Context:
 
         def make() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
             by = ["region_code", "year"] + (["sex"] if by_sex else [])
-            g = group_sum(self.counts("population"), by, POPULATION_PAIRS)
-            nv = np.column_stack([g[n].to_numpy(dtype="float64") for n, _ in POPULATION_PAIRS])
-            rv = np.column_stack([g[r].to_numpy(dtype="int8") for _, r in POPULATION_PAIRS])
+            counts = self.counts("population")
+            pairs = pairs_for(len(self.population_bins()))
+            g = group_sum(counts, by, pairs)
+            nv = np.column_stack([g[n].to_numpy(dtype="float64") for n, _ in pairs])
+            rv = np.column_stack([g[r].to_numpy(dtype="int8") for _, r in pairs])
             return g[by], nv, rv
 
         return self.once(f"population_wide:{by_sex}", make)
@@ -301,6 +391,26 @@ class Context:
             if key not in self._cache:
                 self._cache[key] = make()  # type: ignore[assignment]
             return self._cache[key]  # type: ignore[return-value]
+
+
+def _prepare(
+    source: pd.DataFrame, table: str, value: str, keys: tuple[str, ...], given: pd.Index
+) -> pd.DataFrame:
+    """``prepare``, naming a left-out breakdown column when keys repeat without it."""
+    try:
+        return prepare(source, table, value, keys)
+    except DataError as exc:
+        absent = [k for k in keys if k not in given]
+        if not absent or "mehrfach" not in exc.message:
+            raise
+        raise DataError(
+            f"{exc.message} Spalte fehlt? Ohne die Spalte {', '.join(absent)} gilt jede Zeile "
+            "als Summe (insgesamt) darüber.",
+            file=table,
+            column=absent[0],
+            rows=exc.rows,
+            hint=f"Spalte {absent[0]} ergänzen oder die Zeilen zu Summen zusammenfassen.",
+        ) from None
 
 
 _MEMO: dict[int, tuple[weakref.ref, tuple, pd.DataFrame, dict]] = {}

@@ -3,9 +3,8 @@
 Every canonical table is turned into a *count frame*: ``region_code, year,
 <keys>, n, r`` where ``n`` is the count (float, NaN when missing) and ``r`` a
 flag rank (0 none, 1 provisional ``p``, 2 ``x``, 3 ``/``, 4 ``.``; ranks from
-2 on mean the count is missing). :func:`rollup` adds Kreis (from Gemeinde
-rows), Regierungsbezirk and Land (from Kreis rows) by summing counts;
-Sozialraum and Bund rows are kept as they are and never summed into anything.
+2 on mean the count is missing). :func:`~toolkit.indicators._rollup.rollup` adds Kreis, Regierungsbezirk,
+Land and Bund rows by the aggregate rules described there.
 """
 
 from __future__ import annotations
@@ -370,7 +369,11 @@ def concat_counts(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         series = [f[col] for f in frames]
         if all(isinstance(x.dtype, pd.CategoricalDtype) for x in series):
-            out[col] = union_categoricals([x.array for x in series], ignore_order=True)
+            arrays = [x.array for x in series]
+            if len({a.categories.dtype for a in arrays}) > 1:
+                # e.g. an empty part whose categories are not text: union on plain objects
+                arrays = [a.set_categories(a.categories.astype(object)) for a in arrays]
+            out[col] = union_categoricals(arrays, ignore_order=True)
         else:
             out[col] = np.concatenate(
                 [
@@ -402,76 +405,3 @@ def restrict(
         vals = uniq if col is None else info[col].to_numpy()
         keep_code |= pd.Index(vals).isin(list(wanted))
     return counts[keep_code[codes]]
-
-
-def rollup(
-    counts: pd.DataFrame,
-    regions: RegionTable,
-    keys: Sequence[str],
-    table: str,
-    pairs: Sequence[tuple[str, str]] = (("n", "r"),),
-) -> pd.DataFrame:
-    """Add Kreis, Regierungsbezirk and Land rows recomputed from summed counts.
-
-    ``pairs`` names the (count, flag rank) columns to sum, as in :func:`group_sum`.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"region_code": ["17001000", "17001004", "17001000-SR1", "DG"],
-    ...                    "year": 2024, "n": [10.0, 5.0, 4.0, 99.0], "r": 0})
-    >>> out = rollup(df, RegionTable(df["region_code"]), [], "t")
-    >>> out.set_index("region_code")["n"].to_dict()
-    {'17001000': 10.0, '17001004': 5.0, '17001000-SR1': 4.0, 'DG': 99.0, '17001': 15.0, '17': 15.0}
-    """
-    if len(counts) == 0:
-        return counts
-    if not isinstance(counts["region_code"].dtype, pd.CategoricalDtype):
-        counts = counts.assign(region_code=as_category(counts["region_code"]))
-    cat = counts["region_code"].array
-    regions.extend(used_categories(cat))
-    info = regions.info.reindex(cat.categories)
-    level = info["level"].to_numpy(dtype=object)[cat.codes]
-    cols = ["year", *keys]
-    parts = [counts]
-
-    def up(frame: pd.DataFrame, to: str) -> pd.DataFrame:
-        c = frame["region_code"].array
-        labels = regions.info.reindex(c.categories)[to].to_numpy(dtype=object)
-        return frame.assign(region_code=relabel(c, labels))
-
-    gem = up(counts[level == "gemeinde"], "kreis")
-    native_kreis = counts[level == "kreis"]
-    _check_conflict(native_kreis, gem, table, "Kreis")
-    kreis = group_sum(gem, ["region_code", *cols], pairs) if len(gem) else gem
-    parts.append(kreis)
-    all_kreis = concat_counts([native_kreis, kreis])
-    if len(all_kreis) == 0:
-        return counts
-    regions.extend(used_categories(all_kreis["region_code"].array))
-    rb = up(all_kreis, "regbez")
-    rb = rb[rb["region_code"] != ""]
-    _check_conflict(counts[level == "regbez"], rb, table, "Regierungsbezirk")
-    if len(rb):
-        parts.append(group_sum(rb, ["region_code", *cols], pairs))
-    land_src = up(all_kreis, "land")
-    _check_conflict(counts[level == "land"], land_src, table, "Land")
-    parts.append(group_sum(land_src, ["region_code", *cols], pairs))
-    out = concat_counts(parts)
-    regions.extend(used_categories(out["region_code"].array))
-    for _, r in pairs:
-        out[r] = out[r].astype("int8")
-    return out
-
-
-def _check_conflict(native: pd.DataFrame, derived: pd.DataFrame, table: str, what: str) -> None:
-    if len(native) == 0 or len(derived) == 0:
-        return
-    both = sorted(set(pd.unique(native["region_code"])) & set(pd.unique(derived["region_code"])))
-    if both:
-        raise DataError(
-            f"Tabelle '{table}': {what} {', '.join(both[:5])} steht als eigene Zeile in der "
-            f"Tabelle und ließe sich zugleich aus den Zeilen darunter summieren.",
-            file=table,
-            column="region_code",
-            hint="Summenzeilen entfernen: höhere Ebenen werden immer aus Anzahlen neu berechnet.",
-        )

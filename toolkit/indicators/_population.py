@@ -40,6 +40,18 @@ N_BINS = AGE_BIN_65PLUS + 1
 #: Count and flag-rank column of each age bin in the wide population frame.
 PAIRS: tuple[tuple[str, str], ...] = tuple((f"n{b}", f"r{b}") for b in range(N_BINS))
 
+
+def pairs_for(n_bins: int) -> tuple[tuple[str, str], ...]:
+    """Return the (count, rank) column names of a wide frame with ``n_bins`` bins.
+
+    Examples
+    --------
+    >>> pairs_for(2)
+    (('n0', 'r0'), ('n1', 'r1'))
+    """
+    return tuple((f"n{b}", f"r{b}") for b in range(n_bins))
+
+
 #: Rows handled at a time: temporaries of a block stay a few megabytes.
 BLOCK = 1 << 20
 #: Largest year span and age the one-pass path takes (otherwise the general path).
@@ -99,7 +111,7 @@ def _general(df: pd.DataFrame, value: str) -> pd.DataFrame:
     return widen(bin_ages(out))
 
 
-def widen(binned: pd.DataFrame) -> pd.DataFrame:
+def widen(binned: pd.DataFrame, n_bins: int = N_BINS) -> pd.DataFrame:
     """Turn a long binned count frame (``age`` = bin, ``n``, ``r``) into the wide frame.
 
     Examples
@@ -112,20 +124,21 @@ def widen(binned: pd.DataFrame) -> pd.DataFrame:
     """
     by = ["region_code", "year", "sex"]
     inv, ng = group_codes(binned, by)
-    cell = inv * N_BINS + binned["age"].to_numpy(dtype="int64")
-    n = np.zeros(ng * N_BINS)
-    r = np.zeros(ng * N_BINS, dtype="int8")
+    cell = inv * n_bins + binned["age"].to_numpy(dtype="int64")
+    n = np.zeros(ng * n_bins)
+    r = np.zeros(ng * n_bins, dtype="int8")
     n[cell] = binned["n"].to_numpy(dtype="float64")
     r[cell] = binned["r"].to_numpy(dtype="int8")
     keys = binned[by].iloc[first_rows(inv, ng)].reset_index(drop=True)
-    return _wide_frame(keys, n.reshape(ng, N_BINS), r.reshape(ng, N_BINS))
+    return _wide_frame(keys, n.reshape(ng, n_bins), r.reshape(ng, n_bins))
 
 
 def _wide_frame(keys: pd.DataFrame, n: np.ndarray, r: np.ndarray) -> pd.DataFrame:
     """Keys, then the count of every bin, then the rank of every bin."""
+    pairs = pairs_for(n.shape[1])
     cols: dict[str, object] = {c: keys[c] for c in keys.columns}
-    cols.update({nc: n[:, b] for b, (nc, _) in enumerate(PAIRS)})
-    cols.update({rc: r[:, b] for b, (_, rc) in enumerate(PAIRS)})
+    cols.update({nc: n[:, b] for b, (nc, _) in enumerate(pairs)})
+    cols.update({rc: r[:, b] for b, (_, rc) in enumerate(pairs)})
     return pd.DataFrame(cols)
 
 

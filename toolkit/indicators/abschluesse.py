@@ -19,9 +19,10 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.indicators._build import Part, count_parts, share_parts
+from toolkit.indicators._build import Part, count_parts, ratio_parts, share_parts
 from toolkit.indicators._context import Context, run
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
+from toolkit.indicators._totals import TOTAL
 
 __all__ = ["ABSCHLUESSE", "abgaenge_anteil", "schulabgaenge"]
 
@@ -92,9 +93,23 @@ def compute(ctx: Context) -> list[Part]:
     """
     c = ctx.counts("school_leavers")
     cats = {code: f"abgaenge_anteil_{code}" for code in ABSCHLUESSE}
+    total = (c["abschluss"].astype(str) == TOTAL).to_numpy()
+    if not total.any():
+        return [
+            *share_parts(c, key="abschluss", categories=cats, dims=["sex", "nationality"]),
+            *count_parts(c, indicator="schulabgaenge", dims=["abschluss", "sex", "nationality"]),
+        ]
+    # published total rows (official tables): the denominator is the total, not the
+    # sum of (rounded, partly unknown) categories
+    parts = count_parts(c[total], indicator="schulabgaenge", dims=["sex", "nationality"])
+    parts += count_parts(c[~total], indicator="schulabgaenge", dims=["abschluss"])[1:]
+    if not ctx.has_breakdown("school_leavers", "abschluss"):
+        ctx.omit(list(cats.values()), "Tabelle 'school_leavers' ohne Aufgliederung nach abschluss")
+        return parts
+    masks = {code: (c["abschluss"] == cat).to_numpy() for cat, code in cats.items()}
     return [
-        *share_parts(c, key="abschluss", categories=cats, dims=["sex", "nationality"]),
-        *count_parts(c, indicator="schulabgaenge", dims=["abschluss", "sex", "nationality"]),
+        *ratio_parts(c, numerators=masks, dims=["sex", "nationality"], denominator=total),
+        *parts,
     ]
 
 

@@ -83,6 +83,15 @@ def compute_aaq(ctx: Context) -> list[Part]:
     >>> compute_aaq(Context({"apprentice_beginners": b, "population": p}))[0]["value"].tolist()
     [25.0, 25.0]
     """
+    single = [ctx.age_bins(a, a + 1) for a in AGES]
+    if any(b is None for b in single):
+        ctx.omit(
+            ["ausbildungsanfaengerquote"],
+            "braucht die Bevölkerung in Einzelaltersjahren 16 bis 24 (Spalte age); "
+            "die Daten haben nur Altersgruppen",
+        )
+        return []
+    columns = [b[0] for b in single]  # type: ignore[index]
     c = ctx.counts("apprentice_beginners")
     age = pd.to_numeric(c["age"], errors="coerce")
     bad = ~age.isin(AGES)
@@ -107,7 +116,7 @@ def compute_aaq(ctx: Context) -> list[Part]:
         pos = pd.MultiIndex.from_frame(keys).get_indexer(bn.index)
         found = pos >= 0
         b_n, b_r, idx = b_n[found], b_r[found], bn.index[found]
-        p_n, p_r = pn[pos[found]][:, AGES], pr[pos[found]][:, AGES].astype("int64")
+        p_n, p_r = pn[pos[found]][:, columns], pr[pos[found]][:, columns].astype("int64")
         rank = np.maximum(b_r.max(axis=1), p_r.max(axis=1))
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(p_n > 0, b_n / p_n, np.where(b_n > 0, np.inf, 0.0))

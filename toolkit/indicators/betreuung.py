@@ -83,7 +83,7 @@ SPECS = (
     ),
 )
 CODES = tuple(s.code for s in SPECS)
-_GROUPS = {"u3": ("betreuungsquote_u3", [0, 1, 2]), "3u6": ("betreuungsquote_3u6", [3, 4, 5])}
+_GROUPS = {"u3": ("betreuungsquote_u3", (0, 3)), "3u6": ("betreuungsquote_3u6", (3, 6))}
 
 
 def compute(ctx: Context) -> list[Part]:
@@ -115,7 +115,11 @@ def compute_quoten(ctx: Context) -> list[Part]:
     kita = ctx.counts("kita")
     keys, n, r = ctx.population_wide(False)
     parts = []
-    for group, (code, bins) in _GROUPS.items():
+    for group, (code, ages) in _GROUPS.items():
+        bins = ctx.age_bins(*ages)
+        if bins is None:
+            ctx.omit([code], f"Bevölkerung {ages[0]} bis unter {ages[1]} Jahre nicht in den Daten")
+            continue
         pop_n, pop_r = band(n, r, bins)
         den = keys.assign(year=keys["year"] + 1, n_d=pop_n, r_d=pop_r)
         sub = kita[kita["age_group"].astype("str") == group]
@@ -153,6 +157,9 @@ def compute_tagespflege(ctx: Context) -> list[Part]:
     """
     kita = ctx.counts("kita")
     sub = kita[kita["age_group"].astype("str") == "u3"]
+    if not ctx.has_breakdown("kita", "care_type"):
+        ctx.omit(["tagespflege_anteil_u3"], "Tabelle 'kita' ohne Aufgliederung nach care_type")
+        return []
     tot = group_sum(sub, ["region_code", "year"])
     tp = group_sum(sub[sub["care_type"].astype("str") == "tagespflege"], ["region_code", "year"])
     m = tot.merge(tp, on=["region_code", "year"], how="left", suffixes=("_d", ""))

@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from toolkit.indicators._agegroups import RATE_AGES as _RATES
+from toolkit.indicators._agegroups import missing_ages
 from toolkit.indicators._build import Part, count_values, part, rate_values
 from toolkit.indicators._context import Context, run
-from toolkit.indicators._population import AGE_BIN_25U65, AGE_BIN_65PLUS
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
 __all__ = [
@@ -33,22 +34,16 @@ __all__ = [
 
 TABLES = ("population",)
 
-#: Age groups of the ``age_group`` breakdown of ``bevoelkerung`` → bins.
-AGE_GROUPS: dict[str, list[int]] = {
-    "u3": [0, 1, 2],
-    "3u6": [3, 4, 5],
-    "6u10": [6, 7, 8, 9],
-    "10u16": list(range(10, 16)),
-    "16u25": list(range(16, 25)),
-    "25u65": [AGE_BIN_25U65],
-    "65plus": [AGE_BIN_65PLUS],
+#: Age groups of the ``age_group`` breakdown of ``bevoelkerung`` → ages [from, to).
+AGE_GROUPS: dict[str, tuple[int, int | None]] = {
+    "u3": (0, 3),
+    "3u6": (3, 6),
+    "6u10": (6, 10),
+    "10u16": (10, 16),
+    "16u25": (16, 25),
+    "25u65": (25, 65),
+    "65plus": (65, None),
 }
-_ALL = list(range(AGE_BIN_65PLUS + 1))
-_U18 = list(range(18))
-_U20 = list(range(20))
-_20U65 = [20, 21, 22, 23, 24, AGE_BIN_25U65]
-_65PLUS = [AGE_BIN_65PLUS]
-
 _SRC = "Bevölkerungsfortschreibung (12411), Stichtag 31.12."
 _REF = "31.12. des Jahres"
 
@@ -175,11 +170,19 @@ def compute(ctx: Context) -> list[Part]:
     True
     """
     parts: list[Part] = []
+    rates = {}
+    for code in _RATES:
+        why = missing_ages(ctx, code)
+        if why:
+            ctx.omit([code], why)
+        else:
+            rates[code] = _RATES[code]
+    everyone = ctx.age_bins(0, None) or []
     for by_sex in (False, True):
         keys, n, r = ctx.population_wide(by_sex)
         dim = "sex" if by_sex else ""
         cat = keys["sex"] if by_sex else ""
-        total, total_r = band(n, r, _ALL)
+        total, total_r = band(n, r, everyone)
         v, f = count_values(total, total_r)
         parts.append(
             part(
@@ -193,14 +196,12 @@ def compute(ctx: Context) -> list[Part]:
                 category=cat,
             )
         )
-        base, base_r = band(n, r, _20U65)
-        for code, bins, den, den_r in (
-            ("jugendquotient", _U20, base, base_r),
-            ("altenquotient", _65PLUS, base, base_r),
-            ("anteil_unter_18", _U18, total, total_r),
-            ("anteil_65plus", _65PLUS, total, total_r),
-        ):
-            num, num_r = band(n, r, bins)
+        for code, (ages_num, ages_den) in rates.items():
+            num, num_r = band(n, r, ctx.age_bins(*ages_num) or [])
+            if ages_den is None:
+                den, den_r = total, total_r
+            else:
+                den, den_r = band(n, r, ctx.age_bins(*ages_den) or [])
             v, f = rate_values(num, num_r, den, den_r, 100.0)
             unit = "je 100" if code.endswith("quotient") else "%"
             parts.append(
@@ -218,7 +219,10 @@ def compute(ctx: Context) -> list[Part]:
             )
         parts.append(_change(keys, total, total_r, dim))
     keys, n, r = ctx.population_wide(False)
-    for group, bins in AGE_GROUPS.items():
+    for group, ages in AGE_GROUPS.items():
+        bins = ctx.age_bins(*ages)
+        if bins is None:
+            continue  # this breakdown category is not in the data's age groups
         num, num_r = band(n, r, bins)
         v, f = count_values(num, num_r)
         parts.append(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
@@ -28,10 +29,12 @@ from toolkit.indicators import (
 from toolkit.indicators._assemble import finish
 from toolkit.indicators._build import Part
 from toolkit.indicators._context import TABLES, Context, make_restriction, tables_of
+from toolkit.indicators._plausible import implausible_notes
 from toolkit.indicators._threads import map_maybe_threaded
+from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
 
-__all__ = ["compute_all"]
+__all__ = ["available_years", "compute_all"]
 
 
 Step = tuple[tuple[str, ...], Callable[[Context], list[Part]], tuple[str, ...]]
@@ -99,16 +102,28 @@ def compute_all(
     Raises
     ------
     ParameterError
-        Unknown indicator codes, levels or periods.
+        Unknown indicator codes or levels, or periods all outside the years
+        of the data (the message names the available years).
     DataError
         A table lacks columns, holds bad values, or a requested indicator's
         table is missing.
 
     Notes
     -----
-    Kreis, Regierungsbezirk and Land values are recomputed from counts
-    summed over Gemeinden (or Kreise), never averaged from rates. Sozialraum
-    rows are an extra breakdown and are never summed into a Gemeinde.
+    Rates are always formed from counts, never averaged from rates below.
+    A Land, Regierungsbezirk, Bund or Kreis row in the data (an official row
+    of the same source) is used as given; without one, the value is the sum
+    over Kreise (Kreis: over Gemeinden of a pure Gemeinde table) only when
+    every Kreis of the official list is present, otherwise it is left out
+    and ``frame.attrs["notes"]`` says why. 8-digit units of a Kreis table
+    and Sozialraum rows are never added to anything.
+
+    ``frame.attrs["omitted"]`` lists ``(indicator, reason)`` for indicators
+    the data cannot give (missing table, age groups that do not tile the
+    ages needed, no breakdown); see also :func:`toolkit.indicators.coverage`.
+    Values outside the catalogue's plausible range (``range_min`` to
+    ``range_max``) are kept but named in ``frame.attrs["notes"]``
+    (``Unplausibel: …``).
 
     References
     ----------
@@ -138,23 +153,25 @@ def compute_all(
                 hint="dkbm indicators list zeigt alle Codes.",
             )
     ctx = Context(tables, restriction)
+    _check_periods(ctx, restriction.periods)
     todo: list[tuple[int, Step]] = []
     for i, (needed, compute, codes) in enumerate(STEPS):
         if wanted_codes is not None and not set(codes) & set(wanted_codes):
             continue
         if not ctx.has(*needed):
+            missing = [t for t in needed if not ctx.has(t)]
             if wanted_codes is not None:
-                missing = [t for t in needed if not ctx.has(t)]
                 raise DataError(
                     f"Für {', '.join(c for c in codes if c in wanted_codes)} fehlt die Tabelle "
                     f"{', '.join(missing)}.",
                     file=missing[0],
                     hint="Tabelle ergänzen oder das Indikator aus 'indicators' streichen.",
                 )
+            ctx.omit(codes, f"Tabelle {', '.join(repr(t) for t in missing)} fehlt")
             continue
         todo.append((i, (needed, compute, codes)))
-    parts = _run(ctx, todo)
-    return finish(
+    parts = _drop_total_categories(_run(ctx, todo))
+    frame = finish(
         parts,
         ctx.regions,
         wanted=restriction.regions,
@@ -164,6 +181,94 @@ def compute_all(
         order=known,
         sort=sort,
     )
+    frame.attrs["omitted"] = tuple(
+        (code, why)
+        for code, why in ctx.omitted.items()
+        if wanted_codes is None or code in wanted_codes
+    )
+    kept = [
+        n
+        for n in ctx.aggregate_notes
+        if (restriction.regions is None or n["region_code"] in restriction.regions)
+        and (restriction.periods is None or n["year"] in restriction.periods)
+    ]
+    # (region, year, text) of every aggregate left out, for callers that filter further
+    frame.attrs["aggregate_notes"] = tuple(
+        dict.fromkeys((n["region_code"], n["year"], _note_text(n, ctx)) for n in kept)
+    )
+    aggregate = [text for _, _, text in frame.attrs["aggregate_notes"]]
+    frame.attrs["notes"] = tuple(
+        dict.fromkeys([*aggregate, *ctx.table_notes, *implausible_notes(frame)])
+    )
+    return frame
+
+
+def _note_text(note: dict, ctx: Context) -> str:
+    """``Landeswert: nicht berechenbar, …`` with the region's name, year and table."""
+    name = ctx.regions.name(note["region_code"])
+    return f"{note['text']} ({name} {note['year']}, Tabelle {note['table']})"
+
+
+def available_years(tables: dict[str, pd.DataFrame]) -> list[int]:
+    """Return the years that occur in any canonical table with a ``year`` column.
+
+    Examples
+    --------
+    >>> available_years({"kita": pd.DataFrame({"year": [2024, 2023, 2024]})})
+    [2023, 2024]
+    """
+    years: set[int] = set()
+    for name, df in tables.items():
+        if name in TABLES and "year" in df.columns and len(df):
+            years.update(
+                int(y) for y in pd.unique(pd.to_numeric(df["year"], errors="coerce")) if y == y
+            )
+    return sorted(years)
+
+
+def _check_periods(ctx: Context, periods: frozenset[int] | None) -> None:
+    if not periods:
+        return
+    years = available_years(ctx.tables)
+    if years and not any(years[0] <= p <= years[-1] for p in periods):
+        raise ParameterError(
+            f"Keine Daten für Jahr {_year_ranges(sorted(periods))} (außerhalb der Daten); "
+            f"vorhanden: {_year_ranges(years)}.",
+            hint="Ein vorhandenes Jahr wählen (periods=... bzw. -p YEAR).",
+        )
+
+
+def _year_ranges(years: list[int]) -> str:
+    """Write years compactly: ``2017–2019, 2023``."""
+    out, start = [], years[0]
+    for a, b in zip(years, [*years[1:], None], strict=True):
+        if b != a + 1:
+            out.append(str(a) if a == start else f"{start}–{a}")
+            start = b
+    return ", ".join(out)
+
+
+def _drop_total_categories(parts: list[Part]) -> list[Part]:
+    """Remove breakdown rows whose category is the total value ``insgesamt``."""
+    out = []
+    for p in parts:
+        cat, dim = p.get("category"), p.get("dimension")
+        if isinstance(dim, str) and not dim:
+            out.append(p)
+            continue
+        if isinstance(cat, str):
+            if cat != TOTAL:
+                out.append(p)
+            continue
+        labels = np.asarray(pd.Series(cat).astype(str))
+        keep = labels != TOTAL
+        if keep.all():
+            out.append(p)
+        elif keep.any():
+            out.append(
+                {k: (v if isinstance(v, str) else np.asarray(v)[keep]) for k, v in p.items()}
+            )
+    return out
 
 
 def _run_step(ctx: Context, step: tuple[int, Step]) -> list[Part] | Exception:

@@ -22,14 +22,34 @@ import zlib
 from pathlib import Path
 
 from toolkit.errors import DataError
+from toolkit.io._guards import (
+    MAX_UNPACKED_BYTES,
+    check_regular_file,
+    mojibake_sample,
+    read_member,
+)
 
-__all__ = ["DataWarning", "decode_bytes", "load_bytes", "read_text"]
+__all__ = [
+    "DataWarning",
+    "decode_bytes",
+    "gunzip",
+    "load_bytes",
+    "read_file",
+    "read_text",
+    "text_from_bytes",
+]
 
 _BOM = b"\xef\xbb\xbf"
-# Non-ASCII characters we expect in German municipal tables. A legacy-encoded
-# file whose decoded text only uses these is read (with a note); anything else
-# means we cannot be sure which encoding it is.
-_PLAUSIBLE_8BIT = set("äöüÄÖÜßéèêàáâçñóòôúùÉÈ€„“”‚‘’–—«»°§µ²³½¼¾×·\xa0")
+# Non-ASCII characters we expect in German municipal tables and official
+# exports. A legacy-encoded file whose decoded text only uses these is read
+# (with a note); anything else means we cannot be sure which encoding it is.
+# All Latin-1 letters and the usual signs of official footers (©, §, ®, –, …)
+# count; the Windows-1252 signs that mostly show up when a Mac or DOS file is
+# misread (Š š Ž ž Œ œ Ÿ ƒ ˆ ˜ † ‡ ‰ ‹ › ™) do not.
+_PLAUSIBLE_8BIT = set(
+    "€„“”‚‘’–—…•«»°§µ²³¹½¼¾×÷·©®¬±¢£¥¦ªº¿¡¨´¸¯\xa0\xad"
+    + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 _HTML = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.IGNORECASE)
 
@@ -76,26 +96,59 @@ def load_bytes(path: str | Path) -> tuple[bytes, str]:
     """
     path = Path(path)
     name = str(path)
-    if not path.exists():
-        raise DataError("Datei nicht gefunden.", file=name, hint="Pfad und Dateinamen prüfen.")
-    if path.is_dir():
-        raise DataError("Ein Verzeichnis wurde angegeben, erwartet wird eine Datei.", file=name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"Datei kann nicht gelesen werden ({exc.strerror}).", file=name) from None
+    data = read_file(path)
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
         return _unzip(data, name)
     if data[:2] == b"\x1f\x8b" or path.suffix.lower() == ".gz":
-        try:
-            return gzip.decompress(data), name
-        except (OSError, EOFError, zlib.error):
-            raise DataError(
-                "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
-                file=name,
-                hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
-            ) from None
+        return gunzip(data, name), name
     return data, name
+
+
+def read_file(path: Path) -> bytes:
+    """Return the bytes of a file, or a DataError saying why there are none.
+
+    Examples
+    --------
+    >>> read_file(Path("/does/not/exist"))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: Datei nicht gefunden.
+    ...
+    """
+    name = str(path)
+    if not path.exists():
+        raise DataError("Datei nicht gefunden.", file=name, hint="Pfad und Dateinamen prüfen.")
+    check_regular_file(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Datei kann nicht gelesen werden ({exc.strerror}).", file=name) from None
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """Decompress gzip data, or raise a DataError for a broken file.
+
+    Examples
+    --------
+    >>> gunzip(gzip.compress(b"x"), "f.gz")
+    b'x'
+    """
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            out = handle.read(MAX_UNPACKED_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        raise DataError(
+            "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
+            file=name,
+            hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
+        ) from None
+    if len(out) > MAX_UNPACKED_BYTES:
+        raise DataError(
+            f"Die gzip-Datei ist ausgepackt größer als {MAX_UNPACKED_BYTES // 1024**3} GiB.",
+            file=name,
+            hint="Die Tabelle auf die benötigten Regionen und Jahre beschränken.",
+        )
+    return out
 
 
 def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
@@ -122,7 +175,7 @@ def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
                     "(so wie GENESIS-Online es ausliefert) oder die CSV-Datei direkt.",
                 )
             member = csvs[0]
-            return archive.read(member), f"{name}:{member}"
+            return read_member(archive, member, name), f"{name}:{member}"
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise DataError(
             "Das ZIP-Archiv ist beschädigt oder unvollständig.",
@@ -165,7 +218,9 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
             file=file,
             hint="In Excel 'CSV UTF-8 (durch Trennzeichen getrennt)' wählen.",
         )
-    body = data[3:] if data.startswith(_BOM) else data
+    body = data
+    while body.startswith(_BOM):  # a second BOM comes from re-saving a UTF-8 file
+        body = body[3:]
     try:
         return body.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -190,7 +245,7 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
             rows=[line],
             hint="Datei als UTF-8 speichern.",
         ) from None
-    odd = sorted({ch for ch in text if ord(ch) > 127} - _PLAUSIBLE_8BIT)
+    odd = sorted({ch for ch in set(text) if ord(ch) > 127} - _PLAUSIBLE_8BIT)
     if odd:
         shown = " ".join(repr(c) for c in odd[:8])
         raise DataError(
@@ -228,11 +283,36 @@ def read_text(path: str | Path) -> tuple[str, str, str | None]:
     'a;b\n1;2\n'
     """
     data, name = load_bytes(path)
+    text, note = text_from_bytes(data, name)
+    return text, name, note
+
+
+def text_from_bytes(data: bytes, name: str) -> tuple[str, str | None]:
+    r"""Decode raw file content; reject empty files and HTML pages.
+
+    Parameters
+    ----------
+    data : bytes
+        Raw content (already unpacked).
+    name : str
+        Name used in messages.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        Text and an encoding note (see :func:`decode_bytes`).
+
+    Examples
+    --------
+    >>> text_from_bytes("© 2025".encode("cp1252"), "f.csv")[0]
+    '© 2025'
+    """
     if not data.strip(b" \t\r\n\x00" + _BOM):
         raise DataError(
             "Die Datei ist leer.", file=name, hint="Export wiederholen; die Datei hat 0 Zeilen."
         )
     text, note = decode_bytes(data, name)
+    _check_mojibake(text, name)
     if _HTML.match(text[:2000]):
         raise DataError(
             "Die Datei ist eine HTML-Seite, keine CSV-Datei (vermutlich eine Fehler- oder "
@@ -240,4 +320,20 @@ def read_text(path: str | Path) -> tuple[str, str, str | None]:
             file=name,
             hint="Datei im Browser öffnen, die Meldung lesen und den Download wiederholen.",
         )
-    return text, name, note
+    return text, note
+
+
+def _check_mojibake(text: str, name: str) -> None:
+    sample = mojibake_sample(text)
+    if sample is None:
+        return
+    line = text[: text.find(sample)].count("\n") + 1
+    raise DataError(
+        f"Die Datei enthält verfälschte Umlaute oder Sonderzeichen (z. B. {sample!r}): "
+        "sie wurde schon einmal mit der falschen Zeichenkodierung gelesen und wieder "
+        "gespeichert (UTF-8 doppelt kodiert) oder ist Windows-1250-kodiert.",
+        file=name,
+        rows=[line],
+        hint="Die Datei aus der Quelle neu exportieren und als UTF-8 speichern "
+        "(Excel: 'CSV UTF-8'); die Zeichen nicht von Hand ersetzen.",
+    )

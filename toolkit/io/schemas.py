@@ -23,13 +23,14 @@ import pandera.pandas as pa
 
 from toolkit.errors import ParameterError
 from toolkit.io._codes import canonical_problem, code_level
-from toolkit.io._specs import SURVEY_ITEMS, TABLES, ColumnSpec, TableSpec
+from toolkit.io._specs import SURVEY_ITEMS, TABLES, ColumnSpec, TableSpec, age_interval
 
 __all__ = [
     "TABLES",
     "ColumnSpec",
     "TableSpec",
     "final_dtype",
+    "overlapping_age_groups",
     "table_schema",
 ]
 
@@ -41,9 +42,11 @@ KNOWN_CHECK = "Regionalschlüssel bekannt"
 START_YEAR_CHECK = "start_year zwischen year-3 und year"
 LEVEL_CHECK = "level passt zum Regionalschlüssel"
 NONRESPONSE_CHECK = "keine Antworten bei Nichtteilnahme"
+AGE_GROUP_CHECK = "Altersgruppe wohlgeformt"
+OVERLAP_CHECK = "Altersgruppen überschneiden sich nicht"
 #: Name of the key check; ``toolkit.io.tables`` recognises it by "uniqueness".
 KEY_CHECK = "uniqueness of the key columns"
-WIDE_CHECKS = (START_YEAR_CHECK, LEVEL_CHECK, NONRESPONSE_CHECK)
+WIDE_CHECKS = (START_YEAR_CHECK, LEVEL_CHECK, NONRESPONSE_CHECK, OVERLAP_CHECK)
 
 
 def _dtype(spec: ColumnSpec) -> str:
@@ -96,7 +99,9 @@ def _valid_codes(values: pd.Series, level: str | None) -> pd.Series:
 def _column_checks(spec: ColumnSpec, known: frozenset[str] | None) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if spec.kind == "category":
-        checks.append(pa.Check.isin(list(spec.categories), error=f"isin {spec.name}"))
+        checks.append(pa.Check.isin(list(spec.allowed), error=f"isin {spec.name}"))
+    elif spec.kind == "age_group":
+        checks.append(pa.Check(_valid_age_groups, error=AGE_GROUP_CHECK))
     elif spec.kind == "code":
         checks.append(pa.Check(lambda s: _valid_codes(s, None), error=CODE_CHECK))
     elif spec.kind == "sozialraum":
@@ -116,6 +121,38 @@ def _column_checks(spec: ColumnSpec, known: frozenset[str] | None) -> list[pa.Ch
     if known is not None and spec.kind in ("code", "sozialraum"):
         checks.append(pa.Check(lambda s: s.isin(known) | s.isna(), error=KNOWN_CHECK))
     return checks
+
+
+def _valid_age_groups(values: pd.Series) -> pd.Series:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    ok = np.ones(len(uniques) + 1, dtype=bool)  # last slot: missing values pass here
+    for i, label in enumerate(uniques):
+        ok[i] = age_interval(label) is not None
+    return pd.Series(ok[codes], index=values.index)
+
+
+def overlapping_age_groups(labels: Iterable[str]) -> list[tuple[str, str]]:
+    """Return pairs of distinct age-group labels whose ages overlap (``insgesamt`` aside).
+
+    Examples
+    --------
+    >>> overlapping_age_groups(["u3", "3u6", "6plus", "insgesamt"])
+    []
+    >>> overlapping_age_groups(["u3", "u6"])
+    [('u3', 'u6')]
+    """
+    spans = []
+    for label in sorted(set(labels)):
+        span = age_interval(label)
+        if span is not None and label != "insgesamt":
+            spans.append((span[0], span[1] if span[1] is not None else 10**6, label))
+    spans.sort()
+    return [(a[2], b[2]) for i, a in enumerate(spans) for b in spans[i + 1 :] if b[0] < a[1]]
+
+
+def _age_groups_disjoint(df: pd.DataFrame) -> pd.Series:
+    bad = {label for pair in overlapping_age_groups(df["age_group"].dropna()) for label in pair}
+    return ~df["age_group"].isin(bad)
 
 
 def _start_year_ok(df: pd.DataFrame) -> pd.Series:
@@ -176,8 +213,10 @@ def table_schema(
         Region codes that exist (from a ``regions`` table or hierarchy).
         When given, every region code must be one of them.
     columns : iterable of str, optional
-        Validate only these columns (used when some are missing, so that the
-        others are still checked); the key is checked only if complete.
+        Validate only these columns (used when optional breakdown columns are
+        left out or required ones are missing, so that the others are still
+        checked); the key is checked over the key columns present, once all
+        required key columns are there.
 
     Returns
     -------
@@ -205,7 +244,11 @@ def table_schema(
         )
     spec = TABLES[table]
     known = frozenset(known_codes) if known_codes is not None else None
-    wanted = set(spec.names if columns is None else columns)
+    full = columns is None
+    if columns is None:  # every column; of alternatives (age / age_group) the first
+        later = {c for group in spec.one_of for c in group[1:]}
+        columns = [c for c in spec.names if c not in later]
+    wanted = set(columns)
     cols = {
         c.name: pa.Column(
             _dtype(c), checks=_column_checks(c, known), nullable=c.nullable, coerce=True
@@ -216,18 +259,22 @@ def table_schema(
     checks: list[pa.Check] = []
     if table == "contracts_dissolved" and {"year", "start_year"} <= wanted:
         checks.append(pa.Check(_start_year_ok, error=START_YEAR_CHECK))
+    if "age_group" in wanted and spec.column("age_group").kind == "age_group":
+        checks.append(pa.Check(_age_groups_disjoint, error=OVERLAP_CHECK))
     if table == "regions" and {"region_code", "level"} <= wanted:
         checks.append(pa.Check(_level_ok, error=LEVEL_CHECK))
     items = {*SURVEY_ITEMS, "responded"}
     if table == "survey_families" and items <= wanted:
         checks.append(pa.Check(_nonresponse_ok, error=NONRESPONSE_CHECK))
-    if spec.key and set(spec.key) <= wanted:
-        key = list(spec.key)
+    key = list(spec.present_key(wanted))
+    essential = [k for k in spec.key if not spec.column(k).optional]
+    alternative = {c for group in spec.one_of for c in group}
+    if key and all(k in wanted or k in alternative for k in essential):
         checks.append(pa.Check(lambda df: _key_unique(df, key), error=KEY_CHECK))
     return pa.DataFrameSchema(
         cols,
         checks=checks,
         strict=True,
-        ordered=columns is None,
+        ordered=full,
         name=table,
     )

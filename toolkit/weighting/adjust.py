@@ -25,12 +25,9 @@ from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import Margin, check_totals_agree, match_margin, row_categories
-from toolkit.weighting.variance import (
-    NonresponseResidual,
-    PostStratResidual,
-    RakingResidual,
-    Residualizer,
-)
+from toolkit.weighting.replicate import replicate_aware
+from toolkit.weighting.twophase import TwoPhaseNonresponse
+from toolkit.weighting.variance import PostStratResidual, RakingResidual, Residualizer
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign
@@ -42,7 +39,10 @@ def _cols(var: str | Sequence[str]) -> list[str]:
     return [var] if isinstance(var, str) else list(var)
 
 
-def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any) -> SurveyDesign:
+@replicate_aware
+def poststratify(
+    design: SurveyDesign, var: str | Sequence[str], population: Any, *, partial: bool = False
+) -> SurveyDesign:
     """Post-stratify: scale the weights so that each post-stratum meets its population count.
 
     Parameters
@@ -54,6 +54,10 @@ def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any
     population : dict, pandas.Series or pandas.DataFrame
         Population count per post-stratum (a DataFrame: the ``var`` columns
         and one count column).
+    partial : bool
+        Ignore post-strata of ``population`` that have no respondents (with
+        a warning), as R's ``postStratify(partial = TRUE)``; otherwise they
+        raise :class:`DataError`.
 
     Returns
     -------
@@ -79,7 +83,7 @@ def poststratify(design: SurveyDesign, var: str | Sequence[str], population: Any
     >>> poststratify(d, "g", {"a": 50, "b": 50}).mean("y").value
     2.0
     """
-    margin = match_margin(design, _cols(var), population)
+    margin = match_margin(design, _cols(var), population, partial=partial)
     w = design._w
     active = w > 0
     sums = np.bincount(margin.codes[active], weights=w[active], minlength=len(margin.targets))
@@ -123,6 +127,7 @@ def _margin_errors(cell_w: np.ndarray, cell_cats: list[np.ndarray], margins: lis
     return worst
 
 
+@replicate_aware
 def rake(
     design: SurveyDesign,
     margins: Mapping[str | tuple[str, ...], Any],
@@ -220,6 +225,7 @@ def rake(
     return design._replace(new_w, resid, report)
 
 
+@replicate_aware
 def trim_weights(
     design: SurveyDesign,
     lower: float | None = None,
@@ -363,6 +369,7 @@ def _trim_solve(
     return np.clip(cur, lo, hi), iteration
 
 
+@replicate_aware
 def adjust_nonresponse(
     design: SurveyDesign,
     responded: str,
@@ -398,10 +405,26 @@ def adjust_nonresponse(
 
     Notes
     -----
-    The estimator is ``sum_c N_c ybar_c``; its influence is
-    ``w_i (u_i - ubar_c)`` for respondents plus ``d_i ubar_c`` for every
-    sampled unit of class ``c`` (Kalton & Flores-Cervantes 2003, sec. 2;
-    Särndal & Lundström 2005, ch. 9).
+    The estimator is ``sum_c N_c ybar_c`` (Kalton & Flores-Cervantes 2003,
+    sec. 2). Its variance treats response as a second sampling phase:
+    simple random sampling of the respondents within each class (response
+    homogeneity groups), with the unbiased two-phase variance estimator of
+    Särndal, Swensson & Wretman (1992, Result 9.3.1), see
+    :mod:`toolkit.weighting.twophase`. This is the formula of R's
+    ``twophase(..., method="full")`` and agrees with it to rounding on
+    unstratified phase-1 designs (tested: SRS, one-stage cluster, classes
+    crossing school types). When the classes are the strata of a stratified
+    design it equals the SE of a stratified sample of the respondents, the
+    standard result. For stratified phase-1 designs R's joint inclusion
+    probabilities (``Dcheck``) are inconsistent within some strata (survey
+    4.1.1, apistrat: its variance of a total of positive values is negative
+    and its mean's SE depends on the row order), so there the phase-2 term
+    is tested against R and the whole against the stratified result.
+
+    References
+    ----------
+    Särndal, C.-E., Swensson, B. & Wretman, J. (1992). *Model Assisted
+    Survey Sampling*. Springer, ch. 9 and 15.
 
     Examples
     --------
@@ -449,5 +472,5 @@ def adjust_nonresponse(
         )
     factor = np.divide(sampled, responding, out=np.zeros_like(sampled), where=responding > 0)
     new_w = np.where(resp, w * factor[codes], 0.0)
-    resid = NonresponseResidual(codes, np.where(active, w, 0.0), new_w)
+    resid = TwoPhaseNonresponse(codes, active, resp, design._stages, design.lonely_psu)
     return design._replace(new_w, resid, AdjustmentReport("nonresponse", 1, 0.0, True, 0.0))

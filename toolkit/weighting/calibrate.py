@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import check_totals_agree, match_margin
+from toolkit.weighting.replicate import replicate_aware
 from toolkit.weighting.variance import CalibrationResidual
 
 if TYPE_CHECKING:
@@ -87,20 +89,17 @@ def calibration_function(
                 hint="z. B. bounds=(0.5, 2.0)",
             )
         a = (hi - lo) / ((hi - 1) * (1 - lo))
+        shift = np.log((1 - lo) / (hi - 1))
 
+        # F(u) = (L (U-1) + U (1-L) e^{au}) / (U - 1 + (1-L) e^{au}) = L + (U - L) s with
+        # s = expit(a u + log((1-L)/(U-1))); F'(u) = a (U - L) s (1 - s). Written with the
+        # logistic function so that neither overflows for large |u| (R's form does).
         def fm1(u: np.ndarray) -> np.ndarray:
-            with np.errstate(over="ignore", invalid="ignore"):
-                e = np.exp(a * u)
-                return (lo * (hi - 1) + hi * (1 - lo) * e) / (hi - 1 + (1 - lo) * e) - 1
+            return lo + (hi - lo) * expit(a * u + shift) - 1
 
         def df(u: np.ndarray) -> np.ndarray:
-            with np.errstate(over="ignore", invalid="ignore"):
-                e = np.exp(a * u)
-                den = hi - 1 + (1 - lo) * e
-                return (
-                    hi * (1 - lo) * e * a / den
-                    - (lo * (hi - 1) + hi * (1 - lo) * e) * ((1 - lo) * e * a) / den**2
-                )
+            s = expit(a * u + shift)
+            return a * (hi - lo) * s * (1 - s)
 
     else:
         raise ParameterError(f"method muss 'linear', 'raking' oder 'logit' sein, nicht {method!r}.")
@@ -163,6 +162,19 @@ def _model_matrix(
     return np.column_stack(cols).astype(float), np.array(targets), names
 
 
+def _newton_step(x: np.ndarray, curvature: np.ndarray, misfit: np.ndarray) -> np.ndarray | None:
+    """Return the Newton step ``T^+ misfit`` or None when ``T`` is not finite or not usable."""
+    if not (np.all(np.isfinite(curvature)) and np.all(np.isfinite(misfit))):
+        return None
+    tmat = (x * curvature[:, None]).T @ x
+    try:
+        step = np.linalg.pinv(tmat, rcond=256 * np.finfo(float).eps) @ misfit
+    except np.linalg.LinAlgError:
+        return None
+    return step if np.all(np.isfinite(step)) else None
+
+
+@replicate_aware
 def calibrate(
     design: SurveyDesign,
     totals: Mapping[str | tuple[str, ...], Any],
@@ -255,9 +267,9 @@ def calibrate(
     achieved = np.inf
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007
-        deriv = dfun(xeta)
-        tmat = (x * (d * deriv)[:, None]).T @ x
-        step = np.linalg.pinv(tmat, rcond=256 * np.finfo(float).eps) @ misfit
+        step = _newton_step(x, d * dfun(xeta), misfit)
+        if step is None:  # derivative vanished or was not finite: no further progress possible
+            break
         eta = eta + step
         xeta = x @ eta
         g = 1 + fm1(xeta)
@@ -268,12 +280,15 @@ def calibrate(
             xeta = x @ eta
             g = 1 + fm1(xeta)
             halvings += 1
+        if not np.all(np.isfinite(g)):
+            break
         misfit = target - x.T @ (d * g)
         achieved = float(np.max(np.abs(misfit) / (1 + np.abs(target))))
         if achieved < tol:
             break
     if not achieved < tol:
-        worst = names[int(np.argmax(np.abs(misfit) / (1 + np.abs(target))))]
+        rel = np.abs(misfit) / (1 + np.abs(target))
+        worst = names[int(np.nanargmax(rel))] if np.isfinite(rel).any() else names[0]
         raise ConvergenceError(
             f"Kalibrierung fehlgeschlagen ({method}, Grenzen {bounds}): nach {iterations} Iterationen "
             f"relative Abweichung {achieved:.3g} (Ziel {tol:g}), größte bei '{worst}'.",

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._design_replicates import ReplicateMixin
 from toolkit.weighting._inputs import (
     as_list,
     check_columns,
@@ -33,6 +34,7 @@ from toolkit.weighting._inputs import (
     rows,
     weights_from_fpc,
 )
+from toolkit.weighting._repvar import ReplicateInfo
 from toolkit.weighting.variance import Residualizer, Stage, build_stages
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AdjustmentReport", "SurveyDesign"]
 
-LONELY_PSU = ("fail", "adjust", "certainty", "remove")
+LONELY_PSU = ("fail", "adjust", "certainty", "remove", "average")
 NA_WEIGHTS = ("fail", "drop")
 
 
@@ -75,7 +77,7 @@ class AdjustmentReport:
     tolerance: float
 
 
-class SurveyDesign:
+class SurveyDesign(ReplicateMixin):
     """A complex survey design (strata, clusters, weights, fpc), immutable.
 
     Parameters
@@ -99,9 +101,12 @@ class SurveyDesign:
         of units in the stratum) or as sampling fraction (all values <= 1),
         like R. Without fpc: sampling with replacement; with fpc for every
         stage the variance of each stage is added (full multistage).
-    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+    lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}
         Strata with a single sampled unit: fail (default), centre it at the
-        overall mean (``adjust``), or let it contribute no variance.
+        overall mean (``adjust``), let it contribute no variance
+        (``certainty``, ``remove``), or give it the average variance of the
+        other strata (``average``, stage 1 only), as R's
+        ``options(survey.lonely.psu = ...)``.
     na_weights : {"fail", "drop"}
         Rows with missing weight or probability: fail (default) or drop them.
 
@@ -141,6 +146,8 @@ class SurveyDesign:
         "_data",
         "_history",
         "_psu1",
+        "_rep",
+        "_repw",
         "_stages",
         "_strata1",
         "_w",
@@ -153,6 +160,8 @@ class SurveyDesign:
     _data: pd.DataFrame
     _history: tuple[AdjustmentReport, ...]
     _psu1: np.ndarray
+    _rep: ReplicateInfo | None
+    _repw: np.ndarray | None
     _stages: tuple[Stage, ...]
     _strata1: np.ndarray
     _w: np.ndarray
@@ -250,12 +259,16 @@ class SurveyDesign:
         object.__setattr__(self, "_psu1", stages[0].unit)
         object.__setattr__(self, "_adjustments", ())
         object.__setattr__(self, "_history", ())
+        object.__setattr__(self, "_rep", None)
+        object.__setattr__(self, "_repw", None)
         object.__setattr__(self, "strata", strata)
         object.__setattr__(self, "cluster", tuple(clusters))
         object.__setattr__(self, "fpc", tuple(fpcs))
         object.__setattr__(self, "lonely_psu", lonely_psu)
         if lonely_psu == "fail":
             self._check_lonely(data, strata, clusters)
+        elif lonely_psu == "average":
+            self._check_average(strata, clusters)
 
     # ------------------------------------------------------------------ build
     @staticmethod
@@ -281,12 +294,31 @@ class SurveyDesign:
                 "'certainty' bzw. 'remove' wählen.",
             )
 
+    def _check_average(self, strata: str | None, clusters: list[str]) -> None:
+        for st in self._stages:
+            if not st.lonely.any():
+                continue
+            col = strata if st.number == 1 else clusters[st.number - 2]
+            if st.number > 1 or st.lonely.all():
+                raise DataError(
+                    f"lonely_psu='average': Stufe {st.number} hat Schichten mit nur einer Einheit, "
+                    "aber keine anderen Schichten, deren Varianz gemittelt werden könnte "
+                    "(R liefert hier NaN).",
+                    column=col,
+                    hint="lonely_psu='adjust' oder 'certainty' wählen oder Schichten zusammenlegen.",
+                )
+
     def _replace(
         self,
         weights: np.ndarray,
         residualizer: Residualizer | None,
         report: AdjustmentReport,
     ) -> SurveyDesign:
+        if self._rep is not None:
+            raise ParameterError(
+                f"Die Anpassung {report.method!r} unterstützt keine Replikationsgewichte.",
+                hint="Vor as_replicate() anpassen oder die Funktion mit replicate_aware umhüllen.",
+            )
         new = object.__new__(SurveyDesign)
         for name in self.__slots__:
             object.__setattr__(new, name, getattr(self, name))
@@ -303,6 +335,8 @@ class SurveyDesign:
 
     def __repr__(self) -> str:
         parts = [f"n={self.n}", f"psu={self.n_psu}", f"strata={self.n_strata}"]
+        if self._rep is not None:
+            parts.append(f"replicates={self._rep.n_replicates} ({self._rep.type})")
         if self._history:
             parts.append("adjusted=" + "+".join(h.method for h in self._history))
         return f"SurveyDesign({', '.join(parts)})"
@@ -405,6 +439,10 @@ class SurveyDesign:
         1
         """
         mask = np.asarray(mask, dtype=bool) & (self._w > 0)
+        if self._rep is not None:
+            if self._rep.df is not None:
+                return self._rep.df
+            return self._replicate_df(mask)
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)
@@ -417,6 +455,7 @@ class SurveyDesign:
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted mean with design-based SE; see :func:`toolkit.weighting.estimate.mean`.
 
@@ -427,7 +466,7 @@ class SurveyDesign:
         """
         from toolkit.weighting.estimate import mean
 
-        return mean(self, var, by=by, na_rm=na_rm, level=level)
+        return mean(self, var, by=by, na_rm=na_rm, level=level, df=df)
 
     def total(
         self,
@@ -436,6 +475,7 @@ class SurveyDesign:
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted total with design-based SE; see :func:`toolkit.weighting.estimate.total`.
 
@@ -446,7 +486,7 @@ class SurveyDesign:
         """
         from toolkit.weighting.estimate import total
 
-        return total(self, var, by=by, na_rm=na_rm, level=level)
+        return total(self, var, by=by, na_rm=na_rm, level=level, df=df)
 
     def ratio(
         self,
@@ -456,6 +496,7 @@ class SurveyDesign:
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Ratio of two weighted totals; see :func:`toolkit.weighting.estimate.ratio`.
 
@@ -466,7 +507,7 @@ class SurveyDesign:
         """
         from toolkit.weighting.estimate import ratio
 
-        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level)
+        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level, df=df)
 
     def quantile(
         self,
@@ -476,6 +517,8 @@ class SurveyDesign:
         by: str | Sequence[str] | None = None,
         na_rm: bool = False,
         level: float = 0.95,
+        df: str | int = "domain",
+        interval: str = "woodruff",
     ) -> Estimate | pd.DataFrame:
         """Weighted quantile with a Woodruff interval; see :func:`toolkit.weighting.quantile.quantile`.
 
@@ -486,7 +529,7 @@ class SurveyDesign:
         """
         from toolkit.weighting.quantile import quantile
 
-        return quantile(self, var, q, by=by, na_rm=na_rm, level=level)
+        return quantile(self, var, q, by=by, na_rm=na_rm, level=level, df=df, interval=interval)
 
     def proportion(
         self,
@@ -498,6 +541,7 @@ class SurveyDesign:
         na_rm: bool = False,
         conf_level: float = 0.95,
         degenerate: str = "fail",
+        df: str | int = "domain",
     ) -> Estimate | pd.DataFrame:
         """Weighted proportion with a CI as R's ``svyciprop``; see :func:`toolkit.weighting.estimate.proportion`.
 
@@ -518,4 +562,5 @@ class SurveyDesign:
             na_rm=na_rm,
             conf_level=conf_level,
             degenerate=degenerate,
+            df=df,
         )

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.variance import stage_variance
 
 if TYPE_CHECKING:
@@ -169,32 +170,62 @@ def _domains(
     return frame, masks
 
 
+def _groups(masks: list[np.ndarray]) -> np.ndarray | None:
+    """Domain number per row (-1 outside) if the domains are disjoint, else None."""
+    group = np.full(len(masks[0]), -1, dtype=np.int64)
+    for j, m in enumerate(masks):
+        if (group[m] >= 0).any():
+            return None
+        group[m] = j
+    return group
+
+
 def _quantile(df: np.ndarray, level: float) -> np.ndarray:
     df = np.asarray(df, dtype=float)
     return np.where(df > 0, stats.t.ppf(1 - (1 - level) / 2, np.where(df > 0, df, 1)), np.nan)
 
 
 def _linearised(
-    design: SurveyDesign, masks: list[np.ndarray], column: Callable[[int], np.ndarray]
+    design: SurveyDesign,
+    masks: list[np.ndarray],
+    column: Callable[[int], np.ndarray],
+    replicated: RatioSpec | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Variance and R's deff of ``k = len(masks)`` estimates.
 
     ``column(j)`` returns the unit-level linearised values of estimate ``j``
     (``z = w * column(j)`` inside domain ``masks[j]``); columns are built on
-    demand so that many domains never need a rows x domains matrix.
+    demand so that many domains never need a rows x domains matrix. On a
+    replicate design the variance comes from ``replicated`` instead (the
+    estimator recomputed with every replicate weight).
     """
     w = design._w
     n = len(w)
     k = len(masks)
     var = np.empty(k)
     deff = np.empty(k)
-    chunk = max(1, int(2e7 // max(n, 1)))
-    for start in range(0, k, chunk):
-        cols = range(start, min(k, start + chunk))
-        z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
-        for adj in reversed(design._adjustments):
-            z = adj.apply(z)
-        var[start : start + len(cols)] = stage_variance(z, design._stages, design.lonely_psu)
+    if design.is_replicate:
+        if replicated is None:
+            raise ParameterError(
+                "Dieser Schätzer unterstützt (noch) keine Replikationsgewichte.",
+                hint="Ein Design mit Linearisierung (SurveyDesign) verwenden.",
+            )
+        var = replicated.variance(design.replicate_weights, design.replicate_info)
+    else:
+        chunk = max(1, int(2e7 // max(n, 1)))
+        for start in range(0, k, chunk):
+            cols = range(start, min(k, start + chunk))
+            z = np.column_stack([np.where(masks[j], w * column(j), 0.0) for j in cols])
+            extra = np.zeros(z.shape[1])
+            for adj in reversed(design._adjustments):
+                extra += adj.extra_variance(z)  # phase-2 term of a nonresponse adjustment
+                z = adj.apply(z)
+            present = None
+            if design.lonely_psu == "average" and not design._adjustments:
+                present = np.column_stack([masks[j] for j in cols]).astype(float)
+            var[start : start + len(cols)] = (
+                stage_variance(z, design._stages, design.lonely_psu, present) + extra
+            )
     for j in range(k):
         m = masks[j]
         wj, vj = w[m], column(j)[m]
@@ -209,6 +240,23 @@ def _linearised(
     return var, deff
 
 
+DF_RULES = ("domain", "design")
+
+
+def _dfs(design: SurveyDesign, masks: list[np.ndarray], df: str | int) -> np.ndarray:
+    """Degrees of freedom per estimate under the rule ``df`` (see ``DF_DOC``)."""
+    if isinstance(df, int | np.integer) and not isinstance(df, bool):
+        return np.full(len(masks), int(df))
+    if df == "domain":
+        return np.array([design.domain_df(m) for m in masks])
+    if df == "design":
+        return np.full(len(masks), int(design.df))
+    raise ParameterError(
+        f"df muss 'domain', 'design' oder eine Zahl sein, nicht {df!r}.",
+        hint="'design' = Freiheitsgrade des ganzen Designs (wie R svyciprop mit na.rm=TRUE).",
+    )
+
+
 def _assemble(
     design: SurveyDesign,
     labels: pd.DataFrame,
@@ -220,9 +268,10 @@ def _assemble(
     name: str,
     by: list[str],
     ci: tuple[np.ndarray, np.ndarray] | None = None,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     se = np.sqrt(np.maximum(var, 0.0))
-    dfs = np.array([design.domain_df(m) for m in masks])
+    dfs = _dfs(design, masks, df)
     if ci is None:
         q = _quantile(dfs, level)
         ci = (values - q * se, values + q * se)
@@ -265,7 +314,7 @@ def _check_level(level: float) -> None:
 
 # ------------------------------------------------------------------ estimators
 def _mean_or_total(
-    design: SurveyDesign, var: str, by: Any, na_rm: bool, level: float, kind: str
+    design: SurveyDesign, var: str, by: Any, na_rm: bool, level: float, kind: str, df: str | int
 ) -> Any:
     _check_level(level)
     y = _numeric(design, var)
@@ -280,13 +329,22 @@ def _mean_or_total(
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
         wsums[j] = wm.sum()
-        values[j] = np.dot(wm, y0) / (wsums[j] if kind == "mean" else 1.0)
+        values[j] = np.sum(wm * y0) / (wsums[j] if kind == "mean" else 1.0)
 
     def column(j: int) -> np.ndarray:
         return (y0 - values[j]) / wsums[j] if kind == "mean" else y0
 
-    var_, deff = _linearised(design, masks, column)
-    return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols)
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y0, 0.0)
+
+    def den(j: int) -> np.ndarray:
+        return masks[j].astype(float)
+
+    group = _groups(masks) if design.is_replicate else None
+    packed = None if group is None else (group, y0, np.ones(len(y0)) if kind == "mean" else None)
+    spec = RatioSpec(num, den if kind == "mean" else None, values, grouped=packed)
+    var_, deff = _linearised(design, masks, column, spec)
+    return _assemble(design, labels, masks, values, var_, deff, level, var, by_cols, df=df)
 
 
 def mean(
@@ -296,6 +354,7 @@ def mean(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted mean with linearised standard error (R ``svymean``).
 
@@ -311,7 +370,11 @@ def mean(
         If False (default) missing values raise :class:`DataError`; if True
         the cases with a value form a domain.
     level : float
-        Confidence level of the t interval (df = design df).
+        Confidence level of the t interval.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the t interval: ``"domain"`` = stage-1 units
+        minus strata among the rows used (R's ``svyby``; with ``na_rm`` the
+        cases with a value), ``"design"`` = the whole design's df, or a number.
 
     Returns
     -------
@@ -338,7 +401,7 @@ def mean(
     0  a    1.5
     1  b    4.5
     """
-    return _mean_or_total(design, var, by, na_rm, level, "mean")
+    return _mean_or_total(design, var, by, na_rm, level, "mean", df)
 
 
 def total(
@@ -348,6 +411,7 @@ def total(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted total with linearised standard error (R ``svytotal``).
 
@@ -363,6 +427,8 @@ def total(
         Missing values: fail (False) or treat cases with a value as domain.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval, as in :func:`mean`.
 
     Returns
     -------
@@ -381,7 +447,7 @@ def total(
     >>> total(d, "y").value
     40.0
     """
-    return _mean_or_total(design, var, by, na_rm, level, "total")
+    return _mean_or_total(design, var, by, na_rm, level, "total", df)
 
 
 def ratio(
@@ -392,6 +458,7 @@ def ratio(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Ratio of two weighted totals (R ``svyratio``).
 
@@ -407,6 +474,8 @@ def ratio(
         Missing values in either column: fail or drop as domain.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval, as in :func:`mean`.
 
     Returns
     -------
@@ -438,20 +507,27 @@ def ratio(
     xts = np.empty(len(masks))
     for j, m in enumerate(masks):
         wm = np.where(m, w, 0.0)
-        xt = np.dot(wm, x0)
+        xt = np.sum(wm * x0)
         if xt == 0:
             raise DataError(
                 f"Die gewichtete Summe von '{denominator}' ist 0; das Verhältnis ist nicht definiert.",
                 column=denominator,
                 hint="Nenner prüfen oder Domänen ohne Nenner weglassen.",
             )
-        values[j] = np.dot(wm, y0) / xt
+        values[j] = np.sum(wm * y0) / xt
         xts[j] = xt
 
     def column(j: int) -> np.ndarray:
         return (y0 - values[j] * x0) / xts[j]
 
-    var_, deff = _linearised(design, masks, column)
-    return _assemble(
-        design, labels, masks, values, var_, deff, level, f"{numerator}/{denominator}", by_cols
-    )
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y0, 0.0)
+
+    def den(j: int) -> np.ndarray:
+        return np.where(masks[j], x0, 0.0)
+
+    group = _groups(masks) if design.is_replicate else None
+    packed = None if group is None else (group, y0, x0)
+    var_, deff = _linearised(design, masks, column, RatioSpec(num, den, values, grouped=packed))
+    name = f"{numerator}/{denominator}"
+    return _assemble(design, labels, masks, values, var_, deff, level, name, by_cols, df=df)

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -180,7 +181,9 @@ def row_categories(
     return codes.astype(np.int64), keys
 
 
-def match_margin(design: SurveyDesign, columns: Sequence[str], population: Any) -> Margin:
+def match_margin(
+    design: SurveyDesign, columns: Sequence[str], population: Any, *, partial: bool = False
+) -> Margin:
     """Match the respondents of ``design`` to a population margin.
 
     Parameters
@@ -191,6 +194,11 @@ def match_margin(design: SurveyDesign, columns: Sequence[str], population: Any) 
         Category column(s).
     population : dict, pandas.Series or pandas.DataFrame
         Population count per category.
+    partial : bool
+        Categories of the population without respondents are ignored (their
+        target set to 0) with a warning instead of raising, as R's
+        ``postStratify(partial = TRUE)``; the weights then sum to less than
+        the population.
 
     Returns
     -------
@@ -237,6 +245,16 @@ def match_margin(design: SurveyDesign, columns: Sequence[str], population: Any) 
     codes = np.where(codes < 0, 0, codes)  # only rows with weight 0 can be outside the margin here
     sample = np.bincount(codes, weights=design._w, minlength=len(labels))
     empty = (sample <= 0) & (targets > 0)
+    if empty.any() and partial:
+        cats = ["/".join(labels[i]) for i in np.flatnonzero(empty)]
+        warnings.warn(
+            f"Randverteilung {name}: Kategorie(n) ohne Befragte werden ignoriert (partial): "
+            f"{', '.join(cats[:10])}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        targets = np.where(empty, 0.0, targets)
+        empty[:] = False
     if empty.any():
         cats = ["/".join(labels[i]) for i in np.flatnonzero(empty)]
         raise DataError(

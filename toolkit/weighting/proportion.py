@@ -19,6 +19,8 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._likelihood import likelihood_interval
+from toolkit.weighting._repvar import RatioSpec
 from toolkit.weighting.estimate import (
     Estimate,
     _as_list,
@@ -26,7 +28,9 @@ from toolkit.weighting.estimate import (
     _check_level,
     _check_missing,
     _column,
+    _dfs,
     _domains,
+    _groups,
     _linearised,
     _quantile,
 )
@@ -36,19 +40,34 @@ if TYPE_CHECKING:
 
 __all__ = ["proportion"]
 
-CI_METHODS = ("logit", "xlogit", "beta", "wilson")
+CI_METHODS = ("logit", "xlogit", "beta", "mean", "likelihood", "wilson")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
 
 
 def _prop_ci(
-    p: np.ndarray, var: np.ndarray, df: np.ndarray, n: np.ndarray, level: float, method: str
+    p: np.ndarray,
+    var: np.ndarray,
+    df: np.ndarray,
+    n: np.ndarray,
+    level: float,
+    method: str,
+    logit_var: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     q = _quantile(df, level)
     se = np.sqrt(var)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method in ("logit", "xlogit"):
-            eta = np.log(p / (1 - p))
-            half = q * se / (p * (1 - p))
+            eta = _logit(p)
+            if method == "logit" and logit_var is not None:
+                half = q * np.sqrt(logit_var)
+            else:
+                half = q * se / (p * (1 - p))
             return 1 / (1 + np.exp(-(eta - half))), 1 / (1 + np.exp(-(eta + half)))
+        if method == "mean":
+            return p - q * se, p + q * se
         n_star = p * (1 - p) / var
         if method == "beta":
             alpha = 1 - level
@@ -74,6 +93,7 @@ def proportion(
     na_rm: bool = False,
     conf_level: float = 0.95,
     degenerate: str = "fail",
+    df: str | int = "domain",
 ) -> Estimate | pd.DataFrame:
     """Weighted proportion with a confidence interval as R's ``svyciprop``.
 
@@ -86,10 +106,12 @@ def proportion(
     level : scalar, optional
         Category whose share is estimated. Default: ``True`` for boolean or
         0/1 columns; otherwise every category (returns a DataFrame).
-    ci : {"logit", "xlogit", "beta", "wilson"}
+    ci : {"logit", "xlogit", "beta", "mean", "wilson"}
         Interval: ``logit`` and ``xlogit`` (Wald interval on the logit
-        scale, identical for a proportion), ``beta`` (Korn & Graubard 1998)
-        or ``wilson`` (score interval with the effective sample size
+        scale, identical for a proportion on a linearisation design),
+        ``beta`` (Korn & Graubard 1998), ``mean`` (Wald interval ``p -/+ t se``),
+        ``likelihood`` (profile likelihood of the design-scaled binomial
+        deviance, Rao-Scott; R's ``method = "likelihood"``) or ``wilson`` (score interval with the effective sample size
         ``p(1-p)/Var(p)``; not in R).
     by : str or list of str, optional
         Domain variable(s).
@@ -100,6 +122,13 @@ def proportion(
     degenerate : {"fail", "nan"}
         At ``p = 0`` or ``p = 1`` none of the intervals is defined: fail
         (default) or return NaN bounds.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the interval. ``"domain"``: stage-1 units minus
+        strata among the rows used (with ``by`` or ``na_rm``: only those
+        rows), as R's ``svyby(..., svyciprop)`` and R on a subset design.
+        ``"design"``: the whole design's df, as R's
+        ``svyciprop(..., na.rm=TRUE)`` (its ``df = degf(design)`` is taken
+        before the missing cases are dropped). Or a fixed number.
 
     Returns
     -------
@@ -109,7 +138,10 @@ def proportion(
 
     Notes
     -----
-    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``.
+    The logit interval is ``expit(logit(p) -/+ t_df se / (p (1 - p)))``. On a
+    replicate design R fits the logistic model to every replicate, so the
+    logit interval there uses the replicate variance of ``logit(p_r)``
+    (``xlogit`` keeps the delta method); ``se`` is always that of ``p``.
 
     References
     ----------
@@ -144,17 +176,30 @@ def proportion(
     labels, masks = _domains(design, by_cols, usable)
     frames = []
     w = design._w
+    group = _groups(masks) if design.is_replicate else None
     for cat in cats:
         y = np.where(usable, (col == cat).fillna(False).to_numpy(dtype=bool), False).astype(float)
         wsums = np.array([w[m].sum() for m in masks])
-        values = np.array([np.dot(np.where(m, w, 0.0), y) for m in masks]) / wsums
+        values = np.array([np.sum(np.where(m, w, 0.0) * y) for m in masks]) / wsums
 
         def column(
             j: int, y: np.ndarray = y, values: np.ndarray = values, wsums: np.ndarray = wsums
         ) -> np.ndarray:
             return (y - values[j]) / wsums[j]
 
-        var_, deff = _linearised(design, masks, column)
+        def num(j: int, y: np.ndarray = y) -> np.ndarray:
+            return np.where(masks[j], y, 0.0)
+
+        def den(j: int) -> np.ndarray:
+            return masks[j].astype(float)
+
+        packed = None if group is None else (group, y, np.ones(len(y)))
+        spec = RatioSpec(num, den, values, grouped=packed)
+        var_, deff = _linearised(design, masks, column, spec)
+        logit_var = None
+        if design.is_replicate and ci in ("logit", "likelihood"):
+            logit_spec = spec.transformed(_logit)
+            logit_var = logit_spec.variance(design.replicate_weights, design.replicate_info)
         degen = (values <= 0) | (values >= 1) | (var_ <= 0)
         if degen.any() and degenerate == "fail":
             raise DataError(
@@ -163,9 +208,12 @@ def proportion(
                 column=var,
                 hint="degenerate='nan' liefert den Anteil mit leerem Intervall.",
             )
-        dfs = np.array([design.domain_df(m) for m in masks])
+        dfs = _dfs(design, masks, df)
         ns = np.array([int(m.sum()) for m in masks])
-        low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci)
+        if ci == "likelihood":
+            low, high = _likelihood(design, y, masks, values, var_, logit_var, dfs, conf_level)
+        else:
+            low, high = _prop_ci(values, var_, dfs, ns, conf_level, ci, logit_var)
         low, high = np.where(degen, np.nan, low), np.where(degen, np.nan, high)
         res = _assemble(
             design,
@@ -178,6 +226,7 @@ def proportion(
             f"{var}={cat}",
             by_cols,
             (low, high),
+            df,
         )
         if isinstance(res, Estimate) and len(cats) == 1:
             return res
@@ -188,6 +237,35 @@ def proportion(
     return out.sort_values([*by_cols, "category"], key=_sort_key, kind="stable").reset_index(
         drop=True
     )
+
+
+def _likelihood(
+    design: SurveyDesign,
+    y: np.ndarray,
+    masks: list[np.ndarray],
+    values: np.ndarray,
+    var_: np.ndarray,
+    logit_var: np.ndarray | None,
+    dfs: np.ndarray,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Profile-likelihood bounds per domain, on the rows R's subset design keeps."""
+    if logit_var is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logit_var = var_ / (values * (1 - values)) ** 2
+    low, high = np.full(len(masks), np.nan), np.full(len(masks), np.nan)
+    w = design._w
+    for j, m in enumerate(masks):
+        if not (0 < values[j] < 1 and np.isfinite(logit_var[j]) and logit_var[j] > 0):
+            continue
+        # R drops the rows outside a domain, except for adjusted designs (weights set to 0)
+        rows = (w > 0) if design._adjustments else m
+        wj = np.where(m, w, 0.0)[rows]
+        n_disp = len(wj) if design.is_replicate else int((wj != 0).sum())
+        low[j], high[j] = likelihood_interval(
+            y[rows], wj, float(logit_var[j]), float(dfs[j]), level, n_disp
+        )
+    return low, high
 
 
 def _scalar(value: Any) -> Any:

@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ParameterError
+from toolkit.weighting._repvar import RatioSpec, replicate_variance
 from toolkit.weighting.estimate import (
     Estimate,
     _as_list,
     _assemble,
     _check_level,
     _check_missing,
+    _dfs,
     _domains,
     _linearised,
     _numeric,
@@ -73,6 +75,26 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, p: float) -> floa
     return float(x[min(pos + 1, len(x) - 1)])
 
 
+def _replicate_quantiles(
+    design: SurveyDesign, y: np.ndarray, mask: np.ndarray, q: float
+) -> np.ndarray:
+    """Return the quantile of ``y`` in ``mask`` under every replicate weight (R ``qrule_math``).
+
+    Rows with replicate weight 0 are left out, as R does; the rule is that
+    of :func:`weighted_quantile`: the first value whose cumulative weight
+    reaches ``q`` times the total (up to rounding).
+    """
+    rows = np.flatnonzero(mask)
+    order = rows[np.argsort(y[rows], kind="stable")]
+    cum = np.cumsum(design.replicate_weights[order], axis=0)
+    target = q * cum[-1]
+    reach = cum >= target - 1e-12 * cum[-1]
+    if q == 0:
+        reach &= design.replicate_weights[order] > 0
+    first = np.argmax(reach, axis=0)
+    return y[order][first]
+
+
 def quantile(
     design: SurveyDesign,
     var: str,
@@ -81,6 +103,8 @@ def quantile(
     by: str | Sequence[str] | None = None,
     na_rm: bool = False,
     level: float = 0.95,
+    df: str | int = "domain",
+    interval: str = "woodruff",
 ) -> Estimate | pd.DataFrame:
     """Weighted quantile with a Woodruff confidence interval (R ``svyquantile`` defaults).
 
@@ -98,6 +122,17 @@ def quantile(
         Missing values: fail or estimate among cases with a value.
     level : float
         Confidence level.
+    df : {"domain", "design"} or int, default "domain"
+        Degrees of freedom of the Woodruff interval: ``"domain"`` (stage-1
+        units minus strata among the rows with a value, as R's
+        ``svyquantile(..., na.rm=TRUE)``, which drops the missing cases
+        first), ``"design"`` (whole design) or a number.
+    interval : {"woodruff", "replicate"}
+        ``"replicate"`` (replicate designs only; R's
+        ``interval.type = "quantile"``): the quantile is recomputed with every
+        replicate weight, ``se`` is the replicate SE and the interval
+        ``q -/+ t se``. R warns that jackknife SEs of quantiles are not
+        valid; use it with bootstrap or BRR weights.
 
     Returns
     -------
@@ -131,6 +166,13 @@ def quantile(
     _check_level(level)
     if not 0 <= q <= 1:
         raise ParameterError(f"q muss zwischen 0 und 1 liegen, nicht {q}.")
+    if interval not in ("woodruff", "replicate"):
+        raise ParameterError(f"interval muss 'woodruff' oder 'replicate' sein, nicht {interval!r}.")
+    if interval == "replicate" and not design.is_replicate:
+        raise ParameterError(
+            "interval='replicate' braucht ein Design mit Replikationsgewichten.",
+            hint="as_replicate(design, 'bootstrap') oder interval='woodruff'.",
+        )
     y = _numeric(design, var)
     usable = _check_missing(design, var, np.isnan(y), na_rm)
     by_cols = _as_list(by)
@@ -142,14 +184,39 @@ def quantile(
     wsums = np.array([w[m].sum() for m in masks])
     for j, m in enumerate(masks):
         qhat[j] = weighted_quantile(y[m], w[m], q)
-        pvals[j] = np.dot(np.where(m, w, 0.0), np.where(m, y <= qhat[j], False)) / wsums[j]
+        pvals[j] = np.sum(np.where(m & (y <= qhat[j]), w, 0.0)) / wsums[j]
+
+    if interval == "replicate":
+        reps = np.column_stack([_replicate_quantiles(design, y, m, q) for m in masks])
+        var_ = replicate_variance(design.replicate_info, reps, qhat, diagonal=True)
+        dfs = _dfs(design, masks, df)
+        half = _quantile(dfs, level) * np.sqrt(var_)
+        return _assemble(
+            design,
+            labels,
+            masks,
+            qhat,
+            var_,
+            np.full(k, np.nan),
+            level,
+            f"{var}@{q:g}",
+            by_cols,
+            (qhat - half, qhat + half),
+            df,
+        )
 
     def column(j: int) -> np.ndarray:
         below = np.where(masks[j], y <= qhat[j], False).astype(float)
         return (below - pvals[j]) / wsums[j]
 
-    var_, _ = _linearised(design, masks, column)
-    dfs = np.array([design.domain_df(m) for m in masks])
+    def num(j: int) -> np.ndarray:
+        return np.where(masks[j], y <= qhat[j], False).astype(float)
+
+    def den(j: int) -> np.ndarray:
+        return masks[j].astype(float)
+
+    var_, _ = _linearised(design, masks, column, RatioSpec(num, den, pvals))
+    dfs = _dfs(design, masks, df)
     t = _quantile(dfs, level)
     half = t * np.sqrt(var_)
     low = np.array(
@@ -167,6 +234,6 @@ def quantile(
     se = (high - low) / (2 * t)
     nan = np.full(k, np.nan)
     est = _assemble(
-        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high)
+        design, labels, masks, qhat, se**2, nan, level, f"{var}@{q:g}", by_cols, (low, high), df
     )
     return est

@@ -32,12 +32,12 @@ from toolkit.errors import DataError
 
 __all__ = [
     "CalibrationResidual",
-    "NonresponseResidual",
     "PostStratResidual",
     "RakingResidual",
     "Residualizer",
     "Stage",
     "build_stages",
+    "centred_unit_totals",
     "group_sum",
     "stage_variance",
 ]
@@ -93,6 +93,8 @@ class Stage:
         Strata with a single sampled unit that contribute variance.
     number : int
         Stage number, starting at 1.
+    popsize : numpy.ndarray, optional
+        Population size per stratum (``inf`` without fpc).
     """
 
     unit: np.ndarray
@@ -101,6 +103,7 @@ class Stage:
     coef: np.ndarray
     lonely: np.ndarray
     number: int
+    popsize: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -213,7 +216,7 @@ def build_stages(
         certain = f < _CERTAINTY
         coef = np.where(certain, 0.0, scale * mult)
         lonely = (n_per == 1) & ~certain & (mult > 0)
-        stages.append(Stage(unit, unit_stratum, n_per, coef, lonely, s + 1))
+        stages.append(Stage(unit, unit_stratum, n_per, coef, lonely, s + 1, popsize))
         if fpc is None or len(clusters) <= s + 1:
             break
         multiplier_rows = multiplier_rows * (n_per / popsize)[stratum_rows]
@@ -221,7 +224,12 @@ def build_stages(
     return stages
 
 
-def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fail") -> np.ndarray:
+def stage_variance(
+    z: np.ndarray,
+    stages: Sequence[Stage],
+    lonely_psu: str = "fail",
+    present: np.ndarray | None = None,
+) -> np.ndarray:
     """Variance of the estimated totals of the columns of ``z``.
 
     Parameters
@@ -230,12 +238,18 @@ def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fa
         Influence contributions ``(rows, estimates)``.
     stages : sequence of Stage
         From :func:`build_stages`.
-    lonely_psu : {"fail", "adjust", "certainty", "remove"}
+    lonely_psu : {"fail", "adjust", "certainty", "remove", "average"}
         Treatment of strata with one sampled unit. ``"adjust"`` centres the
         lonely unit at zero (the overall mean of the linearised estimator)
         instead of its stratum mean; ``"certainty"`` and ``"remove"`` let it
-        contribute nothing, as in R. ``"fail"`` is checked when the design
-        is built.
+        contribute nothing, as in R; ``"average"`` gives lonely strata the
+        average variance of the other strata of the stage (the sum over the
+        other strata times ``H / H_ok``, R's ``survey.lonely.psu =
+        "average"``). ``"fail"`` is checked when the design is built.
+    present : numpy.ndarray, optional
+        Boolean ``(rows, estimates)``: the rows of each estimate's domain;
+        with ``"average"`` only strata with domain rows are counted, as R
+        does for a subset. Without it every stratum counts.
 
     Returns
     -------
@@ -257,14 +271,52 @@ def stage_variance(z: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fa
     """
     total = np.zeros(z.shape[1])
     for st in stages:
-        t = group_sum(st.unit, st.n_units, z)
-        sums = group_sum(st.unit_stratum, len(st.n_per_stratum), t)
-        dev = t - (sums / st.n_per_stratum[:, None])[st.unit_stratum]
-        if lonely_psu == "adjust" and st.lonely.any():
-            lonely_units = st.lonely[st.unit_stratum]
-            dev[lonely_units] = t[lonely_units]
-        total += (st.coef[st.unit_stratum][:, None] * dev**2).sum(axis=0)
+        dev = centred_unit_totals(z, st, lonely_psu)
+        contrib = st.coef[st.unit_stratum][:, None] * dev**2
+        if lonely_psu == "average" and st.lonely.any():
+            total += _average_lonely(st, contrib, present)
+            continue
+        total += contrib.sum(axis=0)
     return total
+
+
+def centred_unit_totals(z: np.ndarray, st: Stage, lonely_psu: str = "fail") -> np.ndarray:
+    """Return the unit totals of ``z`` minus their stratum mean (lonely units per ``lonely_psu``).
+
+    Examples
+    --------
+    >>> st = build_stages(np.zeros(3, dtype=np.int64), [], None, ["s"])[0]
+    >>> centred_unit_totals(np.array([[1.0], [2.0], [3.0]]), st).ravel()
+    array([-1.,  0.,  1.])
+    """
+    t = group_sum(st.unit, st.n_units, z)
+    sums = group_sum(st.unit_stratum, len(st.n_per_stratum), t)
+    dev = t - (sums / st.n_per_stratum[:, None])[st.unit_stratum]
+    if lonely_psu == "adjust" and st.lonely.any():
+        lonely_units = st.lonely[st.unit_stratum]
+        dev[lonely_units] = t[lonely_units]
+    return dev
+
+
+def _average_lonely(st: Stage, contrib: np.ndarray, present: np.ndarray | None) -> np.ndarray:
+    """Stage variance with lonely strata given the mean of the other strata (R ``average``).
+
+    R counts the strata that have rows in the (domain) subset: ``H`` of them,
+    ``H_ok`` without a lonely unit; the sum over the others is scaled by
+    ``H / H_ok``.
+    """
+    n_strata = len(st.n_per_stratum)
+    ok = ~st.lonely
+    per_stratum = group_sum(st.unit_stratum, n_strata, contrib)
+    if present is None:
+        counts = np.ones((n_strata, contrib.shape[1]))
+    else:
+        counts = group_sum(st.unit_stratum, n_strata, group_sum(st.unit, st.n_units, present))
+    seen = counts > 0
+    n_seen = seen.sum(axis=0)
+    n_ok = (seen & ok[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (per_stratum * ok[:, None]).sum(axis=0) * n_seen / n_ok
 
 
 class Residualizer:
@@ -288,6 +340,29 @@ class Residualizer:
         (1, 1)
         """
         return z.copy()
+
+    def extra_variance(self, z: np.ndarray) -> np.ndarray:
+        """Variance added by the adjustment beyond the residuals (per column; here 0).
+
+        ``z`` are the contributions *before* :meth:`apply`; a two-phase
+        nonresponse adjustment adds its phase-2 term here.
+
+        Examples
+        --------
+        >>> Residualizer().extra_variance(np.ones((3, 2))).tolist()
+        [0.0, 0.0]
+        """
+        return np.zeros(z.shape[1])
+
+    def extra_covariance(self, z: np.ndarray) -> np.ndarray:
+        """Covariance added beyond the residuals, ``(k, k)``; here 0.
+
+        Examples
+        --------
+        >>> Residualizer().extra_covariance(np.ones((3, 2))).shape
+        (2, 2)
+        """
+        return np.zeros((z.shape[1], z.shape[1]))
 
 
 class PostStratResidual(Residualizer):
@@ -404,40 +479,3 @@ class CalibrationResidual(Residualizer):
         e = z * scale[:, None]
         e = e - self.basis @ (self.basis.T @ e)
         return e * self.factor[:, None]
-
-
-class NonresponseResidual(Residualizer):
-    """Linearisation of a weighting-class nonresponse adjustment.
-
-    The adjusted estimator is ``sum_c N_c ybar_c`` where ``N_c`` is the
-    design-weighted size of class ``c`` in the whole sample (respondents and
-    nonrespondents) and ``ybar_c`` the respondents' weighted mean. Its
-    influence is ``w_i (u_i - ubar_c)`` for respondents plus ``d_i ubar_c``
-    for every sampled unit of class ``c``.
-
-    Parameters
-    ----------
-    codes : numpy.ndarray
-        Weighting class of each row.
-    design_weights, weights : numpy.ndarray
-        Weights before (all sampled units) and after (zero for
-        nonrespondents) the adjustment.
-
-    Examples
-    --------
-    >>> r = NonresponseResidual(np.array([0, 0]), np.ones(2), np.array([2.0, 0.0]))
-    >>> r.apply(np.array([[2.0], [0.0]])).ravel()
-    array([1., 1.])
-    """
-
-    def __init__(self, codes: np.ndarray, design_weights: np.ndarray, weights: np.ndarray):
-        self.codes = codes
-        self.n_groups = int(codes.max()) + 1 if len(codes) else 0
-        self.design = design_weights
-        self.weights = weights
-
-    def apply(self, z: np.ndarray) -> np.ndarray:  # noqa: D102
-        num = group_sum(self.codes, self.n_groups, z)
-        den = np.bincount(self.codes, weights=self.weights, minlength=self.n_groups)
-        means = (num / np.where(den > 0, den, 1.0)[:, None])[self.codes]
-        return z - means * self.weights[:, None] + means * self.design[:, None]

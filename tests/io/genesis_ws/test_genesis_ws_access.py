@@ -256,3 +256,26 @@ def test_password_never_in_errors_or_logs(make_client, caplog, scenario):
 def test_credentials_repr_hides_password():
     creds = Credentials(USER, PASSWORD, "x")
     assert PASSWORD not in repr(creds) and PASSWORD not in str(creds)
+
+
+def test_credentials_from_the_environment_reach_the_headers(clean_env, monkeypatch):
+    import functools
+
+    from toolkit.io.genesis_ws import _fetch
+
+    monkeypatch.setenv("DKBM_GENESIS_REGIO_USER", "regio-nutzer")
+    monkeypatch.setenv("DKBM_GENESIS_REGIO_PASSWORD", PASSWORD)
+    monkeypatch.setenv("DKBM_GENESIS_USER", "allgemein")  # the per-database pair wins
+    monkeypatch.setenv("DKBM_GENESIS_PASSWORD", "anderes")
+    replay = Replay.of("12411-01-01-4")
+    monkeypatch.setattr(
+        _fetch,
+        "GenesisClient",
+        functools.partial(GenesisClient, transport=httpx.MockTransport(replay)),
+    )
+    df = fetch_table("12411-01-01-4")
+    assert df.attrs["provenance"]["stand"] == "2025-03-31"
+    assert {(r.headers["username"], r.headers["password"]) for r in replay.requests} == {
+        ("regio-nutzer", PASSWORD)
+    }
+    assert list((clean_env / "cache" / "dkbm" / "genesis").rglob("*.zip"))

@@ -94,10 +94,19 @@ def _check_table(table: str) -> None:
 
 
 def _stand(updated: str) -> tuple[str, str]:
-    """Return (ISO date, ISO timestamp) of ``Updated`` such as ``31.03.2025 11:18:07h``."""
+    """Return (ISO date, ISO timestamp) of ``Updated`` such as ``31.03.2025 11:18:07h``.
+
+    Anything that is not a date gives ``("", "")``: the table is then always
+    downloaded, never taken from the cache for an unknown ``Stand``.
+
+    Examples
+    --------
+    >>> _stand("31.03.2025 11:18:07h"), _stand("see parent")
+    (('2025-03-31', '2025-03-31T11:18:07'), ('', ''))
+    """
     m = re.match(r"\s*(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}):(\d{2}):(\d{2}))?", updated or "")
     if not m:
-        return "", (updated or "").strip()
+        return "", ""
     d, mo, y, hh, mm, ss = m.groups()
     date = f"{y}-{mo}-{d}"
     return date, f"{date}T{hh}:{mm}:{ss}" if hh else date

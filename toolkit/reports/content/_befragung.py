@@ -12,6 +12,7 @@ import pandas as pd
 from toolkit.charts import Chart, estimate_chart
 from toolkit.disclosure import protect_indicators
 from toolkit.errors import DataError
+from toolkit.reports.content._befragung_tests import age_cross_table, sozialraum_differences
 from toolkit.reports.content._common import report_header
 from toolkit.reports.content._context import _hierarchy
 from toolkit.reports.content._html import Html, esc, html_table, join_html
@@ -19,7 +20,7 @@ from toolkit.reports.content._parts import ReportParts
 from toolkit.text import fmt_number, fmt_value, is_missing, missing_reason
 from toolkit.weighting import SurveyDesign, adjust_nonresponse, mean, poststratify, proportion
 
-__all__ = ["SURVEY_ITEMS", "survey_estimates", "survey_report"]
+__all__ = ["SURVEY_ITEMS", "survey_design", "survey_estimates", "survey_report"]
 
 #: Survey items shown: column -> (kind, German label, unit, sentence phrase).
 SURVEY_ITEMS: dict[str, tuple[str, str, str, str]] = {
@@ -48,7 +49,16 @@ _TABLES = ("survey_families", "survey_families_margins")
 _TOTAL = "__gesamt__"
 
 
-def _design(data: pd.DataFrame, margins: pd.DataFrame) -> Any:
+def survey_design(data: pd.DataFrame, margins: pd.DataFrame) -> Any:
+    """Weighted design of the family survey: strata, nonresponse classes, post-strata.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> t = load_dataset().tables
+    >>> survey_design(t["survey_families"], t["survey_families_margins"]).n_strata
+    14
+    """
     design = SurveyDesign(data, weights="design_weight", strata="stratum", fpc="n_stratum_frame")
     design = adjust_nonresponse(design, "responded", "sozialraum")
     population = margins[["sozialraum", "child_age_group", "households"]]
@@ -127,24 +137,8 @@ def survey_estimates(
     >>> round(float(total["value"].iloc[0]), 1), int(total["n"].iloc[0])
     (43.6, 55)
     """
-    tables = getattr(dataset, "tables", {})
-    if "survey_families" not in tables or "survey_families_margins" not in tables:
-        raise DataError(
-            "Die Familienbefragung fehlt in den Daten",
-            file="survey_families.csv",
-            hint="survey_families.csv und survey_families_margins.csv bereitstellen",
-        )
-    wanted = set(sozialraeume)
-    data = tables["survey_families"]
-    data = data[data["sozialraum"].isin(wanted)].reset_index(drop=True)
-    margins = tables["survey_families_margins"]
-    margins = margins[margins["sozialraum"].isin(wanted)]
-    if data.empty or not data["responded"].astype(bool).any():
-        raise DataError(
-            "Für diese Sozialräume liegen keine Antworten der Familienbefragung vor",
-            file="survey_families.csv",
-        )
-    design = _design(data, margins)
+    data, margins = _survey_tables(dataset, sozialraeume)
+    design = survey_design(data, margins)
     resp = data[data["responded"].astype(bool)]
     names = _hierarchy(dataset)
     rows = []
@@ -181,6 +175,28 @@ def survey_estimates(
                 )
     est = pd.DataFrame(rows)
     return _protect(est, min_count, min_n)
+
+
+def _survey_tables(dataset: Any, sozialraeume: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Survey rows and margins of the given Sozialräume (whole strata)."""
+    tables = getattr(dataset, "tables", {})
+    if "survey_families" not in tables or "survey_families_margins" not in tables:
+        raise DataError(
+            "Die Familienbefragung fehlt in den Daten",
+            file="survey_families.csv",
+            hint="survey_families.csv und survey_families_margins.csv bereitstellen",
+        )
+    wanted = set(sozialraeume)
+    data = tables["survey_families"]
+    data = data[data["sozialraum"].isin(wanted)].reset_index(drop=True)
+    margins = tables["survey_families_margins"]
+    margins = margins[margins["sozialraum"].isin(wanted)]
+    if data.empty or not data["responded"].astype(bool).any():
+        raise DataError(
+            "Für diese Sozialräume liegen keine Antworten der Familienbefragung vor",
+            file="survey_families.csv",
+        )
+    return data, margins
 
 
 def _sentence(item: str, r: pd.Series) -> str:
@@ -304,16 +320,38 @@ def survey_report(
         caption="Gewichtete Ergebnisse nach Sozialraum",
         numeric=[False] + [True] * (len(header_row) - 1),
     )
+    data, margins = _survey_tables(dataset, sozialraeume)
+    design = survey_design(data, margins)
+    shown = {
+        item: sorted(
+            est.loc[
+                (est["item"] == item) & (est["flag"] == "") & (est["region_code"] != _TOTAL),
+                "region_code",
+            ]
+        )
+        for item in SURVEY_ITEMS
+    }
+    differences, _pairs = sozialraum_differences(design, SURVEY_ITEMS, shown, hierarchy.name)
+    cross = Html("")
+    if "bedarf_ganztag" in data.columns:
+        cross, _test = age_cross_table(
+            design,
+            "bedarf_ganztag",
+            SURVEY_ITEMS["bedarf_ganztag"][1],
+            data[data["responded"].astype(bool)],
+            min_count,
+        )
     notes = Html(
         "<h2>Hinweise</h2><ul><li>Die Befragung liegt für einen Zeitpunkt vor; ein Vergleich mit "
-        "dem Vorjahr, dem Land oder dem Bund ist nicht möglich. Verglichen werden die Sozialräume "
-        "mit dem Ergebnis insgesamt.</li><li>Überschneiden sich die Konfidenzintervalle zweier "
-        "Sozialräume, ist ein Unterschied statistisch nicht gesichert.</li></ul>"
+        "dem Vorjahr, dem Land oder dem Bund ist nicht möglich.</li><li>Unterschiede zwischen "
+        "Sozialräumen werden nur genannt, wenn sie nach einem Test aller Paarvergleiche mit "
+        "Holm-Korrektur statistisch gesichert sind (5 %). Ob sich Konfidenzintervalle "
+        "überschneiden, ist dafür kein geeignetes Kriterium.</li></ul>"
     )
     return ReportParts(
         header=header,
         summary=summary,
-        key_figures=join_html(["<h2>Ergebnisse</h2>", table]),
+        key_figures=join_html(["<h2>Ergebnisse</h2>", table, differences, cross]),
         charts=tuple(_charts(est))[:5],
         notes=notes,
         appendix=_appendix(min_count, min_n),
@@ -334,8 +372,11 @@ def _appendix(min_count: int, min_n: int) -> Html:
         "Sozialraum. Die Designgewichte werden je Sozialraum um den Ausfall (Nichtteilnahme) "
         "bereinigt und an die Zahl der Haushalte nach Sozialraum und Alter des jüngsten Kindes "
         "aus dem Melderegister angepasst (Nachschichtung). Standardfehler: Taylor-Linearisierung "
-        "unter Berücksichtigung der Gewichtung; Konfidenzintervalle für Anteile auf der "
-        "Logit-Skala.</p>"
+        "unter Berücksichtigung der Gewichtung (Ausfall als zweite Auswahlphase); "
+        "Konfidenzintervalle für Anteile auf der Logit-Skala. Vergleiche zwischen Sozialräumen: "
+        "t-Tests aller Paare mit der Kovarianz der Schätzungen, p-Werte nach Holm korrigiert; "
+        "Kreuztabelle: Chi-Quadrat-Test mit Rao-Scott-Korrektur (F-Form) für die Gewichtung und "
+        "Schichtung.</p>"
         f"<p><strong>Geheimhaltung:</strong> Ergebnisse aus weniger als {int(min_count)} Antworten "
         f"(oder mit weniger als {int(min_count)} Ja-Antworten) sind durch „.“ ersetzt, Ergebnisse "
         f"aus weniger als {int(min_n)} Antworten durch „/“ (zu unsicher).</p>"

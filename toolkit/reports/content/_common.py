@@ -21,6 +21,7 @@ __all__ = [
     "datenstand",
     "report_header",
     "sample_data_note",
+    "sources_block",
 ]
 
 #: German names of the canonical tables (for the Datenstand line).
@@ -81,7 +82,13 @@ def datenstand(dataset: Any, tables: Sequence[str] | None = None) -> str:
     >>> datenstand(ds, ["population"])
     'Datenstand: 31. Dezember 2024'
     """
-    raw = _meta(dataset).get("datenstand")
+    meta = _meta(dataset)
+    raw = meta.get("datenstand")
+    if raw is None and isinstance(meta.get("tables"), Mapping):
+        raw = {
+            t: max((str(s.get("stand") or "") for s in srcs), default="")
+            for t, srcs in _sources(meta).items()
+        }
     if isinstance(raw, Mapping):
         wanted = raw if tables is None else {k: v for k, v in raw.items() if k in tables}
         dates = [d for d in (_as_date(v) for v in wanted.values()) if d is not None]
@@ -91,6 +98,59 @@ def datenstand(dataset: Any, tables: Sequence[str] | None = None) -> str:
     if not dates:
         return "Datenstand: nicht angegeben (keine Angabe in meta.json)"
     return f"Datenstand: {fmt_date(max(dates))}"
+
+
+def _sources(meta: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """Return the sources per table from ``meta["tables"]`` (format of interfaces.md)."""
+    tables = meta.get("tables")
+    if not isinstance(tables, Mapping):
+        return {}
+    out: dict[str, list[Mapping[str, Any]]] = {}
+    for name, entry in tables.items():
+        srcs = entry.get("sources", []) if isinstance(entry, Mapping) else []
+        out[str(name)] = [s for s in srcs if isinstance(s, Mapping)]
+    return out
+
+
+def sources_block(dataset: Any, tables: Sequence[str] | None = None) -> Html:
+    """Return "Datenstand und Quellen": per table its source tables, reference date, Stand, licence.
+
+    Empty when ``meta.json`` has no ``tables`` entry (the synthetic sample
+    states its Datenstand in the header only).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> meta = {"tables": {"school_leavers": {"sources": [{"table": "21111-02-06-4",
+    ...     "stand": "2025-03-13", "reference_date": "Schuljahr 2022/23",
+    ...     "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+    ...     "attribution": "© Statistische Ämter des Bundes und der Länder"}]}}}
+    >>> html = sources_block(SimpleNamespace(meta=meta))
+    >>> "21111-02-06-4" in html and "13. März 2025" in html and "Datenlizenz" in html
+    True
+    """
+    per_table = _sources(_meta(dataset))
+    if not per_table:
+        return Html("")
+    items = []
+    for name, srcs in per_table.items():
+        if tables is not None and name not in tables:
+            continue
+        for src in srcs:
+            stand = _as_date(src.get("stand"))
+            bits = [
+                f"Tabelle {src.get('table', '?')}"
+                + (f" ({src['database']})" if src.get("database") else ""),
+                f"Stichtag/Zeitraum: {src['reference_date']}" if src.get("reference_date") else "",
+                f"Stand: {fmt_date(stand)}" if stand else "Stand: nicht angegeben",
+                str(src.get("licence") or ""),
+                str(src.get("attribution") or ""),
+            ]
+            label = TABLE_LABELS.get(name, name)
+            items.append(f"<li>{esc(label)}: {esc('; '.join(b for b in bits if b))}</li>")
+    if not items:
+        return Html("")
+    return join_html(["<h2>Datenstand und Quellen</h2><ul>", *items, "</ul>"])
 
 
 def sample_data_note(dataset: Any) -> Html:

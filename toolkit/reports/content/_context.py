@@ -10,7 +10,7 @@ import pandas as pd
 
 from toolkit.disclosure import protect_indicators
 from toolkit.errors import ParameterError
-from toolkit.indicators import catalog, compute_all
+from toolkit.indicators import catalog, compute_all, coverage
 from toolkit.regions import RegionHierarchy
 
 __all__ = [
@@ -140,6 +140,10 @@ class ReportContext:
     catalogue: pd.DataFrame
     min_count: int
     sub_regions: tuple[str, ...] = field(default_factory=tuple)
+    #: (indicator code, German reason) of indicators the data cannot give.
+    omitted: tuple[tuple[str, str], ...] = ()
+    #: Notes on values left out (e.g. "Landeswert: nicht berechenbar, …").
+    notes: tuple[str, ...] = ()
 
     def data_region(self, indicator: str) -> str | None:
         """Return the nearest of region and its ancestors with data for ``indicator``.
@@ -241,8 +245,19 @@ def _compute(
                 & f["indicator"].isin(indicators)
             ]
         )
+    # notes on aggregates left out, only for the regions and years of this report
+    notes = tuple(
+        text
+        for p in parts
+        for region, year, text in p.attrs.get("aggregate_notes", ())
+        if region in codes and year in periods
+    )
+    agg = {text for p in parts for _, _, text in p.attrs.get("aggregate_notes", ())}
+    notes += tuple(n for p in parts for n in p.attrs.get("notes", ()) if n not in agg)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    return frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(_SORT, kind="stable").reset_index(drop=True)
+    frame.attrs = {"notes": tuple(dict.fromkeys(notes))}
+    return frame
 
 
 def _selection(
@@ -376,6 +391,24 @@ def prepare_report(
     breakdowns = dict(breakdowns or {})
     wanted = list(dict.fromkeys([*indicators, *series, *breakdowns, *sub_indicators]))
     period = int(period)
+    # indicators whose tables, columns or age groups are missing are left out with a reason
+    cov = coverage(dataset, wanted)
+    gone = ~cov["available"]
+    omitted = tuple(zip(cov.loc[gone, "indicator"], cov.loc[gone, "reason"], strict=True))
+    wanted = cov.loc[~gone, "indicator"].tolist()
+    if wanted:
+        # computable, but the report year is not in the data: computed (for the series) and
+        # listed under "Nicht enthalten" with the missing year
+        late = coverage(dataset, wanted, period=period)
+        late = late[~late["available"]]
+        omitted += tuple(zip(late["indicator"], late["reason"], strict=True))
+    if not wanted:
+        missing = sorted({t for ts in cov["missing_tables"] for t in ts})
+        raise ParameterError(
+            "Keines der Indikatoren des Berichts lässt sich aus den Daten berechnen: "
+            + "; ".join(f"{c}: {r}" for c, r in omitted),
+            hint="Fehlende Tabellen ergänzen: " + (", ".join(missing) or "keine"),
+        )
     frame = _compute(
         dataset,
         hierarchy,
@@ -383,6 +416,7 @@ def prepare_report(
         list(range(period - years + 1, period + 1)),
         wanted,
     )
+    notes = frame.attrs.get("notes", ())
     mask = _selection(
         frame,
         period=period,
@@ -402,7 +436,9 @@ def prepare_report(
             f"Keine Daten für Region {region} im Zeitraum {period}",
             hint=f"Verfügbare Zeiträume: {', '.join(map(str, have)) or 'keine'}",
         )
-    protected = protect_indicators(frame, min_count=min_count)
+    # the dataset's hierarchy, not code prefixes: Berlin's Bezirke (11001001, ...) belong to
+    # the Kreis 11000, not beside it to the Land 11 (identical for Musterland)
+    protected = protect_indicators(frame, min_count=min_count, region_hierarchy=hierarchy)
     labels = {
         c: hierarchy.name(c) if given else LEVEL_LABELS.get(hierarchy.level(c), hierarchy.name(c))
         for c in comp
@@ -420,4 +456,6 @@ def prepare_report(
         catalogue=catalog(),
         min_count=int(min_count),
         sub_regions=tuple(subs),
+        omitted=omitted,
+        notes=tuple(notes),
     )

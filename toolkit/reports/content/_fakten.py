@@ -8,7 +8,7 @@ from typing import Any
 from toolkit.errors import ParameterError
 from toolkit.indicators import catalog
 from toolkit.reports.content._befragung import survey_report
-from toolkit.reports.content._common import appendix_definitions, report_header
+from toolkit.reports.content._common import appendix_definitions, report_header, sources_block
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._figures import (
     key_figures,
@@ -156,6 +156,8 @@ def standard_parts(
     >>> parts.header.split("</h1>")[0], len(parts.charts)
     ('<h1>Kurzbericht: Beispielkreis, 2024', 1)
     """
+    left_out = {c for c, _ in ctx.omitted}
+    indicators = [c for c in indicators if c not in left_out]
     figures = key_figures(
         ctx.frame,
         ctx.region,
@@ -174,21 +176,26 @@ def standard_parts(
     table = key_figures_html(
         figures, ctx.region_name, ctx.period, {c: ctx.label(c) for c in ctx.comparison}
     )
-    all_notes = [n for n in (*(level_note(ctx, c) for c in indicators), *notes) if n]
-    notes_html = Html("")
+    levels = [level_note(ctx, c) for c in indicators]
+    extra = [*notes, *ctx.notes, *_empty_comparisons(ctx, figures)]
+    all_notes = [n for n in (*levels, *extra) if n]
+    blocks: list[str] = []
     if all_notes:
-        notes_html = join_html(
-            [
-                "<h2>Hinweise</h2><ul>",
-                *(f"<li>{esc(n)}</li>" for n in dict.fromkeys(all_notes)),
-                "</ul>",
-            ]
-        )
+        blocks += [
+            "<h2>Hinweise</h2><ul>",
+            *(f"<li>{esc(n)}</li>" for n in dict.fromkeys(all_notes)),
+            "</ul>",
+        ]
+    blocks = [b for b in (*blocks, omitted_note(ctx)) if b]
+    notes_html = join_html(blocks) if blocks else Html("")
     appendix = appendix_definitions(
         appendix_codes if appendix_codes is not None else indicators,
         ctx.catalogue,
         min_count=ctx.min_count,
     )
+    provenance = sources_block(ctx.dataset, tables)
+    if provenance:
+        appendix = join_html([appendix, provenance])
     return ReportParts(
         header=header,
         summary=summary,
@@ -198,6 +205,39 @@ def standard_parts(
         appendix=appendix,
         figures=figures,
     )
+
+
+def _empty_comparisons(ctx: ReportContext, figures: Any) -> list[str]:
+    """Return a note for each comparison region without any value (unless one says why)."""
+    out = []
+    for code in ctx.comparison:
+        col = f"value_{code}"
+        if col not in getattr(figures, "columns", ()) or figures[col].notna().any():
+            continue
+        name = ctx.hierarchy.name(code)
+        if not any(name in n for n in ctx.notes):
+            out.append(f"{ctx.label(code)}: keine Vergleichswerte in den Daten ({name}).")
+    return out
+
+
+def omitted_note(ctx: ReportContext) -> str:
+    """Return the "Nicht enthalten" note: indicators the data cannot give, and why.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"code": ["uebergaenge_jg5"], "name_de": ["Eintritte in Jg. 5"]})
+    >>> ctx = SimpleNamespace(omitted=(("uebergaenge_jg5", "Tabelle 'transitions' fehlt"),),
+    ...                       catalogue=cat)
+    >>> print(omitted_note(ctx))
+    <h2>Nicht enthalten</h2><ul><li>Eintritte in Jg. 5: Tabelle &#x27;transitions&#x27; fehlt</li></ul>
+    """
+    if not ctx.omitted:
+        return ""
+    names = dict(zip(ctx.catalogue["code"], ctx.catalogue["name_de"], strict=False))
+    items = "".join(f"<li>{esc(names.get(c, c))}: {esc(r)}</li>" for c, r in ctx.omitted)
+    return f"<h2>Nicht enthalten</h2><ul>{items}</ul>"
 
 
 def fakten_check(
@@ -262,10 +302,12 @@ def fakten_check(
         sub_indicators=[main],
         min_count=min_count,
     )
+    shown = [c for c in codes if c not in {c for c, _ in ctx.omitted}]
+    main = shown[0]
     charts = [
         series_chart(ctx, main),
-        series_chart(ctx, codes[1]) if len(codes) > 1 else None,
-        dimension_chart(ctx, main, dim) if dim else None,
+        series_chart(ctx, shown[1]) if len(shown) > 1 else None,
+        dimension_chart(ctx, main, dim) if dim and main == codes[0] else None,
         subregion_chart(ctx, main),
     ]
     return standard_parts(

@@ -176,6 +176,8 @@ def series_chart(ctx: ReportContext, code: str, title: str | None = None) -> Cha
     where = ctx.data_region(code)
     if where is None:
         return None
+    if _rows(ctx, code, where)["value"].notna().sum() < 2:
+        return None  # one value is no series: it is in the key figures table
     comps = [c for c in ctx.comparison if c != where]
     return time_series_chart(
         ctx.frame, code, where, comparisons=comps, title=title or indicator_name(ctx, code)

@@ -1,0 +1,167 @@
+"""Reports from real official data with parts missing (issue #15).
+
+Reference values are hand computations from 21111-02-06-4 (Stand 13.03.2025):
+Diepholz 03251: 138 of 2101 leavers without Hauptschulabschluss = 6,6 %;
+Niedersachsen (official row 03): 5895 / 76856 = 7,7 %; Deutschland: 55708 / 782423 = 7,1 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import toolkit.reports.content as rc
+from toolkit._regions_table import table_from_codes
+from toolkit.errors import ParameterError
+from toolkit.indicators import official_kreise
+from toolkit.io import Dataset, read_dataset
+
+OFFICIAL = Path(__file__).parents[1] / "data" / "official"
+META = {
+    "synthetic": False,
+    "tables": {
+        "school_leavers": {
+            "sources": [
+                {
+                    "table": "21111-02-06-4",
+                    "database": "regio",
+                    "stand": "2025-03-13",
+                    "reference_date": "Schuljahr 2022/23",
+                    "licence": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                    "attribution": "© Statistische Ämter des Bundes und der Länder, 2025",
+                }
+            ]
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def leavers():
+    return read_dataset(OFFICIAL).tables["school_leavers"]
+
+
+def _dataset(sl):
+    regions = table_from_codes(sorted(set(sl["region_code"])), official_kreise(2023))
+    return Dataset({"school_leavers": sl, "regions": regions}, meta=META)
+
+
+def test_schule_without_transitions_renders_with_official_comparisons(leavers):
+    parts = rc.fakten_check(_dataset(leavers), "03251", 2023, topic="schule")
+    fig = parts.figures.set_index("indicator")
+    row = fig.loc["abgaenge_anteil_ohne_hsa"]
+    assert np.isclose(row["value"], 100 * 138 / 2101)
+    assert np.isclose(row["value_03"], 100 * 5895 / 76856)
+    assert np.isclose(row["value_DG"], 100 * 55708 / 782423)
+    assert "uebergangsquote_gymnasium" not in fig.index
+    assert "Nicht enthalten" in parts.notes and "transitions" in parts.notes
+    # Datenstand and sources per table from meta.json
+    assert "Datenstand: 13. März 2025" in parts.header
+    assert "21111-02-06-4" in parts.appendix and "Datenlizenz Deutschland" in parts.appendix
+
+
+def test_only_one_kreis_gives_no_land_value_and_says_so(leavers):
+    only = leavers[leavers["region_code"] == "03251"]
+    parts = rc.fakten_check(_dataset(only), "03251", 2023, topic="schule")
+    row = parts.figures.set_index("indicator").loc["abgaenge_anteil_ohne_hsa"]
+    assert np.isnan(row["value_03"]) and np.isnan(row["value_DG"])
+    assert "Landeswert: nicht berechenbar, nur 1 von 45 Kreisen in den Daten" in parts.notes
+    assert "Bundeswert: nicht berechenbar" in parts.notes
+
+
+def test_a_report_whose_every_table_is_missing_fails_early(leavers):
+    with pytest.raises(ParameterError, match="kita"):
+        rc.fakten_check(_dataset(leavers), "03251", 2023, topic="fruehe_bildung")
+
+
+def test_period_outside_the_data_names_the_years(leavers):
+    with pytest.raises(ParameterError, match="vorhanden: 2023"):
+        rc.fakten_check(_dataset(leavers), "03251", 1990, topic="schule")
+
+
+def test_special_and_random_kreise_render_with_hand_values(leavers):
+    import random
+
+    regions = table_from_codes(
+        sorted(set(leavers["region_code"]) | set(official_kreise(2023))), official_kreise(2023)
+    )
+    ds = Dataset({"school_leavers": leavers, "regions": regions}, meta=META)
+    tot = leavers[(leavers["sex"] == "insgesamt")].pivot(
+        index="region_code", columns="abschluss", values="leavers"
+    )
+    special = ["02000", "11000", "03241", "05334", "10041", "03251", "09461"]
+    picked = random.Random(2023).sample(sorted(official_kreise(2023)), 8)
+    for code in special + picked:
+        parts = rc.fakten_check(ds, code, 2023, topic="schule")
+        row = parts.figures.set_index("indicator").loc["abgaenge_anteil_ahr"]
+        src = tot.loc[code[:2] if code in ("02000", "11000") else code]
+        assert np.isclose(row["value"], 100 * src["ahr"] / src["insgesamt"]), code
+        land = tot.loc[code[:2]]
+        assert np.isclose(row[f"value_{code[:2]}"], 100 * land["ahr"] / land["insgesamt"]), code
+
+
+def test_warmed_land_values_keep_their_notes(leavers):
+    import toolkit.reports.content._context as report_context
+
+    if not hasattr(report_context, "warm"):  # the runner may replace the process-wide warm-up
+        pytest.skip("no warm-up cache in this version")
+    ds = _dataset(leavers[leavers["region_code"] == "03251"])
+    report_context.warm(ds)
+    try:
+        parts = rc.fakten_check(ds, "03251", 2023, topic="schule")
+    finally:
+        getattr(report_context, "_SHARED", {}).pop(id(ds), None)
+    assert "Landeswert: nicht berechenbar, nur 1 von 45 Kreisen" in parts.notes
+
+
+def test_an_empty_bund_column_is_explained():
+    from toolkit.reports.runtime import load_dataset
+
+    ds = load_dataset()
+    tables = {
+        k: v if k == "regions" or "region_code" not in v.columns else v[v["region_code"] != "DG"]
+        for k, v in ds.tables.items()
+    }
+    parts = rc.fakten_check(Dataset(tables, meta=ds.meta, synthetic=True), "17051", 2024)
+    assert "Bund: keine Vergleichswerte in den Daten" in parts.notes
+
+
+DEUTSCHLAND = Path(__file__).parents[2] / "data_samples" / "deutschland"
+
+
+def test_real_reports_render_for_a_few_kreise(tmp_path):
+    """The real sample (dkbm data build) through the batch runner: Diepholz, Bamberg, Berlin."""
+    from toolkit.reports import run_batch
+
+    entries = run_batch(
+        "fakten_check",
+        regions="03251,09461,11000",
+        period=2023,
+        parameters={"topic": "schule"},
+        data_dir=DEUTSCHLAND,
+        out=tmp_path,
+        jobs=2,
+        formats="html",
+        progress=False,
+    ).entries
+    assert {e["status"] for e in entries} == {"ok"}, [e.get("error") for e in entries]
+    folder = tmp_path / "2023" / "fakten_check"
+    html = {e["region"]: (folder / e["outputs"][0]).read_text("utf-8") for e in entries}
+    # 21111-02-06-4: Diepholz 138 / 2101 = 6,6 %; Niedersachsen 5895 / 76856 = 7,7 %;
+    # Bamberg 651 / 1163 = 56,0 % allgemeine Hochschulreife; Bayern 32584 / 120736 = 27,0 %
+    assert "lag 2023 bei 6,6\xa0%; Land: 7,7\xa0%, Bund: 7,1\xa0%" in html["03251"]
+    assert "56,0\xa0%; Land: 27,0\xa0%" in html["09461"]
+    for page in html.values():
+        assert "Nicht enthalten" in page and "Datenlizenz Deutschland" in page
+        assert "Beispieldaten" not in page
+
+
+def test_an_indicator_without_the_report_year_is_listed(leavers):
+    # population (12411) only 2017-2019: for a 2023 report the share under 18 is listed with the year
+    ds = read_dataset(DEUTSCHLAND)
+    ctx = rc.prepare_report(
+        ds, "03251", 2023, indicators=["abgaenge_anteil_ohne_hsa", "anteil_unter_18"]
+    )
+    assert dict(ctx.omitted)["anteil_unter_18"] == "Tabelle 'population': Jahr 2023 fehlt"
