@@ -42,6 +42,10 @@ _COMMAND_MODULES = (
 _COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "samples": (("toolkit.samples._cli",), "synthetische Beispieldaten (Musterland)"),
     "read": (("toolkit.io._cli",), "GENESIS-Export lesen oder eine kommunale Tabelle prüfen"),
+    "data": (
+        ("toolkit.sources._cli", "toolkit.io.genesis_ws._cli"),
+        "amtliche Tabellen holen und zu einem Datenverzeichnis aufbereiten",
+    ),
     "indicators": (
         ("toolkit.indicators._cli",),
         "Indikatorenkatalog anzeigen und Indikatoren berechnen",
@@ -53,7 +57,6 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("toolkit.reports._cli",),
         "Quartalslauf: alle Vorlagen für alle Kreise und kreisfreien Städte",
     ),
-    "data": (("toolkit.io.genesis_ws._cli",), "Amtliche Daten holen"),
 }
 
 
