@@ -42,7 +42,6 @@ _COMMAND_MODULES = (
 _COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "samples": (("toolkit.samples._cli",), "synthetische Beispieldaten (Musterland)"),
     "read": (("toolkit.io._cli",), "GENESIS-Export lesen oder eine kommunale Tabelle prüfen"),
-    # `data build` (sources) and `data fetch` (web service) share the group sources registers
     "data": (
         ("toolkit.sources._cli", "toolkit.io.genesis_ws._cli"),
         "amtliche Tabellen holen und zu einem Datenverzeichnis aufbereiten",

@@ -120,3 +120,19 @@ def test_population_groups_with_sex_insgesamt_and_w():
     assert _pick(f, "17001", "anteil_65plus", "sex", "w")["value"] == pytest.approx(100 * 12 / 51)
     omitted = dict(f.attrs["omitted"])
     assert "jugendquotient" in omitted and "20" in omitted["jugendquotient"]
+
+
+def test_population_totals_only_from_the_flat_12411_export(tmp_path):
+    # 12411-01-01-4 gives all ages only ('insgesamt'), for Kreise and 8-digit units and no
+    # Land rows; rolling the built table up used to crash in concat_counts
+    # (TypeError: dtype of categories must be the same).
+    from pathlib import Path
+
+    from toolkit.io import read_dataset
+    from toolkit.sources import build_data_dir
+
+    src = Path(__file__).parents[2] / "data_samples/genesis/12411-01-01-4_de_flat.csv"
+    build_data_dir([src], tmp_path / "d")
+    f = compute_all(read_dataset(tmp_path / "d"), regions=["03251", "03", "DG"], periods=[2024])
+    # Diepholz, 31.12.2024, Insgesamt, as in the file's line
+    assert _pick(f, "03251", "bevoelkerung")["value"] == 221202

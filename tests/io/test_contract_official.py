@@ -14,7 +14,8 @@ from toolkit.io.schemas import overlapping_age_groups
 
 def _write(tmp_path, name, text):
     p = tmp_path / f"{name}.csv"
-    p.write_text(text, encoding="utf-8")
+    # a complete file ends with a line break (without one, a last number counts as cut off)
+    p.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     return p
 
 

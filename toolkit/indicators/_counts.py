@@ -369,7 +369,11 @@ def concat_counts(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         series = [f[col] for f in frames]
         if all(isinstance(x.dtype, pd.CategoricalDtype) for x in series):
-            out[col] = union_categoricals([x.array for x in series], ignore_order=True)
+            arrays = [x.array for x in series]
+            if len({a.categories.dtype for a in arrays}) > 1:
+                # e.g. an empty part whose categories are not text: union on plain objects
+                arrays = [a.set_categories(a.categories.astype(object)) for a in arrays]
+            out[col] = union_categoricals(arrays, ignore_order=True)
         else:
             out[col] = np.concatenate(
                 [

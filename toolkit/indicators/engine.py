@@ -29,6 +29,7 @@ from toolkit.indicators import (
 from toolkit.indicators._assemble import finish
 from toolkit.indicators._build import Part
 from toolkit.indicators._context import TABLES, Context, make_restriction, tables_of
+from toolkit.indicators._plausible import implausible_notes
 from toolkit.indicators._threads import map_maybe_threaded
 from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
@@ -120,6 +121,9 @@ def compute_all(
     ``frame.attrs["omitted"]`` lists ``(indicator, reason)`` for indicators
     the data cannot give (missing table, age groups that do not tile the
     ages needed, no breakdown); see also :func:`toolkit.indicators.coverage`.
+    Values outside the catalogue's plausible range (``range_min`` to
+    ``range_max``) are kept but named in ``frame.attrs["notes"]``
+    (``Unplausibel: …``).
 
     References
     ----------
@@ -193,7 +197,9 @@ def compute_all(
         dict.fromkeys((n["region_code"], n["year"], _note_text(n, ctx)) for n in kept)
     )
     aggregate = [text for _, _, text in frame.attrs["aggregate_notes"]]
-    frame.attrs["notes"] = tuple(dict.fromkeys([*aggregate, *ctx.table_notes]))
+    frame.attrs["notes"] = tuple(
+        dict.fromkeys([*aggregate, *ctx.table_notes, *implausible_notes(frame)])
+    )
     return frame
 
 

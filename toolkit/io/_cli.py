@@ -13,11 +13,14 @@ Examples
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from toolkit.errors import ParameterError
+from toolkit.errors import DataError, ParameterError
 from toolkit.io.dataset import read_dataset
 from toolkit.io.genesis import read_genesis
 from toolkit.io.schemas import TABLES
@@ -93,12 +96,49 @@ def _check_out(out: Path) -> None:
 
 
 def _write(frame: pd.DataFrame, out: Path) -> None:
+    """Write to a temporary file next to ``out`` and move it into place only when complete.
+
+    A full disk or any other failure leaves an existing ``out`` untouched and
+    removes the partial temporary file.
+    """
     suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(out, index=False, encoding="utf-8")
-    else:
-        frame.to_parquet(out, index=False)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise DataError(
+            f"Ausgabeordner nicht beschreibbar ({exc.strerror}).",
+            file=str(out.parent),
+            hint="Einen anderen Pfad für --out wählen oder die Rechte prüfen.",
+        ) from None
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+        else:
+            frame.to_parquet(tmp, index=False)
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        full = exc.errno == errno.ENOSPC
+        raise DataError(
+            (
+                "Kein Platz mehr auf dem Datenträger"
+                if full
+                else f"Schreiben fehlgeschlagen ({exc.strerror or exc})"
+            )
+            + f"; {out.name} wurde nicht verändert.",
+            file=str(out),
+            hint="Platz schaffen bzw. Rechte prüfen und erneut ausführen."
+            if full
+            else "Pfad und Rechte prüfen und erneut ausführen.",
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _read_directory(path: Path, args: argparse.Namespace) -> int:

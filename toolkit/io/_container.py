@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import DataError
+from toolkit.io._guards import read_member
 from toolkit.io._source import gunzip, read_file
 
 __all__ = ["Opened", "open_official"]
@@ -86,7 +87,7 @@ def _unzip(data: bytes, name: str, depth: int) -> Opened:
                     "(so wie GENESIS-Online es ausliefert) oder die Datei direkt.",
                 )
             member = usable[0]
-            inner = archive.read(member)
+            inner = read_member(archive, member, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise DataError(
             "Das ZIP-Archiv (oder die XLSX-Datei) ist beschädigt oder unvollständig.",

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
 
@@ -123,6 +125,9 @@ def parse_records(
     """
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delim = _delimiter(first, file, expected, delimiters)
+    # a quoted cell may be long (a note, a description): the csv module's default
+    # limit of 128 KiB per field is not a property of the file
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -200,6 +205,7 @@ def _structure_error(
 # Characters that send a file down the careful (csv module) path: line breaks
 # that str.splitlines() knows but the C parser does not, and NUL.
 _ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x00")
+_ODD_BYTES = tuple(c.encode("utf-8") for c in (*_ODD_BREAKS, '"'))
 # A whitespace-only line (empty lines are found with plain substring tests).
 _BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
 
@@ -221,16 +227,38 @@ def _has_blank_line(data: np.ndarray, newlines: np.ndarray, text: str) -> bool:
     return False
 
 
+def _arrow_cells(raw: bytes, start: int, width: int, delim: str) -> pd.DataFrame:
+    """Parse the body (from byte ``start``) with Arrow's CSV reader, every cell as text."""
+    names = [str(i) for i in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(memoryview(raw)[start:]),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return pd.DataFrame(
+        {i: pd.array(table.column(i).combine_chunks(), dtype="str") for i in range(width)}
+    )
+
+
 def _edge_blank_columns(
     body: np.ndarray, ends: np.ndarray, delims: np.ndarray, delim: int
 ) -> list[int]:
     """Return the columns with a blank or tab at the edge of some cell (to be stripped)."""
-    blank = np.flatnonzero((body == 32) | (body == 9))
-    if len(blank) == 0:
+    blank = (body == 32) | (body == 9)
+    if not blank.any():
         return []
-    before = np.where(blank > 0, body[np.maximum(blank - 1, 0)], 10)
-    after = np.where(blank + 1 < len(body), body[np.minimum(blank + 1, len(body) - 1)], 10)
-    edge = blank[np.isin(before, (delim, 10)) | np.isin(after, (delim, 10, 13))]
+    border = (body == delim) | (body == 10) | (body == 13)
+    at_edge = np.zeros(len(body), dtype=bool)
+    at_edge[0] = True
+    at_edge[1:] = border[:-1]  # the byte before is a border
+    at_edge[:-1] |= border[1:]  # the byte after is a border
+    at_edge[-1] = True
+    edge = np.flatnonzero(blank & at_edge)
     if len(edge) == 0:
         return []
     starts = np.concatenate(([0], ends[:-1] + 1))
@@ -243,7 +271,52 @@ def _careful(
     text: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
 ) -> tuple[list[str], pd.DataFrame]:
     records = parse_records(text, file, expected=expected, delimiters=delimiters)
-    return records.header, cells_frame(records.header, records.rows, records.lines)
+    return _drop_trailing(
+        header=records.header, frame=cells_frame(records.header, records.rows, records.lines)
+    )
+
+
+_SEP_LINE = re.compile(r'^(?:\ufeff)?"?sep=(.)"?[ \t]*\r?(?:\n|$)', re.IGNORECASE)
+_LAST_NUMBER = re.compile(r"(?:^|[;,\t|])[-+]?[0-9][0-9.,]*$")
+
+
+def _drop_trailing(header: list[str], frame: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """Drop the unnamed empty last column a ';' at the end of every line makes."""
+    if len(header) > 1 and header[-1] == "" and header.count("") == 1:
+        last = frame.iloc[:, -1]
+        if not last.astype(bool).any():
+            frame = frame.iloc[:, :-1]
+            header = header[:-1]
+    return header, frame
+
+
+def _sep_line(text: str, delimiters: Sequence[str]) -> tuple[str, Sequence[str]]:
+    """Blank out Excel's ``sep=;`` first line (line numbers stay) and use its delimiter."""
+    match = _SEP_LINE.match(text)
+    if match is None:
+        return text, delimiters
+    delim = match.group(1)
+    wanted = tuple(d for d in delimiters if d == delim) or delimiters
+    return "\n" + text[match.end() :], wanted
+
+
+def _check_cut(text: str, file: str) -> None:
+    """Refuse a file that ends in the middle of a number (no line break after it)."""
+    if not text or text.endswith(("\n", "\r")):
+        return
+    last = text[text.rfind("\n") + 1 :]
+    if not _LAST_NUMBER.search(last.rstrip(" \t")):
+        return
+    line = text.count("\n") + 1
+    raise DataError(
+        "Die Datei endet mitten in einer Zeile ohne Zeilenumbruch, und ihr letzter Wert ist "
+        "eine Zahl: die Datei ist vermutlich abgeschnitten, und die Zahl wäre dann falsch "
+        f"(Zeile {line} endet mit {last[-20:]!r}).",
+        file=file,
+        rows=[line],
+        hint="Die Datei vollständig neu herunterladen oder exportieren; ist die letzte Zeile "
+        "wirklich vollständig, am Ende einen Zeilenumbruch ergänzen.",
+    )
 
 
 def cells_frame(header: list[str], rows: list[list[str]], index: list[int]) -> pd.DataFrame:
@@ -266,6 +339,7 @@ def read_cells(
     *,
     expected: Sequence[str] | None = None,
     delimiters: Sequence[str] = (";", ","),
+    encoded: bytes | None = None,
 ) -> tuple[list[str], pd.DataFrame]:
     r"""Parse CSV text into a frame of stripped strings indexed by line number.
 
@@ -283,6 +357,8 @@ def read_cells(
         Column names expected; used to choose between delimiters.
     delimiters : sequence of str
         Delimiters accepted.
+    encoded : bytes, optional
+        ``text`` encoded as UTF-8, if the caller has it (saves encoding again).
 
     Returns
     -------
@@ -295,9 +371,13 @@ def read_cells(
     >>> header, cells.index.tolist(), cells["a"].tolist()
     (['a', 'b'], [2, 4], ['1', '2'])
     """
-    if '"' in text or any(c in text for c in _ODD_BREAKS):
+    sep_text, delimiters = _sep_line(text, delimiters)
+    if sep_text is not text:
+        text, encoded = sep_text, None
+    _check_cut(text, file)
+    raw = text.encode("utf-8") if encoded is None else encoded
+    if any(c in raw for c in _ODD_BYTES):  # quotes, odd line breaks, NUL: the csv module
         return _careful(text, file, expected, delimiters)
-    raw = text.encode("utf-8")
     data = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
     returns = np.flatnonzero(data == 13)
@@ -326,18 +406,8 @@ def read_cells(
     long = numbers[counts > width].tolist()
     _structure_error(short, long, width, int(numbers[-1]), text, file)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(raw[start:]),
-            sep=delim,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quoting=csv.QUOTE_NONE,
-            encoding="utf-8",
-            engine="c",
-        )
-    except Exception:  # anything the C parser dislikes goes the careful way
+        frame = _arrow_cells(raw, start, width, delim)
+    except (pa.ArrowInvalid, ValueError):  # anything Arrow's parser dislikes goes the careful way
         return _careful(text, file, expected, delimiters)
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
@@ -345,4 +415,4 @@ def read_cells(
         frame[col] = frame[col].str.strip()
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
-    return header, frame
+    return _drop_trailing(header, frame)

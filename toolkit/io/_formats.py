@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._csv import cells_frame, read_cells
+from toolkit.io._guards import check_regular_file
 from toolkit.io._source import read_text
 
 __all__ = ["CSV_CONVENTION", "PARQUET_CONVENTION", "RawTable", "read_raw"]
@@ -291,6 +292,8 @@ def read_raw(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.exists():  # a FIFO named kita.xlsx/.parquet would block the reader
+        check_regular_file(path)
     if suffix in _EXCEL_SUFFIXES:
         return _read_excel(path, table, sheet)
     if suffix == ".xls":

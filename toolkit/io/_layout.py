@@ -307,6 +307,13 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     width = len(rows[start])
     first = _label_width(rows, header)
     taken, row_years, end = _data_rows(grid, start, width, name)
+    if not taken:
+        raise DataError(
+            f"Tabellenlayout ohne Datenzeile (nur eine Jahreszeile); {_expected()}.",
+            file=name,
+            rows=[lines[start]],
+            hint="Die Datei ist abgeschnitten oder leer exportiert; erneut herunterladen.",
+        )
     info = block_info(block, grid.table)
     has_year_col = bool(_YEAR.match(_cell(rows[taken[0]], 0)))
     code_col = 1 if has_year_col else 0

@@ -22,6 +22,12 @@ import zlib
 from pathlib import Path
 
 from toolkit.errors import DataError
+from toolkit.io._guards import (
+    MAX_UNPACKED_BYTES,
+    check_regular_file,
+    mojibake_sample,
+    read_member,
+)
 
 __all__ = [
     "DataWarning",
@@ -112,8 +118,7 @@ def read_file(path: Path) -> bytes:
     name = str(path)
     if not path.exists():
         raise DataError("Datei nicht gefunden.", file=name, hint="Pfad und Dateinamen prüfen.")
-    if path.is_dir():
-        raise DataError("Ein Verzeichnis wurde angegeben, erwartet wird eine Datei.", file=name)
+    check_regular_file(path)
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -129,13 +134,21 @@ def gunzip(data: bytes, name: str) -> bytes:
     b'x'
     """
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            out = handle.read(MAX_UNPACKED_BYTES + 1)
     except (OSError, EOFError, zlib.error):
         raise DataError(
             "Die gzip-Datei ist beschädigt oder unvollständig und kann nicht entpackt werden.",
             file=name,
             hint="Datei erneut herunterladen oder unkomprimiert als .csv übergeben.",
         ) from None
+    if len(out) > MAX_UNPACKED_BYTES:
+        raise DataError(
+            f"Die gzip-Datei ist ausgepackt größer als {MAX_UNPACKED_BYTES // 1024**3} GiB.",
+            file=name,
+            hint="Die Tabelle auf die benötigten Regionen und Jahre beschränken.",
+        )
+    return out
 
 
 def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
@@ -162,7 +175,7 @@ def _unzip(data: bytes, name: str) -> tuple[bytes, str]:
                     "(so wie GENESIS-Online es ausliefert) oder die CSV-Datei direkt.",
                 )
             member = csvs[0]
-            return archive.read(member), f"{name}:{member}"
+            return read_member(archive, member, name), f"{name}:{member}"
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise DataError(
             "Das ZIP-Archiv ist beschädigt oder unvollständig.",
@@ -205,7 +218,9 @@ def decode_bytes(data: bytes, file: str) -> tuple[str, str | None]:
             file=file,
             hint="In Excel 'CSV UTF-8 (durch Trennzeichen getrennt)' wählen.",
         )
-    body = data[3:] if data.startswith(_BOM) else data
+    body = data
+    while body.startswith(_BOM):  # a second BOM comes from re-saving a UTF-8 file
+        body = body[3:]
     try:
         return body.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -297,6 +312,7 @@ def text_from_bytes(data: bytes, name: str) -> tuple[str, str | None]:
             "Die Datei ist leer.", file=name, hint="Export wiederholen; die Datei hat 0 Zeilen."
         )
     text, note = decode_bytes(data, name)
+    _check_mojibake(text, name)
     if _HTML.match(text[:2000]):
         raise DataError(
             "Die Datei ist eine HTML-Seite, keine CSV-Datei (vermutlich eine Fehler- oder "
@@ -305,3 +321,19 @@ def text_from_bytes(data: bytes, name: str) -> tuple[str, str | None]:
             hint="Datei im Browser öffnen, die Meldung lesen und den Download wiederholen.",
         )
     return text, note
+
+
+def _check_mojibake(text: str, name: str) -> None:
+    sample = mojibake_sample(text)
+    if sample is None:
+        return
+    line = text[: text.find(sample)].count("\n") + 1
+    raise DataError(
+        f"Die Datei enthält verfälschte Umlaute oder Sonderzeichen (z. B. {sample!r}): "
+        "sie wurde schon einmal mit der falschen Zeichenkodierung gelesen und wieder "
+        "gespeichert (UTF-8 doppelt kodiert) oder ist Windows-1250-kodiert.",
+        file=name,
+        rows=[line],
+        hint="Die Datei aus der Quelle neu exportieren und als UTF-8 speichern "
+        "(Excel: 'CSV UTF-8'); die Zeichen nicht von Hand ersetzen.",
+    )

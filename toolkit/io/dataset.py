@@ -13,7 +13,9 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ import pandas as pd
 
 from toolkit.errors import DataError, Problem
 from toolkit.io._formats import RawTable, read_raw
+from toolkit.io._guards import check_regular_file
 from toolkit.io._source import DataWarning
 from toolkit.io.schemas import TABLES
 from toolkit.io.tables import finalize, validate_raw
@@ -30,6 +33,7 @@ from toolkit.io.tables import finalize, validate_raw
 __all__ = ["Dataset", "read_dataset", "read_sample"]
 
 _SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
+_DATA_LIKE = (".csv", ".gz", ".zip", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods", ".txt", ".tsv")
 _IGNORED = {"meta.json", "readme.md", "source.md", "licence.md", "license.md"}
 
 
@@ -120,15 +124,42 @@ class Dataset:
         return RegionHierarchy.from_frame(self.regions, file="regions")
 
 
+def _meant_table(name: str) -> str | None:
+    """Return the table a misnamed file was probably meant for (``kita 2024.csv``: kita)."""
+    lower = name.lower()
+    if not lower.endswith(_DATA_LIKE):
+        return None
+    stem = lower.split(".", 1)[0].strip()
+    head = re.match(r"[a-z_]+", stem)
+    if head is None:
+        return None
+    word = head.group(0).strip("_")
+    if word in TABLES:
+        return word
+    close = difflib.get_close_matches(word, list(TABLES), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def _table_files(directory: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
-    ignored = []
+    ignored: list[str] = []
+    problems: list[Problem] = []
     for path in sorted(directory.iterdir()):
         lower = path.name.lower()
-        if path.is_dir() or lower in _IGNORED or lower.startswith("."):
+        if lower in _IGNORED or lower.startswith("."):
             continue
         suffix = next((s for s in _SUFFIXES if lower.endswith(s)), None)
         stem = lower[: -len(suffix)] if suffix else ""
+        if path.is_dir():
+            if suffix is not None and stem in TABLES:
+                problems.append(
+                    Problem(
+                        f"[{path.name}] ist ein Ordner, keine Datei; die Tabelle {stem!r} "
+                        "fehlt deshalb",
+                        hint="den Ordner umbenennen und die Tabelle als Datei ablegen",
+                    )
+                )
+            continue
         if suffix is None or stem not in TABLES:
             ignored.append(path.name)
             continue
@@ -141,10 +172,36 @@ def _table_files(directory: Path) -> dict[str, Path]:
             file=str(directory),
             hint="Nur eine Datei je Tabelle im Verzeichnis lassen.",
         )
+    meant = {n: t for n in ignored if (t := _meant_table(n)) is not None}
+    for file, table in meant.items():
+        fix = (
+            "als .xlsx oder CSV speichern"
+            if file.lower().endswith((".xls", ".ods"))
+            else f"in {table}.csv (bzw. .csv.gz, .csv.zip, .xlsx, .parquet) umbenennen"
+        )
+        if table not in found:
+            problems.append(
+                Problem(
+                    f"[{file}] ist vermutlich die Tabelle {table!r}, wird unter diesem Namen "
+                    "aber nicht gelesen",
+                    hint=fix,
+                )
+            )
+    if problems:
+        raise DataError(
+            f"{len(problems)} Problem(e) mit den Dateinamen im Datenverzeichnis.",
+            file=str(directory),
+            problems=problems,
+            hint="Jede Tabelle heißt wie in data_samples/README.md, z. B. kita.csv.",
+        )
     if ignored:
+        notes = [
+            f"{n} (vermutlich {meant[n]!r}, liegt aber schon vor)" if n in meant else n
+            for n in ignored
+        ]
         warnings.warn(
             f"{directory}: Dateien ohne bekannten Tabellennamen werden ignoriert: "
-            + ", ".join(ignored),
+            + ", ".join(notes),
             DataWarning,
             stacklevel=3,
         )
@@ -162,6 +219,7 @@ def read_json_object(path: Path) -> dict[str, Any]:
     >>> read_json_object(p)
     {'synthetic': False}
     """
+    check_regular_file(path)  # a FIFO named meta.json would block
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -177,7 +235,16 @@ def read_json_object(path: Path) -> dict[str, Any]:
 
 def _read_meta(directory: Path) -> dict[str, Any]:
     path = directory / "meta.json"
-    return read_json_object(path) if path.exists() else {}
+    meta = read_json_object(path) if path.exists() else {}
+    flag = meta.get("synthetic", False)
+    if not isinstance(flag, bool):
+        raise DataError(
+            f'meta.json: "synthetic" muss true oder false sein (ohne Anführungszeichen), '
+            f"gefunden: {json.dumps(flag)[:40]}.",
+            file=str(path),
+            hint='"synthetic": true für erfundene Daten, "synthetic": false für echte.',
+        )
+    return meta
 
 
 def _prefixed(raw_file: str, problems: list[Problem]) -> list[Problem]:
@@ -191,7 +258,10 @@ def _hierarchy_problems(regions: pd.DataFrame, file: str) -> list[Problem]:
     try:
         RegionHierarchy.from_frame(finalize(regions, "regions"), file=file)
     except DataError as exc:
-        return _prefixed(file, [Problem(exc.message, exc.column, exc.rows, exc.hint)])
+        # the hierarchy counts records from 1; the file's lines are the frame's index
+        lines = regions.index
+        rows = tuple(int(lines[r - 1]) if 0 < r <= len(lines) else r for r in exc.rows)
+        return _prefixed(file, [Problem(exc.message, exc.column, rows, exc.hint)])
     return []
 
 
@@ -277,7 +347,10 @@ def read_dataset(directory: str | Path) -> Dataset:
         try:
             raw = read_raw(files[name], table=name, kinds=kinds)
         except DataError as exc:
-            problems.append(Problem(f"[{files[name].name}] {exc.message}", hint=exc.hint))
+            problems.append(
+                Problem(f"[{files[name].name}] {exc.message}", exc.column, exc.rows, exc.hint)
+            )
+            problems += _prefixed(str(files[name]), list(exc.problems))
             continue
         raws[name] = raw
         frame, found = validate_raw(raw, name, known_codes=known)

@@ -26,12 +26,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, Problem
-from toolkit.io._codes import code_level
+from toolkit.errors import DataError
 from toolkit.io._container import open_official
 from toolkit.io._csv import read_cells
+from toolkit.io._flatvars import REGION_VARIABLES, split_variables
+from toolkit.io._genesis_checks import (
+    duplicate_problems,
+    flat_language,
+    region_problems,
+    statistic_problems,
+    time_problems,
+    value_problems,
+)
 from toolkit.io._layout import csv_grid, is_layout, read_layout
 from toolkit.io._source import DataWarning, text_from_bytes
+from toolkit.io._values import MISSING_SYMBOLS, QUALITY_FLAGS, parse_values
+
+# parse_values, MISSING_SYMBOLS and QUALITY_FLAGS live in _values (also used by _layout)
 
 __all__ = [
     "GENESIS_SAMPLE_DIR",
@@ -43,22 +54,6 @@ __all__ = [
 
 #: Directory of the real exports shipped with the project.
 GENESIS_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "genesis"
-
-#: Variable codes that carry the region, with the level they stand for.
-#: Variables whose code starts with ``GEO`` (Zensus 2022 database) count too.
-REGION_VARIABLES = {
-    "DINSG": "bund",
-    "DLAND": "land",
-    "REGBEZ": "regbez",
-    "KREISE": "kreis",
-    "GEMEIN": "gemeinde",
-}
-
-#: Symbols that stand instead of a number and mean "no value" (value NaN).
-MISSING_SYMBOLS = (".", "x", "/", "...")
-
-#: Quality marks kept in ``flag`` when the number itself is given.
-QUALITY_FLAGS = ("p", "r", "s")
 
 _REQUIRED = ("statistics_code", "time", "value", "value_unit", "value_variable_code")
 _FIXED = (
@@ -80,8 +75,6 @@ _VAR_PARTS = (
     "variable_attribute_code",
     "variable_attribute_label",
 )
-_PLAIN = r"[-+]?\d+(?:[.,]\d+)?"
-_NUMBER = re.compile(r"^(\()?([-+]?\d+(?:[.,]\d+)?)(\))?\s*([prse])?$")
 _OLD_MARKERS = re.compile(
     r"^(Zeit_Code|Statistik_Code|\d+_Merkmal_Code|\d+_Auspraegung_Code|.+__q)$"
 )
@@ -141,117 +134,27 @@ def _check_header(header: list[str], name: str) -> list[int]:
     return numbers
 
 
-def _is_region_variable(code: pd.Series) -> pd.Series:
-    return code.isin(list(REGION_VARIABLES)) | code.str.startswith("GEO")
-
-
-def _language(name: str) -> str | None:
-    """Language of an export from its GENESIS file name (``..._de_flat.csv``)."""
-    match = re.search(r"_(de|en)_flat", name.lower())
-    return match.group(1) if match else None
-
-
-def parse_values(
-    raw: pd.Series, quality: pd.Series | None, lines: np.ndarray, name: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Convert the ``value`` strings to floats and flags, or raise one DataError."""
-    text = raw.str.strip()
-    text = text.where(text != "…", "...")
-    # plain numbers (nearly every cell) skip the full pattern; the rest is matched by it
-    plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool, na_value=False)
-    parts = pd.DataFrame({k: pd.Series(None, index=text.index, dtype="str") for k in range(4)})
-    parts[1] = text.where(plain, None)
-    if not plain.all():
-        rest = text[~plain].str.extract(_NUMBER)
-        for k in range(4):
-            parts.loc[~plain, k] = rest[k]
-    is_number = parts[1].notna().to_numpy()
-    numbers = parts[1].fillna("")
-    has_comma = is_number & numbers.str.contains(",", regex=False).to_numpy()
-    has_point = is_number & numbers.str.contains(".", regex=False).to_numpy()
-    problems: list[Problem] = []
-    if has_comma.any() and has_point.any():
-        minority = has_point if has_point.sum() <= has_comma.sum() else has_comma
-        problems.append(
-            Problem(
-                "Dezimalkomma und Dezimalpunkt gemischt; eine Export-Datei verwendet nur eines "
-                "von beiden (deutsch ',' oder englisch '.')",
-                column="value",
-                rows=tuple(int(x) for x in lines[minority]),
-                hint="Datei unverändert aus GENESIS verwenden",
-            )
-        )
-    language = _language(name)
-    wrong = has_point if language == "de" else has_comma if language == "en" else None
-    if wrong is not None and wrong.any() and not (has_comma.any() and has_point.any()):
-        mark, other = ("'.'", "','") if language == "de" else ("','", "'.'")
-        problems.append(
-            Problem(
-                f"Dezimaltrennzeichen {mark} in einem Export, der laut Dateiname "
-                f"{'deutsch' if language == 'de' else 'englisch'} ist und {other} verwendet",
-                column="value",
-                rows=tuple(int(x) for x in lines[wrong]),
-                hint="Datei unverändert aus GENESIS verwenden oder den Dateinamen korrigieren",
-            )
-        )
-    values = pd.to_numeric(numbers.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
-        dtype=float
-    )
-    opened = parts[0].notna().to_numpy()
-    closed = parts[2].notna().to_numpy()
-    flag = np.where(opened & closed, "()", parts[3].fillna("").to_numpy(dtype=object))
-    flag = np.where(flag == "e", "", flag)
-    unbalanced = is_number & (opened != closed)
-    zero = (text == "-").to_numpy()
-    missing = text.isin([*MISSING_SYMBOLS, "()"]).to_numpy()
-    values = np.where(zero, 0.0, values)
-    flag = np.where(zero | missing, text.to_numpy(dtype=object), flag)
-    empty = (text == "").to_numpy()
-    unknown = ~(is_number | zero | missing | empty) | unbalanced
-    if empty.any():
-        problems.append(
-            Problem(
-                "leerer Wert; erwartet eine Zahl oder ein Zeichen wie '-', '.', 'x', '/'",
-                column="value",
-                rows=tuple(int(x) for x in lines[empty]),
-            )
-        )
-    for token in sorted(set(text[unknown])):
-        rows = lines[unknown & (text == token).to_numpy()]
-        problems.append(
-            Problem(
-                f"unbekanntes Zeichen oder keine Zahl: {token!r}",
-                column="value",
-                rows=tuple(int(x) for x in rows),
-                hint="bekannt sind Zahlen (Dezimalkomma) und '-', '.', 'x', '/', '...', '()', "
-                "'p', 'r', 's'",
-            )
-        )
-    if quality is not None:
-        q = quality.str.strip().to_numpy(dtype=object)
-        known = np.isin(q, ["", "e", *QUALITY_FLAGS, "-", *MISSING_SYMBOLS])
-        for token in sorted(set(q[~known])):
-            rows = lines[q == token]
-            problems.append(
-                Problem(
-                    f"unbekanntes Qualitätskennzeichen {token!r}",
-                    column="value_q",
-                    rows=tuple(int(x) for x in rows),
-                    hint="bekannt sind 'e' (endgültig), 'p', 'r', 's' und die Zeichen der "
-                    "Wertspalte",
-                )
-            )
-        take = (flag == "") & np.isin(q, list(QUALITY_FLAGS))
-        flag = np.where(take, q, flag)
+def _check_cells(frame: pd.DataFrame, columns: dict, lines: np.ndarray, name: str) -> None:
+    """Raise one DataError for cells whose meaning is wrong (see _genesis_checks)."""
+    others = {k: v.to_numpy(dtype=object) for k, v in columns.items() if not k.endswith("_label")}
+    key = ["statistic", "time", "region_code", *others, "variable"]
+    regional = frame["region_code"].notna().to_numpy()
+    problems = [
+        *statistic_problems(frame["statistic"], lines),
+        *time_problems(frame["time"], lines),
+        *value_problems(frame["value"].to_numpy(), lines),
+        *region_problems(frame["region_code"], regional, others, set(REGION_VARIABLES), lines),
+    ]
+    if not problems:
+        problems = duplicate_problems(frame, key, lines)
     if problems:
         raise DataError(
-            f"Die Wertspalte der GENESIS-Datei enthält {len(problems)} Problem(e). "
-            "Zeilennummern wie in der Datei (Kopfzeile = Zeile 1).",
+            f"Die GENESIS-Datei enthält {len(problems)} Problem(e); sie wird nicht gelesen, "
+            "weil Werte sonst falsch zugeordnet oder doppelt gezählt würden. Zeilennummern wie "
+            "in der Datei (Kopfzeile = Zeile 1).",
             file=name,
-            column=problems[0].column,
             problems=problems,
         )
-    return values.astype(float), flag.astype(object)
 
 
 def read_genesis(path: str | Path) -> pd.DataFrame:
@@ -316,57 +219,18 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     if is_layout(text):
         # official table-layout CSV is Windows-1252 by design: no encoding warning
         return read_layout(csv_grid(text, name), name)
-    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",))
+    encoded = None
+    if note is None:  # UTF-8: the file's bytes (without BOM) are the text's encoding
+        encoded = opened.data[3:] if opened.data.startswith(b"\xef\xbb\xbf") else opened.data
+    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",), encoded=encoded)
     numbers = _check_header(header, name)
     lines = raw.index.to_numpy(dtype=np.int64)
     raw = raw.reset_index(drop=True)
     quality = raw["value_q"] if "value_q" in raw.columns else None
-    values, flags = parse_values(raw["value"], quality, lines, name)
+    language = flat_language(raw["value_unit"], raw.get("value_variable_label"))
+    values, flags = parse_values(raw["value"], quality, lines, name, language)
 
-    n_rows = len(raw)
-    cells: dict[str, np.ndarray] = {}
-
-    def cell(column: str) -> np.ndarray:
-        if column not in cells:
-            cells[column] = raw[column].to_numpy(dtype=object)
-        return cells[column]
-
-    region_code = np.full(n_rows, None, dtype=object)
-    region_name = np.full(n_rows, None, dtype=object)
-    region_var = np.full(n_rows, None, dtype=object)
-    used: dict[int, np.ndarray] = {}
-    for n in numbers:
-        var = cell(f"{n}_variable_code")
-        regional = [u for u in pd.unique(var) if u in REGION_VARIABLES or str(u).startswith("GEO")]
-        take = np.isin(var, regional) & np.equal(region_code, None)
-        region_code[take] = cell(f"{n}_variable_attribute_code")[take]
-        region_name[take] = cell(f"{n}_variable_attribute_label")[take]
-        region_var[take] = var[take]
-        used[n] = take
-    codes = pd.Series(region_code, dtype="str").str.strip()
-    level = codes.map({c: code_level(c) for c in codes.dropna().unique()})
-    level = level.where(level.notna(), pd.Series(region_var).map(REGION_VARIABLES))
-    variables: dict[str, str] = {}
-    out_vars: dict[str, np.ndarray] = {}
-    for n in numbers:
-        var = cell(f"{n}_variable_code")
-        free = ~used[n]
-        for code in pd.unique(var[free]):
-            if code == "":
-                continue
-            column = code if code not in _FIXED and f"{code}_label" not in _FIXED else f"var_{code}"
-            mask = (var == code) & free
-            labels = cell(f"{n}_variable_label")
-            variables[column] = str(labels[np.flatnonzero(mask)[0]])
-            if column not in out_vars:
-                out_vars[column] = np.full(n_rows, None, dtype=object)
-                out_vars[f"{column}_label"] = np.full(n_rows, None, dtype=object)
-            out_vars[column][mask] = cell(f"{n}_variable_attribute_code")[mask]
-            out_vars[f"{column}_label"][mask] = cell(f"{n}_variable_attribute_label")[mask]
-    var_columns = {
-        k: pd.Series(v, dtype="str").str.strip() if not k.endswith("_label") else v
-        for k, v in out_vars.items()
-    }
+    split = split_variables(raw, numbers, _FIXED)
     times = pd.Series(pd.unique(raw["time"]), dtype="str")
     first_year = pd.to_numeric(times.str.extract(r"^\s*(\d{4})")[0], errors="coerce")
     year = raw["time"].map(dict(zip(times, first_year, strict=True)))
@@ -375,10 +239,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
             "statistic": raw["statistics_code"].str.strip(),
             "time": raw["time"].str.strip(),
             "year": year.astype("Int64"),
-            "region_code": codes,
-            "region_name": pd.Series(region_name, dtype="str"),
-            "region_level": level.astype("str"),
-            **{k: pd.Series(v, dtype="str") for k, v in var_columns.items()},
+            "region_code": split.region_code,
+            "region_name": split.region_name,
+            "region_level": split.region_level,
+            **split.columns,
             "variable": raw["value_variable_code"].str.strip(),
             "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
             "unit": raw["value_unit"].str.strip(),
@@ -386,11 +250,12 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
             "flag": pd.Series(flags, index=raw.index, dtype="str"),
         }
     )
+    _check_cells(frame, split.columns, lines, name)
     frame.attrs = {
         "statistic_label": str(raw["statistics_label"].iloc[0])
         if "statistics_label" in raw
         else "",
-        "variables": variables,
+        "variables": split.variables,
         "source": name,
         "notes": [note] if note else [],
     }

@@ -32,9 +32,12 @@ import pandera.errors as pa_errors
 from toolkit.errors import DataError, ParameterError, Problem
 from toolkit.io._codes import canonical_problem, code_level, code_problem
 from toolkit.io._formats import RawTable, read_raw
+from toolkit.io._guards import shorten
 from toolkit.io._source import DataWarning
+from toolkit.io._table_guards import count_problem, duplicate_rows, flag_problems
 from toolkit.io.schemas import (
     CODE_CHECK,
+    KEY_CHECK,
     KNOWN_CHECK,
     LEVEL_CHECK,
     NONRESPONSE_CHECK,
@@ -54,8 +57,8 @@ __all__ = ["known_region_codes", "read_table", "table_name_for"]
 
 _TRUE = {"true", "1", "ja", "wahr", "yes", "j", "x"}
 _FALSE = {"false", "0", "nein", "falsch", "no", "n"}
-_INT = r"[+-]?\d{1,18}"
-_FLOAT = r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+_INT = r"[+-]?[0-9]{1,18}"
+_FLOAT = r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
 def table_name_for(path: str | Path) -> str:
@@ -126,7 +129,7 @@ def known_region_codes(regions: Any) -> frozenset[str]:
 
 def _examples(values: pd.Series, limit: int = 5) -> str:
     distinct = list(dict.fromkeys(values.astype(str).tolist()))
-    shown = ", ".join(repr(v) for v in distinct[:limit])
+    shown = ", ".join(shorten(v) for v in distinct[:limit])
     return shown + (f" und {len(distinct) - limit} weitere" if len(distinct) > limit else "")
 
 
@@ -203,6 +206,8 @@ def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]
         values[low.isin(_TRUE)] = True
         values[low.isin(_FALSE)] = False
     bad = ~ok & ~empty
+    if kind == "float":  # 1e400 is a well-formed number but infinite
+        bad |= values.abs().eq(float("inf")).fillna(False)
     if not bad.any():
         return values, None
     found = s[bad]
@@ -387,6 +392,7 @@ def validate_raw(
     """
     spec = TABLES[table]
     problems = list(raw.problems)
+    raw, flags, gap = _split_flag(raw, spec, problems)
     problems += _column_problems(raw, spec, extra_columns)
     present = [c for c in spec.names if c in raw.header and raw.header.count(c) == 1]
     typed = {}
@@ -394,11 +400,21 @@ def validate_raw(
     for col in present:
         values, problem = _convert(raw.cells[col], spec.column(col))
         typed[col] = values
+        if problem is None and spec.column(col).kind == "count":
+            problem = count_problem(values, col)
         if problem is not None:
             problems.append(problem)
             seen.update((col, r) for r in problem.rows)
     frame = pd.DataFrame(typed, index=raw.cells.index)
     schema = table_schema(table, known_codes, columns=present)
+    # duplicate keys are checked below in bounded memory, not by pandera
+    schema.checks = [c for c in schema.checks if c.error != KEY_CHECK]
+    dup_rows, n_dup = duplicate_rows(frame, spec)
+    if n_dup:
+        found = _describe(frame, spec, None, "unique", dup_rows)
+        problems.append(
+            Problem(f"{found.message} ({n_dup} Zeilen betroffen)", None, found.rows, found.hint)
+        )
     try:
         schema.validate(frame, lazy=True)
     except pa_errors.SchemaErrors as exc:
@@ -408,7 +424,31 @@ def validate_raw(
     by_row = sorted(
         (p for p in problems if p.rows), key=lambda p: (p.rows[0], spec_order(spec, p.column))
     )
+    if flags is not None:
+        if gap is not None and spec.count_column in frame:
+            frame[spec.count_column] = frame[spec.count_column].mask(gap.to_numpy())
+        frame["flag"] = flags
     return frame, [p for p in problems if not p.rows] + by_row
+
+
+def _split_flag(
+    raw: RawTable, spec: TableSpec, problems: list[Problem]
+) -> tuple[RawTable, pd.Series | None, pd.Series | None]:
+    """Take the documented ``flag`` column out of a count table (see _table_guards)."""
+    count = spec.count_column
+    if count is None or raw.header.count("flag") != 1:
+        return raw, None, None
+    flags = raw.cells["flag"]
+    cells = raw.cells.drop(columns="flag")
+    header = [h for h in raw.header if h != "flag"]
+    gap = None
+    if count in cells:
+        gap, found = flag_problems(flags, cells[count], count)
+        problems += found
+        # a gap is validated as 0 and becomes <NA> afterwards; '-' with no number is 0
+        cells.loc[gap | ((cells[count] == "") & (flags == "-")), count] = "0"
+    out = RawTable(raw.file, header, cells, raw.convention, raw.notes, raw.problems)
+    return out, flags, gap
 
 
 def raise_problems(raw: RawTable, table: str, problems: list[Problem]) -> None:
@@ -445,8 +485,16 @@ def finalize(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """
     spec = TABLES[table]
     out = pd.DataFrame(
-        {c.name: frame[c.name].astype(final_dtype(c)) for c in spec.columns if c.name in frame},
+        {
+            c.name: frame[c.name].astype(
+                "Int64" if c.kind == "count" and frame[c.name].hasnans else final_dtype(c)
+            )
+            for c in spec.columns
+            if c.name in frame
+        },
     )
+    if "flag" in frame and spec.count_column:
+        out["flag"] = frame["flag"].astype("str")
     return out.reset_index(drop=True)
 
 

@@ -38,18 +38,15 @@ import pandas as pd
 
 from toolkit.errors import DataError
 from toolkit.io import read_dataset, read_genesis, read_table
-from toolkit.io.dataset import read_json_object
 from toolkit.io.schemas import TABLES
 from toolkit.regions import RegionHierarchy
 from toolkit.sources import Source, catalogue, source_for
+from toolkit.sources._inputs import expand, feeds_nothing, peek_code, sidecar
 from toolkit.sources._map import layout_of, to_canonical
 from toolkit.sources._units import add_city_states, check_units, drop_former
 
 __all__ = ["build", "table_code"]
 
-_SUFFIXES = (".csv", ".xlsx", ".zip", ".gz")
-_NOTES = (".md", ".txt", ".json", ".pdf", ".html", ".htm")
-_TABLE_CODE = re.compile(r"^[0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+$")
 _FLAT_NAME = re.compile(r"^([0-9A-Z]{2,6}(?:-[0-9A-Z]{1,6})+)(?:_(?:de|en))?_flat", re.IGNORECASE)
 
 
@@ -90,36 +87,6 @@ def table_code(frame: pd.DataFrame, file: str) -> str:
     )
 
 
-def _expand(sources: Sequence[str | Path], skipped: list[dict]) -> list[str | Path]:
-    items: list[str | Path] = []
-    for item in sources:
-        path = Path(item)
-        if path.is_file() and path.name.lower().endswith(_NOTES):
-            # documentation next to the downloads (SOURCE.md, fetch sidecars): `dkbm data build dir/*`
-            skipped.append({"file": path.name, "table": "", "reason": "keine Tabelle"})
-            continue
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(_SUFFIXES)
-            )
-            if not found:
-                raise DataError(
-                    "Im Verzeichnis liegt keine CSV-, XLSX-, ZIP- oder gzip-Datei.", file=str(path)
-                )
-            items.extend(found)
-        elif path.exists():
-            items.append(path)
-        elif _TABLE_CODE.match(str(item)):
-            items.append(str(item))
-        else:
-            raise DataError(
-                "Datei oder Verzeichnis nicht gefunden.",
-                file=str(item),
-                hint="Dateien, Verzeichnisse oder Tabellencodes (z. B. 21111-02-06-4) angeben.",
-            )
-    return items
-
-
 def _fetch(code: str, fetch: Callable[..., pd.DataFrame] | None, database: str) -> pd.DataFrame:
     if fetch is None:
         try:
@@ -134,22 +101,12 @@ def _fetch(code: str, fetch: Callable[..., pd.DataFrame] | None, database: str) 
     return fetch(code, database=database)
 
 
-def _sidecar(path: Path, code: str) -> dict[str, Any]:
-    """Provenance that ``dkbm data fetch`` wrote next to a fetched file (``<code>.meta.json``)."""
-    meta = path.with_name(f"{code}.meta.json")
-    if not meta.exists():
-        return {}
-    data = read_json_object(meta)
-    if data.get("file") not in (None, path.name):
-        return {}
-    return data
-
-
 def _read_all(
     items: list[str | Path],
     entries: dict[str, Source],
     fetch: Callable[..., pd.DataFrame] | None,
     database: str,
+    skipped: list[dict],
 ) -> tuple[list[_Read], dict[str, tuple[str, pd.DataFrame]]]:
     reads: list[_Read] = []
     municipal: dict[str, tuple[str, pd.DataFrame]] = {}
@@ -167,13 +124,18 @@ def _read_all(
         if stem in TABLES and stem != "regions":
             municipal[stem] = (path.name, read_table(path, table=stem))
             continue
+        peeked = peek_code(path)
+        if peeked and feeds_nothing(peeked, entries):
+            entry = source_for(peeked, entries)
+            skipped.append({"file": path.name, "table": peeked, "reason": entry.notes})
+            continue  # a table that feeds no canonical table is not read at all
         frame = read_genesis(path)
         code = table_code(frame, str(path))
         try:
             entry = source_for(code, entries)
         except DataError as exc:
             raise DataError(exc.message, file=str(path), hint=exc.hint) from None
-        prov = _sidecar(path, code)
+        prov = sidecar(path, code)
         reads.append(_Read(str(path), frame, entry, code, prov.get("fetched"), prov))
     return reads, municipal
 
@@ -325,7 +287,7 @@ def build(
     out = Path(out)
     entries = catalogue(catalogue_dir)
     notes: list[dict] = []
-    reads, municipal = _read_all(_expand(sources, notes), entries, fetch, database)
+    reads, municipal = _read_all(expand(sources, notes), entries, fetch, database, notes)
     parts, prov, skipped, used = _canonical(reads)
     skipped += notes
     if not parts and not municipal:
