@@ -2,8 +2,9 @@
 
 Usage::
 
-    python benchmarks/batch.py [--kreise 400] [--regions 8] [--template fakten_check]
-                               [--jobs 2] [--skip-full]
+    python benchmarks/batch.py [--kreise 400] [--data DIR] [--regions 8]
+                               [--template fakten_check] [--jobs 2] [--skip-full]
+                               [--dask-regions 40] [--skip-dask]
 
 1. Generates (once) a synthetic Land with ``--kreise`` Kreise in
    ``benchmarks/out/musterland_<N>`` (``dkbm samples generate``, Parquet).
@@ -13,8 +14,19 @@ Usage::
      then ``jupyter nbconvert --to html --no-input``, one after the other;
    - ``dkbm batch TEMPLATE --regions A,B,... --jobs 2``.
    Prints reports per minute for both and the ratio (goal: at least 4x).
-3. Unless ``--skip-full``: ``dkbm batch TEMPLATE --regions kreise --jobs 2``
-   for all Kreise (goal: 400 Kreise in under 5 minutes).
+3. Runner overhead per report: a template whose cells do nothing
+   (``tests/reports/notebooks/empty.ipynb``) for every Gemeinde of the sample
+   data with ``--jobs 1``, minus the same for one Gemeinde, divided by the
+   number of extra reports (goal: under 0.15 s).
+4. Unless ``--skip-dask``: ``--dask-regions`` Kreise on a Dask
+   ``LocalCluster`` of 2 single-threaded workers against ``--jobs 2``
+   (goal: within 1.3x).
+5. Unless ``--skip-full``: ``dkbm batch TEMPLATE --regions kreise --jobs 2``
+   for all Kreise (goal: 400 Kreise in at most 246 s, aim under 150 s).
+
+Each ``dkbm batch`` run also prints its peak memory: the largest resident
+set of the batch process or any report process (``wait4`` rusage); it must
+not grow with the number of reports.
 """
 
 from __future__ import annotations
@@ -39,9 +51,18 @@ def tool(name: str) -> str:
     return str(found) if found.exists() else (shutil.which(name) or name)
 
 
+PEAK_KB: list[int] = []
+
+
 def run(cmd: list[str], **kwargs) -> float:
+    """Run ``cmd``; return wall seconds and remember its peak RSS (with its children)."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, **kwargs)
+    proc = subprocess.Popen(cmd, **kwargs)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    PEAK_KB.append(usage.ru_maxrss)
     return time.perf_counter() - start
 
 
@@ -116,25 +137,58 @@ def plain_loop(template: Path, regions: list[str], period: int, data: Path, out:
     return time.perf_counter() - start
 
 
-def dkbm_batch(template: str, regions: str, period: int, data: Path, out: Path, jobs: int) -> float:
-    return run(
-        [
-            tool("dkbm"),
-            "batch",
+def dkbm_batch(
+    template: str, regions: str, period: int, data: Path, out: Path, jobs: int, *extra: str
+) -> float:
+    cmd = [tool("dkbm"), "batch", template, "--regions", regions, "--period", str(period)]
+    cmd += ["--jobs", str(jobs), "--data", str(data), "--out", str(out), "--no-progress"]
+    return run([*cmd, *extra], stdout=subprocess.DEVNULL)
+
+
+def overhead(out: Path) -> None:
+    """Per-report cost of the runner itself, with a template that does nothing."""
+    import pandas as pd
+
+    from toolkit.samples import sample_dir
+
+    data = Path(sample_dir())
+    regions = pd.read_csv(data / "regions.csv", dtype=str)
+    gemeinden = sorted(regions.loc[regions["level"] == "gemeinde", "region_code"])
+    extra = ("--templates-dir", str(ROOT / "tests" / "reports" / "notebooks"))
+    one = dkbm_batch("empty", gemeinden[0], 2024, data, out / "one", 1, *extra)
+    many = dkbm_batch("empty", ",".join(gemeinden), 2024, data, out / "many", 1, *extra)
+    per = (many - one) / (len(gemeinden) - 1)
+    print(
+        f"Runner-Overhead (leere Vorlage, --jobs 1): 1 Bericht {one:.2f} s, "
+        f"{len(gemeinden)} Berichte {many:.2f} s -> {per:.3f} s je weiteren Bericht "
+        f"(Ziel: unter 0,15 s)",
+        flush=True,
+    )
+
+
+def dask_vs_local(template: str, regions: list[str], period: int, data: Path, out: Path) -> None:
+    from distributed import LocalCluster
+
+    local = dkbm_batch(template, ",".join(regions), period, data, out / "local", 2)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = dkbm_batch(
             template,
-            "--regions",
-            regions,
-            "--period",
-            str(period),
-            "--jobs",
-            str(jobs),
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--no-progress",
-        ],
-        stdout=subprocess.DEVNULL,
+            ",".join(regions),
+            period,
+            data,
+            out / "dask",
+            2,
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    print(
+        f"{len(regions)} Kreise: --jobs 2 {local:.1f} s, Dask LocalCluster(2) {remote:.1f} s "
+        f"-> Verhältnis {remote / local:.2f} (Ziel: höchstens 1,3)",
+        flush=True,
     )
 
 
@@ -150,9 +204,12 @@ def main() -> int:
     parser.add_argument("--period", type=int, default=2024)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-full", action="store_true")
+    parser.add_argument("--data", type=Path, default=None, help="vorhandene Daten verwenden")
+    parser.add_argument("--dask-regions", type=int, default=40)
+    parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
 
-    data = ensure_sample(args.kreise)
+    data = args.data or ensure_sample(args.kreise)
     template = ROOT / "templates" / f"{args.template}.ipynb"
     regions = kreise_of(data)[: args.regions]
     out = HERE / "out" / "batch"
@@ -165,6 +222,7 @@ def main() -> int:
         f"Vorlage {args.template}, {len(regions)} Kreise, Daten: {args.kreise} Kreise", flush=True
     )
 
+    print(f"Last: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
     loop_s = plain_loop(template, regions, args.period, data, out / "loop")
     batch_s = dkbm_batch(
         args.template, ",".join(regions), args.period, data, out / "dkbm", args.jobs
@@ -176,6 +234,10 @@ def main() -> int:
         f"dkbm batch --jobs {args.jobs}:             {batch_s:7.1f} s  {batch_rate:6.1f} Berichte/min"
     )
     print(f"Verhältnis: {batch_rate / loop_rate:.1f}x (Ziel: mindestens 4x)", flush=True)
+    print(f"Spitzen-Speicher dkbm batch ({len(regions)} Berichte): {PEAK_KB[-1] / 1024:.0f} MB")
+    overhead(out / "overhead")
+    if not args.skip_dask:
+        dask_vs_local(args.template, kreise_of(data)[: args.dask_regions], args.period, data, out)
 
     if not args.skip_full:
         full_s = dkbm_batch(args.template, "kreise", args.period, data, out / "full", args.jobs)
@@ -186,7 +248,7 @@ def main() -> int:
         print(
             f"dkbm batch --regions kreise --jobs {args.jobs}: {n} Berichte in {full_s:.0f} s "
             f"({per_minute(n, full_s):.0f} Berichte/min; Ziel: 400 in unter 300 s); "
-            f"Status: {manifest['summary']}"
+            f"Status: {manifest['summary']}; Spitzen-Speicher {PEAK_KB[-1] / 1024:.0f} MB"
         )
     return 0
 

@@ -3,7 +3,9 @@
 Each area of the toolkit contributes its own sub-commands through a
 ``register(subparsers)`` function in a private ``_cli`` module, so the areas
 stay independent. This module only assembles them and turns toolkit errors
-into readable messages with a non-zero exit code.
+into readable messages with a non-zero exit code. It imports only the module
+of the command being run (``dkbm --help`` and ``--version`` import none), so
+the command starts at once; a new command is added to :data:`_COMMANDS`.
 
 Examples
 --------
@@ -18,6 +20,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from toolkit.errors import DkbmError
 
@@ -34,8 +37,53 @@ _COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with all sub-commands.
+#: Top-level command -> (modules registering it, help line for ``dkbm --help``).
+_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "samples": (("toolkit.samples._cli",), "synthetische Beispieldaten (Musterland)"),
+    "read": (("toolkit.io._cli",), "GENESIS-Export lesen oder eine kommunale Tabelle prüfen"),
+    "indicators": (
+        ("toolkit.indicators._cli",),
+        "Indikatorenkatalog anzeigen und Indikatoren berechnen",
+    ),
+    "templates": (("toolkit.reports._cli",), "Berichtsvorlagen anzeigen"),
+    "run": (("toolkit.reports._cli",), "einen Bericht für eine Region erstellen"),
+    "batch": (("toolkit.reports._cli",), "einen Bericht für viele Regionen erstellen"),
+    "report": (
+        ("toolkit.reports._cli",),
+        "Quartalslauf: alle Vorlagen für alle Kreise und kreisfreien Städte",
+    ),
+    "data": (("toolkit.io.genesis_ws._cli",), "Amtliche Daten holen"),
+}
+
+
+def _new_parser() -> tuple[argparse.ArgumentParser, Any]:
+    parser = argparse.ArgumentParser(
+        prog="dkbm",
+        description="Werkzeuge für das datenbasierte kommunale Bildungsmanagement (DKBM).",
+    )
+    parser.add_argument("--version", action="store_true", help="Version anzeigen")
+    return parser, parser.add_subparsers(dest="command", metavar="BEFEHL")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """Return the top-level command in ``argv`` (None for ``--help``, ``--version`` or nothing)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def _overview_parser() -> argparse.ArgumentParser:
+    parser, subparsers = _new_parser()
+    for name, (_, text) in _COMMANDS.items():
+        subparsers.add_parser(name, help=text)
+    return parser
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with all sub-commands (or only those of ``command``).
+
+    Parameters
+    ----------
+    command : str, optional
+        Import only the modules registering this command (all when unknown).
 
     Returns
     -------
@@ -48,13 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     >>> isinstance(p, argparse.ArgumentParser)
     True
     """
-    parser = argparse.ArgumentParser(
-        prog="dkbm",
-        description="Werkzeuge für das datenbasierte kommunale Bildungsmanagement (DKBM).",
-    )
-    parser.add_argument("--version", action="store_true", help="Version anzeigen")
-    subparsers = parser.add_subparsers(dest="command", metavar="BEFEHL")
-    for name in _COMMAND_MODULES:
+    parser, subparsers = _new_parser()
+    wanted = _COMMANDS[command][0] if command in _COMMANDS else _COMMAND_MODULES
+    for name in [m for m in _COMMAND_MODULES if m in wanted]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -89,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from toolkit import __version__
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command_of(argv)
+    # help or version: list the commands without importing them
+    parser = _overview_parser() if command is None else build_parser(command)
     args = parser.parse_args(argv)
     if args.version:
         print(f"dkbm-toolkit {__version__}")
@@ -102,9 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DkbmError as exc:
         print(f"Fehler ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("Abgebrochen.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or a batch stopped by a signal
+        print(str(exc) or "Abgebrochen.", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 130))
     return int(result or 0)
 
 

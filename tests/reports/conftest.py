@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from toolkit.reports import run_batch
-from toolkit.reports.workers import FORK_ENV
+from toolkit.reports import BatchResult, read_manifest, run_batch
 
 HERE = Path(__file__).parent
 NOTEBOOKS = HERE / "notebooks"
@@ -22,6 +23,7 @@ ARTIFACTS = HERE.parent / "artifacts"
 
 
 def batch(template: str, regions: str, out: Path, **kwargs):
+    kwargs.setdefault("templates_dir", NOTEBOOKS)
     kwargs.setdefault("jobs", 1)
     kwargs.setdefault("period", 2024)
     return run_batch(
@@ -29,7 +31,6 @@ def batch(template: str, regions: str, out: Path, **kwargs):
         regions=regions,
         out=out,
         data_dir=DATA,
-        templates_dir=NOTEBOOKS,
         progress=False,
         **kwargs,
     )
@@ -49,18 +50,36 @@ def chromium() -> str:
 def ok_runs(tmp_path_factory):
     """The ok template for a Kreis and a Gemeinde, twice, into separate folders.
 
-    The first run uses two workers with forked, primed kernels; the second
-    starts every kernel as a fresh interpreter, so comparing them also shows
-    that forking and priming leave no trace in the reports.
+    The first run forks two children from the warm batch parent; the second
+    produces both reports in a fresh interpreter (no fork, no warm-up, data
+    read by the template itself), so comparing them also shows that forking
+    and warming up leave no trace in the reports.
     """
     outs = [tmp_path_factory.mktemp(f"ok{i}") for i in (1, 2)]
     first = batch("ok", "17001,17002000", outs[0], jobs=2, formats="html,ipynb")
-    os.environ[FORK_ENV] = "0"
-    try:
-        second = batch("ok", "17001,17002000", outs[1], jobs=1, formats="html,ipynb")
-    finally:
-        del os.environ[FORK_ENV]
-    return outs, [first, second]
+    return outs, [first, fresh_interpreter("ok", "17001,17002000", outs[1], "html,ipynb")]
+
+
+def fresh_interpreter(template: str, regions: str, out: Path, formats: str) -> BatchResult:
+    """Produce each report with ``produce`` in a new Python process of its own."""
+    script = (
+        "import sys\n"
+        "from toolkit.reports.manifest import write_manifest\n"
+        "from toolkit.reports.planning import plan_batch\n"
+        "from toolkit.reports.tasks import produce\n"
+        "t, r, o, f, d, n = sys.argv[1:]\n"
+        "plan = plan_batch(t, regions=r, period=2024, out=o, formats=f, data_dir=d,"
+        " templates_dir=n)\n"
+        "plan.out_dir.mkdir(parents=True, exist_ok=True)\n"
+        "entries = {**read_manifest(plan.out_dir)}\n"
+        "entries.update({task.region: produce(task) for task in plan.tasks})\n"
+        "write_manifest(plan.out_dir, entries, header=plan.header)\n"
+    ).replace("import write_manifest", "import read_manifest, write_manifest")
+    for region in regions.split(","):
+        args = [template, region, str(out), formats, str(DATA), str(NOTEBOOKS)]
+        subprocess.run([sys.executable, "-c", script, *args], check=True, cwd=out)
+    folder = out / "2024" / template
+    return BatchResult(folder, list(read_manifest(folder).values()))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import json
 import re
 
 import nbformat
+import pytest
 
 from toolkit.cli import main
 
@@ -207,3 +208,23 @@ def test_executed_notebook_records_parameters_without_timings(ok_runs):
     assert "start_time" not in meta and "duration" not in meta
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'region = "17001"' in injected[0].source
+
+
+def _threads_and_files() -> tuple[int, int]:
+    import os
+
+    return len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/task"), reason="needs /proc")
+def test_reports_leave_no_threads_or_descriptors_behind(tmp_path):
+    """A batch runs hundreds of reports: nothing may pile up per report in the parent."""
+    from .conftest import batch
+
+    batch("ok", "17001", tmp_path / "warm")  # first run: imports, thread pools
+    before = _threads_and_files()
+    result = batch("ok", "17001,17002,17002000,17003", tmp_path / "four", jobs=2)
+    assert result.exit_code == 0
+    after = _threads_and_files()
+    assert after[0] <= before[0] + 1, (before, after)
+    assert after[1] <= before[1] + 2, (before, after)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.reports import html_to_pdf
+from toolkit.reports.render import html_to_pdf
 
 from .conftest import ARTIFACTS, batch
 

@@ -33,3 +33,46 @@ def test_dask_needs_a_scheduler_address(tmp_path):
 
     with pytest.raises(ParameterError, match="--scheduler"):
         batch("ok", "17001", tmp_path, executor="dask", scheduler=None)
+
+
+def test_dask_timeout_and_warm_up_failure(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import nbformat
+
+    from toolkit.errors import TemplateError
+
+    from .conftest import NOTEBOOKS
+
+    nb = nbformat.read(NOTEBOOKS / "ok.ipynb", as_version=4)
+    nb.metadata["dkbm"]["name"] = "kaputt"
+    nb.cells.append(nbformat.v4.new_code_cell("import gibts_nicht_modul_4711"))
+    templates = tmp_path / "vorlagen"
+    templates.mkdir()
+    nbformat.write(nb, templates / "kaputt.ipynb")
+    shutil_copy = __import__("shutil").copy
+    shutil_copy(NOTEBOOKS / "sleeps.ipynb", templates / "sleeps.ipynb")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        result = batch(
+            "sleeps",
+            "17001,17002",
+            tmp_path / "a",
+            executor="dask",
+            scheduler=address,
+            timeout=4,
+            templates_dir=templates,
+        )
+        with pytest.raises(Exception, match="gibts_nicht_modul_4711") as info:
+            batch(
+                "kaputt",
+                "17001",
+                tmp_path / "b",
+                executor="dask",
+                scheduler=address,
+                templates_dir=templates,
+            )
+    statuses = {e.region: e.status for e in result.entries}
+    assert statuses == {"17001": "ok", "17002": "timeout"}
+    assert isinstance(info.value, TemplateError)

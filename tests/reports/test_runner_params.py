@@ -15,20 +15,27 @@ from toolkit.reports import (
     list_templates,
     load_template,
     parse_assignments,
-    parse_formats,
-    resolve_regions,
     run_batch,
-    slugify,
     validate_parameters,
 )
+from toolkit.reports.params import parse_formats, resolve_regions
 from toolkit.reports.registry import default_templates_dir
+from toolkit.reports.tasks import slugify
 
 from .conftest import DATA, NOTEBOOKS
 
 
 def test_fixture_templates_are_listed_with_their_schema():
     names = [t.name for t in list_templates(NOTEBOOKS)]
-    assert names == ["kills_kernel", "ok", "prints_region", "raises_for_region", "sleeps"]
+    assert names == [
+        "empty",
+        "kills_kernel",
+        "ok",
+        "prints_region",
+        "raises_for_region",
+        "sleeps",
+        "slow",
+    ]
     ok = get_template("ok", NOTEBOOKS)
     assert ok.parameters["topic"].allowed == ("schule", "ausbildung")
     assert ok.parameters["comparison"].default == ["17", "DG"]
@@ -102,12 +109,12 @@ def test_command_line_values_are_converted_by_declared_type():
 
 
 def test_batch_rejects_bad_parameters_before_any_kernel_starts(tmp_path, monkeypatch):
-    from toolkit.reports import kernels
+    from toolkit.reports import running
 
-    def no_kernels(*args, **kwargs):
-        raise AssertionError("a kernel was started")
+    def no_reports(*args, **kwargs):
+        raise AssertionError("a report process was started")
 
-    monkeypatch.setattr(kernels.KernelPool, "_launch", no_kernels)
+    monkeypatch.setattr(running, "_start", no_reports)
     started = time.monotonic()
     with pytest.raises(ParameterError) as info:
         run_batch(

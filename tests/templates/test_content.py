@@ -160,15 +160,13 @@ def test_key_figures_against_hand_values():
 
 
 def test_warm_cache_gives_identical_reports(ds):
-    from toolkit.reports.content import _context
+    from toolkit.reports.planning import _with_shared
 
     before = rc.ausbildungsabbrueche(ds, "17051005", P)
-    rc.warm(ds)
-    try:
-        assert id(ds) in _context._SHARED
-        after = rc.ausbildungsabbrueche(ds, "17051005", P)
-    finally:
-        _context._SHARED.pop(id(ds), None)
+    shared = rc.warm(ds)
+    warm = _with_shared(ds, shared)
+    assert warm.shared is shared and warm.tables is ds.tables
+    after = rc.ausbildungsabbrueche(warm, "17051005", P)
     pd.testing.assert_frame_equal(before.figures, after.figures)
     assert [c.alt_text for c in before.charts] == [c.alt_text for c in after.charts]
     assert [c.to_png() for c in before.charts] == [c.to_png() for c in after.charts]

@@ -303,9 +303,27 @@ class Context:
             return self._cache[key]  # type: ignore[return-value]
 
 
-_MEMO: dict[int, tuple[weakref.ref, tuple, dict]] = {}
+_MEMO: dict[int, tuple[weakref.ref, tuple, pd.DataFrame, dict]] = {}
 _MEMO_SIZE = 24
 _MEMO_LOCK = threading.RLock()
+
+
+def _columns_key(frame: pd.DataFrame) -> tuple:
+    """Identity of every column's data: the same as long as nothing was written.
+
+    Under pandas' copy-on-write, writing into a frame whose data another frame
+    still shares (the store keeps such a shallow copy) gives the written
+    column new data first; its identity then differs.
+    """
+    out: list[object] = [tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes))]
+    for i in range(frame.shape[1]):
+        data = frame.iloc[:, i].array
+        if isinstance(data, pd.arrays.NumpyExtensionArray):
+            values = data.to_numpy()
+            out.append((values.__array_interface__["data"][0], values.strides, len(values)))
+        else:
+            out.append(id(data))
+    return tuple(out)
 
 
 def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
@@ -313,36 +331,37 @@ def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
 
     Templates call ``compute_all`` many times on one loaded Dataset; checking,
     encoding and rolling up a large table once is enough. A store belongs to
-    the very same DataFrame object and is dropped when its length, columns or
-    count total change, so results never depend on it. Stored frames are
-    never modified.
+    the very same DataFrame object *and* its very same column data: it keeps
+    a shallow copy of the table, so any later write into the table (pandas
+    copy-on-write) gives the written column new data and the store is
+    dropped. Results therefore never depend on it. Stored frames are never
+    modified.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": ["17001000", "17002000"], "n": [10, 30]})
+    >>> s = _remembered(t, "kita", "n")
+    >>> _remembered(t, "kita", "n") is s
+    True
+    >>> t.loc[0, "region_code"] = "17002000"  # edited in place
+    >>> _remembered(t, "kita", "n") is s
+    False
     """
-    try:
-        col = source[value]
-        if not pd.api.types.is_numeric_dtype(col.dtype):
-            col = pd.to_numeric(col, errors="coerce")
-        total = float(col.sum())
-    except (KeyError, TypeError):
-        total = float("nan")
-    finger = (table, len(source), tuple(map(str, source.columns)), total)
+    finger = (table, value, _columns_key(source))
     with _MEMO_LOCK:  # compute_all may run steps in two threads
-        return _store_of(source, finger)
-
-
-def _store_of(source: pd.DataFrame, finger: tuple) -> dict:
-    hit = _MEMO.get(id(source))
-    if hit is not None and hit[0]() is source and hit[1] == finger:
-        return hit[2]
-    store: dict = {}
-    if len(_MEMO) >= _MEMO_SIZE:
-        _MEMO.pop(next(iter(_MEMO)))
-    try:
+        hit = _MEMO.get(id(source))
+        if hit is not None and hit[0]() is source and hit[1] == finger:
+            return hit[3]
+        store: dict = {}
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
         key = id(source)
+        # the shallow copy shares the data, so a write into ``source`` copies first
+        shared = source.copy(deep=False)
         # forget the derived frames as soon as the source table is gone
-        _MEMO[key] = (weakref.ref(source, lambda _ref: _MEMO.pop(key, None)), finger, store)
-    except TypeError:
-        pass
-    return store
+        ref = weakref.ref(source, lambda _ref: _MEMO.pop(key, None))
+        _MEMO[key] = (ref, finger, shared, store)
+        return store
 
 
 def run(

@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
         "--regions", required=True, help="all | kreise | gemeinden | DATEI | AGS,AGS,..."
     )
     bp.add_argument("--period", required=True, help="Berichtsjahr")
-    bp.add_argument("--jobs", type=int, default=1, help="parallele Worker-Prozesse")
+    bp.add_argument("--jobs", type=int, default=1, help="Berichte gleichzeitig (je ein Prozess)")
     bp.add_argument("--resume", action="store_true", help="aktuelle Berichte überspringen")
     bp.add_argument(
         "--retry-failed", action="store_true", help="nur laut Manifest fehlgeschlagene Regionen"
@@ -150,22 +150,19 @@ def _print_outputs(result: Any) -> None:
                 print(result.out_dir / name)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
+def _common(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of ``run_batch`` shared by ``dkbm run`` and ``dkbm batch``."""
+    names = ("period", "out", "timeout", "templates_dir")
+    return {
+        **{n: getattr(args, n) for n in names},
+        **{"parameters": _given(args), "formats": args.format, "data_dir": args.data},
+    }
 
-    result = run_batch(
-        args.template,
-        regions=[args.region],
-        period=args.period,
-        parameters=_given(args),
-        formats=args.format,
-        out=args.out,
-        data_dir=args.data,
-        jobs=1,
-        timeout=args.timeout,
-        progress=False,
-        templates_dir=args.templates_dir,
-    )
+
+def _run(args: argparse.Namespace) -> int:
+    from toolkit.reports.running import run_batch
+
+    result = run_batch(args.template, regions=[args.region], progress=False, **_common(args))
     _print_outputs(result)
     if result.failed:
         entry = result.failed[0]
@@ -177,24 +174,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
+    from toolkit.reports.running import run_batch
 
+    names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler")
     result = run_batch(
         args.template,
-        regions=args.regions,
-        period=args.period,
-        parameters=_given(args),
-        formats=args.format,
-        out=args.out,
-        data_dir=args.data,
-        jobs=args.jobs,
-        resume=args.resume,
-        retry_failed=args.retry_failed,
-        timeout=args.timeout,
-        executor=args.executor,
-        scheduler=args.scheduler,
         progress=not args.no_progress,
-        templates_dir=args.templates_dir,
+        **{n: getattr(args, n) for n in names},
+        **_common(args),
     )
     print(result.summary())
     print(f"Berichte und Manifest: {result.out_dir}")
@@ -202,8 +189,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.batch import run_batch
     from toolkit.reports.registry import default_templates_dir, list_templates
+    from toolkit.reports.running import run_batch
 
     templates = list_templates(args.templates_dir)
     if not templates:

@@ -1,106 +1,95 @@
-"""Run a batch on an existing Dask distributed cluster.
+"""The same reports on a Dask distributed cluster.
 
-``dkbm batch ... --executor dask --scheduler tcp://HOST:PORT`` sends one
-task per region to the cluster. Each task starts its own kernel on the
-worker, runs the report and writes the outputs itself, so the workers need
-the toolkit installed, the templates, and the data and output directories
-under the same paths (a shared file system). Results come back as manifest
-entries, and the manifest is written here as they arrive.
+``dkbm batch ... --executor dask --scheduler tcp://HOST:PORT`` registers a
+worker plugin that warms every worker once per batch (data read and
+validated, shared computations made, modules imported: exactly what the
+local parent does), then submits one task per report. The task forks a
+child from the warm worker and runs :func:`toolkit.reports.tasks.produce`
+in it, like the local runner; the manifest is written here, on the
+submitting side, as results arrive. Workers need the toolkit installed and
+the templates, data and output folders under the same paths (a shared file
+system).
 
 Examples
 --------
->>> run_on_dask([], {}, scheduler=None, record=print)
+>>> WarmWorker("/daten", "/vorlagen/t.ipynb", {}).name.startswith("dkbm-warm-")
+True
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from toolkit.errors import ParameterError
-from toolkit.reports.jobs import ReportTask
+from distributed import WorkerPlugin
 
-__all__ = ["run_on_dask", "run_remote_task"]
+from toolkit.errors import DkbmError, ParameterError
+from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry
+
+__all__ = ["WarmWorker", "run_on_dask"]
 
 
-def run_remote_task(task: ReportTask, setup: dict[str, Any]) -> dict[str, Any]:
-    """Produce one report on a Dask worker (a fresh kernel, shut down after).
+class WarmWorker(WorkerPlugin):
+    """Dask worker plugin: plan-independent warm-up of one worker, once per batch.
 
     Parameters
     ----------
-    task : ReportTask
-        The report.
-    setup : dict
-        ``warmup``, ``env``, ``cwd`` for the kernel.
-
-    Returns
-    -------
-    dict
-        The manifest entry.
-
-    Examples
-    --------
-    >>> t = ReportTask("t.ipynb", "t", "T", "9", "", {}, ("html",), "/tmp", "9_x", "h",
-    ...                precheck_error={"type": "DataError", "message": "fehlt"})
-    >>> run_remote_task(t, {"warmup": "pass", "env": {}, "cwd": None})["status"]
-    'failed'
+    data_dir, template_path : str
+        What the batch reads.
+    header : dict
+        Batch facts (only to make the plugin name unique per batch).
     """
-    from toolkit.reports.jobs import run_task
-    from toolkit.reports.kernels import KernelPool
 
-    pool = KernelPool(setup["warmup"], ahead=0, env=setup["env"], cwd=setup["cwd"])
-    try:
-        return run_task(task, pool)
-    finally:
-        pool.close()
+    def __init__(self, data_dir: str, template_path: str, header: dict[str, Any]) -> None:
+        self.data_dir, self.template_path = str(data_dir), str(template_path)
+        key = f"{self.data_dir}\0{self.template_path}\0{sorted(header.items())}"
+        self.name = "dkbm-warm-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.warm: Any = None
+
+    def setup(self, worker: Any = None) -> None:
+        """Read the data and warm up (errors reach the submitting side)."""
+        from toolkit.reports.planning import BatchPlan, warm_up
+        from toolkit.reports.registry import load_template
+        from toolkit.reports.runtime import load_dataset, resolve_data_dir
+
+        data_dir = resolve_data_dir(self.data_dir)
+        template = load_template(self.template_path)
+        plan = BatchPlan(template, data_dir, data_dir, (), (), {}, {}, load_dataset(data_dir))
+        self.warm = warm_up(plan)
+
+
+def _run_on_worker(task: ReportTask, plugin_name: str) -> dict[str, Any]:
+    """Dask task: produce one report in a child forked from the warm worker."""
+    from distributed import get_worker
+
+    from toolkit.reports.running import run_children
+
+    warm = get_worker().plugins[plugin_name].warm
+    out: list[ManifestEntry] = []
+    run_children([task], warm, jobs=1, record=out.append)
+    return out[0].to_dict()
 
 
 def run_on_dask(
     tasks: Sequence[ReportTask],
-    setup: dict[str, Any],
+    plan: Any,
     *,
-    scheduler: str | None,
-    record: Callable[[dict[str, Any]], None],
+    scheduler: str,
+    record: Callable[[ManifestEntry], None],
 ) -> None:
-    """Run tasks on the Dask cluster at ``scheduler``.
-
-    Parameters
-    ----------
-    tasks : sequence of ReportTask
-        Reports to produce.
-    setup : dict
-        Kernel setup (see :func:`toolkit.reports.batch.kernel_setup`).
-    scheduler : str
-        Scheduler address, e.g. ``tcp://10.0.0.5:8786``.
-    record : callable
-        Called here with each manifest entry as it arrives.
+    """Run tasks on the Dask cluster at ``scheduler``; record entries here.
 
     Raises
     ------
     toolkit.errors.ParameterError
-        When no scheduler address is given or the cluster cannot be reached.
-
-    Examples
-    --------
-    >>> run_on_dask([ReportTask("t", "t", "T", "1", "", {}, (), "o", "1_x", "h")], {},
-    ...             scheduler=None, record=print)
-    Traceback (most recent call last):
-    toolkit.errors.ParameterError: Für --executor dask fehlt --scheduler
-    ...
+        When Dask is not installed or the cluster cannot be reached.
     """
-    if not tasks:
-        return
-    if not scheduler:
-        raise ParameterError(
-            "Für --executor dask fehlt --scheduler",
-            hint="z. B. --scheduler tcp://HOST:8786 (Adresse des Dask-Schedulers)",
-        )
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ParameterError(
-            "Dask distributed ist nicht installiert",
-            hint="pip install 'dkbm-toolkit[cluster]'",
+            "Dask distributed ist nicht installiert", hint="pip install 'dkbm-toolkit[cluster]'"
         ) from exc
     try:
         client = Client(scheduler, timeout="20s")
@@ -110,32 +99,28 @@ def run_on_dask(
             hint="Adresse prüfen; läuft 'dask scheduler' dort?",
         ) from exc
     try:
+        plugin = WarmWorker(str(plan.data_dir), str(plan.template.path), plan.header)
+        try:
+            client.register_plugin(plugin, name=plugin.name)
+        except Exception as exc:  # a worker could not warm up: stop with its cause
+            from toolkit.reports.planning import warm_up_failed
+
+            raise (
+                exc if isinstance(exc, DkbmError) else warm_up_failed(plan.template, exc)
+            ) from exc
         futures = {
             client.submit(
-                run_remote_task,
-                task,
-                setup,
-                key=f"dkbm-{task.stem}-{task.input_hash[:12]}",
-                pure=False,
+                _run_on_worker, task, plugin.name, key=f"dkbm-{task.stem}-{task.input_hash[:12]}"
             ): task
             for task in tasks
         }
         for future in as_completed(futures):
             task = futures[future]
             try:
-                entry = future.result()
-            except Exception as exc:
-                entry = {
-                    "region": task.region,
-                    "region_name": task.region_name,
-                    "status": "failed",
-                    "duration": 0.0,
-                    "outputs": [],
-                    "error": f"DaskError: {type(exc).__name__}: {exc}",
-                    "error_type": "DaskError",
-                    "input_hash": task.input_hash,
-                    "parameters": task.parameters,
-                }
+                entry = ManifestEntry.from_dict(future.result())
+            except Exception as exc:  # the task itself failed on the worker: record why
+                entry = make_entry(task, "failed", error_type="DaskError", message=repr(exc))
             record(entry)
+        client.unregister_worker_plugin(plugin.name)
     finally:
         client.close()

@@ -17,12 +17,13 @@ import csv
 import io
 import json
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import DataError
 from toolkit.reports.render import write_atomic
+from toolkit.reports.tasks import ManifestEntry
 
 __all__ = [
     "CSV_COLUMNS",
@@ -37,19 +38,15 @@ MANIFEST_JSON = "manifest.json"
 _MANIFEST_CSV = "manifest.csv"
 
 #: Columns of ``manifest.csv``.
-CSV_COLUMNS = (
-    "region",
-    "region_name",
-    "status",
-    "duration",
-    "outputs",
-    "error",
-    "input_hash",
-)
+CSV_COLUMNS = ("region", "region_name", "status", "duration", "outputs", "error", "input_hash")
 
 
-def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
     """Return the entries of an existing manifest by region (empty if none).
+
+    A damaged ``manifest.json`` falls back to ``manifest.csv``; when both
+    are unreadable, a warning names the files and the batch starts as if
+    there were no manifest (every report is produced again, none is lost).
 
     Parameters
     ----------
@@ -58,38 +55,44 @@ def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
 
     Returns
     -------
-    dict of str to dict
+    dict of str to ManifestEntry
         Manifest entries keyed by region code.
-
-    Raises
-    ------
-    toolkit.errors.DataError
-        When the manifest exists but cannot be read.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     read_manifest(d)
-    {}
+    ...     _ = Path(d, MANIFEST_JSON).write_text('{"reports": [{"region": "1", "outputs": null}]}')
+    ...     read_manifest(d)["1"].outputs
+    ()
     """
     path = Path(out_dir) / MANIFEST_JSON
-    if not path.is_file():
+    if not path.is_file() and not (Path(out_dir) / _MANIFEST_CSV).is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(e["region"]): e for e in data["reports"]}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataError(
-            f"Manifest kann nicht gelesen werden: {exc}",
-            file=str(path),
-            hint="Datei löschen und den Batch ohne --resume neu starten",
-        ) from exc
+        entries = [ManifestEntry.from_dict(e) for e in data["reports"]]
+        return {e.region: e for e in entries}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        problem = f"{path.name}: {exc}"
+    try:
+        with open(Path(out_dir) / _MANIFEST_CSV, encoding="utf-8", newline="") as handle:
+            entries = [ManifestEntry.from_dict(row) for row in csv.DictReader(handle)]
+        if entries and all(e.region for e in entries):
+            warnings.warn(f"{problem}; manifest.csv wird verwendet", stacklevel=2)
+            return {e.region: e for e in entries}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problem += f"; {_MANIFEST_CSV}: {exc}"
+    warnings.warn(
+        f"Manifest in {out_dir} unlesbar ({problem}); alle Berichte werden neu erstellt",
+        stacklevel=2,
+    )
+    return {}
 
 
 def write_manifest(
     out_dir: str | os.PathLike[str],
-    entries: Mapping[str, Mapping[str, Any]],
+    entries: Mapping[str, Any],
     *,
     header: Mapping[str, Any],
 ) -> Path:
@@ -99,7 +102,7 @@ def write_manifest(
     ----------
     out_dir : str or path-like
         Output directory.
-    entries : mapping of str to mapping
+    entries : mapping of str to ManifestEntry or mapping
         Entries by region; written sorted by region code.
     header : mapping
         Batch-level facts (template, period, formats, data directory).
@@ -118,7 +121,7 @@ def write_manifest(
     ...     print(Path(d, "manifest.csv").read_text().splitlines()[1])
     1,,ok,,1_a.html,,
     """
-    ordered = [dict(entries[k]) for k in sorted(entries)]
+    ordered = [_as_dict(entries[k]) for k in sorted(entries)]
     document = {**header, "summary": summarize(ordered), "reports": ordered}
     target = Path(out_dir) / MANIFEST_JSON
     write_atomic(target, json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -127,10 +130,14 @@ def write_manifest(
     writer.writerow(CSV_COLUMNS)
     for entry in ordered:
         row = dict(entry)
-        row["outputs"] = ";".join(entry.get("outputs", []))
+        row["outputs"] = ";".join(entry.get("outputs") or [])
         writer.writerow(["" if row.get(c) is None else row.get(c, "") for c in CSV_COLUMNS])
     write_atomic(Path(out_dir) / _MANIFEST_CSV, buffer.getvalue())
     return target
+
+
+def _as_dict(entry: Any) -> dict[str, Any]:
+    return entry.to_dict() if isinstance(entry, ManifestEntry) else dict(entry)
 
 
 def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:

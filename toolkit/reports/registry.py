@@ -194,6 +194,10 @@ class Template:
         German description.
     parameters : dict of str to ParameterSpec
         Parameter schema in declaration order.
+    engine : str or None
+        papermill engine: ``"dkbm"`` (in-process, the default) or ``None``
+        for a Jupyter kernel (``"engine": "kernel"`` in the metadata, for
+        templates that need one, e.g. widgets).
 
     Examples
     --------
@@ -208,6 +212,7 @@ class Template:
     title: str
     description: str
     parameters: dict[str, ParameterSpec] = field(default_factory=dict)
+    engine: str | None = "dkbm"
 
     def defaults(self) -> dict[str, Any]:
         """Return the default value of every parameter.
@@ -362,6 +367,9 @@ def load_template(path: str | os.PathLike[str]) -> Template:
             problems.append(
                 Problem(f"Zelle 'parameters' setzt {name!r}, das Schema kennt es nicht")
             )
+    engine = meta.get("engine", "dkbm")
+    if engine not in ("dkbm", "kernel"):
+        problems.append(Problem(f"engine {engine!r} unbekannt", hint="'dkbm' oder 'kernel'"))
     if problems:
         raise TemplateError(
             "Parameterschema der Vorlage ist fehlerhaft",
@@ -374,6 +382,7 @@ def load_template(path: str | os.PathLike[str]) -> Template:
         title=str(meta.get("title") or path.stem),
         description=str(meta.get("description", "") or ""),
         parameters=specs,
+        engine=None if engine == "kernel" else "dkbm",
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "CHROMIUM_ENV",
     "REMOVE_TAGS",
     "find_chromium",
+    "html_exporter",
     "html_to_pdf",
     "render_html",
     "write_atomic",
@@ -45,6 +46,12 @@ CHROMIUM_ENV = "DKBM_CHROMIUM"
 REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
 
 _TEMPLATE_NAME = "dkbm_report.html.j2"
+
+# headless, offline, no profile state, no header/footer lines on the pages
+_CHROMIUM_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run "
+    "--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer"
+).split()
 
 # Extends nbconvert's "lab" page, dropping every block that would load a script
 # from a CDN (require.js, MathJax, Mermaid, widget manager).
@@ -89,7 +96,35 @@ def _clean_notebook(nb: Any) -> Any:
     return nb
 
 
-def render_html(nb: Any, *, title: str | None = None) -> str:
+def html_exporter() -> Any:
+    """Return nbconvert's exporter configured for reports (templates compiled once per object).
+
+    The batch runner makes one in its warm parent and passes it to every
+    report (:func:`render_html` ``exporter=``), so the Jinja templates are
+    not compiled again for each report.
+
+    Examples
+    --------
+    >>> type(html_exporter()).__name__
+    'HTMLExporter'
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        template_file=_TEMPLATE_NAME,
+        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code="de",
+        sanitize_html=False,
+    )
+
+
+def render_html(nb: Any, *, title: str | None = None, exporter: Any = None) -> str:
     """Render an executed notebook to one self-contained German HTML page.
 
     Parameters
@@ -99,6 +134,8 @@ def render_html(nb: Any, *, title: str | None = None) -> str:
     title : str, optional
         Page title (``<title>``); defaults to the notebook's ``title``
         metadata or ``"Bericht"``.
+    exporter : nbconvert.HTMLExporter, optional
+        From :func:`html_exporter` (default: a new one).
 
     Returns
     -------
@@ -116,22 +153,9 @@ def render_html(nb: Any, *, title: str | None = None) -> str:
     >>> "1 + 1" in html, "<title>Test</title>" in html
     (False, True)
     """
-    import jinja2
-    from nbconvert import HTMLExporter
-
     clean = _clean_notebook(nb)
     clean.metadata["title"] = title or nb.metadata.get("title") or "Bericht"
-    exporter = HTMLExporter(
-        template_name="lab",
-        template_file=_TEMPLATE_NAME,
-        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code="de",
-        sanitize_html=False,
-    )
+    exporter = exporter if exporter is not None else html_exporter()
     body, _ = exporter.from_notebook_node(clean, resources={"metadata": {"name": "Bericht"}})
     # Links in the stylesheet's comments are never fetched, but a report should
     # not mention other hosts at all; the head holds only nbconvert's CSS.
@@ -262,21 +286,8 @@ def html_to_pdf(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dkbm-chromium-") as profile:
         tmp_pdf = Path(profile) / "out.pdf"
-        command = [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            f"--user-data-dir={profile}/profile",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={tmp_pdf}",
-            source.as_uri(),
-        ]
+        command = [chromium, *_CHROMIUM_FLAGS, f"--user-data-dir={profile}/profile"]
+        command += [f"--print-to-pdf={tmp_pdf}", source.as_uri()]
         try:
             proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as exc:

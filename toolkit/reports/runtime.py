@@ -1,41 +1,60 @@
-"""What a running report template uses from the runner.
+"""What a running report template uses from the runner: :func:`load_dataset`.
 
-Templates call :func:`load_dataset` instead of reading files themselves. The
-dataset is cached once per process, keyed by its resolved directory, so a
-kernel that the runner warmed up before handing it a report already holds the
-data in memory and the report itself starts computing at once.
+Templates call :func:`load_dataset` instead of reading files themselves.
+Outside the batch runner it reads and validates the data directory on every
+call. The runner reads the data once in its warm parent process and passes
+the result, a :class:`Warm` context, explicitly to the papermill engine,
+which makes it visible to :func:`load_dataset` for exactly that run
+(:func:`provided`); nothing is cached in module globals.
 
 Examples
 --------
->>> from toolkit.reports.runtime import clear_cache
->>> clear_cache()
+>>> resolve_data_dir("/tmp").as_posix()
+'/tmp'
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import pickle
-import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = [
-    "DATA_DIR_ENV",
-    "SNAPSHOT_ENV",
-    "clear_cache",
-    "load_dataset",
-    "resolve_data_dir",
-    "write_snapshot",
-]
+__all__ = ["DATA_DIR_ENV", "Warm", "load_dataset", "provided", "resolve_data_dir"]
 
 #: Environment variable naming the data directory when a template passes none.
 DATA_DIR_ENV = "DKBM_DATA_DIR"
 
-#: Environment variable naming a dataset snapshot written by the batch runner.
-SNAPSHOT_ENV = "DKBM_DATASET_SNAPSHOT"
+# The warm context of the run in progress, set only by ``provided`` (not a cache).
+_ACTIVE: ContextVar[Warm | None] = ContextVar("dkbm_warm", default=None)
 
-_CACHE: dict[Path, Any] = {}
-_LOCK = threading.Lock()
+
+@dataclass(frozen=True)
+class Warm:
+    """Data read once by the runner's parent process and handed to every report.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        Resolved data directory.
+    dataset : toolkit.io.Dataset
+        The validated dataset of ``data_dir``; its ``shared`` attribute (when
+        present) holds computations every report of the batch needs.
+    exporter : nbconvert.HTMLExporter, optional
+        HTML exporter with compiled templates, shared by the reports.
+
+    Examples
+    --------
+    >>> Warm(Path("/d"), {"regions": None}).data_dir.name
+    'd'
+    """
+
+    data_dir: Path
+    dataset: Any
+    exporter: Any = None
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -68,8 +87,25 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(data_dir).expanduser().resolve()
 
 
+@contextlib.contextmanager
+def provided(warm: Warm | None) -> Iterator[None]:
+    """Make ``warm`` the data :func:`load_dataset` returns inside the block.
+
+    Examples
+    --------
+    >>> with provided(Warm(Path("/nirgends"), "schon geladen")):
+    ...     load_dataset("/nirgends")
+    'schon geladen'
+    """
+    token = _ACTIVE.set(warm)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
 def load_dataset(data_dir: str | os.PathLike[str] | None = None) -> Any:
-    """Return the dataset of ``data_dir``, read once per process.
+    """Return the dataset of ``data_dir``.
 
     Parameters
     ----------
@@ -80,8 +116,9 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None) -> Any:
     Returns
     -------
     toolkit.io.Dataset
-        The validated, frozen dataset. The same object is returned on every
-        later call with the same directory in this process.
+        The validated dataset: the one the runner passed in when it is of the
+        same directory (or ``data_dir`` is ``None``: the batch's data), else
+        read now.
 
     Raises
     ------
@@ -90,90 +127,23 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None) -> Any:
 
     Examples
     --------
-    >>> ds = load_dataset()
-    >>> load_dataset() is ds, ds.synthetic
-    (True, True)
+    >>> load_dataset().synthetic
+    True
     """
+    warm = _ACTIVE.get()
+    if warm is not None and (data_dir is None or str(data_dir) == ""):
+        return warm.dataset  # the batch's data directory
     path = resolve_data_dir(data_dir)
-    with _LOCK:
-        cached = _CACHE.get(path)
-        if cached is not None:
-            return cached
-        if not path.is_dir():
-            from toolkit.errors import DataError
+    if warm is not None and warm.data_dir == path:
+        return warm.dataset
+    if not path.is_dir():
+        from toolkit.errors import DataError
 
-            raise DataError(
-                "Datenverzeichnis nicht gefunden",
-                file=str(path),
-                hint="Pfad prüfen oder den Parameter data_dir leer lassen (Beispieldaten)",
-            )
-        dataset = _from_snapshot(path)
-        if dataset is None:
-            from toolkit.io import read_dataset
+        raise DataError(
+            "Datenverzeichnis nicht gefunden",
+            file=str(path),
+            hint="Pfad prüfen oder den Parameter data_dir leer lassen (Beispieldaten)",
+        )
+    from toolkit.io import read_dataset
 
-            dataset = read_dataset(path)
-        _CACHE[path] = dataset
-        return dataset
-
-
-def _from_snapshot(path: Path) -> Any:
-    """Return the dataset from the batch snapshot if it was made from ``path``."""
-    snapshot = os.environ.get(SNAPSHOT_ENV, "")
-    if not snapshot or not Path(snapshot).is_file():
-        return None
-    with open(snapshot, "rb") as handle:
-        source, dataset = pickle.load(handle)
-    return dataset if Path(source) == path else None
-
-
-def write_snapshot(
-    dataset: Any, data_dir: str | os.PathLike[str], target: str | os.PathLike[str]
-) -> Path:
-    """Save a dataset that was read once so report kernels can load it fast.
-
-    The batch runner reads and validates the data once, writes this snapshot
-    and points the kernels at it through ``DKBM_DATASET_SNAPSHOT``; their
-    :func:`load_dataset` then unpickles it instead of reading and validating
-    every table again. The snapshot is only used for the directory it was
-    made from.
-
-    Parameters
-    ----------
-    dataset : toolkit.io.Dataset
-        The dataset read from ``data_dir``.
-    data_dir : str or path-like
-        Directory the dataset was read from.
-    target : str or path-like
-        Snapshot file to write (a private temporary file of the batch).
-
-    Returns
-    -------
-    pathlib.Path
-        The snapshot path.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_snapshot({"tabelle": 1}, d, Path(d) / "snap.pkl")
-    ...     os.environ[SNAPSHOT_ENV] = str(p)
-    ...     clear_cache()
-    ...     print(load_dataset(d))
-    ...     del os.environ[SNAPSHOT_ENV]; clear_cache()
-    {'tabelle': 1}
-    """
-    target = Path(target)
-    with open(target, "wb") as handle:
-        pickle.dump((str(resolve_data_dir(data_dir)), dataset), handle, protocol=5)
-    return target
-
-
-def clear_cache() -> None:
-    """Forget every dataset cached in this process.
-
-    Examples
-    --------
-    >>> clear_cache()
-    """
-    with _LOCK:
-        _CACHE.clear()
+    return read_dataset(path)

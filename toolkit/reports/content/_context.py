@@ -13,7 +13,14 @@ from toolkit.errors import ParameterError
 from toolkit.indicators import catalog, compute_all
 from toolkit.regions import RegionHierarchy
 
-__all__ = ["LEVEL_LABELS", "ReportContext", "default_comparison", "prepare_report", "warm"]
+__all__ = [
+    "LEVEL_LABELS",
+    "ReportContext",
+    "Shared",
+    "default_comparison",
+    "prepare_report",
+    "warm",
+]
 
 #: Short labels of comparison regions by level (as in "Land: 31,0 %").
 LEVEL_LABELS: dict[str, str] = {
@@ -35,19 +42,12 @@ _SUB_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 
-_HIERARCHIES: dict[int, tuple[Any, Any]] = {}
-
-
 def _hierarchy(dataset: Any) -> Any:
-    """Region hierarchy of a dataset, built once per dataset object in this process."""
-    hit = _HIERARCHIES.get(id(dataset))
-    if hit is not None and hit[0] is dataset:
-        return hit[1]
-    hierarchy = RegionHierarchy.from_frame(dataset.tables["regions"])
-    if len(_HIERARCHIES) >= 4:  # keep few datasets alive in long-running processes
-        _HIERARCHIES.clear()
-    _HIERARCHIES[id(dataset)] = (dataset, hierarchy)
-    return hierarchy
+    """Region hierarchy of a dataset: the one it carries (``dataset.shared``) or a new one."""
+    shared = getattr(dataset, "shared", None)
+    if shared is not None:
+        return shared.hierarchy
+    return RegionHierarchy.from_frame(dataset.tables["regions"])
 
 
 def _ancestors(hierarchy: Any, region: str) -> list[str]:
@@ -181,51 +181,59 @@ class ReportContext:
         return self.labels.get(code) or self.hierarchy.name(code)
 
 
-#: Indicators of the Länder and the Bund per dataset, computed once by :func:`warm`.
-_SHARED: dict[int, tuple[Any, pd.DataFrame]] = {}
 _SORT = ["indicator", "dimension", "category", "region_code", "period"]
 
 
-def warm(dataset: Any) -> None:
-    """Compute the Land and Bund values of every indicator once in this process.
+@dataclass(frozen=True)
+class Shared:
+    """Region hierarchy and Land/Bund IndicatorFrame of a dataset, made once by :func:`warm`."""
+
+    hierarchy: Any
+    land_bund: pd.DataFrame
+
+
+def warm(dataset: Any) -> Shared:
+    """Compute the hierarchy and the Land and Bund values of every indicator once.
 
     Every report compares with its Land and the Bund, whose values need all
-    rows of the dataset. A batch runner calls this after loading the data in
-    the process it forks report kernels from, so each report only computes
-    its own region. Results are the same with and without warming.
+    rows of the dataset. The batch runner calls this once in its parent
+    process and hands the result to every report as ``dataset.shared``
+    (state is passed, never kept here), so each report only computes its
+    own region. Results are the same with and without it.
 
     Parameters
     ----------
     dataset : toolkit.io.Dataset
-        The loaded dataset (kept alive while cached).
+        The loaded dataset.
+
+    Returns
+    -------
+    Shared
+        The shared computations.
 
     Examples
     --------
     >>> from toolkit.reports.runtime import load_dataset
-    >>> ds = load_dataset()
-    >>> warm(ds)
-    >>> sorted(set(_SHARED[id(ds)][1]["region_code"]))
+    >>> sorted(set(warm(load_dataset()).land_bund["region_code"]))
     ['17', 'DG']
-    >>> _ = _SHARED.pop(id(ds))
     """
-    hierarchy = _hierarchy(dataset)
+    hierarchy = RegionHierarchy.from_frame(dataset.tables["regions"])
     codes = hierarchy.codes("land") + hierarchy.codes("bund")
-    frame = compute_all(dataset, regions=codes)
-    _SHARED[id(dataset)] = (dataset, frame)
+    return Shared(hierarchy, compute_all(dataset, regions=codes))
 
 
 def _compute(
     dataset: Any, hierarchy: Any, codes: list[str], periods: list[int], indicators: list[str]
 ) -> pd.DataFrame:
-    """compute_all for ``codes``, taking Land and Bund rows from the :func:`warm` cache."""
-    cached = _SHARED.get(id(dataset))
+    """compute_all for ``codes``, taking Land and Bund rows from ``dataset.shared``."""
+    cached = getattr(dataset, "shared", None)
     shared = [c for c in codes if hierarchy.level(c) in ("land", "bund")] if cached else []
     rest = [c for c in codes if c not in shared]
     parts = []
     if rest:
         parts.append(compute_all(dataset, regions=rest, periods=periods, indicators=indicators))
     if shared and cached is not None:
-        f = cached[1]
+        f = cached.land_bund
         parts.append(
             f[
                 f["region_code"].isin(shared)

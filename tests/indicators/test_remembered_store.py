@@ -1,0 +1,69 @@
+"""The remembered-table store never gives results of an edited table (issue #12, item 5).
+
+Reference: hand computation. Two Gemeinden with 10 and 30 people; after one
+row is recoded in place, each Kreis holds what its Gemeinden now hold.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.indicators import compute_all
+
+
+def _kreise(frame: pd.DataFrame) -> dict[str, float]:
+    rows = frame[(frame["dimension"] == "") & (frame["indicator"] == "bevoelkerung")]
+    return dict(zip(rows["region_code"], rows["value"], strict=True))
+
+
+def _population() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region_code": ["17001000", "17002000"],
+            "year": 2024,
+            "sex": "m",
+            "age": [70, 71],
+            "population": [10, 30],
+        }
+    )
+
+
+def test_recoding_a_region_in_place_changes_the_result():
+    pop = _population()
+    tables = {"population": pop}
+    assert _kreise(compute_all(tables, levels="kreis", indicators="bevoelkerung")) == {
+        "17001": 10.0,
+        "17002": 30.0,
+    }
+    # same object, same length, same columns, same count total: only the region differs
+    pop.loc[0, "region_code"] = "17002000"
+    assert _kreise(compute_all(tables, levels="kreis", indicators="bevoelkerung")) == {
+        "17002": 40.0
+    }
+    pop.loc[0, "region_code"] = "17001000"
+    pop.loc[1, "population"] = 20  # total changes too
+    assert _kreise(compute_all(tables, levels="kreis", indicators="bevoelkerung")) == {
+        "17001": 10.0,
+        "17002": 20.0,
+    }
+
+
+def test_editing_a_table_of_a_dataset_in_place_changes_the_result():
+    from toolkit.io import Dataset
+
+    ds = Dataset({"population": _population()})
+    before = _kreise(compute_all(ds, regions=["17001", "17002"], indicators="bevoelkerung"))
+    assert before == {"17001": 10.0, "17002": 30.0}
+    ds.tables["population"].loc[1, "region_code"] = "17001000"
+    after = _kreise(compute_all(ds, regions=["17001", "17002"], indicators="bevoelkerung"))
+    assert after == {"17001": 40.0}
+
+
+def test_unchanged_table_reuses_its_prepared_form():
+    pop = _population()
+    from toolkit.indicators._context import Context
+
+    Context({"population": pop}).counts("population")
+    assert Context({"population": pop}).remembered("population")
+    pop.loc[0, "population"] = 11
+    assert not Context({"population": pop}).remembered("population")

@@ -1,0 +1,413 @@
+"""Planning a batch: check everything, list the reports, warm up once.
+
+Everything that can be checked is checked before any report process
+starts: the template, every parameter, the time limit, the region list, the
+data (read and validated once) and the output folder. :func:`warm_up` then
+prepares the parent process the reports are forked from: the dataset with
+the computations every report shares, passed explicitly as a
+:class:`~toolkit.reports.runtime.Warm`.
+
+Examples
+--------
+>>> check_timeout(30)
+30.0
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import fcntl
+import hashlib
+import importlib
+import math
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import DataError, ParameterError, Problem, TemplateError
+from toolkit.reports.manifest import read_manifest
+from toolkit.reports.params import coerce_value, parse_formats, resolve_regions, validate_parameters
+from toolkit.reports.registry import Template, get_template
+from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
+from toolkit.reports.tasks import ReportTask, input_hash, slugify
+
+__all__ = [
+    "BatchPlan",
+    "check_timeout",
+    "data_digest",
+    "lock_output_folder",
+    "plan_batch",
+    "warm_up",
+    "warm_up_failed",
+]
+
+_TABLE_SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """A checked batch, ready to run (no report process started yet).
+
+    Examples
+    --------
+    >>> BatchPlan.__name__
+    'BatchPlan'
+    """
+
+    template: Template
+    out_dir: Path
+    data_dir: Path
+    tasks: tuple[ReportTask, ...]
+    skipped: tuple[str, ...]
+    previous: dict[str, Any]
+    header: dict[str, Any]
+    dataset: Any = None
+
+
+def check_timeout(timeout: Any) -> float | None:
+    """Return a valid time limit in seconds (None: no limit), else raise ParameterError.
+
+    Examples
+    --------
+    >>> check_timeout(float("nan"))
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Ungültiges Zeitlimit nan s
+    ...
+    """
+    if timeout is None:
+        return None
+    value = float(timeout)
+    if not math.isfinite(value) or value <= 0:
+        raise ParameterError(
+            f"Ungültiges Zeitlimit {value:g} s", hint="--timeout muss eine Zahl größer 0 sein"
+        )
+    return value
+
+
+def data_digest(data_dir: str | os.PathLike[str]) -> str:
+    """Return a SHA-256 over the files a report reads: the tables and ``meta.json``.
+
+    Other files (notes, README) do not change any report and are left out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     empty = data_digest(d)
+    ...     _ = Path(d, "notizen.txt").write_text("x")
+    ...     same = data_digest(d)
+    ...     _ = Path(d, "kita.csv").write_text("x")
+    ...     empty == same, empty == data_digest(d)
+    (True, False)
+    """
+    digest = hashlib.sha256()
+    root = Path(data_dir)
+    read = [p for p in root.rglob("*") if p.is_file()]
+    read = [p for p in read if p.name == "meta.json" or p.name.lower().endswith(_TABLE_SUFFIXES)]
+    for path in sorted(read):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _imports(template: Template) -> list[str]:
+    """Modules the template's code cells import (to import once in the warm parent)."""
+    import nbformat
+
+    names: list[str] = []
+    for cell in nbformat.read(template.path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return list(dict.fromkeys(names))
+
+
+def warm_up(plan: BatchPlan) -> Warm:
+    """Prepare this process to fork the reports of ``plan`` from.
+
+    Imports what the template imports, creates the in-process shell and
+    hands over the dataset read during planning; a template built on
+    :mod:`toolkit.reports.content` also gets the hierarchy and the Land and
+    Bund indicators computed here once (``dataset.shared``). Any error
+    stops the batch: nothing is swallowed.
+
+    Examples
+    --------
+    >>> warm_up.__name__
+    'warm_up'
+    """
+    modules = _imports(plan.template)
+    for name in modules:
+        importlib.import_module(name)
+    if plan.template.engine == "dkbm":
+        from toolkit.reports.engine import prepare
+
+        prepare()
+    from toolkit.reports.render import html_exporter, render_html
+
+    exporter = html_exporter()
+    render_html(_font_probe(), exporter=exporter)  # compiles nbconvert's templates once
+    dataset = plan.dataset
+    if any(m.startswith("toolkit.reports.content") for m in modules):
+        from toolkit.reports.content import warm
+
+        dataset = _with_shared(dataset, warm(dataset))
+    return Warm(plan.data_dir, dataset, exporter)
+
+
+def warm_up_failed(template: Template, exc: BaseException) -> TemplateError:
+    """Return the error that stops a batch whose warm-up raised ``exc``.
+
+    Examples
+    --------
+    >>> t = Template("t", Path("t.ipynb"), "T", "")
+    >>> str(warm_up_failed(t, ImportError("kein Modul x"))).splitlines()[0]
+    'Vorbereitung der Berichte fehlgeschlagen: ImportError: kein Modul x'
+    """
+    return TemplateError(
+        f"Vorbereitung der Berichte fehlgeschlagen: {type(exc).__name__}: {exc}",
+        file=str(template.path),
+        hint="Importe und Daten der Vorlage prüfen; es wurde kein Bericht erstellt",
+    )
+
+
+def _font_probe() -> Any:
+    """Return a notebook showing a tiny chart; drawing it loads matplotlib's fonts."""
+    import base64
+    import io
+
+    import matplotlib.figure
+    import nbformat
+
+    fig = matplotlib.figure.Figure(figsize=(1, 1))
+    fig.subplots().set_title("Ää 0,5 %")
+    fig.savefig(png := io.BytesIO(), format="png")
+    data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii")}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", data)])
+    ]
+    return nb
+
+
+def _with_shared(dataset: Any, shared: Any) -> Any:
+    """Return the dataset as a frozen copy carrying ``shared`` (same tables, no copies)."""
+    from dataclasses import make_dataclass
+
+    cls = make_dataclass(
+        "SharedDataset", [("shared", Any, None)], bases=(type(dataset),), frozen=True
+    )
+    return cls(**{k: getattr(dataset, k) for k in dataset.__dataclass_fields__}, shared=shared)
+
+
+@contextlib.contextmanager
+def lock_output_folder(out_dir: Path) -> Iterator[None]:
+    """Create, check and lock the output folder for one batch (clear errors, exit code 2).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d, lock_output_folder(Path(d) / "r"):
+    ...     pass
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".dkbm-probe-{os.getpid()}"
+        probe.write_bytes(b"x")
+        probe.unlink()
+        handle = open(out_dir / ".dkbm-lock", "a+")  # held for the whole batch
+    except OSError as exc:
+        raise ParameterError(
+            f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",
+            hint="Schreibrechte und freien Platz prüfen oder --out ändern",
+        ) from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ParameterError(
+                f"In den Ausgabeordner {out_dir} schreibt gerade ein anderer Batch",
+                hint="warten, bis er fertig ist, oder --out ändern",
+            ) from exc
+        yield
+        with contextlib.suppress(OSError):  # leave no trace in the output folder
+            os.unlink(out_dir / ".dkbm-lock")
+    finally:
+        handle.close()
+
+
+def _check_against_data(dataset: Any, regions: Any, period: Any, given: dict[str, Any]) -> None:
+    """Refuse a period no table has, and comparison regions not in the data."""
+    years: set[int] = set()
+    for table in dataset.tables.values():
+        if "year" in getattr(table, "columns", ()):
+            years.update(int(y) for y in table["year"].dropna().unique())
+    if years and isinstance(period, int) and period not in years:
+        have = f"{min(years)}–{max(years)}"
+        raise ParameterError(f"Keine Daten für {period}", hint=f"Die Daten reichen von {have}")
+    known = set(regions["region_code"].astype(str))
+    unknown = [str(c) for c in given.get("comparison") or [] if str(c) not in known]
+    if unknown:
+        raise ParameterError(
+            f"Vergleichsregionen nicht in den Daten: {', '.join(unknown)}",
+            hint="Regionalschlüssel aus regions.csv angeben oder comparison weglassen",
+        )
+
+
+def _outputs_exist(out_dir: Path, entry: Any, stem: str, formats: tuple[str, ...]) -> bool:
+    wanted = {f"{stem}.{fmt}" for fmt in formats}
+    return set(entry.outputs) >= wanted and all((out_dir / n).is_file() for n in wanted)
+
+
+def plan_batch(
+    template: str | Template,
+    *,
+    regions: str | Sequence[str],
+    period: Any,
+    parameters: dict[str, Any] | None = None,
+    formats: str | Iterable[str] = ("html",),
+    out: str | os.PathLike[str] = "reports",
+    data_dir: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    timeout: float | None = None,
+    templates_dir: str | os.PathLike[str] | None = None,
+) -> BatchPlan:
+    """Check everything and list the reports a batch will produce.
+
+    Parameters are as for :func:`toolkit.reports.run_batch`.
+
+    Returns
+    -------
+    BatchPlan
+        The plan; no report process has been started.
+
+    Raises
+    ------
+    toolkit.errors.ParameterError
+        For unknown or ill-typed parameters (all listed at once), a bad
+        period, format, time limit or region selection.
+    toolkit.errors.TemplateError
+        For an unknown or broken template.
+    toolkit.errors.DataError
+        When the data cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plan_batch("gibtsnicht", regions="kreise", period=2024,
+    ...            templates_dir=tempfile.gettempdir())
+    Traceback (most recent call last):
+    toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
+    ...
+    """
+    tpl = template if isinstance(template, Template) else get_template(template, templates_dir)
+    fmts = parse_formats(formats)
+    timeout = check_timeout(timeout)
+    given = dict(parameters or {})
+    missing = [n for n in ("region", "period") if n not in tpl.parameters]
+    if missing:
+        raise ParameterError(
+            f"Vorlage {tpl.name!r} ist nicht regionsweise nutzbar",
+            problems=[Problem(f"Die Vorlage hat keinen Parameter {n!r}") for n in missing],
+        )
+    for name in ("region", "period"):
+        if name in given:
+            raise ParameterError(
+                f"{name!r} nicht mit -p setzen", hint=f"--{name} bzw. --regions verwenden"
+            )
+    if isinstance(period, str):
+        try:
+            period = coerce_value(tpl.parameters["period"], period)
+        except ValueError as exc:
+            raise ParameterError(f"Ungültige Periode {period!r}: {exc}") from exc
+    folder = given.get("data_dir")
+    if folder and not Path(str(folder)).expanduser().is_dir():
+        raise ParameterError(
+            f"Parameter data_dir: Verzeichnis {folder} gibt es nicht",
+            hint="Pfad prüfen oder weglassen (dann gilt --data)",
+        )
+    probe = tpl.parameters["region"].default or "00000"
+    validate_parameters(tpl, {**given, "region": probe, "period": period})
+    data_path = resolve_data_dir(data_dir)
+    dataset = load_dataset(data_path)
+    region_frame = dataset.tables.get("regions") if hasattr(dataset, "tables") else None
+    if region_frame is None:
+        raise DataError(
+            "Die Daten enthalten keine Tabelle 'regions'",
+            file=str(data_path),
+            hint="regions.csv nach data_samples/README.md anlegen",
+        )
+    codes = resolve_regions(regions, region_frame)
+    _check_against_data(dataset, region_frame, period, given)
+    names = dict(
+        zip(
+            region_frame["region_code"].astype(str),
+            region_frame.get("region_name", region_frame["region_code"]).astype(str),
+            strict=True,
+        )
+    )
+    out_dir = (Path(out) / str(period) / tpl.name).resolve()
+    previous = read_manifest(out_dir)
+    template_digest, digest = tpl.digest(), data_digest(data_path)
+    tasks: list[ReportTask] = []
+    skipped: list[str] = []
+    for code in codes:
+        params = validate_parameters(tpl, {**given, "region": code, "period": period})
+        name = names.get(code, "")
+        stem = f"{code}_{slugify(name) if name else 'unbekannt'}"
+        task_hash = input_hash(template_digest, params, digest)
+        old = previous.get(code)
+        ok_before = old is not None and old.status == "ok"
+        if (retry_failed and (old is None or ok_before)) or (
+            resume
+            and ok_before
+            and old.input_hash == task_hash
+            and _outputs_exist(out_dir, old, stem, fmts)
+        ):
+            skipped.append(code)
+            continue
+        tasks.append(
+            ReportTask(
+                template_path=str(tpl.path),
+                template_name=tpl.name,
+                title=f"{tpl.title}: {name or code} {period}",
+                region=code,
+                region_name=name,
+                parameters=params,
+                formats=fmts,
+                out_dir=str(out_dir),
+                stem=stem,
+                input_hash=task_hash,
+                engine=tpl.engine,
+                timeout=timeout,
+                precheck_error=""
+                if code in names
+                else f"Region {code} ist nicht in den Daten ({data_path.name}/regions)",
+                previous=old.outputs if ok_before else (),
+                data_dir=str(data_path),
+            )
+        )
+    header = {
+        "template": tpl.name,
+        "template_file": tpl.path.name,
+        "period": period,
+        "formats": list(fmts),
+        "data": data_path.name,
+    }
+    return BatchPlan(
+        tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset
+    )

@@ -1,0 +1,402 @@
+"""Running a batch: one forked child process per report from a warm parent.
+
+The parent plans and warms up once (:mod:`toolkit.reports.planning`), then
+forks at most ``jobs`` children at a time. Each child runs
+:func:`toolkit.reports.tasks.produce` in its own process group and
+temporary working directory, dies with the parent (``PR_SET_PDEATHSIG``)
+and sends back its manifest entry through a pipe. A child that outlives its
+time limit (plus a grace period) is killed with its process group; a child
+that dies becomes a failed entry. On SIGINT, SIGTERM or SIGHUP the parent
+stops the children, records every finished report and raises
+:class:`BatchInterrupted`. Only one batch may write into an output folder
+at a time (a lock file).
+
+Examples
+--------
+>>> BatchResult(Path("r"), [], ()).exit_code
+0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import json
+import os
+import selectors
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import DkbmError, ParameterError
+from toolkit.reports.manifest import format_summary, write_manifest
+from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
+
+__all__ = ["BatchInterrupted", "BatchResult", "run_batch", "run_children"]
+
+#: Seconds a child may run past its time limit before it is killed.
+GRACE = 5.0
+_PR_SET_PDEATHSIG = 1
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """The batch was stopped by a signal; ``signum`` says which, ``exit_code`` is 128 + n."""
+
+    def __init__(self, signum: int, message: str = "") -> None:
+        super().__init__(message or f"Abgebrochen ({signal.Signals(signum).name}).")
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Outcome of a batch: entries of the reports run now and the regions skipped.
+
+    Examples
+    --------
+    >>> e = ManifestEntry("1", "", "timeout")
+    >>> r = BatchResult(Path("r"), [e], ())
+    >>> r.exit_code, [x.region for x in r.failed]
+    (1, ['1'])
+    """
+
+    out_dir: Path
+    entries: list[ManifestEntry]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> list[ManifestEntry]:
+        """Entries of the reports that did not succeed."""
+        return [e for e in self.entries if e.status != "ok"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report succeeded, else 1."""
+        return 1 if self.failed else 0
+
+    def summary(self) -> str:
+        """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
+        return format_summary(self.entries, skipped=len(self.skipped))
+
+
+class _Child:
+    """A forked report process and what it has sent so far."""
+
+    def __init__(self, task: ReportTask, pid: int, fd: int) -> None:
+        self.task, self.pid, self.fd, self.data = task, pid, fd, b""
+        self.started = time.monotonic()
+        limit = task.timeout + GRACE if task.timeout else None
+        self.deadline = self.started + limit if limit else float("inf")
+
+
+def _die_with_parent(parent: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
+    """Body of a forked child: never returns."""
+    code = 0
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        os.setpgid(0, 0)
+        _die_with_parent(parent)
+        gc.enable()
+        entry = produce(task, warm)
+    except BaseException as exc:  # reported in the entry, nothing is lost
+        entry = make_entry(task, "failed", error_type=type(exc).__name__, message=str(exc))
+        code = 1
+    try:
+        os.write(fd, json.dumps(entry.to_dict(), default=str).encode("utf-8"))
+    finally:
+        os._exit(code)
+
+
+def _start(task: ReportTask, warm: Any) -> _Child:
+    read, write = os.pipe()
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _child_main(task, warm, write, parent)
+    os.close(write)
+    with contextlib.suppress(OSError):  # the child may have done it or exited already
+        os.setpgid(pid, pid)
+    return _Child(task, pid, read)
+
+
+def _finish(child: _Child, timed_out: bool) -> ManifestEntry:
+    _, status = os.waitpid(child.pid, 0)
+    duration = time.monotonic() - child.started
+    task = child.task
+    if timed_out:
+        message = f"Zeitlimit von {task.timeout:g} s überschritten; Prozess beendet"
+        return make_entry(task, "timeout", duration=duration, error_type="Timeout", message=message)
+    with contextlib.suppress(ValueError):
+        return ManifestEntry.from_dict(json.loads(child.data.decode("utf-8")))
+    how = (
+        f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
+        if os.WIFSIGNALED(status)
+        else f"Exit-Code {os.WEXITSTATUS(status)}"
+    )
+    return make_entry(
+        task,
+        "failed",
+        duration=duration,
+        error_type="DeadKernelError",
+        message=f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})",
+    )
+
+
+def _kill(child: _Child) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)
+
+
+def run_children(
+    tasks: Iterable[ReportTask],
+    warm: Any,
+    *,
+    jobs: int,
+    record: Callable[[ManifestEntry], None],
+) -> None:
+    """Produce every task in a forked child, at most ``jobs`` at a time.
+
+    Parameters
+    ----------
+    tasks : iterable of ReportTask
+        Reports to produce.
+    warm : toolkit.reports.runtime.Warm or None
+        What the children inherit.
+    jobs : int
+        Children at a time.
+    record : callable
+        Called in this process with each entry as it arrives.
+
+    Examples
+    --------
+    >>> run_children([], None, jobs=2, record=print)
+    """
+    todo = list(tasks)[::-1]
+    running: dict[int, _Child] = {}
+    gc.freeze()  # children share the parent's memory pages instead of copying them
+    sel = selectors.DefaultSelector()
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                child = _start(todo.pop(), warm)
+                running[child.fd] = child
+                sel.register(child.fd, selectors.EVENT_READ, child)
+            wait = min(c.deadline for c in running.values()) - time.monotonic()
+            for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
+                child = key.data
+                chunk = os.read(child.fd, 1 << 16)
+                child.data += chunk
+                if not chunk:
+                    sel.unregister(child.fd)
+                    os.close(child.fd)
+                    del running[child.fd]
+                    record(_finish(child, False))
+            now = time.monotonic()
+            for child in [c for c in running.values() if c.deadline <= now]:
+                _kill(child)
+                sel.unregister(child.fd)
+                os.close(child.fd)
+                del running[child.fd]
+                record(_finish(child, True))
+    finally:
+        for child in running.values():  # interrupted: stop and reap every child
+            _kill(child)
+            os.waitpid(child.pid, 0)
+            while chunk := os.read(child.fd, 1 << 16):
+                child.data += chunk
+            os.close(child.fd)
+        sel.close()
+        gc.unfreeze()
+        for child in running.values():  # a report finished just before the stop still counts
+            with contextlib.suppress(ValueError):
+                record(ManifestEntry.from_dict(json.loads(child.data.decode("utf-8"))))
+
+
+def _warm(plan: Any) -> Any:
+    """Warm up for ``plan``; a failure stops the batch with its cause (never swallowed)."""
+    from toolkit.reports.planning import warm_up, warm_up_failed
+
+    try:
+        return warm_up(plan)
+    except DkbmError:
+        raise
+    except Exception as exc:
+        raise warm_up_failed(plan.template, exc) from exc
+
+
+@contextlib.contextmanager
+def _signals_stop_the_batch() -> Iterator[None]:
+    def stop(signum: int, frame: Any) -> None:
+        raise BatchInterrupted(signum)
+
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def run_batch(
+    template: Any,
+    *,
+    regions: str | Sequence[str],
+    period: Any,
+    parameters: dict[str, Any] | None = None,
+    formats: str | Iterable[str] = ("html",),
+    out: str | os.PathLike[str] = "reports",
+    data_dir: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    retry_failed: bool = False,
+    timeout: float | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+    templates_dir: str | os.PathLike[str] | None = None,
+) -> BatchResult:
+    """Produce a template's report for many regions.
+
+    Parameters
+    ----------
+    template : str or Template
+        Template name (see ``dkbm templates list``) or object.
+    regions : str or sequence of str
+        ``all``, ``kreise``, ``gemeinden``, a file or a list of codes.
+    period : int or str
+        Report period.
+    parameters : dict, optional
+        Further template parameters.
+    formats : str or iterable of str
+        Any of ``html``, ``pdf``, ``ipynb``.
+    out : str or path-like
+        Output root; reports go to ``<out>/<period>/<template>/``.
+    data_dir : str or path-like, optional
+        Data directory (default: the sample data).
+    jobs : int
+        Reports produced at the same time (local executor).
+    resume : bool
+        Skip regions whose outputs exist with the same input hash.
+    retry_failed : bool
+        Run only the regions the manifest lists as failed.
+    timeout : float, optional
+        Seconds one report may run (finite, > 0).
+    executor : {'local', 'dask'}
+        Where the reports run.
+    scheduler : str, optional
+        Dask scheduler address for ``executor='dask'``.
+    progress : bool
+        Show a progress bar on stderr.
+    templates_dir : str or path-like, optional
+        Where to look for templates.
+
+    Returns
+    -------
+    BatchResult
+        Entries of the reports run; ``exit_code`` is 1 when any failed.
+
+    Raises
+    ------
+    BatchInterrupted
+        On SIGINT, SIGTERM or SIGHUP, after every finished report is recorded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run_batch("gibtsnicht", regions="kreise", period=2024,
+    ...           templates_dir=tempfile.gettempdir())
+    Traceback (most recent call last):
+    toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
+    ...
+    """
+    from toolkit.reports.planning import lock_output_folder, plan_batch
+
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
+    if executor not in ("local", "dask"):
+        raise ParameterError(f"Unbekannter Executor {executor!r}", hint="local oder dask")
+    if executor == "dask" and not scheduler:
+        raise ParameterError(
+            "Für --executor dask fehlt --scheduler",
+            hint="z. B. --scheduler tcp://HOST:8786 (Adresse des Dask-Schedulers)",
+        )
+    plan = plan_batch(
+        template,
+        regions=regions,
+        period=period,
+        parameters=parameters,
+        formats=formats,
+        out=out,
+        data_dir=data_dir,
+        resume=resume,
+        retry_failed=retry_failed,
+        timeout=timeout,
+        templates_dir=templates_dir,
+    )
+    from tqdm import tqdm
+
+    entries: dict[str, Any] = dict(plan.previous)
+    done: list[ManifestEntry] = []
+    bar = tqdm(
+        total=len(plan.tasks),
+        desc=plan.template.name,
+        unit="Bericht",
+        disable=not progress or not plan.tasks,
+        file=sys.stderr,
+    )
+
+    def save() -> None:
+        try:
+            write_manifest(plan.out_dir, entries, header=plan.header)
+        except OSError as exc:
+            raise ParameterError(
+                f"Manifest in {plan.out_dir} kann nicht geschrieben werden: {exc.strerror}",
+                hint="Schreibrechte und freien Platz prüfen; mit --resume fortsetzen",
+            ) from exc
+
+    def record(entry: ManifestEntry) -> None:
+        entries[entry.region] = entry
+        done.append(entry)
+        save()
+        bar.update(1)
+
+    with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
+        try:
+            runnable = [t for t in plan.tasks if not t.precheck_error]
+            for task in plan.tasks:
+                if task.precheck_error:  # nothing to run: recorded without a process
+                    record(produce(task))
+            save()
+            if runnable and executor == "dask":
+                from toolkit.reports.dask import run_on_dask
+
+                run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
+            elif runnable:
+                run_children(runnable, _warm(plan), jobs=jobs, record=record)
+        except BatchInterrupted as exc:
+            raise BatchInterrupted(
+                exc.signum,
+                f"Abgebrochen ({signal.Signals(exc.signum).name}): {len(done)} Berichte "
+                f"fertig und im Manifest {plan.out_dir / 'manifest.json'}; "
+                "mit --resume fortsetzen.",
+            ) from None
+        finally:
+            bar.close()
+    return BatchResult(plan.out_dir, done, plan.skipped)

@@ -1,0 +1,346 @@
+"""One report: its task, its manifest entry, and the function that produces it.
+
+:class:`ReportTask` and :class:`ManifestEntry` are frozen records; entries
+are made only by :func:`make_entry`. :func:`produce` is the task function
+of every executor (a forked local child, a Dask worker's child, a fresh
+interpreter): papermill executes the template (engine ``dkbm`` in this
+process, or a kernel for templates that ask for one), then the outputs are
+written, each to a temporary file moved into place when complete. A
+failing report keeps the previous report of the region and says so.
+
+Examples
+--------
+>>> slugify("Musterstadt, kreisfreie Stadt")
+'musterstadt-kreisfreie-stadt'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import tempfile
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FORMATS", "ManifestEntry", "ReportTask", "input_hash", "make_entry", "produce"]
+
+#: Output formats a report can be written in.
+FORMATS = ("html", "pdf", "ipynb")
+
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+_TIMING_KEYS = ("start_time", "end_time", "duration")
+
+
+def slugify(name: str) -> str:
+    """Return a file-name-safe ASCII form of a region name.
+
+    Examples
+    --------
+    >>> slugify("Bad Müllheim (Saale), Stadt"), slugify("")
+    ('bad-muellheim-saale-stadt', 'region')
+    """
+    text = unicodedata.normalize("NFKD", name.translate(_UMLAUTS))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
+
+
+def input_hash(template_digest: str, parameters: dict[str, Any], data_digest: str) -> str:
+    """Return the SHA-256 identifying one report's inputs (with the toolkit version).
+
+    Examples
+    --------
+    >>> a = input_hash("t", {"region": "17001", "period": 2024}, "d")
+    >>> a == input_hash("t", {"period": 2024, "region": "17001"}, "d")
+    True
+    """
+    from toolkit import __version__
+
+    payload = {"template": template_digest, "parameters": parameters, "data": data_digest}
+    text = json.dumps({**payload, "toolkit": __version__}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """Everything needed to produce one region's report (picklable, immutable).
+
+    ``engine`` is the papermill engine (``"dkbm"`` in-process, ``None`` a
+    kernel); ``precheck_error`` a reason the report cannot run at all;
+    ``previous`` the output names of the region's last successful report;
+    ``data_dir`` the batch's data directory (what ``data_dir=None`` means).
+
+    Examples
+    --------
+    >>> t = ReportTask("t.ipynb", "t", "T", "17001", "A", {}, ("html",), "out", "17001_a", "h")
+    >>> t.output_path("html").name
+    '17001_a.html'
+    """
+
+    template_path: str
+    template_name: str
+    title: str
+    region: str
+    region_name: str
+    parameters: dict[str, Any]
+    formats: tuple[str, ...]
+    out_dir: str
+    stem: str
+    input_hash: str
+    engine: str | None = "dkbm"
+    timeout: float | None = None
+    precheck_error: str = ""
+    previous: tuple[str, ...] = ()
+    data_dir: str = ""
+
+    def output_path(self, fmt: str) -> Path:
+        """Return the path of the output in format ``fmt``.
+
+        Examples
+        --------
+        >>> ReportTask("t", "t", "T", "1", "", {}, (), "/r", "1_x", "h").output_path("pdf")
+        PosixPath('/r/1_x.pdf')
+        """
+        return Path(self.out_dir) / f"{self.stem}.{fmt}"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What became of one region's report (one row of the manifest).
+
+    ``status`` is ``ok``, ``failed`` or ``timeout``; ``outputs`` are file
+    names in the output folder; ``kept`` names the previous report's files
+    left in place because this run did not succeed. Reads like a mapping
+    (``entry["status"]``) for callers that treat entries as rows.
+
+    Examples
+    --------
+    >>> e = ManifestEntry("17001", "A", "ok", 1.5, ("17001_a.html",))
+    >>> e["status"], ManifestEntry.from_dict(e.to_dict()) == e
+    ('ok', True)
+    """
+
+    region: str
+    region_name: str
+    status: str
+    duration: float = 0.0
+    outputs: tuple[str, ...] = ()
+    error: str = ""
+    error_type: str = ""
+    error_detail: str = ""
+    input_hash: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    kept: tuple[str, ...] = ()
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping-style read with a default."""
+        return getattr(self, key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (lists for tuples)."""
+        out = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ManifestEntry:
+        """Read an entry written by :meth:`to_dict` (tolerates missing or null fields)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known and v is not None}
+        for key in ("outputs", "kept"):
+            raw = values.get(key, ())
+            values[key] = tuple(raw.split(";") if isinstance(raw, str) else raw or ())
+        values["region"] = str(values.get("region", ""))
+        values.setdefault("region_name", "")
+        values.setdefault("status", "failed")
+        values["duration"] = float(values.get("duration") or 0.0)
+        return cls(**values)
+
+
+def make_entry(
+    task: ReportTask,
+    status: str,
+    *,
+    duration: float = 0.0,
+    outputs: tuple[str, ...] = (),
+    error_type: str = "",
+    message: str = "",
+    cell: int | None = None,
+) -> ManifestEntry:
+    r"""Build the manifest entry of ``task`` (the only place entries are made).
+
+    Examples
+    --------
+    >>> t = ReportTask("t", "t", "T", "9", "", {}, (), "/r", "9_x", "h")
+    >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
+    'ValueError (Zelle 3): kaputt'
+    """
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    where = f" (Zelle {cell})" if cell is not None else ""
+    kept = ()
+    if status != "ok":
+        kept = tuple(n for n in task.previous if (Path(task.out_dir) / n).is_file())
+    note = " Der vorige Bericht bleibt erhalten." if kept else ""
+    return ManifestEntry(
+        region=task.region,
+        region_name=task.region_name,
+        status=status,
+        duration=round(duration, 2),
+        outputs=tuple(sorted(outputs)),
+        error=f"{error_type}{where}: {first}{note}" if error_type else "",
+        error_type=error_type,
+        error_detail=message,
+        input_hash=task.input_hash,
+        parameters=dict(task.parameters),
+        kept=kept,
+    )
+
+
+class ReportTimeout(BaseException):
+    """Raised inside a report's code when its time is up (not catchable by ``except Exception``)."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise ReportTimeout("Zeitlimit überschritten")
+
+
+def _normalize(nb: Any, task: ReportTask) -> Any:
+    """Remove run-dependent metadata (timings, scratch paths, invented cell ids)."""
+    meta = nb.metadata.get("papermill", {})
+    for key in (*_TIMING_KEYS, "environment_variables"):
+        meta.pop(key, None)
+    meta["input_path"] = Path(task.template_path).name
+    meta["output_path"] = f"{task.stem}.ipynb"
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        for key in _TIMING_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{index}"
+        if "id" in cell:
+            cell["id"] = cell["id"] if cell["id"] not in seen else f"{cell['id']}-{index}"
+            seen.add(cell["id"])
+    nb.metadata["title"] = task.title
+    return nb
+
+
+def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[str, Any]]:
+    """Run the template with papermill; return notebook, status and error."""
+    import logging
+
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from toolkit.reports.engine import register
+
+    register()  # the entry point does this when installed; an editable checkout may lag
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
+    executed = str(Path(scratch) / "executed.ipynb")
+    extra: dict[str, Any] = {"warm": warm} if task.engine == "dkbm" else {}
+    if task.engine != "dkbm" and task.timeout:
+        extra["execution_timeout"] = task.timeout
+    timed = task.timeout is not None and task.engine == "dkbm"
+    if timed:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(task.timeout))
+    try:
+        nb = papermill.execute_notebook(
+            task.template_path,
+            executed,
+            dict(task.parameters),
+            engine_name=task.engine,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            cwd=scratch,
+            **extra,
+        )
+        return nb, "ok", {}
+    except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
+        nb = nbformat.read(executed, as_version=4)
+        timeout = exc.ename in ("ReportTimeout", "CellTimeoutError")
+        error = {"error_type": exc.ename, "message": str(exc.evalue), "cell": exc.cell_index}
+        if timeout:
+            error["error_type"] = "Timeout"
+            error["message"] = f"Zeitlimit von {task.timeout:g} s überschritten"
+        return nb, "timeout" if timeout else "failed", error
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
+    """Produce one report in this process and return its manifest entry.
+
+    Parameters
+    ----------
+    task : ReportTask
+        What to produce.
+    warm : toolkit.reports.runtime.Warm, optional
+        Data already loaded (for the in-process engine).
+
+    Returns
+    -------
+    ManifestEntry
+        The entry; a failing report never raises here. Its executed
+        notebook with papermill's error cell is kept as ``<stem>.ipynb``
+        (``<stem>.fehler.ipynb`` when the previous report has a notebook).
+
+    Examples
+    --------
+    >>> t = ReportTask("t.ipynb", "t", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
+    ...                precheck_error="keine Daten")
+    >>> produce(t).error
+    'DataError: keine Daten'
+    """
+    from toolkit.reports.render import html_to_pdf, render_html, write_atomic
+
+    started = time.monotonic()
+    if task.precheck_error:
+        return make_entry(task, "failed", error_type="DataError", message=task.precheck_error)
+    from toolkit.reports.runtime import DATA_DIR_ENV
+
+    if task.data_dir:  # a kernel or a template without warm data reads the batch's data
+        os.environ[DATA_DIR_ENV] = task.data_dir
+    with tempfile.TemporaryDirectory(prefix="dkbm-report-") as scratch:
+        nb, status, error = _execute(task, warm, scratch)
+        import nbformat
+
+        _normalize(nb, task)
+        if status != "ok":
+            name = f"{task.stem}.ipynb"
+            if name in task.previous:
+                name = f"{task.stem}.fehler.ipynb"
+            write_atomic(Path(task.out_dir) / name, nbformat.writes(nb))
+            duration = time.monotonic() - started
+            return make_entry(task, status, duration=duration, outputs=(name,), **error)
+        written = []
+        html = render_html(nb, title=task.title, exporter=getattr(warm, "exporter", None))
+        try:
+            if "ipynb" in task.formats:
+                written.append(write_atomic(task.output_path("ipynb"), nbformat.writes(nb)))
+            if "html" in task.formats:
+                written.append(write_atomic(task.output_path("html"), html))
+            if "pdf" in task.formats:
+                source = Path(scratch) / f"{task.stem}.html"
+                source.write_text(html, encoding="utf-8")
+                html_to_pdf(source, task.output_path("pdf"))
+                written.append(task.output_path("pdf"))
+        except OSError as exc:  # e.g. a full disk: the report is not there, say where and why
+            message = f"{exc.strerror or exc} ({exc.filename or task.out_dir})"
+            return make_entry(task, "failed", error_type="Ausgabe: OSError", message=message)
+    outputs = tuple(p.name for p in written)
+    return make_entry(task, "ok", duration=time.monotonic() - started, outputs=outputs)
