@@ -44,7 +44,10 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
     assert chart.finding == (
         f"Kreis A: Quote stieg von 30,0{NB}% (2020) auf 31,3{NB}% (2022); Musterland 2022: 20,0{NB}%."
     )
-    assert "2020: 30,0" in chart.alt_text and "Musterland" in chart.alt_text
+    # every line drawn is described (own region and comparison), the hidden value nowhere
+    assert f"Kreis A von 30,0{NB}% (2020)" in chart.alt_text
+    assert f"Musterland von 20,0{NB}% (2020)" in chart.alt_text
+    assert "99,9" not in str(chart.data) and ("2021", ".", f"20,0{NB}%") in chart.data
     # German tick labels; years without thousands separator
     fmt = ax.yaxis.get_major_formatter()
     assert fmt(32.5, 0) == f"32,5{NB}%"
