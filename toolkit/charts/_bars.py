@@ -77,9 +77,16 @@ def breakdown_chart(
     if frame.empty:
         raise DataError(f"Balkendiagramm „{title}“: keine Werte", hint="Auswahl prüfen")
     rows = frame.reset_index(drop=True)
-    if sort:
-        rows = rows.sort_values("value", ascending=False, na_position="last", kind="stable")
-        rows = rows.reset_index(drop=True)
+    if sort:  # largest on top; hidden values (NaN or a flag) last
+        hidden_rows = [
+            is_missing(v, f)
+            for v, f in zip(rows["value"], rows.get("flag", [""] * len(rows)), strict=True)
+        ]
+        key = pd.to_numeric(rows["value"], errors="coerce").where(~pd.Series(hidden_rows))
+        rows = rows.assign(_key=key.to_numpy()).sort_values(
+            "_key", ascending=False, na_position="last", kind="stable"
+        )
+        rows = rows.drop(columns="_key").reset_index(drop=True)
     flags = rows["flag"] if "flag" in rows.columns else pd.Series("", index=rows.index)
     shown = [not is_missing(v, f) for v, f in zip(rows["value"], flags, strict=True)]
     labels = [str(x) for x in rows[label]]

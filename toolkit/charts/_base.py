@@ -208,7 +208,7 @@ def _data_table(rows: tuple[tuple[str, ...], ...]) -> str:
     )
 
 
-def _short_alt(text: str, limit: int = 250) -> str:
+def _short_alt(text: str, limit: int = 100_000) -> str:
     """Cut an alt text to about ``limit`` characters at a '; ' boundary."""
     if len(text) <= limit:
         return text
