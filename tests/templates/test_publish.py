@@ -120,3 +120,13 @@ def test_dkbm_report_renders_every_topic():
     topics = [v["topic"] for v in _variants(get_template("fakten_check"))]
     assert sorted(topics) == ["ausbildung", "befragung", "fruehe_bildung", "schule"]
     assert _variants(get_template("uebergaenge")) == [{}]
+
+
+def test_survey_figures_name_the_survey_as_source(befragung):
+    raw = befragung["17001"].read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="dkbm-chart".*?</figure>', raw, flags=re.S)
+    survey = [f for f in figures if "Punktdiagramm" in f]
+    assert survey
+    for fig in survey:
+        assert "Quelle: Befragung (gewichtete Schätzung); eigene Berechnungen</p>" in fig
+        assert "Statistische Ämter" not in fig

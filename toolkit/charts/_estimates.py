@@ -21,7 +21,10 @@ from toolkit.charts._base import (
 from toolkit.errors import DataError, ParameterError
 from toolkit.text import fmt_number, fmt_value, is_missing
 
-__all__ = ["estimate_chart"]
+__all__ = ["SURVEY_SOURCE", "estimate_chart"]
+
+#: Source line of survey charts.
+SURVEY_SOURCE = "Befragung (gewichtete Schätzung); eigene Berechnungen"
 
 
 def estimate_chart(
@@ -31,6 +34,7 @@ def estimate_chart(
     unit: str = "%",
     title: str = "",
     level: float = 0.95,
+    source: str = SURVEY_SOURCE,
 ) -> Chart:
     r"""Dot plot of survey estimates with confidence intervals.
 
@@ -47,6 +51,9 @@ def estimate_chart(
         Chart title.
     level : float, default 0.95
         Confidence level, used in the text only.
+    source : str, optional
+        Source line under the chart (default: a weighted survey estimate, not
+        the official statistics named under the other charts).
 
     Returns
     -------
@@ -125,7 +132,7 @@ def estimate_chart(
     for (_, r), s in zip(rows.iterrows(), shown, strict=True):
         ci = f"{fmt_value(r['ci_low'], unit)} bis {fmt_value(r['ci_high'], unit)}"
         table.append((str(r[label]), fmt_value(r["value"], unit) if s else ".", ci if s else ""))
-    extra = {"title": title, "data": tuple(table)}
+    extra = {"title": title, "source": source, "data": tuple(table)}
     visible = rows[shown]
     if visible.empty:
         return Chart(
