@@ -65,11 +65,7 @@ def uebergaenge(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def abbrueche(tmp_path_factory) -> dict[str, Path]:
-    """Vertragslösungen for a Landkreis and a kreisfreie Stadt, run by the template's former name.
-
-    ``ausbildungsabbrueche`` is an alias of ``vertragsloesungen`` so that existing batch
-    scripts keep running; running the shared fixture through it tests that.
-    """
+    """Ausbildungsabbrüche for a Landkreis and a kreisfreie Stadt."""
     return _run("ausbildungsabbrueche", "17051,17001", tmp_path_factory.mktemp("ab"))
 
 

@@ -90,7 +90,8 @@ def test_html_figures_numbered_with_region_and_source(fakten_check):
 
 
 def test_vertragsloesungen_renamed_alias_runs_and_caveat(abbrueche):
-    # the fixture ran the batch under the former name "ausbildungsabbrueche"
+    # the shared fixture runs the batch under the former name "ausbildungsabbrueche" (an alias
+    # of vertragsloesungen, so that existing batch scripts keep running)
     path = abbrueche["17051"]
     assert path.parent.name == "vertragsloesungen"
     text = page_text(path)

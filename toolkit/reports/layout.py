@@ -53,7 +53,7 @@ BERICHT_FILE = "bericht.toml"
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _DATENSTAND = re.compile(r'<p class="dkbm-datenstand">\s*Datenstand:\s*([^<]*)</p>')
-_FIGURE = re.compile(r'<figure class="dkbm-(?:chart|map)"([^>]*)>')
+_FIGURE = re.compile(r'<figure class="dkbm-(?:chart|map)[^"]*"([^>]*)>')
 _FIGURE_END = "</figure>"
 
 
