@@ -110,3 +110,13 @@ def test_decorate_numbers_figures_adds_sources_masthead_and_impressum(tmp_path):
 def test_publication_date_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01 00:00 UTC
     assert BerichtConfig().publication_date().isoformat() == "2025-01-01"
+
+
+def test_map_figures_are_numbered_in_sequence_with_charts():
+    page = PAGE.replace(
+        "</main>",
+        '<figure class="dkbm-chart dkbm-map" style="x"><img alt="Karte"></figure></main>',
+    )
+    out = decorate_html(page, BerichtConfig(), region_name="Stadt X")
+    assert "Abbildung 3:</span> Stadt X</p>" in out
+    assert out.index("Abbildung 3") < out.index('alt="Karte"')
