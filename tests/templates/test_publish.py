@@ -131,3 +131,18 @@ def test_survey_figures_name_the_survey_as_source(befragung):
     for fig in survey:
         assert "Quelle: Befragung (gewichtete Schätzung); eigene Berechnungen</p>" in fig
         assert "Statistische Ämter" not in fig
+
+
+def test_definitions_appendix_whole_in_pdf(uebergaenge, tmp_path):
+    """The appendix terms are never cut off (once: "Übergangsbereic") in print."""
+    _tool("chromium")
+    pdf = html_to_pdf(uebergaenge["17051"], tmp_path / "ue.pdf")
+    raw = uebergaenge["17051"].read_text(encoding="utf-8")
+    terms = re.findall(r"<dt>([^<]*)</dt>", raw.split('<dl class="dkbm-definitions">')[1])
+    text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
+    assert "iABE-Anteil Sektor II: Übergangsbereich" in terms
+    for term in terms:
+        if term in ("Herausgeber", "Veröffentlicht"):
+            break  # the Impressum follows
+        assert term in text, term
+    assert _pdfinfo(pdf)["Page size"].endswith("(A4)")

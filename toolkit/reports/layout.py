@@ -262,7 +262,13 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
 .dkbm-impressum dd {{ margin: 0; }}
 @media print {{
   body.jp-Notebook {{ max-width: none; margin: 0; padding: 0; }}
-  .jp-Cell, .jp-OutputArea, .jp-OutputArea-child {{ break-inside: auto; }}
+  /* nbconvert's boxes scroll (overflow: auto) and are flex boxes: Chromium prints such a box
+     as one block (moved whole to the next page, leaving half-empty pages); in print they
+     are plain blocks that may break between their figures, tables and paragraphs */
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon {{
+    break-inside: auto; overflow: visible !important; display: block !important; }}
+  .jp-OutputPrompt, .jp-OutputCollapser, .jp-Collapser {{ display: none !important; }}
   h1, h2, h3, h4, dt, .dkbm-figtitle {{ break-after: avoid; }}
   figure, table, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
   figure img {{ max-height: 72mm; width: auto; max-width: 100%; }}
