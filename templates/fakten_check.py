@@ -50,6 +50,12 @@
 #         required: false
 #         type: str
 #     title: Fakten-Check
+#     variants:
+#       topic:
+#         ausbildung: Ausbildung
+#         befragung: Familienbefragung
+#         fruehe_bildung: "Fr\xFChe Bildung"
+#         schule: Schule
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: dkbm

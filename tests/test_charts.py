@@ -44,7 +44,10 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
     assert chart.finding == (
         f"Kreis A: Quote stieg von 30,0{NB}% (2020) auf 31,3{NB}% (2022); Musterland 2022: 20,0{NB}%."
     )
-    assert "2020: 30,0" in chart.alt_text and "Musterland" in chart.alt_text
+    # every line drawn is described (own region and comparison), the hidden value nowhere
+    assert f"Kreis A von 30,0{NB}% (2020)" in chart.alt_text
+    assert f"Musterland von 20,0{NB}% (2020)" in chart.alt_text
+    assert "99,9" not in str(chart.data) and ("2021", ".", f"20,0{NB}%") in chart.data
     # German tick labels; years without thousands separator
     fmt = ax.yaxis.get_major_formatter()
     assert fmt(32.5, 0) == f"32,5{NB}%"
@@ -189,3 +192,85 @@ def test_axis_formatter_counts():
     assert f(1500000, 0) == "1.500.000"
     assert f(0.25, 0) == "0,25"
     assert f(-2.5, 0) == "-2,5"
+
+
+# --- honest charts (#17) ---------------------------------------------------------------
+
+
+def _three_regions():
+    years = [2022, 2023, 2024]
+    rows = []
+    for code, name, values in (
+        ("17051", "Kreis A", [31.0, 32.0, 33.0]),
+        ("17", "Musterland", [34.0, 35.0, 36.0]),
+        ("DG", "Deutschland", [35.5, 36.0, 37.0]),
+    ):
+        for year, value in zip(years, values, strict=True):
+            rows.append((code, name, year, value))
+    frame = pd.DataFrame(rows, columns=["region_code", "region_name", "period", "value"])
+    return frame.assign(indicator="q", dimension="", unit="%", flag="")
+
+
+def test_rate_axis_starts_at_zero_and_colours_mean_one_role():
+    frame = _three_regions()
+    chart = charts.time_series_chart(frame, "q", "17051", comparisons=["17", "DG"], title="Quote")
+    ax = chart.figure.axes[0]
+    assert ax.get_ylim()[0] == 0  # values 31-37 %: an axis from 30 % would exaggerate
+    colours = [line.get_color() for line in ax.get_lines()]
+    assert colours == [charts.ROLE_COLOURS[r] for r in ("region", "land", "bund")]
+    # the same roles keep their colours when the order of the comparisons changes
+    other = charts.time_series_chart(frame, "q", "17051", comparisons=["DG", "17"], title="Quote")
+    by_label = {ln.get_label(): ln.get_color() for ln in other.figure.axes[0].get_lines()}
+    assert by_label["Musterland"] == charts.ROLE_COLOURS["land"]
+    assert by_label["Deutschland"] == charts.ROLE_COLOURS["bund"]
+    # bars are the own region's colour; the reference line is never a Land/Bund colour
+    bars = charts.breakdown_chart(
+        pd.DataFrame({"category": ["a", "b"], "value": [10.0, 20.0]}), reference=("insgesamt", 15)
+    )
+    bar_ax = bars.figure.axes[0]
+    from matplotlib.colors import to_rgba
+
+    assert {tuple(p.get_facecolor()) for p in bar_ax.patches} == {
+        to_rgba(charts.ROLE_COLOURS["region"])
+    }
+    ref = bar_ax.get_lines()[0].get_color()
+    assert ref == charts.REFERENCE_COLOUR and ref not in charts.ROLE_COLOURS.values()
+
+
+def test_series_alt_text_describes_every_line_and_stays_short():
+    chart = charts.time_series_chart(
+        _three_regions(), "q", "17051", comparisons=["17", "DG"], title="Betreuungsquote"
+    )
+    alt = chart.alt_text
+    assert len(alt) <= 250, len(alt)
+    assert f"Kreis A von 31,0{NB}% (2022) auf 33,0{NB}% (2024)" in alt
+    assert f"Musterland von 34,0{NB}% (2022) auf 36,0{NB}% (2024)" in alt
+    assert f"Deutschland von 35,5{NB}% (2022) auf 37,0{NB}% (2024)" in alt
+    assert chart.data[0] == ("Jahr", "Kreis A", "Musterland", "Deutschland")
+    assert chart.data[2] == ("2023", f"32,0{NB}%", f"35,0{NB}%", f"36,0{NB}%")
+    html = chart.to_html()
+    assert 'data-title="Betreuungsquote"' in html and "Daten zur Abbildung" in html
+
+
+def test_top_n_bars_sorted_by_size_with_labels_not_overlapping():
+    names = [f"Ausbildungsberuf mit sehr langem Namen Nr. {i}" for i in range(12)]
+    values = [5.0, 40.0, 12.5, 33.0, 7.0, 21.0, 18.0, 2.5, 29.0, 11.0, 45.0, 16.0]
+    frame = pd.DataFrame({"category": names, "value": values, "flag": [""] * 11 + ["."]})
+    chart = charts.breakdown_chart(frame, title="Top 12", sort=True)
+    ax = chart.figure.axes[0]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    shown = sorted(zip(values[:11], names[:11], strict=True), reverse=True)
+    # top to bottom: largest first, the hidden value last
+    assert labels == [n for _, n in shown] + [names[11]]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(chart.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels()]
+    boxes += [t.get_window_extent(renderer) for t in ax.texts]  # value labels at the bars
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_w <= 0.5 or overlap_h <= 0.5, (a, b)

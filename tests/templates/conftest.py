@@ -35,7 +35,7 @@ def _run(template: str, regions: str, out: Path, **kwargs) -> dict[str, Path]:
     )
     failed = [(e["region"], e["error"]) for e in result.entries if e["status"] != "ok"]
     assert not failed, failed
-    folder = out / "2024" / template
+    folder = Path(result.out_dir)  # the template's own name, also when called by an alias
     return {e["region"]: folder / e["outputs"][0] for e in result.entries}
 
 

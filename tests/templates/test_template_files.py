@@ -12,7 +12,7 @@ import pytest
 from toolkit.reports.registry import load_template
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-NAMES = ["fakten_check", "uebergaenge", "ausbildungsabbrueche"]
+NAMES = ["fakten_check", "uebergaenge", "vertragsloesungen"]
 
 
 def _cells(nb):

@@ -142,7 +142,8 @@ def test_uebergaenge_gemeinde_of_kreisfreie_stadt(uebergaenge, tables):
 @pytest.mark.parametrize("region", ["17051", "17001"])
 def test_ausbildungsabbrueche(abbrueche, tables, region):
     path = abbrueche[region]
-    text, _ = _common_structure(path, "Ausbildungsabbrüche", tables.name(region), tables)
+    title = "Vertragslösungen in der dualen Ausbildung"
+    text, _ = _common_structure(path, title, tables.name(region), tables)
     lq = tables.vertragsloesungsquote(region, P)
     lq_prev = tables.vertragsloesungsquote(region, P - 1)
     assert (

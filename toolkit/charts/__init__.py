@@ -28,13 +28,22 @@ Examples
 """
 
 from toolkit.charts._bars import breakdown_chart, chain_chart
-from toolkit.charts._base import OKABE_ITO, Chart, german_axis_formatter
+from toolkit.charts._base import (
+    OKABE_ITO,
+    REFERENCE_COLOUR,
+    ROLE_COLOURS,
+    Chart,
+    german_axis_formatter,
+    role_colour,
+)
 from toolkit.charts._estimates import estimate_chart
 from toolkit.charts._map import MapChart, choropleth
 from toolkit.charts._series import time_series_chart
 
 __all__ = [
     "OKABE_ITO",
+    "REFERENCE_COLOUR",
+    "ROLE_COLOURS",
     "Chart",
     "MapChart",
     "breakdown_chart",
@@ -42,5 +51,6 @@ __all__ = [
     "choropleth",
     "estimate_chart",
     "german_axis_formatter",
+    "role_colour",
     "time_series_chart",
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.charts._base import (
-    OKABE_ITO,
+    REFERENCE_COLOUR,
+    ROLE_COLOURS,
     Chart,
     _axis_unit_label,
     _new_figure,
     _require,
+    _short_alt,
     _styled,
     _title,
     _wrap,
@@ -28,6 +30,8 @@ def breakdown_chart(
     unit: str = "%",
     title: str = "",
     reference: tuple[str, float] | None = None,
+    sort: bool = False,
+    source: str = "",
 ) -> Chart:
     r"""Horizontal bar chart of one value per category (e.g. by Zuständigkeit).
 
@@ -45,6 +49,10 @@ def breakdown_chart(
         Chart title.
     reference : (str, float), optional
         A reference value drawn as a dashed line, e.g. ``("insgesamt", 27.4)``.
+    sort : bool, default False
+        Draw the bars by size, largest on top (Top-N charts); hidden values last.
+    source : str, optional
+        Source line under the chart.
 
     Returns
     -------
@@ -69,6 +77,16 @@ def breakdown_chart(
     if frame.empty:
         raise DataError(f"Balkendiagramm „{title}“: keine Werte", hint="Auswahl prüfen")
     rows = frame.reset_index(drop=True)
+    if sort:  # largest on top; hidden values (NaN or a flag) last
+        hidden_rows = [
+            is_missing(v, f)
+            for v, f in zip(rows["value"], rows.get("flag", [""] * len(rows)), strict=True)
+        ]
+        key = pd.to_numeric(rows["value"], errors="coerce").where(~pd.Series(hidden_rows))
+        rows = rows.assign(_key=key.to_numpy()).sort_values(
+            "_key", ascending=False, na_position="last", kind="stable"
+        )
+        rows = rows.drop(columns="_key").reset_index(drop=True)
     flags = rows["flag"] if "flag" in rows.columns else pd.Series("", index=rows.index)
     shown = [not is_missing(v, f) for v, f in zip(rows["value"], flags, strict=True)]
     labels = [str(x) for x in rows[label]]
@@ -78,14 +96,16 @@ def breakdown_chart(
     with _styled():
         ax = fig.add_subplot()
         ypos = list(range(len(rows)))[::-1]
-        ax.barh(ypos, values, color=[OKABE_ITO[0] if s else "none" for s in shown], height=0.6)
+        ax.barh(
+            ypos, values, color=[ROLE_COLOURS["region"] if s else "none" for s in shown], height=0.6
+        )
         for y, v, s, f in zip(ypos, values, shown, flags, strict=True):
             txt = fmt_value(v, unit) if s else f"{str(f) or '–'} nicht ausgewiesen"
             ax.annotate(txt, (v, y), xytext=(4, 0), textcoords="offset points", va="center")
         if reference is not None:
             ax.axvline(
                 reference[1],
-                color=OKABE_ITO[1],
+                color=REFERENCE_COLOUR,
                 linestyle="--",
                 linewidth=1.5,
                 label=f"{reference[0]}: {fmt_value(reference[1], unit)}",
@@ -101,12 +121,20 @@ def breakdown_chart(
         f"{lab}: {fmt_value(v, unit) if s else 'nicht ausgewiesen'}"
         for lab, v, s in zip(labels, values, shown, strict=True)
     ]
-    alt = f"Balkendiagramm „{title}“. " + "; ".join(parts) + "."
+    alt = _short_alt(f"Balkendiagramm „{title}“. " + "; ".join(parts) + ".")
+    data = (
+        ("", "Wert"),
+        *(
+            (lab, fmt_value(v, unit) if s else str(f) or ".")
+            for lab, v, s, f in zip(labels, values, shown, flags, strict=True)
+        ),
+    )
+    extra = {"title": title, "source": source, "data": data}
     visible = [(lab, v) for lab, v, s in zip(labels, values, shown, strict=True) if s]
     n_hidden = len(labels) - len(visible)
     if not visible:
         finding = "Alle Werte aus Datenschutzgründen nicht ausgewiesen."
-        return Chart(fig, alt, finding)
+        return Chart(fig, alt, finding, **extra)
     hi = max(visible, key=lambda t: t[1])
     lo = min(visible, key=lambda t: t[1])
     if len(visible) == 1:
@@ -118,7 +146,7 @@ def breakdown_chart(
         )
     if n_hidden:
         finding += f"; {n_hidden} {'Wert' if n_hidden == 1 else 'Werte'} nicht ausgewiesen"
-    return Chart(fig, alt, finding + ".")
+    return Chart(fig, alt, finding + ".", **extra)
 
 
 def chain_chart(stages: pd.DataFrame, *, title: str = "", normalise: bool = True) -> Chart:
@@ -186,7 +214,7 @@ def chain_chart(stages: pd.DataFrame, *, title: str = "", normalise: bool = True
         axes = [axes] if len(panels) == 1 else list(axes)
         for i, (ax, (stage, shares, n_hidden)) in enumerate(zip(axes, panels, strict=True)):
             ypos = list(range(len(shares)))[::-1]
-            ax.barh(ypos, [v for _, v in shares], color=OKABE_ITO[i % len(OKABE_ITO)], height=0.7)
+            ax.barh(ypos, [v for _, v in shares], color=ROLE_COLOURS["region"], height=0.7)
             for y, (_, v) in zip(ypos, shares, strict=True):
                 ax.annotate(
                     fmt_value(v, "%"),

@@ -18,7 +18,14 @@ from matplotlib.ticker import FuncFormatter
 from toolkit.errors import DataError
 from toolkit.text import fmt_number, is_missing
 
-__all__ = ["OKABE_ITO", "Chart", "german_axis_formatter"]
+__all__ = [
+    "OKABE_ITO",
+    "REFERENCE_COLOUR",
+    "ROLE_COLOURS",
+    "Chart",
+    "german_axis_formatter",
+    "role_colour",
+]
 
 #: Okabe–Ito colour-blind safe palette (blue first: the report's own region).
 OKABE_ITO: tuple[str, ...] = (
@@ -31,6 +38,53 @@ OKABE_ITO: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
 )
+
+#: One meaning per colour in every chart of a report: the report's own region is
+#: always blue, the Land always orange, the Bund always dark grey. Further
+#: comparison regions take the remaining colours in order.
+ROLE_COLOURS: dict[str, str] = {
+    "region": OKABE_ITO[0],
+    "land": OKABE_ITO[1],
+    "bund": OKABE_ITO[2],
+}
+
+#: Colour of reference lines ("insgesamt", the region's own total) in bar charts:
+#: near-black and dashed, so it is never mistaken for Land or Bund.
+REFERENCE_COLOUR = "#1A1A1A"
+
+_OTHER_COLOURS = OKABE_ITO[3:7]
+
+
+def role_colour(code: str, region: str, index: int = 0) -> str:
+    """Return the colour of a region in a chart, by its role in the report.
+
+    Parameters
+    ----------
+    code : str
+        Region code drawn (``DG`` is the Bund, a 2-digit code a Land).
+    region : str
+        Code of the report's own region.
+    index : int, default 0
+        Position among further comparison regions (picks their colour).
+
+    Returns
+    -------
+    str
+        Hex colour from :data:`ROLE_COLOURS` or the rest of the palette.
+
+    Examples
+    --------
+    >>> role_colour("17051", "17051"), role_colour("17", "17051"), role_colour("DG", "17051")
+    ('#0072B2', '#E69F00', '#555555')
+    """
+    if code == region:
+        return ROLE_COLOURS["region"]
+    if code == "DG":
+        return ROLE_COLOURS["bund"]
+    if len(code) == 2:
+        return ROLE_COLOURS["land"]
+    return _OTHER_COLOURS[index % len(_OTHER_COLOURS)]
+
 
 _STYLE = {
     "font.size": 9,
@@ -60,6 +114,13 @@ class Chart:
         Text alternative describing the chart (German).
     finding : str
         One-line German finding shown under the chart.
+    title : str, optional
+        Chart title; the rendered report numbers it ("Abbildung 2: …").
+    source : str, optional
+        Source line shown under the chart (the report's default otherwise).
+    data : tuple of tuple of str, optional
+        Small data table of the values drawn, first row the header; shown
+        under the chart (folded on screen) for readers who cannot see it.
 
     Examples
     --------
@@ -71,6 +132,9 @@ class Chart:
     figure: Figure
     alt_text: str
     finding: str
+    title: str = ""
+    source: str = ""
+    data: tuple[tuple[str, ...], ...] = ()
 
     def to_png(self, dpi: int = 100) -> bytes:
         r"""Render the figure as PNG bytes (deterministic: no timestamp).
@@ -113,16 +177,43 @@ class Chart:
         True
         """
         data = base64.b64encode(self.to_png(dpi)).decode("ascii")
+        attrs = "".join(
+            f' data-{key}="{html.escape(value)}"'
+            for key, value in (("title", self.title), ("source", self.source))
+            if value
+        )
         return (
-            '<figure class="dkbm-chart" style="break-inside:avoid;page-break-inside:avoid">'
+            f'<figure class="dkbm-chart"{attrs} style="break-inside:avoid;page-break-inside:avoid">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt_text)}" '
             'style="max-width:100%;height:auto">'
             f"<figcaption><strong>{html.escape(self.finding)}</strong></figcaption>"
-            "</figure>"
+            f"{_data_table(self.data)}</figure>"
         )
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _data_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    """Return the values of a chart as a folded HTML table (empty when there are none)."""
+    if len(rows) < 2:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:]
+    )
+    return (
+        '<details class="dkbm-figdata"><summary>Daten zur Abbildung</summary>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+    )
+
+
+def _short_alt(text: str, limit: int = 100_000) -> str:
+    """Cut an alt text to about ``limit`` characters at a '; ' boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 30].rsplit("; ", 1)[0]
+    return cut + "; weitere Werte in der Tabelle."
 
 
 def _styled() -> AbstractContextManager[None]:

@@ -12,6 +12,7 @@ from toolkit.charts._base import (
     _axis_unit_label,
     _new_figure,
     _require,
+    _short_alt,
     _styled,
     _title,
     _wrap,
@@ -20,7 +21,10 @@ from toolkit.charts._base import (
 from toolkit.errors import DataError, ParameterError
 from toolkit.text import fmt_number, fmt_value, is_missing
 
-__all__ = ["estimate_chart"]
+__all__ = ["SURVEY_SOURCE", "estimate_chart"]
+
+#: Source line of survey charts.
+SURVEY_SOURCE = "Befragung (gewichtete Schätzung); eigene Berechnungen"
 
 
 def estimate_chart(
@@ -30,6 +34,7 @@ def estimate_chart(
     unit: str = "%",
     title: str = "",
     level: float = 0.95,
+    source: str = SURVEY_SOURCE,
 ) -> Chart:
     r"""Dot plot of survey estimates with confidence intervals.
 
@@ -46,6 +51,9 @@ def estimate_chart(
         Chart title.
     level : float, default 0.95
         Confidence level, used in the text only.
+    source : str, optional
+        Source line under the chart (default: a weighted survey estimate, not
+        the official statistics named under the other charts).
 
     Returns
     -------
@@ -105,6 +113,8 @@ def estimate_chart(
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(german_axis_formatter(unit))
         ax.set_xlabel(_axis_unit_label(unit))
+        if unit in ("%", "Prozent"):  # shares: the axis starts at 0 (no exaggerated gaps)
+            ax.set_xlim(left=0)
         _title(fig, title)
     parts = []
     for (_, r), s in zip(rows.iterrows(), shown, strict=True):
@@ -115,14 +125,24 @@ def estimate_chart(
             )
         else:
             parts.append(f"{r[label]}: nicht ausgewiesen")
-    alt = f"Punktdiagramm „{title}“ mit {pct}-%-Konfidenzintervallen. " + "; ".join(parts) + "."
+    alt = _short_alt(
+        f"Punktdiagramm „{title}“ mit {pct}-%-Konfidenzintervallen. " + "; ".join(parts) + "."
+    )
+    table = [("", "Schätzwert", f"{pct}-%-Konfidenzintervall")]
+    for (_, r), s in zip(rows.iterrows(), shown, strict=True):
+        ci = f"{fmt_value(r['ci_low'], unit)} bis {fmt_value(r['ci_high'], unit)}"
+        table.append((str(r[label]), fmt_value(r["value"], unit) if s else ".", ci if s else ""))
+    extra = {"title": title, "source": source, "data": tuple(table)}
     visible = rows[shown]
     if visible.empty:
-        return Chart(fig, alt, "Alle Schätzwerte aus Datenschutzgründen nicht ausgewiesen.")
+        return Chart(
+            fig, alt, "Alle Schätzwerte aus Datenschutzgründen nicht ausgewiesen.", **extra
+        )
     hi = visible.loc[visible["value"].astype(float).idxmax()]
     lo = visible.loc[visible["value"].astype(float).idxmin()]
     if len(visible) == 1:
-        return Chart(fig, alt, f"Ausgewiesen ist nur {hi[label]} ({fmt_value(hi['value'], unit)}).")
+        only = f"Ausgewiesen ist nur {hi[label]} ({fmt_value(hi['value'], unit)})."
+        return Chart(fig, alt, only, **extra)
     finding = (
         f"Höchster Wert: {hi[label]} ({fmt_value(hi['value'], unit)}), "
         f"niedrigster: {lo[label]} ({fmt_value(lo['value'], unit)}); "
@@ -131,4 +151,4 @@ def estimate_chart(
         finding += f"die {pct}-%-Konfidenzintervalle überschneiden sich nicht."
     else:
         finding += f"die {pct}-%-Konfidenzintervalle überschneiden sich, der Unterschied ist nicht eindeutig."
-    return Chart(fig, alt, finding)
+    return Chart(fig, alt, finding, **extra)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from toolkit.charts._base import (
-    OKABE_ITO,
     Chart,
     _axis_unit_label,
     _new_figure,
@@ -18,6 +18,7 @@ from toolkit.charts._base import (
     _title,
     _year_formatter,
     german_axis_formatter,
+    role_colour,
 )
 from toolkit.errors import DataError
 from toolkit.text import fmt_value, join_de
@@ -89,6 +90,7 @@ def time_series_chart(
     with _styled():
         ax = fig.add_subplot()
         names: dict[str, str] = {}
+        drawn: list[pd.DataFrame] = []
         for i, code in enumerate(codes):
             part = sel[sel["region_code"] == code].sort_values("period")
             if part.empty:
@@ -101,9 +103,10 @@ def time_series_chart(
                 y.to_numpy(dtype=float),
                 marker="o",
                 linewidth=2.4 if code == region else 1.6,
-                color=OKABE_ITO[i % len(OKABE_ITO)],
+                color=role_colour(code, region, i),
                 label=names[code],
             )
+            drawn.append(part[shown])
         _title(fig, title)
         ax.yaxis.set_major_formatter(german_axis_formatter(unit))
         ax.set_ylabel(_axis_unit_label(unit))
@@ -114,20 +117,16 @@ def time_series_chart(
             ax.set_xlim(int(years.min()) - 0.5, int(years.max()) + 0.5)
             ax.set_xticks(sorted(years.unique()))
         ax.legend(loc="best")
+        _honest_axis(ax, sel["value"], unit)
     own_shown = own[own.apply(lambda r: _shown(r), axis=1)]
     first_p, last_p = int(own["period"].min()), int(own["period"].max())
-    alt = (
-        f"Liniendiagramm „{title}“ von {first_p} bis {last_p} für {join_de(list(names.values()))}."
-    )
+    alt = _series_alt(title, first_p, last_p, drawn, names, unit)
+    table = _series_table(drawn, names, unit)
     if own_shown.empty:
         finding = f"{names[region]}: {title} – alle Werte aus Datenschutzgründen nicht ausgewiesen."
-        return Chart(fig, alt, finding)
+        return Chart(fig, alt, finding, title=title, data=table)
     a, b = own_shown.iloc[0], own_shown.iloc[-1]
     va, vb = fmt_value(a["value"], unit), fmt_value(b["value"], unit)
-    alt += " " + "; ".join(
-        f"{int(r['period'])}: {fmt_value(r['value'], unit)}" for _, r in own_shown.iterrows()
-    )
-    alt += f" ({names[region]})."
     if len(own_shown) == 1 or va == vb:
         verb = f"lag {int(b['period'])} bei {vb}" if len(own_shown) == 1 else f"blieb bei {vb}"
         finding = f"{names[region]}: {title} {verb}"
@@ -145,4 +144,67 @@ def time_series_chart(
         if code in last.index and _shown(last.loc[code])
     ]
     finding += ("; " + ", ".join(extra) if extra else "") + "."
-    return Chart(fig, alt, finding)
+    return Chart(fig, alt, finding, title=title, data=table)
+
+
+def _honest_axis(ax: Any, values: pd.Series, unit: str) -> None:
+    """Start the value axis at 0 (rates and all non-negative series); mark 0 otherwise.
+
+    A rate axis that starts above 0 exaggerates changes, so rates always
+    include 0; a series with negative values (a change) gets a line at 0.
+    """
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    low = float(finite.min()) if not finite.empty else 0.0
+    if unit in ("%", "Prozent") or low >= 0:
+        ax.set_ylim(bottom=0)
+    else:
+        ax.axhline(0, color="#999999", linewidth=0.8)
+
+
+def _series_alt(
+    title: str,
+    first: int,
+    last: int,
+    drawn: list[pd.DataFrame],
+    names: dict[str, str],
+    unit: str,
+) -> str:
+    """Alt text naming every line drawn with its first and last shown value."""
+    parts = []
+    for part in drawn:
+        if part.empty:
+            continue
+        name = names[str(part["region_code"].iloc[0])]
+        a, b = part.iloc[0], part.iloc[-1]
+        if len(part) == 1:
+            parts.append(f"{name} {fmt_value(a['value'], unit)} ({int(a['period'])})")
+        else:
+            parts.append(
+                f"{name} von {fmt_value(a['value'], unit)} ({int(a['period'])}) "
+                f"auf {fmt_value(b['value'], unit)} ({int(b['period'])})"
+            )
+    head = f"Liniendiagramm „{title}“, {first}–{last}, {len(names)} Linien"
+    text = head + (": " + "; ".join(parts) if parts else "") + "."
+    if len(text) > 250:  # too long for a screen reader: names only, values in the table
+        text = f"{head}: {join_de(list(names.values()))}; Werte in der Tabelle."
+    return text
+
+
+def _series_table(
+    drawn: list[pd.DataFrame], names: dict[str, str], unit: str
+) -> tuple[tuple[str, ...], ...]:
+    """Return the lines drawn as a table: one row per year, one column per region."""
+    shown = [p for p in drawn if not p.empty]
+    if not shown:
+        return ()
+    codes = [str(p["region_code"].iloc[0]) for p in shown]
+    periods = sorted({int(x) for p in shown for x in p["period"]})
+    header = ("Jahr", *(names[c] for c in codes))
+    rows = [header]
+    for period in periods:
+        cells = []
+        for part in shown:
+            hit = part[part["period"] == period]
+            cells.append(fmt_value(hit["value"].iloc[0], unit) if not hit.empty else ".")
+        rows.append((str(period), *cells))
+    return tuple(rows)

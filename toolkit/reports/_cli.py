@@ -40,6 +40,11 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout", type=float, default=900.0, help="Sekunden je Bericht (Standard 900)"
     )
+    p.add_argument(
+        "--bericht",
+        default=None,
+        help="bericht.toml (Herausgeber, Logo, Farbe, Kontakt); Standard: die im Datenverzeichnis",
+    )
     p.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
 
 
@@ -108,6 +113,7 @@ def register(subparsers: Any) -> None:
 def _templates_list(args: argparse.Namespace) -> int:
     from toolkit.reports.registry import default_templates_dir, list_templates
 
+    _use_bericht(args)
     templates = list_templates(args.templates_dir)
     if not templates:
         where = args.templates_dir or default_templates_dir()
@@ -150,8 +156,18 @@ def _print_outputs(result: Any) -> None:
                 print(result.out_dir / name)
 
 
+def _use_bericht(args: argparse.Namespace) -> None:
+    """Check ``--bericht`` now and hand it to every report (also in child processes)."""
+    if getattr(args, "bericht", None):
+        from toolkit.reports.layout import BERICHT_ENV, load_bericht_config
+
+        load_bericht_config(path=args.bericht)  # a broken file fails before any report
+        os.environ[BERICHT_ENV] = str(Path(args.bericht).expanduser().resolve())
+
+
 def _common(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments of ``run_batch`` shared by ``dkbm run`` and ``dkbm batch``."""
+    _use_bericht(args)
     names = ("period", "out", "timeout", "templates_dir")
     return {
         **{n: getattr(args, n) for n in names},
@@ -188,10 +204,19 @@ def _batch(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _variants(template: Any) -> list[dict[str, str]]:
+    """Return every combination of the template's variant parameters ([{}] when none)."""
+    combos: list[dict[str, str]] = [{}]
+    for name, labels in template.variants.items():
+        combos = [{**c, name: value} for c in combos for value in labels]
+    return combos
+
+
 def _report(args: argparse.Namespace) -> int:
     from toolkit.reports.registry import default_templates_dir, list_templates
     from toolkit.reports.running import run_batch
 
+    _use_bericht(args)
     templates = list_templates(args.templates_dir)
     if not templates:
         where = args.templates_dir or default_templates_dir()
@@ -214,22 +239,26 @@ def _report(args: argparse.Namespace) -> int:
                 f"Vorlage {template.name!r} hat kein Standard-Berichtsjahr",
                 hint="--period angeben",
             )
-        print(f"== {template.title} ({template.name}), {period}", flush=True)
-        result = run_batch(
-            template,
-            regions=args.regions,
-            period=period,
-            formats=args.format,
-            out=args.out,
-            data_dir=args.data,
-            jobs=args.jobs,
-            resume=True,
-            timeout=args.timeout,
-            progress=not args.no_progress,
-        )
-        print(result.summary())
-        places.append(Path(result.out_dir).resolve())
-        code = max(code, result.exit_code)
+        for variant in _variants(template):  # every Fakten-Check topic, not only the default
+            label = " ".join(template.variants[n][v] for n, v in variant.items())
+            head = f"== {template.title} {label} ({template.name}), {period}"
+            print(head.replace("  ", " "), flush=True)
+            result = run_batch(
+                template,
+                regions=args.regions,
+                period=period,
+                parameters=variant,
+                formats=args.format,
+                out=args.out,
+                data_dir=args.data,
+                jobs=args.jobs,
+                resume=True,
+                timeout=args.timeout,
+                progress=not args.no_progress,
+            )
+            print(result.summary(), flush=True)
+            places.append(Path(result.out_dir).resolve())
+            code = max(code, result.exit_code)
     print("\nBerichte liegen in:")
     for place in places:
         print(f"  {place}")

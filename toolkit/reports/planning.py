@@ -373,7 +373,12 @@ def plan_batch(
             strict=True,
         )
     )
-    out_dir = (Path(out) / str(period) / tpl.name).resolve()
+    # a variant (e.g. the Fakten-Check topic) gets its own folder, file names and title,
+    # so topics never overwrite each other or share a manifest
+    chosen = {n: str(given.get(n, tpl.parameters[n].default)) for n in tpl.variants}
+    suffix = "".join(f"_{v}" for v in chosen.values())
+    label = " ".join(tpl.variants[n].get(v, v) for n, v in chosen.items())
+    out_dir = (Path(out) / str(period) / f"{tpl.name}{suffix}").resolve()
     previous = read_manifest(out_dir)
     template_digest, digest = tpl.digest(), data_digest(data_path)
     tasks: list[ReportTask] = []
@@ -381,7 +386,7 @@ def plan_batch(
     for code in codes:
         params = validate_parameters(tpl, {**given, "region": code, "period": period})
         name = names.get(code, "")
-        stem = f"{code}_{slugify(name) if name else 'unbekannt'}"
+        stem = f"{code}_{slugify(name) if name else 'unbekannt'}{suffix}"
         task_hash = input_hash(template_digest, params, digest)
         old = previous.get(code)
         ok_before = old is not None and old.status == "ok"
@@ -397,7 +402,7 @@ def plan_batch(
             ReportTask(
                 template_path=str(tpl.path),
                 template_name=tpl.name,
-                title=f"{tpl.title}: {name or code} {period}",
+                title=f"{tpl.title}{' ' + label if label else ''}: {name or code} {period}",
                 region=code,
                 region_name=name,
                 parameters=params,

@@ -198,6 +198,14 @@ class Template:
         papermill engine: ``"dkbm"`` (in-process, the default) or ``None``
         for a Jupyter kernel (``"engine": "kernel"`` in the metadata, for
         templates that need one, e.g. widgets).
+    aliases : tuple of str
+        Former names still accepted on the command line (``"aliases"`` in
+        the metadata), so batches written for a renamed template keep running.
+    variants : dict of str to dict of str to str
+        Parameters that select a variant of the report (``"variants"`` in the
+        metadata, e.g. the Fakten-Check topic): parameter name -> value ->
+        German label. The value is part of the output folder and file names,
+        the label part of the title; ``dkbm report`` renders every value.
 
     Examples
     --------
@@ -213,6 +221,8 @@ class Template:
     description: str
     parameters: dict[str, ParameterSpec] = field(default_factory=dict)
     engine: str | None = "dkbm"
+    aliases: tuple[str, ...] = ()
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, Any]:
         """Return the default value of every parameter.
@@ -370,6 +380,22 @@ def load_template(path: str | os.PathLike[str]) -> Template:
     engine = meta.get("engine", "dkbm")
     if engine not in ("dkbm", "kernel"):
         problems.append(Problem(f"engine {engine!r} unbekannt", hint="'dkbm' oder 'kernel'"))
+    variants = meta.get("variants", {})
+    if not isinstance(variants, dict) or not all(
+        name in specs and isinstance(labels, dict) and set(labels) == set(specs[name].allowed or ())
+        for name, labels in variants.items()
+    ):
+        problems.append(
+            Problem(
+                "metadata['dkbm']['variants'] passt nicht zu den Parametern",
+                hint="je Parameter mit 'allowed' eine Bezeichnung für jeden erlaubten Wert",
+            )
+        )
+        variants = {}
+    aliases = meta.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        problems.append(Problem("metadata['dkbm']['aliases'] muss eine Liste von Namen sein"))
+        aliases = []
     if problems:
         raise TemplateError(
             "Parameterschema der Vorlage ist fehlerhaft",
@@ -383,6 +409,8 @@ def load_template(path: str | os.PathLike[str]) -> Template:
         description=str(meta.get("description", "") or ""),
         parameters=specs,
         engine=None if engine == "kernel" else "dkbm",
+        aliases=tuple(aliases),
+        variants={str(k): {str(a): str(b) for a, b in v.items()} for k, v in variants.items()},
     )
 
 
@@ -418,12 +446,14 @@ def list_templates(templates_dir: str | os.PathLike[str] | None = None) -> list[
         if "dkbm" not in meta:
             continue
         template = load_template(path)
-        if template.name in found:
-            raise TemplateError(
-                f"Zwei Vorlagen heißen {template.name!r}",
-                file=str(path),
-                hint=f"auch in {found[template.name].path}; Namen eindeutig machen",
-            )
+        for name in (template.name, *template.aliases):
+            other = found.get(name) or next((t for t in found.values() if name in t.aliases), None)
+            if other is not None:
+                raise TemplateError(
+                    f"Zwei Vorlagen heißen {name!r}",
+                    file=str(path),
+                    hint=f"auch in {other.path}; Namen und Aliasse eindeutig machen",
+                )
         found[template.name] = template
     return [found[name] for name in sorted(found)]
 
@@ -434,8 +464,8 @@ def get_template(name: str, templates_dir: str | os.PathLike[str] | None = None)
     Parameters
     ----------
     name : str
-        Template name as listed by ``dkbm templates list``, or a path to a
-        notebook file.
+        Template name as listed by ``dkbm templates list`` (or one of its
+        former names, ``aliases``), or a path to a notebook file.
     templates_dir : str or path-like, optional
         Directory to search (default :func:`default_templates_dir`).
 
@@ -463,7 +493,7 @@ def get_template(name: str, templates_dir: str | os.PathLike[str] | None = None)
         return load_template(candidate)
     templates = list_templates(templates_dir)
     for template in templates:
-        if template.name == name:
+        if template.name == name or name in template.aliases:  # alias: a former name
             return template
     known = ", ".join(t.name for t in templates) or "keine"
     directory = Path(templates_dir) if templates_dir is not None else default_templates_dir()

@@ -47,10 +47,13 @@ REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell"
 
 _TEMPLATE_NAME = "dkbm_report.html.j2"
 
-# headless, offline, no profile state, no header/footer lines on the pages
+# headless, offline, no profile state, no browser header/footer lines on the pages (the
+# report's own footer comes from its @page CSS, see toolkit.reports.layout), bookmarks
+# from the headings; Chromium writes a tagged PDF by default (pdfinfo: "Tagged: yes")
 _CHROMIUM_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run "
-    "--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer"
+    "--disable-component-update --disable-sync --disable-dev-shm-usage --no-pdf-header-footer "
+    "--generate-pdf-document-outline"
 ).split()
 
 # Extends nbconvert's "lab" page, dropping every block that would load a script
@@ -64,7 +67,6 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 <style type="text/css">
 body.jp-Notebook { max-width: 60rem; margin: 0 auto; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
-@media print { .jp-Cell { break-inside: avoid; } }
 </style>
 {% endblock extra_css %}
 """
@@ -124,7 +126,14 @@ def html_exporter() -> Any:
     )
 
 
-def render_html(nb: Any, *, title: str | None = None, exporter: Any = None) -> str:
+def render_html(
+    nb: Any,
+    *,
+    title: str | None = None,
+    exporter: Any = None,
+    bericht: Any = None,
+    region_name: str = "",
+) -> str:
     """Render an executed notebook to one self-contained German HTML page.
 
     Parameters
@@ -136,6 +145,11 @@ def render_html(nb: Any, *, title: str | None = None, exporter: Any = None) -> s
         metadata or ``"Bericht"``.
     exporter : nbconvert.HTMLExporter, optional
         From :func:`html_exporter` (default: a new one).
+    bericht : toolkit.reports.layout.BerichtConfig, optional
+        Publisher settings from ``bericht.toml`` (default: the documented
+        defaults); adds A4 print CSS, footer, figure numbers and Impressum.
+    region_name : str, optional
+        Region of the report, added to figure titles.
 
     Returns
     -------
@@ -164,7 +178,9 @@ def render_html(nb: Any, *, title: str | None = None, exporter: Any = None) -> s
     body = head + sep + rest
     body = _EXTERNAL_SCRIPT.sub("", body)
     body = _EXTERNAL_LINK.sub("", body)
-    return body
+    from toolkit.reports.layout import BerichtConfig, decorate_html
+
+    return decorate_html(body, bericht or BerichtConfig(), region_name=region_name)
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:

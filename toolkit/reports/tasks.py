@@ -328,7 +328,16 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
             duration = time.monotonic() - started
             return make_entry(task, status, duration=duration, outputs=(name,), **error)
         written = []
-        html = render_html(nb, title=task.title, exporter=getattr(warm, "exporter", None))
+        from toolkit.reports.layout import load_bericht_config
+        from toolkit.reports.runtime import resolve_data_dir
+
+        html = render_html(
+            nb,
+            title=task.title,
+            exporter=getattr(warm, "exporter", None),
+            bericht=load_bericht_config(resolve_data_dir(task.data_dir)),
+            region_name=task.region_name,
+        )
         try:
             if "ipynb" in task.formats:
                 written.append(write_atomic(task.output_path("ipynb"), nbformat.writes(nb)))

@@ -151,7 +151,7 @@ def ausbildungsabbrueche(
     >>> from toolkit.reports.runtime import load_dataset
     >>> parts = ausbildungsabbrueche(load_dataset(), "17051", 2024)
     >>> parts.header.split("</h1>")[0], len(parts.charts)
-    ('<h1>Ausbildungsabbrüche: Beispielkreis, 2024', 5)
+    ('<h1>Vertragslösungen in der dualen Ausbildung: Beispielkreis, 2024', 5)
     """
     known = set(catalog()["code"])
     keys = [c for c in ABBRUECHE_INDICATORS if c in known]
@@ -177,7 +177,7 @@ def ausbildungsabbrueche(
     ]
     return standard_parts(
         ctx,
-        title="Ausbildungsabbrüche",
+        title="Vertragslösungen in der dualen Ausbildung",
         indicators=keys,
         tables=_TABLES,
         charts=charts,

@@ -1,10 +1,12 @@
 # ---
 # jupyter:
 #   dkbm:
+#     aliases:
+#     - ausbildungsabbrueche
 #     description: "Vertragsl\xF6sungsquote nach dem Schichtenmodell des BIBB im Zeitverlauf,\
 #       \ nach Zust\xE4ndigkeitsbereich, Ausbildungsberuf, Geschlecht, Staatsangeh\xF6\
 #       rigkeit und Schulabschluss, mit Probezeitanteil und Vergleich mit Land und Bund."
-#     name: ausbildungsabbrueche
+#     name: vertragsloesungen
 #     parameters:
 #       comparison:
 #         allowed: null
@@ -45,7 +47,7 @@
 #         help: "Zahl der gr\xF6\xDFten Ausbildungsberufe in der Grafik nach Beruf"
 #         required: false
 #         type: int
-#     title: "Ausbildungsabbr\xFCche"
+#     title: "Vertragsl\xF6sungen in der dualen Ausbildung"
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: dkbm
@@ -82,6 +84,12 @@ report = ausbildungsabbrueche(
     top=top,
 )
 report.header
+
+# %% [markdown]
+# **Vertragslösung ist nicht gleich Ausbildungsabbruch.** Die Vertragslösungsquote zählt
+# vorzeitig gelöste Ausbildungsverträge (Schichtenmodell des BIBB). Viele Auszubildende, deren
+# Vertrag gelöst wird, setzen ihre Ausbildung in einem anderen Betrieb oder einem anderen Beruf
+# fort; die Quote misst daher keine endgültigen Abbrüche der Berufsausbildung.
 
 # %%
 report.summary

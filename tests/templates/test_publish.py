@@ -1,0 +1,148 @@
+"""Publishable reports (#17): print layout, PDF (A4, page numbers, footer), figure numbers,
+Impressum, renamed Vertragslösungen template with its alias, Fakten-Check topics in names.
+
+Reuses the session's rendered reports (conftest); only the PDF is printed here, from the
+already rendered HTML. PDF checks read the file with poppler's pdfinfo/pdftotext.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from toolkit import __version__
+from toolkit.reports.planning import plan_batch
+from toolkit.reports.registry import get_template
+from toolkit.reports.render import html_to_pdf
+
+from .expected import page_text
+
+A4 = (595.0, 842.0)  # points, ISO 216
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} fehlt (Debian: apt-get install chromium poppler-utils)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdf(fakten_check, tmp_path_factory) -> Path:
+    _tool("chromium")
+    return html_to_pdf(fakten_check["17051"], tmp_path_factory.mktemp("pdf") / "fc.pdf")
+
+
+def _pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run([_tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True)
+    return dict(
+        (k.strip(), v.strip()) for k, _, v in (ln.partition(":") for ln in out.stdout.splitlines())
+    )
+
+
+def _pages(path: Path) -> list[str]:
+    out = subprocess.run(
+        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return out.stdout.split("\f")[:-1]
+
+
+def test_pdf_is_a4_tagged_with_footer_and_page_x_of_y(pdf):
+    info = _pdfinfo(pdf)
+    width, height = map(float, re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert abs(width - A4[0]) < 1.5 and abs(height - A4[1]) < 1.5, info["Page size"]
+    assert info["Tagged"] == "yes"
+    n = int(info["Pages"])
+    assert 2 <= n <= 4, n  # a Fakten-Check keeps its promise of 2-4 pages
+    pages = _pages(pdf)
+    assert len(pages) == n
+    for i, text in enumerate(pages, start=1):
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        footer = lines[-1]
+        assert f"Seite {i} von {n}" in footer, footer
+        assert "Datenstand: 31. Dezember 2024" in footer and "Bildungsmonitoring" in footer
+    text = "\n".join(pages)
+    assert "Abbildung 1: Betreuungsquote unter 3 Jahren – Beispielkreis" in text
+    assert "Impressum" in pages[-1] and f"Erstellt mit dkbm-toolkit {__version__}" in pages[-1]
+    # the definitions appendix is not cut: every term appears whole
+    assert "Anteil Kindertagespflege unter 3 Jahren" in text
+
+
+def test_html_figures_numbered_with_region_and_source(fakten_check):
+    raw = fakten_check["17051"].read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="dkbm-chart".*?</figure>', raw, flags=re.S)
+    assert len(figures) >= 2
+    for n, fig in enumerate(figures, start=1):
+        title = re.search(r'<p class="dkbm-figtitle">(.*?)</p>', fig).group(1)
+        assert f"Abbildung {n}:" in title and "Beispielkreis" in title, title
+        assert '<p class="dkbm-source">Quelle: ' in fig
+        alt = re.search(r'alt="([^"]*)"', fig).group(1)
+        if "Liniendiagramm" in alt:  # every line drawn is described, briefly
+            assert len(alt) <= 250 and "Musterland" in alt and "Deutschland" in alt, alt
+    assert "size: A4" in raw and "counter(pages)" in raw
+    assert '<dl class="dkbm-definitions">' in raw and "grid-template-columns" in raw
+    text = page_text(fakten_check["17051"])
+    assert "Impressum" in text and "Datenlizenz Deutschland" in text
+
+
+def test_vertragsloesungen_renamed_alias_runs_and_caveat(abbrueche):
+    # the shared fixture runs the batch under the former name "ausbildungsabbrueche" (an alias
+    # of vertragsloesungen, so that existing batch scripts keep running)
+    path = abbrueche["17051"]
+    assert path.parent.name == "vertragsloesungen"
+    text = page_text(path)
+    assert "Vertragslösungen in der dualen Ausbildung: Beispielkreis, 2024" in text
+    assert "Ausbildungsabbrüche:" not in text
+    assert "Vertragslösung ist nicht gleich Ausbildungsabbruch" in text
+    assert "in einem anderen Betrieb oder einem anderen Beruf fort" in text
+    assert get_template("ausbildungsabbrueche").name == "vertragsloesungen"
+
+
+@pytest.mark.parametrize(
+    ("topic", "label"), [("schule", "Schule"), ("befragung", "Familienbefragung")]
+)
+def test_fakten_check_topic_in_folder_file_name_and_title(tmp_path, topic, label):
+    plan = plan_batch(
+        "fakten_check", regions=["17051"], period=2024, parameters={"topic": topic}, out=tmp_path
+    )
+    assert plan.out_dir.name == f"fakten_check_{topic}"
+    (task,) = plan.tasks
+    assert task.stem == f"17051_beispielkreis_{topic}"
+    assert task.title == f"Fakten-Check {label}: Beispielkreis 2024"
+
+
+def test_dkbm_report_renders_every_topic():
+    from toolkit.reports._cli import _variants
+
+    topics = [v["topic"] for v in _variants(get_template("fakten_check"))]
+    assert sorted(topics) == ["ausbildung", "befragung", "fruehe_bildung", "schule"]
+    assert _variants(get_template("uebergaenge")) == [{}]
+
+
+def test_survey_figures_name_the_survey_as_source(befragung):
+    raw = befragung["17001"].read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="dkbm-chart".*?</figure>', raw, flags=re.S)
+    survey = [f for f in figures if "Punktdiagramm" in f]
+    assert survey
+    for fig in survey:
+        assert "Quelle: Befragung (gewichtete Schätzung); eigene Berechnungen</p>" in fig
+        assert "Statistische Ämter" not in fig
+
+
+def test_definitions_appendix_whole_in_pdf(uebergaenge, tmp_path):
+    """The appendix terms are never cut off (once: "Übergangsbereic") in print."""
+    _tool("chromium")
+    pdf = html_to_pdf(uebergaenge["17051"], tmp_path / "ue.pdf")
+    raw = uebergaenge["17051"].read_text(encoding="utf-8")
+    terms = re.findall(r"<dt>([^<]*)</dt>", raw.split('<dl class="dkbm-definitions">')[1])
+    text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
+    assert "iABE-Anteil Sektor II: Übergangsbereich" in terms
+    for term in terms:
+        if term in ("Herausgeber", "Veröffentlicht"):
+            break  # the Impressum follows
+        assert term in text, term
+    assert _pdfinfo(pdf)["Page size"].endswith("(A4)")
