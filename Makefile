@@ -19,8 +19,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check toolkit
 
+# Tests keep their caches (protected sets, explorer data) in a fresh folder, as on a clean machine.
 test: install lint
-	$(BIN)/python -m pytest
+	cache=$$(mktemp -d) && DKBM_CACHE_DIR=$$cache $(BIN)/python -m pytest; rc=$$?; rm -rf $$cache; exit $$rc
 
 report: install
 	$(BIN)/dkbm report
