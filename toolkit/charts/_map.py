@@ -40,7 +40,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
@@ -84,13 +84,13 @@ class MapChart(Chart):
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> MapChart(Figure(), "Karte", "x", pd.DataFrame(), (1.0,), "quantiles").bins
+    >>> MapChart(Figure(), "Karte", "x", table=pd.DataFrame(), bins=(1.0,), scheme="quantiles").bins
     (1.0,)
     """
 
-    table: pd.DataFrame
-    bins: tuple[float, ...]
-    scheme: str
+    table: pd.DataFrame = field(kw_only=True)
+    bins: tuple[float, ...] = field(kw_only=True)
+    scheme: str = field(kw_only=True)
 
     def to_svg(self) -> bytes:
         """Render the map as SVG with its text kept as text (deterministic, no date).
@@ -101,7 +101,7 @@ class MapChart(Chart):
         Examples
         --------
         >>> from matplotlib.figure import Figure
-        >>> MapChart(Figure(figsize=(1, 1)), "a", "b", pd.DataFrame(), (), "").to_svg()[:5]
+        >>> MapChart(Figure(figsize=(1, 1)), "a", "b", table=pd.DataFrame(), bins=(), scheme="").to_svg()[:5]
         b'<?xml'
         """
         buffer = io.BytesIO()
@@ -117,7 +117,9 @@ class MapChart(Chart):
         Examples
         --------
         >>> from matplotlib.figure import Figure
-        >>> m = MapChart(Figure(figsize=(1, 1)), "Karte", "x", pd.DataFrame({"a": [1]}), (), "")
+        >>> m = MapChart(
+        ...     Figure(figsize=(1, 1)), "Karte", "x", table=pd.DataFrame({"a": [1]}), bins=(), scheme=""
+        ... )
         >>> html_text = m.to_html()
         >>> "<details" in html_text and 'alt="Karte"' in html_text
         True
@@ -306,7 +308,9 @@ def choropleth(
     alt, finding = _texts(
         data, hidden, legend, unit, level, place, period, title or indicator, scheme
     )
-    return MapChart(fig, alt, finding, table, tuple(float(b) for b in bins), scheme)
+    return MapChart(
+        fig, alt, finding, table=table, bins=tuple(float(b) for b in bins), scheme=scheme
+    )
 
 
 def _table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str) -> pd.DataFrame:
