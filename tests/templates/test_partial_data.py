@@ -135,7 +135,7 @@ def test_real_reports_render_for_a_few_kreise(tmp_path):
     """The real sample (dkbm data build) through the batch runner: Diepholz, Bamberg, Berlin."""
     from toolkit.reports import run_batch
 
-    entries = run_batch(
+    result = run_batch(
         "fakten_check",
         regions="03251,09461,11000",
         period=2023,
@@ -145,9 +145,10 @@ def test_real_reports_render_for_a_few_kreise(tmp_path):
         jobs=2,
         formats="html",
         progress=False,
-    ).entries
+    )
+    entries = result.entries
     assert {e["status"] for e in entries} == {"ok"}, [e.get("error") for e in entries]
-    folder = tmp_path / "2023" / "fakten_check"
+    folder = result.out_dir  # one folder per Fakten-Check topic
     html = {e["region"]: (folder / e["outputs"][0]).read_text("utf-8") for e in entries}
     # 21111-02-06-4: Diepholz 138 / 2101 = 6,6 %; Niedersachsen 5895 / 76856 = 7,7 %;
     # Bamberg 651 / 1163 = 56,0 % allgemeine Hochschulreife; Bayern 32584 / 120736 = 27,0 %

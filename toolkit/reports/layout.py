@@ -271,7 +271,9 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
   .jp-OutputPrompt, .jp-OutputCollapser, .jp-Collapser {{ display: none !important; }}
   h1, h2, h3, h4, dt, .dkbm-figtitle {{ break-after: avoid; }}
   figure, table, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
-  figure img {{ max-height: 72mm; width: auto; max-width: 100%; }}
+  /* charts and maps (inline SVG too) at most 60 mm high: a Fakten-Check with its map keeps
+     to 4 pages */
+  figure img, figure svg {{ max-height: 60mm; width: auto; max-width: 100%; }}
   figure {{ margin: 0.4rem 0 0.8rem 0; }}
   dl.dkbm-definitions {{ display: block; }}
   dl.dkbm-definitions > dd {{ margin: 0 0 0.5rem 1.2rem; }}
