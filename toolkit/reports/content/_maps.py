@@ -10,7 +10,7 @@ from toolkit.charts import MapChart, choropleth
 from toolkit.errors import DataError
 from toolkit.geo import boundaries_for
 from toolkit.reports.content._context import ReportContext
-from toolkit.reports.content._sections import indicator_name
+from toolkit.reports.content._sections import indicator_name, subregion_rows
 
 __all__ = ["subregion_map"]
 
@@ -36,13 +36,7 @@ def subregion_map(ctx: ReportContext, code: str) -> MapChart | None:
     >>> subregion_map(ctx, "betreuungsquote_u3").alt_text[:62]
     'Karte: Betreuungsquote unter 3 Jahren nach Gemeinden, 2024 für'
     """
-    f = ctx.frame
-    rows = f[
-        (f["indicator"] == code)
-        & f["region_code"].isin(list(ctx.sub_regions))
-        & (f["dimension"] == "")
-        & (f["period"] == ctx.period)
-    ]
+    rows = subregion_rows(ctx, code)
     levels = [lv for lv in _WITHIN if (rows["level"] == lv).sum() >= 2]
     if not levels:
         return None
@@ -52,7 +46,7 @@ def subregion_map(ctx: ReportContext, code: str) -> MapChart | None:
     within = parent(str(part["region_code"].iloc[0]))
     try:
         return choropleth(
-            f,
+            ctx.frame,
             boundaries_for(part["region_code"]),
             indicator=code,
             within=within,

@@ -19,6 +19,7 @@ __all__ = [
     "level_note",
     "series_chart",
     "subregion_chart",
+    "subregion_rows",
     "take_charts",
 ]
 
@@ -274,6 +275,27 @@ def dimension_chart(
     )
 
 
+def subregion_rows(ctx: ReportContext, code: str) -> pd.DataFrame:
+    """Rows of an indicator for the report's sub-regions: totals of the report period.
+
+    Examples
+    --------
+    >>> from toolkit.reports.content._context import prepare_report
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17001", 2024, indicators=["betreuungsquote_u3"],
+    ...                      sub_indicators=["betreuungsquote_u3"])
+    >>> set(subregion_rows(ctx, "betreuungsquote_u3")["dimension"])
+    {''}
+    """
+    f = ctx.frame
+    return f[
+        (f["indicator"] == code)
+        & f["region_code"].isin(list(ctx.sub_regions))
+        & (f["dimension"] == "")
+        & (f["period"] == ctx.period)
+    ]
+
+
 def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> Chart | None:
     """Bars of an indicator by the sub-regions (Kreise, Gemeinden or Sozialräume) of the region.
 
@@ -302,13 +324,7 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> 
     >>> subregion_chart(ctx, "betreuungsquote_u3").finding[:30]
     'Höchster Wert: Schlossberg (53'
     """
-    f = ctx.frame
-    rows = f[
-        (f["indicator"] == code)
-        & f["region_code"].isin(list(ctx.sub_regions))
-        & (f["dimension"] == "")
-        & (f["period"] == ctx.period)
-    ]
+    rows = subregion_rows(ctx, code)
     for level in ("kreis", "gemeinde", "sozialraum"):
         part = rows[rows["level"] == level]
         if 2 <= len(part) <= max_regions:
