@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.weighting import SurveyDesign, as_replicate, replicate_design
+from weighting import best_of  # benchmarks/weighting.py (script directory on sys.path)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -56,15 +57,6 @@ def make_data(n: int) -> pd.DataFrame:
     df["y"] = rng.normal(50, 10, n) + effect
     df["ja"] = rng.random(n) < 0.3 + effect / 30
     return df
-
-
-def best_of(fn, repeat: int = 3):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 PEER_CODE = {
