@@ -25,14 +25,13 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from weighting import best_of  # benchmarks/weighting.py (script directory on sys.path)
 
 from toolkit.weighting import SurveyDesign, as_replicate, replicate_design
-from weighting import best_of  # benchmarks/weighting.py (script directory on sys.path)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
