@@ -48,9 +48,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.disclosure._families import DIFFERENCES, TOTAL, count_cells
-from toolkit.disclosure._hierarchy import ags_ancestors
+from toolkit.disclosure._families import DIFFERENCES, count_cells
 from toolkit.disclosure._lp import Relation, System
+from toolkit.disclosure._relations import as_relations, structural_sums
 from toolkit.errors import DisclosureError
 
 __all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_summary", "disclosed"]
@@ -78,58 +78,6 @@ def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
         zip(cells["family"], cells["period"], cells["region"], cells["coords"], strict=True)
     )
     return cells
-
-
-class _Relations:
-    """Collect relations that hold in the true figures (what the definitions state)."""
-
-    def __init__(self, values: dict[object, float]) -> None:
-        self.values = values
-        self.rels: list[Relation] = []
-
-    def total(self, parent: object, kids: list[object]) -> None:
-        if parent not in self.values or not kids:
-            return
-        s = sum(self.values[k] for k in kids)
-        p = self.values[parent]
-        coefs = {parent: 1.0}
-        for k in kids:
-            coefs[k] = coefs.get(k, 0.0) - 1.0
-        if abs(p - s) <= _TOL * max(1.0, p):
-            self.rels.append((coefs, "=", 0.0))
-        elif s <= p + _TOL * max(1.0, p):
-            # listed parts of a larger whole: they do not exceed it
-            self.rels.append(({k: -v for k, v in coefs.items()}, "<=", 0.0))
-
-
-def _structural(cells: pd.DataFrame) -> list[Relation]:
-    """Region hierarchy and breakdown sums within every family and period."""
-    uniq = cells.drop_duplicates("key")
-    values = dict(zip(uniq["key"], uniq["n"], strict=True))
-    rb = _Relations(values)
-    for (fam, per), g in uniq.groupby(["family", "period"], sort=False):
-        by_coords: dict[tuple[str, ...], list[str]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            by_coords.setdefault(coords, []).append(region)
-        for coords, regions in by_coords.items():
-            have = set(regions)
-            kids: dict[str, list[str]] = {}
-            for r in regions:
-                parent = next((a for a in ags_ancestors(r) if a in have), None)
-                if parent is not None:
-                    kids.setdefault(parent, []).append(r)
-            for parent, ks in kids.items():
-                rb.total((fam, per, parent, coords), [(fam, per, k, coords) for k in ks])
-        # breakdowns: for each axis, the categories add up to the total
-        cats: dict[tuple[str, tuple[str, ...], int], list[tuple[str, ...]]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            for a, c in enumerate(coords):
-                if c != TOTAL:
-                    base = (*coords[:a], TOTAL, *coords[a + 1 :])
-                    cats.setdefault((region, base, a), []).append(coords)
-        for (region, base, _a), kids_c in cats.items():
-            rb.total((fam, per, region, base), [(fam, per, region, c) for c in kids_c])
-    return rb.rels
 
 
 def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[Relation]:
@@ -273,7 +221,7 @@ def audit_publication(
         for k, r, q in zip(cells["key"], cells["row"], cells["quantity"], strict=True)
         if printed[q][r]
     }
-    rels = _structural(cells) + _bands(truth, shown_row, cells)
+    rels = as_relations(structural_sums(cells)) + _bands(truth, shown_row, cells)
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = System(rels, values, known, integer=integer)
     order = sorted(targets, key=str)
