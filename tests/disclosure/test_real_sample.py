@@ -110,3 +110,27 @@ def test_a_set_cached_by_older_rules_is_protected_again(tmp_path, monkeypatch):
     assert new.meta["format"] == current and new.linked is not None  # protected again
     assert new.meta["input_hash"] != old.meta["input_hash"]
     assert protect_publication(f, out_dir=tmp_path).linked is None  # now read back
+
+
+def test_a_real_data_batch_passes_the_audit_of_set_and_reports(tmp_path):
+    from toolkit.reports import run_batch
+
+    result = run_batch(
+        "fakten_check",
+        regions="06411",
+        period=2023,
+        parameters={"topic": "schule"},
+        data_dir=SAMPLE,
+        out=tmp_path,
+        jobs=1,
+        formats="html",
+        progress=False,
+    )
+    assert result.exit_code == 0, result.summary()
+    audit = result.audit
+    assert audit["ok"] and audit["disclosed"] == 0 and audit["sensitive"] >= 20
+    # the Darmstadt report was read: its numbers are all explained by the protected set
+    assert audit["reports"]["files"] == 1 and audit["reports"]["erklärt"] > 10
+    assert audit["reports"]["verrät"] == 0
+    manifest = (result.out_dir / "manifest.json").read_text(encoding="utf-8")
+    assert '"disclosed": 0' in manifest

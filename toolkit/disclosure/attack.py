@@ -138,6 +138,7 @@ def audit_publication(
     protection: float = 1.0,
     integer: bool = False,
     intervals: bool = False,
+    reports: str | Path | None = None,
 ) -> pd.DataFrame:
     """Attack a publication: feasible interval of every hidden sensitive count.
 
@@ -163,13 +164,19 @@ def audit_publication(
         Compute the exact interval of every hidden sensitive count. By
         default only disclosed counts get theirs; the others are proven
         protected by feasible tables found on the way (interval NaN).
+    reports : str or Path, optional
+        Folder of rendered reports (batch manifests and their HTML): every
+        number they print in tables, sentences and alternative texts is read
+        too (:mod:`toolkit.disclosure.report_audit`); a number only a hidden
+        cell explains is known to the attacker.
 
     Returns
     -------
     pandas.DataFrame
         One row per sensitive count, columns :data:`PUBLICATION_AUDIT_COLUMNS`;
         ``protected`` False is a disclosure (shown counts have an interval of
-        their value).
+        their value). With ``reports``, ``attrs["reports"]`` holds every
+        number read and its status (``erklärt``, ``verrät``, ``unerklärt``).
 
     Notes
     -----
@@ -221,7 +228,16 @@ def audit_publication(
         for k, r, q in zip(cells["key"], cells["row"], cells["quantity"], strict=True)
         if printed[q][r]
     }
-    rels = as_relations(structural_sums(cells)) + _bands(truth, shown_row, cells)
+    sums = structural_sums(cells)
+    rels = as_relations(sums) + _bands(truth, shown_row, cells)
+    findings = None
+    if reports is not None:
+        from toolkit.disclosure.report_audit import report_findings
+
+        findings, extra = report_findings(
+            reports, pub, truth, cells, sums, ignore=_catalogue_phrases()
+        )
+        rels += extra
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = System(rels, values, known, integer=integer)
     order = sorted(targets, key=str)
@@ -243,7 +259,20 @@ def audit_publication(
             lo, hi = solver.extremes(key)
         ok = bool(np.isnan(lo)) or (lo <= lo_req[i] + _TOL and hi >= hi_req[i] - _TOL)
         out.append((*key, x[i], lo, hi, ok))
-    return pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
+    result = pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
+    if findings is not None:
+        result.attrs["reports"] = findings
+    return result
+
+
+def _catalogue_phrases() -> tuple[str, ...]:
+    """Return the indicator names and definitions (their numbers are no figures)."""
+    from toolkit.indicators import catalog
+
+    c = catalog()
+    cols = ["name_de", "definition_de", "numerator_de", "denominator_de", "reference_date_de"]
+    texts = {str(t) for col in cols if col in c.columns for t in c[col].dropna()}
+    return tuple(sorted((t for t in texts if t), key=len, reverse=True))
 
 
 def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
@@ -308,4 +337,23 @@ def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
         }
         for r in bad.head(limit).itertuples(index=False)
     ]
-    return {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
+    out = {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
+    findings = result.attrs.get("reports")
+    if isinstance(findings, pd.DataFrame):
+        status = findings["status"]
+        odd = findings[status != "erklärt"].head(limit)
+        out["reports"] = {
+            "files": int(findings["file"].nunique()),
+            "numbers": len(findings),
+            **{s: int((status == s).sum()) for s in ("erklärt", "verrät", "unerklärt")},
+            "examples": [
+                {
+                    "file": Path(str(r.file)).name,
+                    "status": str(r.status),
+                    "context": str(r.context)[:200],
+                    "value": float(r.value),
+                }
+                for r in odd.itertuples(index=False)
+            ],
+        }
+    return out
