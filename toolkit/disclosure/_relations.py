@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._families import TOTAL
@@ -46,16 +47,26 @@ class Sum:
     exact: bool
 
 
-def _sum(values: dict[object, float], parent: object, kids: list[object]) -> Sum | None:
-    if parent not in values or not kids:
-        return None
-    s = sum(values[k] for k in kids)
-    p = values[parent]
-    if abs(p - s) <= _TOL * max(1.0, p):
-        return Sum(parent, tuple(kids), True)
-    if s <= p + _TOL * max(1.0, p):
-        return Sum(parent, tuple(kids), False)  # listed parts of a larger whole
-    return None
+def _sums(
+    keys: np.ndarray, n: np.ndarray, kid: np.ndarray, parent: np.ndarray, group: np.ndarray
+) -> list[Sum]:
+    """Return the sums of kids per group (the kids of one parent along one hierarchy or axis)."""
+    if len(kid) == 0:
+        return []
+    order = np.lexsort((kid, group))
+    kid, parent, group = kid[order], parent[order], group[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    total = np.add.reduceat(n[kid], starts)
+    p = n[parent[starts]]
+    tol = _TOL * np.maximum(1.0, p)
+    exact = np.abs(p - total) <= tol
+    keep = exact | (total <= p + tol)  # listed parts of a larger whole: an inequality
+    bounds = np.r_[starts, len(kid)]
+    out = []
+    for i in np.flatnonzero(keep):
+        kids = tuple(keys[kid[bounds[i] : bounds[i + 1]]].tolist())
+        out.append(Sum(keys[parent[starts[i]]], kids, bool(exact[i])))
+    return out
 
 
 def structural_sums(cells: pd.DataFrame) -> list[Sum]:
@@ -70,6 +81,9 @@ def structural_sums(cells: pd.DataFrame) -> list[Sum]:
     Returns
     -------
     list of Sum
+        Each region with the listed regions directly below it (nearest listed
+        AGS ancestor, same family, period and breakdown cell), and each
+        breakdown cell's categories of one axis with their total.
 
     Examples
     --------
@@ -80,33 +94,53 @@ def structural_sums(cells: pd.DataFrame) -> list[Sum]:
     [(('fhr', ''), [('fhr', 'm'), ('fhr', 'w')], True)]
     """
     uniq = cells.drop_duplicates("key")
-    values = dict(zip(uniq["key"], uniq["n"], strict=True))
-    out: list[Sum] = []
-    for (fam, per), g in uniq.groupby(["family", "period"], sort=False):
-        by_coords: dict[tuple[str, ...], list[str]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            by_coords.setdefault(coords, []).append(region)
-        for coords, regions in by_coords.items():
-            have = set(regions)
-            kids: dict[str, list[str]] = {}
-            for r in regions:
-                parent = next((a for a in ags_ancestors(r) if a in have), None)
-                if parent is not None:
-                    kids.setdefault(parent, []).append(r)
-            for parent, ks in kids.items():
-                s = _sum(values, (fam, per, parent, coords), [(fam, per, k, coords) for k in ks])
-                if s is not None:
-                    out.append(s)
-        cats: dict[tuple[str, tuple[str, ...], int], list[tuple[str, ...]]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            for a, c in enumerate(coords):
-                if c != TOTAL:
-                    base = (*coords[:a], TOTAL, *coords[a + 1 :])
-                    cats.setdefault((region, base, a), []).append(coords)
-        for (region, base, _a), kids_c in cats.items():
-            s = _sum(values, (fam, per, region, base), [(fam, per, region, c) for c in kids_c])
-            if s is not None:
-                out.append(s)
+    m = len(uniq)
+    if m == 0:
+        return []
+    keys = np.empty(m, dtype=object)
+    keys[:] = uniq["key"].tolist()
+    n = uniq["n"].to_numpy(dtype=float)
+    fp, _ = pd.factorize(pd.MultiIndex.from_arrays([uniq["family"], uniq["period"]]))
+    coords_of = uniq["coords"].tolist()
+    pos: dict[tuple[str, ...], int] = {}
+    cid = np.asarray([pos.setdefault(c, len(pos)) for c in coords_of], dtype=np.int64)
+    coords = list(pos)
+    rid, regions = pd.factorize(uniq["region"].astype(str))
+    row_of = pd.Series(np.arange(m), index=pd.MultiIndex.from_arrays([fp, cid, rid]))
+    # region hierarchy: the nearest ancestor listed in the same family, period and cell
+    region_id = {r: i for i, r in enumerate(regions)}
+    ancestors = [[region_id.get(a, -1) for a in ags_ancestors(r)] for r in regions]
+    depth = max((len(a) for a in ancestors), default=0)
+    parent = np.full(m, -1, dtype=np.int64)
+    for level in range(depth):
+        up = np.asarray([a[level] if level < len(a) else -1 for a in ancestors])[rid]
+        todo = np.flatnonzero((parent < 0) & (up >= 0))
+        if len(todo) == 0:
+            continue
+        look = row_of.reindex(pd.MultiIndex.from_arrays([fp[todo], cid[todo], up[todo]]))
+        hit = look.notna().to_numpy()
+        parent[todo[hit]] = look.to_numpy()[hit].astype(np.int64)
+    kid = np.flatnonzero(parent >= 0)
+    out = _sums(keys, n, kid, parent[kid], parent[kid])
+    # breakdowns: the categories of one axis add up to the cell with that axis at its total
+    kids, parents, groups = [], [], []
+    width = max((len(c) for c in coords), default=0)
+    for a in range(width):
+        base = [
+            (*c[:a], TOTAL, *c[a + 1 :]) if len(c) > a and c[a] != TOTAL else None for c in coords
+        ]
+        base_id = np.asarray([pos.get(b, -1) if b is not None else -1 for b in base])[cid]
+        rows = np.flatnonzero(base_id >= 0)
+        if len(rows) == 0:
+            continue
+        look = row_of.reindex(pd.MultiIndex.from_arrays([fp[rows], base_id[rows], rid[rows]]))
+        hit = look.notna().to_numpy()
+        kids.append(rows[hit])
+        parents.append(look.to_numpy()[hit].astype(np.int64))
+        groups.append(parents[-1] * width + a)
+    if kids:
+        k, p, g = (np.concatenate(x) for x in (kids, parents, groups))
+        out += _sums(keys, n, k, p, g)
     return out
 
 
