@@ -283,6 +283,7 @@ def run_batch(
     templates_dir: str | os.PathLike[str] | None = None,
     publication_dir: str | os.PathLike[str] | None = None,
     audit: bool = True,
+    internal: bool = False,
 ) -> BatchResult:
     """Produce a template's report for many regions.
 
@@ -326,6 +327,9 @@ def run_batch(
         (:func:`toolkit.reports.publishing.audit_batch`; the result is kept
         next to the set and reused while it is unchanged). ``dkbm`` always
         audits; ``False`` is for tests of other data.
+    internal : bool, default False
+        Allow a template that reads unprotected data (its reports are for
+        internal use only); refused otherwise.
 
     Returns
     -------
@@ -372,6 +376,7 @@ def run_batch(
         timeout=timeout,
         templates_dir=templates_dir,
         publication_dir=publication_dir,
+        internal=internal,
     )
     from tqdm import tqdm
 
