@@ -157,3 +157,25 @@ def test_requirements_of_the_shipped_templates_and_what_real_data_support():
         False,
         "Tabelle 'survey_families' fehlt",
     )
+
+
+def test_report_command_renders_only_what_real_data_support_and_says_what_it_skips(
+    tmp_path, monkeypatch, capsys
+):
+    from toolkit.cli import main
+    from toolkit.reports import running
+
+    calls = []
+
+    def fake(template, **kwargs):
+        calls.append((template.name, kwargs["parameters"], kwargs["period"]))
+        return running.BatchResult(tmp_path, [])
+
+    monkeypatch.setattr(running, "run_batch", fake)
+    assert main(["report", "--data", str(DEUTSCHLAND), "--out", str(tmp_path)]) == 0
+    # the school leavers are from 2023, the templates' default year is 2024
+    assert calls == [("fakten_check", {"topic": "schule"}, 2023)]
+    out = capsys.readouterr().out
+    assert "Fakten-Check Frühe Bildung: Tabelle 'kita' fehlt" in out
+    assert "Übergänge: Tabelle 'kita' fehlt" in out
+    assert "Vertragslösungen in der dualen Ausbildung: Tabelle 'contracts_new'" in out

@@ -43,6 +43,7 @@ __all__ = [
     "inputs_digest",
     "requirements",
     "supported",
+    "table_years",
     "template_version",
 ]
 
@@ -256,7 +257,15 @@ def check_bounds(template: Any, parameters: Mapping[str, Any]) -> None:
         )
 
 
-def _years(tables: Mapping[str, Any], names: Any) -> list[int]:
+def table_years(tables: Mapping[str, Any], names: Any = None) -> list[int]:
+    """Years in the ``year`` column of the tables ``names`` (None: all), sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table_years({"kita": pd.DataFrame({"year": [2024, 2023]}), "regions": pd.DataFrame()})
+    [2023, 2024]
+    """
     found: set[int] = set()
     for name, table in tables.items():
         if (names is None or name in names) and "year" in getattr(table, "columns", ()):
@@ -311,7 +320,7 @@ def check_against_data(
             f"Vergleichsregionen nicht in den Daten: {', '.join(unknown)}",
             hint="Regionalschlüssel aus regions.csv angeben oder comparison weglassen",
         )
-    years = _years(tables, requires.tables)
+    years = table_years(tables, requires.tables)
     if years and isinstance(period, int) and period not in years:
         raise ParameterError(
             f"Keine Daten für {period}",

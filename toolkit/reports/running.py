@@ -71,6 +71,8 @@ class BatchResult:
     skipped: tuple[str, ...] = ()
     #: Audit of the protected publication set (:func:`toolkit.reports.publishing.audit_batch`).
     audit: dict[str, Any] | None = None
+    #: Indicators of the template the data cannot give, with the reason.
+    omitted: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[ManifestEntry]:
@@ -85,6 +87,8 @@ class BatchResult:
     def summary(self) -> str:
         """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
         text = format_summary(self.entries, skipped=len(self.skipped))
+        if self.omitted:
+            text += "\nNicht enthalten (fehlt in den Daten): " + "; ".join(self.omitted)
         if self.audit is not None and audit_failed(self.audit):
             text += (
                 f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
@@ -434,4 +438,4 @@ def run_batch(
             ) from None
         finally:
             bar.close()
-    return BatchResult(plan.out_dir, done, plan.skipped, result)
+    return BatchResult(plan.out_dir, done, plan.skipped, result, tuple(plan.header["omitted"]))
