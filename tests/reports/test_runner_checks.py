@@ -1,7 +1,7 @@
 """Checks before any report starts and what the resume hash covers (issues #12, #14, #15).
 
 Every refusal here must happen before a report process is forked: the tests
-make ``running._start`` fail the test if it is reached. Templates are
+make ``children._start`` fail the test if it is reached. Templates are
 variants of the fixture notebook ``ok`` written into the test's folder.
 """
 
@@ -15,7 +15,7 @@ import pytest
 
 from toolkit.errors import ParameterError, TemplateError
 from toolkit.reports import get_template, read_manifest, run_batch
-from toolkit.reports.checks import Requires, requirements, supported
+from toolkit.reports.requires import Requires, requirements, supported
 
 from .conftest import DATA, NOTEBOOKS
 
@@ -25,9 +25,9 @@ DEUTSCHLAND = ROOT / "data_samples" / "deutschland"
 
 @pytest.fixture
 def no_report(monkeypatch):
-    from toolkit.reports import running
+    from toolkit.reports import children
 
-    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
 
 
 def _variant(folder: Path, name: str, *, meta: dict | None = None, code: str = "") -> Path:

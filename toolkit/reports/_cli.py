@@ -236,8 +236,8 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
     else the template's default year, else the latest year the data have
     for it.
     """
-    from toolkit.reports.checks import requirements, supported
     from toolkit.reports.params import validate_parameters
+    from toolkit.reports.requires import requirements, supported
     from toolkit.reports.runtime import load_dataset, resolve_data_dir
 
     dataset = load_dataset(resolve_data_dir(data_dir))
@@ -262,7 +262,7 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
 
 def _latest(dataset: Any, requires: Any) -> list[int]:
     """Years of the template's tables, latest first."""
-    from toolkit.reports.checks import table_years
+    from toolkit.reports.requires import table_years
 
     return table_years(dataset.tables, requires.tables)[::-1]
 

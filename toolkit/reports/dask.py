@@ -79,7 +79,7 @@ def _run_on_worker(task: ReportTask, plugin_name: str) -> dict[str, Any]:
     """Dask task: produce one report in a child forked from the warm worker."""
     from distributed import get_worker
 
-    from toolkit.reports.running import run_children
+    from toolkit.reports.children import run_children
 
     warm = get_worker().plugins[plugin_name].warm
     out: list[ManifestEntry] = []

@@ -26,18 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import DataError, ParameterError, Problem, TemplateError
-from toolkit.reports.checks import (
-    check_against_data,
-    check_bounds,
-    check_template,
-    check_timeout,
-    inputs_digest,
-    requirements,
-    template_version,
-)
+from toolkit.reports.checks import check_against_data, check_bounds, check_template, check_timeout
 from toolkit.reports.manifest import read_manifest
 from toolkit.reports.params import coerce_value, parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.registry import Template, get_template
+from toolkit.reports.requires import inputs_digest, requirements, template_version
 from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
 from toolkit.reports.tasks import ReportTask, input_hash, slugify
 
