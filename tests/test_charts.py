@@ -41,8 +41,10 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
     y = np.asarray(own_line.get_ydata(), dtype=float)
     assert y[0] == 30.0 and math.isnan(y[1]) and y[2] == 31.25
     assert "99,9" not in chart.alt_text and "99,9" not in chart.finding
+    # two shown values give no trend: no "stieg" (issue #17: only where trend() says so)
     assert chart.finding == (
-        f"Kreis A: Quote stieg von 30,0{NB}% (2020) auf 31,3{NB}% (2022); Musterland 2022: 20,0{NB}%."
+        f"Kreis A: Quote lag 2020 bei 30,0{NB}% und 2022 bei 31,3{NB}% (zu wenige Jahre für "
+        f"eine Trendaussage); Musterland 2022: 20,0{NB}%."
     )
     # every line drawn is described (own region and comparison), the hidden value nowhere
     assert f"Kreis A von 30,0{NB}% (2020)" in chart.alt_text
@@ -55,10 +57,20 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
 
 
 def test_time_series_falling_constant_and_all_hidden():
-    falling = charts.time_series_chart(_series([40.0, 35.0]), "q", "17051", title="Quote")
-    assert "sank von 40,0" in falling.finding
-    same = charts.time_series_chart(_series([40.0, 40.04]), "q", "17051", title="Quote")
-    assert same.finding.startswith(f"Kreis A: Quote blieb bei 40,0{NB}%")
+    # a steady fall: OLS slope -1,96 per year, 95 % interval -2,02 to -1,90 (statsmodels
+    # OLS on x = 0..3, y = 40, 38, 36.1, 34.1) -> beyond noise
+    falling = charts.time_series_chart(
+        _series([40.0, 38.0, 36.1, 34.1]), "q", "17051", title="Quote"
+    )
+    assert "sank von 40,0" in falling.finding and "(2023)" in falling.finding
+    # up and down around 40 (statsmodels: slope -0,01, interval -2,54 to 2,52): no trend
+    noisy = charts.time_series_chart(_series([40.0, 41.5, 39.0, 40.8]), "q", "17051", title="Quote")
+    assert "stieg" not in noisy.finding and "sank" not in noisy.finding
+    assert noisy.finding.startswith(
+        f"Kreis A: Quote blieb 2020–2023 etwa gleich (zwischen 39,0{NB}% und 41,5{NB}%)"
+    )
+    same = charts.time_series_chart(_series([40.0, 40.04, 40.0]), "q", "17051", title="Quote")
+    assert same.finding.startswith(f"Kreis A: Quote blieb 2020–2022 bei 40,0{NB}%")
     single = charts.time_series_chart(_series([40.0, 41.0], [".", ""]), "q", "17051", title="Q")
     assert single.finding.startswith(f"Kreis A: Q lag 2021 bei 41,0{NB}%")
     hidden = charts.time_series_chart(_series([1.0, 2.0], [".", "."]), "q", "17051", title="Q")
@@ -191,7 +203,7 @@ def test_axis_formatter_counts():
     f = charts.german_axis_formatter()
     assert f(1500000, 0) == "1.500.000"
     assert f(0.25, 0) == "0,25"
-    assert f(-2.5, 0) == "-2,5"
+    assert f(-2.5, 0) == "\u22122,5"  # minus sign, not a hyphen
 
 
 # --- honest charts (#17) ---------------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from .conftest import OTHERS, PLANTED
-from .expected import captions, change_pp, de, images, page_text, pct
+from .expected import captions, change_cell, de, images, key_row, page_text, pct
 
 P = 2024
 
@@ -35,20 +35,21 @@ def _common_structure(path, title, region_name, tables):
 def test_fakten_check_kreis(fakten_check, tables, publication):
     path = fakten_check["17051"]
     text, dates = _common_structure(path, "Fakten-Check Frühe Bildung", "Beispielkreis", tables)
-    # Datenstand: the latest date of the two tables used (kita, population)
-    assert "Datenstand: 31. Dezember 2024" in text
-    assert max(dates["kita"], dates["population"]) == "2024-12-31"
+    # Datenstand per table: Kita on its Stichtag (1 March) of the report year, the population
+    # of the rates on 31 December of the year before (issue #17), not one latest date
+    assert (dates["kita"], dates["population"]) == ("2024-03-01", "2024-12-31")
+    assert f"Datenstand: 1. März {P} (Kindertagesbetreuung); 31. Dezember {P - 1} (Bevölkerung)" in text
     v = tables.betreuungsquote("17051", P)
     prev = tables.betreuungsquote("17051", P - 1)
     land = tables.betreuungsquote("17", P)
     bund = tables.betreuungsquote("DG", P)
-    sentence = (
-        f"Die Betreuungsquote unter 3 Jahren lag {P} bei {pct(v)} – {change_pp(v, prev)}; "
-        f"Land: {pct(land)}, Bund: {pct(bund)}."
+    num, den = tables.betreuung_counts("17051", P)
+    row = key_row(
+        "Betreuungsquote unter 3 Jahren", v, num, den, change_cell(v, prev), land, bund
     )
-    assert sentence in text
+    assert row in text
     v36 = tables.betreuungsquote("17051", P, "3u6")
-    assert f"Die Betreuungsquote 3 bis unter 6 Jahre lag {P} bei {pct(v36)}" in text
+    assert f"Betreuungsquote 3 bis unter 6 Jahre {pct(v36)}" in text
     # the Gemeinde chart names every Gemeinde of the Kreis with its own rate, unless the
     # publication-wide protection hides it (then the rate is nowhere in the report)
     from toolkit.disclosure import load_publication
@@ -70,10 +71,10 @@ def test_fakten_check_gemeinde_compares_with_kreis_land_bund(fakten_check, table
     text, _ = _common_structure(path, "Fakten-Check Frühe Bildung", tables.name("17051005"), tables)
     v = tables.betreuungsquote("17051005", P)
     prev = tables.betreuungsquote("17051005", P - 1)
-    expected = (
-        f"lag {P} bei {pct(v)} – {change_pp(v, prev)}; Kreis: "
-        f"{pct(tables.betreuungsquote('17051', P))}, Land: {pct(tables.betreuungsquote('17', P))}, "
-        f"Bund: {pct(tables.betreuungsquote('DG', P))}."
+    num, den = tables.betreuung_counts("17051005", P)
+    comps = [tables.betreuungsquote(c, P) for c in ("17051", "17", "DG")]
+    expected = key_row(
+        "Betreuungsquote unter 3 Jahren", v, num, den, change_cell(v, prev), *comps
     )
     assert expected in text
     # the table has a column per comparison region
@@ -103,16 +104,19 @@ def test_uebergaenge_kreis(uebergaenge, tables):
     text, _ = _common_structure(path, "Übergänge im Bildungsverlauf", "Beispielkreis", tables)
     gym = tables.uebergangsquote("17051", P, "gymnasium")
     gym_prev = tables.uebergangsquote("17051", P - 1, "gymnasium")
-    assert (
-        f"Die Übergangsquote Grundschule → Gymnasium lag {P} bei {pct(gym)} – "
-        f"{change_pp(gym, gym_prev)}; Land: {pct(tables.uebergangsquote('17', P, 'gymnasium'))}"
-    ) in text
-    ohne = tables.abgaenge_anteil("17051", P, "ohne_hsa")
-    assert (
-        f"Abgänge ohne Ersten Schulabschluss (Hauptschulabschluss) lag {P} bei {pct(ohne)}" in text
+    t = tables.transitions
+    t = t[t["region_code"].isin(tables.gemeinden("17051")) & (t["year"] == P)]
+    num = t.loc[t["school_type"] == "gymnasium", "pupils"].sum()
+    den = t.loc[t["school_type"] == "jg4_abgaenge", "pupils"].sum()
+    land = tables.uebergangsquote("17", P, "gymnasium")
+    row = key_row(
+        "Übergangsquote Grundschule → Gymnasium", gym, num, den, change_cell(gym, gym_prev), land
     )
+    assert row in text
+    ohne = tables.abgaenge_anteil("17051", P, "ohne_hsa")
+    assert f"Anteil Abgänge ohne Ersten Schulabschluss {pct(ohne)}" in text
     iabe = tables.iabe_anteil("17051", P, "I")
-    assert f"Der iABE-Anteil Sektor I: Berufsausbildung lag {P} bei {pct(iabe)}" in text
+    assert f"iABE-Anteil Sektor I: Berufsausbildung {pct(iabe)}" in text
     # the chain chart: every stage; shares normalised within the stage
     chain = next(a for a in images(path) if a.startswith("Balkendiagramme „Bildungskette"))
     assert "Übergang nach Klasse 4:" in chain and "Schulabschluss:" in chain
@@ -126,7 +130,7 @@ def test_uebergaenge_gemeinde_of_kreisfreie_stadt(uebergaenge, tables):
     path = uebergaenge["17001000"]
     text, _ = _common_structure(path, "Übergänge im Bildungsverlauf", "Musterstadt", tables)
     gym = tables.uebergangsquote("17001000", P, "gymnasium")
-    assert f"Die Übergangsquote Grundschule → Gymnasium lag {P} bei {pct(gym)}" in text
+    assert f"Übergangsquote Grundschule → Gymnasium {pct(gym)}" in text
     # iABE exists for Kreise only: the report says so and shows the Kreis 17001
     assert "liegen nur Kreisdaten vor; gezeigt wird Musterstadt, kreisfreie Stadt" in text
     # a kreisfreie Stadt's Gemeinde is compared with Land and Bund (its Kreis is the same area)
@@ -146,13 +150,22 @@ def test_ausbildungsabbrueche(abbrueche, tables, region):
     text, _ = _common_structure(path, title, tables.name(region), tables)
     lq = tables.vertragsloesungsquote(region, P)
     lq_prev = tables.vertragsloesungsquote(region, P - 1)
-    assert (
-        f"Die Vertragslösungsquote (Schichtenmodell) lag {P} bei {pct(lq)} – "
-        f"{change_pp(lq, lq_prev)}; Land: {pct(tables.vertragsloesungsquote('17', P))}, "
-        f"Bund: {pct(tables.vertragsloesungsquote('DG', P))}."
-    ) in text
-    assert f"Probezeit lag {P} bei {pct(tables.probezeit_anteil(region, P))}" in text
-    assert f"lag {P} bei {de(tables.dissolutions(region, P), 0)}" in text  # count, German digits
+    # the Schichtenmodell has no single denominator: "x" next to the number of dissolutions
+    row = key_row(
+        "Vertragslösungsquote (Schichtenmodell)",
+        lq,
+        tables.dissolutions(region, P),
+        None,
+        change_cell(lq, lq_prev),
+        tables.vertragsloesungsquote("17", P),
+        tables.vertragsloesungsquote("DG", P),
+    )
+    assert row in text
+    assert f"Vertragslösungen in der Probezeit {pct(tables.probezeit_anteil(region, P))}" in text
+    n, n_prev = tables.dissolutions(region, P), tables.dissolutions(region, P - 1)
+    # a count: German digits, change in percent, no comparison with Land and Bund in sentences
+    assert f"Vorzeitig gelöste Ausbildungsverträge {de(n, 0)}" in text
+    assert f"{de(abs(100 * (n / n_prev - 1)))} %" in text
     assert "Kleine Zahlen" in text
     alts = " ".join(images(path))
     labels = {

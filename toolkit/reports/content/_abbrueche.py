@@ -161,7 +161,7 @@ def ausbildungsabbrueche(
         period,
         comparison=comparison,
         indicators=keys,
-        series=[_QUOTE, _PROBEZEIT],
+        series=keys,  # every key indicator: its trend decides "stieg"/"sank"
         breakdowns={
             _QUOTE: ["zustaendigkeit", "beruf", "sex", "nationality", "schooling"],
             _NEW: ["beruf"],

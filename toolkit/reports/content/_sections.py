@@ -51,10 +51,10 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "hausw": "Hauswirtschaft",
     },
     "schooling": {
-        "ohne_hsa": "ohne Hauptschulabschluss",
-        "hsa": "Hauptschulabschluss",
+        "ohne_hsa": "ohne Ersten Schulabschluss",
+        "hsa": "Erster Schulabschluss",
         "msa": "Mittlerer Schulabschluss",
-        "hzb": "Studienberechtigung",
+        "hzb": "Hochschulzugangsberechtigung",
         "unbekannt": "unbekannt",
     },
     "school_type": {

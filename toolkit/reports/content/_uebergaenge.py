@@ -180,7 +180,7 @@ def uebergaenge(
         period,
         comparison=comparison,
         indicators=list(dict.fromkeys([*keys, *chain_codes])),
-        series=[gym, ohne],
+        series=list(dict.fromkeys([gym, ohne, *keys])),
         breakdowns={ohne: ["sex", "nationality"]},
         sub_indicators=[gym],
         min_count=min_count,
@@ -206,4 +206,5 @@ def uebergaenge(
         charts=charts,
         notes=notes,
         appendix_codes=list(dict.fromkeys([*keys, *chain_codes])),
+        offsets={"population": -1},
     )
