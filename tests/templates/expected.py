@@ -206,6 +206,36 @@ def images(path: Path) -> list[str]:
     ]
 
 
+def figure_rows(path: Path) -> dict[str, list[str]]:
+    """Rows of the data tables under the figures ("Daten zur Abbildung"): label -> cells."""
+    raw = path.read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for table in re.findall(r'<details class="dkbm-figdata">(.*?)</details>', raw, flags=re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[-1], flags=re.S):
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ")
+                for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+            ]
+            if cells:
+                out.setdefault(cells[0], cells[1:])
+    return out
+
+
+def figure_tables(path: Path) -> list[list[list[str]]]:
+    """Every figure's data table as a list of rows (cells as shown, no-break spaces normalised)."""
+    raw = path.read_text(encoding="utf-8")
+    tables = []
+    for table in re.findall(r'<details class="dkbm-figdata">(.*?)</details>', raw, flags=re.S):
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+            cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+            rows.append(
+                [html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ") for c in cells]
+            )
+        tables.append(rows)
+    return tables
+
+
 def captions(path: Path) -> list[str]:
     raw = path.read_text(encoding="utf-8")
     found = re.findall(r"<figcaption>(.*?)</figcaption>", raw, flags=re.S)

@@ -64,9 +64,14 @@ def test_pdf_is_a4_tagged_with_footer_and_page_x_of_y(pdf):
         lines = [ln for ln in text.splitlines() if ln.strip()]
         footer = lines[-1]
         assert f"Seite {i} von {n}" in footer, footer
-        # the Datenstand is given per table (Kita 1 March, population 31 Dec of the year before)
-        assert "Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023" in footer
+        # the Datenstand is given per table (Kita 1 March, population 31 Dec of the year
+        # before) in the report head; the footer points there instead of one latest date
+        assert "Datenstand: je Tabelle, siehe Berichtskopf" in footer
         assert "Bildungsmonitoring" in footer
+    head = re.sub(r"\s+", " ", pages[0])
+    assert (
+        "Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)" in head
+    )
     text = "\n".join(pages)
     assert "Abbildung 1: Betreuungsquote unter 3 Jahren – Beispielkreis" in text
     assert "Impressum" in pages[-1] and f"Erstellt mit dkbm-toolkit {__version__}" in pages[-1]
