@@ -18,7 +18,7 @@ _messages    "Das Wichtigste in Kürze": at most three messages by a documented 
 _befragung   weighted survey results by Sozialraum (topic befragung)
 _survey_text survey messages, fieldwork, chart, appendix; NoSurveyDataError
 _uebergaenge :func:`uebergaenge` (transition chain)
-_abbrueche   :func:`ausbildungsabbrueche` (Vertragslösungen)
+_abbrueche   :func:`vertragsloesungen` (alias :func:`ausbildungsabbrueche`)
 
 Examples
 --------
@@ -27,7 +27,7 @@ Examples
 'Datenstand: 1. März 2025'
 """
 
-from toolkit.reports.content._abbrueche import ausbildungsabbrueche
+from toolkit.reports.content._abbrueche import ausbildungsabbrueche, vertragsloesungen
 from toolkit.reports.content._befragung import (
     SURVEY_ITEMS,
     NoSurveyDataError,
@@ -92,5 +92,6 @@ __all__ = [
     "survey_report",
     "topic_indicators",
     "uebergaenge",
+    "vertragsloesungen",
     "warm",
 ]

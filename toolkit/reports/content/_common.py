@@ -30,7 +30,7 @@ TABLE_LABELS: dict[str, str] = {
     "iabe": "Ausbildungsgeschehen (iABE)",
     "contracts_new": "Neue Ausbildungsverträge",
     "contracts_dissolved": "Vertragslösungen",
-    "apprentice_beginners": "Ausbildungsanfänger",
+    "apprentice_beginners": "Ausbildungsanfängerinnen und -anfänger",
     "survey_families": "Familienbefragung",
     "survey_families_margins": "Haushalte (Register)",
     "regions": "Gebietsstand",

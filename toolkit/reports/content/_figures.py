@@ -349,6 +349,9 @@ def key_figures_html(
             rounding = True
         cells.append(change)
         for c in comparison_labels:
+            if str(r["unit"]) not in _RATE_UNITS:  # counts of regions of different size:
+                cells.append("x")  # "x" = a comparison would make no sense
+                continue
             cells.append(fmt_value(r.get(f"value_{c}"), r["unit"], flag=r.get(f"flag_{c}", "")))
         rows.append(cells)
     table = html_table(
