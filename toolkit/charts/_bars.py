@@ -274,14 +274,15 @@ def chain_chart(
         axes[-1].xaxis.set_major_formatter(german_axis_formatter("%"))
         _title(fig, title)
     finding = "Größte Gruppe je Stufe: " + "; ".join(finding_parts) + "."
+    hidden = sum(n for _, _, n in panels)
+    gone = f" ({hidden} nicht ausgewiesen)" if hidden else ""
     alt = _short_alt(
-        f"Balkendiagramme „{title}“, Anteile in {len(panels)} Stufen. {finding} "
+        f"Balkendiagramme „{title}“, Anteile in {len(panels)} Stufen{gone}. {finding} "
         "Alle Anteile in der Tabelle.",
         250,
     )
     table = [("Stufe", "Gruppe", "Anteil")]
     table += [(stage, c, fmt_value(v, "%")) for stage, shares, _ in panels for c, v in shares]
-    hidden = sum(n for _, _, n in panels)
     if hidden:
         finding = (
             finding[:-1] + f"; {hidden} {'Anteil' if hidden == 1 else 'Anteile'} nicht ausgewiesen."

@@ -330,6 +330,9 @@ def _result_table(
         n = len(responded) if code == _TOTAL else int((responded["sozialraum"] == code).sum())
         cells.append(fmt_number(n))
         body.append(cells)
+    # n next to the rates: the answers behind each item's total (item nonresponse differs)
+    totals = est[est["region_code"] == _TOTAL].set_index("item")
+    body.append(["Antworten je Merkmal", *(fmt_number(totals.at[i, "n"]) for i in items), ""])
     return html_table(
         header,
         body,

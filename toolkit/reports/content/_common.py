@@ -97,7 +97,9 @@ def datenstand(
     'Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)'
     """
     per_table = _table_dates(dataset, tables)
-    if period is not None:
+    # meta["datenstand"] gives the date the data represent (a Stichtag); the sources' "stand"
+    # of real data is their publication date, which stays as it is
+    if period is not None and isinstance(_meta(dataset).get("datenstand"), Mapping):
         per_table = {
             t: _reference_day(d, int(period) + int((offsets or {}).get(t, 0)))
             for t, d in per_table.items()
