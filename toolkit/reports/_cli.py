@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +313,15 @@ def _report(args: argparse.Namespace) -> int:
         )
         print(result.summary(), flush=True)
         places.append(Path(result.out_dir).resolve())
+        # regions without survey data have no survey report (NoSurveyDataError, issue #17):
+        # `dkbm report` renders what the data support and says what it left out
+        absent = [e for e in result.failed if str(e.error).startswith("NoSurveyDataError")]
+        if absent:
+            print(
+                f"Ohne Befragungsdaten, kein Bericht: {', '.join(e.region for e in absent)}",
+                flush=True,
+            )
+            result = replace(result, entries=[e for e in result.entries if e not in absent])
         code = max(code, result.exit_code)
     print("\nBerichte liegen in:")
     for place in places:
