@@ -41,36 +41,48 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from toolkit.charts._base import Chart, _require, _styled, _wrap
+from toolkit.charts._base import Chart, _require, _wrap
 from toolkit.charts._mapdraw import (
     MAX_CLASSES,
     PALETTE,
     SCHEMES,
+    MapLayout,
     class_labels,
     classify,
-    draw_map,
+    map_layout,
 )
+from toolkit.charts._mapfigure import draw_figure
+from toolkit.charts._mapsvg import svg_map
+from toolkit.charts._maptext import LEVEL_WORDS, map_table, map_texts, missing
 from toolkit.errors import DataError, ParameterError
 from toolkit.geo import check_codes, require_protected
-from toolkit.text import MISSING_TEXT, fmt_number, fmt_value, is_missing, join_de
+from toolkit.text import join_de
 
-__all__ = ["MAX_CLASSES", "PALETTE", "SCHEMES", "MapChart", "child_level", "choropleth"]
-
-_LEVEL_WORDS = {
-    "kreis": ("Kreise", "des Landes"),
-    "gemeinde": ("Gemeinden", "des Kreises"),
-    "sozialraum": ("Sozialräume", "der Stadt"),
-}
+__all__ = [
+    "MAX_CLASSES",
+    "PALETTE",
+    "SCHEMES",
+    "MapChart",
+    "child_level",
+    "choropleth",
+]
 
 
 @dataclass(frozen=True)
 class MapChart(Chart):
     """A map ready for a report: figure, alt text, finding and the data table.
+
+    A map made by :func:`choropleth` keeps its layout: :meth:`to_svg` (and so
+    :meth:`to_html`) writes SVG straight from it, and the matplotlib ``figure``
+    (for notebooks, :meth:`to_png`, the explorer) is drawn from it on first
+    access. Changes made to that figure show in :meth:`to_png` only.
 
     Attributes
     ----------
@@ -80,10 +92,11 @@ class MapChart(Chart):
         Upper class bounds (included).
     scheme : str
         Classification scheme.
+    layout : MapLayout or None
+        What both renderers draw (None for a chart made from a ready figure).
 
     Examples
     --------
-    >>> from matplotlib.figure import Figure
     >>> MapChart(Figure(), "Karte", "x", table=pd.DataFrame(), bins=(1.0,), scheme="quantiles").bins
     (1.0,)
     """
@@ -91,19 +104,35 @@ class MapChart(Chart):
     table: pd.DataFrame = field(kw_only=True)
     bins: tuple[float, ...] = field(kw_only=True)
     scheme: str = field(kw_only=True)
+    layout: MapLayout | None = field(kw_only=True, default=None, repr=False, compare=False)
+
+    @property  # type: ignore[override]
+    def figure(self) -> Figure:
+        """The matplotlib figure, drawn from the layout on first access."""
+        drawn = self.__dict__.get("_figure")
+        if drawn is None:
+            if self.layout is None:
+                raise ParameterError("Karte ohne Abbildung und ohne Layout.")
+            drawn = draw_figure(self.layout)
+            self.__dict__["_figure"] = drawn
+        return drawn
+
+    @figure.setter
+    def figure(self, value: Figure | None) -> None:
+        self.__dict__["_figure"] = value
 
     def to_svg(self) -> bytes:
         """Render the map as SVG with its text kept as text (deterministic, no date).
 
-        Text as text is about twice as fast to write as rasterised glyphs in a PNG,
-        stays sharp in print and can be searched in the report.
+        Text as text stays sharp in print and can be searched in the report.
 
         Examples
         --------
-        >>> from matplotlib.figure import Figure
         >>> MapChart(Figure(figsize=(1, 1)), "a", "b", table=pd.DataFrame(), bins=(), scheme="").to_svg()[:5]
         b'<?xml'
         """
+        if self.layout is not None:
+            return svg_map(self.layout)
         buffer = io.BytesIO()
         with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dkbm"}):
             self.figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -259,110 +288,101 @@ def choropleth(
     level = level or child_level(within)
     areas = _areas(boundaries, within, level)
     rows = _values(frame, indicator, dimension, category)
-    prefix = within + "-" if level == "sozialraum" else within
-    rows = rows[(rows["level"] == level) & rows["region_code"].str.startswith(prefix)]
+    rows = rows[
+        (rows["level"] == level) & rows["region_code"].str.startswith(_prefix(within, level))
+    ]
+    names = boundaries.loc[boundaries["region_code"] == within, "region_name"]
+    style = _Style(indicator, scheme, k, title, labels, width)
+    return _one_map(
+        rows, areas, within, level, period, highlight, names.iloc[0] if len(names) else None, style
+    )
+
+
+def _prefix(within: str, level: str) -> str:
+    return within + "-" if level == "sozialraum" else within
+
+
+@dataclass(frozen=True)
+class _Style:
+    indicator: str
+    scheme: str = "quantiles"
+    k: int = 5
+    title: str = ""
+    labels: bool = True
+    width: float = 7.0
+
+    @classmethod
+    def of(cls, indicator: str, options: dict[str, Any]) -> _Style:
+        unknown = sorted(set(options) - {"scheme", "k", "title", "labels", "width"})
+        if unknown:
+            raise ParameterError(
+                f"Unbekannte Kartenoption {unknown[0]!r}.",
+                hint="Erlaubt: scheme, k, title, labels, width.",
+            )
+        return cls(indicator, **options)
+
+
+def _one_map(
+    rows: pd.DataFrame,
+    areas: pd.DataFrame,
+    within: str,
+    level: str,
+    period: int | None,
+    highlight: str | None,
+    name: str | None,
+    style: _Style,
+) -> MapChart:
     if rows.empty:
         raise DataError(
-            f"Keine Werte für {indicator!r} auf Ebene {level!r} in Region {within}.",
+            f"Keine Werte für {style.indicator!r} auf Ebene {level!r} in Region {within}.",
             column="region_code",
             hint="Der Indikator liegt für diese Ebene vielleicht nicht vor.",
         )
     if period is None:
-        shown = rows[
-            [not is_missing(v, f) for v, f in zip(rows["value"], rows["flag"], strict=True)]
-        ]
+        shown = rows[~missing(rows)]
         period = int((shown if not shown.empty else rows)["period"].max())
     rows = rows[rows["period"] == period].drop_duplicates("region_code")
-    check_codes(areas, rows["region_code"], what=_LEVEL_WORDS.get(level, (level,))[0])
+    check_codes(areas, rows["region_code"], what=LEVEL_WORDS.get(level, (level,))[0])
     data = areas.merge(
         rows[["region_code", "value", "unit", "flag"]], on="region_code", how="left"
     ).sort_values("region_code", ignore_index=True)
     data["flag"] = data["flag"].fillna("").astype(str)
-    hidden = np.array([is_missing(v, f) for v, f in zip(data["value"], data["flag"], strict=True)])
+    hidden = missing(data)
     values = data.loc[~hidden, "value"].to_numpy(dtype=float)
-    unit = str(rows["unit"].iloc[0])
+    unit = str(rows["unit"].iloc[0]) if len(rows) else ""
     decimals = 0 if unit == "Anzahl" else 1
     cls = np.full(len(data), -1)
     bins = np.array([])
     if len(values):
-        classes, bins = classify(values, scheme, k)
+        classes, bins = classify(values, style.scheme, style.k)
         cls[~hidden] = classes
     legend = class_labels(bins.tolist(), float(values.min()), decimals) if len(values) else []
-    with _styled():
-        fig = draw_map(data, cls, hidden, legend, unit, highlight, title, labels, width)
-        fig.text(
-            0.01,
-            0.01,
-            _wrap(
-                f"Kartengrundlage: {join_de(sorted(set(data['attribution'])))}. "
-                f"Klassen: {SCHEMES[scheme][1]}.",
-                110,
-            ),
-            fontsize=6.5,
-            color="#555555",
-            va="bottom",
-        )
-    table = _table(data, cls, legend, unit)
-    names = boundaries.loc[boundaries["region_code"] == within, "region_name"]
-    place = f"{names.iloc[0]} ({within})" if len(names) else within
-    alt, finding = _texts(
-        data, hidden, legend, unit, level, place, period, title or indicator, scheme
+    footer = _wrap(
+        f"Kartengrundlage: {join_de(sorted(set(data['attribution'])))}. "
+        f"Klassen: {SCHEMES[style.scheme][1]}.",
+        110,
     )
+    layout = map_layout(
+        data,
+        cls,
+        hidden,
+        legend,
+        unit,
+        highlight=highlight,
+        title=style.title,
+        labels=style.labels,
+        width=style.width,
+        footer=footer,
+    )
+    place = f"{name} ({within})" if name else within
+    what = style.title or style.indicator
+    alt, finding = map_texts(data, hidden, legend, unit, level, place, period, what, style.scheme)
     return MapChart(
-        fig, alt, finding, table=table, bins=tuple(float(b) for b in bins), scheme=scheme
+        None,
+        alt,
+        finding,
+        table=map_table(data, cls, legend, unit),
+        bins=tuple(float(b) for b in bins),
+        scheme=style.scheme,
+        layout=layout,
     )
-
-
-def _table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Region": data["region_name"].to_numpy(),
-            "Schlüssel": data["region_code"].to_numpy(),
-            "Wert": [
-                fmt_value(v, unit, flag=f) if f or not pd.isna(v) else "–"
-                for v, f in zip(data["value"], data["flag"], strict=True)
-            ],
-            "Klasse": [legend[c] if c >= 0 else "" for c in cls],
-            "Hinweis": [
-                "" if c >= 0 else MISSING_TEXT.get(f, MISSING_TEXT[""])
-                for c, f in zip(cls, data["flag"], strict=True)
-            ],
-        }
-    )
-
-
-_ALT_LIST_MAX = 30
-
-
-def _texts(data, hidden, legend, unit, level, place, period, what, scheme) -> tuple[str, str]:
-    plural, of = _LEVEL_WORDS.get(level, (level, "von"))
-    when = "" if str(period) in str(what) else f" {period}"
-    alt = f"Karte: {what}{when} für die {len(data)} {plural} {of} {place}."
-    shown = data[~hidden]
-    if shown.empty:
-        return (
-            alt + " Kein Wert darf gezeigt werden.",
-            "Für keines der Gebiete wird ein Wert gezeigt.",
-        )
-    hi = shown.loc[shown["value"].idxmax()]
-    lo = shown.loc[shown["value"].idxmin()]
-    alt += (
-        f" {len(legend)} Farbklassen ({SCHEMES[scheme][1]}): {join_de(legend)}."
-        f" Höchster Wert: {hi['region_name']} ({fmt_value(hi['value'], unit)}),"
-        f" niedrigster: {lo['region_name']} ({fmt_value(lo['value'], unit)})."
-    )
-    if hidden.any():
-        alt += (
-            f" {fmt_number(int(hidden.sum()))} Gebiete ohne gezeigten Wert (schraffiert bzw. grau)."
-        )
-    if len(data) <= _ALT_LIST_MAX:  # a small map: every area in words, as a bar chart's alt text
-        values = [
-            f"{n}: {fmt_value(v, unit, flag=f) if f or not pd.isna(v) else '–'}"
-            for n, v, f in zip(data["region_name"], data["value"], data["flag"], strict=True)
-        ]
-        alt += " Werte: " + "; ".join(values) + "."
-    finding = (
-        f"Höchster Wert in {hi['region_name']} ({fmt_value(hi['value'], unit)}), "
-        f"niedrigster in {lo['region_name']} ({fmt_value(lo['value'], unit)})."
-    )
-    return alt, finding
