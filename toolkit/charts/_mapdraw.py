@@ -167,6 +167,41 @@ class MapLayout:
         """Width and height in pixels."""
         return self.width * DPI, self.height * DPI
 
+    def _transform(self) -> tuple[float, float, float, float]:
+        """Left and top of the map box (pixels) and pixels per map unit in x and y."""
+        width, height = self.pixels
+        left, bottom, box_w, box_h = AXES_BOX
+        sx = box_w * width / (self.xlim[1] - self.xlim[0])
+        sy = box_h * height / (self.ylim[1] - self.ylim[0])
+        return left * width, (1 - bottom) * height, sx, sy
+
+    def to_pixels(self, coords: np.ndarray) -> np.ndarray:
+        """Map units (n x 2) -> pixels of the drawn map (origin top left, y down).
+
+        Examples
+        --------
+        >>> lay = MapLayout(10.0, 10.0, (0.0, 1.0), (0.0, 1.0), (), (), (), "", "", "")
+        >>> lay.to_pixels(np.array([[0.0, 0.0], [1.0, 1.0]])).round(1).tolist()
+        [[10.0, 920.0], [710.0, 120.0]]
+        """
+        x0, y0, sx, sy = self._transform()
+        out = np.empty_like(coords, dtype=float)
+        out[:, 0] = x0 + (coords[:, 0] - self.xlim[0]) * sx
+        out[:, 1] = y0 - (coords[:, 1] - self.ylim[0]) * sy
+        return out
+
+    def from_pixels(self, px: float, py: float) -> tuple[float, float]:
+        """Pixel of the drawn map -> map units (the inverse of :meth:`to_pixels`).
+
+        Examples
+        --------
+        >>> lay = MapLayout(10.0, 10.0, (0.0, 1.0), (0.0, 1.0), (), (), (), "", "", "")
+        >>> lay.from_pixels(710.0, 120.0)
+        (1.0, 1.0)
+        """
+        x0, y0, sx, sy = self._transform()
+        return self.xlim[0] + (px - x0) / sx, self.ylim[0] + (y0 - py) / sy
+
 
 def place_labels(
     names: Sequence[str],
@@ -189,12 +224,12 @@ def place_labels(
 
     Examples
     --------
-    >>> boxes = [shapely.box(0, 0, 100, 10), shapely.box(0, 10, 100, 20)]
-    >>> place_labels(["a", "b"], np.array([[50.0, 5.0], [50.0, 6.0]]), np.array([1.0, 2.0]),
-    ...              boxes, px_per_unit=1.0, xlim=(0.0, 100.0), ylim=(0.0, 20.0))
+    >>> field = shapely.box(0, 0, 200, 40)  # two labels would overlap: the larger priority wins
+    >>> place_labels(["Ost", "West"], np.array([[100.0, 20.0], [105.0, 20.0]]), np.array([1.0, 2.0]),
+    ...              [field, field], px_per_unit=1.0, xlim=(0.0, 200.0), ylim=(0.0, 40.0))
     [1]
     """
-    char_w = 0.56 * fontsize * dpi / 72.0 / px_per_unit
+    char_w = 0.6 * fontsize * dpi / 72.0 / px_per_unit
     half_h = 0.65 * fontsize * dpi / 72.0 / px_per_unit
     placed: list[tuple[float, float, float, float]] = []
     shown: list[int] = []
@@ -218,6 +253,22 @@ def place_labels(
         placed.append(box)
         shown.append(int(i))
     return shown
+
+
+def _short_names(names: pd.Series) -> list[str]:
+    """Return area names without the part after a comma ("Gießen, Landkreis" -> "Gießen").
+
+    The full name stays where two areas of the map would read the same (Kassel).
+
+    Examples
+    --------
+    >>> _short_names(pd.Series(["Kassel, Landkreis", "Kassel, Stadt", "Fulda, Landkreis"]))
+    ['Kassel, Landkreis', 'Kassel, Stadt', 'Fulda']
+    """
+    full = [str(n) for n in names]
+    short = [n.split(",")[0] for n in full]
+    counts = pd.Series(short).value_counts()
+    return [s if counts[s] == 1 else f for s, f in zip(short, full, strict=True)]
 
 
 def map_layout(
@@ -292,7 +343,7 @@ def map_layout(
     if labels:
         points = shapely.get_coordinates(shapely.point_on_surface(geoms))
         priority = shapely.area(geoms) / 1e6 + (codes == highlight) * 1e12
-        names = [str(n).split(",")[0] for n in data["region_name"]]
+        names = _short_names(data["region_name"])
         ink = ["white" if c >= 3 else "#1a1a1a" for c in cls]  # dark classes get white text
         chosen = place_labels(
             names, points, priority, geoms, px_per_unit=scale, xlim=xlim, ylim=ylim

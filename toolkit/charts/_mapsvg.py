@@ -33,20 +33,15 @@ class _Frame:
 
     def __init__(self, layout: MapLayout) -> None:
         width, height = layout.pixels
-        left, bottom, box_w, box_h = AXES_BOX
-        self.height = height
-        self.x0 = left * width
+        _, bottom, box_w, box_h = AXES_BOX
+        self.layout = layout
+        self.x0 = AXES_BOX[0] * width
         self.y0 = bottom * height
+        self.height = height
         self.box = (box_w * width, box_h * height)
-        self.sx = self.box[0] / (layout.xlim[1] - layout.xlim[0])
-        self.sy = self.box[1] / (layout.ylim[1] - layout.ylim[0])
-        self.xlim0, self.ylim0 = layout.xlim[0], layout.ylim[0]
 
     def points(self, coords: np.ndarray) -> np.ndarray:
-        out = np.empty_like(coords)
-        out[:, 0] = self.x0 + (coords[:, 0] - self.xlim0) * self.sx
-        out[:, 1] = self.height - (self.y0 + (coords[:, 1] - self.ylim0) * self.sy)
-        return out
+        return self.layout.to_pixels(coords)
 
     def axes_fraction(self, fx: float, fy: float) -> tuple[float, float]:
         return self.x0 + fx * self.box[0], self.height - (self.y0 + fy * self.box[1])
