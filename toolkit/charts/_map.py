@@ -343,9 +343,13 @@ def _one_map(
         period = int((shown if not shown.empty else rows)["period"].max())
     rows = rows[rows["period"] == period].drop_duplicates("region_code")
     check_codes(areas, rows["region_code"], what=LEVEL_WORDS.get(level, (level,))[0])
+    named = "region_name" in rows.columns
+    columns = ["region_code", "value", "unit", "flag"] + (["region_name"] if named else [])
     data = areas.merge(
-        rows[["region_code", "value", "unit", "flag"]], on="region_code", how="left"
+        rows[columns], on="region_code", how="left", suffixes=("", "_data")
     ).sort_values("region_code", ignore_index=True)
+    if named:  # the data's names ("Kassel, Landkreis"), the boundary's where data are missing
+        data["region_name"] = data["region_name_data"].fillna(data["region_name"]).astype(str)
     data["flag"] = data["flag"].fillna("").astype(str)
     hidden = missing(data)
     values = data.loc[~hidden, "value"].to_numpy(dtype=float)
