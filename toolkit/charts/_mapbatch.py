@@ -7,7 +7,15 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.charts._map import MapChart, _one_map, _prefix, _Style, _values, child_level
+from toolkit.charts._map import (
+    MapChart,
+    _one_map,
+    _plain,
+    _prefix,
+    _Style,
+    _values,
+    child_level,
+)
 from toolkit.geo import require_protected
 
 __all__ = ["choropleths"]
@@ -75,7 +83,7 @@ def choropleths(
     level = level or child_level(within[0])
     rows = _values(frame, indicator, dimension, category)
     rows = rows[rows["level"] == level]
-    areas = boundaries[boundaries["level"] == level]
+    areas = _plain(boundaries[boundaries["level"] == level])
     row_groups = _split(rows, within, level)
     area_groups = _split(areas, within, level)
     names = dict(zip(boundaries["region_code"], boundaries["region_name"], strict=True))

@@ -10,6 +10,7 @@ matplotlib figure (notebooks, PNG, the explorer).
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -267,7 +268,7 @@ def _short_names(names: pd.Series) -> list[str]:
     """
     full = [str(n) for n in names]
     short = [n.split(",")[0] for n in full]
-    counts = pd.Series(short).value_counts()
+    counts = Counter(short)
     return [s if counts[s] == 1 else f for s, f in zip(short, full, strict=True)]
 
 
@@ -285,7 +286,7 @@ def map_layout(
     footer: str,
 ) -> MapLayout:
     """Lay out one map: extent, layers, legend, labels (see the module docstring)."""
-    geoms = data.geometry.to_numpy()
+    geoms = data["geometry"].to_numpy()
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
     _, _, map_w, map_h = AXES_BOX
     aspect = (ymax - ymin) / max(xmax - xmin, 1.0)
