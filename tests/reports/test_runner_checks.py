@@ -179,3 +179,16 @@ def test_report_command_renders_only_what_real_data_support_and_says_what_it_ski
     assert "Fakten-Check Frühe Bildung: Tabelle 'kita' fehlt" in out
     assert "Übergänge: Tabelle 'kita' fehlt" in out
     assert "Vertragslösungen in der dualen Ausbildung: Tabelle 'contracts_new'" in out
+
+
+def test_a_fully_resumed_batch_still_reports_the_audit_of_its_reports(tmp_path, monkeypatch):
+    from toolkit.reports import running
+
+    monkeypatch.setattr(running, "plan_publication", lambda plan: "geschützter Satz")
+    monkeypatch.setattr(running, "audit_batch", lambda folder, dataset: {"disclosed": 2})
+    first = _batch("ok", tmp_path, NOTEBOOKS)
+    assert first.exit_code == 1  # the audit found disclosed cells
+    again = _batch("ok", tmp_path, NOTEBOOKS, resume=True)
+    assert again.entries == [] and again.skipped == ("17001",)
+    assert again.exit_code == 1 and again.audit == {"disclosed": 2}
+    assert '"disclosure_audit"' in (again.out_dir / "manifest.json").read_text(encoding="utf-8")

@@ -262,7 +262,9 @@ def run_batch(
                     record(produce(task))
             save()
             # protect the whole publication once, here in the parent (issue #16)
-            publication = plan_publication(plan) if runnable else None
+            # also when every report is up to date: the audit (cached while nothing changed)
+            # still covers the reports kept, and a disclosure still fails the batch
+            publication = plan_publication(plan) if runnable or plan.skipped else None
             if runnable and executor == "dask":
                 from toolkit.reports.dask import run_on_dask
 
