@@ -30,7 +30,7 @@ from toolkit.reports.checks import check_against_data, check_bounds, check_templ
 from toolkit.reports.manifest import read_manifest
 from toolkit.reports.params import coerce_value, parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.registry import Template, get_template
-from toolkit.reports.requires import inputs_digest, requirements, template_version
+from toolkit.reports.requires import code_cells, inputs_digest, requirements, template_version
 from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
 from toolkit.reports.tasks import ReportTask, input_hash, slugify
 
@@ -74,14 +74,10 @@ def template_imports(template: Template) -> list[str]:
     >>> "toolkit.reports.content" in template_imports(get_template("fakten_check"))
     True
     """
-    import nbformat
-
     names: list[str] = []
-    for cell in nbformat.read(template.path, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
+    for source in code_cells(template):
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in ast.walk(tree):
