@@ -49,6 +49,7 @@ import pandas as pd
 from toolkit.errors import DataError
 from toolkit.io._codes import code_level
 from toolkit.io._footer import block_info, footer_info
+from toolkit.io._values import parse_distinct
 
 __all__ = ["Grid", "csv_grid", "is_layout", "read_layout", "slug"]
 
@@ -300,8 +301,6 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     toolkit.errors.DataError: Keine Zeitangabe: weder eine Jahresspalte noch eine Zeile 'Stichtag: TT.MM.JJJJ' im Kopfblock.
     ...
     """
-    from toolkit.io.genesis import parse_values
-
     rows, lines = grid.rows, grid.lines
     block, header, start, _ = _split(grid, name)
     width = len(rows[start])
@@ -349,7 +348,7 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     cells = np.array([rows[i][first:] for i in taken], dtype=object).reshape(len(taken), n_val)
     raw = pd.Series(cells.ravel(), dtype="str").str.strip()
     line_no = np.repeat(np.asarray([lines[i] for i in taken], dtype=np.int64), n_val)
-    values, flags = parse_values(raw, None, line_no, name)
+    values, flags = parse_distinct(raw, line_no, name)
     rep = np.repeat(np.arange(len(taken)), n_val)
 
     def label_col(j: int) -> np.ndarray:
