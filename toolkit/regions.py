@@ -181,7 +181,7 @@ class RegionHierarchy:
             filled = frame["value"].notna() & (frame["value"] != 0)
         df, filled = df[keep], filled[keep]
         if drop_empty:
-            df = df[df["region_code"].isin(set(df.loc[filled, "region_code"]))]
+            df = df[df["region_code"].isin(df.loc[filled, "region_code"].unique())]
         names = df.drop_duplicates("region_code").set_index("region_code")["region_name"]
         return cls.from_codes(names.index.tolist(), names.astype(str).to_dict())
 
