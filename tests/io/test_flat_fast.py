@@ -111,6 +111,15 @@ def _spoil(index: int, column: str, value: str) -> str:
 
 
 BODY = "\n".join(LINES) + "\n"
+
+
+def _with_quality(marks: str) -> str:
+    """The export with a ``value_q`` column (as Zensus exports have), marks in turn."""
+    lines = [LINES[0] + ";value_q"]
+    lines += [line + ";" + marks[i % len(marks)] for i, line in enumerate(LINES[1:])]
+    return "\n".join(lines) + "\n"
+
+
 CASES = {
     "symbols": _spoil(5, "value", "-").replace(";158789;", ";.;", 1),
     "brackets and marks": _spoil(3, "value", "(5)").replace(";99097;", ";12,3p;"),
@@ -140,6 +149,8 @@ CASES = {
     "lone CR": BODY.replace("\n", "\r", 1),
     "cut mid-number": BODY[: BODY.index(";158789;") + 5],
     "mojibake": _spoil(9, "1_variable_attribute_label", "MÃ¼nchen"),
+    "quality marks": _with_quality("epre"),
+    "unknown quality mark": _with_quality("eepz"),
 }
 
 

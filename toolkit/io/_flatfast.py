@@ -177,6 +177,29 @@ def _region_variable(variable_codes: dict[int, _Column]) -> int | None:
     return varying[0] if all(is_regional(v) for v in distinct[varying[0]]) else None
 
 
+def _values(
+    value: _Column, quality: _Column | None, name: str, language: str | None
+) -> tuple[np.ndarray, pd.Series] | None:
+    """Numbers and flags per row, parsed once per distinct (value, quality mark) pair."""
+    if quality is None:
+        codes, texts, marks = value.codes, value.cells, None
+    else:
+        pairs = value.codes.astype(np.int64) * len(quality.cells) + quality.codes
+        _, first, codes = np.unique(pairs, return_index=True, return_inverse=True)
+        codes = codes.ravel()
+        texts = value.cells[value.codes[first]]
+        marks = pd.Series(quality.cells[quality.codes[first]], dtype="str")
+    try:
+        values, flags = parse_values(
+            pd.Series(texts, dtype="str"), marks, np.arange(len(texts)), name, language
+        )
+    except DataError:
+        return None
+    if np.isinf(values).any():
+        return None
+    return values[codes], _take(flags, codes)
+
+
 def _first_year(times: np.ndarray) -> np.ndarray:
     years = pd.Series(times, dtype="str").str.extract(r"^\s*(\d{4})")[0]
     return pd.to_numeric(years, errors="coerce").to_numpy(dtype=float)
@@ -227,7 +250,7 @@ def read_flat_fast(text: str, encoded: bytes | None, name: str) -> pd.DataFrame 
         numbers = check_header(header, name)
     except DataError:
         return None
-    if "value_q" in header or "value_variable_label" not in header or "" in header:
+    if "value_variable_label" not in header or "" in header:
         return None
     columns = _parse(raw, header)
     if columns is None:
@@ -249,13 +272,8 @@ def _frame(columns: dict[str, _Column], numbers: list[int], name: str) -> pd.Dat
     language = flat_language(
         pd.Series(unit.cells), pd.Series(columns["value_variable_label"].cells)
     )
-    try:
-        values_u, flags_u = parse_values(
-            pd.Series(value.cells, dtype="str"), None, np.arange(len(value.cells)), name, language
-        )
-    except DataError:
-        return None
-    if np.isinf(values_u).any():
+    parsed = _values(value, columns.get("value_q"), name, language)
+    if parsed is None:
         return None
     region = columns[f"{region_n}_variable_attribute_code"]
     region_u = _strip(region.cells)
@@ -297,8 +315,8 @@ def _frame(columns: dict[str, _Column], numbers: list[int], name: str) -> pd.Dat
             "variable": variable.series(variable_u),
             "variable_label": columns["value_variable_label"].series(),
             "unit": unit.series(_strip(unit.cells)),
-            "value": values_u[value.codes],
-            "flag": value.series(flags_u),
+            "value": parsed[0],
+            "flag": parsed[1],
         }
     )
     frame.attrs = {
