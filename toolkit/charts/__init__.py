@@ -24,7 +24,7 @@ Examples
 ...                     "ci_low": [35.0, 50.0], "ci_high": [45.0, 60.0]})
 >>> chart = estimate_chart(est, title="Zufriedenheit")
 >>> chart.finding
-'Höchster Wert: B (55,0\xa0%), niedrigster: A (40,0\xa0%); die 95-%-Konfidenzintervalle überschneiden sich nicht.'
+'Höchster Wert: B (55,0\xa0%), niedrigster: A (40,0\xa0%).'
 """
 
 from toolkit.charts._bars import breakdown_chart, chain_chart
