@@ -331,7 +331,7 @@ def _one_map(
         data, hidden, legend, unit, words, level, place, period, what, style.scheme
     )
     return MapChart(
-        None,
+        None,  # type: ignore[arg-type]  # the figure is drawn from the layout when asked for
         alt,
         finding,
         table=map_table(data, cls, legend, words),
