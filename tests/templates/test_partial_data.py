@@ -8,7 +8,6 @@ Niedersachsen (official row 03): 5895 / 76856 = 7,7 %; Deutschland: 55708 / 7824
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import numpy as np
