@@ -411,7 +411,9 @@ def test_voila_memory_stays_bounded_over_twenty_visits(tmp_path):
         while len(_kernels(server)) > 2 and time.monotonic() < deadline:
             time.sleep(1)
         kernels = _kernels(server)
-        rss = sum(_rss(k) for k in kernels) + psutil.Process(server.pid).memory_info().rss
+        rss = (
+            sum(_rss(k) for k in kernels) + psutil.Process(server.pid).memory_info().rss
+        )
     (ARTIFACTS / "voila_memory.txt").write_text(
         f"visits=20 peak_kernels={peak} kernels_after={len(kernels)} rss_after_mb={rss / 2**20:.0f}\n"
     )
