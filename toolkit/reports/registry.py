@@ -165,7 +165,9 @@ def _search_path(templates_dir: str | os.PathLike[str] | None) -> list[tuple[Pat
     if user.is_dir():
         from toolkit.reports.bundles import MANIFEST_NAME, read_manifest_file
 
-        for sub in sorted(p for p in user.iterdir() if (p / MANIFEST_NAME).is_file()):
+        for sub in sorted(user.iterdir()):
+            if sub.name.startswith(".") or not (sub / MANIFEST_NAME).is_file():
+                continue  # an unfinished installation, or no bundle
             try:
                 manifest = read_manifest_file(sub / MANIFEST_NAME)
                 places.append((sub, f"Paket {manifest.name} {manifest.version}"))

@@ -21,6 +21,16 @@ Examples
 ('dkbm-bundle.json', 'CHANGELOG.md')
 """
 
+from toolkit.reports.bundles._diff import diff_templates
+from toolkit.reports.bundles._install import (
+    Installed,
+    default_toolkit_range,
+    install_bundle,
+    installed_bundles,
+    new_bundle,
+    open_bundle,
+    remove_bundle,
+)
 from toolkit.reports.bundles._manifest import (
     BUNDLE_FORMAT,
     CHANGELOG_NAME,
@@ -43,10 +53,18 @@ __all__ = [
     "MANIFEST_KEYS",
     "MANIFEST_NAME",
     "BundleManifest",
+    "Installed",
     "bundle_templates",
     "changelog_sections",
+    "default_toolkit_range",
+    "diff_templates",
+    "install_bundle",
+    "installed_bundles",
+    "new_bundle",
+    "open_bundle",
     "pack_bundle",
     "read_manifest_file",
+    "remove_bundle",
     "twin_problems",
     "verify_bundle",
 ]
