@@ -27,7 +27,10 @@ from toolkit.reports.bundles._manifest import (
 )
 from toolkit.reports.template import Template, load_template
 
-__all__ = ["bundle_templates", "pack_bundle", "twin_problems", "verify_bundle"]
+__all__ = ["PAIRING", "bundle_templates", "pack_bundle", "twin_problems", "verify_bundle"]
+
+#: jupytext metadata pairing a template with its ``.py`` twin (schema included).
+PAIRING = {"formats": "ipynb,py:percent", "notebook_metadata_filter": "dkbm"}
 
 
 def twin_problems(notebook: Path, *, write_missing: bool = False) -> list[Problem]:
@@ -57,6 +60,10 @@ def twin_problems(notebook: Path, *, write_missing: bool = False) -> list[Proble
     nb = jupytext.read(notebook)
     if not twin.is_file():
         if write_missing:
+            if "formats" not in nb.metadata.get("jupytext", {}):
+                # pair the two files (JupyterLab keeps them in step) and keep the schema in the twin
+                nb.metadata["jupytext"] = {**PAIRING, **nb.metadata.get("jupytext", {})}
+                jupytext.write(nb, notebook)
             jupytext.write(nb, twin, fmt="py:percent")
             return []
         return [
