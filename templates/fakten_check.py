@@ -51,7 +51,10 @@
 #         required: false
 #         type: str
 #     requires:
-#       by_variant:
+#       indicators: []
+#       tables:
+#       - regions
+#       variants:
 #         topic:
 #           ausbildung:
 #             indicators:
@@ -88,9 +91,6 @@
 #             tables:
 #             - school_leavers
 #             - transitions
-#       indicators: []
-#       tables:
-#       - regions
 #     title: Fakten-Check
 #     variants:
 #       topic:

@@ -12,7 +12,6 @@ import pytest
 from toolkit.cli import main
 from toolkit.errors import TemplateError
 from toolkit.indicators.engine import STEPS
-from toolkit.reports.checks import requirement_problems
 from toolkit.reports.registry import (
     default_templates_dir,
     get_template,
@@ -21,6 +20,7 @@ from toolkit.reports.registry import (
     scan_templates,
 )
 from toolkit.reports.schema import ParameterSpec
+from toolkit.reports.template_checks import requirement_problems
 
 OK = Path(__file__).parents[1] / "reports" / "notebooks" / "ok.ipynb"
 SHIPPED = sorted(default_templates_dir().glob("*.ipynb"))
@@ -102,7 +102,7 @@ def test_version_and_requires_are_checked(tmp_path):
         requires={
             "tabels": ["kita"],
             "indicators": "betreuungsquote_u3",
-            "by_variant": {"region": {}},
+            "variants": {"region": {}},
         },
     )
     text = _messages(path)
@@ -181,7 +181,7 @@ def test_shipped_templates_declare_version_and_complete_requirements(path):
     assert requirement_problems(template) == []
     needed = {code: tables for tables, _, codes in STEPS for code in codes}
     req = template.requires
-    runs = [{}] + [{n: v} for n, vs in req.by_variant.items() for v in vs]
+    runs = [{}] + [{n: v} for n, vs in req.variants.items() for v in vs]
     for params in runs:
         need = req.for_parameters(params)
         # independent reference: the tables the indicator engine reads for each indicator
@@ -189,9 +189,9 @@ def test_shipped_templates_declare_version_and_complete_requirements(path):
         assert not missing, (params, missing)
         assert "regions" in need.tables
     if template.variants:
-        assert set(req.by_variant) == set(template.variants)
+        assert set(req.variants) == set(template.variants)
         for name, labels in template.variants.items():
-            assert set(req.by_variant[name]) == set(labels)
+            assert set(req.variants[name]) == set(labels)
     assert template.parameters["min_count"].minimum == 1
 
 

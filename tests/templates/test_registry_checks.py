@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from toolkit.cli import main
-from toolkit.reports.checks import (
+from toolkit.reports.registry import get_template, load_template
+from toolkit.reports.template_checks import (
     check_data,
     check_template_static,
     code_problems,
     uses_internal_data,
 )
-from toolkit.reports.registry import get_template, load_template
 
 HERE = Path(__file__).parent
 OK = HERE.parent / "reports" / "notebooks" / "ok.ipynb"
@@ -92,15 +92,18 @@ def test_shipped_templates_pass_the_static_check(name):
 
 
 def test_internal_opt_out_is_refused_for_publication_only(tmp_path, monkeypatch):
-    template = _notebook(tmp_path / "intern.ipynb", "ctx = report_context(internal=True)")
-    fake = types.ModuleType("toolkit.blocks")
-    fake.uses_internal_data = lambda source: "internal=True" in source
+    template = _notebook(tmp_path / "intern.ipynb", "ctx = internal_context(data, '17001', 2024)")
+    fake = types.ModuleType("toolkit.blocks")  # the detector is the blocks module's (its own tests)
+    fake.uses_internal_data = lambda path: (
+        "internal_context" in Path(path).read_text(encoding="utf-8")
+    )
+    fake.template_problems = lambda path: []
     monkeypatch.setitem(sys.modules, "toolkit.blocks", fake)
     assert uses_internal_data(template)
     assert not uses_internal_data(get_template("uebergaenge"))
     found = check_template_static(template, publication=True)
-    assert [p.message for p in found if "ungeschützte" in p.message] == [
-        "Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)"
+    assert [(p.message, p.column) for p in found if "ungeschützte" in p.message] == [
+        ("Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)", "internal")
     ]
     assert not any(
         "ungeschützte" in p.message for p in check_template_static(template, publication=False)

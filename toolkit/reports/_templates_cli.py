@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -88,10 +87,10 @@ def register(subparsers: Any) -> None:
     tp.set_defaults(func=lambda args: tp.print_help() or 1)
 
 
-def _problems(head: str, problems: list[Problem], stream: Any = sys.stdout) -> None:
-    print(head, file=stream)
+def _problems(head: str, problems: list[Problem]) -> None:
+    print(head)
     for p in problems:
-        print(f"    - {p.describe()}", file=stream)
+        print(f"    - {p.describe()}")
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -133,7 +132,7 @@ def _show(args: argparse.Namespace) -> int:
     if req.optional_tables:
         print("Liest, wenn vorhanden: " + ", ".join(req.optional_tables))
     print("Indikatoren: " + (", ".join(req.indicators) or "-"))
-    for name, values in req.by_variant.items():
+    for name, values in req.variants.items():
         for value, more in values.items():
             tables, codes = ", ".join(more.tables) or "-", ", ".join(more.indicators) or "-"
             print(f"  {name}={value}: Tabellen {tables}; Indikatoren {codes}")
@@ -205,8 +204,12 @@ def _trial_run(template: Any, data: str | None) -> list[Problem]:
 def _validate(args: argparse.Namespace) -> int:
     import contextlib
 
-    from toolkit.reports.checks import check_data, check_template_static, uses_internal_data
     from toolkit.reports.runtime import load_dataset
+    from toolkit.reports.template_checks import (
+        check_data,
+        check_template_static,
+        uses_internal_data,
+    )
 
     failed = False
     with contextlib.ExitStack() as stack:

@@ -35,6 +35,7 @@ from toolkit.errors import Problem, TemplateError
 from toolkit.reports.schema import PARAMETER_TYPES, ParameterSpec
 from toolkit.reports.schema import _type_ok as _type_ok  # used by toolkit.reports.params
 from toolkit.reports.template import Template, load_template
+from toolkit.reports.template_checks import check_template_static
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -44,6 +45,7 @@ __all__ = [
     "ParameterSpec",
     "Template",
     "TemplateCatalog",
+    "check_template_static",
     "default_templates_dir",
     "get_template",
     "list_templates",

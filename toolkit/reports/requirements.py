@@ -1,7 +1,7 @@
 """What a template reads: tables and indicators, per variant.
 
 ``metadata["dkbm"]["requires"]`` lists the canonical tables and indicator
-codes a template needs; ``by_variant`` adds what one value of a variant
+codes a template needs; ``variants`` adds what one value of a variant
 parameter (e.g. the Fakten-Check topic) needs on top. The runner hashes and
 checks only these tables; ``dkbm templates validate`` checks them against a
 data folder.
@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +26,12 @@ __all__ = ["Requirements", "parse_requires"]
 
 
 @dataclass(frozen=True)
-class Requirements:
+class Requirements(Mapping[str, Any]):
     """Tables and indicators a template reads.
+
+    Also a read-only mapping in the metadata form (``r["tables"]``,
+    ``r.get("variants")``, lists and plain dictionaries), empty (and false)
+    when nothing is declared, for code that reads the metadata directly.
 
     Parameters
     ----------
@@ -37,23 +41,25 @@ class Requirements:
         Tables read when present (e.g. ``berufe`` for occupation names).
     indicators : tuple of str
         Indicator codes every run shows.
-    by_variant : dict
+    variants : dict
         Parameter name -> value -> further :class:`Requirements` of runs
         with that value (e.g. each Fakten-Check topic).
 
     Examples
     --------
-    >>> r = Requirements(("regions",), by_variant={"topic": {"schule": Requirements(("transitions",))}})
+    >>> r = Requirements(("regions",), variants={"topic": {"schule": Requirements(("transitions",))}})
     >>> r.for_parameters({"topic": "schule"}).tables
     ('regions', 'transitions')
     >>> r.all_tables()
     ('regions', 'transitions')
+    >>> r.get("variants")["topic"]["schule"]["tables"], bool(Requirements())
+    (['transitions'], False)
     """
 
     tables: tuple[str, ...] = ()
     optional_tables: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
-    by_variant: dict[str, dict[str, Requirements]] = field(default_factory=dict)
+    variants: dict[str, dict[str, Requirements]] = field(default_factory=dict)
 
     def for_parameters(self, parameters: Mapping[str, Any]) -> Requirements:
         """Return what one run with these parameter values needs (variants resolved).
@@ -64,7 +70,7 @@ class Requirements:
         ('regions',)
         """
         parts = [self]
-        for name, values in self.by_variant.items():
+        for name, values in self.variants.items():
             chosen = values.get(str(parameters.get(name)))
             if chosen is not None:
                 parts.append(chosen)
@@ -82,7 +88,7 @@ class Requirements:
         >>> Requirements(("a",)).all_tables()
         ('a',)
         """
-        inner = [r.all_tables() for vs in self.by_variant.values() for r in vs.values()]
+        inner = [r.all_tables() for vs in self.variants.values() for r in vs.values()]
         return _union([self.tables, *inner])
 
     def all_indicators(self) -> tuple[str, ...]:
@@ -93,23 +99,34 @@ class Requirements:
         >>> Requirements(indicators=("x",)).all_indicators()
         ('x',)
         """
-        inner = [r.all_indicators() for vs in self.by_variant.values() for r in vs.values()]
+        inner = [r.all_indicators() for vs in self.variants.values() for r in vs.values()]
         return _union([self.indicators, *inner])
 
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
+
     def to_dict(self) -> dict[str, Any]:
-        """Return the metadata form (inverse of :func:`parse_requires`).
+        """Return the metadata form (inverse of :func:`parse_requires`; ``{}`` when empty).
 
         Examples
         --------
         >>> Requirements(("regions",)).to_dict()
         {'tables': ['regions'], 'indicators': []}
         """
+        if not (self.tables or self.optional_tables or self.indicators or self.variants):
+            return {}
         out: dict[str, Any] = {"tables": list(self.tables), "indicators": list(self.indicators)}
         if self.optional_tables:
             out["optional_tables"] = list(self.optional_tables)
-        if self.by_variant:
-            out["by_variant"] = {
-                n: {v: r.to_dict() for v, r in vs.items()} for n, vs in self.by_variant.items()
+        if self.variants:
+            out["variants"] = {
+                n: {v: r.to_dict() for v, r in vs.items()} for n, vs in self.variants.items()
             }
         return out
 
@@ -136,7 +153,7 @@ def parse_requires(
     raw : object
         The ``requires`` entry (``None`` = nothing declared).
     parameters : mapping of str to ParameterSpec
-        The template's parameters; ``by_variant`` may only name parameters
+        The template's parameters; ``variants`` may only name parameters
         with ``allowed`` values and only those values.
     where : str
         Prefix of messages.
@@ -160,29 +177,29 @@ def parse_requires(
     tables = _names(raw, "tables", where, problems)
     optional = _names(raw, "optional_tables", where, problems)
     indicators = _names(raw, "indicators", where, problems)
-    by_variant: dict[str, dict[str, Requirements]] = {}
-    variants = raw.get("by_variant", {}) if where == "requires" else {}
-    if not isinstance(variants, Mapping):
-        problems.append(Problem(f"{where}: 'by_variant' muss ein Objekt sein"))
-        variants = {}
-    for name, values in variants.items():
+    by_value: dict[str, dict[str, Requirements]] = {}
+    raw_variants = raw.get("variants", {}) if where == "requires" else {}
+    if not isinstance(raw_variants, Mapping):
+        problems.append(Problem(f"{where}: 'variants' muss ein Objekt sein"))
+        raw_variants = {}
+    for name, values in raw_variants.items():
         spec = parameters.get(name)
         if spec is None or spec.allowed is None or not isinstance(values, Mapping):
             problems.append(
                 Problem(
-                    f"{where}.by_variant: {name!r} ist kein Parameter mit erlaubten Werten",
+                    f"{where}.variants: {name!r} ist kein Parameter mit erlaubten Werten",
                     hint="je Parameter mit 'allowed' ein Objekt Wert -> tables/indicators",
                 )
             )
             continue
-        by_variant[name] = {}
+        by_value[name] = {}
         for value, inner in values.items():
             if value not in spec.allowed:
                 problems.append(
-                    Problem(f"{where}.by_variant.{name}: {value!r} ist kein erlaubter Wert")
+                    Problem(f"{where}.variants.{name}: {value!r} ist kein erlaubter Wert")
                 )
                 continue
-            req, more = parse_requires(inner, parameters, f"{where}.by_variant.{name}.{value}")
+            req, more = parse_requires(inner, parameters, f"{where}.variants.{name}.{value}")
             problems.extend(more)
-            by_variant[name][str(value)] = req
-    return Requirements(tables, optional, indicators, by_variant), problems
+            by_value[name][str(value)] = req
+    return Requirements(tables, optional, indicators, by_value), problems

@@ -5,7 +5,7 @@ A template notebook carries in ``metadata["dkbm"]``::
     {"name": "fakten_check", "title": "Fakten-Check", "description": "...",
      "version": "1.0.0",
      "requires": {"tables": ["regions"], "indicators": [],
-                  "optional_tables": [], "by_variant": {"topic": {"schule": {...}}}},
+                  "optional_tables": [], "variants": {"topic": {"schule": {...}}}},
      "parameters": {"min_count": {"type": "int", "default": 3, "minimum": 1,
                                   "help": "...", "required": false}, ...},
      "engine": "dkbm", "aliases": [], "variants": {...}}
@@ -59,8 +59,8 @@ TEMPLATE_KEYS = (
 )
 #: Keys allowed in one parameter's spec.
 PARAMETER_KEYS = ("type", "default", "allowed", "help", "required", "minimum", "maximum")
-#: Keys allowed in ``requires`` (and, without ``by_variant``, in each variant's entry).
-REQUIRES_KEYS = ("tables", "optional_tables", "indicators", "by_variant")
+#: Keys allowed in ``requires`` (and, without ``variants``, in each variant's entry).
+REQUIRES_KEYS = ("tables", "optional_tables", "indicators", "variants")
 
 #: Parameter types a schema may declare, with the Python types they accept.
 PARAMETER_TYPES: dict[str, tuple[type, ...]] = {

@@ -7,8 +7,8 @@ and finds what would otherwise fail once per region, deep in a batch:
   fakten_chek``, ``content.fakten_chek(...)``), with the closest existing name;
 - code that does not parse;
 - tables and indicators in ``requires`` that the toolkit does not know;
-- the documented opt-out from disclosure control (internal reports), which
-  a publication run must refuse (detector of :mod:`toolkit.blocks`).
+- for publication runs: ways to unprotected data and the documented opt-out
+  from disclosure control (internal reports), found by :mod:`toolkit.blocks`.
 
 :func:`check_data` compares ``requires`` with a data set.
 
@@ -29,7 +29,7 @@ import importlib
 import importlib.util
 import sys
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from toolkit.errors import Problem
@@ -134,7 +134,7 @@ def code_problems(source: str, aliases: dict[str, str] | None = None) -> list[Pr
 
     Examples
     --------
-    >>> [p.message for p in code_problems("import toolkit.reports as r\\nr.gibtsnicht()")]
+    >>> [p.message for p in code_problems("import toolkit.reports as r\nr.gibtsnicht()")]
     ["Zeile 2: toolkit.reports hat keinen Namen 'gibtsnicht'"]
     """
     aliases = {} if aliases is None else aliases
@@ -179,14 +179,16 @@ def code_problems(source: str, aliases: dict[str, str] | None = None) -> list[Pr
     return list({p.message: p for p in out}.values())
 
 
-def _internal_detector() -> Callable[[str], bool] | None:
-    """Return the detector of the internal-data opt-out of toolkit.blocks (None before it exists)."""
-    module = _module("toolkit.blocks")
-    return None if module is None else getattr(module, "uses_internal_data", None)
+def _blocks() -> types.ModuleType | None:
+    """Return :mod:`toolkit.blocks` (its checks of protected data), None before it exists."""
+    return _module("toolkit.blocks")
 
 
 def uses_internal_data(template: Template) -> bool:
     """Return whether the template opts out of disclosure control (an internal report).
+
+    The detector is :func:`toolkit.blocks.uses_internal_data` (the opt-out
+    is ``toolkit.blocks.internal_context``).
 
     Examples
     --------
@@ -194,10 +196,9 @@ def uses_internal_data(template: Template) -> bool:
     >>> uses_internal_data(get_template("uebergaenge"))
     False
     """
-    detector = _internal_detector()
-    if detector is None:
-        return False
-    return bool(detector("\n".join(src for _, src in template_source(template))))
+    blocks = _blocks()
+    detector = getattr(blocks, "uses_internal_data", None)
+    return False if detector is None else bool(detector(template.path))
 
 
 def requirement_problems(template: Template) -> list[Problem]:
@@ -216,7 +217,7 @@ def requirement_problems(template: Template) -> list[Problem]:
     known = set(catalog()["code"])
     req = template.requires
     tables = [*req.all_tables(), *req.optional_tables]
-    for variants in req.by_variant.values():
+    for variants in req.variants.values():
         tables.extend(t for r in variants.values() for t in r.optional_tables)
     for table in dict.fromkeys(tables):
         if table not in TABLES:
@@ -250,8 +251,10 @@ def check_template_static(template: Template, *, publication: bool = True) -> li
     -------
     list of Problem
         Unknown toolkit names (cell and line named), unparsable cells,
-        unknown tables/indicators in ``requires``, internal-data opt-out.
-        Empty when the template may run.
+        unknown tables/indicators in ``requires``; for publication also the
+        problems of :func:`toolkit.blocks.template_problems` (ways to
+        unprotected data) and the internal-data opt-out (a problem with
+        ``column="internal"``). Empty when the template may run.
 
     Examples
     --------
@@ -266,14 +269,17 @@ def check_template_static(template: Template, *, publication: bool = True) -> li
         for p in code_problems(source, aliases):
             out.append(Problem(f"Zelle {number}, {p.message}", hint=p.hint))
     out.extend(requirement_problems(template))
-    detector = _internal_detector()
-    if publication and detector is not None and detector("\n".join(s for _, s in cells)):
-        out.append(
-            Problem(
-                "Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)",
-                hint="für Veröffentlichungen nur die geschützten Bausteine verwenden",
+    if publication:
+        protected = getattr(_blocks(), "template_problems", None)  # unprotected data reachable?
+        out.extend(protected(template.path) if protected is not None else ())
+        if uses_internal_data(template):
+            out.append(
+                Problem(
+                    "Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)",
+                    column="internal",  # the runner allows it for internal runs (--intern)
+                    hint="für Veröffentlichungen nur die geschützten Bausteine verwenden",
+                )
             )
-        )
     return out
 
 
