@@ -125,9 +125,11 @@ def _chain_chart(ctx: ReportContext) -> Chart | None:
     ]
     if not stages:
         return None
+    # a cross-section of one year: each stage is another cohort (issue #17), and the
+    # shares are the key figures' own (shares of all of the stage, hidden parts left out)
     return chain_chart(
         frame[frame["stage"].isin(stages)],
-        title=f"Bildungskette {ctx.region_name} {ctx.period}",
+        title=f"Bildungskette {ctx.region_name} {ctx.period}: Querschnitt verschiedener Jahrgänge",
         normalise=False,
     )
 
@@ -180,7 +182,7 @@ def uebergaenge(
         period,
         comparison=comparison,
         indicators=list(dict.fromkeys([*keys, *chain_codes])),
-        series=[gym, ohne],
+        series=list(dict.fromkeys([gym, ohne, *keys])),
         breakdowns={ohne: ["sex", "nationality"]},
         sub_indicators=[gym],
         min_count=min_count,
@@ -195,8 +197,11 @@ def uebergaenge(
     ]
     notes = [
         "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
-        "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen. "
-        "In der Grafik „Bildungskette“ sind die Anteile je Stufe auf 100 % gebracht."
+        "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen.",
+        "Die Bildungskette ist ein Querschnitt des Berichtsjahres: Jede Stufe zeigt einen "
+        "anderen Jahrgang, nicht den Weg derselben Kinder. Ihre Anteile sind dieselben wie in "
+        "den Kennzahlen (Anteile an allen der Stufe); nicht ausgewiesene Gruppen fehlen, daher "
+        "ergibt eine Stufe nicht immer 100 %.",
     ]
     return standard_parts(
         ctx,
@@ -206,4 +211,5 @@ def uebergaenge(
         charts=charts,
         notes=notes,
         appendix_codes=list(dict.fromkeys([*keys, *chain_codes])),
+        offsets={"population": -1},
     )
