@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -52,7 +53,7 @@ def _bump(folder: Path, version: str, change: str, edit: str | None = None) -> N
     if edit is not None:
         nb.cells[-1].source += "\n" + edit
     nbformat.write(nb, path)
-    path.with_suffix(".py").unlink()  # pack writes the twin anew
+    jupytext.write(jupytext.read(path), path.with_suffix(".py"), fmt="py:percent")  # as Lab does
     manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     manifest["version"] = version
     (folder / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
@@ -244,3 +245,30 @@ def test_new_command_starts_a_bundle(tmp_path, user, capsys):
     assert "## 0.1.0" in (folder / "CHANGELOG.md").read_text(encoding="utf-8")
     with pytest.raises(TemplateError, match="Ordner gibt es schon"):
         new_bundle(tmp_path, "kita-sued", author="x", source=OK)
+
+
+def test_git_working_folder_validates_before_packing_and_keeps_subfolders_out(bundle, capsys, user):
+    pack_bundle(bundle)
+    _bump(bundle, "0.2.0", "neue Zeile", edit="print('neu')")  # edited, not packed yet
+    (bundle / "testdaten").mkdir()
+    (bundle / "testdaten" / "regions.csv").write_text("x", encoding="utf-8")
+    assert main(["templates", "validate", str(bundle), "--no-run", "--data", str(OK_DATA)]) == 0
+    assert "alles in Ordnung" in capsys.readouterr().out
+    first = pack_bundle(bundle, bundle / "dist")  # a dist/ folder inside the repository
+    second = pack_bundle(bundle, bundle / "dist")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        assert not any("testdaten" in n or "dist" in n for n in zf.namelist())
+    assert install_bundle(bundle).manifest.version == "0.2.0"  # a packed git checkout installs
+
+
+def test_install_refuses_code_naming_toolkit_functions_that_do_not_exist(bundle, tmp_path, user):
+    path = bundle / "ganztag_nord.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("from toolkit.blocks_der_zukunft import neu"))
+    nbformat.write(nb, path)
+    path.with_suffix(".py").unlink()
+    with pytest.raises(TemplateError) as info:
+        install_bundle(pack_bundle(bundle, tmp_path / "dist"))
+    assert "ganztag_nord: Zelle 9, toolkit hat keinen Namen 'blocks_der_zukunft'" in str(info.value)
+    assert installed_bundles() == []

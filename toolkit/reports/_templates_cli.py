@@ -174,7 +174,8 @@ def _targets(target: str, templates_dir: str | None, stack: Any) -> tuple[list, 
     if path.suffix == ".zip" or (path.is_dir() and (path / MANIFEST_NAME).is_file()):
         folder = stack.enter_context(open_bundle(path))
         templates, _ = bundle_templates(folder)
-        return templates, verify(folder)
+        # a working folder need not be packed yet; a .zip must be exactly what was packed
+        return templates, verify(folder, packed=path.suffix == ".zip")
     if path.is_dir():
         catalog = scan_templates(path)
         broken = [Problem(f"{b.name}: {b.reason}") for b in catalog.broken]

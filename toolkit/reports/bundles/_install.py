@@ -30,7 +30,8 @@ from toolkit.reports.bundles._manifest import (
     changelog_sections,
     read_manifest_file,
 )
-from toolkit.reports.bundles._pack import twin_problems, verify_bundle
+from toolkit.reports.bundles._pack import bundle_templates, twin_problems, verify_bundle
+from toolkit.reports.template_checks import check_template_static
 
 __all__ = [
     "Installed",
@@ -192,7 +193,9 @@ def install_bundle(
     Raises
     ------
     toolkit.errors.TemplateError
-        When the bundle fails :func:`verify_bundle` (every problem listed),
+        When the bundle fails :func:`verify_bundle` or the static check of
+        its code (:func:`toolkit.reports.template_checks.check_template_static`;
+        every problem listed),
         is older than the installed one, or has a template name another
         installed bundle already uses.
 
@@ -206,6 +209,12 @@ def install_bundle(
     target_root = _user_dir(user_dir)
     with open_bundle(source) as folder:
         problems = verify_bundle(folder)
+        if not problems:  # code that names toolkit functions this version lacks
+            problems = [
+                Problem(f"{t.name}: {p.message}", hint=p.hint)
+                for t in bundle_templates(folder)[0]
+                for p in check_template_static(t, publication=False)
+            ]
         if problems:
             raise TemplateError(
                 "Paket kann nicht installiert werden", file=str(source), problems=problems

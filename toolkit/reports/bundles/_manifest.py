@@ -227,13 +227,26 @@ def combined_checksum(files: Mapping[str, str]) -> str:
 
 
 def bundle_files(folder: Path) -> list[str]:
-    skip = {MANIFEST_NAME}
+    """Return the files of a bundle: the top-level files but the manifest, dotfiles and zips.
+
+    Subfolders (``dist/``, test data, ``.git``) are not part of a bundle.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("a.ipynb", "dkbm-bundle.json", ".gitignore", "a-1.0.zip"):
+    ...         _ = (Path(d) / name).write_text("x")
+    ...     bundle_files(Path(d))
+    ['a.ipynb']
+    """
     return sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
+        p.name
+        for p in folder.iterdir()
         if p.is_file()
-        and p.name not in skip
-        and not any(part.startswith(".") or part == "__pycache__" for part in p.parts)
+        and p.name != MANIFEST_NAME
+        and not p.name.startswith(".")
+        and not p.name.endswith(".zip")
     )
 
 

@@ -138,7 +138,9 @@ def _union(templates: list[Template]) -> dict[str, list[str]]:
     return {"tables": list(tables), "indicators": list(indicators)}
 
 
-def verify_bundle(folder: str | Path, toolkit_version: str | None = None) -> list[Problem]:
+def verify_bundle(
+    folder: str | Path, toolkit_version: str | None = None, *, packed: bool = True
+) -> list[Problem]:
     """Check an unpacked bundle: manifest, checksums, changelog, twins, templates.
 
     Parameters
@@ -148,6 +150,9 @@ def verify_bundle(folder: str | Path, toolkit_version: str | None = None) -> lis
         :func:`toolkit.reports.bundle_install.open_bundle` first).
     toolkit_version : str, optional
         Toolkit version to check the range against (default: this one).
+    packed : bool, default True
+        Also check what ``pack`` writes (file list, checksums, the templates'
+        entries); False for a working folder not packed since its last edit.
 
     Returns
     -------
@@ -172,7 +177,7 @@ def verify_bundle(folder: str | Path, toolkit_version: str | None = None) -> lis
     if (bad := manifest.toolkit_problem(toolkit_version or __version__)) is not None:
         problems.append(bad)
     actual = {name: sha256_file(folder / name) for name in bundle_files(folder)}
-    for name, digest in manifest.files.items():
+    for name, digest in manifest.files.items() if packed else ():
         if name not in actual:
             problems.append(Problem(f"{name} fehlt im Paket"))
         elif actual[name] != digest:
@@ -182,21 +187,20 @@ def verify_bundle(folder: str | Path, toolkit_version: str | None = None) -> lis
                     hint="das Paket neu packen (dkbm templates pack) oder neu herunterladen",
                 )
             )
-    for name in sorted(set(actual) - set(manifest.files)):
+    for name in sorted(set(actual) - set(manifest.files)) if packed else ():
         problems.append(Problem(f"{name} steht nicht im Manifest", hint="neu packen"))
-    if manifest.checksum != combined_checksum(manifest.files):
+    if packed and manifest.checksum != combined_checksum(manifest.files):
         problems.append(Problem("Gesamtprüfsumme des Manifests stimmt nicht", hint="neu packen"))
     problems.extend(_changelog_problems(folder, manifest.version))
     templates, more = bundle_templates(folder)
     problems.extend(more)
     for t in templates:
         problems.extend(twin_problems(t.path))
-        packed = manifest.templates.get(t.name)
-        if packed is None or packed != _entries([t])[t.name]:
+        if packed and manifest.templates.get(t.name) != _entries([t])[t.name]:
             problems.append(
                 Problem(f"Vorlage {t.name}: Manifest passt nicht zur Vorlage", hint="neu packen")
             )
-    for name in set(manifest.templates) - {t.name for t in templates}:
+    for name in set(manifest.templates) - {t.name for t in templates} if packed else ():
         problems.append(Problem(f"Vorlage {name} steht im Manifest, fehlt aber"))
     return problems
 
