@@ -213,3 +213,29 @@ def test_metadata_twins_carry_the_same_schema():
         twin = jupytext.read(path.with_suffix(".py"))
         meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["dkbm"]
         assert twin.metadata["dkbm"] == meta, path.name
+
+
+def test_quarterly_run_lists_a_broken_template_runs_the_others_and_exits_1(tmp_path, capsys):
+    shutil.copy(OK, tmp_path / "ok.ipynb")
+    _template(tmp_path / "kaputt.ipynb", {"region": {"type": "str", "alowed": []}}, "region = '1'")
+    data = Path(__file__).parents[1] / "reports" / "data"
+    code = main(
+        [
+            "report",
+            "--templates-dir",
+            str(tmp_path),
+            "--data",
+            str(data),
+            "--regions",
+            "17001",
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "1",
+            "--no-progress",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "Fehlerhafte Vorlage übersprungen: kaputt" in out and "'alowed'" in out
+    assert list((tmp_path / "out" / "2024" / "ok").glob("17001_*.html"))
+    assert code == 1

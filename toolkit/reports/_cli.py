@@ -234,11 +234,14 @@ def _label(template: Any, variant: dict[str, str]) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import default_templates_dir, list_templates
+    from toolkit.reports.registry import default_templates_dir, scan_templates
     from toolkit.reports.running import run_batch
 
     _use_bericht(args)
-    templates = list_templates(args.templates_dir)
+    catalog = scan_templates(args.templates_dir)  # broken templates: listed, never run, exit 1
+    templates = list(catalog.templates)
+    for broken in catalog.broken:
+        print(f"Fehlerhafte Vorlage übersprungen: {broken.name} ({broken.path}): {broken.reason}")
     if not templates:
         where = args.templates_dir or default_templates_dir()
         raise TemplateError(
@@ -287,4 +290,4 @@ def _report(args: argparse.Namespace) -> int:
     print("\nBerichte liegen in:")
     for place in places:
         print(f"  {place}")
-    return code
+    return max(code, 1) if catalog.broken else code
