@@ -217,7 +217,7 @@ def test_diff_of_two_bundle_versions_is_reviewable(bundle, tmp_path, capsys):
 
 def test_validate_a_packed_bundle(bundle, tmp_path, capsys, user):
     archive = pack_bundle(bundle, tmp_path / "dist")
-    assert main(["templates", "validate", str(archive), "--data", str(OK_DATA)]) == 0
+    assert main(["templates", "validate", str(archive), "--data", str(OK_DATA), "--intern"]) == 0
     out = capsys.readouterr().out
     assert "ganztag_nord 0.1.0" in out and "Probelauf 17001 2024" in out
     assert "alles in Ordnung" in out
@@ -252,7 +252,10 @@ def test_git_working_folder_validates_before_packing_and_keeps_subfolders_out(bu
     _bump(bundle, "0.2.0", "neue Zeile", edit="print('neu')")  # edited, not packed yet
     (bundle / "testdaten").mkdir()
     (bundle / "testdaten" / "regions.csv").write_text("x", encoding="utf-8")
-    assert main(["templates", "validate", str(bundle), "--no-run", "--data", str(OK_DATA)]) == 0
+    assert (
+        main(["templates", "validate", str(bundle), "--no-run", "--data", str(OK_DATA), "--intern"])
+        == 0
+    )
     assert "alles in Ordnung" in capsys.readouterr().out
     first = pack_bundle(bundle, bundle / "dist")  # a dist/ folder inside the repository
     second = pack_bundle(bundle, bundle / "dist")

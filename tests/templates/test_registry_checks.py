@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cli import main
+from toolkit.errors import Problem
 from toolkit.reports.registry import get_template, load_template
 from toolkit.reports.template_checks import (
     check_data,
@@ -77,7 +78,7 @@ def test_template_check_names_cell_and_line_and_reads_magics(tmp_path):
         "x = 1\ncontent.fakten_chek(x)",
         requires={"tables": ["kitas"], "indicators": ["betreuungsquote_u33"]},
     )
-    found = [p.message for p in check_template_static(template)]
+    found = [p.message for p in check_template_static(template, publication=False)]
     assert found == [
         "Zelle 3, Zeile 2: toolkit.reports.content hat keinen Namen 'fakten_chek' "
         "(meinten Sie 'fakten_check'?)",
@@ -101,10 +102,28 @@ def test_internal_opt_out_is_refused_for_publication_only(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "toolkit.blocks", fake)
     assert uses_internal_data(template)
     assert not uses_internal_data(get_template("uebergaenge"))
+    fake.template_problems = lambda path: [Problem("'tables' Rohtabellen")]
     found = check_template_static(template, publication=True)
-    assert [(p.message, p.column) for p in found if "ungeschützte" in p.message] == [
-        ("Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)", "internal")
+    assert [(p.message, p.column) for p in found] == [
+        ("'tables' Rohtabellen", "internal"),
+        ("Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)", "internal"),
     ]
+    code = main(["templates", "validate", str(template.path), "--no-run", "--data", str(OK_DATA)])
+    assert code == 1
+    assert (
+        main(
+            [
+                "templates",
+                "validate",
+                str(template.path),
+                "--no-run",
+                "--intern",
+                "--data",
+                str(OK_DATA),
+            ]
+        )
+        == 0
+    )
     assert not any(
         "ungeschützte" in p.message for p in check_template_static(template, publication=False)
     )
@@ -141,10 +160,11 @@ def test_data_check_names_missing_tables_and_indicators(tmp_path):
 
 def test_validate_command_runs_the_template_once(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("DKBM_USER_TEMPLATES_DIR", str(tmp_path / "user"))
-    assert main(["templates", "validate", str(OK), "--data", str(OK_DATA)]) == 0
+    # the fixture reads raw data (load_dataset): an internal template
+    assert main(["templates", "validate", str(OK), "--data", str(OK_DATA), "--intern"]) == 0
     out = capsys.readouterr().out
     assert "ok    Probelauf 17001 2024" in out and "Warnung: keine Versionsnummer" in out
     bad = _notebook(tmp_path / "bad.ipynb", "from toolkit.reports.content import fakten_chek")
-    assert main(["templates", "validate", str(bad.path), "--data", str(OK_DATA)]) == 1
+    assert main(["templates", "validate", str(bad.path), "--data", str(OK_DATA), "--intern"]) == 1
     out = capsys.readouterr().out
     assert "fakten_chek" in out and "Probelauf" not in out and "Fehler gefunden" in out

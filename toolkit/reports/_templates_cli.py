@@ -70,6 +70,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("target", metavar="ZIEL", help="Vorlagenname, .ipynb, Paketordner oder .zip")
     p.add_argument("--data", default=None, help="Datenverzeichnis (Standard: Beispieldaten)")
     p.add_argument("--no-run", action="store_true", help="keinen Probelauf")
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="Vorlage nur für den Dienstgebrauch: ohne die Prüfung auf geschützte Daten",
+    )
     p = action("pack", _pack, "Paketordner prüfen, Manifest schreiben, .zip packen", search=False)
     p.add_argument("folder", metavar="ORDNER")
     p.add_argument("--out", default=None, help="Zielordner der .zip (Standard: neben ORDNER)")
@@ -183,7 +188,11 @@ def _targets(target: str, templates_dir: str | None, stack: Any) -> tuple[list, 
     return [get_template(target, templates_dir)], []
 
 
-def _trial_run(template: Any, data: str | None) -> list[Problem]:
+def _internal(problem: Problem) -> Problem:
+    return Problem(f"nicht zur Veröffentlichung: {problem.message}", hint=problem.hint)
+
+
+def _trial_run(template: Any, data: str | None, *, internal: bool = False) -> list[Problem]:
     from toolkit.reports.running import run_batch
 
     defaults = template.defaults()
@@ -193,7 +202,13 @@ def _trial_run(template: Any, data: str | None) -> list[Problem]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="dkbm-probelauf-") as out:
         result = run_batch(
-            template, regions=[str(region)], period=period, out=out, data_dir=data, progress=False
+            template,
+            regions=[str(region)],
+            period=period,
+            out=out,
+            data_dir=data,
+            progress=False,
+            internal=internal,
         )
     seconds = time.perf_counter() - started
     if result.failed:
@@ -206,11 +221,7 @@ def _validate(args: argparse.Namespace) -> int:
     import contextlib
 
     from toolkit.reports.runtime import load_dataset
-    from toolkit.reports.template_checks import (
-        check_data,
-        check_template_static,
-        uses_internal_data,
-    )
+    from toolkit.reports.template_checks import check_data, check_template_static
 
     failed = False
     with contextlib.ExitStack() as stack:
@@ -223,17 +234,17 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"{t.name} {t.version} ({t.path})")
             for w in t.warnings:
                 print(f"  Warnung: {w.describe()}")
-            found = check_template_static(t, publication=False)
-            if uses_internal_data(t):
-                print("  Hinweis: intern (nur für den Dienstgebrauch); Veröffentlichung abgelehnt")
+            found = check_template_static(t, publication=not args.intern)
+            # a template for publication reads protected data only (toolkit.blocks' rules)
+            found = [p if p.column != "internal" else _internal(p) for p in found]
             found += check_data(t, dataset)
             if not found and not args.no_run:
-                found += _trial_run(t, args.data)
+                found += _trial_run(t, args.data, internal=args.intern)
             if found:
                 failed = True
                 _problems("  FEHLER:", found)
             else:
-                print("  ok    Schema, Code, Daten")
+                print("  ok    Schema, Code, Daten" + (" (intern)" if args.intern else ""))
     print("Ergebnis: " + ("Fehler gefunden." if failed else "alles in Ordnung."))
     return 1 if failed else 0
 

@@ -39,6 +39,7 @@ __all__ = [
     "check_data",
     "check_template_static",
     "code_problems",
+    "publication_problems",
     "requirement_problems",
     "template_source",
     "uses_internal_data",
@@ -251,10 +252,9 @@ def check_template_static(template: Template, *, publication: bool = True) -> li
     -------
     list of Problem
         Unknown toolkit names (cell and line named), unparsable cells,
-        unknown tables/indicators in ``requires``; for publication also the
-        problems of :func:`toolkit.blocks.template_problems` (ways to
-        unprotected data) and the internal-data opt-out (a problem with
-        ``column="internal"``). Empty when the template may run.
+        unknown tables/indicators in ``requires``; for publication also
+        :func:`publication_problems` (``column="internal"``). Empty when the
+        template may run.
 
     Examples
     --------
@@ -270,16 +270,37 @@ def check_template_static(template: Template, *, publication: bool = True) -> li
             out.append(Problem(f"Zelle {number}, {p.message}", hint=p.hint))
     out.extend(requirement_problems(template))
     if publication:
-        protected = getattr(_blocks(), "template_problems", None)  # unprotected data reachable?
-        out.extend(protected(template.path) if protected is not None else ())
-        if uses_internal_data(template):
-            out.append(
-                Problem(
-                    "Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)",
-                    column="internal",  # the runner allows it for internal runs (--intern)
-                    hint="für Veröffentlichungen nur die geschützten Bausteine verwenden",
-                )
+        out.extend(publication_problems(template))
+    return out
+
+
+def publication_problems(template: Template) -> list[Problem]:
+    """Return why a template may not be published: ways to unprotected data, the opt-out.
+
+    The problems come from :mod:`toolkit.blocks` (none before it exists) and
+    carry ``column="internal"``: they refuse a publication run, not an
+    internal one (``--intern``, every page "nur für den Dienstgebrauch").
+
+    Examples
+    --------
+    >>> from toolkit.reports.registry import get_template
+    >>> publication_problems(get_template("fakten_check"))
+    []
+    """
+    blocks = _blocks()
+    protected = getattr(blocks, "template_problems", None)  # unprotected data reachable?
+    out = [
+        Problem(p.message, column="internal", rows=p.rows, hint=p.hint)
+        for p in (protected(template.path) if protected is not None else ())
+    ]
+    if uses_internal_data(template):
+        out.append(
+            Problem(
+                "Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)",
+                column="internal",
+                hint="für Veröffentlichungen nur die geschützten Bausteine verwenden",
             )
+        )
     return out
 
 
