@@ -127,7 +127,9 @@ def diff_templates(
                 changed = True
                 out.write(f"Paket: {old} -> {new}\n" + "\n".join(lines) + "\n\n")
         single = len(a) == 1 and len(b) == 1
-        pairs = [(n, n) for n in a if n in b] or ([(*a, *b)] if single else [])
+        pairs = [(n, n) for n in a if n in b]
+        if not pairs and single:  # one template each, renamed: compare them anyway
+            pairs = [(next(iter(a)), next(iter(b)))]
         for name in sorted(set(a) - set(b)) if not single else []:
             changed = True
             out.write(f"Vorlage {name}: nur in {old}\n")
