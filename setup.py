@@ -1,8 +1,9 @@
 """Build hook: the wheel carries the shipped templates and sample data.
 
 Everything else is configured in ``pyproject.toml``. When a wheel is built,
-``build_py`` copies ``templates/`` (notebooks and jupytext twins) and the
-sample data sets of ``data_samples/`` into ``toolkit/_shipped/``, where
+``build_py`` copies ``templates/`` (notebooks and jupytext twins), the
+sample data sets of ``data_samples/`` and the worked examples of
+``docs/vorlagen/`` into ``toolkit/_shipped/``, where
 :func:`toolkit._resources.shipped_dir` finds them, so that ``pip install`` of
 the wheel alone runs ``dkbm report``. An editable install reads the project
 folders directly and copies nothing.
@@ -17,10 +18,11 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-#: (source folder, glob patterns) copied into toolkit/_shipped/<source folder>.
+#: (project folder, glob patterns, folder in toolkit/_shipped) copied into the wheel.
 SHIPPED = (
-    ("templates", ("*.ipynb", "*.py")),
-    ("data_samples", ("README.md", "musterland/**/*", "deutschland/**/*")),
+    ("templates", ("*.ipynb", "*.py"), "templates"),
+    ("data_samples", ("README.md", "musterland/**/*", "deutschland/**/*"), "data_samples"),
+    ("docs/vorlagen", ("*.ipynb", "*.py"), "beispiele"),  # worked examples of the guide
 )
 
 
@@ -33,14 +35,16 @@ class BuildWithShipped(build_py):
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / "toolkit" / "_shipped"
-        for folder, patterns in SHIPPED:
+        for folder, patterns, name in SHIPPED:
             source = ROOT / folder
-            if not source.is_dir():  # building from an sdist without them: say so
+            if not source.is_dir():
+                if name == "beispiele":  # optional: `dkbm templates new` falls back to a template
+                    continue
                 raise FileNotFoundError(f"{source} fehlt; die Wheel braucht {folder}/")
             for pattern in patterns:
                 for path in sorted(source.glob(pattern)):
                     if path.is_file() and "__pycache__" not in path.parts:
-                        dest = target / folder / path.relative_to(source)
+                        dest = target / name / path.relative_to(source)
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copy2(path, dest)
 

@@ -1,7 +1,7 @@
 """Where the shipped templates and sample data are: in a clone or inside the installed wheel.
 
 In a clone (or an editable install) they are the project folders
-``templates/`` and ``data_samples/``. A wheel carries copies of them in
+``templates/``, ``data_samples/`` and ``docs/vorlagen/`` (worked examples). A wheel carries copies of them in
 ``toolkit/_shipped/`` (written by ``setup.py`` when the wheel is built), so a
 plain ``pip install`` of the wheel can run ``dkbm report``.
 
@@ -17,17 +17,18 @@ from pathlib import Path
 
 __all__ = ["SHIPPED", "shipped_dir"]
 
-#: Project folders that the wheel carries (``setup.py`` copies exactly these).
-SHIPPED = ("templates", "data_samples")
+#: Shipped folder -> its project folder (``setup.py`` copies exactly these into the wheel).
+SHIPPED = {"templates": "templates", "data_samples": "data_samples", "beispiele": "docs/vorlagen"}
 
 
 def shipped_dir(name: str) -> Path:
-    """Return the folder ``templates`` or ``data_samples`` of this installation.
+    """Return the folder ``templates``, ``data_samples`` or ``beispiele`` of this installation.
 
     Parameters
     ----------
-    name : {'templates', 'data_samples'}
-        The shipped folder.
+    name : {'templates', 'data_samples', 'beispiele'}
+        The shipped folder (``beispiele``: the worked example templates of
+        ``docs/vorlagen``).
 
     Returns
     -------
@@ -46,4 +47,4 @@ def shipped_dir(name: str) -> Path:
     packaged = Path(__file__).resolve().parent / "_shipped" / name
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[1] / name
+    return Path(__file__).resolve().parents[1] / SHIPPED[name]

@@ -275,3 +275,15 @@ def test_install_refuses_code_naming_toolkit_functions_that_do_not_exist(bundle,
         install_bundle(pack_bundle(bundle, tmp_path / "dist"))
     assert "ganztag_nord: Zelle 9, toolkit hat keinen Namen 'blocks_der_zukunft'" in str(info.value)
     assert installed_bundles() == []
+
+
+def test_new_without_from_starts_from_the_guides_example_or_a_shipped_template(tmp_path, user):
+    from toolkit._resources import shipped_dir
+
+    assert main(["templates", "new", "start", "--author", "A", "--out", str(tmp_path)]) == 0
+    nb = nbformat.read(tmp_path / "start" / "start.ipynb", as_version=4)
+    example = shipped_dir("beispiele") / "ganztag.ipynb"
+    source = example if example.is_file() else get_template("uebergaenge").path
+    first = [c.source for c in nbformat.read(source, as_version=4).cells]
+    assert [c.source for c in nb.cells] == first
+    assert nb.metadata["dkbm"]["version"] == "0.1.0" and nb.metadata["dkbm"]["name"] == "start"

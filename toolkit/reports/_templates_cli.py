@@ -23,8 +23,9 @@ from toolkit.errors import Problem
 
 __all__ = ["register"]
 
-#: Template ``dkbm templates new`` starts from, first one shipped wins.
-NEW_FROM = ("beispiel_ganztag", "uebergaenge")
+#: What ``dkbm templates new`` starts from: the guide's worked example, else a shipped template.
+NEW_FROM_EXAMPLE = "ganztag.ipynb"
+NEW_FROM_TEMPLATE = "uebergaenge"
 
 
 def register(subparsers: Any) -> None:
@@ -147,14 +148,17 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from toolkit._resources import shipped_dir
     from toolkit.reports.bundles import new_bundle
-    from toolkit.reports.registry import get_template, scan_templates
+    from toolkit.reports.registry import get_template
 
-    if args.source is None:
-        catalog = scan_templates()
-        start = next(t for n in NEW_FROM if (t := catalog.find(n)) is not None)
-    else:
+    example = shipped_dir("beispiele") / NEW_FROM_EXAMPLE
+    if args.source is not None:
         start = get_template(args.source)
+    elif example.is_file():  # the worked example of docs/vorlagen_schreiben.md
+        start = get_template(str(example))
+    else:
+        start = get_template(NEW_FROM_TEMPLATE)
     folder = new_bundle(
         args.out,
         args.name,
