@@ -168,3 +168,17 @@ def test_validate_command_runs_the_template_once(tmp_path, capsys, monkeypatch):
     assert main(["templates", "validate", str(bad.path), "--data", str(OK_DATA), "--intern"]) == 1
     out = capsys.readouterr().out
     assert "fakten_chek" in out and "Probelauf" not in out and "Fehler gefunden" in out
+
+
+def test_validate_lists_the_schema_problems_of_a_broken_template(tmp_path, capsys):
+    path = tmp_path / "kaputt.ipynb"
+    _notebook(path, "pass")
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["dkbm"]["parameters"]["region"]["alowed"] = ["17001"]
+    nbformat.write(nb, path)
+    assert main(["templates", "validate", str(path), "--no-run"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "Parameterschema der Vorlage ist fehlerhaft" in out
+        and "'alowed' (meinten Sie 'allowed'?)" in out
+    )

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import Problem
+from toolkit.errors import Problem, TemplateError
 
 __all__ = ["register"]
 
@@ -189,7 +189,10 @@ def _targets(target: str, templates_dir: str | None, stack: Any) -> tuple[list, 
         catalog = scan_templates(path)
         broken = [Problem(f"{b.name}: {b.reason}") for b in catalog.broken]
         return list(catalog.templates), broken
-    return [get_template(target, templates_dir)], []
+    try:
+        return [get_template(target, templates_dir)], []
+    except TemplateError as exc:  # a broken template: list its problems like the others
+        return [], [Problem(exc.message, hint=exc.hint), *exc.problems]
 
 
 def _internal(problem: Problem) -> Problem:
