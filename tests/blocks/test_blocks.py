@@ -43,7 +43,7 @@ def test_a_count_of_one_never_reaches_a_block(data):
     assert "nicht ausgewiesen" in b.key_messages(ctx)
     # the Kreis report's Gemeinde chart does not show it either
     kreis = b.report_context(data, "17053", 2024, indicators=["betreuungsquote_u3"])
-    chart = b.sub_region_chart(kreis, "betreuungsquote_u3")
+    chart = b.sub_region_chart(kreis, "betreuungsquote_u3").chart
     name = kreis.prepared.hierarchy.name(SMALL)
     assert f"{name}: nicht ausgewiesen" in chart.alt_text
     assert f"{name}: {shown}" not in chart.alt_text
@@ -51,7 +51,7 @@ def test_a_count_of_one_never_reaches_a_block(data):
 
 def test_context_holds_exactly_rows_of_the_protected_publication_set(data):
     ctx = b.report_context(data, "17051005", 2024, topic="schule")
-    b.breakdown(ctx, ctx.main, "sex")  # read more rows on demand
+    assert b.breakdown(ctx, ctx.main, "sex").chart is not None  # reads more rows on demand
     frame = ctx.frame
     pub = data._dataset.shared.publication
     full = publication_rows(
@@ -119,8 +119,8 @@ def test_unknown_codes_and_parameters_say_what_to_do(data):
 
 def test_blocks_read_what_they_need_and_define_it(data):
     ctx = b.report_context(data, "17051", 2024, title="Kurz", indicators=["betreuungsquote_u3"])
-    assert b.time_series(ctx, "altenquotient") is not None  # not declared up front
-    assert b.breakdown(ctx, "abgaenge_anteil_ohne_hsa", "sex") is not None
+    assert b.time_series(ctx, "altenquotient").chart is not None  # not declared up front
+    assert b.breakdown(ctx, "abgaenge_anteil_ohne_hsa", "sex").chart is not None
     appendix = b.definitions(ctx)
     for name in ("Betreuungsquote unter 3 Jahren", "Altenquotient", "Anteil Abgänge ohne Ersten"):
         assert name in appendix

@@ -120,6 +120,8 @@ class Context:
             "sub_indicators": list(needs.get("sub_indicators", ())),
         }
         self._used: list[str] = []
+        self._memo: dict[Any, Any] = {}  # report parts per prepared data and arguments
+        self.version = 0  # counts the reads of the protected set
         self._survey: Any = None
         self._dimension = dimension
         self._prepared: Any = None
@@ -160,6 +162,7 @@ class Context:
             sub_indicators=n["sub_indicators"],
             min_count=self.min_count,
         )
+        self.version += 1
         p = self._prepared
         self.region, self.region_name, self.level = p.region, p.region_name, p.level
         self.period, self.comparison = p.period, p.comparison

@@ -75,6 +75,14 @@ def _parts(
     """Parts of the report without charts, from the prepared protected rows (or the survey)."""
     if ctx.survey is not None:
         return ctx.survey
+    key = (ctx.version, tuple(notes), None if appendix is None else tuple(appendix))
+    if key not in ctx._memo:
+        ctx._memo.clear()  # parts of earlier prepared data are never asked again
+        ctx._memo[key] = _standard_parts(ctx, notes, appendix)
+    return ctx._memo[key]
+
+
+def _standard_parts(ctx: Context, notes: Sequence[str], appendix: Sequence[str] | None) -> Any:
     return standard_parts(
         ctx.prepared,
         title=ctx.title,
