@@ -75,7 +75,7 @@ from toolkit.blocks import (
     report_context,
     sub_region_map,
     time_series,
-    transition_note,
+    transition_notes,
 )
 
 # %%
@@ -96,6 +96,7 @@ ctx = report_context(
         "iabe_anteil_sektor_ii",
     ],
     comparison=comparison,
+    offsets={"population": -1},  # Datenstand: Bevölkerung am 31.12. des Vorjahres
 )
 header(ctx)
 
@@ -116,7 +117,7 @@ charts(
 )
 
 # %%
-notes(ctx, transition_note(ctx))
+notes(ctx, *transition_notes(ctx))
 
 # %%
 definitions(ctx)

@@ -109,12 +109,12 @@ def test_command_line_values_are_converted_by_declared_type():
 
 
 def test_batch_rejects_bad_parameters_before_any_kernel_starts(tmp_path, monkeypatch):
-    from toolkit.reports import running
+    from toolkit.reports import children
 
     def no_reports(*args, **kwargs):
         raise AssertionError("a report process was started")
 
-    monkeypatch.setattr(running, "_start", no_reports)
+    monkeypatch.setattr(children, "_start", no_reports)
     started = time.monotonic()
     with pytest.raises(ParameterError) as info:
         run_batch(

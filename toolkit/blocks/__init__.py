@@ -63,7 +63,7 @@ from toolkit.blocks._text import (
     key_messages,
     notes,
     small_numbers_note,
-    transition_note,
+    transition_notes,
 )
 
 __all__ = [
@@ -94,6 +94,6 @@ __all__ = [
     "template_code",
     "template_problems",
     "time_series",
-    "transition_note",
+    "transition_notes",
     "uses_internal_data",
 ]

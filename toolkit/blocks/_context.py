@@ -103,6 +103,7 @@ class Context:
         topic: str | None = None,
         dimension: str = "",
         period_label: str | None = None,
+        offsets: Mapping[str, int] | None = None,
     ) -> None:
         self._data = data
         self.title = title
@@ -110,12 +111,14 @@ class Context:
         self._internal = False
         self.table_names = tuple(tables)
         self.period_label = period_label or str(period)
+        self.offsets = dict(offsets) if offsets else None
         self.min_count = int(min_count)
         self._comparison = comparison
         self._declared = list(indicators)
         self._needs: dict[str, Any] = {
             "indicators": list(indicators),
-            "series": list(needs.get("series", ())),
+            # every key indicator as a series: its trend decides "stieg"/"sank" in the key messages
+            "series": list(dict.fromkeys([*needs.get("series", ()), *indicators])),
             "breakdowns": {k: list(v) for k, v in dict(needs.get("breakdowns") or {}).items()},
             "sub_indicators": list(needs.get("sub_indicators", ())),
         }

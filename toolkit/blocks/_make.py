@@ -46,6 +46,7 @@ def report_context(
     comparison: Sequence[str] | None = None,
     min_count: int | None = None,
     period_label: str | None = None,
+    offsets: Mapping[str, int] | None = None,
 ) -> Context:
     """Return the context of one report: region, period and its protected data.
 
@@ -79,6 +80,9 @@ def report_context(
         Must equal the one of ``data`` (given here for readability).
     period_label : str, optional
         Period as shown in the title (default the year).
+    offsets : mapping of str to int, optional
+        Year offset per table for the Datenstand line, e.g. ``{"population": -1}`` when rates
+        use the population of 31 December of the year before (default from the topic).
 
     Returns
     -------
@@ -113,6 +117,7 @@ def report_context(
         spec = FAKTEN_TOPICS[topic]
         title = title or f"Fakten-Check {spec['title']}"
         tables = spec["tables"] if tables is None else tables
+        offsets = spec.get("offsets") if offsets is None else offsets
         dimension = spec["dimension"]
         if not codes and topic != "befragung":
             codes = topic_indicators(topic, catalog())
@@ -142,6 +147,7 @@ def report_context(
         topic=topic,
         dimension=dimension,
         period_label=period_label,
+        offsets=offsets,
     )
 
 

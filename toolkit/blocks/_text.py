@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from toolkit.blocks._context import Context
-from toolkit.reports.content import Html, report_header
+from toolkit.reports.content import Html
 from toolkit.reports.content._abbrueche import small_numbers_note as _small_numbers
 from toolkit.reports.content._fakten import standard_parts
-from toolkit.reports.content._uebergaenge import UEBERGAENGE_NOTE
+from toolkit.reports.content._uebergaenge import UEBERGAENGE_NOTES
 
 __all__ = [
     "INTERNAL_MARK",
@@ -26,7 +26,7 @@ __all__ = [
     "mark",
     "notes",
     "small_numbers_note",
-    "transition_note",
+    "transition_notes",
 ]
 
 #: The words every block of an internal context carries (screen and every printed page).
@@ -92,6 +92,7 @@ def _standard_parts(ctx: Context, notes: Sequence[str], appendix: Sequence[str] 
         notes=notes,
         appendix_codes=appendix,
         period_label=ctx.period_label,
+        offsets=ctx.offsets,
     )
 
 
@@ -105,12 +106,7 @@ def header(ctx: Context) -> Html:
     >>> header(ctx).split("</h1>")[0]
     '<h1>Fakten-Check Schule: Beispielkreis, 2024'
     """
-    if ctx.survey is not None:
-        return mark(ctx, ctx.survey.header, page=True)
-    html = report_header(
-        ctx.title, ctx.region_name, ctx.period_label, ctx._data._dataset, ctx.table_names
-    )
-    return mark(ctx, html, page=True)
+    return mark(ctx, _parts(ctx).header, page=True)
 
 
 def key_messages(ctx: Context) -> Html:
@@ -209,13 +205,13 @@ def small_numbers_note(ctx: Context) -> str:
     return _small_numbers(ctx.prepared)
 
 
-def transition_note(ctx: Context) -> str:
-    """Note on the Übergangsquoten (counted at the school; shares of the Bildungskette), for :func:`notes`.
+def transition_notes(ctx: Context) -> tuple[str, ...]:
+    """Return the notes on the Übergangsquoten and the Bildungskette (for :func:`notes`).
 
     Examples
     --------
-    >>> transition_note(None).startswith("Übergangsquoten beziehen sich")
+    >>> transition_notes(None)[0].startswith("Übergangsquoten beziehen sich")
     True
     """
     del ctx  # the same text for every region; the context keeps the call like the other notes
-    return UEBERGAENGE_NOTE
+    return UEBERGAENGE_NOTES

@@ -29,6 +29,7 @@ import numpy as np
 
 from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
+from toolkit.disclosure._relations import Sum
 
 __all__ = ["FixpointResult", "suppress_fixpoint"]
 
@@ -49,7 +50,7 @@ class FixpointResult:
 
 
 class _Problem:
-    def __init__(self, linked: LinkedTables) -> None:
+    def __init__(self, linked: LinkedTables, sums: list[Sum]) -> None:
         ids: dict[object, int] = {}
         value: list[float] = []
         published: list[bool] = []
@@ -74,12 +75,21 @@ class _Problem:
                 local[f] = i
             for parent, kids in t.constraints():
                 rels.add((int(local[parent]), *sorted(int(local[k]) for k in kids)))
+        bounds: set[tuple[int, ...]] = set()
+        for s in sums:
+            members = [ids.get(k) for k in (s.parent, *s.kids)]
+            if any(m is None for m in members):
+                continue  # a count left out of the tables (negative): no relation
+            rel = (int(members[0]), *sorted(int(m) for m in members[1:]))  # type: ignore[arg-type]
+            (rels if s.exact else bounds).add(rel)
         self.ids = ids
         self.keys = list(ids)
         self.value = np.asarray(value)
         self.published = np.asarray(published, dtype=bool)
         self.real = np.asarray(real, dtype=bool)
-        self.rels = sorted(rels)
+        # equalities first; then parts that do not exceed their whole (parent >= sum)
+        self.rels = sorted(rels) + sorted(bounds - rels)
+        self.exact = np.arange(len(self.rels)) < len(rels)
         self.of_var: list[list[int]] = [[] for _ in value]
         for r, members in enumerate(self.rels):
             for v in members:
@@ -103,6 +113,8 @@ def _sweep(p: _Problem, hidden: np.ndarray, guard: np.ndarray, queue: deque[int]
     """Hide partners until no relation holds exactly one guarded hidden cell."""
     while queue:
         r = queue.popleft()
+        if not p.exact[r]:
+            continue  # a bound, not a sum: the attack decides whether it narrows
         members = p.rels[r]
         inside = [v for v in members if hidden[v]]
         if len(inside) != 1 or not guard[inside[0]]:
@@ -135,6 +147,7 @@ def suppress_fixpoint(
     *,
     min_count: int,
     sensitive: set[object],
+    sums: list[Sum] | None = None,
     protection: float = 1.0,
     max_rounds: int = 50,
 ) -> FixpointResult:
@@ -148,6 +161,10 @@ def suppress_fixpoint(
         Counts 1 to ``min_count - 1`` of real cells are sensitive.
     sensitive : set
         Further sensitive keys (group disclosure).
+    sums : list of Sum, optional
+        Relations an outsider knows besides the tables' own
+        (:func:`toolkit.disclosure._relations.structural_sums`): breakdowns
+        and hierarchies of tables that could not be built as one grid.
     protection : float, default 1
         Required distance of the feasible interval's ends from the value.
     max_rounds : int, default 50
@@ -157,7 +174,7 @@ def suppress_fixpoint(
     -------
     FixpointResult
     """
-    p = _Problem(linked)
+    p = _Problem(linked, sums or [])
     seeds = np.zeros(len(p.value), dtype=bool)
     for k in sensitive:
         i = p.ids.get(k)
@@ -170,8 +187,15 @@ def suppress_fixpoint(
     rounds = attacked = 0
     known_vals = dict(enumerate(p.value.tolist()))
     rels = [
-        ({m: (1.0 if j == 0 else -1.0) for j, m in enumerate(members)}, "=", 0.0)
-        for members in p.rels
+        (
+            {
+                m: (1.0 if j == 0 else -1.0) * (1.0 if exact else -1.0)
+                for j, m in enumerate(members)
+            },
+            "=" if exact else "<=",
+            0.0,
+        )
+        for members, exact in zip(p.rels, p.exact, strict=True)
     ]
     targets = np.flatnonzero(sens)
     tries: dict[int, int] = {}

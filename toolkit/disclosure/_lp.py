@@ -7,6 +7,8 @@ single objectives re-solved on the same model.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import numpy as np
@@ -16,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 
 from toolkit.errors import DisclosureError
 
-__all__ = ["Relation", "System"]
+__all__ = ["Relation", "System", "quiet_highs"]
 
 _TOL = 1e-6
 _BOX = 1e9
@@ -161,6 +163,42 @@ def _weak_in_part(
     return weak
 
 
+def quiet_highs() -> Any:
+    """Return a silent ``highspy.Highs`` without its licence banner on the terminal.
+
+    HiGHS writes "Running HiGHS ..." to the C-level standard output when the
+    first instance of a process is created, before any option can be set
+    (ERGO-Code/HiGHS#1702, #2749). The creation therefore runs with file
+    descriptor 1 pointed to the null device; every later message is off by
+    ``output_flag``.
+
+    Examples
+    --------
+    >>> quiet_highs().getOptionValue("output_flag")[1]
+    False
+    """
+    import highspy
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output to silence
+        saved = None
+    try:
+        if saved is not None:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        else:
+            h = highspy.Highs()
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 class _Model:
     """One connected part as a HiGHS model; each bound is a warm-started re-solve."""
 
@@ -185,8 +223,7 @@ class _Model:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = quiet_highs()
         self.h.setOptionValue("presolve", "off")  # small parts, warm-started re-solves
         self.h.passModel(lp)
         self.hs = highspy

@@ -225,6 +225,8 @@ def print_css(config: BerichtConfig, *, datenstand: str = "") -> str:
     >>> "size: A4" in print_css(BerichtConfig())
     True
     """
+    if ";" in datenstand:  # one date per table (issue #17): the report head lists them
+        datenstand = "je Tabelle, siehe Berichtskopf"
     footer = config.herausgeber + (f" · Datenstand: {datenstand}" if datenstand else "")
     accent = config.farbe
     return f"""

@@ -1,4 +1,10 @@
-"""Content of the Ausbildungsabbrüche template: Vertragslösungen after the BIBB Schichtenmodell."""
+"""Content of the Vertragslösungen template (after the BIBB Schichtenmodell).
+
+A dissolved training contract (Vertragslösung) is not a dropout (Abbruch): many
+contracts continue with another employer or in another occupation. The template was
+called "ausbildungsabbrueche"; :func:`ausbildungsabbrueche` keeps that name for
+existing callers, :func:`vertragsloesungen` is the same function under the right one.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ __all__ = [
     "beruf_names",
     "small_numbers_note",
     "top_berufe",
+    "vertragsloesungen",
 ]
 
 #: Key indicators of the report, in display order.
@@ -150,7 +157,7 @@ def ausbildungsabbrueche(
     min_count: int = 3,
     top: int = 10,
 ) -> ReportParts:
-    """Build the Ausbildungsabbrüche report for one region and period.
+    """Build the report "Vertragslösungen in der dualen Ausbildung" for one region and period.
 
     Parameters
     ----------
@@ -189,7 +196,7 @@ def ausbildungsabbrueche(
         period,
         comparison=comparison,
         indicators=keys,
-        series=[_QUOTE, _PROBEZEIT],
+        series=keys,  # every key indicator: its trend decides "stieg"/"sank"
         breakdowns={
             _QUOTE: ["zustaendigkeit", "beruf", "sex", "nationality", "schooling"],
             _NEW: ["beruf"],
@@ -211,3 +218,7 @@ def ausbildungsabbrueche(
         charts=charts,
         notes=[small_numbers_note(ctx)],
     )
+
+
+#: The same builder under the right name (a Vertragslösung is not an Abbruch).
+vertragsloesungen = ausbildungsabbrueche

@@ -25,7 +25,7 @@ from toolkit.reports.content._sections import (
 __all__ = [
     "CHAIN_STAGES",
     "UEBERGAENGE_INDICATORS",
-    "UEBERGAENGE_NOTE",
+    "UEBERGAENGE_NOTES",
     "UEBERGAENGE_TABLES",
     "chain_frame",
     "education_chain_chart",
@@ -60,11 +60,14 @@ UEBERGAENGE_TABLES: tuple[str, ...] = (
     "iabe",
 )
 
-#: Note on the transition rates shown under "Hinweise".
-UEBERGAENGE_NOTE = (
+#: Notes on the transition rates and the Bildungskette shown under "Hinweise".
+UEBERGAENGE_NOTES: tuple[str, ...] = (
     "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
-    "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen. "
-    "In der Grafik „Bildungskette“ sind die Anteile je Stufe auf 100 % gebracht."
+    "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen.",
+    "Die Bildungskette ist ein Querschnitt des Berichtsjahres: Jede Stufe zeigt einen "
+    "anderen Jahrgang, nicht den Weg derselben Kinder. Ihre Anteile sind dieselben wie in "
+    "den Kennzahlen (Anteile an allen der Stufe); nicht ausgewiesene Gruppen fehlen, daher "
+    "ergibt eine Stufe nicht immer 100 %.",
 )
 
 
@@ -157,9 +160,11 @@ def education_chain_chart(ctx: ReportContext) -> Chart | None:
     ]
     if not stages:
         return None
+    # a cross-section of one year: each stage is another cohort (issue #17), and the
+    # shares are the key figures' own (shares of all of the stage, hidden parts left out)
     return chain_chart(
         frame[frame["stage"].isin(stages)],
-        title=f"Bildungskette {ctx.region_name} {ctx.period}",
+        title=f"Bildungskette {ctx.region_name} {ctx.period}: Querschnitt verschiedener Jahrgänge",
         normalise=False,
     )
 
@@ -212,7 +217,7 @@ def uebergaenge(
         period,
         comparison=comparison,
         indicators=list(dict.fromkeys([*keys, *chain_codes])),
-        series=[gym, ohne],
+        series=list(dict.fromkeys([gym, ohne, *keys])),
         breakdowns={ohne: ["sex", "nationality"]},
         sub_indicators=[gym],
         min_count=min_count,
@@ -225,7 +230,7 @@ def uebergaenge(
         # maps (issue 19): the sub-regions as a map with its table; bars where no map can be drawn
         subregion_map(ctx, gym) or subregion_chart(ctx, gym),
     ]
-    notes = [UEBERGAENGE_NOTE]
+    notes = list(UEBERGAENGE_NOTES)
     return standard_parts(
         ctx,
         title="Übergänge im Bildungsverlauf",
@@ -234,4 +239,5 @@ def uebergaenge(
         charts=charts,
         notes=notes,
         appendix_codes=list(dict.fromkeys([*keys, *chain_codes])),
+        offsets={"population": -1},
     )
