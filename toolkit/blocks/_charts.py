@@ -142,7 +142,7 @@ def breakdown(
     >>> from toolkit.blocks import load_data, report_context
     >>> ctx = report_context(load_data(), "17051", 2024, topic="schule")
     >>> breakdown(ctx, ctx.main, "sex").chart.title[:45]
-    'Anteil Abgänge ohne Ersten Schulabschluss (Ha'
+    'Anteil Abgänge ohne Ersten Schulabschluss nac'
     """
     dims = [dimension] if isinstance(dimension, str) else list(dimension)
     dims = [d for d in dims if d]

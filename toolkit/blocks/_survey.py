@@ -11,18 +11,19 @@ from collections.abc import Sequence
 
 from toolkit.blocks._context import Context
 from toolkit.blocks._text import mark
-from toolkit.charts import Chart, estimate_chart
+from toolkit.charts import Chart
 from toolkit.disclosure import SURVEY_TOTAL
 from toolkit.errors import ParameterError
 from toolkit.reports.content import SURVEY_ITEMS, Html, html_table, survey_estimates
 from toolkit.reports.content._html import esc, join_html
+from toolkit.reports.content._survey_text import survey_chart
 from toolkit.text import fmt_value
 
 __all__ = ["survey_charts", "survey_results"]
 
 
 def survey_charts(ctx: Context) -> tuple[Chart, ...]:
-    """Charts of the survey topic (``topic="befragung"``): one per item by Sozialraum.
+    """Charts of the survey topic (``topic="befragung"``): the items by Sozialraum.
 
     Empty for other contexts, so a Fakten-Check template can always list it.
 
@@ -30,7 +31,7 @@ def survey_charts(ctx: Context) -> tuple[Chart, ...]:
     --------
     >>> from toolkit.blocks import load_data, report_context
     >>> len(survey_charts(report_context(load_data(), "17001", 2024, topic="befragung")))
-    4
+    1
     """
     return tuple(ctx.survey.charts) if ctx.survey is not None else ()
 
@@ -50,8 +51,8 @@ def survey_results(ctx: Context, items: Sequence[str] | None = None, *, chart: b
     """Weighted results of the family survey for the Sozialräume of the report region.
 
     A table (one row per Sozialraum and "insgesamt", one column per item)
-    and, with ``chart``, one dot plot with 95 % confidence intervals per
-    item. Estimates from fewer than ``min_count`` answers are replaced by
+    and, with ``chart``, one dot plot of the shares with 95 % confidence
+    intervals and the "insgesamt" line. Estimates from fewer than ``min_count`` answers are replaced by
     "." and from fewer than 10 by "/" (too unreliable).
 
     Parameters
@@ -116,14 +117,5 @@ def survey_results(ctx: Context, items: Sequence[str] | None = None, *, chart: b
         caption="Gewichtete Ergebnisse nach Sozialraum",
         numeric=[False] + [True] * len(items),
     )
-    drawn = []
-    if chart:
-        for item in items:
-            part = est[(est["item"] == item) & (est["region_code"] != SURVEY_TOTAL)]
-            label, unit = SURVEY_ITEMS[item][1], SURVEY_ITEMS[item][2]
-            drawn.append(
-                estimate_chart(
-                    part.sort_values("label"), unit=unit, title=f"{label} nach Sozialraum"
-                )
-            )
-    return mark(ctx, join_html([head, table, *(c.to_html() for c in drawn)]))
+    drawn = survey_chart(est, {i: SURVEY_ITEMS[i] for i in items}) if chart else None
+    return mark(ctx, join_html([head, table, drawn.to_html() if drawn is not None else ""]))
