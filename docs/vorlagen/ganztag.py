@@ -39,6 +39,18 @@
 #           \ kreisfreie Stadt oder eine Gemeinde"
 #         required: true
 #         type: str
+#     requires:
+#       indicators:
+#       - betreuungsquote_3u6
+#       - anteil_unter_18
+#       - jugendquotient
+#       optional_tables:
+#       - survey_families
+#       - survey_families_margins
+#       tables:
+#       - kita
+#       - population
+#       - regions
 #     title: Fakten-Check Ganztag
 #     version: 0.1.0
 #   jupytext:
