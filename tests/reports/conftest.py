@@ -26,6 +26,8 @@ def batch(template: str, regions: str, out: Path, **kwargs):
     kwargs.setdefault("templates_dir", NOTEBOOKS)
     kwargs.setdefault("jobs", 1)
     kwargs.setdefault("period", 2024)
+    # the fixture notebooks read raw data (load_dataset): internal use, not a publication
+    kwargs.setdefault("internal", True)
     return run_batch(
         template,
         regions=regions,
@@ -69,7 +71,7 @@ def fresh_interpreter(template: str, regions: str, out: Path, formats: str) -> B
         "from toolkit.reports.tasks import produce\n"
         "t, r, o, f, d, n = sys.argv[1:]\n"
         "plan = plan_batch(t, regions=r, period=2024, out=o, formats=f, data_dir=d,"
-        " templates_dir=n)\n"
+        " templates_dir=n, internal=True)\n"
         "plan.out_dir.mkdir(parents=True, exist_ok=True)\n"
         "entries = {**read_manifest(plan.out_dir)}\n"
         "entries.update({task.region: produce(task) for task in plan.tasks})\n"

@@ -89,6 +89,7 @@ def test_template_can_ask_for_a_real_kernel(tmp_path):
         data_dir=DATA,
         templates_dir=templates,
         progress=False,
+        internal=True,  # a plain notebook reading raw data
     )
     assert result.exit_code == 0, result.entries
     page = (tmp_path / "out" / "2024" / "mit_kernel" / "17001_testkreis-nord.html").read_text()

@@ -95,6 +95,7 @@ def test_cli_batch_prints_summary_table_and_exit_code(tmp_path, capsys):
         [
             "batch",
             "raises_for_region",
+            "--intern",
             "--templates-dir",
             str(NOTEBOOKS),
             "--regions",

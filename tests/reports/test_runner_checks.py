@@ -46,6 +46,7 @@ def _batch(name: str, out: Path, templates: Path | None = None, **kwargs):
     kwargs.setdefault("regions", "17001")
     kwargs.setdefault("period", 2024)
     kwargs.setdefault("data_dir", DATA)
+    kwargs.setdefault("internal", True)  # variants of ``ok`` read raw data: internal use
     return run_batch(name, out=out, templates_dir=templates, progress=False, **kwargs)
 
 
@@ -127,7 +128,7 @@ def test_internal_template_is_refused_for_publication_unless_asked_for(tmp_path)
     code = "def report_context(**kw):\n    return kw\n\nctx = report_context(internal=True)"
     templates = _variant(tmp_path / "v", "intern", code=code)
     with pytest.raises(TemplateError, match="nur für den Dienstgebrauch") as info:
-        _batch("intern", tmp_path / "o", templates)
+        _batch("intern", tmp_path / "o", templates, internal=False)
     assert "--intern" in (info.value.hint or "")
     result = _batch("intern", tmp_path / "o", templates, internal=True)
     assert result.exit_code == 0

@@ -29,7 +29,7 @@ SLOW = ["17001", "17002", "17003"]  # 17001 is done at once, the others sleep 30
 
 
 def _cli(out: Path, template: str = "slow", regions: str = ",".join(SLOW)) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "toolkit.cli", "batch", template, "--templates-dir"]
+    cmd = [sys.executable, "-m", "toolkit.cli", "batch", template, "--intern", "--templates-dir"]
     cmd += [str(NOTEBOOKS), "--regions", regions, "--period", "2024", "--data", str(DATA)]
     cmd += ["--out", str(out), "--jobs", "2", "--no-progress"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -130,7 +130,7 @@ def test_output_folder_that_cannot_be_written_is_named_before_anything_runs(tmp_
 
     blocker = tmp_path / "datei"
     blocker.write_text("kein Ordner")
-    args = ["batch", "ok", "--templates-dir", str(NOTEBOOKS), "--regions", "17001"]
+    args = ["batch", "ok", "--intern", "--templates-dir", str(NOTEBOOKS), "--regions", "17001"]
     code = main([*args, "--period", "2024", "--data", str(DATA), "--out", str(blocker)])
     err = capsys.readouterr().err
     assert code == 2
@@ -193,6 +193,7 @@ def test_resume_ignores_unread_files_but_not_a_changed_table(tmp_path):
     shutil.copytree(DATA, data)
     out = tmp_path / "out"
     run = dict(data_dir=data, templates_dir=NOTEBOOKS, progress=False, period=2024, out=out)
+    run["internal"] = True  # the fixture notebooks read raw data
     from toolkit.reports import run_batch
 
     assert run_batch("ok", regions="17001,17003", **run).exit_code == 0
@@ -219,6 +220,7 @@ def test_failed_rerun_keeps_the_previous_report_and_says_so(tmp_path, monkeypatc
     _flaky_template(templates)
     out = tmp_path / "out"
     run = dict(data_dir=DATA, templates_dir=templates, progress=False, period=2024, out=out)
+    run["internal"] = True
     from toolkit.reports import run_batch
 
     good = run_batch("flaky", regions="17001", formats="html,ipynb", **run)

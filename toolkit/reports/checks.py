@@ -167,13 +167,27 @@ def _uses_internal(source: str) -> bool:
     )
 
 
-def _static_problems(template: Any, source: str) -> list[Problem]:
-    """``registry.check_template_static`` when there, else toolkit names the code imports."""
+def _static_problems(template: Any, source: str) -> tuple[list[Problem], list[Problem]]:
+    """Defects, and reasons not to publish (``column="internal"``), of a template's code.
+
+    ``registry.check_template_static`` when there, else the toolkit names the
+    code imports and the opt-out.
+    """
     from toolkit.reports import registry
 
     check = getattr(registry, "check_template_static", None)
     if check is not None:
-        return [p for p in check(template) if p.column != "internal"]
+        found = check(template)
+        defects = [p for p in found if p.column != "internal"]
+        private = [p for p in found if p.column == "internal"]
+    else:
+        defects, private = _import_problems(source), []
+    if not private and _uses_internal(source):
+        private = [Problem("Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)")]
+    return defects, private
+
+
+def _import_problems(source: str) -> list[Problem]:
     import importlib
 
     problems = []
@@ -203,23 +217,22 @@ def check_template(template: Any, *, internal: bool = False) -> bool:
     False
     """
     try:
-        source = "\n".join(code_cells(template))
-        problems = _static_problems(template, source)
-        uses = _uses_internal(source)
+        problems, private = _static_problems(template, "\n".join(code_cells(template)))
     except SyntaxError as exc:
-        problems, uses = [Problem(f"Code-Zelle ist kein gültiges Python: {exc.msg}")], False
+        problems, private = [Problem(f"Code-Zelle ist kein gültiges Python: {exc.msg}")], []
     if problems:
         raise TemplateError(
             "Die Vorlage besteht die Prüfung vor dem Start nicht",
             file=str(template.path),
             problems=problems,
         )
-    if uses and not internal:
+    if private and not internal:
         raise TemplateError(
             f"Vorlage {template.name!r} liest ungeschützte Daten (nur für den Dienstgebrauch) "
             "und ist nicht zur Veröffentlichung bestimmt",
             file=str(template.path),
+            problems=private,
             hint="für einen internen Lauf --intern angeben; sonst die Vorlage auf geschützte "
             "Daten umstellen (docs/vorlagen_schreiben.md)",
         )
-    return uses
+    return bool(private)

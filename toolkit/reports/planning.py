@@ -71,7 +71,7 @@ def template_imports(template: Template) -> list[str]:
 
     Examples
     --------
-    >>> "toolkit.reports.content" in template_imports(get_template("fakten_check"))
+    >>> "toolkit.blocks" in template_imports(get_template("fakten_check"))
     True
     """
     names: list[str] = []
@@ -315,7 +315,7 @@ def plan_batch(
     previous = read_manifest(out_dir)
     version = template_version(tpl)
     template_digest = f"{tpl.digest()}:{version}"
-    digest = inputs_digest(data_path, requires.tables)
+    digest = inputs_digest(data_path, requires.read)
     tasks: list[ReportTask] = []
     skipped: list[str] = []
     for code in codes:

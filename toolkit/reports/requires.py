@@ -51,6 +51,13 @@ class Requires:
 
     tables: tuple[str, ...] | None
     indicators: tuple[str, ...] = ()
+    #: Tables read when present (e.g. ``berufe`` for occupation names).
+    optional: tuple[str, ...] = ()
+
+    @property
+    def read(self) -> tuple[str, ...] | None:
+        """Every table a report may read (None: unknown, every table)."""
+        return None if self.tables is None else (*self.tables, *self.optional)
 
 
 def template_metadata(template: Any) -> dict[str, Any]:
@@ -103,7 +110,7 @@ def _builder_requires(template: Any, parameters: Mapping[str, Any]) -> dict[str,
         codes = [*_uebergaenge.UEBERGAENGE_INDICATORS, *chain]
         return {"indicators": [c for c in codes if c in set(catalog()["code"])]}
     if "ausbildungsabbrueche" in calls:
-        return {"tables": ["berufe"], "indicators": list(_abbrueche.ABBRUECHE_INDICATORS)}
+        return {"optional_tables": ["berufe"], "indicators": list(_abbrueche.ABBRUECHE_INDICATORS)}
     return None
 
 
@@ -117,7 +124,7 @@ def code_cells(template: Any) -> list[str]:
     Examples
     --------
     >>> from toolkit.reports.registry import get_template
-    >>> any("fakten_check(" in c for c in code_cells(get_template("fakten_check")))
+    >>> any("parameters" not in c and c.strip() for c in code_cells(get_template("fakten_check")))
     True
     """
     import nbformat
@@ -130,7 +137,7 @@ def requirements(template: Any, parameters: Mapping[str, Any]) -> Requires:
     """Return what a report of ``template`` with ``parameters`` reads.
 
     ``Template.requires`` (or ``requires`` in the template's metadata):
-    ``{"tables": [...], "indicators": [...]}``, optionally with
+    ``{"tables": [...], "indicators": [...], "optional_tables": [...]}``, optionally with
     ``"variants": {param: {value: {...}}}`` added for the chosen value; else
     derived from the content builder the template calls; else unknown
     (``tables=None``: every table counts). ``regions`` is always read, and
@@ -156,7 +163,10 @@ def requirements(template: Any, parameters: Mapping[str, Any]) -> Requires:
 
     computed = [t for needed, _, codes in STEPS if set(codes) & set(indicators) for t in needed]
     tables = ["regions", *(t for p in parts for t in p.get("tables", ())), *computed]
-    return Requires(tuple(sorted(set(tables))), tuple(dict.fromkeys(indicators)))
+    optional = {t for p in parts for t in p.get("optional_tables", ())} - set(tables)
+    return Requires(
+        tuple(sorted(set(tables))), tuple(dict.fromkeys(indicators)), tuple(sorted(optional))
+    )
 
 
 def inputs_digest(data_dir: str | os.PathLike[str], tables: tuple[str, ...] | None) -> str:
