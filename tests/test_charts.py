@@ -41,8 +41,10 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
     y = np.asarray(own_line.get_ydata(), dtype=float)
     assert y[0] == 30.0 and math.isnan(y[1]) and y[2] == 31.25
     assert "99,9" not in chart.alt_text and "99,9" not in chart.finding
+    # two shown values give no trend: no "stieg" (issue #17: only where trend() says so)
     assert chart.finding == (
-        f"Kreis A: Quote stieg von 30,0{NB}% (2020) auf 31,3{NB}% (2022); Musterland 2022: 20,0{NB}%."
+        f"Kreis A: Quote lag 2020 bei 30,0{NB}% und 2022 bei 31,3{NB}% (zu wenige Jahre für "
+        f"eine Trendaussage); Musterland 2022: 20,0{NB}%."
     )
     # every line drawn is described (own region and comparison), the hidden value nowhere
     assert f"Kreis A von 30,0{NB}% (2020)" in chart.alt_text
@@ -55,10 +57,20 @@ def test_time_series_hides_suppressed_point_and_writes_finding():
 
 
 def test_time_series_falling_constant_and_all_hidden():
-    falling = charts.time_series_chart(_series([40.0, 35.0]), "q", "17051", title="Quote")
-    assert "sank von 40,0" in falling.finding
-    same = charts.time_series_chart(_series([40.0, 40.04]), "q", "17051", title="Quote")
-    assert same.finding.startswith(f"Kreis A: Quote blieb bei 40,0{NB}%")
+    # a steady fall: OLS slope -1,96 per year, 95 % interval -2,02 to -1,90 (statsmodels
+    # OLS on x = 0..3, y = 40, 38, 36.1, 34.1) -> beyond noise
+    falling = charts.time_series_chart(
+        _series([40.0, 38.0, 36.1, 34.1]), "q", "17051", title="Quote"
+    )
+    assert "sank von 40,0" in falling.finding and "(2023)" in falling.finding
+    # up and down around 40 (statsmodels: slope -0,01, interval -2,54 to 2,52): no trend
+    noisy = charts.time_series_chart(_series([40.0, 41.5, 39.0, 40.8]), "q", "17051", title="Quote")
+    assert "stieg" not in noisy.finding and "sank" not in noisy.finding
+    assert noisy.finding.startswith(
+        f"Kreis A: Quote blieb 2020–2023 etwa gleich (zwischen 39,0{NB}% und 41,5{NB}%)"
+    )
+    same = charts.time_series_chart(_series([40.0, 40.04, 40.0]), "q", "17051", title="Quote")
+    assert same.finding.startswith(f"Kreis A: Quote blieb 2020–2022 bei 40,0{NB}%")
     single = charts.time_series_chart(_series([40.0, 41.0], [".", ""]), "q", "17051", title="Q")
     assert single.finding.startswith(f"Kreis A: Q lag 2021 bei 41,0{NB}%")
     hidden = charts.time_series_chart(_series([1.0, 2.0], [".", "."]), "q", "17051", title="Q")
@@ -88,8 +100,8 @@ def test_breakdown_hidden_bars_have_no_length_and_no_number():
     texts = [t.get_text() for t in ax.texts]
     assert f"36,5{NB}%" in texts and f"26,8{NB}%" in texts
     assert not any(t.startswith("2,0") for t in texts)
-    assert ". nicht ausgewiesen" in texts
-    assert "Freie Berufe: nicht ausgewiesen" in chart.alt_text
+    assert "nicht ausgewiesen" in texts  # words, not a bare symbol as a label
+    assert ("Freie Berufe", ".") in chart.data and len(chart.alt_text) <= 250
     assert chart.finding == (
         f"Höchster Wert: Handwerk (36,5{NB}%), niedrigster: Industrie und Handel (26,8{NB}%); "
         "1 Wert nicht ausgewiesen."
@@ -129,36 +141,49 @@ def test_chain_chart_normalises_each_stage_and_skips_hidden():
     assert len(chart.figure.axes) == 2
     widths = [round(p.get_width(), 6) for ax in chart.figure.axes for p in ax.patches]
     assert widths == [75.0, 25.0, 75.0, 25.0]
-    assert f"Sek I: Gymnasium 75,0{NB}%, Realschule 25,0{NB}% (1 nicht ausgewiesen)" in (
-        chart.alt_text
-    )
+    assert ("Sek I", "Gymnasium", f"75,0{NB}%") in chart.data
+    assert ("Sek I", "Realschule", f"25,0{NB}%") in chart.data and len(chart.data) == 5
     assert chart.finding == (
-        f"Größte Gruppe je Stufe: Sek I – Gymnasium (75,0{NB}%); Abschluss – MSA (75,0{NB}%)."
+        f"Größte Gruppe je Stufe: Sek I – Gymnasium (75,0{NB}%); Abschluss – MSA (75,0{NB}%); "
+        "1 Anteil nicht ausgewiesen."
     )
+    assert len(chart.alt_text) <= 250 and "Sek I – Gymnasium" in chart.alt_text
     bad = stages.assign(flag=".")
     with pytest.raises(DataError, match="keine ausgewiesenen Werte"):
         charts.chain_chart(bad)
 
 
-def test_estimate_chart_overlap_logic_and_hidden_rows():
+def test_estimate_chart_no_overlap_claims_small_base_and_reference():
     est = pd.DataFrame(
         {
-            "label": ["Nord", "Süd", "Mitte"],
-            "value": [40.0, 70.0, 50.0],
-            "ci_low": [35.0, 60.0, np.nan],
-            "ci_high": [45.0, 80.0, np.nan],
-            "flag": ["", "", ""],
+            "label": ["Nord", "Süd", "Mitte", "West"],
+            "value": [40.0, 70.0, 50.0, 95.0],
+            "ci_low": [35.0, 60.0, np.nan, 70.0],
+            "ci_high": [45.0, 80.0, np.nan, 99.0],
+            "flag": ["", "", "", ""],
+            "n": [120, 90, 40, 12],
         }
     )
-    chart = charts.estimate_chart(est, title="Bedarf")
+    chart = charts.estimate_chart(est, title="Bedarf", reference=52.5)
+    # West (95 %) rests on 12 answers: never named as highest; no claim from interval overlap
     assert chart.finding == (
-        f"Höchster Wert: Süd (70,0{NB}%), niedrigster: Nord (40,0{NB}%); "
-        "die 95-%-Konfidenzintervalle überschneiden sich nicht."
+        f"Höchster Wert: Süd (70,0{NB}%), niedrigster: Nord (40,0{NB}%); insgesamt 52,5{NB}%."
     )
-    assert "Mitte: nicht ausgewiesen" in chart.alt_text
-    assert f"Nord: 40,0{NB}% (35,0{NB}% bis 45,0{NB}%)" in chart.alt_text
-    overlap = est.assign(ci_low=[35.0, 44.0, 1.0], ci_high=[45.0, 90.0, 99.0])
-    assert "nicht eindeutig" in charts.estimate_chart(overlap).finding
+    assert "überschneid" not in chart.finding + chart.alt_text
+    assert len(chart.alt_text) <= 250 and "4 Gruppen" in chart.alt_text
+    rows = {r[0]: r[1:] for r in chart.data}
+    assert rows["West"] == (f"95,0{NB}%* (70,0{NB}% bis 99,0{NB}%)", "12")
+    assert rows["Mitte"][0] == "."  # no interval: not shown
+    assert rows["Nord"] == (f"40,0{NB}% (35,0{NB}% bis 45,0{NB}%)", "120")
+    # the "insgesamt" line is drawn (dashed, reference colour) at 52,5
+    ax = chart.figure.axes[0]
+    assert any(
+        list(line.get_xdata()) == [52.5, 52.5] and line.get_linestyle() == "--"
+        for line in ax.get_lines()
+    )
+    # items side by side: one panel each, rows shared
+    two = pd.concat([est.assign(panel="A"), est.assign(panel="B", value=est["value"] - 1)])
+    assert len(charts.estimate_chart(two, title="Zwei").figure.axes) == 2
     with pytest.raises(ParameterError):
         charts.estimate_chart(est, level=95)
     with pytest.raises(DataError):
@@ -191,7 +216,7 @@ def test_axis_formatter_counts():
     f = charts.german_axis_formatter()
     assert f(1500000, 0) == "1.500.000"
     assert f(0.25, 0) == "0,25"
-    assert f(-2.5, 0) == "-2,5"
+    assert f(-2.5, 0) == "\u22122,5"  # minus sign, not a hyphen
 
 
 # --- honest charts (#17) ---------------------------------------------------------------

@@ -29,7 +29,7 @@ NB = "\u00a0"
         (34.15, 1, "34,2"),  # half up, not half even
         (2.25, 1, "2,3"),
         (0.125, 2, "0,13"),
-        (-1.25, 1, "-1,3"),
+        (-1.25, 1, "\u22121,3"),  # minus sign U+2212, not a hyphen
         (-0.04, 1, "0,0"),  # never "-0,0"
         (np.float64(12.0), 1, "12,0"),
         (np.int64(5), 0, "5"),
@@ -48,10 +48,14 @@ def test_hidden_flags_win_over_value(flag):
 
 
 def test_missing_without_flag_and_true_zero():
-    assert text.fmt_number(None) == "–"
-    assert text.fmt_number(float("nan")) == "–"
-    assert text.fmt_percent(math.nan) == "–"
-    assert text.fmt_number(0, flag="-") == "-"
+    # official signs: "." unknown, "–" (en dash) exactly zero; never the same symbol for both
+    assert text.fmt_number(None) == "."
+    assert text.fmt_number(float("nan")) == "."
+    assert text.fmt_percent(math.nan) == "."
+    assert text.fmt_number(0, flag="-") == "\u2013"
+    assert text.fmt_value(0.0, "%") == "\u2013" and text.fmt_value(0, "Anzahl") == "\u2013"
+    assert text.fmt_number(0) == "0"  # axis ticks keep their digit
+    assert set(text.SYMBOL_LEGEND) == {"\u2013", ".", "x", "/", "..."}
     assert not text.is_missing(0, "-")
     assert not text.is_missing(0.0)
     assert text.is_missing(None, None)
@@ -83,12 +87,12 @@ def test_negative_decimals_rejected():
 
 def test_fmt_pp():
     assert text.fmt_pp(1.2) == "+1,2 Prozentpunkte"
-    assert text.fmt_pp(-1.25) == "-1,3 Prozentpunkte"
+    assert text.fmt_pp(-1.25) == "\u22121,3 Prozentpunkte"
     assert text.fmt_pp(0.0) == "0,0 Prozentpunkte"
     assert text.fmt_pp(0.96, 0) == "+1 Prozentpunkt"
-    assert text.fmt_pp(-1, 0) == "-1 Prozentpunkt"
+    assert text.fmt_pp(-1, 0) == "\u22121 Prozentpunkt"
     assert text.fmt_pp(2, 0, signed=False) == "2 Prozentpunkte"
-    assert text.fmt_pp(None) == "–"
+    assert text.fmt_pp(None) == "."
 
 
 def test_fmt_change_rates_in_percentage_points():

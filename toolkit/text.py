@@ -7,10 +7,12 @@ formatted with babel in the ``de_DE`` locale. Rounding is *kaufmännisch*
 becomes ``2,3``.
 
 Missing values carry the symbols of official statistics (see
-:data:`MISSING_TEXT`): ``.`` secret (disclosure control), ``x`` not
-meaningful, ``/`` too unreliable, ``...`` available later, ``-`` exactly zero.
-Number formatters return the symbol; sentence builders write the reason in
-words, e.g. "Wert aus Datenschutzgründen nicht ausgewiesen".
+:data:`SYMBOL_LEGEND`): ``.`` unknown or secret (disclosure control), ``x``
+not meaningful, ``/`` too unreliable, ``...`` available later, ``–`` (en
+dash) exactly zero. Number formatters return the symbol; sentence builders
+write the reason in words, e.g. "Wert aus Datenschutzgründen nicht
+ausgewiesen". Negative numbers carry the minus sign U+2212 (``−1,3``), not a
+hyphen.
 
 Examples
 --------
@@ -34,8 +36,11 @@ from toolkit.errors import ParameterError
 
 __all__ = [
     "LOCALE",
+    "MINUS",
     "MISSING_TEXT",
     "NBSP",
+    "SYMBOL_LEGEND",
+    "ZERO",
     "fmt_change",
     "fmt_date",
     "fmt_number",
@@ -47,10 +52,15 @@ __all__ = [
     "is_missing",
     "join_de",
     "missing_reason",
+    "round_half_up",
 ]
 
 LOCALE = "de_DE"
 NBSP = "\u00a0"
+#: Minus sign of negative numbers (U+2212, typographically right, never a hyphen).
+MINUS = "\u2212"
+#: Symbol of an exact zero ("nichts vorhanden"), an en dash as in official tables.
+ZERO = "\u2013"
 
 #: Reason in words for each symbol of official statistics that hides a value.
 MISSING_TEXT: dict[str, str] = {
@@ -59,6 +69,16 @@ MISSING_TEXT: dict[str, str] = {
     "/": "Wert zu unsicher, nicht ausgewiesen",
     "...": "Wert noch nicht verfügbar",
     "": "keine Daten vorhanden",
+}
+
+#: The legend of the symbols printed in tables and charts (Zeichenerklärung of
+#: official statistics): one meaning per symbol.
+SYMBOL_LEGEND: dict[str, str] = {
+    ZERO: "genau null (nichts vorhanden)",
+    ".": "Zahlenwert unbekannt oder aus Datenschutzgründen nicht ausgewiesen",
+    "x": "Tabellenfach gesperrt, weil Aussage nicht sinnvoll",
+    "/": "Wert zu unsicher, nicht ausgewiesen",
+    "...": "Wert noch nicht verfügbar",
 }
 
 _HIDING_FLAGS = frozenset({".", "x", "/", "..."})
@@ -134,10 +154,17 @@ def _symbol(value: object, flag: object) -> str | None:
     if f in _HIDING_FLAGS:
         return f
     if f == "-":
-        return "-"
+        return ZERO
     if is_missing(value):
-        return "–"
+        return "."  # unknown (official sign "Zahlenwert unbekannt")
     return None
+
+
+def _is_zero(value: object) -> bool:
+    try:
+        return float(value) == 0.0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 def _round(value: float, decimals: int) -> Decimal:
@@ -150,6 +177,17 @@ def _round(value: float, decimals: int) -> Decimal:
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,0"
     return rounded
+
+
+def round_half_up(value: float, decimals: int = 1) -> float:
+    """Round half up (*kaufmännisch*) as the shown numbers are rounded.
+
+    Examples
+    --------
+    >>> round_half_up(2.25, 1), round_half_up(-1.25, 1)
+    (2.3, -1.3)
+    """
+    return float(_round(float(value), decimals))
 
 
 def _pattern(decimals: int) -> str:
@@ -167,8 +205,8 @@ def fmt_number(value: object, decimals: int = 0, *, flag: object = "") -> str:
         Digits after the decimal comma (rounded half up).
     flag : str, optional
         Symbol of official statistics. ``.``, ``x``, ``/`` and ``...`` are
-        returned instead of the number; ``-`` (true zero) returns ``-``.
-        A missing value without a flag gives ``–`` (en dash).
+        returned instead of the number; ``-`` (true zero) returns ``–``
+        (en dash). A missing value without a flag gives ``.`` (unknown).
 
     Returns
     -------
@@ -183,13 +221,14 @@ def fmt_number(value: object, decimals: int = 0, *, flag: object = "") -> str:
     '2,3'
     >>> fmt_number(17, flag=".")
     '.'
-    >>> fmt_number(None)
-    '–'
+    >>> fmt_number(None), fmt_number(0, flag="-"), fmt_number(-1.25, 1)
+    ('.', '–', '−1,3')
     """
     symbol = _symbol(value, flag)
     if symbol is not None:
         return symbol
-    return format_decimal(_round(float(value), decimals), _pattern(decimals), locale=LOCALE)  # type: ignore[arg-type]
+    text = format_decimal(_round(float(value), decimals), _pattern(decimals), locale=LOCALE)  # type: ignore[arg-type]
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def fmt_percent(value: object, decimals: int = 1, *, flag: object = "") -> str:
@@ -213,12 +252,14 @@ def fmt_percent(value: object, decimals: int = 1, *, flag: object = "") -> str:
     --------
     >>> fmt_percent(34.14)
     '34,1\xa0%'
-    >>> fmt_percent(5, flag=".")
-    '.'
+    >>> fmt_percent(5, flag="."), fmt_percent(0.0)
+    ('.', '–')
     """
     symbol = _symbol(value, flag)
     if symbol is not None:
         return symbol
+    if _is_zero(value):
+        return ZERO
     return f"{fmt_number(value, decimals)}{NBSP}%"
 
 
@@ -248,14 +289,16 @@ def fmt_value(value: object, unit: str, decimals: int | None = None, *, flag: ob
     '1.234'
     >>> fmt_value(31.04, "je 100")
     '31,0 je 100'
-    >>> fmt_value(31.04, "%")
-    '31,0\xa0%'
+    >>> fmt_value(31.04, "%"), fmt_value(0, "Anzahl")
+    ('31,0\xa0%', '–')
     """
     if decimals is None:
         decimals = 0 if unit == "Anzahl" else 1
     symbol = _symbol(value, flag)
     if symbol is not None:
         return symbol
+    if _is_zero(value):
+        return ZERO  # an exact zero is "–", as the legend says
     if unit in ("%", "Prozent"):
         return fmt_percent(value, decimals)
     text = fmt_number(value, decimals)
@@ -283,87 +326,20 @@ def fmt_pp(delta: object, decimals: int = 1, *, signed: bool = True) -> str:
 
     Examples
     --------
-    >>> fmt_pp(1.23)
-    '+1,2 Prozentpunkte'
+    >>> fmt_pp(1.23), fmt_pp(-1.25)
+    ('+1,2 Prozentpunkte', '−1,3 Prozentpunkte')
     >>> fmt_pp(-0.04)
     '0,0 Prozentpunkte'
     >>> fmt_pp(1, 0, signed=False)
     '1 Prozentpunkt'
     """
     if is_missing(delta):
-        return "–"
+        return "."
     number = fmt_number(delta, decimals)
     if signed and _round(float(delta), decimals) > 0:  # type: ignore[arg-type]
         number = "+" + number
-    word = "Prozentpunkt" if number.lstrip("+-") == "1" else "Prozentpunkte"
+    word = "Prozentpunkt" if number.lstrip("+-" + MINUS) == "1" else "Prozentpunkte"
     return f"{number} {word}"
-
-
-def _previous_label(period: int | None, previous_period: int | None) -> str:
-    if period is None or previous_period is None or previous_period == period - 1:
-        return "im Vorjahr"
-    return str(previous_period)
-
-
-def fmt_change(
-    current: object,
-    previous: object,
-    *,
-    unit: str = "%",
-    decimals: int = 1,
-    period: int | None = None,
-    previous_period: int | None = None,
-) -> str:
-    r"""Describe the change against an earlier period in words.
-
-    Rates (unit ``%`` or ``je 100``) change in Prozentpunkte (or Punkte);
-    counts change in percent of the earlier value (DOMAIN.md, section 3).
-
-    Parameters
-    ----------
-    current, previous : float
-        Current and earlier value (both unrounded).
-    unit : str, default "%"
-        Unit of the values as in the IndicatorFrame.
-    decimals : int, default 1
-        Digits after the comma of the change.
-    period, previous_period : int, optional
-        When the earlier period is not the year before, it is named
-        ("mehr als 2021"); otherwise the phrase says "im Vorjahr".
-
-    Returns
-    -------
-    str
-        e.g. ``1,2 Prozentpunkte mehr als im Vorjahr``; an empty string when
-        either value is missing.
-
-    Examples
-    --------
-    >>> fmt_change(34.1, 32.9)
-    '1,2 Prozentpunkte mehr als im Vorjahr'
-    >>> fmt_change(90, 100, unit="Anzahl")
-    '10,0\xa0% weniger als im Vorjahr'
-    >>> fmt_change(31.0, 31.02, unit="je 100", period=2024, previous_period=2020)
-    'genauso hoch wie 2020'
-    """
-    if is_missing(current) or is_missing(previous):
-        return ""
-    cur, prev = float(current), float(previous)  # type: ignore[arg-type]
-    label = _previous_label(period, previous_period)
-    if unit in _RATE_UNITS:
-        delta = cur - prev
-        amount = fmt_pp(abs(delta), decimals, signed=False)
-        if unit != "%" and unit != "Prozent":
-            amount = amount.replace("Prozentpunkte", "Punkte").replace("Prozentpunkt", "Punkt")
-    else:
-        if prev == 0:
-            return ""  # no percent change from zero
-        delta = (cur - prev) / prev * 100
-        amount = fmt_percent(abs(delta), decimals)
-    if _round(delta, decimals) == 0:
-        return f"genauso hoch wie {label}"
-    direction = "mehr" if delta > 0 else "weniger"
-    return f"{amount} {direction} als {label}"
 
 
 def fmt_date(value: object, *, style: str = "long") -> str:
@@ -457,79 +433,5 @@ def join_de(items: Sequence[str], conjunction: str = "und") -> str:
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
-def indicator_sentence(
-    subject: str,
-    period: int | str,
-    value: object,
-    unit: str = "%",
-    *,
-    flag: object = "",
-    previous: object = None,
-    previous_flag: object = "",
-    previous_period: int | None = None,
-    comparisons: Sequence[tuple[str, object, object]] = (),
-    decimals: int | None = None,
-) -> str:
-    r"""Write one German sentence about an indicator value.
-
-    Parameters
-    ----------
-    subject : str
-        Subject of the sentence with article, e.g. ``"Die Betreuungsquote der
-        unter Dreijährigen"``.
-    period : int or str
-        Period the value belongs to (a year or a label such as ``2024/25``).
-    value : float
-        The value (already protected by disclosure control).
-    unit : str, default "%"
-        Unit as in the IndicatorFrame.
-    flag : str, optional
-        Symbol of official statistics for ``value``.
-    previous : float, optional
-        Value of the earlier period; the change is added when both values
-        can be shown.
-    previous_flag : str, optional
-        Symbol for ``previous``.
-    previous_period : int, optional
-        Earlier period; default: the year before.
-    comparisons : sequence of (label, value, flag)
-        Comparison values, e.g. ``[("Land", 31.0, "")]``.
-    decimals : int, optional
-        Digits after the comma (see :func:`fmt_value`).
-
-    Returns
-    -------
-    str
-        The sentence, ending with a full stop.
-
-    Examples
-    --------
-    >>> indicator_sentence("Die Betreuungsquote der unter Dreijährigen", 2025, 34.1,
-    ...     previous=32.9, comparisons=[("Land", 31.0, "")]).replace("\xa0", " ")
-    'Die Betreuungsquote der unter Dreijährigen lag 2025 bei 34,1 % – 1,2 Prozentpunkte mehr als im Vorjahr; Land: 31,0 %.'
-    >>> indicator_sentence("Die Zahl der Verträge", 2024, 2, "Anzahl", flag=".")
-    'Die Zahl der Verträge 2024: Wert aus Datenschutzgründen nicht ausgewiesen.'
-    """
-    if is_missing(value, flag):
-        text = f"{subject} {period}: {missing_reason(flag)}"
-    else:
-        text = f"{subject} lag {period} bei {fmt_value(value, unit, decimals, flag=flag)}"
-        if not is_missing(previous, previous_flag):
-            p = int(period) if str(period).isdigit() else None
-            change = fmt_change(
-                value,
-                previous,
-                unit=unit,
-                period=p,
-                previous_period=previous_period,
-            )
-            if change:
-                text += f" – {change}"
-    shown = [
-        f"{label}: {fmt_value(v, unit, decimals, flag=f)}"
-        for label, v, f in comparisons
-        if not is_missing(v, f)
-    ]
-    if shown:
-        text += "; " + ", ".join(shown)
-    return text + "."
+# sentence builders live in toolkit._sentences (re-exported here, module size)
+from toolkit._sentences import fmt_change, indicator_sentence  # noqa: E402

@@ -70,6 +70,11 @@ class Tables:
 
     # --- indicators ----------------------------------------------------------
     def betreuungsquote(self, code: str, year: int, group: str = "u3") -> float:
+        num, den = self.betreuung_counts(code, year, group)
+        return 100 * num / den
+
+    def betreuung_counts(self, code: str, year: int, group: str = "u3") -> tuple[int, int]:
+        """Children in care (1 March) and population of the age (31 Dec of the year before)."""
         ages = {"u3": [0, 1, 2], "3u6": [3, 4, 5]}[group]
         k, p = self.kita, self.population
         kids = k[
@@ -78,7 +83,7 @@ class Tables:
         pop = p[
             p["region_code"].isin(self.base(code)) & (p["year"] == year - 1) & p["age"].isin(ages)
         ]
-        return 100 * kids["children"].sum() / pop["population"].sum()
+        return int(kids["children"].sum()), int(pop["population"].sum())
 
     def uebergangsquote(self, code: str, year: int, school_type: str) -> float:
         t = self.transitions
@@ -165,6 +170,25 @@ def change_pp(cur: float, prev: float) -> str:
     return f"{de(abs(delta))} Prozentpunkte {word} als im Vorjahr"
 
 
+def change_cell(cur: float, prev: float) -> str:
+    """Change of a rate as the key figures table shows it: signed, U+2212, Rundungsdifferenz mark.
+
+    The change is computed from unrounded values; where it differs from the difference
+    of the two rounded values, the table marks it with "²" (Rundungsdifferenzen note).
+    """
+    delta = cur - prev
+    rounded = lambda x: float(de(x).replace(".", "").replace(",", "."))  # noqa: E731
+    sign = "+" if rounded(abs(delta)) > 0 and delta > 0 else ("\u2212" if delta < 0 else "")
+    mark = "²" if rounded(delta) != rounded(rounded(cur) - rounded(prev)) else ""
+    return f"{sign}{de(abs(delta))} Prozentpunkte{mark}"
+
+
+def key_row(name: str, value: float, num: float, den: float | None, change: str, *comps) -> str:
+    """One row of the key figures table in page_text: name, rate, case numbers, change, comparisons."""
+    cases = f"{de(num, 0)} / {de(den, 0) if den is not None else 'x'}"
+    return " ".join([name, pct(value), cases, change, *(pct(c) for c in comps)])
+
+
 def page_text(path: Path) -> str:
     """Visible text of a rendered report (tags dropped, entities and no-break spaces normalised)."""
     raw = path.read_text(encoding="utf-8")
@@ -180,6 +204,51 @@ def images(path: Path) -> list[str]:
     return [
         html.unescape(a).replace("\u00a0", " ") for a in re.findall(r'<img [^>]*alt="([^"]*)"', raw)
     ]
+
+
+def figure_rows(path: Path) -> dict[str, list[str]]:
+    """Rows of the data tables under the figures ("Daten zur Abbildung"): label -> cells."""
+    raw = path.read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for table in re.findall(r'<details class="dkbm-figdata">(.*?)</details>', raw, flags=re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[-1], flags=re.S):
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ")
+                for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+            ]
+            if cells:
+                out.setdefault(cells[0], cells[1:])
+    return out
+
+
+def map_values(path: Path) -> dict[str, str]:
+    """Region name -> value as shown in the table under the map ("Tabelle zur Karte")."""
+    raw = path.read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for table in re.findall(r"Tabelle zur Karte</summary>(.*?)</table>", raw, flags=re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[-1], flags=re.S):
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ").strip()
+                for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+            ]
+            if len(cells) >= 3:
+                out[cells[0]] = cells[2]
+    return out
+
+
+def figure_tables(path: Path) -> list[list[list[str]]]:
+    """Every figure's data table as a list of rows (cells as shown, no-break spaces normalised)."""
+    raw = path.read_text(encoding="utf-8")
+    tables = []
+    for table in re.findall(r'<details class="dkbm-figdata">(.*?)</details>', raw, flags=re.S):
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+            cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+            rows.append(
+                [html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ") for c in cells]
+            )
+        tables.append(rows)
+    return tables
 
 
 def captions(path: Path) -> list[str]:

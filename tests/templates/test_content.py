@@ -11,7 +11,7 @@ from toolkit.errors import ParameterError
 from toolkit.io import Dataset, read_sample
 from toolkit.reports import content as rc
 
-from .expected import Tables, change_pp, pct
+from .expected import Tables, de, pct
 
 P = 2024
 
@@ -41,19 +41,51 @@ def test_topic_schule_kreisfreie_stadt(ds, tables):
     text = _text(parts.header, parts.summary, parts.key_figures)
     v = tables.abgaenge_anteil("17001", P, "ohne_hsa")
     prev = tables.abgaenge_anteil("17001", P - 1, "ohne_hsa")
-    land = tables.abgaenge_anteil("17", P, "ohne_hsa")
+    # the key figures table: value, case numbers next to the rate, change in Prozentpunkten
+    s = tables.school_leavers
+    s = s[s["region_code"].isin(tables.gemeinden("17001")) & (s["year"] == P)]
+    num, den = s.loc[s["abschluss"] == "ohne_hsa", "leavers"].sum(), s["leavers"].sum()
+    sign = "+" if v > prev else "\u2212"
     assert (
-        "Der Anteil Abgänge ohne Ersten Schulabschluss (Hauptschulabschluss) lag "
-        f"{P} bei {pct(v)} – {change_pp(v, prev)}; Land: {pct(land)}"
+        f"Anteil Abgänge ohne Ersten Schulabschluss {pct(v)} {de(num, 0)} / {de(den, 0)} "
+        f"{sign}{de(abs(v - prev))} Prozentpunkte"
     ) in text
+    # "Das Wichtigste in Kürze", rule (1): the largest gap of a key rate to Land or Bund
+    rates = {
+        "Die Übergangsquote Grundschule → Gymnasium": [
+            tables.uebergangsquote(c, P, "gymnasium") for c in ("17001", "17", "DG")
+        ],
+        "Der Anteil Abgänge ohne Ersten Schulabschluss": [
+            tables.abgaenge_anteil(c, P, "ohne_hsa") for c in ("17001", "17", "DG")
+        ],
+        "Der Anteil Abgänge mit allgemeiner Hochschulreife": [
+            tables.abgaenge_anteil(c, P, "ahr") for c in ("17001", "17", "DG")
+        ],
+    }
+    subject, (own, land, bund) = max(
+        rates.items(), key=lambda kv: max(abs(kv[1][0] - kv[1][1]), abs(kv[1][0] - kv[1][2]))
+    )
+    ref, word, other = (land, "Landeswert", f"Bund: {pct(bund)}")
+    if abs(own - bund) > abs(own - land):
+        ref, word, other = (bund, "Bundeswert", f"Land: {pct(land)}")
+    side = "über" if own > ref else "unter"
+    first = parts.summary.split("<li>")[1].split("</li>")[0].replace("\u00a0", " ")
+    assert first == (
+        f"{subject} lag {P} bei {pct(own)} und damit {de(abs(own - ref))} Prozentpunkte {side} "
+        f"dem {word} ({pct(ref)}); {other}."
+    )
+    assert parts.summary.count("<li>") <= 3
+    # counts are never compared with Land and Bund
+    assert "Schulabgänge aus allgemeinbildenden Schulen" not in _text(parts.summary)
     assert "Fakten-Check Schule: Musterstadt, kreisfreie Stadt, 2024" in text
     assert 2 <= len(parts.charts) <= 5
     # the sex breakdown of the main indicator, computed by hand
     s = tables.school_leavers
     s = s[s["region_code"].isin(tables.gemeinden("17001")) & (s["year"] == P) & (s["sex"] == "w")]
     w = 100 * s.loc[s["abschluss"] == "ohne_hsa", "leavers"].sum() / s["leavers"].sum()
-    alts = " ".join(c.alt_text for c in parts.charts).replace("\u00a0", " ")
-    assert f"weiblich: {pct(w)}" in alts
+    data = {row[0]: row[1:] for c in parts.charts for row in (c.data or ())}
+    assert data["weiblich"][0].replace("\u00a0", " ") == pct(w)
+    assert all(len(c.alt_text) <= 250 for c in parts.charts if not c.alt_text.startswith("Karte"))
 
 
 def test_topic_ausbildung_gemeinde_uses_kreis_data(ds, tables):
@@ -92,8 +124,12 @@ def test_explicit_comparison_regions_are_named(ds, tables):
     parts = rc.fakten_check(ds, "17051", P, comparison=["17052", "DG"])
     text = _text(parts.summary)
     other = tables.betreuungsquote("17052", P)
-    assert f"{tables.name('17052')}: {pct(other)}, Deutschland: " in text
-    assert "Land:" not in text
+    table = _text(parts.key_figures)
+    assert f"Veränderung zum Vorjahr {tables.name('17052')} Deutschland" in table
+    assert f"{pct(other)} {pct(tables.betreuungsquote('DG', P))}" in table
+    # a gap to an explicitly chosen region names it ("dem Wert von …"), never "Land"
+    assert f"dem Wert von {tables.name('17052')} (" in text or "Bundeswert" in text
+    assert "Land:" not in text and "Landeswert" not in text
 
 
 def test_non_synthetic_data_have_no_sample_note(ds):

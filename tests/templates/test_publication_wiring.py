@@ -117,8 +117,9 @@ def _check_survey(dataset, areas) -> list[tuple[str, list[str]]]:
             # the total minus the shown areas must never be a single hidden area
             assert len(hidden) != 1, (item, hidden)
             assert total["n"] == len(answered)  # hand count from the file
-            if rc.SURVEY_ITEMS[item][0] == "proportion":
-                assert f"{len(answered)} Antworten" in parts.summary
+            # the answers behind each item's total are shown next to it ("Antworten je Merkmal")
+            row = parts.key_figures.split("Antworten je Merkmal</th>", 1)[1].split("</tr>")[0]
+            assert f">{len(answered):,}</td>".replace(",", ".") in row, (item, row)
         else:
             assert np.isnan(total["n"]) and np.isnan(total["value"])
         out.append((item, hidden))

@@ -64,7 +64,14 @@ def test_pdf_is_a4_tagged_with_footer_and_page_x_of_y(pdf):
         lines = [ln for ln in text.splitlines() if ln.strip()]
         footer = lines[-1]
         assert f"Seite {i} von {n}" in footer, footer
-        assert "Datenstand: 31. Dezember 2024" in footer and "Bildungsmonitoring" in footer
+        # the Datenstand is given per table (Kita 1 March, population 31 Dec of the year
+        # before) in the report head; the footer points there instead of one latest date
+        assert "Datenstand: je Tabelle, siehe Berichtskopf" in footer
+        assert "Bildungsmonitoring" in footer
+    head = re.sub(r"\s+", " ", pages[0])
+    assert (
+        "Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)" in head
+    )
     text = "\n".join(pages)
     assert "Abbildung 1: Betreuungsquote unter 3 Jahren – Beispielkreis" in text
     assert "Impressum" in pages[-1] and f"Erstellt mit dkbm-toolkit {__version__}" in pages[-1]
@@ -146,3 +153,62 @@ def test_definitions_appendix_whole_in_pdf(uebergaenge, tmp_path):
             break  # the Impressum follows
         assert term in text, term
     assert _pdfinfo(pdf)["Page size"].endswith("(A4)")
+
+
+def test_befragung_pdf_fits_and_states_the_survey(befragung, tmp_path):
+    """The survey Fakten-Check keeps its 2-4 pages and says how the survey was made (#17)."""
+    _tool("chromium")
+    pdf = html_to_pdf(befragung["17001"], tmp_path / "fcb.pdf")
+    n = int(_pdfinfo(pdf)["Pages"])
+    assert 2 <= n <= 4, n
+    text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
+    assert "Feldzeit: 2. September 2024 bis 25. Oktober 2024" in text
+    assert "Rücklaufquote beträgt" in text and "Gezogen wurden" in text
+    assert "insgesamt" in text  # the reference line and row
+    # no claims from overlapping intervals (the old, wrong rule)
+    assert "Überschneiden sich die Konfidenzintervalle" not in text
+    assert "nicht eindeutig" not in text
+    assert "Spalte" not in text and "bedarf_ganztag" not in text  # no code leftovers
+
+
+def test_pdf_text_has_rule_based_messages_signs_and_case_numbers(pdf):
+    """pdftotext of the Fakten-Check: ≤ 3 key messages, U+2212, case numbers, symbol legend."""
+    pages = _pages(pdf)
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    summary = text.split("Das Wichtigste in Kürze", 1)[1].split("Kennzahlen", 1)[0]
+    sentences = re.split(r"(?<=[.)%])\.?\s+(?=(?:Die|Der|Das) )", summary.strip())
+    assert 1 <= len(sentences) <= 3, sentences
+    assert "Prozentpunkte unter dem" in summary or "Prozentpunkte über dem" in summary
+    assert "Fallzahlen" in text  # the column header (wrapped in print)
+    assert re.search(r"\b\d{1,3}(?:\.\d{3})* / \d{1,3}(?:\.\d{3})*\b", text)  # "229 / 1.353"
+    # the minus sign, not a hyphen (the table cell may wrap before "Prozentpunkte")
+    assert "\u22121,8" in text and "-1,8" not in text
+    assert "„–“ genau null" in text and "„x“ Tabellenfach gesperrt" in text
+    assert "Auswahl der Aussagen" in text and "year =" not in text
+
+
+def test_terminology_sweep_over_every_rendered_report(
+    fakten_check, uebergaenge, abbrueche, befragung
+):
+    """One term per concept, no code leftovers, minus signs, gender-fair forms (#17)."""
+    paths = [
+        p
+        for fixture in (fakten_check, uebergaenge, abbrueche, befragung)
+        for p in fixture.values()
+        if isinstance(p, Path)
+    ]
+    assert len(paths) == 7
+    for path in paths:
+        text = page_text(path)
+        assert "(Hauptschulabschluss)" not in text and "ohne Hauptschulabschluss" not in text
+        assert "Studienberechtigung" not in text
+        assert "year =" not in text and "Spalte " not in text and "__gesamt__" not in text
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.split("Impressum")[0]), path.name
+        assert not re.search(r"(?<![\w\-–/.])-\d", text), path.name  # "−1,8", never "-1,8"
+        assert not re.search(r"(?<!innen und )\b(Anfänger|Absolventen|Schüler)\b", text), path.name
+        assert "x nicht ausgewiesen" not in text and ". nicht ausgewiesen" not in text
+        # a Vertragslösung is never called an Abbruch (only the caveat names the difference)
+        low = text.lower()
+        assert low.count("abbruch") + low.count("abbrüche") == low.count(
+            "nicht gleich ausbildungsabbruch"
+        )

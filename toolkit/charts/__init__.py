@@ -24,7 +24,7 @@ Examples
 ...                     "ci_low": [35.0, 50.0], "ci_high": [45.0, 60.0]})
 >>> chart = estimate_chart(est, title="Zufriedenheit")
 >>> chart.finding
-'Höchster Wert: B (55,0\xa0%), niedrigster: A (40,0\xa0%); die 95-%-Konfidenzintervalle überschneiden sich nicht.'
+'Höchster Wert: B (55,0\xa0%), niedrigster: A (40,0\xa0%).'
 """
 
 from toolkit.charts._bars import breakdown_chart, chain_chart
@@ -38,6 +38,7 @@ from toolkit.charts._base import (
 )
 from toolkit.charts._estimates import estimate_chart
 from toolkit.charts._map import MapChart, choropleth
+from toolkit.charts._mapbatch import choropleths
 from toolkit.charts._series import time_series_chart
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "breakdown_chart",
     "chain_chart",
     "choropleth",
+    "choropleths",
     "estimate_chart",
     "german_axis_formatter",
     "role_colour",

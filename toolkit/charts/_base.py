@@ -208,12 +208,23 @@ def _data_table(rows: tuple[tuple[str, ...], ...]) -> str:
     )
 
 
-def _short_alt(text: str, limit: int = 100_000) -> str:
-    """Cut an alt text to about ``limit`` characters at a '; ' boundary."""
+def _short_alt(text: str, limit: int = 250) -> str:
+    """Cut an alt text to at most ``limit`` characters at a '; ' boundary (values: the table).
+
+    Examples
+    --------
+    >>> len(_short_alt("Balken. " + "; ".join(["Kategorie: 12,3 %"] * 30), 250)) <= 250
+    True
+    """
     if len(text) <= limit:
         return text
-    cut = text[: limit - 30].rsplit("; ", 1)[0]
-    return cut + "; weitere Werte in der Tabelle."
+    tail = " … Alle Werte in der Tabelle."
+    cut = text[: limit - len(tail)]
+    for sep in ("; ", ", ", " "):
+        if sep in cut:
+            cut = cut.rsplit(sep, 1)[0]
+            break
+    return cut + tail
 
 
 def _styled() -> AbstractContextManager[None]:

@@ -21,9 +21,10 @@ from toolkit.charts._base import (
     role_colour,
 )
 from toolkit.errors import DataError
+from toolkit.indicators import trend
 from toolkit.text import fmt_value, join_de
 
-__all__ = ["time_series_chart"]
+__all__ = ["course_phrase", "series_trend", "time_series_chart"]
 
 
 def time_series_chart(
@@ -69,7 +70,7 @@ def time_series_chart(
     ...     "indicator": "q", "dimension": "", "value": [30.0, 32.5, 35.0, 36.0],
     ...     "unit": "%", "flag": ""})
     >>> time_series_chart(f, "q", "01", comparisons=["DG"], title="Quote").finding
-    'Nord: Quote stieg von 30,0\xa0% (2023) auf 32,5\xa0% (2024); Deutschland 2024: 36,0\xa0%.'
+    'Nord: Quote lag 2023 bei 30,0\xa0% und 2024 bei 32,5\xa0% (zu wenige Jahre für eine Trendaussage); Deutschland 2024: 36,0\xa0%.'
     """
     _require(
         frame, ["region_code", "region_name", "period", "indicator", "value", "unit"], "Zeitreihe"
@@ -125,17 +126,8 @@ def time_series_chart(
     if own_shown.empty:
         finding = f"{names[region]}: {title} – alle Werte aus Datenschutzgründen nicht ausgewiesen."
         return Chart(fig, alt, finding, title=title, data=table)
-    a, b = own_shown.iloc[0], own_shown.iloc[-1]
-    va, vb = fmt_value(a["value"], unit), fmt_value(b["value"], unit)
-    if len(own_shown) == 1 or va == vb:
-        verb = f"lag {int(b['period'])} bei {vb}" if len(own_shown) == 1 else f"blieb bei {vb}"
-        finding = f"{names[region]}: {title} {verb}"
-    else:
-        verb = "stieg" if float(b["value"]) > float(a["value"]) else "sank"
-        finding = (
-            f"{names[region]}: {title} {verb} von {va} ({int(a['period'])}) "
-            f"auf {vb} ({int(b['period'])})"
-        )
+    b = own_shown.iloc[-1]
+    finding = f"{names[region]}: {title} {course_phrase(own_shown, unit)}"
     last = sel[(sel["period"] == b["period"]) & (sel["region_code"] != region)]
     last = last.set_index("region_code")
     extra = [
@@ -208,3 +200,98 @@ def _series_table(
             cells.append(fmt_value(hit["value"].iloc[0], unit) if not hit.empty else ".")
         rows.append((str(period), *cells))
     return tuple(rows)
+
+
+def series_trend(periods: Sequence[int], values: Sequence[float], unit: str) -> pd.Series | None:
+    r"""Linear trend of one series (:func:`toolkit.indicators.trend`), or None under 3 values.
+
+    Parameters
+    ----------
+    periods, values : sequence
+        Years and shown values of one region (hidden values left out).
+    unit : str
+        Unit of the values (rates change in Prozentpunkte, counts in their unit).
+
+    Returns
+    -------
+    pandas.Series or None
+        The row of :func:`toolkit.indicators.trend` (``slope``, ``ci_low``,
+        ``ci_high``, ``exceeds_noise``, …); None with fewer than 3 values.
+
+    Examples
+    --------
+    >>> t = series_trend([2020, 2021, 2022, 2023], [25.0, 26.0, 27.5, 28.5], "%")
+    >>> round(float(t["slope"]), 2), bool(t["exceeds_noise"])
+    (1.2, True)
+    >>> bool(series_trend([2020, 2021, 2022], [25.0, 27.0, 25.5], "%")["exceeds_noise"])
+    False
+    """
+    pairs = [(int(p), float(v)) for p, v in zip(periods, values, strict=True) if v == v]
+    if len(pairs) < 3:
+        return None
+    frame = pd.DataFrame(
+        {
+            "region_code": "r",
+            "region_name": "r",
+            "level": "kreis",
+            "period": [p for p, _ in pairs],
+            "indicator": "i",
+            "dimension": "",
+            "category": "",
+            "value": [v for _, v in pairs],
+            "numerator": float("nan"),
+            "denominator": float("nan"),
+            "unit": unit,
+            "flag": "",
+        }
+    )
+    return trend(frame).iloc[0]
+
+
+def course_phrase(rows: pd.DataFrame, unit: str) -> str:
+    r"""Describe the course of a series in words: "stieg"/"sank" only beyond noise.
+
+    The words "stieg" and "sank" are used only when the linear trend over the
+    years shown exceeds the year-to-year scatter (:func:`series_trend`,
+    ``exceeds_noise``); otherwise the series "blieb etwa gleich" (with its
+    range). Two values give no trend statement at all.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Shown values of one region, sorted by ``period`` (columns ``period``, ``value``).
+    unit : str
+        Unit of the values.
+
+    Returns
+    -------
+    str
+        Predicate of a German sentence, e.g. ``stieg von 30,0 % (2019) auf 36,6 % (2024)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> up = pd.DataFrame({"period": [2021, 2022, 2023, 2024], "value": [30.0, 31.1, 32.0, 33.2]})
+    >>> course_phrase(up, "%").replace("\xa0", " ")
+    'stieg von 30,0 % (2021) auf 33,2 % (2024)'
+    >>> flat = pd.DataFrame({"period": [2021, 2022, 2023, 2024], "value": [30.0, 31.5, 29.8, 30.9]})
+    >>> course_phrase(flat, "%").replace("\xa0", " ")
+    'blieb 2021–2024 etwa gleich (zwischen 29,8 % und 31,5 %)'
+    """
+    a, b = rows.iloc[0], rows.iloc[-1]
+    va, vb = fmt_value(a["value"], unit), fmt_value(b["value"], unit)
+    pa, pb = int(a["period"]), int(b["period"])
+    if len(rows) == 1:
+        return f"lag {pb} bei {vb}"
+    t = series_trend(rows["period"].tolist(), rows["value"].astype(float).tolist(), unit)
+    if t is None:
+        return f"lag {pa} bei {va} und {pb} bei {vb} (zu wenige Jahre für eine Trendaussage)"
+    if bool(t["exceeds_noise"]):
+        verb = "stieg" if float(t["slope"]) > 0 else "sank"
+        return f"{verb} von {va} ({pa}) auf {vb} ({pb})"
+    low, high = float(rows["value"].min()), float(rows["value"].max())
+    if fmt_value(low, unit) == fmt_value(high, unit):
+        return f"blieb {pa}–{pb} bei {vb}"
+    return (
+        f"blieb {pa}–{pb} etwa gleich (zwischen {fmt_value(low, unit)} und {fmt_value(high, unit)})"
+    )

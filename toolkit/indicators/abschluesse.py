@@ -31,23 +31,23 @@ TABLES = ("school_leavers",)
 #: Abschluss code → (German name, higher_is, range max). A single small
 #: school can have any share, so the range is the full 0 to 100.
 ABSCHLUESSE: dict[str, tuple[str, str, float]] = {
-    "ohne_hsa": ("ohne Ersten Schulabschluss (Hauptschulabschluss)", "worse", 100),
-    "hsa": ("mit Erstem Schulabschluss (Hauptschulabschluss)", "neutral", 100),
+    "ohne_hsa": ("ohne Ersten Schulabschluss", "worse", 100),
+    "hsa": ("mit Erstem Schulabschluss", "neutral", 100),
     "msa": ("mit Mittlerem Schulabschluss", "neutral", 100),
     "fhr": ("mit Fachhochschulreife", "neutral", 100),
     "ahr": ("mit allgemeiner Hochschulreife", "neutral", 100),
 }
 _SRC = "Statistik der allgemeinbildenden Schulen (21111)"
-_REF = "Ende des Schuljahres (year = 2024: Schuljahr 2023/24)"
-_DEN = "alle Abgänge und Absolventen allgemeinbildender Schulen (inkl. Förderschulen) im Schuljahr"
+_REF = "Ende des Schuljahres (Berichtsjahr 2024 = Schuljahr 2023/24)"
+_DEN = "alle Schulabgänge (mit und ohne Abschluss) aus allgemeinbildenden Schulen (inkl. Förderschulen) im Schuljahr"
 
 SPECS = (
     *(
         Spec(
             f"abgaenge_anteil_{code}",
             f"Anteil Abgänge {name}",
-            f"Anteil der Abgänge und Absolventen allgemeinbildender Schulen {name} an allen Abgängen und Absolventen des Schuljahres (am Schulort).",
-            f"Abgänge und Absolventen {name}",
+            f"Anteil der Schulabgänge aus allgemeinbildenden Schulen {name} an allen Schulabgängen des Schuljahres (mit und ohne Abschluss, am Schulort). Der Erste Schulabschluss heißt in einigen Ländern Hauptschulabschluss.",
+            f"Schulabgänge {name}",
             _DEN,
             _REF,
             "%",
@@ -63,9 +63,9 @@ SPECS = (
     ),
     Spec(
         "schulabgaenge",
-        "Abgänge und Absolventen allgemeinbildender Schulen",
-        "Abgänge und Absolventen allgemeinbildender Schulen (inkl. Förderschulen) im Schuljahr, am Schulort.",
-        "Abgänge und Absolventen",
+        "Schulabgänge aus allgemeinbildenden Schulen",
+        "Schulabgänge (mit und ohne Abschluss) aus allgemeinbildenden Schulen (inkl. Förderschulen) im Schuljahr, am Schulort.",
+        "Schulabgänge",
         "–",
         _REF,
         "Anzahl",

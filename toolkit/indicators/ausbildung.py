@@ -38,8 +38,8 @@ SPECS = (
     Spec(
         "ausbildungsanfaengerquote",
         "Ausbildungsanfängerquote",
-        "Summe der altersspezifischen Quoten der Ausbildungsanfänger im dualen System (Alter 16 bis 24; 16 und jünger bzw. 24 und älter bezogen auf die 16- bzw. 24-Jährigen), in Prozent.",
-        "Ausbildungsanfänger (erstmals im dualen System) je Altersjahr",
+        "Summe der altersspezifischen Quoten der Ausbildungsanfängerinnen und -anfänger im dualen System (Alter 16 bis 24; 16 und jünger bzw. 24 und älter bezogen auf die 16- bzw. 24-Jährigen), in Prozent.",
+        "Ausbildungsanfängerinnen und -anfänger (erstmals im dualen System) je Altersjahr",
         "Bevölkerung des jeweiligen Altersjahres am 31.12.",
         "Kalenderjahr; Bevölkerung am 31.12.",
         "%",

@@ -366,6 +366,15 @@ def generate(
             "contracts_new": [first - 3, last],
         },
         "datenstand": _datenstand(first, last),
+        # the survey's fieldwork, as a report states it (issue #17): the one wave ends
+        # in the last reporting year
+        "surveys": {
+            "survey_families": {
+                "title": "Familienbefragung",
+                "fieldwork": [f"{last}-09-02", f"{last}-10-25"],
+                "mode": "schriftlich und online",
+            }
+        },
         "rows": {name: len(tables[name]) for name in TABLE_NAMES},
         "anchors": {name: note for name, (_, _, note) in SERIES.items()},
         # Random streams of numpy's distributions may change between numpy versions,

@@ -14,9 +14,11 @@ _common      Datenstand, sample-data note, header, appendix
 _figures     key figures, change against the previous period, sentences
 _sections    shared charts (time series, breakdowns, sub-regions)
 _fakten      :func:`fakten_check` (topics fruehe_bildung, schule, ausbildung, befragung)
+_messages    "Das Wichtigste in Kürze": at most three messages by a documented rule
 _befragung   weighted survey results by Sozialraum (topic befragung)
+_survey_text survey messages, fieldwork, chart, appendix; NoSurveyDataError
 _uebergaenge :func:`uebergaenge` (transition chain)
-_abbrueche   :func:`ausbildungsabbrueche` (Vertragslösungen)
+_abbrueche   :func:`vertragsloesungen` (alias :func:`ausbildungsabbrueche`)
 
 Examples
 --------
@@ -25,8 +27,13 @@ Examples
 'Datenstand: 1. März 2025'
 """
 
-from toolkit.reports.content._abbrueche import ausbildungsabbrueche
-from toolkit.reports.content._befragung import SURVEY_ITEMS, survey_estimates, survey_report
+from toolkit.reports.content._abbrueche import ausbildungsabbrueche, vertragsloesungen
+from toolkit.reports.content._befragung import (
+    SURVEY_ITEMS,
+    NoSurveyDataError,
+    survey_estimates,
+    survey_report,
+)
 from toolkit.reports.content._common import (
     appendix_definitions,
     datenstand,
@@ -42,19 +49,25 @@ from toolkit.reports.content._context import (
 )
 from toolkit.reports.content._fakten import FAKTEN_TOPICS, fakten_check, topic_indicators
 from toolkit.reports.content._figures import (
+    SMALL_BASE,
+    is_small_base,
     key_figures,
     key_figures_html,
     sentences_html,
     subject_of,
 )
 from toolkit.reports.content._html import Html, html_table
+from toolkit.reports.content._messages import MESSAGE_RULE, key_messages
 from toolkit.reports.content._parts import ReportParts, charts_html
 from toolkit.reports.content._uebergaenge import chain_frame, uebergaenge
 
 __all__ = [
     "FAKTEN_TOPICS",
+    "MESSAGE_RULE",
+    "SMALL_BASE",
     "SURVEY_ITEMS",
     "Html",
+    "NoSurveyDataError",
     "ReportContext",
     "ReportParts",
     "appendix_definitions",
@@ -65,8 +78,10 @@ __all__ = [
     "default_comparison",
     "fakten_check",
     "html_table",
+    "is_small_base",
     "key_figures",
     "key_figures_html",
+    "key_messages",
     "prepare_report",
     "report_header",
     "report_publication",
@@ -77,5 +92,6 @@ __all__ = [
     "survey_report",
     "topic_indicators",
     "uebergaenge",
+    "vertragsloesungen",
     "warm",
 ]

@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.charts import Chart, estimate_chart
 from toolkit.disclosure import protect_survey
 from toolkit.errors import DataError
 from toolkit.reports.content._befragung_tests import age_cross_table, sozialraum_differences
@@ -16,10 +15,23 @@ from toolkit.reports.content._common import report_header
 from toolkit.reports.content._context import _hierarchy
 from toolkit.reports.content._html import Html, esc, html_table, join_html
 from toolkit.reports.content._parts import ReportParts
-from toolkit.text import fmt_number, fmt_value, is_missing, missing_reason
+from toolkit.reports.content._survey_text import (
+    NoSurveyDataError,
+    survey_appendix,
+    survey_chart,
+    survey_facts,
+    survey_messages,
+)
+from toolkit.text import fmt_number, fmt_value
 from toolkit.weighting import SurveyDesign, adjust_nonresponse, mean, poststratify, proportion
 
-__all__ = ["SURVEY_ITEMS", "survey_design", "survey_estimates", "survey_report"]
+__all__ = [
+    "SURVEY_ITEMS",
+    "NoSurveyDataError",
+    "survey_design",
+    "survey_estimates",
+    "survey_report",
+]
 
 #: Survey items shown: column -> (kind, German label, unit, sentence phrase).
 SURVEY_ITEMS: dict[str, tuple[str, str, str, str]] = {
@@ -173,35 +185,6 @@ def _survey_tables(dataset: Any, sozialraeume: Sequence[str]) -> tuple[pd.DataFr
     return data, margins
 
 
-def _sentence(item: str, r: pd.Series) -> str:
-    kind, label, unit, phrase = SURVEY_ITEMS[item]
-    if is_missing(r["value"], r["flag"]):
-        return f"{label}: {missing_reason(r['flag'])}."
-    ci = f"{fmt_value(r['ci_low'], unit)} bis {fmt_value(r['ci_high'], unit)}"
-    if kind == "proportion":
-        return (
-            f"{fmt_value(r['value'], unit)} der Familien {phrase} "
-            f"(95-%-Konfidenzintervall {ci}; {fmt_number(r['n'])} Antworten)."
-        )
-    return (
-        f"{label}: im Mittel {fmt_value(r['value'], unit, 2)} "
-        f"(95-%-Konfidenzintervall {fmt_value(r['ci_low'], unit, 2)} bis "
-        f"{fmt_value(r['ci_high'], unit, 2)}; {fmt_number(r['n'])} Antworten)."
-    )
-
-
-def _charts(est: pd.DataFrame) -> list[Chart]:
-    charts = []
-    for item, (_kind, label, unit, _phrase) in SURVEY_ITEMS.items():
-        rows = est[(est["item"] == item) & (est["region_code"] != _TOTAL)]
-        if len(rows) < 1:
-            continue
-        charts.append(
-            estimate_chart(rows.sort_values("label"), unit=unit, title=f"{label} nach Sozialraum")
-        )
-    return charts
-
-
 def survey_report(
     dataset: Any,
     region: str,
@@ -232,7 +215,15 @@ def survey_report(
     Returns
     -------
     ReportParts
-        Header, sentences, table, one chart per item, notes and method appendix.
+        Header, at most three key messages, the survey's fieldwork and
+        response, table, tested differences, one chart of the shares by
+        Sozialraum with the "insgesamt" line, notes and method appendix.
+
+    Raises
+    ------
+    NoSurveyDataError
+        When the region has no surveyed Sozialraum: the report is not made
+        (a batch marks it failed and exits non-zero) instead of an empty one.
 
     Examples
     --------
@@ -240,60 +231,20 @@ def survey_report(
     >>> parts = survey_report(load_dataset(), "17001", 2024)
     >>> parts.summary.split("<li>")[1][:70]
     '36,1\xa0% der Familien nennen einen Bedarf an Ganztagsbetreuung (95-%-Kon'
+    >>> survey_report(load_dataset(), "17051", 2024)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.reports.content._survey_text.NoSurveyDataError: Für Beispielkreis (17051) liegt keine Familienbefragung vor...
     """
     del comparison  # the survey has no comparison regions
     hierarchy = _hierarchy(dataset)
     region = str(region).strip()
-    title = "Fakten-Check Familienbefragung"
     name = hierarchy.name(region) if region in hierarchy else region
-    header = report_header(title, name, str(period), dataset, _TABLES)
-    sozialraeume = []
-    if region in hierarchy:
-        sozialraeume = [
-            c for c in hierarchy.descendants(region) if hierarchy.level(c) == "sozialraum"
-        ]
-        if hierarchy.level(region) == "sozialraum":
-            sozialraeume = [region]
-    tables = getattr(dataset, "tables", {})
-    surveyed = (
-        set(tables["survey_families"]["sozialraum"]) if "survey_families" in tables else set()
-    )
-    sozialraeume = [c for c in sozialraeume if c in surveyed]
+    sozialraeume = _surveyed(dataset, hierarchy, region)
     if not sozialraeume:
-        note = Html(
-            f"<p>Für {esc(name)} liegt keine Familienbefragung vor. Die Befragung wurde nur in "
-            "den Sozialräumen der teilnehmenden Kommune durchgeführt.</p>"
-        )
-        empty = Html("")
-        return ReportParts(header, note, empty, (), empty, _appendix(min_count, min_n))
+        raise NoSurveyDataError.for_region(dataset, hierarchy, region, name)
+    header = report_header("Fakten-Check Familienbefragung", name, str(period), dataset, _TABLES)
     est = survey_estimates(dataset, sozialraeume, min_count=min_count, min_n=min_n)
-    totals = est[est["region_code"] == _TOTAL].set_index("item")
-    sentences = [_sentence(item, totals.loc[item]) for item in SURVEY_ITEMS if item in totals.index]
-    summary = join_html(
-        [
-            "<h2>Das Wichtigste in Kürze</h2><ul>",
-            *(f"<li>{esc(s)}</li>" for s in sentences),
-            "</ul>",
-        ]
-    )
-    header_row = ["Sozialraum", *[SURVEY_ITEMS[i][1] for i in SURVEY_ITEMS if i in totals.index]]
-    body = []
-    for code in [*sorted(sozialraeume), _TOTAL]:
-        part = est[est["region_code"] == code].set_index("item")
-        label = "insgesamt" if code == _TOTAL else hierarchy.name(code)
-        cells = [label]
-        for item in header_row[1:]:
-            key = next(k for k, v in SURVEY_ITEMS.items() if v[1] == item)
-            r = part.loc[key]
-            decimals = 1 if SURVEY_ITEMS[key][0] == "proportion" else 2
-            cells.append(fmt_value(r["value"], SURVEY_ITEMS[key][2], decimals, flag=r["flag"]))
-        body.append(cells)
-    table = html_table(
-        header_row,
-        body,
-        caption="Gewichtete Ergebnisse nach Sozialraum",
-        numeric=[False] + [True] * (len(header_row) - 1),
-    )
     data, margins = _survey_tables(dataset, sozialraeume)
     design = survey_design(data, margins)
     shown = {
@@ -305,7 +256,19 @@ def survey_report(
         )
         for item in SURVEY_ITEMS
     }
-    differences, _pairs = sozialraum_differences(design, SURVEY_ITEMS, shown, hierarchy.name)
+    differences, pairs = sozialraum_differences(design, SURVEY_ITEMS, shown, hierarchy.name)
+    summary = join_html(
+        [
+            "<h2>Das Wichtigste in Kürze</h2><ul>",
+            *(
+                f"<li>{esc(s)}</li>"
+                for s in survey_messages(est, pairs, SURVEY_ITEMS, hierarchy.name)
+            ),
+            "</ul>",
+            survey_facts(dataset, data, margins),
+        ]
+    )
+    table = _result_table(est, sozialraeume, hierarchy, data)
     cross = Html("")
     if "bedarf_ganztag" in data.columns:
         cross, _test = age_cross_table(
@@ -318,41 +281,61 @@ def survey_report(
     notes = Html(
         "<h2>Hinweise</h2><ul><li>Die Befragung liegt für einen Zeitpunkt vor; ein Vergleich mit "
         "dem Vorjahr, dem Land oder dem Bund ist nicht möglich.</li><li>Unterschiede zwischen "
-        "Sozialräumen werden nur genannt, wenn sie nach einem Test aller Paarvergleiche mit "
-        "Holm-Korrektur statistisch gesichert sind (5 %). Ob sich Konfidenzintervalle "
-        "überschneiden, ist dafür kein geeignetes Kriterium.</li></ul>"
+        "Sozialräumen werden nur genannt, wenn ein Test aller Paarvergleiche sie nach der "
+        "Holm-Korrektur für die Zahl der Vergleiche als statistisch gesichert ausweist (5 %). "
+        "Ob sich Konfidenzintervalle überschneiden, ist dafür kein geeignetes Kriterium.</li></ul>"
     )
     return ReportParts(
         header=header,
         summary=summary,
         key_figures=join_html(["<h2>Ergebnisse</h2>", table, differences, cross]),
-        charts=tuple(_charts(est))[:5],
+        charts=tuple(c for c in [survey_chart(est, SURVEY_ITEMS, _TOTAL)] if c is not None),
         notes=notes,
-        appendix=_appendix(min_count, min_n),
+        appendix=survey_appendix(SURVEY_ITEMS, min_count, min_n),
         figures=est,
     )
 
 
-def _appendix(min_count: int, min_n: int) -> Html:
-    items = "".join(
-        f"<dt>{esc(label)}</dt><dd>{'Anteil der Haushalte mit „ja“' if kind == 'proportion' else 'Mittelwert der Antworten von 1 (sehr unzufrieden) bis 5 (sehr zufrieden)'} "
-        f"(Spalte {esc(col)}).</dd>"
-        for col, (kind, label, _u, _p) in SURVEY_ITEMS.items()
+def _surveyed(dataset: Any, hierarchy: Any, region: str) -> list[str]:
+    """Sozialräume of the region that the survey covers."""
+    if region not in hierarchy:
+        return []
+    if hierarchy.level(region) == "sozialraum":
+        codes = [region]
+    else:
+        codes = [c for c in hierarchy.descendants(region) if hierarchy.level(c) == "sozialraum"]
+    tables = getattr(dataset, "tables", {})
+    surveyed = (
+        set(tables["survey_families"]["sozialraum"]) if "survey_families" in tables else set()
     )
-    return Html(
-        "<h2>Definitionen und Quellen</h2>"
-        f'<dl class="dkbm-definitions">{items}</dl>'
-        "<p><strong>Methode:</strong> Geschichtete Zufallsstichprobe von Haushalten mit Kindern je "
-        "Sozialraum. Die Designgewichte werden je Sozialraum um den Ausfall (Nichtteilnahme) "
-        "bereinigt und an die Zahl der Haushalte nach Sozialraum und Alter des jüngsten Kindes "
-        "aus dem Melderegister angepasst (Nachschichtung). Standardfehler: Taylor-Linearisierung "
-        "unter Berücksichtigung der Gewichtung (Ausfall als zweite Auswahlphase); "
-        "Konfidenzintervalle für Anteile auf der Logit-Skala. Vergleiche zwischen Sozialräumen: "
-        "t-Tests aller Paare mit der Kovarianz der Schätzungen, p-Werte nach Holm korrigiert; "
-        "Kreuztabelle: Chi-Quadrat-Test mit Rao-Scott-Korrektur (F-Form) für die Gewichtung und "
-        "Schichtung.</p>"
-        f"<p><strong>Geheimhaltung:</strong> Ergebnisse aus weniger als {int(min_count)} Antworten "
-        f"(oder mit weniger als {int(min_count)} Ja-Antworten) sind durch „.“ ersetzt, Ergebnisse "
-        f"aus weniger als {int(min_n)} Antworten durch „/“ (zu unsicher).</p>"
-        "<p>Quelle: Kommunale Familienbefragung.</p>"
+    return [c for c in codes if c in surveyed]
+
+
+def _result_table(
+    est: pd.DataFrame, sozialraeume: list[str], hierarchy: Any, data: pd.DataFrame
+) -> Html:
+    """Weighted results by Sozialraum and in total, with the respondents next to them."""
+    items = [i for i in SURVEY_ITEMS if i in set(est["item"])]
+    header = ["Sozialraum", *[SURVEY_ITEMS[i][1] for i in items], "Antworten"]
+    responded = data[data["responded"].astype(bool)]
+    body = []
+    for code in [*sorted(sozialraeume), _TOTAL]:
+        part = est[est["region_code"] == code].set_index("item")
+        label = "insgesamt" if code == _TOTAL else hierarchy.name(code)
+        cells = [label]
+        for item in items:
+            r = part.loc[item]
+            decimals = 1 if SURVEY_ITEMS[item][0] == "proportion" else 2
+            cells.append(fmt_value(r["value"], SURVEY_ITEMS[item][2], decimals, flag=r["flag"]))
+        n = len(responded) if code == _TOTAL else int((responded["sozialraum"] == code).sum())
+        cells.append(fmt_number(n))
+        body.append(cells)
+    # n next to the rates: the answers behind each item's total (item nonresponse differs)
+    totals = est[est["region_code"] == _TOTAL].set_index("item")
+    body.append(["Antworten je Merkmal", *(fmt_number(totals.at[i, "n"]) for i in items), ""])
+    return html_table(
+        header,
+        body,
+        caption="Gewichtete Ergebnisse nach Sozialraum (Antworten: teilnehmende Haushalte)",
+        numeric=[False] + [True] * (len(header) - 1),
     )

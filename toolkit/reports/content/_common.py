@@ -10,10 +10,7 @@ import pandas as pd
 
 from toolkit.errors import DataError
 from toolkit.reports.content._html import Html, esc, join_html
-from toolkit.text import (
-    MISSING_TEXT,
-    fmt_date,
-)
+from toolkit.text import SYMBOL_LEGEND, fmt_date
 
 __all__ = [
     "TABLE_LABELS",
@@ -33,7 +30,7 @@ TABLE_LABELS: dict[str, str] = {
     "iabe": "Ausbildungsgeschehen (iABE)",
     "contracts_new": "Neue Ausbildungsverträge",
     "contracts_dissolved": "Vertragslösungen",
-    "apprentice_beginners": "Ausbildungsanfänger",
+    "apprentice_beginners": "Ausbildungsanfängerinnen und -anfänger",
     "survey_families": "Familienbefragung",
     "survey_families_margins": "Haushalte (Register)",
     "regions": "Gebietsstand",
@@ -55,8 +52,14 @@ def _as_date(value: object) -> dt.date | None:
         return None
 
 
-def datenstand(dataset: Any, tables: Sequence[str] | None = None) -> str:
-    """Return the one "Datenstand" line of a report, taken from the data.
+def datenstand(
+    dataset: Any,
+    tables: Sequence[str] | None = None,
+    *,
+    period: int | None = None,
+    offsets: Mapping[str, int] | None = None,
+) -> str:
+    """Return the "Datenstand" line of a report: one date per table, taken from the data.
 
     Parameters
     ----------
@@ -64,24 +67,66 @@ def datenstand(dataset: Any, tables: Sequence[str] | None = None) -> str:
         Dataset whose ``meta["datenstand"]`` holds a date per table (or one
         date for all).
     tables : sequence of str, optional
-        Tables the report uses; default all tables with a date. The latest
-        of their dates is shown.
+        Tables the report uses; default all tables with a date.
+    period : int, optional
+        Report period. With it, each table's date is its reference day
+        (Stichtag: month and day of the table's date) in the year the report
+        shows, e.g. Kita on 1 March of the report year; never later than the
+        table's own date.
+    offsets : mapping of str to int, optional
+        Years to add per table, e.g. ``{"population": -1}`` where rates use
+        the population on 31 December of the previous year.
 
     Returns
     -------
     str
-        e.g. ``Datenstand: 1. März 2025``; says "nicht angegeben" when the
-        data carry no date.
+        ``Datenstand: 1. März 2024`` for one date, else the dates with their
+        tables (``Datenstand: 1. März 2024 (Kindertagesbetreuung); 31.
+        Dezember 2023 (Bevölkerung)``); "nicht angegeben" when the data carry
+        no date.
 
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> ds = SimpleNamespace(meta={"datenstand": {"kita": "2025-03-01", "population": "2024-12-31"}})
     >>> datenstand(ds)
-    'Datenstand: 1. März 2025'
+    'Datenstand: 1. März 2025 (Kindertagesbetreuung); 31. Dezember 2024 (Bevölkerung)'
     >>> datenstand(ds, ["population"])
     'Datenstand: 31. Dezember 2024'
+    >>> datenstand(ds, ["kita", "population"], period=2024, offsets={"population": -1})
+    'Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)'
     """
+    per_table = _table_dates(dataset, tables)
+    # meta["datenstand"] gives the date the data represent (a Stichtag); the sources' "stand"
+    # of real data is their publication date, which stays as it is
+    if period is not None and isinstance(_meta(dataset).get("datenstand"), Mapping):
+        per_table = {
+            t: _reference_day(d, int(period) + int((offsets or {}).get(t, 0)))
+            for t, d in per_table.items()
+        }
+    if not per_table:
+        return "Datenstand: nicht angegeben (keine Angabe in meta.json)"
+    dates = set(per_table.values())
+    if len(dates) == 1:
+        return f"Datenstand: {fmt_date(dates.pop())}"
+    groups: dict[dt.date, list[str]] = {}
+    for t in per_table:  # in the order of the report's tables
+        groups.setdefault(per_table[t], []).append(TABLE_LABELS.get(t, t))
+    parts = [f"{fmt_date(d)} ({', '.join(labels)})" for d, labels in groups.items()]
+    return "Datenstand: " + "; ".join(parts)
+
+
+def _reference_day(stand: dt.date, year: int) -> dt.date:
+    """Return the table's reference day (month and day of its Stand) in ``year``, not after the Stand."""
+    try:
+        day = stand.replace(year=year)
+    except ValueError:  # 29 February
+        day = stand.replace(year=year, day=28)
+    return min(day, stand)
+
+
+def _table_dates(dataset: Any, tables: Sequence[str] | None) -> dict[str, dt.date]:
+    """Date per table from ``meta["datenstand"]`` (or the sources' Stand), in table order."""
     meta = _meta(dataset)
     raw = meta.get("datenstand")
     if raw is None and isinstance(meta.get("tables"), Mapping):
@@ -89,15 +134,18 @@ def datenstand(dataset: Any, tables: Sequence[str] | None = None) -> str:
             t: max((str(s.get("stand") or "") for s in srcs), default="")
             for t, srcs in _sources(meta).items()
         }
-    if isinstance(raw, Mapping):
-        wanted = raw if tables is None else {k: v for k, v in raw.items() if k in tables}
-        dates = [d for d in (_as_date(v) for v in wanted.values()) if d is not None]
-    else:
+    if not isinstance(raw, Mapping):
         one = _as_date(raw) if raw is not None else None
-        dates = [one] if one is not None else []
-    if not dates:
-        return "Datenstand: nicht angegeben (keine Angabe in meta.json)"
-    return f"Datenstand: {fmt_date(max(dates))}"
+        if one is None:
+            return {}
+        names = list(tables) if tables is not None else ["alle"]
+        return dict.fromkeys(names, one)
+    names = list(tables) if tables is not None else list(raw)
+    out = {}
+    for name in names:
+        if name in raw and (d := _as_date(raw[name])) is not None:
+            out[name] = d
+    return out
 
 
 def _sources(meta: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
@@ -192,6 +240,9 @@ def report_header(
     period_label: str,
     dataset: Any,
     tables: Sequence[str] | None = None,
+    *,
+    period: int | None = None,
+    offsets: Mapping[str, int] | None = None,
 ) -> Html:
     """Return the report title block: title, region, period, Datenstand, sample note.
 
@@ -207,6 +258,9 @@ def report_header(
         For the Datenstand and the sample-data note.
     tables : sequence of str, optional
         Tables used (for the Datenstand).
+    period, offsets : optional
+        Report period and year offsets per table: the Datenstand then gives
+        each table's reference day in that year (see :func:`datenstand`).
 
     Returns
     -------
@@ -223,7 +277,8 @@ def report_header(
     return join_html(
         [
             f"<h1>{esc(title)}: {esc(region_name)}, {esc(period_label)}</h1>",
-            f'<p class="dkbm-datenstand">{esc(datenstand(dataset, tables))}</p>',
+            f'<p class="dkbm-datenstand">'
+            f"{esc(datenstand(dataset, tables, period=period, offsets=offsets))}</p>",
             sample_data_note(dataset),
         ]
     )
@@ -289,7 +344,7 @@ def appendix_definitions(
         )
         sources.append(str(r["source"]))
     parts.append("</dl>")
-    legend = "; ".join(f"„{k}“ {v}" for k, v in MISSING_TEXT.items() if k) + "; „-“ genau null"
+    legend = "; ".join(f"„{k}“ {v}" for k, v in SYMBOL_LEGEND.items())
     parts.append(f"<p><strong>Zeichen:</strong> {esc(legend)}.</p>")
     parts.append(
         "<p><strong>Geheimhaltung:</strong> Fallzahlen unter "

@@ -17,6 +17,7 @@ from toolkit.reports.content._figures import (
 )
 from toolkit.reports.content._html import Html, esc, join_html
 from toolkit.reports.content._maps import subregion_map
+from toolkit.reports.content._messages import MESSAGE_RULE, key_messages
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (
     dimension_chart,
@@ -36,6 +37,7 @@ FAKTEN_TOPICS: dict[str, dict[str, Any]] = {
         "indicators": ["betreuungsquote_u3", "betreuungsquote_3u6", "tagespflege_anteil_u3"],
         "tables": ["kita", "population"],
         "dimension": "",
+        "offsets": {"population": -1},  # rates use the population of 31 Dec of the year before
     },
     "schule": {
         "title": "Schule",
@@ -57,7 +59,13 @@ FAKTEN_TOPICS: dict[str, dict[str, Any]] = {
             "iabe_anteil_sektor_i",
             "iabe_anteil_sektor_ii",
         ],
-        "tables": ["contracts_new", "contracts_dissolved", "apprentice_beginners", "iabe"],
+        "tables": [
+            "contracts_new",
+            "contracts_dissolved",
+            "apprentice_beginners",
+            "population",
+            "iabe",
+        ],
         "dimension": "zustaendigkeit",
     },
     "befragung": {
@@ -120,6 +128,7 @@ def standard_parts(
     notes: Sequence[str] = (),
     appendix_codes: Sequence[str] | None = None,
     period_label: str | None = None,
+    offsets: dict[str, int] | None = None,
 ) -> ReportParts:
     """Assemble header, key figures, sentences, charts, notes and appendix.
 
@@ -141,6 +150,8 @@ def standard_parts(
         Indicators defined in the appendix (default ``indicators``).
     period_label : str, optional
         Period as shown in the title (default the year).
+    offsets : dict, optional
+        Year offsets per table for the Datenstand (e.g. ``{"population": -1}``).
 
     Returns
     -------
@@ -169,10 +180,16 @@ def standard_parts(
         labels=ctx.labels,
     )
     header = report_header(
-        title, ctx.region_name, period_label or str(ctx.period), ctx.dataset, tables
+        title,
+        ctx.region_name,
+        period_label or str(ctx.period),
+        ctx.dataset,
+        tables,
+        period=ctx.period,
+        offsets=offsets,
     )
     summary = join_html(
-        ["<h2>Das Wichtigste in Kürze</h2>", sentences_html(list(figures.get("sentence", [])))]
+        ["<h2>Das Wichtigste in Kürze</h2>", sentences_html(key_messages(ctx, figures))]
     )
     table = key_figures_html(
         figures, ctx.region_name, ctx.period, {c: ctx.label(c) for c in ctx.comparison}
@@ -193,6 +210,9 @@ def standard_parts(
         appendix_codes if appendix_codes is not None else indicators,
         ctx.catalogue,
         min_count=ctx.min_count,
+    )
+    appendix = join_html(
+        [appendix, f"<p><strong>Auswahl der Aussagen:</strong> {esc(MESSAGE_RULE)}</p>"]
     )
     provenance = sources_block(ctx.dataset, tables)
     if provenance:
@@ -298,7 +318,7 @@ def fakten_check(
         period,
         comparison=comparison,
         indicators=codes,
-        series=codes[:2],
+        series=codes,  # every key indicator: its trend decides "stieg"/"sank"
         breakdowns={main: [dim]} if dim else None,
         sub_indicators=[main],
         min_count=min_count,
@@ -309,8 +329,9 @@ def fakten_check(
         series_chart(ctx, main),
         series_chart(ctx, shown[1]) if len(shown) > 1 else None,
         dimension_chart(ctx, main, dim) if dim and main == codes[0] else None,
-        subregion_chart(ctx, main),
-        subregion_map(ctx, main),  # maps (issue 19): the sub-regions as a map
+        # the sub-regions as a map with its table (issue 19); bars only where no map can be
+        # drawn: both would show the same values and push the Fakten-Check past 4 pages (#17)
+        subregion_map(ctx, main) or subregion_chart(ctx, main),
     ]
     return standard_parts(
         ctx,
@@ -318,4 +339,5 @@ def fakten_check(
         indicators=codes,
         tables=spec["tables"],
         charts=charts,
+        offsets=spec.get("offsets"),
     )

@@ -9,11 +9,78 @@ import pandas as pd
 
 from toolkit.errors import ParameterError
 from toolkit.reports.content._html import Html, esc, html_table
-from toolkit.text import fmt_percent, fmt_pp, fmt_value, indicator_sentence, is_missing
+from toolkit.text import (
+    fmt_number,
+    fmt_pp,
+    fmt_value,
+    indicator_sentence,
+    is_missing,
+    round_half_up,
+)
 
-__all__ = ["key_figures", "key_figures_html", "sentences_html", "subject_of"]
+__all__ = [
+    "SMALL_BASE",
+    "is_small_base",
+    "key_figures",
+    "key_figures_html",
+    "rounding_differs",
+    "sentences_html",
+    "subject_of",
+]
 
 _RATE_UNITS = frozenset({"%", "je 100", "je 1000"})
+
+#: Rule for rates on a small base: a rate whose denominator is under 20 cases
+#: (or, for rates without one denominator such as the Vertragslösungsquote after
+#: the Schichtenmodell, whose numerator is under 20) is flagged in tables
+#: ("kleine Basis") and never drives a sentence about the highest or lowest
+#: value or a key message: a handful of cases moves it by many Prozentpunkte.
+SMALL_BASE = 20
+
+
+def is_small_base(numerator: object, denominator: object, unit: str) -> bool:
+    """Tell whether a rate rests on a small base (see :data:`SMALL_BASE`).
+
+    Counts are never "small base"; a rate without numerator and denominator
+    cannot be judged and is not flagged.
+
+    Examples
+    --------
+    >>> is_small_base(9, float("nan"), "%"), is_small_base(9, 40, "%"), is_small_base(3, 12, "%")
+    (True, False, True)
+    >>> is_small_base(5, float("nan"), "Anzahl")
+    False
+    """
+    if unit not in _RATE_UNITS:
+        return False
+    for base in (denominator, numerator):
+        try:
+            b = float(base)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if not math.isnan(b):
+            return b < SMALL_BASE
+    return False
+
+
+def rounding_differs(value: float, previous: float, change: float, unit: str) -> bool:
+    """Tell whether a change (from unrounded values) differs from the difference of the shown values.
+
+    Changes are computed from unrounded values, as in official tables; where
+    the shown change differs from the difference of the two shown (rounded)
+    values, the report adds a "Rundungsdifferenzen" note.
+
+    Examples
+    --------
+    >>> rounding_differs(36.64, 35.26, 36.64 - 35.26, "%")  # shown 36,6 and 35,3, change 1,4
+    True
+    >>> rounding_differs(36.6, 35.3, 36.6 - 35.3, "%")
+    False
+    """
+    if unit not in _RATE_UNITS or is_missing(value) or is_missing(previous) or is_missing(change):
+        return False
+    shown = round_half_up(value, 1) - round_half_up(previous, 1)
+    return round_half_up(change, 1) != round_half_up(shown, 1)
 
 
 def subject_of(name: str) -> str:
@@ -72,10 +139,10 @@ def _signed_change(cur: float, prev: float, unit: str) -> tuple[float, str]:
             text = text.replace("Prozentpunkte", "Punkte").replace("Prozentpunkt", "Punkt")
         return delta, text
     if prev == 0:
-        return math.nan, "–"
+        return math.nan, "x"  # no percent change from zero
     delta = (cur - prev) / prev * 100
     sign = "+" if round(delta, 1) > 0 else ""
-    return delta, sign + fmt_percent(delta)
+    return delta, sign + fmt_number(delta, 1) + "\u00a0%"
 
 
 def key_figures(
@@ -155,9 +222,11 @@ def key_figures(
         earlier = rows[(rows["region_code"] == region) & (rows["period"] < period)]
         prev_period = int(earlier["period"].max()) if not earlier.empty else None
         prev, prev_flag = _lookup(rows, region, prev_period) if prev_period else (math.nan, "")
-        change, change_text = math.nan, "–"
+        # "." a value is hidden or unknown; "x" no earlier period to compare with
+        change, change_text = math.nan, ("x" if prev_period is None else ".")
         if not is_missing(value, flag) and not is_missing(prev, prev_flag):
             change, change_text = _signed_change(value, prev, unit)
+        num, den = _base(rows, region, period)
         record: dict[str, object] = {
             "indicator": code,
             "name": name,
@@ -169,6 +238,9 @@ def key_figures(
             "previous_flag": prev_flag,
             "change": change,
             "change_text": change_text,
+            "numerator": num,
+            "denominator": den,
+            "small_base": is_small_base(num, den, unit),
         }
         comps = []
         for c in comparison:
@@ -176,6 +248,8 @@ def key_figures(
             record[f"value_{c}"], record[f"flag_{c}"] = cv, cf
             label = labels.get(c) or _name_in(frame, c)
             comps.append((label, cv, cf))
+        if unit not in _RATE_UNITS:
+            comps = []  # counts of regions of different size are not compared
         if region in codes_present:
             record["sentence"] = indicator_sentence(
                 subject_of(name),
@@ -188,6 +262,8 @@ def key_figures(
                 previous_period=prev_period,
                 comparisons=comps,
             )
+        elif not comps:
+            record["sentence"] = f"{subject_of(name)} liegt für diese Gebietsebene nicht vor."
         else:
             shown = "; ".join(f"{lab}: {fmt_value(v, unit, flag=f)}" for lab, v, f in comps)
             record["sentence"] = (
@@ -195,6 +271,15 @@ def key_figures(
             )
         out.append(record)
     return pd.DataFrame(out)
+
+
+def _base(rows: pd.DataFrame, code: str, period: int) -> tuple[float, float]:
+    """Numerator and denominator of a region's value (NaN where not in the frame)."""
+    hit = rows[(rows["region_code"] == code) & (rows["period"] == period)]
+    if hit.empty:
+        return math.nan, math.nan
+    r = hit.iloc[0]
+    return float(r.get("numerator", math.nan)), float(r.get("denominator", math.nan))
 
 
 def _name_in(frame: pd.DataFrame, code: str) -> str:
@@ -207,8 +292,16 @@ def key_figures_html(
     region_label: str,
     period: int | str,
     comparison_labels: Mapping[str, str],
+    *,
+    datenstand: str = "",
 ) -> Html:
-    r"""Render key figures as a table (value, change, comparisons).
+    r"""Render key figures as a table (value, case numbers, change, comparisons).
+
+    Rates show their case numbers (numerator and denominator; ``x`` where a
+    rate has no single denominator) next to the value; rates on a small base
+    (:data:`SMALL_BASE`) are marked with ``*`` and explained under the table.
+    Where a change differs from the difference of the shown rounded values,
+    a "Rundungsdifferenzen" note follows.
 
     Parameters
     ----------
@@ -220,35 +313,80 @@ def key_figures_html(
         Period shown in the heading.
     comparison_labels : mapping
         Comparison region code to column heading, in column order.
+    datenstand : str, optional
+        Datenstand of the tables the figures come from, shown under the table.
 
     Returns
     -------
     Html
-        An accessible table; hidden values show their symbol.
+        An accessible table and its notes; hidden values show their symbol.
 
     Examples
     --------
     >>> import pandas as pd
     >>> kf = pd.DataFrame({"name": ["Quote"], "unit": ["%"], "value": [31.5], "flag": [""],
-    ...     "change_text": ["+1,5 Prozentpunkte"], "value_DG": [36.0], "flag_DG": [""]})
-    >>> "<td style=\"text-align:right\">31,5\xa0%</td>" in key_figures_html(kf, "A", 2024, {"DG": "Bund"})
+    ...     "change_text": ["+1,5 Prozentpunkte"], "value_DG": [36.0], "flag_DG": [""],
+    ...     "numerator": [9.0], "denominator": [float("nan")], "small_base": [True]})
+    >>> html = key_figures_html(kf, "A", 2024, {"DG": "Bund"})
+    >>> '<td style="text-align:right">31,5 %*</td>' in html and "9 / x" in html
     True
     """
-    header = ["Kennzahl", f"{region_label} {period}", "Veränderung zum Vorjahr"]
-    header += list(comparison_labels.values())
-    rows = []
+    header = ["Kennzahl", f"{region_label} {period}", "Fallzahlen (Zähler / Nenner)"]
+    header += ["Veränderung zum Vorjahr", *comparison_labels.values()]
+    rows, small, rounding = [], False, False
     for _, r in figures.iterrows():
-        cells = [str(r["name"]), fmt_value(r["value"], r["unit"], flag=r["flag"])]
-        cells.append(str(r["change_text"]))
+        mark = (
+            "*"
+            if bool(r.get("small_base", False)) and not is_missing(r["value"], r["flag"])
+            else ""
+        )
+        small |= bool(mark)
+        cells = [str(r["name"]), fmt_value(r["value"], r["unit"], flag=r["flag"]) + mark]
+        cells.append(_cases(r))
+        change = str(r["change_text"])
+        if rounding_differs(r["value"], r.get("previous"), r.get("change"), str(r["unit"])):
+            change += "²"
+            rounding = True
+        cells.append(change)
         for c in comparison_labels:
+            if str(r["unit"]) not in _RATE_UNITS:  # counts of regions of different size:
+                cells.append("x")  # "x" = a comparison would make no sense
+                continue
             cells.append(fmt_value(r.get(f"value_{c}"), r["unit"], flag=r.get(f"flag_{c}", "")))
         rows.append(cells)
-    return html_table(
+    table = html_table(
         header,
         rows,
         caption="Kennzahlen im Überblick",
         numeric=[False] + [True] * (len(header) - 1),
     )
+    notes = []
+    if small:
+        notes.append(
+            f"* Kleine Basis: weniger als {SMALL_BASE} Fälle im Nenner (bzw. im Zähler, wo es "
+            "keinen einzelnen Nenner gibt); schon wenige Fälle verschieben den Wert stark."
+        )
+    if rounding:
+        notes.append(
+            "² Rundungsdifferenzen: Veränderungen sind aus den ungerundeten Werten berechnet "
+            "und können von der Differenz der gezeigten, gerundeten Werte abweichen."
+        )
+    if datenstand:
+        notes.append(datenstand)
+    foot = "".join(f'<p class="dkbm-tablenote">{esc(n)}</p>' for n in notes)
+    return Html(table + foot)
+
+
+def _cases(r: pd.Series) -> str:
+    """Numerator and denominator of a rate as shown next to it ("3.996 / 8.840")."""
+    if str(r["unit"]) not in _RATE_UNITS:
+        return ""
+    if is_missing(r["value"], r["flag"]):
+        return str(r["flag"] or ".")
+    num, den = r.get("numerator"), r.get("denominator")
+    left = fmt_number(num) if not is_missing(num) else "."
+    right = fmt_number(den) if not is_missing(den) else "x"
+    return f"{left} / {right}"
 
 
 def sentences_html(sentences: Sequence[str]) -> Html:

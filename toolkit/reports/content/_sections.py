@@ -51,10 +51,10 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
         "hausw": "Hauswirtschaft",
     },
     "schooling": {
-        "ohne_hsa": "ohne Hauptschulabschluss",
-        "hsa": "Hauptschulabschluss",
+        "ohne_hsa": "ohne Ersten Schulabschluss",
+        "hsa": "Erster Schulabschluss",
         "msa": "Mittlerer Schulabschluss",
-        "hzb": "Studienberechtigung",
+        "hzb": "Hochschulzugangsberechtigung",
         "unbekannt": "unbekannt",
     },
     "school_type": {
@@ -172,7 +172,7 @@ def series_chart(ctx: ReportContext, code: str, title: str | None = None) -> Cha
     >>> cat = pd.DataFrame({"code": ["q"], "name_de": ["Quote"]})
     >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, ("17",), {"17": "Land"}, f, cat, 3)
     >>> series_chart(ctx, "q").finding
-    'Kreis A: Quote stieg von 30,0\xa0% (2023) auf 32,0\xa0% (2024); Land X 2024: 31,0\xa0%.'
+    'Kreis A: Quote lag 2023 bei 30,0\xa0% und 2024 bei 32,0\xa0% (zu wenige Jahre für eine Trendaussage); Land X 2024: 31,0\xa0%.'
     """
     where = ctx.data_region(code)
     if where is None:
@@ -228,8 +228,8 @@ def dimension_chart(
     ...     "value": [30.0, 25.0, 35.0], "denominator": [100.0, 40.0, 60.0], "unit": "%", "flag": ""})
     >>> cat = pd.DataFrame({"code": ["q"], "name_de": ["Quote"]})
     >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, (), {}, f, cat, 3)
-    >>> dimension_chart(ctx, "q", "sex").alt_text
-    'Balkendiagramm „Quote nach Geschlecht, Kreis A 2024“. männlich: 35,0\xa0%; weiblich: 25,0\xa0%.'
+    >>> dimension_chart(ctx, "q", "sex").data
+    (('Kategorie', 'Wert', 'Fallzahl'), ('männlich', '35,0\xa0%', '60'), ('weiblich', '25,0\xa0%', '40'))
     """
     where = ctx.data_region(code)
     if where is None:
@@ -258,6 +258,7 @@ def dimension_chart(
             ],
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
+            "base": _base(rows),
         }
     )
     total = _rows(ctx, code, where)
@@ -273,6 +274,16 @@ def dimension_chart(
         title=title or f"{name} nach {dim}, {ctx.hierarchy.name(where)} {ctx.period}",
         reference=reference,
     )
+
+
+def _base(rows: pd.DataFrame) -> list[float]:
+    """Cases a rate rests on: its denominator, or its numerator where it has none (SMALL_BASE)."""
+    nan = pd.Series(float("nan"), index=rows.index)
+    num = rows["numerator"] if "numerator" in rows.columns else nan
+    den = rows["denominator"] if "denominator" in rows.columns else nan
+    if str(rows["unit"].iloc[0]) not in ("%", "je 100", "je 1000"):
+        return [float("nan")] * len(rows)
+    return [float(d) if d == d else float(n) for n, d in zip(num, den, strict=True)]
 
 
 def subregion_rows(ctx: ReportContext, code: str) -> pd.DataFrame:
@@ -332,11 +343,17 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> 
             break
     else:
         return None
+    # "x": no meaningful value (e.g. a Gemeinde without a school): the row is left out,
+    # unlike "." (a value exists but is kept secret), which is shown as such
+    rows = rows[rows["flag"] != "x"]
+    if len(rows) < 2:
+        return None
     frame = pd.DataFrame(
         {
             "category": rows["region_name"].to_numpy(),
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
+            "base": _base(rows),
         }
     )
     total = _rows(ctx, code, ctx.region)
