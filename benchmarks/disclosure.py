@@ -112,17 +112,18 @@ def publication(name: str, dataset: object) -> None:
 
     t0 = time.perf_counter()
     truth = compute_all(dataset, periods=[2023, 2024])
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     pub = protect_publication(truth)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     result = audit_publication(pub, truth)
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     m = pub.meta
     print(
         f"{name}: {len(truth):,} rows, {m['cells']:,} cells, {m['cells_sensitive']:,} sensitive, "
         f"{m['cells_suppressed']:,} hidden, {m['rounds']} rounds; indicators {t1 - t0:.1f} s, "
-        f"protect {t2 - t1:.1f} s, audit {t3 - t2:.1f} s: {len(disclosed(result))} of "
-        f"{len(result):,} narrowed below ±1; load {os.getloadavg()[0]:.1f}"
+        f"protect {t2 - t1:.1f} s ({c2 - c1:.1f} s CPU), audit {t3 - t2:.1f} s "
+        f"({c3 - c2:.1f} s CPU): {len(disclosed(result))} of {len(result):,} narrowed below ±1; "
+        f"load {os.getloadavg()[0]:.1f}"
     )
 
 

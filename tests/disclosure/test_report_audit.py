@@ -112,5 +112,20 @@ def test_years_codes_figure_numbers_and_name_numbers_are_no_figures():
         "<h2>Abbildung 3: Beispielkreis (17001), 2024</h2><p>Datenstand: 13. März 2025</p>"
         "<li>Betreuungsquote 3 bis unter 6 Jahre: 2 Werte nicht ausgewiesen; 14 Gemeinden.</li>"
         "<p>Nenner: Ende des Schuljahres t\u22121/t (2023/24), § 16 BStatG</p>"
+        '<img alt="Balkendiagramm „Anteil nach Geschlecht“ mit 2 Balken; höchstens 3 Aussagen.">'
     )
     assert read_report_numbers(page).empty
+
+
+def test_method_notes_and_per_cent_figures_are_not_counts(tmp_path, truth):
+    # the hidden count is 2: "ab 2 Prozentpunkten" (a rule) and "2 %" (a rate) do not print it
+    pub = _batch(tmp_path, truth, "")
+    notes = (
+        "<li>Auswahl: der größte Abstand (ab 2 Prozentpunkten), mindestens 2 Jahre.</li>"
+        "<li>Im Kreis wechseln 2 % der Kinder die Schule.</li>"
+    )
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(_table(_shown(pub)) + notes)
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    findings = result.attrs["reports"]
+    assert "verrät" not in set(findings["status"]) and disclosed(result).empty
+    assert findings["value"].tolist().count(2.0) == 1  # only the per-cent figure is read

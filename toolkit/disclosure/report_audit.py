@@ -157,6 +157,16 @@ def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sum
     return pd.concat([out, shares], ignore_index=True), key_shown
 
 
+def _code(value: np.ndarray, decimals: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """One integer per printed form: value in units of its last decimal, decimals, count/rate.
+
+    A count and a rate of the same printed form are neighbours (count first), so
+    one bisection range covers both.
+    """
+    scaled = np.round(value * 10.0 ** decimals.astype(float)).astype(np.int64)
+    return (scaled * 4 + decimals.astype(np.int64)) * 2 + rate.astype(np.int64)
+
+
 def _keys_of(cells: pd.DataFrame) -> dict[tuple[int, str], object]:
     return {
         (int(r), str(q)): k
@@ -250,19 +260,38 @@ def report_findings(
     codes = np.asarray(sorted(names))
     n_of = dict(zip(cells["key"], cells["n"], strict=True))
     keys = _keys_of(cells)
+    # one integer per printed form (value, decimals): candidates sorted by it, looked up by bisection
+    rate_kind = cand["what"].isin(["rate", "change", "share"]).to_numpy()
+    cand["code"] = _code(
+        cand["value"].to_numpy(dtype=float), cand["decimals"].to_numpy(), rate_kind
+    )
+    cand = cand.sort_values("code", kind="stable").reset_index(drop=True)
+    region_of, region_codes = pd.factorize(cand["region"].astype(str))
+    region_id = {str(c): i for i, c in enumerate(region_codes)}
+    period_of = cand["period"].to_numpy()
     found, hits = [], []
     for path, region, period in files:
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
         below = [c for c in codes if region != "DG" and c != region and c.startswith(region)]
-        mine = cand[cand["region"].isin([region, *above, *below]) & (cand["period"] <= period)]
-        by_value = {k: g for k, g in mine.groupby(["value", "decimals"], sort=False)}
+        ids = [region_id[c] for c in (region, *above, *below) if c in region_id]
+        inside = np.isin(region_of, ids) & (period_of <= period)
+        mine = cand[inside]
+        code = mine["code"].to_numpy()
+        shown = mine["shown"].to_numpy()
         numbers = read_report_numbers(path.read_text(encoding="utf-8"), ignore=ignore)
-        for n in numbers.itertuples(index=False):
-            g = by_value.get((round(abs(n.value), int(n.decimals)), int(n.decimals)))
+        value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
+        as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
+        as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))
+        # a number with a per cent sign is a rate; one without may be a count or a rate
+        lo = np.where(numbers["percent"].to_numpy(dtype=bool), as_rate, as_count)
+        lo = np.searchsorted(code, lo, "left")
+        hi = np.searchsorted(code, as_rate, "right")
+        for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
-            if g is not None and g["shown"].any():
+            if b > a and shown[a:b].any():
                 status = "erklärt"
-            elif g is not None:
+            elif b > a:
+                g = mine.iloc[a:b]
                 words = f"{n.context} {n.text}"
                 named = [c for c in set(g["region"]) if names.get(c, "\0") in words]
                 near = g["region"].isin([region, *above, *named])

@@ -44,20 +44,23 @@ import pandas as pd
 __all__ = ["REPORT_NUMBER_COLUMNS", "read_report_numbers"]
 
 #: Columns of :func:`read_report_numbers`.
-REPORT_NUMBER_COLUMNS = ("kind", "context", "text", "value", "decimals")
+REPORT_NUMBER_COLUMNS = ("kind", "context", "text", "value", "decimals", "percent")
 
 _NUMBER = re.compile(
     r"(?<![\d.,\w\u2212\-/§])([+\u2212\-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\d\w]|,\d|\.\d)"
 )
 _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
 _BEFORE_SKIP = re.compile(
-    r"(Abbildung|Tabelle|Seite|Klasse|Jahrgangsstufe|Stufe|unter|Version|Nr\.|Anlage|§|=)\s*$"
+    r"(Abbildung|Tabelle|Seite|Klasse|Jahrgangsstufe|Stufe|unter|Version|Nr\.|Anlage|§|=|"
+    r"\bab|mindestens|höchstens|weniger als|mehr als|bis zu|je)\s*$"
 )
 _AFTER_SKIP = re.compile(
     rf"^(\.\s*({_MONTHS})|\s*(nicht ausgewiesen|weitere|bis unter|Jahre|Jahren|Linien|"
     r"Kategorien|Gruppen|Sozialr|Gemeinden|Kreise|Regionen|Abbildung|Tabelle|Werte?\b|"
-    r"Gebiete?\b|Farbklassen|Klassen|Stufen|Schularten|Berufe)|\s*[–-]\s*\d)"
+    r"Gebiete?\b|Farbklassen|Klassen|Stufen|Schularten|Berufe|Balken|Säulen|Kurven|Punkte\b|"
+    r"Zeilen|Spalten|Karten|Seiten|Aussagen)|\s*[–-]\s*\d)"
 )
+_PERCENT = re.compile(r"^\s*(%|Prozent)")
 _BLOCKS = {"p", "li", "figcaption", "caption", "h1", "h2", "h3", "h4", "summary", "dd", "dt"}
 _SKIP_TAGS = {"script", "style", "head", "title", "svg"}
 
@@ -142,7 +145,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
 
 
-def _numbers(text: str, ignore: tuple[str, ...]) -> list[tuple[float, int]]:
+def _numbers(text: str, ignore: tuple[str, ...]) -> list[tuple[float, int, bool]]:
     for phrase in ignore:
         if phrase and phrase in text:
             text = text.replace(phrase, " ")
@@ -160,7 +163,8 @@ def _numbers(text: str, ignore: tuple[str, ...]) -> list[tuple[float, int]]:
         ):
             continue  # a region code or a year, not a figure
         value = float(whole.replace(".", "") + ("." + frac if frac else ""))
-        out.append((-value if sign in ("-", "\u2212") else value, len(frac or "")))
+        percent = bool(_PERCENT.match(after))
+        out.append((-value if sign in ("-", "\u2212") else value, len(frac or ""), percent))
     return out
 
 
@@ -180,7 +184,8 @@ def read_report_numbers(html: str, *, ignore: tuple[str, ...] = ()) -> pd.DataFr
         Columns :data:`REPORT_NUMBER_COLUMNS`: ``kind`` (``table``, ``text``,
         ``alt``), ``context`` (headers, caption, figure title or the
         sentence), ``text`` (the cell, sentence or alternative text), the
-        number (sign included) and its decimals as printed.
+        number (sign included), its decimals as printed and whether a per
+        cent sign or "Prozent(punkte)" follows (then it is no count).
 
     Examples
     --------
@@ -196,8 +201,8 @@ def read_report_numbers(html: str, *, ignore: tuple[str, ...] = ()) -> pd.DataFr
     reader.feed(re.sub(r"data:[^\"')]+", "", html))
     rows = []
     for kind, context, text in reader.items:
-        for value, decimals in _numbers(text, ignore):
-            rows.append((kind, context, text, value, decimals))
+        for value, decimals, percent in _numbers(text, ignore):
+            rows.append((kind, context, text, value, decimals, percent))
     order = {"table": 0, "text": 1, "alt": 2}
     out = pd.DataFrame(rows, columns=list(REPORT_NUMBER_COLUMNS))
     return out.sort_values("kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
