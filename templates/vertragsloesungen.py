@@ -26,6 +26,7 @@
 #         default: 3
 #         help: "Kleinste ver\xF6ffentlichte Fallzahl (Geheimhaltung); kleinere Zahlen\
 #           \ werden gesperrt"
+#         minimum: 1
 #         required: false
 #         type: int
 #       period:
@@ -45,9 +46,23 @@
 #         allowed: null
 #         default: 10
 #         help: "Zahl der gr\xF6\xDFten Ausbildungsberufe in der Grafik nach Beruf"
+#         minimum: 1
 #         required: false
 #         type: int
+#     requires:
+#       indicators:
+#       - vertragsloesungsquote
+#       - vertragsloesungen
+#       - vertragsloesungen_probezeit_anteil
+#       - neue_ausbildungsvertraege
+#       optional_tables:
+#       - berufe
+#       tables:
+#       - regions
+#       - contracts_dissolved
+#       - contracts_new
 #     title: "Vertragsl\xF6sungen in der dualen Ausbildung"
+#     version: 1.0.0
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: dkbm
@@ -55,7 +70,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
