@@ -26,6 +26,7 @@ def _with_cell(tmp_path: Path, code: str) -> Path:
     """The Fakten-Check template with one more code cell, written as a new notebook."""
     nb = jupytext.read(TEMPLATES / "fakten_check.py")
     nb.cells.append(jupytext.reads(f"# %%\n{code}\n", fmt="py:percent").cells[0])
+    nb.metadata["dkbm"]["name"] = "eigene_vorlage"
     out = tmp_path / "eigene_vorlage.ipynb"
     jupytext.write(nb, out)
     return out
@@ -90,3 +91,30 @@ def test_syntax_error_is_a_problem():
     (problem,) = b.template_problems("header(ctx")
     assert "Syntaxfehler" in problem.describe()
     assert b.template_problems("%matplotlib inline\nheader(ctx)") == []
+
+
+def test_batch_refuses_such_templates_before_any_report(tmp_path):
+    from toolkit.reports import run_batch
+
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    _with_cell(folder, "from toolkit.indicators import compute_all\ncompute_all(data)")
+    with pytest.raises(TemplateError, match="Prüfung vor dem Start") as err:
+        run_batch("eigene_vorlage", regions="17051", period=2024, out=tmp_path / "out",
+                  templates_dir=folder, progress=False)  # fmt: skip
+    assert "compute_all" in str(err.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+
+
+def test_batch_refuses_an_internal_template_for_publication(tmp_path):
+    from toolkit.reports import run_batch
+
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    _with_cell(
+        folder,
+        "from toolkit.blocks import internal_context\nctx = internal_context(data, region, period)",
+    )
+    with pytest.raises(TemplateError, match="ungeschützte Daten"):
+        run_batch("eigene_vorlage", regions="17051", period=2024, out=tmp_path / "out",
+                  templates_dir=folder, progress=False)  # fmt: skip

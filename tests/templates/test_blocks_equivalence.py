@@ -76,8 +76,16 @@ def dataset(publication):
     return _WithShared(ds, warm(ds, publication=load_publication(publication)))
 
 
+def _first_difference(a: str, b: str) -> str:
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return f"at {at}: before …{a[max(0, at - 120) : at + 200]!r}… after …{b[max(0, at - 120) : at + 200]!r}…"
+
+
 def _same(before: Path, after: Path) -> None:
-    assert page_text(after) == page_text(before)
+    old, new = page_text(before), page_text(after)
+    assert new == old, _first_difference(old, new)
     assert images(after) == images(before)
     assert captions(after) == captions(before)
 
