@@ -125,7 +125,9 @@ ctx = report_context(
         "iabe_anteil_sektor_ii",
     ],
     comparison=comparison,
-    offsets={"population": -1},  # Datenstand: Bevölkerung am 31.12. des Vorjahres
+    # Datenstand-Zeile: Tabellen in der Reihenfolge der Bildungskette, Bevölkerung des Vorjahres
+    tables=["kita", "population", "transitions", "school_leavers", "iabe"],
+    offsets={"population": -1},
 )
 header(ctx)
 

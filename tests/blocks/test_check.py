@@ -26,6 +26,7 @@ def _with_cell(tmp_path: Path, code: str) -> Path:
     """The Fakten-Check template with one more code cell, written as a new notebook."""
     nb = jupytext.read(TEMPLATES / "fakten_check.py")
     nb.cells.append(jupytext.reads(f"# %%\n{code}\n", fmt="py:percent").cells[0])
+    nb.metadata["dkbm"]["name"] = "eigene_vorlage"
     out = tmp_path / "eigene_vorlage.ipynb"
     jupytext.write(nb, out)
     return out
@@ -90,3 +91,37 @@ def test_syntax_error_is_a_problem():
     (problem,) = b.template_problems("header(ctx")
     assert "Syntaxfehler" in problem.describe()
     assert b.template_problems("%matplotlib inline\nheader(ctx)") == []
+
+
+def test_static_check_of_the_registry_reports_unprotected_access(tmp_path):
+    """templates' check_template_static (used by validate and by the runner) carries these problems.
+
+    They have ``column="internal"``: ``dkbm templates validate`` refuses the template unless
+    ``--intern``. (The runner's ``dkbm batch`` refuses only templates that use the opt-out;
+    see /work/coord/blocks.md, open item.)
+    """
+    from toolkit.reports.registry import check_template_static, load_template
+
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    path = _with_cell(folder, "from toolkit.indicators import compute_all\ncompute_all(data)")
+    found = check_template_static(load_template(path), publication=True)
+    assert any("compute_all" in p.message and p.column == "internal" for p in found)
+    assert (
+        check_template_static(load_template(TEMPLATES / "fakten_check.ipynb"), publication=True)
+        == []
+    )
+
+
+def test_batch_refuses_an_internal_template_for_publication(tmp_path):
+    from toolkit.reports import run_batch
+
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    _with_cell(
+        folder,
+        "from toolkit.blocks import internal_context\nctx = internal_context(data, region, period)",
+    )
+    with pytest.raises(TemplateError, match="ungeschützte Daten"):
+        run_batch("eigene_vorlage", regions="17051", period=2024, out=tmp_path / "out",
+                  templates_dir=folder, progress=False)  # fmt: skip
