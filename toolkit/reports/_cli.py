@@ -1,4 +1,4 @@
-"""Sub-commands ``dkbm templates``, ``dkbm run``, ``dkbm batch`` and ``dkbm report``.
+"""Sub-commands ``dkbm run``, ``dkbm batch`` and ``dkbm report`` (and the hook of ``dkbm templates``).
 
 Examples
 --------
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ParameterError, TemplateError
+from toolkit.reports import _templates_cli
 
 __all__ = ["register"]
 
@@ -62,19 +63,10 @@ def register(subparsers: Any) -> None:
     >>> import argparse
     >>> parser = argparse.ArgumentParser()
     >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["templates", "list"]).func.__name__
-    '_templates_list'
+    >>> parser.parse_args(["run", "fakten_check", "--region", "17", "--period", "2024"]).func.__name__
+    '_run'
     """
-    tp = subparsers.add_parser("templates", help="Berichtsvorlagen anzeigen")
-    tsub = tp.add_subparsers(dest="templates_command", metavar="AKTION")
-    lp = tsub.add_parser("list", help="alle Vorlagen auflisten")
-    lp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
-    lp.set_defaults(func=_templates_list)
-    sp = tsub.add_parser("show", help="Parameter einer Vorlage zeigen")
-    sp.add_argument("name")
-    sp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
-    sp.set_defaults(func=_templates_show)
-    tp.set_defaults(func=lambda args: tp.print_help() or 1)
+    _templates_cli.register(subparsers)  # dkbm templates ...: toolkit/reports/_templates_cli.py
 
     rp = subparsers.add_parser("run", help="einen Bericht für eine Region erstellen")
     rp.add_argument("template", help="Name der Vorlage (dkbm templates list)")
@@ -120,37 +112,6 @@ def _add_intern(p: argparse.ArgumentParser) -> None:
         help="auch Vorlagen mit ungeschützten Daten (nur für den Dienstgebrauch, nicht "
         "zur Veröffentlichung)",
     )
-
-
-def _templates_list(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import default_templates_dir, list_templates
-
-    _use_bericht(args)
-    templates = list_templates(args.templates_dir)
-    if not templates:
-        where = args.templates_dir or default_templates_dir()
-        print(f"Keine Vorlagen in {where}.")
-        return 1
-    width = max(len(t.name) for t in templates)
-    for t in templates:
-        print(f"{t.name.ljust(width)}  {t.title}")
-    return 0
-
-
-def _templates_show(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import get_template
-
-    t = get_template(args.name, args.templates_dir)
-    print(f"{t.title} ({t.name})")
-    print(f"Datei: {t.path}")
-    if t.description:
-        print(t.description)
-    print("\nParameter:")
-    for spec in t.parameters.values():
-        print(f"  {spec.describe()}")
-        if spec.help:
-            print(f"      {spec.help}")
-    return 0
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -273,11 +234,14 @@ def _label(template: Any, variant: dict[str, str]) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import default_templates_dir, list_templates
+    from toolkit.reports.registry import default_templates_dir, scan_templates
     from toolkit.reports.running import run_batch
 
     _use_bericht(args)
-    templates = list_templates(args.templates_dir)
+    catalog = scan_templates(args.templates_dir)  # broken templates: listed, never run, exit 1
+    templates = list(catalog.templates)
+    for broken in catalog.broken:
+        print(f"Fehlerhafte Vorlage übersprungen: {broken.name} ({broken.path}): {broken.reason}")
     if not templates:
         where = args.templates_dir or default_templates_dir()
         raise TemplateError(
@@ -326,4 +290,4 @@ def _report(args: argparse.Namespace) -> int:
     print("\nBerichte liegen in:")
     for place in places:
         print(f"  {place}")
-    return code
+    return max(code, 1) if catalog.broken else code
