@@ -19,9 +19,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check toolkit
 
-# Tests keep their caches (protected sets, explorer data) in a fresh folder, as on a clean machine.
+# Tests keep their caches (protected sets, explorer data) and user templates in a fresh folder, as on a clean machine.
 test: install lint
-	cache=$$(mktemp -d) && DKBM_CACHE_DIR=$$cache $(BIN)/python -m pytest; rc=$$?; rm -rf $$cache; exit $$rc
+	cache=$$(mktemp -d) && DKBM_CACHE_DIR=$$cache DKBM_USER_TEMPLATES_DIR=$$cache/vorlagen $(BIN)/python -m pytest; rc=$$?; rm -rf $$cache; exit $$rc
 
 report: install
 	$(BIN)/dkbm report

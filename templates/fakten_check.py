@@ -24,6 +24,7 @@
 #         default: 3
 #         help: "Kleinste ver\xF6ffentlichte Fallzahl (Geheimhaltung); kleinere Zahlen\
 #           \ werden gesperrt"
+#         minimum: 1
 #         required: false
 #         type: int
 #       period:
@@ -49,6 +50,47 @@
 #         help: Thema des Fakten-Checks
 #         required: false
 #         type: str
+#     requires:
+#       indicators: []
+#       tables:
+#       - regions
+#       variants:
+#         topic:
+#           ausbildung:
+#             indicators:
+#             - vertragsloesungsquote
+#             - ausbildungsanfaengerquote
+#             - neue_ausbildungsvertraege
+#             - iabe_anteil_sektor_i
+#             - iabe_anteil_sektor_ii
+#             tables:
+#             - apprentice_beginners
+#             - contracts_dissolved
+#             - contracts_new
+#             - iabe
+#             - population
+#           befragung:
+#             indicators: []
+#             tables:
+#             - survey_families
+#             - survey_families_margins
+#           fruehe_bildung:
+#             indicators:
+#             - betreuungsquote_u3
+#             - betreuungsquote_3u6
+#             - tagespflege_anteil_u3
+#             tables:
+#             - kita
+#             - population
+#           schule:
+#             indicators:
+#             - abgaenge_anteil_ohne_hsa
+#             - uebergangsquote_gymnasium
+#             - abgaenge_anteil_ahr
+#             - schulabgaenge
+#             tables:
+#             - school_leavers
+#             - transitions
 #     title: Fakten-Check
 #     variants:
 #       topic:
@@ -56,6 +98,7 @@
 #         befragung: Familienbefragung
 #         fruehe_bildung: "Fr\xFChe Bildung"
 #         schule: Schule
+#     version: 1.0.0
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: dkbm
@@ -63,7 +106,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -79,31 +122,46 @@ min_count: int = 3  # kleinste veröffentlichte Fallzahl (Geheimhaltung)
 data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
 
 # %%
-from toolkit.reports.content import fakten_check
-from toolkit.reports.runtime import load_dataset
-
-# %%
-report = fakten_check(
-    load_dataset(data_dir),
-    region,
-    period,
-    topic=topic,
-    comparison=comparison,
-    min_count=min_count,
+from toolkit.blocks import (
+    breakdown,
+    charts,
+    definitions,
+    header,
+    key_figures,
+    key_messages,
+    load_data,
+    notes,
+    report_context,
+    sub_region_chart,
+    sub_region_map,
+    survey_charts,
+    time_series,
 )
-report.header
 
 # %%
-report.summary
+data = load_data(data_dir, min_count=min_count)
+ctx = report_context(data, region, period, topic=topic, comparison=comparison)
+header(ctx)
 
 # %%
-report.key_figures
+key_messages(ctx)
 
 # %%
-report.charts_html()
+key_figures(ctx)
 
 # %%
-report.notes
+charts(
+    ctx,
+    time_series(ctx, ctx.main),
+    time_series(ctx, ctx.indicator(1)),
+    breakdown(ctx, ctx.main, ctx.dimension),
+    sub_region_chart(ctx, ctx.main),
+    sub_region_map(ctx, ctx.main),
+    survey_charts(ctx),
+)
 
 # %%
-report.appendix
+notes(ctx)
+
+# %%
+definitions(ctx)

@@ -24,6 +24,7 @@
 #         default: 3
 #         help: "Kleinste ver\xF6ffentlichte Fallzahl (Geheimhaltung); kleinere Zahlen\
 #           \ werden gesperrt"
+#         minimum: 1
 #         required: false
 #         type: int
 #       period:
@@ -39,7 +40,35 @@
 #           \ kreisfreie Stadt oder eine Gemeinde"
 #         required: true
 #         type: str
+#     requires:
+#       indicators:
+#       - betreuungsquote_3u6
+#       - uebergaenge_jg5
+#       - uebergangsquote_gymnasium
+#       - uebergangsquote_hauptschule
+#       - abgaenge_anteil_ohne_hsa
+#       - abgaenge_anteil_ahr
+#       - iabe_anteil_sektor_i
+#       - iabe_anteil_sektor_ii
+#       - uebergangsquote_realschule
+#       - uebergangsquote_mehrere_bildungsgaenge
+#       - uebergangsquote_gesamtschule
+#       - uebergangsquote_foerderschule
+#       - uebergangsquote_sonstige
+#       - abgaenge_anteil_hsa
+#       - abgaenge_anteil_msa
+#       - abgaenge_anteil_fhr
+#       - iabe_anteil_sektor_iii
+#       - iabe_anteil_sektor_iv
+#       tables:
+#       - regions
+#       - iabe
+#       - kita
+#       - population
+#       - school_leavers
+#       - transitions
 #     title: "\xDCberg\xE4nge"
+#     version: 1.0.0
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: dkbm
@@ -47,7 +76,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -62,30 +91,62 @@ min_count: int = 3  # kleinste veröffentlichte Fallzahl (Geheimhaltung)
 data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
 
 # %%
-from toolkit.reports.content import uebergaenge
-from toolkit.reports.runtime import load_dataset
+from toolkit.blocks import (
+    breakdown,
+    charts,
+    definitions,
+    education_chain,
+    header,
+    key_figures,
+    key_messages,
+    load_data,
+    notes,
+    report_context,
+    sub_region_map,
+    time_series,
+    transition_notes,
+)
 
 # %%
-report = uebergaenge(
-    load_dataset(data_dir),
+data = load_data(data_dir, min_count=min_count)
+ctx = report_context(
+    data,
     region,
     period,
+    title="Übergänge im Bildungsverlauf",
+    indicators=[
+        "betreuungsquote_3u6",
+        "uebergaenge_jg5",
+        "uebergangsquote_gymnasium",
+        "uebergangsquote_hauptschule",
+        "abgaenge_anteil_ohne_hsa",
+        "abgaenge_anteil_ahr",
+        "iabe_anteil_sektor_i",
+        "iabe_anteil_sektor_ii",
+    ],
     comparison=comparison,
-    min_count=min_count,
+    offsets={"population": -1},  # Datenstand: Bevölkerung am 31.12. des Vorjahres
 )
-report.header
+header(ctx)
 
 # %%
-report.summary
+key_messages(ctx)
 
 # %%
-report.key_figures
+key_figures(ctx)
 
 # %%
-report.charts_html()
+charts(
+    ctx,
+    education_chain(ctx),
+    time_series(ctx, "uebergangsquote_gymnasium"),
+    time_series(ctx, "abgaenge_anteil_ohne_hsa"),
+    breakdown(ctx, "abgaenge_anteil_ohne_hsa", ["sex", "nationality"]),
+    sub_region_map(ctx, "uebergangsquote_gymnasium", or_chart=True),
+)
 
 # %%
-report.notes
+notes(ctx, *transition_notes(ctx))
 
 # %%
-report.appendix
+definitions(ctx)

@@ -8,10 +8,9 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import pandas as pd
 from ipyevents import Event
-from matplotlib.axes import Axes
 
 from toolkit._explorer import pick_region
-from toolkit.charts import choropleth
+from toolkit.charts import MapChart, choropleth
 from toolkit.errors import DkbmError
 
 __all__ = ["ExplorerMap", "map_contexts"]
@@ -47,7 +46,11 @@ def map_contexts(region: str, level: str) -> list[tuple[str, str, str | None]]:
 
 
 class ExplorerMap:
-    """Choropleth image with click selection (ipyevents reports the image pixel).
+    """Choropleth image (SVG) with click selection (ipyevents reports where it was clicked).
+
+    The map is the SVG the reports embed (written directly, a few milliseconds);
+    a click is turned into map units through the map's layout, from the
+    position relative to the image as shown (any display size).
 
     Parameters
     ----------
@@ -61,22 +64,22 @@ class ExplorerMap:
     >>> from toolkit.geo import sample_boundaries
     >>> m = ExplorerMap(sample_boundaries(), on_pick=print)
     >>> m.image.format
-    'png'
+    'svg+xml'
     """
 
     def __init__(self, boundaries: pd.DataFrame, on_pick: Callable[[str], None]) -> None:
         self.boundaries = boundaries
         self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width="520px", height="auto")
+            format="svg+xml", layout=widgets.Layout(width="520px", height="auto")
         )
         self.note = widgets.HTML()
         self.widget = widgets.VBox([self.image, self.note], layout=widgets.Layout(width="540px"))
         self._events = Event(source=self.image, watched_events=["click"])
         self._events.on_dom_event(self._on_click)
         self._on_pick = on_pick
-        self._axes: Axes | None = None
+        self._chart: MapChart | None = None
         self._areas: pd.DataFrame | None = None
-        #: Seconds the last redraw took (figure and PNG), for the speed check.
+        #: Seconds the last redraw took (map and SVG), for the speed check.
         self.last_seconds = 0.0
 
     def show(
@@ -104,8 +107,8 @@ class ExplorerMap:
                 )
             except DkbmError:
                 continue
-            self.image.value = chart.to_png()
-            self._axes = chart.figure.axes[0]
+            self.image.value = chart.to_svg()
+            self._chart = chart
             geo = self.boundaries
             code = chart.table["Schlüssel"]
             self._areas = geo[(geo["level"] == child) & geo["region_code"].isin(set(code))]
@@ -121,24 +124,31 @@ class ExplorerMap:
         self.last_seconds = time.perf_counter() - start
         return False
 
-    def pixel_to_region(self, x: float, y: float) -> str | None:
-        """Region code under image pixel (x, y) of the last map, or None.
+    def pixel_to_region(self, fx: float, fy: float) -> str | None:
+        """Return the region code at point ``(fx, fy)`` of the last map, or None.
+
+        ``fx`` and ``fy`` are fractions of the image width and height from the top left.
 
         Examples
         --------
         >>> from toolkit.geo import sample_boundaries
-        >>> ExplorerMap(sample_boundaries(), on_pick=print).pixel_to_region(1, 1) is None
+        >>> ExplorerMap(sample_boundaries(), on_pick=print).pixel_to_region(0.5, 0.5) is None
         True
         """
-        axes = self._axes
-        figure = axes.get_figure(root=True) if axes is not None else None
-        if axes is None or figure is None or self._areas is None:
+        layout = self._chart.layout if self._chart is not None else None
+        if layout is None or self._areas is None:
             return None
-        height = figure.bbox.height  # pixels of the PNG shown
-        data_x, data_y = axes.transData.inverted().transform((x, height - y))
-        return pick_region(self._areas, data_x, data_y)
+        width, height = layout.pixels
+        x, y = layout.from_pixels(fx * width, fy * height)
+        return pick_region(self._areas, x, y)
 
     def _on_click(self, event: dict) -> None:
-        code = self.pixel_to_region(float(event.get("dataX", -1)), float(event.get("dataY", -1)))
+        width = float(event.get("boundingRectWidth") or 0)
+        height = float(event.get("boundingRectHeight") or 0)
+        if width <= 0 or height <= 0:
+            return
+        fx = float(event.get("relativeX", -1)) / width
+        fy = float(event.get("relativeY", -1)) / height
+        code = self.pixel_to_region(fx, fy)
         if code is not None:
             self._on_pick(code)

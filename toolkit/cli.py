@@ -50,7 +50,10 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("toolkit.indicators._cli",),
         "Indikatorenkatalog anzeigen und Indikatoren berechnen",
     ),
-    "templates": (("toolkit.reports._cli",), "Berichtsvorlagen anzeigen"),
+    "templates": (
+        ("toolkit.reports._cli",),
+        "Berichtsvorlagen anzeigen, prüfen und teilen",
+    ),
     "run": (("toolkit.reports._cli",), "einen Bericht für eine Region erstellen"),
     "batch": (("toolkit.reports._cli",), "einen Bericht für viele Regionen erstellen"),
     "report": (

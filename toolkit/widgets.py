@@ -179,6 +179,7 @@ class IndicatorExplorer:
         )
         self._select_region_option(first)
         self.comparisons = widgets.SelectMultiple(description="Vergleich", rows=4, layout=wide)
+        self._quiet = False
         self.message = widgets.HTML()
         self.chart = widgets.HTML(layout=widgets.Layout(width="560px"))
         self.output = widgets.HTML()
@@ -198,8 +199,10 @@ class IndicatorExplorer:
         self.search.observe(self._on_search, names="value")
         self.indicator.observe(self._on_indicator, names="value")
         self.region.observe(self._on_region, names="value")
-        self.dimension.observe(lambda _c: self.refresh(), names="value")
-        self.comparisons.observe(lambda _c: self.refresh(map_too=False), names="value")
+        self.dimension.observe(lambda _c: None if self._quiet else self.refresh(), names="value")
+        self.comparisons.observe(
+            lambda _c: None if self._quiet else self.refresh(map_too=False), names="value"
+        )
         self.refresh()
 
     # -- selection helpers --------------------------------------------------
@@ -214,16 +217,28 @@ class IndicatorExplorer:
         self.region.value = code
 
     def _update_comparisons(self) -> None:
+        """Set the comparison regions of the selected region without a redraw of their own.
+
+        The caller redraws once: one map, one chart per selection.
+        """
         code = self.region.value
         parents = parent_regions(code, set(self._region_names))
-        self.comparisons.options = [(self._region_names[c], c) for c in parents]
-        self.comparisons.value = tuple(parents[-2:])
+        self._quiet = True
+        try:
+            self.comparisons.options = [(self._region_names[c], c) for c in parents]
+            self.comparisons.value = tuple(parents[-2:])
+        finally:
+            self._quiet = False
 
     def _update_dimensions(self) -> None:
         rows = self.protected()
         dims = sorted(d for d in pd.unique(rows["dimension"]) if d)
-        self.dimension.options = [(_TOTAL, ""), *[(dimension_label(d), d) for d in dims]]
-        self.dimension.value = ""
+        self._quiet = True
+        try:
+            self.dimension.options = [(_TOTAL, ""), *[(dimension_label(d), d) for d in dims]]
+            self.dimension.value = ""
+        finally:
+            self._quiet = False
 
     def _on_search(self, change: dict) -> None:
         options = self._region_options(change["new"])

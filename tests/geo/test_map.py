@@ -13,6 +13,8 @@ from toolkit.errors import DisclosureError, ParameterError
 from toolkit.geo import mark_protected, sample_boundaries
 from toolkit.io import DataWarning
 
+from ._rows import area_rows
+
 KREIS = "17053"  # 19 Gemeinden
 
 
@@ -23,24 +25,7 @@ def geo():
 
 def _frame(geo, values=None, flags=None, within=KREIS, level="gemeinde", protected=True):
     areas = geo[(geo["level"] == level) & geo["region_code"].str.startswith(within)]
-    n = len(areas)
-    frame = pd.DataFrame(
-        {
-            "region_code": areas["region_code"].to_numpy(),
-            "region_name": areas["region_name"].to_numpy(),
-            "level": level,
-            "period": 2024,
-            "indicator": "q",
-            "dimension": "",
-            "category": "",
-            "value": np.arange(1.0, n + 1) if values is None else values,
-            "numerator": 1.0,
-            "denominator": 1.0,
-            "unit": "%",
-            "flag": "" if flags is None else flags,
-        }
-    )
-    return mark_protected(frame) if protected else frame
+    return area_rows(areas, level, values, "" if flags is None else flags, protected)
 
 
 def test_unprotected_frames_are_refused(geo):

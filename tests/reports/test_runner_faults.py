@@ -160,9 +160,9 @@ def test_full_disk_while_writing_the_manifest_stops_with_a_clear_error(tmp_path,
 
 @pytest.mark.parametrize("timeout", [0, -5, float("nan"), float("inf")])
 def test_bad_timeouts_are_refused_before_any_report_starts(tmp_path, monkeypatch, timeout):
-    from toolkit.reports import running
+    from toolkit.reports import children
 
-    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="Zeitlimit"):
         batch("ok", "17001", tmp_path, timeout=timeout)
 
@@ -241,17 +241,17 @@ def test_failed_rerun_keeps_the_previous_report_and_says_so(tmp_path, monkeypatc
 
 
 def test_data_dir_parameter_that_does_not_exist_is_refused_first(tmp_path, monkeypatch):
-    from toolkit.reports import running
+    from toolkit.reports import children
 
-    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="data_dir"):
         batch("ok", "17001", tmp_path, parameters={"data_dir": str(tmp_path / "nirgends")})
 
 
 def test_unknown_comparison_region_is_refused_first(tmp_path, monkeypatch):
-    from toolkit.reports import running
+    from toolkit.reports import children
 
-    monkeypatch.setattr(running, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="Vergleichsregionen nicht in den Daten: 99"):
         batch("ok", "17001", tmp_path, parameters={"comparison": ["17", "99"]})
 

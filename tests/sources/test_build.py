@@ -212,6 +212,35 @@ def test_two_sources_disagreeing_on_a_cell(tmp_path):
     )
 
 
+def _retitled(tmp_path: Path, source: Path, code: str) -> Path:
+    """A real table-layout download whose first line names another table."""
+    text = source.read_text(encoding="cp1252")
+    head, rest = text.split("\n", 1)
+    path = tmp_path / f"{code}.csv"
+    path.write_bytes((head.split(":")[0] + f": {code}\n" + rest).encode("cp1252"))
+    return path
+
+
+def test_kita_entries_refuse_tables_they_were_not_checked_with(tmp_path):
+    # no 22541/22543 download exists in the shared data: the entries rest on the published
+    # labels, so a table of the statistic without them, or with a further breakdown the
+    # entry does not map, must stop with a message instead of giving numbers
+    out = tmp_path / "d"
+    for code in ("22541-01-01-4", "22543-01-01-4"):
+        pupils = _retitled(tmp_path, RS / "21111-01-03-4.csv", code)
+        with pytest.raises(DataError, match="fehlt '3 bis unter 6 Jahre', 'unter 3 Jahre'"):
+            build([pupils], out)
+        _nothing_written(out)
+    # real age groups 'unter 3 Jahre', '3 bis unter 6 Jahre', but by sex as well
+    by_sex = _retitled(tmp_path, RS / "12411-02-03-4 (2019).csv", "22541-02-01-4")
+    with pytest.raises(DataError, match="gliedert nach einem Merkmal") as info:
+        build([by_sex], out)
+    assert info.value.file == str(by_sex) and "widersprechen" not in str(info.value)
+    _nothing_written(out)
+    for code in ("22541-01-01-4", "22543-01-01-4"):
+        assert source_for(code, catalogue()).checked_with.startswith("none:")
+
+
 def test_flat_population_and_table_codes_through_the_fetch_hook(tmp_path):
     def fetch(code: str, database: str) -> pd.DataFrame:
         frame = read_genesis(GENESIS_SAMPLE_DIR / f"{code}_de_flat.csv")

@@ -38,6 +38,7 @@ from toolkit.charts._base import (
 )
 from toolkit.charts._estimates import estimate_chart
 from toolkit.charts._map import MapChart, choropleth
+from toolkit.charts._mapbatch import choropleths
 from toolkit.charts._series import time_series_chart
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "breakdown_chart",
     "chain_chart",
     "choropleth",
+    "choropleths",
     "estimate_chart",
     "german_axis_formatter",
     "role_colour",

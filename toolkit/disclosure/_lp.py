@@ -7,6 +7,8 @@ single objectives re-solved on the same model.
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import numpy as np
@@ -16,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 
 from toolkit.errors import DisclosureError
 
-__all__ = ["Relation", "System"]
+__all__ = ["Relation", "System", "quiet_highs"]
 
 _TOL = 1e-6
 _BOX = 1e9
@@ -52,8 +54,33 @@ class System:
             if terms:
                 (rows_eq if sense == "=" else rows_ub).append((terms, b))
         n = len(self.col)
-        self.a_eq, self.b_eq = _matrix(rows_eq, n)
-        self.a_ub, self.b_ub = _matrix(rows_ub, n)
+        a_eq, b_eq = _matrix(rows_eq, n)
+        a_ub, b_ub = _matrix(rows_ub, n)
+        self._setup(a_eq, b_eq, a_ub, b_ub, integer)
+
+    @classmethod
+    def from_arrays(
+        cls, keys: list[object], a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray
+    ) -> System:
+        """Build the system from matrices over the unknowns ``keys`` (columns), LP only.
+
+        Examples
+        --------
+        >>> s = System.from_arrays(["x", "y"], sparse.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
+        ...     sparse.csr_matrix((0, 2)), np.zeros(0))
+        >>> s.extremes("x")
+        (0.0, 3.0)
+        """
+        self = cls.__new__(cls)
+        self.col = {k: j for j, k in enumerate(keys)}
+        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, False)
+        return self
+
+    def _setup(
+        self, a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray, integer: bool
+    ) -> None:
+        n = len(self.col)
+        self.a_eq, self.b_eq, self.a_ub, self.b_ub = a_eq, b_eq, a_ub, b_ub
         both = sparse.vstack([self.a_eq, self.a_ub]).tocsr()
         m = both.shape[0]
         graph = (
@@ -161,6 +188,42 @@ def _weak_in_part(
     return weak
 
 
+def quiet_highs() -> Any:
+    """Return a silent ``highspy.Highs`` without its licence banner on the terminal.
+
+    HiGHS writes "Running HiGHS ..." to the C-level standard output when the
+    first instance of a process is created, before any option can be set
+    (ERGO-Code/HiGHS#1702, #2749). The creation therefore runs with file
+    descriptor 1 pointed to the null device; every later message is off by
+    ``output_flag``.
+
+    Examples
+    --------
+    >>> quiet_highs().getOptionValue("output_flag")[1]
+    False
+    """
+    import highspy
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output to silence
+        saved = None
+    try:
+        if saved is not None:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        else:
+            h = highspy.Highs()
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 class _Model:
     """One connected part as a HiGHS model; each bound is a warm-started re-solve."""
 
@@ -185,8 +248,7 @@ class _Model:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = quiet_highs()
         self.h.setOptionValue("presolve", "off")  # small parts, warm-started re-solves
         self.h.passModel(lp)
         self.hs = highspy

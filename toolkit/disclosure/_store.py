@@ -22,8 +22,11 @@ __all__ = [
     "mark",
 ]
 
-#: Version of the protected set's format and rules; part of the input hash.
-FORMAT_VERSION = 1
+#: Version of the protected set's format and rules; part of the input hash, so a set
+#: cached by older rules is protected again. Raise it whenever the rules, the count
+#: families or the relations change. 2: the sums of the true counts (breakdowns and
+#: region hierarchy, also where no table grid could be built) are linked in the protection.
+FORMAT_VERSION = 2
 #: ``DataFrame.attrs`` key marking a protected IndicatorFrame (read by the map blocks).
 PROTECTION_ATTR = "dkbm_protection"
 _DATA = "publication.parquet"

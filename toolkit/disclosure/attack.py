@@ -48,9 +48,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.disclosure._families import DIFFERENCES, TOTAL, count_cells
-from toolkit.disclosure._hierarchy import ags_ancestors
+from toolkit.disclosure._families import DIFFERENCES, count_cells
 from toolkit.disclosure._lp import Relation, System
+from toolkit.disclosure._relations import as_relations, structural_sums
 from toolkit.errors import DisclosureError
 
 __all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_summary", "disclosed"]
@@ -78,58 +78,6 @@ def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
         zip(cells["family"], cells["period"], cells["region"], cells["coords"], strict=True)
     )
     return cells
-
-
-class _Relations:
-    """Collect relations that hold in the true figures (what the definitions state)."""
-
-    def __init__(self, values: dict[object, float]) -> None:
-        self.values = values
-        self.rels: list[Relation] = []
-
-    def total(self, parent: object, kids: list[object]) -> None:
-        if parent not in self.values or not kids:
-            return
-        s = sum(self.values[k] for k in kids)
-        p = self.values[parent]
-        coefs = {parent: 1.0}
-        for k in kids:
-            coefs[k] = coefs.get(k, 0.0) - 1.0
-        if abs(p - s) <= _TOL * max(1.0, p):
-            self.rels.append((coefs, "=", 0.0))
-        elif s <= p + _TOL * max(1.0, p):
-            # listed parts of a larger whole: they do not exceed it
-            self.rels.append(({k: -v for k, v in coefs.items()}, "<=", 0.0))
-
-
-def _structural(cells: pd.DataFrame) -> list[Relation]:
-    """Region hierarchy and breakdown sums within every family and period."""
-    uniq = cells.drop_duplicates("key")
-    values = dict(zip(uniq["key"], uniq["n"], strict=True))
-    rb = _Relations(values)
-    for (fam, per), g in uniq.groupby(["family", "period"], sort=False):
-        by_coords: dict[tuple[str, ...], list[str]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            by_coords.setdefault(coords, []).append(region)
-        for coords, regions in by_coords.items():
-            have = set(regions)
-            kids: dict[str, list[str]] = {}
-            for r in regions:
-                parent = next((a for a in ags_ancestors(r) if a in have), None)
-                if parent is not None:
-                    kids.setdefault(parent, []).append(r)
-            for parent, ks in kids.items():
-                rb.total((fam, per, parent, coords), [(fam, per, k, coords) for k in ks])
-        # breakdowns: for each axis, the categories add up to the total
-        cats: dict[tuple[str, tuple[str, ...], int], list[tuple[str, ...]]] = {}
-        for region, coords in zip(g["region"], g["coords"], strict=True):
-            for a, c in enumerate(coords):
-                if c != TOTAL:
-                    base = (*coords[:a], TOTAL, *coords[a + 1 :])
-                    cats.setdefault((region, base, a), []).append(coords)
-        for (region, base, _a), kids_c in cats.items():
-            rb.total((fam, per, region, base), [(fam, per, region, c) for c in kids_c])
-    return rb.rels
 
 
 def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[Relation]:
@@ -190,6 +138,7 @@ def audit_publication(
     protection: float = 1.0,
     integer: bool = False,
     intervals: bool = False,
+    reports: str | Path | None = None,
 ) -> pd.DataFrame:
     """Attack a publication: feasible interval of every hidden sensitive count.
 
@@ -215,13 +164,19 @@ def audit_publication(
         Compute the exact interval of every hidden sensitive count. By
         default only disclosed counts get theirs; the others are proven
         protected by feasible tables found on the way (interval NaN).
+    reports : str or Path, optional
+        Folder of rendered reports (batch manifests and their HTML): every
+        number they print in tables, sentences and alternative texts is read
+        too (:mod:`toolkit.disclosure.report_audit`); a number only a hidden
+        cell explains is known to the attacker.
 
     Returns
     -------
     pandas.DataFrame
         One row per sensitive count, columns :data:`PUBLICATION_AUDIT_COLUMNS`;
         ``protected`` False is a disclosure (shown counts have an interval of
-        their value).
+        their value). With ``reports``, ``attrs["reports"]`` holds every
+        number read and its status (``erklärt``, ``verrät``, ``unerklärt``).
 
     Notes
     -----
@@ -273,7 +228,16 @@ def audit_publication(
         for k, r, q in zip(cells["key"], cells["row"], cells["quantity"], strict=True)
         if printed[q][r]
     }
-    rels = _structural(cells) + _bands(truth, shown_row, cells)
+    sums = structural_sums(cells)
+    rels = as_relations(sums) + _bands(truth, shown_row, cells)
+    findings = None
+    if reports is not None:
+        from toolkit.disclosure.report_audit import report_findings
+
+        findings, extra = report_findings(
+            reports, pub, truth, cells, sums, ignore=_catalogue_phrases()
+        )
+        rels += extra
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = System(rels, values, known, integer=integer)
     order = sorted(targets, key=str)
@@ -295,7 +259,20 @@ def audit_publication(
             lo, hi = solver.extremes(key)
         ok = bool(np.isnan(lo)) or (lo <= lo_req[i] + _TOL and hi >= hi_req[i] - _TOL)
         out.append((*key, x[i], lo, hi, ok))
-    return pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
+    result = pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
+    if findings is not None:
+        result.attrs["reports"] = findings
+    return result
+
+
+def _catalogue_phrases() -> tuple[str, ...]:
+    """Return the indicator names and definitions (their numbers are no figures)."""
+    from toolkit.indicators import catalog
+
+    c = catalog()
+    cols = ["name_de", "definition_de", "numerator_de", "denominator_de", "reference_date_de"]
+    texts = {str(t) for col in cols if col in c.columns for t in c[col].dropna()}
+    return tuple(sorted((t for t in texts if t), key=len, reverse=True))
 
 
 def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
@@ -360,4 +337,23 @@ def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
         }
         for r in bad.head(limit).itertuples(index=False)
     ]
-    return {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
+    out = {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
+    findings = result.attrs.get("reports")
+    if isinstance(findings, pd.DataFrame):
+        status = findings["status"]
+        odd = findings[status != "erklärt"].head(limit)
+        out["reports"] = {
+            "files": int(findings["file"].nunique()),
+            "numbers": len(findings),
+            **{s: int((status == s).sum()) for s in ("erklärt", "verrät", "unerklärt")},
+            "examples": [
+                {
+                    "file": Path(str(r.file)).name,
+                    "status": str(r.status),
+                    "context": str(r.context)[:200],
+                    "value": float(r.value),
+                }
+                for r in odd.itertuples(index=False)
+            ],
+        }
+    return out

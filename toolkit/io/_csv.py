@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
 
-__all__ = ["Records", "cells_frame", "parse_records", "read_cells"]
+__all__ = ["Records", "cells_frame", "choose_delimiter", "parse_records", "read_cells"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,14 @@ class Records:
     delimiter: str
 
 
-def _choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | None:
+def choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | None:
+    """Delimiter of a header line: the one that yields most expected names, then most fields.
+
+    Examples
+    --------
+    >>> choose_delimiter("a;b,c", ["a", "b"]), choose_delimiter("abc", None)
+    (';', None)
+    """
     wanted = {e.lower() for e in expected} if expected is not None else set()
     best: tuple[int, int, str] | None = None
     for delim in (";", ",", "\t", "|"):
@@ -62,7 +69,7 @@ def _choose_delimiter(first_line: str, expected: Iterable[str] | None) -> str | 
 def _delimiter(
     first: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
 ) -> str:
-    delim = _choose_delimiter(first, expected)
+    delim = choose_delimiter(first, expected)
     if delim is None:
         raise DataError(
             f"Kein Trennzeichen erkannt: die Kopfzeile enthält nur eine Spalte ({first[:80]!r}).",

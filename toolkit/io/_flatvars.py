@@ -31,7 +31,7 @@ import pandas as pd
 
 from toolkit.io._codes import code_level
 
-__all__ = ["REGION_VARIABLES", "Split", "split_variables"]
+__all__ = ["REGION_VARIABLES", "Split", "column_name", "is_regional", "split_variables"]
 
 #: Variable codes that carry the region, with the level they stand for.
 #: Variables whose code starts with ``GEO`` (Zensus 2022 database) count too.
@@ -61,11 +61,25 @@ class Split:
     variables: dict[str, str]
 
 
-def _regional(code: object) -> bool:
+def is_regional(code: object) -> bool:
+    """Whether a variable code names the region (``KREISE`` …, ``GEO…``).
+
+    Examples
+    --------
+    >>> is_regional("KREISE"), is_regional("GEOGM4"), is_regional("GES")
+    (True, True, False)
+    """
     return code in REGION_VARIABLES or str(code).startswith("GEO")
 
 
-def _column_name(code: str, fixed: Collection[str]) -> str:
+def column_name(code: str, fixed: Collection[str]) -> str:
+    """Return the result column of a variable: its code, ``var_<code>`` if taken.
+
+    Examples
+    --------
+    >>> column_name("GES", ("time",)), column_name("time", ("time",))
+    ('GES', 'var_time')
+    """
     return code if code not in fixed and f"{code}_label" not in fixed else f"var_{code}"
 
 
@@ -77,7 +91,7 @@ def _levels(codes: pd.Series, region_var: pd.Series) -> pd.Series:
 
 def _constant(raw: pd.DataFrame, numbers: Sequence[int], fixed: Collection[str]) -> Split:
     """Every numbered variable is the same in all rows: take whole columns."""
-    region_n = next((n for n in numbers if _regional(raw[f"{n}_variable_code"].iloc[0])), None)
+    region_n = next((n for n in numbers if is_regional(raw[f"{n}_variable_code"].iloc[0])), None)
     empty = pd.Series(pd.NA, index=raw.index, dtype="str")
     if region_n is None:
         codes, names, region_var = empty, empty, pd.Series(pd.NA, index=raw.index, dtype="str")
@@ -91,7 +105,7 @@ def _constant(raw: pd.DataFrame, numbers: Sequence[int], fixed: Collection[str])
         code = raw[f"{n}_variable_code"].iloc[0]
         if n == region_n or code == "":
             continue
-        column = _column_name(code, fixed)
+        column = column_name(code, fixed)
         variables[column] = str(raw[f"{n}_variable_label"].iloc[0])
         columns[column] = raw[f"{n}_variable_attribute_code"].str.strip()
         columns[f"{column}_label"] = raw[f"{n}_variable_attribute_label"]
@@ -114,8 +128,9 @@ def _mixed(raw: pd.DataFrame, numbers: Sequence[int], fixed: Collection[str]) ->
     used: dict[int, np.ndarray] = {}
     for n in numbers:
         var = cell(f"{n}_variable_code")
-        regional = [u for u in pd.unique(var) if _regional(u)]
-        take = np.isin(var, regional) & np.equal(region_code, None)
+        regional = [u for u in pd.unique(var) if is_regional(u)]
+        # pandas compares the text exactly; numpy would drop a trailing NUL of the code
+        take = raw[f"{n}_variable_code"].isin(regional).to_numpy() & np.equal(region_code, None)
         region_code[take] = cell(f"{n}_variable_attribute_code")[take]
         region_name[take] = cell(f"{n}_variable_attribute_label")[take]
         region_var[take] = var[take]
@@ -129,8 +144,8 @@ def _mixed(raw: pd.DataFrame, numbers: Sequence[int], fixed: Collection[str]) ->
         for code in pd.unique(var[free]):
             if code == "":
                 continue
-            column = _column_name(code, fixed)
-            mask = (var == code) & free
+            column = column_name(code, fixed)
+            mask = (raw[f"{n}_variable_code"] == code).to_numpy(dtype=bool) & free
             labels = cell(f"{n}_variable_label")
             variables[column] = str(labels[np.flatnonzero(mask)[0]])
             if column not in out:

@@ -34,7 +34,7 @@ __all__ = ["Dataset", "read_dataset", "read_sample"]
 
 _SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
 _DATA_LIKE = (".csv", ".gz", ".zip", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods", ".txt", ".tsv")
-_IGNORED = {"meta.json", "readme.md", "source.md", "licence.md", "license.md"}
+_IGNORED = {"meta.json", "bericht.toml", "readme.md", "source.md", "licence.md", "license.md"}
 
 
 class _MissingTable(DataError, AttributeError):

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
@@ -29,6 +28,8 @@ import pandas as pd
 from toolkit.errors import DataError
 from toolkit.io._container import open_official
 from toolkit.io._csv import read_cells
+from toolkit.io._flatfast import read_flat_fast
+from toolkit.io._flathead import FIXED, REQUIRED, check_header
 from toolkit.io._flatvars import REGION_VARIABLES, split_variables
 from toolkit.io._genesis_checks import (
     duplicate_problems,
@@ -55,84 +56,6 @@ __all__ = [
 #: Directory of the real exports shipped with the project.
 GENESIS_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "genesis"
 
-_REQUIRED = ("statistics_code", "time", "value", "value_unit", "value_variable_code")
-_FIXED = (
-    "statistic",
-    "time",
-    "year",
-    "region_code",
-    "region_name",
-    "region_level",
-    "variable",
-    "variable_label",
-    "unit",
-    "value",
-    "flag",
-)
-_VAR_PARTS = (
-    "variable_code",
-    "variable_label",
-    "variable_attribute_code",
-    "variable_attribute_label",
-)
-_OLD_MARKERS = re.compile(
-    r"^(Zeit_Code|Statistik_Code|\d+_Merkmal_Code|\d+_Auspraegung_Code|.+__q)$"
-)
-
-
-def _check_header(header: list[str], name: str) -> list[int]:
-    if any(_OLD_MARKERS.match(h) for h in header):
-        raise DataError(
-            "Das ist eine GENESIS-Flat-CSV im alten Format (Spalten 'Zeit_Code', "
-            "'1_Merkmal_Code', '1_Auspraegung_Code' und Wertspalten 'CODE__Label__Einheit' "
-            "mit '__q'-Zwilling). Dieses Format wird nicht gelesen, weil seine Spaltennamen "
-            "je Statistik und Sprache anders gebildet werden.",
-            file=name,
-            rows=[1],
-            hint="Die Tabelle in GENESIS-Online bzw. der Regionalstatistik erneut als "
-            "'CSV (flat)' herunterladen: das aktuelle Format hat die Spalten "
-            "statistics_code, time, 1_variable_code, ..., value, value_unit.",
-        )
-    missing = [c for c in _REQUIRED if c not in header]
-    if len(missing) == len(_REQUIRED):
-        raise DataError(
-            "Keine GENESIS-Flat-CSV: die Spalten statistics_code, time, value, value_unit "
-            f"fehlen (gefunden: {', '.join(header[:8])}); auch kein Tabellenlayout (erste "
-            "Zeile 'GENESIS-Tabelle: <Code>').",
-            file=name,
-            rows=[1],
-            hint="Die Datei unverändert so verwenden, wie sie aus GENESIS-Online / der "
-            "Regionalstatistik kam ('CSV (flat)', 'CSV' oder 'XLSX'); für eigene Tabellen "
-            "read_table() verwenden.",
-        )
-    if missing:
-        raise DataError(
-            f"GENESIS-Flat-CSV unvollständig: Spalte(n) {', '.join(missing)} fehlen.",
-            file=name,
-            column=missing[0],
-            rows=[1],
-            hint="Die Datei unverändert so verwenden, wie sie heruntergeladen wurde.",
-        )
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise DataError(
-            f"Doppelte Spaltennamen in der Kopfzeile: {', '.join(dupes)}.", file=name, rows=[1]
-        )
-    numbers = sorted(
-        int(m.group(1)) for h in header if (m := re.match(r"^(\d+)_variable_code$", h))
-    )
-    for n in numbers:
-        absent = [f"{n}_{p}" for p in _VAR_PARTS if f"{n}_{p}" not in header]
-        if absent:
-            raise DataError(
-                f"Merkmal {n} ist unvollständig: Spalte(n) {', '.join(absent)} fehlen.",
-                file=name,
-                column=absent[0],
-                rows=[1],
-                hint="Die Datei unverändert so verwenden, wie sie heruntergeladen wurde.",
-            )
-    return numbers
-
 
 def _check_cells(frame: pd.DataFrame, columns: dict, lines: np.ndarray, name: str) -> None:
     """Raise one DataError for cells whose meaning is wrong (see _genesis_checks)."""
@@ -155,6 +78,47 @@ def _check_cells(frame: pd.DataFrame, columns: dict, lines: np.ndarray, name: st
             file=name,
             problems=problems,
         )
+
+
+def _read_flat_exactly(text: str, encoded: bytes | None, name: str) -> pd.DataFrame:
+    """Read a flat export row by row: every check names the lines it concerns."""
+    header, raw = read_cells(text, name, expected=REQUIRED, delimiters=(";",), encoded=encoded)
+    numbers = check_header(header, name)
+    lines = raw.index.to_numpy(dtype=np.int64)
+    raw = raw.reset_index(drop=True)
+    quality = raw["value_q"] if "value_q" in raw.columns else None
+    language = flat_language(raw["value_unit"], raw.get("value_variable_label"))
+    values, flags = parse_values(raw["value"], quality, lines, name, language)
+
+    split = split_variables(raw, numbers, FIXED)
+    times = pd.Series(pd.unique(raw["time"]), dtype="str")
+    first_year = pd.to_numeric(times.str.extract(r"^\s*(\d{4})")[0], errors="coerce")
+    year = raw["time"].map(dict(zip(times, first_year, strict=True)))
+    frame = pd.DataFrame(
+        {
+            "statistic": raw["statistics_code"].str.strip(),
+            "time": raw["time"].str.strip(),
+            "year": year.astype("Int64"),
+            "region_code": split.region_code,
+            "region_name": split.region_name,
+            "region_level": split.region_level,
+            **split.columns,
+            "variable": raw["value_variable_code"].str.strip(),
+            "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
+            "unit": raw["value_unit"].str.strip(),
+            "value": values,
+            "flag": pd.Series(flags, index=raw.index, dtype="str"),
+        }
+    )
+    _check_cells(frame, split.columns, lines, name)
+    frame.attrs = {
+        "statistic_label": str(raw["statistics_label"].iloc[0])
+        if "statistics_label" in raw
+        else "",
+        "variables": split.variables,
+        "source": name,
+    }
+    return frame
 
 
 def read_genesis(path: str | Path) -> pd.DataFrame:
@@ -222,43 +186,10 @@ def read_genesis(path: str | Path) -> pd.DataFrame:
     encoded = None
     if note is None:  # UTF-8: the file's bytes (without BOM) are the text's encoding
         encoded = opened.data[3:] if opened.data.startswith(b"\xef\xbb\xbf") else opened.data
-    header, raw = read_cells(text, name, expected=_REQUIRED, delimiters=(";",), encoded=encoded)
-    numbers = _check_header(header, name)
-    lines = raw.index.to_numpy(dtype=np.int64)
-    raw = raw.reset_index(drop=True)
-    quality = raw["value_q"] if "value_q" in raw.columns else None
-    language = flat_language(raw["value_unit"], raw.get("value_variable_label"))
-    values, flags = parse_values(raw["value"], quality, lines, name, language)
-
-    split = split_variables(raw, numbers, _FIXED)
-    times = pd.Series(pd.unique(raw["time"]), dtype="str")
-    first_year = pd.to_numeric(times.str.extract(r"^\s*(\d{4})")[0], errors="coerce")
-    year = raw["time"].map(dict(zip(times, first_year, strict=True)))
-    frame = pd.DataFrame(
-        {
-            "statistic": raw["statistics_code"].str.strip(),
-            "time": raw["time"].str.strip(),
-            "year": year.astype("Int64"),
-            "region_code": split.region_code,
-            "region_name": split.region_name,
-            "region_level": split.region_level,
-            **split.columns,
-            "variable": raw["value_variable_code"].str.strip(),
-            "variable_label": raw.get("value_variable_label", pd.Series("", index=raw.index)),
-            "unit": raw["value_unit"].str.strip(),
-            "value": values,
-            "flag": pd.Series(flags, index=raw.index, dtype="str"),
-        }
-    )
-    _check_cells(frame, split.columns, lines, name)
-    frame.attrs = {
-        "statistic_label": str(raw["statistics_label"].iloc[0])
-        if "statistics_label" in raw
-        else "",
-        "variables": split.variables,
-        "source": name,
-        "notes": [note] if note else [],
-    }
+    frame = read_flat_fast(text, encoded, name)
+    if frame is None:  # anything unusual: row by row, with line numbers in every message
+        frame = _read_flat_exactly(text, encoded, name)
+    frame.attrs["notes"] = [note] if note else []
     if note:
         warnings.warn(f"{name}: {note}", DataWarning, stacklevel=2)
     return frame

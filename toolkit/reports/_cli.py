@@ -1,4 +1,4 @@
-"""Sub-commands ``dkbm templates``, ``dkbm run``, ``dkbm batch`` and ``dkbm report``.
+"""Sub-commands ``dkbm run``, ``dkbm batch`` and ``dkbm report`` (and the hook of ``dkbm templates``).
 
 Examples
 --------
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ParameterError, TemplateError
+from toolkit.reports import _templates_cli
 
 __all__ = ["register"]
 
@@ -62,19 +63,10 @@ def register(subparsers: Any) -> None:
     >>> import argparse
     >>> parser = argparse.ArgumentParser()
     >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["templates", "list"]).func.__name__
-    '_templates_list'
+    >>> parser.parse_args(["run", "fakten_check", "--region", "17", "--period", "2024"]).func.__name__
+    '_run'
     """
-    tp = subparsers.add_parser("templates", help="Berichtsvorlagen anzeigen")
-    tsub = tp.add_subparsers(dest="templates_command", metavar="AKTION")
-    lp = tsub.add_parser("list", help="alle Vorlagen auflisten")
-    lp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
-    lp.set_defaults(func=_templates_list)
-    sp = tsub.add_parser("show", help="Parameter einer Vorlage zeigen")
-    sp.add_argument("name")
-    sp.add_argument("--templates-dir", default=None, help=argparse.SUPPRESS)
-    sp.set_defaults(func=_templates_show)
-    tp.set_defaults(func=lambda args: tp.print_help() or 1)
+    _templates_cli.register(subparsers)  # dkbm templates ...: toolkit/reports/_templates_cli.py
 
     rp = subparsers.add_parser("run", help="einen Bericht für eine Region erstellen")
     rp.add_argument("template", help="Name der Vorlage (dkbm templates list)")
@@ -98,6 +90,7 @@ def register(subparsers: Any) -> None:
     bp.add_argument("--scheduler", default=None, help="Dask-Scheduler, z. B. tcp://HOST:8786")
     bp.add_argument("--no-progress", action="store_true", help="keinen Fortschrittsbalken")
     _add_common(bp)
+    _add_intern(bp)
     bp.set_defaults(func=_batch)
 
     qp = subparsers.add_parser(
@@ -108,38 +101,17 @@ def register(subparsers: Any) -> None:
     qp.add_argument("--regions", default="kreise", help=argparse.SUPPRESS)
     qp.add_argument("--no-progress", action="store_true", help="keinen Fortschrittsbalken")
     _add_common(qp)
+    _add_intern(qp)
     qp.set_defaults(func=_report)
 
 
-def _templates_list(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import default_templates_dir, list_templates
-
-    _use_bericht(args)
-    templates = list_templates(args.templates_dir)
-    if not templates:
-        where = args.templates_dir or default_templates_dir()
-        print(f"Keine Vorlagen in {where}.")
-        return 1
-    width = max(len(t.name) for t in templates)
-    for t in templates:
-        print(f"{t.name.ljust(width)}  {t.title}")
-    return 0
-
-
-def _templates_show(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import get_template
-
-    t = get_template(args.name, args.templates_dir)
-    print(f"{t.title} ({t.name})")
-    print(f"Datei: {t.path}")
-    if t.description:
-        print(t.description)
-    print("\nParameter:")
-    for spec in t.parameters.values():
-        print(f"  {spec.describe()}")
-        if spec.help:
-            print(f"      {spec.help}")
-    return 0
+def _add_intern(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--intern",
+        action="store_true",
+        help="auch Vorlagen mit ungeschützten Daten (nur für den Dienstgebrauch, nicht "
+        "zur Veröffentlichung)",
+    )
 
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
@@ -179,8 +151,13 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> int:
     from toolkit.reports.running import run_batch
 
-    result = run_batch(args.template, regions=[args.region], progress=False, **_common(args))
+    # one report is no publication run: an internal template's pages carry their own mark
+    result = run_batch(
+        args.template, regions=[args.region], progress=False, internal=True, **_common(args)
+    )
     _print_outputs(result)
+    if result.omitted:
+        print("Nicht enthalten (fehlt in den Daten): " + "; ".join(result.omitted), file=sys.stderr)
     if result.failed:
         entry = result.failed[0]
         print(f"Fehlgeschlagen: {entry['error']}", file=sys.stderr)
@@ -193,11 +170,11 @@ def _run(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from toolkit.reports.running import run_batch
 
-    names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler")
+    names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler", "intern")
     result = run_batch(
         args.template,
         progress=not args.no_progress,
-        **{n: getattr(args, n) for n in names},
+        **{("internal" if n == "intern" else n): getattr(args, n) for n in names},
         **_common(args),
     )
     print(result.summary())
@@ -213,12 +190,58 @@ def _variants(template: Any) -> list[dict[str, str]]:
     return combos
 
 
+def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any, dict, Any]]:
+    """Template, variant and period of every report the data support; print what is skipped.
+
+    A report is rendered when the data give its leading indicator
+    (:func:`toolkit.reports.checks.supported`) in the period: ``--period``,
+    else the template's default year, else the latest year the data have
+    for it.
+    """
+    from toolkit.reports.params import validate_parameters
+    from toolkit.reports.requires import requirements, supported
+    from toolkit.reports.runtime import load_dataset, resolve_data_dir
+
+    dataset = load_dataset(resolve_data_dir(data_dir))
+    chosen, skipped = [], []
+    for template in templates:
+        spec = template.parameters.get("period")
+        default = period if period is not None else getattr(spec, "default", None)
+        for variant in _variants(template):
+            probe = {**variant, "region": template.parameters["region"].default, "period": default}
+            requires = requirements(template, validate_parameters(template, probe))
+            years = [default] if period is not None else [default, *_latest(dataset, requires)]
+            found = [y for y in years if y is not None and supported(dataset, requires, y)[0]]
+            name = f"{template.title} {_label(template, variant)}".strip()
+            if found:
+                chosen.append((template, variant, found[0]))
+            else:
+                skipped.append(f"  {name}: {supported(dataset, requires, default)[1]}")
+    if skipped:
+        print("Übersprungen (die Daten enthalten den Leitindikator nicht):", *skipped, sep="\n")
+    return chosen
+
+
+def _latest(dataset: Any, requires: Any) -> list[int]:
+    """Years of the template's tables, latest first."""
+    from toolkit.reports.requires import table_years
+
+    return table_years(dataset.tables, requires.tables)[::-1]
+
+
+def _label(template: Any, variant: dict[str, str]) -> str:
+    return " ".join(template.variants[n][v] for n, v in variant.items())
+
+
 def _report(args: argparse.Namespace) -> int:
-    from toolkit.reports.registry import default_templates_dir, list_templates
+    from toolkit.reports.registry import default_templates_dir, scan_templates
     from toolkit.reports.running import run_batch
 
     _use_bericht(args)
-    templates = list_templates(args.templates_dir)
+    catalog = scan_templates(args.templates_dir)  # broken templates: listed, never run, exit 1
+    templates = list(catalog.templates)
+    for broken in catalog.broken:
+        print(f"Fehlerhafte Vorlage übersprungen: {broken.name} ({broken.path}): {broken.reason}")
     if not templates:
         where = args.templates_dir or default_templates_dir()
         raise TemplateError(
@@ -230,46 +253,41 @@ def _report(args: argparse.Namespace) -> int:
         raise ParameterError("dkbm report nimmt keine -p-Parameter", hint="dkbm batch verwenden")
     code = 0
     places = []
-    for template in templates:
-        period = args.period
-        if period is None:
-            spec = template.parameters.get("period")
-            period = spec.default if spec is not None else None
-        if period is None:
-            raise ParameterError(
-                f"Vorlage {template.name!r} hat kein Standard-Berichtsjahr",
-                hint="--period angeben",
+    chosen = _choose(templates, args.data, args.period)
+    if not chosen:
+        raise ParameterError(
+            "Die Daten reichen für keinen Bericht", hint="Tabellen ergänzen (siehe oben)"
+        )
+    for template, variant, period in chosen:
+        head = f"== {template.title} {_label(template, variant)} ({template.name}), {period}"
+        print(head.replace("  ", " "), flush=True)
+        result = run_batch(
+            template,
+            regions=args.regions,
+            period=period,
+            parameters=variant,
+            formats=args.format,
+            out=args.out,
+            data_dir=args.data,
+            jobs=args.jobs,
+            resume=True,
+            timeout=args.timeout,
+            progress=not args.no_progress,
+            internal=args.intern,
+        )
+        print(result.summary(), flush=True)
+        places.append(Path(result.out_dir).resolve())
+        # regions without survey data have no survey report (NoSurveyDataError, issue #17):
+        # `dkbm report` renders what the data support and says what it left out
+        absent = [e for e in result.failed if str(e.error).startswith("NoSurveyDataError")]
+        if absent:
+            print(
+                f"Ohne Befragungsdaten, kein Bericht: {', '.join(e.region for e in absent)}",
+                flush=True,
             )
-        for variant in _variants(template):  # every Fakten-Check topic, not only the default
-            label = " ".join(template.variants[n][v] for n, v in variant.items())
-            head = f"== {template.title} {label} ({template.name}), {period}"
-            print(head.replace("  ", " "), flush=True)
-            result = run_batch(
-                template,
-                regions=args.regions,
-                period=period,
-                parameters=variant,
-                formats=args.format,
-                out=args.out,
-                data_dir=args.data,
-                jobs=args.jobs,
-                resume=True,
-                timeout=args.timeout,
-                progress=not args.no_progress,
-            )
-            print(result.summary(), flush=True)
-            places.append(Path(result.out_dir).resolve())
-            # regions without survey data have no survey report (NoSurveyDataError, issue #17):
-            # `dkbm report` renders what the data support and says what it left out
-            absent = [e for e in result.failed if str(e.error).startswith("NoSurveyDataError")]
-            if absent:
-                print(
-                    f"Ohne Befragungsdaten, kein Bericht: {', '.join(e.region for e in absent)}",
-                    flush=True,
-                )
-                result = replace(result, entries=[e for e in result.entries if e not in absent])
-            code = max(code, result.exit_code)
+            result = replace(result, entries=[e for e in result.entries if e not in absent])
+        code = max(code, result.exit_code)
     print("\nBerichte liegen in:")
     for place in places:
         print(f"  {place}")
-    return code
+    return max(code, 1) if catalog.broken else code

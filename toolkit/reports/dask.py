@@ -1,14 +1,17 @@
 """The same reports on a Dask distributed cluster.
 
-``dkbm batch ... --executor dask --scheduler tcp://HOST:PORT`` registers a
-worker plugin that warms every worker once per batch (data read and
-validated, shared computations made, modules imported: exactly what the
-local parent does), then submits one task per report. The task forks a
-child from the warm worker and runs :func:`toolkit.reports.tasks.produce`
-in it, like the local runner; the manifest is written here, on the
-submitting side, as results arrive. Workers need the toolkit installed and
-the templates, data and output folders under the same paths (a shared file
-system).
+``dkbm batch ... --executor dask --scheduler tcp://HOST:PORT`` sends the
+dataset the submitting side has read and validated to every worker once
+(``Client.scatter(..., broadcast=True)``: no worker reads or validates the
+files again), warms every worker up once per batch (a worker plugin holds
+the warm context: modules imported, shared computations made, the protected
+publication set read; exactly what the local parent does) and stops the
+batch with the cause when a warm-up fails. Then it submits one task per
+report; the task forks a child from the warm worker and runs
+:func:`toolkit.reports.tasks.produce` in it, like the local runner. The
+manifest is written here, on the submitting side, as results arrive.
+Workers need the toolkit installed and the templates and output folders
+under the same paths (a shared file system); the data travel with the batch.
 
 Examples
 --------
@@ -19,6 +22,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,7 @@ __all__ = ["WarmWorker", "run_on_dask"]
 
 
 class WarmWorker(WorkerPlugin):
-    """Dask worker plugin: plan-independent warm-up of one worker, once per batch.
+    """Dask worker plugin holding one worker's warm context for one batch.
 
     Parameters
     ----------
@@ -57,34 +61,71 @@ class WarmWorker(WorkerPlugin):
         key = f"{self.data_dir}\0{self.template_path}\0{sorted(header.items())}"
         self.name = "dkbm-warm-" + hashlib.sha256(key.encode()).hexdigest()[:16]
         self.warm: Any = None
+        self._lock = threading.Lock()
 
-    def setup(self, worker: Any = None) -> None:
-        """Read the data and warm up (errors reach the submitting side)."""
-        from toolkit.reports.planning import BatchPlan, warm_up
-        from toolkit.reports.registry import load_template
-        from toolkit.reports.runtime import load_dataset, resolve_data_dir
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_lock", "warm")}
 
-        data_dir = resolve_data_dir(self.data_dir)
-        template = load_template(self.template_path)
-        plan = BatchPlan(template, data_dir, data_dir, (), (), {}, {}, load_dataset(data_dir))
-        publication = None
-        if self.publication_dir and Path(self.publication_dir, "publication.json").is_file():
-            from toolkit.disclosure import load_publication
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, warm=None, _lock=threading.Lock())
 
-            publication = load_publication(self.publication_dir)
-        self.warm = warm_up(plan, publication)
+    def ensure_warm(self, dataset: Any) -> Any:
+        """Warm this worker up with ``dataset`` (once; later calls return the same context)."""
+        with self._lock:
+            if self.warm is None:
+                from toolkit.reports.planning import BatchPlan, warm_up
+                from toolkit.reports.registry import load_template
+
+                data_dir = Path(self.data_dir)
+                template = load_template(self.template_path)
+                plan = BatchPlan(template, data_dir, data_dir, (), (), {}, {}, dataset)
+                publication = None
+                folder = self.publication_dir
+                if folder and Path(folder, "publication.json").is_file():
+                    from toolkit.disclosure import load_publication
+
+                    publication = load_publication(folder)
+                self.warm = warm_up(plan, publication)
+            return self.warm
 
 
-def _run_on_worker(task: ReportTask, plugin_name: str) -> dict[str, Any]:
-    """Dask task: produce one report in a child forked from the warm worker."""
+def _plugin(name: str) -> WarmWorker:
     from distributed import get_worker
 
-    from toolkit.reports.running import run_children
+    return get_worker().plugins[name]
 
-    warm = get_worker().plugins[plugin_name].warm
+
+def _warm_worker(plugin_name: str, dataset: Any) -> str:
+    """Dask task: warm the worker it runs on (errors reach the submitting side)."""
+    _plugin(plugin_name).ensure_warm(dataset)
+    return "ok"
+
+
+def _run_on_worker(task: ReportTask, plugin_name: str, dataset: Any) -> dict[str, Any]:
+    """Dask task: produce one report in a child forked from the warm worker."""
+    from toolkit.reports.children import run_children
+
+    warm = _plugin(plugin_name).ensure_warm(dataset)  # a worker that joined late warms up now
     out: list[ManifestEntry] = []
     run_children([task], warm, jobs=1, record=out.append)
     return out[0].to_dict()
+
+
+def _warm_all(client: Any, plugin: WarmWorker, data: Any, template: Any) -> None:
+    """Warm every worker before any report; a failure stops the batch with its cause."""
+    workers = list(client.scheduler_info()["workers"])
+    futures = [
+        client.submit(
+            _warm_worker, plugin.name, data, workers=[w], allow_other_workers=False, pure=False
+        )
+        for w in workers
+    ]
+    try:
+        client.gather(futures)
+    except Exception as exc:  # a worker could not warm up: stop with its cause
+        from toolkit.reports.planning import warm_up_failed
+
+        raise (exc if isinstance(exc, DkbmError) else warm_up_failed(template, exc)) from exc
 
 
 def run_on_dask(
@@ -100,6 +141,8 @@ def run_on_dask(
     ------
     toolkit.errors.ParameterError
         When Dask is not installed or the cluster cannot be reached.
+    toolkit.errors.TemplateError
+        When a worker cannot warm up (no report is produced then).
     """
     try:
         from distributed import Client, as_completed
@@ -121,17 +164,16 @@ def run_on_dask(
             plan.header,
             str(plan.publication_dir) if plan.publication_dir else None,
         )
-        try:
-            client.register_plugin(plugin, name=plugin.name)
-        except Exception as exc:  # a worker could not warm up: stop with its cause
-            from toolkit.reports.planning import warm_up_failed
-
-            raise (
-                exc if isinstance(exc, DkbmError) else warm_up_failed(plan.template, exc)
-            ) from exc
+        client.register_plugin(plugin, name=plugin.name)
+        [data] = client.scatter([plan.dataset], broadcast=True, hash=False)
+        _warm_all(client, plugin, data, plan.template)
         futures = {
             client.submit(
-                _run_on_worker, task, plugin.name, key=f"dkbm-{task.stem}-{task.input_hash[:12]}"
+                _run_on_worker,
+                task,
+                plugin.name,
+                data,
+                key=f"dkbm-{task.stem}-{task.input_hash[:12]}",
             ): task
             for task in tasks
         }

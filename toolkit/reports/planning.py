@@ -9,8 +9,8 @@ the computations every report shares, passed explicitly as a
 
 Examples
 --------
->>> check_timeout(30)
-30.0
+>>> BatchPlan.__name__
+'BatchPlan'
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import fcntl
-import hashlib
 import importlib
-import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,24 +26,22 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import DataError, ParameterError, Problem, TemplateError
+from toolkit.reports.checks import check_against_data, check_bounds, check_template, check_timeout
 from toolkit.reports.manifest import read_manifest
 from toolkit.reports.params import coerce_value, parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.registry import Template, get_template
+from toolkit.reports.requires import inputs_digest, requirements, template_version
 from toolkit.reports.runtime import Warm, load_dataset, resolve_data_dir
 from toolkit.reports.tasks import ReportTask, input_hash, slugify
 
 __all__ = [
     "BatchPlan",
-    "check_timeout",
-    "data_digest",
     "lock_output_folder",
     "plan_batch",
     "template_imports",
     "warm_up",
     "warm_up_failed",
 ]
-
-_TABLE_SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -68,54 +64,6 @@ class BatchPlan:
     dataset: Any = None
     #: Folder of the protected publication set (``<out>/publication`` unless given).
     publication_dir: Path | None = None
-
-
-def check_timeout(timeout: Any) -> float | None:
-    """Return a valid time limit in seconds (None: no limit), else raise ParameterError.
-
-    Examples
-    --------
-    >>> check_timeout(float("nan"))
-    Traceback (most recent call last):
-    toolkit.errors.ParameterError: Ungültiges Zeitlimit nan s
-    ...
-    """
-    if timeout is None:
-        return None
-    value = float(timeout)
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(
-            f"Ungültiges Zeitlimit {value:g} s", hint="--timeout muss eine Zahl größer 0 sein"
-        )
-    return value
-
-
-def data_digest(data_dir: str | os.PathLike[str]) -> str:
-    """Return a SHA-256 over the files a report reads: the tables and ``meta.json``.
-
-    Other files (notes, README) do not change any report and are left out.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     empty = data_digest(d)
-    ...     _ = Path(d, "notizen.txt").write_text("x")
-    ...     same = data_digest(d)
-    ...     _ = Path(d, "kita.csv").write_text("x")
-    ...     empty == same, empty == data_digest(d)
-    (True, False)
-    """
-    digest = hashlib.sha256()
-    root = Path(data_dir)
-    read = [p for p in root.rglob("*") if p.is_file()]
-    read = [p for p in read if p.name == "meta.json" or p.name.lower().endswith(_TABLE_SUFFIXES)]
-    for path in sorted(read):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def template_imports(template: Template) -> list[str]:
@@ -149,7 +97,7 @@ def warm_up(plan: BatchPlan, publication: Any = None) -> Warm:
 
     Imports what the template imports, creates the in-process shell and
     hands over the dataset read during planning; a template built on
-    :mod:`toolkit.reports.content` also gets the hierarchy and the batch's
+    :mod:`toolkit.reports.content` (or :mod:`toolkit.blocks`) also gets the hierarchy and the batch's
     protected publication set (``publication``, see
     :mod:`toolkit.reports.publishing`) as ``dataset.shared``. Any error
     stops the batch: nothing is swallowed.
@@ -171,7 +119,7 @@ def warm_up(plan: BatchPlan, publication: Any = None) -> Warm:
     exporter = html_exporter()
     render_html(_font_probe(), exporter=exporter)  # compiles nbconvert's templates once
     dataset = plan.dataset
-    if any(m.startswith("toolkit.reports.content") for m in modules):
+    if any(m.startswith(("toolkit.reports.content", "toolkit.blocks")) for m in modules):
         from toolkit.reports.content import warm
 
         dataset = _with_shared(dataset, warm(dataset, publication=publication))
@@ -259,24 +207,6 @@ def lock_output_folder(out_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def _check_against_data(dataset: Any, regions: Any, period: Any, given: dict[str, Any]) -> None:
-    """Refuse a period no table has, and comparison regions not in the data."""
-    years: set[int] = set()
-    for table in dataset.tables.values():
-        if "year" in getattr(table, "columns", ()):
-            years.update(int(y) for y in table["year"].dropna().unique())
-    if years and isinstance(period, int) and period not in years:
-        have = f"{min(years)}–{max(years)}"
-        raise ParameterError(f"Keine Daten für {period}", hint=f"Die Daten reichen von {have}")
-    known = set(regions["region_code"].astype(str))
-    unknown = [str(c) for c in given.get("comparison") or [] if str(c) not in known]
-    if unknown:
-        raise ParameterError(
-            f"Vergleichsregionen nicht in den Daten: {', '.join(unknown)}",
-            hint="Regionalschlüssel aus regions.csv angeben oder comparison weglassen",
-        )
-
-
 def _outputs_exist(out_dir: Path, entry: Any, stem: str, formats: tuple[str, ...]) -> bool:
     wanted = {f"{stem}.{fmt}" for fmt in formats}
     return set(entry.outputs) >= wanted and all((out_dir / n).is_file() for n in wanted)
@@ -296,12 +226,14 @@ def plan_batch(
     timeout: float | None = None,
     templates_dir: str | os.PathLike[str] | None = None,
     publication_dir: str | os.PathLike[str] | None = None,
+    internal: bool = False,
 ) -> BatchPlan:
     """Check everything and list the reports a batch will produce.
 
     Parameters are as for :func:`toolkit.reports.run_batch`;
     ``publication_dir`` is the folder of the protected publication set
-    (default ``<out>/publication``).
+    (default ``<out>/publication``). The checks are those of
+    :mod:`toolkit.reports.checks`.
 
     Returns
     -------
@@ -311,10 +243,12 @@ def plan_batch(
     Raises
     ------
     toolkit.errors.ParameterError
-        For unknown or ill-typed parameters (all listed at once), a bad
-        period, format, time limit or region selection.
+        For unknown, ill-typed or out-of-range parameters (all listed at
+        once), a bad period, format, time limit or region selection, data
+        without any of the template's indicators.
     toolkit.errors.TemplateError
-        For an unknown or broken template.
+        For an unknown or broken template, or an internal one unless
+        ``internal``.
     toolkit.errors.DataError
         When the data cannot be read.
 
@@ -354,7 +288,9 @@ def plan_batch(
             hint="Pfad prüfen oder weglassen (dann gilt --data)",
         )
     probe = tpl.parameters["region"].default or "00000"
-    validate_parameters(tpl, {**given, "region": probe, "period": period})
+    checked = validate_parameters(tpl, {**given, "region": probe, "period": period})
+    check_bounds(tpl, checked)
+    uses_internal = check_template(tpl, internal=internal)
     data_path = resolve_data_dir(data_dir)
     dataset = load_dataset(data_path)
     region_frame = dataset.tables.get("regions") if hasattr(dataset, "tables") else None
@@ -365,7 +301,8 @@ def plan_batch(
             hint="regions.csv nach data_samples/README.md anlegen",
         )
     codes = resolve_regions(regions, region_frame)
-    _check_against_data(dataset, region_frame, period, given)
+    requires = requirements(tpl, checked)
+    omitted = check_against_data(dataset, requires, period, given.get("comparison"))
     names = dict(
         zip(
             region_frame["region_code"].astype(str),
@@ -380,7 +317,9 @@ def plan_batch(
     label = " ".join(tpl.variants[n].get(v, v) for n, v in chosen.items())
     out_dir = (Path(out) / str(period) / f"{tpl.name}{suffix}").resolve()
     previous = read_manifest(out_dir)
-    template_digest, digest = tpl.digest(), data_digest(data_path)
+    version = template_version(tpl)
+    template_digest = f"{tpl.digest()}:{version}"
+    digest = inputs_digest(data_path, requires.tables)
     tasks: list[ReportTask] = []
     skipped: list[str] = []
     for code in codes:
@@ -417,14 +356,18 @@ def plan_batch(
                 else f"Region {code} ist nicht in den Daten ({data_path.name}/regions)",
                 previous=old.outputs if ok_before else (),
                 data_dir=str(data_path),
+                template_version=version,
             )
         )
     header = {
         "template": tpl.name,
         "template_file": tpl.path.name,
+        "template_version": version,
         "period": period,
         "formats": list(fmts),
         "data": data_path.name,
+        "omitted": [f"{code}: {reason}" for code, reason in omitted],
+        **({"internal": True} if uses_internal else {}),
     }
     from toolkit.reports.publishing import publication_dir as default_publication_dir
 

@@ -40,7 +40,7 @@ AUDIT_FILE = "audit.json"
 
 
 def uses_content(template: Template) -> bool:
-    """Whether a template builds its reports with :mod:`toolkit.reports.content`.
+    """Whether a template builds its reports with :mod:`toolkit.reports.content` or :mod:`toolkit.blocks`.
 
     Examples
     --------
@@ -50,7 +50,8 @@ def uses_content(template: Template) -> bool:
     """
     from toolkit.reports.planning import template_imports
 
-    return any(m.startswith("toolkit.reports.content") for m in template_imports(template))
+    modules = template_imports(template)
+    return any(m.startswith(("toolkit.reports.content", "toolkit.blocks")) for m in modules)
 
 
 def publication_dir(out: str | Path) -> Path:
@@ -105,19 +106,26 @@ def plan_publication(plan: Any) -> Any:
 
 
 def _fingerprint(folder: Path) -> str:
-    """Hash of the protected rows and the input hash (not the creation time)."""
+    """Hash of the protected rows, the input hash and the rendered reports beside the set."""
+    from toolkit.disclosure.report_audit import report_files
+
     h = hashlib.sha256((folder / "publication.parquet").read_bytes())
     meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
     h.update(str(meta.get("input_hash")).encode())
+    for path, region, period in report_files(folder.parent):
+        st = path.stat()
+        h.update(f"{path}|{region}|{period}|{st.st_size}|{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
 def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
     """Attack the batch's protected set; return the manifest's ``disclosure_audit``.
 
-    The result is kept in ``folder/audit.json`` together with a fingerprint of
-    the protected set's files and reused while they are unchanged (the audit
-    attacks the set, so it only changes with it).
+    The audit attacks the protected set together with every number printed by
+    the rendered reports beside it (``folder.parent``: all templates and
+    periods of the batch folder; tables, sentences, alternative texts). The
+    result is kept in ``folder/audit.json`` together with a fingerprint of the
+    set's files and the reports, and reused while they are unchanged.
 
     Returns
     -------
@@ -125,8 +133,9 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
         ``publication`` (folder), ``input_hash`` and
         :func:`toolkit.disclosure.audit_summary`: ``ok``, ``sensitive``
         (cells attacked), ``disclosed`` (number narrowed below the
-        protection) and ``cells`` (the first disclosed cells, without their
-        true values).
+        protection), ``cells`` (the first disclosed cells, without their
+        true values) and ``reports`` (numbers read: ``erklärt``, ``verrät``,
+        ``unerklärt``, with examples).
     """
     from toolkit.disclosure import audit_publication, audit_summary
 
@@ -139,7 +148,8 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
             return old["result"]
     meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
     # the summary names the cells and their feasible interval, never their true value
-    summary = audit_summary(audit_publication(folder, dataset))
+    # every report rendered from this set (all templates of <out>) is read too
+    summary = audit_summary(audit_publication(folder, dataset, reports=folder.parent))
     out = {"publication": str(folder), "input_hash": meta.get("input_hash"), **summary}
     cached.write_text(
         json.dumps({"fingerprint": finger, "result": out}, ensure_ascii=False, indent=1),

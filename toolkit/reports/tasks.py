@@ -75,7 +75,8 @@ class ReportTask:
     ``engine`` is the papermill engine (``"dkbm"`` in-process, ``None`` a
     kernel); ``precheck_error`` a reason the report cannot run at all;
     ``previous`` the output names of the region's last successful report;
-    ``data_dir`` the batch's data directory (what ``data_dir=None`` means).
+    ``data_dir`` the batch's data directory (what ``data_dir=None`` means);
+    ``template_version`` the template's version (in the manifest entry).
 
     Examples
     --------
@@ -99,6 +100,7 @@ class ReportTask:
     precheck_error: str = ""
     previous: tuple[str, ...] = ()
     data_dir: str = ""
+    template_version: str = ""
 
     def output_path(self, fmt: str) -> Path:
         """Return the path of the output in format ``fmt``.
@@ -117,7 +119,8 @@ class ManifestEntry:
 
     ``status`` is ``ok``, ``failed`` or ``timeout``; ``outputs`` are file
     names in the output folder; ``kept`` names the previous report's files
-    left in place because this run did not succeed. Reads like a mapping
+    left in place because this run did not succeed; ``template_version``
+    and ``toolkit_version`` say what made the report. Reads like a mapping
     (``entry["status"]``) for callers that treat entries as rows.
 
     Examples
@@ -138,6 +141,8 @@ class ManifestEntry:
     input_hash: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
     kept: tuple[str, ...] = ()
+    template_version: str = ""
+    toolkit_version: str = ""
 
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
@@ -184,6 +189,8 @@ def make_entry(
     >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
     'ValueError (Zelle 3): kaputt'
     """
+    from toolkit import __version__
+
     first = message.strip().splitlines()[0] if message.strip() else ""
     where = f" (Zelle {cell})" if cell is not None else ""
     kept = ()
@@ -202,6 +209,8 @@ def make_entry(
         input_hash=task.input_hash,
         parameters=dict(task.parameters),
         kept=kept,
+        template_version=task.template_version,
+        toolkit_version=__version__,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolkit._resources import shipped_dir
 from toolkit.errors import DataError
 from toolkit.samples._generate import (
     GENERATOR_VERSION,
@@ -54,7 +55,7 @@ def sample_dir() -> Path:
     >>> (sample_dir() / "meta.json").exists()
     True
     """
-    path = Path(__file__).resolve().parents[2] / "data_samples" / "musterland"
+    path = shipped_dir("data_samples") / "musterland"  # project folder or inside the wheel
     if not path.is_dir():
         raise DataError(
             "Die Beispieldaten 'data_samples/musterland' wurden nicht gefunden.",

@@ -152,6 +152,8 @@ def _combine(parts: list[tuple[str, pd.DataFrame]], name: str, count: str) -> pd
             first = bad.sort_values(key).head(2)
             cell = ", ".join(f"{k}={first.iloc[0][k]}" for k in key)
             values = "; ".join(f"{r['_file']}: {r[count]}" for _, r in first.iterrows())
+            if first["_file"].nunique() == 1:  # one table, several values for one cell
+                _unmapped_breakdown(name, cell, first, count)
             raise DataError(
                 f"Zwei Quellen widersprechen sich in Tabelle {name!r}, Zelle {cell} "
                 f"({values}); insgesamt {bad[key].drop_duplicates().shape[0]} Zelle(n).",
@@ -161,6 +163,20 @@ def _combine(parts: list[tuple[str, pd.DataFrame]], name: str, count: str) -> pd
             )
         frame = frame.drop_duplicates(key)
     return frame.drop(columns="_file")
+
+
+def _unmapped_breakdown(name: str, cell: str, first: pd.DataFrame, count: str) -> None:
+    """Raise for a table that gives one canonical cell several values."""
+    numbers = " und ".join(str(v) for v in first[count])
+    raise DataError(
+        f"Die Tabelle gibt für dieselbe Zelle von {name!r} ({cell}) mehrere Werte "
+        f"({numbers}): sie gliedert nach einem Merkmal, das ihr Eintrag im Quellenkatalog "
+        "nicht abbildet (z. B. Geschlecht oder Betreuungsumfang).",
+        file=str(first.iloc[0]["_file"]),
+        column=count,
+        hint="Die Tabelle ohne diese Gliederung (nur 'Insgesamt') herunterladen oder den "
+        "Eintrag in toolkit/sources/ um die Spalte ergänzen.",
+    )
 
 
 def _provenance(read: _Read, dropped: int, rows: int) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+"""The audit reads rendered reports: numbers in tables, sentences and alt texts.
+
+A Kreis (17001) with three Gemeinden: 2 + 12 + 16 = 30 entrants (by hand). The
+protection hides the 2 and one partner; a report that prints only what the
+protected set shows passes, a report that prints the hidden 2, or its share of
+the Kreis (2 / 30 = 6,7 %), fails.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.disclosure import audit_publication, audit_summary, disclosed, protect_publication
+from toolkit.disclosure.reports import read_report_numbers
+
+CODES = ["17001", "17001001", "17001002", "17001003"]
+NAMES = ["Beispielkreis", "Adorf", "Bedorf", "Cedorf"]
+COUNTS = [30.0, 2.0, 12.0, 16.0]
+
+
+@pytest.fixture()
+def truth():
+    f = pd.DataFrame({"region_code": CODES, "region_name": NAMES, "value": COUNTS})
+    return f.assign(
+        level=["kreis", "gemeinde", "gemeinde", "gemeinde"],
+        period=2024,
+        indicator="uebergaenge_jg5",
+        dimension="",
+        category="",
+        numerator=COUNTS,
+        denominator=np.nan,
+        unit="Anzahl",
+        flag="",
+    )
+
+
+def _batch(tmp_path, truth, body: str):
+    """A batch folder: the protected set in publication/, one rendered Kreis report."""
+    pub = protect_publication(truth, out_dir=tmp_path / "publication")
+    folder = tmp_path / "2024" / "uebergaenge"
+    folder.mkdir(parents=True)
+    (folder / "17001.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    entry = {
+        "region": "17001",
+        "status": "ok",
+        "outputs": ["17001.html"],
+        "parameters": {"period": 2024},
+    }
+    (folder / "manifest.json").write_text(json.dumps({"period": 2024, "reports": [entry]}))
+    return pub
+
+
+def _table(cells: list[str]) -> str:
+    rows = "".join(f"<tr><td>{n}</td><td>{c}</td></tr>" for n, c in zip(NAMES, cells, strict=True))
+    return (
+        "<table><caption>Eintritte in Jahrgangsstufe 5, 2024</caption><thead><tr><th>Region</th>"
+        f"<th>Anzahl</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _shown(pub) -> list[str]:
+    return [("." if np.isnan(v) else f"{v:.0f}") for v in pub.frame["value"]]
+
+
+def test_a_report_printing_only_the_protected_set_passes(tmp_path, truth):
+    pub = _batch(tmp_path, truth, "")
+    shown = _shown(pub)
+    assert shown[1] == "."  # the 2 is hidden, and one partner with it
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(_table(shown))
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result).empty
+    findings = result.attrs["reports"]
+    assert set(findings["status"]) == {"erklärt"}
+    assert len(findings) == len(shown) - shown.count(".")  # every printed count was read
+
+
+def test_a_hidden_count_in_an_alt_text_is_disclosed(tmp_path, truth):
+    pub = _batch(tmp_path, truth, "")
+    body = _table(_shown(pub)) + '<img alt="Balkendiagramm Eintritte: Adorf 2, Bedorf 12.">'
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(body)
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    bad = disclosed(result)
+    assert bad["region"].tolist() == ["17001001"]
+    summary = audit_summary(result)
+    assert not summary["ok"] and summary["reports"]["verrät"] >= 1
+
+
+def test_the_share_of_a_hidden_part_in_a_sentence_is_disclosed(tmp_path, truth):
+    pub = _batch(tmp_path, truth, "")
+    # 2 / 30 = 6,67 %: with the shown 30, the band 6,65-6,75 % leaves only 2
+    body = _table(_shown(pub)) + "<p>Adorf stellt 6,7&nbsp;% der Eintritte des Kreises.</p>"
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(body)
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result)["region"].tolist() == ["17001001"]
+
+
+def test_numbers_nothing_explains_are_listed_not_failed(tmp_path, truth):
+    pub = _batch(tmp_path, truth, "")
+    body = _table(_shown(pub)) + "<li>Im Kreis gibt es 99 Schulen.</li>"
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(body)
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result).empty
+    summary = audit_summary(result)
+    assert summary["ok"] and summary["reports"]["unerklärt"] == 1
+    assert summary["reports"]["examples"][0]["value"] == 99.0
+
+
+def test_years_codes_figure_numbers_and_name_numbers_are_no_figures():
+    page = (
+        "<h2>Abbildung 3: Beispielkreis (17001), 2024</h2><p>Datenstand: 13. März 2025</p>"
+        "<li>Betreuungsquote 3 bis unter 6 Jahre: 2 Werte nicht ausgewiesen; 14 Gemeinden.</li>"
+        "<p>Nenner: Ende des Schuljahres t\u22121/t (2023/24), § 16 BStatG</p>"
+    )
+    assert read_report_numbers(page).empty

@@ -1,0 +1,1 @@
+"""Tests of toolkit.geo and the map blocks."""

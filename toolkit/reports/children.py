@@ -1,0 +1,181 @@
+"""Forked report processes: one child per report from a warm parent.
+
+:func:`run_children` forks at most ``jobs`` children at a time. Each runs
+:func:`toolkit.reports.tasks.produce` in its own process group, dies with
+the parent (``PR_SET_PDEATHSIG``) and sends back its manifest entry through
+a pipe. A child that outlives its time limit (plus :data:`GRACE`) is killed
+with its process group; a child that dies becomes a failed entry; when the
+parent is interrupted, every child is stopped and reaped and the reports
+finished so far are still recorded.
+
+Examples
+--------
+>>> run_children([], None, jobs=1, record=print)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import json
+import os
+import selectors
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
+
+__all__ = ["GRACE", "run_children"]
+
+#: Seconds a child may run past its time limit before it is killed.
+GRACE = 5.0
+_PR_SET_PDEATHSIG = 1
+
+
+class _Child:
+    """A forked report process and what it has sent so far."""
+
+    def __init__(self, task: ReportTask, pid: int, fd: int) -> None:
+        self.task, self.pid, self.fd, self.data = task, pid, fd, b""
+        self.started = time.monotonic()
+        limit = task.timeout + GRACE if task.timeout else None
+        self.deadline = self.started + limit if limit else float("inf")
+
+
+def _die_with_parent(parent: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
+    """Body of a forked child: never returns."""
+    code = 0
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        os.setpgid(0, 0)
+        _die_with_parent(parent)
+        gc.enable()
+        entry = produce(task, warm)
+    except BaseException as exc:  # reported in the entry, nothing is lost
+        entry = make_entry(task, "failed", error_type=type(exc).__name__, message=str(exc))
+        code = 1
+    try:
+        os.write(fd, json.dumps(entry.to_dict(), default=str).encode("utf-8"))
+    finally:
+        os._exit(code)
+
+
+def _start(task: ReportTask, warm: Any) -> _Child:
+    read, write = os.pipe()
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _child_main(task, warm, write, parent)
+    os.close(write)
+    with contextlib.suppress(OSError):  # the child may have done it or exited already
+        os.setpgid(pid, pid)
+    return _Child(task, pid, read)
+
+
+def _finish(child: _Child, timed_out: bool) -> ManifestEntry:
+    _, status = os.waitpid(child.pid, 0)
+    duration = time.monotonic() - child.started
+    task = child.task
+    if timed_out:
+        message = f"Zeitlimit von {task.timeout:g} s überschritten; Prozess beendet"
+        return make_entry(task, "timeout", duration=duration, error_type="Timeout", message=message)
+    with contextlib.suppress(ValueError):
+        return ManifestEntry.from_dict(json.loads(child.data.decode("utf-8")))
+    how = (
+        f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
+        if os.WIFSIGNALED(status)
+        else f"Exit-Code {os.WEXITSTATUS(status)}"
+    )
+    return make_entry(
+        task,
+        "failed",
+        duration=duration,
+        error_type="DeadKernelError",
+        message=f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})",
+    )
+
+
+def _kill(child: _Child) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)
+
+
+def run_children(
+    tasks: Iterable[ReportTask],
+    warm: Any,
+    *,
+    jobs: int,
+    record: Callable[[ManifestEntry], None],
+) -> None:
+    """Produce every task in a forked child, at most ``jobs`` at a time.
+
+    Parameters
+    ----------
+    tasks : iterable of ReportTask
+        Reports to produce.
+    warm : toolkit.reports.runtime.Warm or None
+        What the children inherit.
+    jobs : int
+        Children at a time.
+    record : callable
+        Called in this process with each entry as it arrives.
+
+    Examples
+    --------
+    >>> run_children([], None, jobs=2, record=print)
+    """
+    todo = list(tasks)[::-1]
+    running: dict[int, _Child] = {}
+    gc.freeze()  # children share the parent's memory pages instead of copying them
+    sel = selectors.DefaultSelector()
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                child = _start(todo.pop(), warm)
+                running[child.fd] = child
+                sel.register(child.fd, selectors.EVENT_READ, child)
+            wait = min(c.deadline for c in running.values()) - time.monotonic()
+            for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
+                child = key.data
+                chunk = os.read(child.fd, 1 << 16)
+                child.data += chunk
+                if not chunk:
+                    sel.unregister(child.fd)
+                    os.close(child.fd)
+                    del running[child.fd]
+                    record(_finish(child, False))
+            now = time.monotonic()
+            for child in [c for c in running.values() if c.deadline <= now]:
+                _kill(child)
+                sel.unregister(child.fd)
+                os.close(child.fd)
+                del running[child.fd]
+                record(_finish(child, True))
+    finally:
+        for child in running.values():  # interrupted: stop and reap every child
+            _kill(child)
+            os.waitpid(child.pid, 0)
+            while chunk := os.read(child.fd, 1 << 16):
+                child.data += chunk
+            os.close(child.fd)
+        sel.close()
+        gc.unfreeze()
+        for child in running.values():  # a report finished just before the stop still counts
+            with contextlib.suppress(ValueError):
+                record(ManifestEntry.from_dict(json.loads(child.data.decode("utf-8"))))
