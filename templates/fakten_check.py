@@ -132,7 +132,6 @@ from toolkit.blocks import (
     load_data,
     notes,
     report_context,
-    sub_region_chart,
     sub_region_map,
     survey_charts,
     time_series,
@@ -155,8 +154,7 @@ charts(
     time_series(ctx, ctx.main),
     time_series(ctx, ctx.indicator(1)),
     breakdown(ctx, ctx.main, ctx.dimension),
-    sub_region_chart(ctx, ctx.main),
-    sub_region_map(ctx, ctx.main),
+    sub_region_map(ctx, ctx.main, or_chart=True),  # bars only where no map can be drawn
     survey_charts(ctx),
 )
 
