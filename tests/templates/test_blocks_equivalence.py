@@ -19,7 +19,13 @@ import pytest
 
 from toolkit.blocks._data import _WithShared
 from toolkit.disclosure import load_publication
-from toolkit.reports.content import ausbildungsabbrueche, fakten_check, uebergaenge, warm
+from toolkit.reports.content import (
+    NoSurveyDataError,
+    ausbildungsabbrueche,
+    fakten_check,
+    uebergaenge,
+    warm,
+)
 from toolkit.reports.layout import load_bericht_config
 from toolkit.reports.render import render_html
 from toolkit.reports.runtime import load_dataset
@@ -88,6 +94,11 @@ def fakten_check_builder(dataset, region, **kwargs):
 
 @pytest.mark.parametrize("region", ["17001", "17051"])
 def test_befragung_equivalent(befragung, dataset, region):
+    if region == "17051":  # no survey data: builder and template refuse alike (issue #17)
+        with pytest.raises(NoSurveyDataError, match="17051"):
+            fakten_check_builder(dataset, region, topic="befragung")
+        assert befragung[region]["error"].startswith("NoSurveyDataError")
+        return
     parts = fakten_check_builder(dataset, region, topic="befragung")
     _same(_before(parts, befragung[region]), befragung[region])
 
