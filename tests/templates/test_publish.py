@@ -211,3 +211,30 @@ def test_terminology_sweep_over_every_rendered_report(
         caveat = re.compile(r"Vertragslösung ist nicht gleich Ausbildungsabbruch.*?Kürze", re.S)
         rest = caveat.sub(" ", text).lower()
         assert "abbruch" not in rest and "abbrüche" not in rest, path.name
+
+
+def test_dkbm_report_leaves_out_regions_without_survey_and_exits_0(tmp_path, monkeypatch, capsys):
+    """`dkbm report` renders what the data support: no survey report where there is no survey."""
+    from toolkit.cli import main
+    from toolkit.reports import running
+    from toolkit.reports.tasks import ManifestEntry
+
+    def fake(template, **kwargs):
+        entries = [ManifestEntry("17001", "Musterstadt", "ok")]
+        if kwargs["parameters"].get("topic") == "befragung":
+            entries.append(
+                ManifestEntry(
+                    "17051", "Beispielkreis", "failed", error="NoSurveyDataError: Für Beispielkreis"
+                )
+            )
+        return running.BatchResult(tmp_path, entries)
+
+    monkeypatch.setattr(running, "run_batch", fake)
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    assert "Ohne Befragungsdaten, kein Bericht: 17051" in capsys.readouterr().out
+
+    def broken(template, **kwargs):  # any other failure still fails the run
+        return running.BatchResult(tmp_path, [ManifestEntry("17051", "B", "failed", error="X")])
+
+    monkeypatch.setattr(running, "run_batch", broken)
+    assert main(["report", "--out", str(tmp_path)]) == 1
