@@ -70,7 +70,7 @@ def test_pdf_is_a4_tagged_with_footer_and_page_x_of_y(pdf):
         assert "Bildungsmonitoring" in footer
     head = re.sub(r"\s+", " ", pages[0])
     assert (
-        "Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)" in head
+        "Datenstand: 31. Dezember 2023 (Bevölkerung); 1. März 2024 (Kindertagesbetreuung)" in head
     )
     text = "\n".join(pages)
     assert "Abbildung 1: Betreuungsquote unter 3 Jahren – Beispielkreis" in text
