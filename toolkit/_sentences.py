@@ -1,4 +1,4 @@
-"""German sentences about indicator values: change against an earlier period, one sentence per value.
+"""German sentences and dates: change against an earlier period, one sentence per value, dates.
 
 Re-exported by :mod:`toolkit.text`; kept apart so that each module stays small.
 
@@ -10,10 +10,15 @@ Examples
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 
+from babel.dates import format_date
+
+from toolkit.errors import ParameterError
 from toolkit.text import (
     _RATE_UNITS,
+    LOCALE,
     _round,
     fmt_percent,
     fmt_pp,
@@ -22,7 +27,7 @@ from toolkit.text import (
     missing_reason,
 )
 
-__all__ = ["fmt_change", "indicator_sentence"]
+__all__ = ["fmt_change", "fmt_date", "fmt_school_year", "indicator_sentence"]
 
 
 def _previous_label(period: int | None, previous_period: int | None) -> str:
@@ -168,3 +173,66 @@ def indicator_sentence(
     if shown:
         text += "; " + ", ".join(shown)
     return text + "."
+
+
+def fmt_date(value: object, *, style: str = "long") -> str:
+    """Format a date in German.
+
+    Parameters
+    ----------
+    value : datetime.date or str
+        A date or an ISO string (``2025-03-01``).
+    style : {"long", "short"}, default "long"
+        ``long`` gives ``1. März 2025``, ``short`` gives ``01.03.2025``.
+
+    Returns
+    -------
+    str
+        Formatted date.
+
+    Examples
+    --------
+    >>> fmt_date("2025-03-01")
+    '1. März 2025'
+    >>> fmt_date("2024-12-31", style="short")
+    '31.12.2024'
+    """
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError as exc:
+            raise ParameterError(
+                f"Kein gültiges Datum: {value!r}", hint="Datum als JJJJ-MM-TT angeben"
+            ) from exc
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        raise ParameterError(f"Kein Datum: {value!r}", hint="datetime.date oder JJJJ-MM-TT")
+    if style == "long":
+        return format_date(value, format="d. MMMM y", locale=LOCALE)
+    if style == "short":
+        return format_date(value, format="dd.MM.y", locale=LOCALE)
+    raise ParameterError(f"Unbekannter Stil {style!r}", hint="style='long' oder 'short'")
+
+
+def fmt_school_year(year: int) -> str:
+    """Write the school year that begins in ``year`` (``2024`` -> ``2024/25``).
+
+    Parameters
+    ----------
+    year : int
+        First calendar year of the school year.
+
+    Returns
+    -------
+    str
+        School year label.
+
+    Examples
+    --------
+    >>> fmt_school_year(2024)
+    '2024/25'
+    >>> fmt_school_year(2099)
+    '2099/00'
+    """
+    return f"{int(year)}/{(int(year) + 1) % 100:02d}"

@@ -24,12 +24,10 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from toolkit.errors import ParameterError
@@ -342,69 +340,6 @@ def fmt_pp(delta: object, decimals: int = 1, *, signed: bool = True) -> str:
     return f"{number} {word}"
 
 
-def fmt_date(value: object, *, style: str = "long") -> str:
-    """Format a date in German.
-
-    Parameters
-    ----------
-    value : datetime.date or str
-        A date or an ISO string (``2025-03-01``).
-    style : {"long", "short"}, default "long"
-        ``long`` gives ``1. März 2025``, ``short`` gives ``01.03.2025``.
-
-    Returns
-    -------
-    str
-        Formatted date.
-
-    Examples
-    --------
-    >>> fmt_date("2025-03-01")
-    '1. März 2025'
-    >>> fmt_date("2024-12-31", style="short")
-    '31.12.2024'
-    """
-    if isinstance(value, str):
-        try:
-            value = _dt.date.fromisoformat(value.strip()[:10])
-        except ValueError as exc:
-            raise ParameterError(
-                f"Kein gültiges Datum: {value!r}", hint="Datum als JJJJ-MM-TT angeben"
-            ) from exc
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if not isinstance(value, _dt.date):
-        raise ParameterError(f"Kein Datum: {value!r}", hint="datetime.date oder JJJJ-MM-TT")
-    if style == "long":
-        return format_date(value, format="d. MMMM y", locale=LOCALE)
-    if style == "short":
-        return format_date(value, format="dd.MM.y", locale=LOCALE)
-    raise ParameterError(f"Unbekannter Stil {style!r}", hint="style='long' oder 'short'")
-
-
-def fmt_school_year(year: int) -> str:
-    """Write the school year that begins in ``year`` (``2024`` -> ``2024/25``).
-
-    Parameters
-    ----------
-    year : int
-        First calendar year of the school year.
-
-    Returns
-    -------
-    str
-        School year label.
-
-    Examples
-    --------
-    >>> fmt_school_year(2024)
-    '2024/25'
-    >>> fmt_school_year(2099)
-    '2099/00'
-    """
-    return f"{int(year)}/{(int(year) + 1) % 100:02d}"
-
-
 def join_de(items: Sequence[str], conjunction: str = "und") -> str:
     """Join words as a German list (``a, b und c``).
 
@@ -434,4 +369,9 @@ def join_de(items: Sequence[str], conjunction: str = "und") -> str:
 
 
 # sentence builders live in toolkit._sentences (re-exported here, module size)
-from toolkit._sentences import fmt_change, indicator_sentence  # noqa: E402
+from toolkit._sentences import (  # noqa: E402
+    fmt_change,
+    fmt_date,
+    fmt_school_year,
+    indicator_sentence,
+)

@@ -75,6 +75,11 @@ def test_print_css_a4_footer_and_page_numbers():
     assert 'content: "Kreis \\"Nord\\" · Datenstand: 1. März 2024"' in css
     assert '"Seite " counter(page) " von " counter(pages)' in css
     assert "break-inside: avoid" in css and "break-after: avoid" in css
+    # one date per table (issue #17): too long for the footer, which points to the report head
+    per_table = "1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)"
+    css = print_css(BerichtConfig(herausgeber="Kreis"), datenstand=per_table)
+    assert 'content: "Kreis · Datenstand: je Tabelle, siehe Berichtskopf"' in css
+    assert "h2.dkbm-charts-heading { display: none; }" in css
 
 
 def test_decorate_numbers_figures_adds_sources_masthead_and_impressum(tmp_path):

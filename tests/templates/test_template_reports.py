@@ -52,7 +52,7 @@ def test_fakten_check_kreis(fakten_check, tables, publication):
     # of the rates on 31 December of the year before (issue #17), not one latest date
     assert (dates["kita"], dates["population"]) == ("2024-03-01", "2024-12-31")
     assert (
-        f"Datenstand: 1. März {P} (Kindertagesbetreuung); 31. Dezember {P - 1} (Bevölkerung)"
+        f"Datenstand: 31. Dezember {P - 1} (Bevölkerung); 1. März {P} (Kindertagesbetreuung)"
         in text
     )
     v = tables.betreuungsquote("17051", P)

@@ -275,17 +275,18 @@ def _report(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             internal=args.intern,
         )
-        print(result.summary(), flush=True)
-        places.append(Path(result.out_dir).resolve())
         # regions without survey data have no survey report (NoSurveyDataError, issue #17):
         # `dkbm report` renders what the data support and says what it left out
         absent = [e for e in result.failed if str(e.error).startswith("NoSurveyDataError")]
+        if absent:
+            result = replace(result, entries=[e for e in result.entries if e not in absent])
+        print(result.summary(), flush=True)
         if absent:
             print(
                 f"Ohne Befragungsdaten, kein Bericht: {', '.join(e.region for e in absent)}",
                 flush=True,
             )
-            result = replace(result, entries=[e for e in result.entries if e not in absent])
+        places.append(Path(result.out_dir).resolve())
         code = max(code, result.exit_code)
     print("\nBerichte liegen in:")
     for place in places:

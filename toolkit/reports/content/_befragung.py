@@ -13,6 +13,7 @@ from toolkit.errors import DataError
 from toolkit.reports.content._befragung_tests import age_cross_table, sozialraum_differences
 from toolkit.reports.content._common import report_header
 from toolkit.reports.content._context import _hierarchy
+from toolkit.reports.content._figures import SMALL_BASE
 from toolkit.reports.content._html import Html, esc, html_table, join_html
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._survey_text import (
@@ -326,16 +327,23 @@ def _result_table(
         for item in items:
             r = part.loc[item]
             decimals = 1 if SURVEY_ITEMS[item][0] == "proportion" else 2
-            cells.append(fmt_value(r["value"], SURVEY_ITEMS[item][2], decimals, flag=r["flag"]))
+            text = fmt_value(r["value"], SURVEY_ITEMS[item][2], decimals, flag=r["flag"])
+            small = r["flag"] == "" and float(r["n"]) < SMALL_BASE  # same rule as the charts
+            cells.append(text + ("*" if small else ""))
         n = len(responded) if code == _TOTAL else int((responded["sozialraum"] == code).sum())
         cells.append(fmt_number(n))
         body.append(cells)
     # n next to the rates: the answers behind each item's total (item nonresponse differs)
     totals = est[est["region_code"] == _TOTAL].set_index("item")
     body.append(["Antworten je Merkmal", *(fmt_number(totals.at[i, "n"]) for i in items), ""])
-    return html_table(
+    table = html_table(
         header,
         body,
         caption="Gewichtete Ergebnisse nach Sozialraum (Antworten: teilnehmende Haushalte)",
         numeric=[False] + [True] * (len(header) - 1),
     )
+    note = (
+        f'<p class="dkbm-tablenote">* Kleine Basis: weniger als {SMALL_BASE} Antworten; '
+        "der Wert wird nicht als höchster oder niedrigster genannt.</p>"
+    )
+    return Html(table + note)

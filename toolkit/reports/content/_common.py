@@ -80,21 +80,21 @@ def datenstand(
     Returns
     -------
     str
-        ``Datenstand: 1. März 2024`` for one date, else the dates with their
-        tables (``Datenstand: 1. März 2024 (Kindertagesbetreuung); 31.
-        Dezember 2023 (Bevölkerung)``); "nicht angegeben" when the data carry
-        no date.
+        ``Datenstand: 1. März 2024`` for one date, else the dates (oldest
+        first) with their tables (``Datenstand: 31. Dezember 2023
+        (Bevölkerung); 1. März 2024 (Kindertagesbetreuung)``); "nicht
+        angegeben" when the data carry no date.
 
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> ds = SimpleNamespace(meta={"datenstand": {"kita": "2025-03-01", "population": "2024-12-31"}})
     >>> datenstand(ds)
-    'Datenstand: 1. März 2025 (Kindertagesbetreuung); 31. Dezember 2024 (Bevölkerung)'
+    'Datenstand: 31. Dezember 2024 (Bevölkerung); 1. März 2025 (Kindertagesbetreuung)'
     >>> datenstand(ds, ["population"])
     'Datenstand: 31. Dezember 2024'
-    >>> datenstand(ds, ["kita", "population"], period=2024, offsets={"population": -1})
-    'Datenstand: 1. März 2024 (Kindertagesbetreuung); 31. Dezember 2023 (Bevölkerung)'
+    >>> datenstand(ds, ["population", "kita"], period=2024, offsets={"population": -1})
+    'Datenstand: 31. Dezember 2023 (Bevölkerung); 1. März 2024 (Kindertagesbetreuung)'
     """
     per_table = _table_dates(dataset, tables)
     # meta["datenstand"] gives the date the data represent (a Stichtag); the sources' "stand"
@@ -109,8 +109,12 @@ def datenstand(
     dates = set(per_table.values())
     if len(dates) == 1:
         return f"Datenstand: {fmt_date(dates.pop())}"
+    # oldest date first, tables of one date in the order of TABLE_LABELS: the same line
+    # whatever order a template lists its tables in
+    canon = list(TABLE_LABELS)
+    order = sorted(per_table, key=lambda t: (canon.index(t) if t in canon else len(canon), t))
     groups: dict[dt.date, list[str]] = {}
-    for t in per_table:  # in the order of the report's tables
+    for t in sorted(order, key=lambda t: per_table[t]):
         groups.setdefault(per_table[t], []).append(TABLE_LABELS.get(t, t))
     parts = [f"{fmt_date(d)} ({', '.join(labels)})" for d, labels in groups.items()]
     return "Datenstand: " + "; ".join(parts)

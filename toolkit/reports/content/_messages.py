@@ -38,7 +38,7 @@ __all__ = ["MESSAGE_RULE", "key_messages"]
 #: The selection rule in one German paragraph (shown in the appendix).
 MESSAGE_RULE = (
     "„Das Wichtigste in Kürze“: höchstens drei Aussagen – der größte Abstand einer Quote zu "
-    "Land, Bund oder Kreis (ab 1 Prozentpunkt), die größte Veränderung, deren Trend über die "
+    "Land, Bund oder Kreis (ab einem Prozentpunkt), die größte Veränderung, deren Trend über die "
     "jährlichen Schwankungen hinausgeht (nur dann „stieg“/„sank“), dann die nächstgrößere bei "
     "einer weiteren Kennzahl; ohne Vergleich von Anzahlen und ohne Quoten auf kleiner Basis."
 )
