@@ -1,4 +1,4 @@
-"""Versions (issue #18.5): template and toolkit version in the manifest; resume redoes on a change."""
+"""Versions (issue #18.5): template and toolkit version in manifest and Impressum; resume redoes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ def test_versions_in_manifest_and_resume_redoes_after_a_toolkit_update(tmp_path,
     entry = manifest["reports"][0]
     assert entry["template_version"] == "1.0.0" and entry["toolkit_version"] == toolkit.__version__
     assert manifest["template_version"] == "1.0.0"  # also in the header
+    page = (Path(first.out_dir) / entry["outputs"][0]).read_text(encoding="utf-8")
+    assert f"Erstellt mit dkbm-toolkit {toolkit.__version__} · Vorlage ok 1.0.0</p>" in page
     assert _resume(templates, out).entries == []  # nothing changed: nothing to do
 
     monkeypatch.setattr(toolkit, "__version__", "0.2.0")  # the toolkit was updated
@@ -54,4 +56,7 @@ def test_versions_in_manifest_and_resume_redoes_after_a_toolkit_update(tmp_path,
 
     shutil.rmtree(templates)
     _template(templates, "1.1.0")  # a new template version installed
-    assert [e.template_version for e in _resume(templates, out).entries] == ["1.1.0"]
+    redone = _resume(templates, out).entries
+    assert [e.template_version for e in redone] == ["1.1.0"]
+    page = (Path(first.out_dir) / redone[0].outputs[0]).read_text(encoding="utf-8")
+    assert "· Vorlage ok 1.1.0</p>" in page  # the footer (Impressum) of every report

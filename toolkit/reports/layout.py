@@ -289,7 +289,9 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
 """
 
 
-def impressum_html(config: BerichtConfig, *, datenstand: str = "", version: str = "") -> str:
+def impressum_html(
+    config: BerichtConfig, *, datenstand: str = "", version: str = "", template: str = ""
+) -> str:
     """Return the Impressum block placed at the end of every report.
 
     Parameters
@@ -300,6 +302,8 @@ def impressum_html(config: BerichtConfig, *, datenstand: str = "", version: str 
         Datenstand of the report.
     version : str, optional
         Toolkit version (default: ``toolkit.__version__``).
+    template : str, optional
+        Template name and version, e.g. ``"fakten_check 1.0.0"`` (left out when empty).
 
     Returns
     -------
@@ -309,6 +313,9 @@ def impressum_html(config: BerichtConfig, *, datenstand: str = "", version: str 
     Examples
     --------
     >>> "Erstellt mit dkbm-toolkit 9.9" in impressum_html(BerichtConfig(), version="9.9")
+    True
+    >>> "9.9 · Vorlage demo 1.2.0</p>" in impressum_html(BerichtConfig(), version="9.9",
+    ...                                                  template="demo 1.2.0")
     True
     """
     if not version:
@@ -326,7 +333,9 @@ def impressum_html(config: BerichtConfig, *, datenstand: str = "", version: str 
     return (
         '<section class="dkbm-impressum" aria-labelledby="dkbm-impressum-titel">'
         '<h2 id="dkbm-impressum-titel">Impressum</h2>'
-        f"<dl>{items}</dl><p>Erstellt mit dkbm-toolkit {html.escape(version)}</p></section>"
+        f"<dl>{items}</dl><p>Erstellt mit dkbm-toolkit {html.escape(version)}"
+        + (f" · Vorlage {html.escape(template)}" if template else "")
+        + "</p></section>"
     )
 
 
@@ -372,7 +381,9 @@ def _number_figures(body: str, config: BerichtConfig, region_name: str) -> str:
     return "".join(out)
 
 
-def decorate_html(page: str, config: BerichtConfig, *, region_name: str = "") -> str:
+def decorate_html(
+    page: str, config: BerichtConfig, *, region_name: str = "", template: str = ""
+) -> str:
     """Add print CSS, masthead, figure numbers and sources, and the Impressum to a report page.
 
     Parameters
@@ -383,6 +394,8 @@ def decorate_html(page: str, config: BerichtConfig, *, region_name: str = "") ->
         Publisher settings.
     region_name : str, optional
         Name of the report's region (added to figure titles that lack it).
+    template : str, optional
+        Template name and version for the Impressum (e.g. ``"fakten_check 1.0.0"``).
 
     Returns
     -------
@@ -409,7 +422,7 @@ def decorate_html(page: str, config: BerichtConfig, *, region_name: str = "") ->
     main = re.search(r"<main[^>]*>", page)
     if main:
         page = page[: main.end()] + _masthead(config) + page[main.end() :]
-    impressum = impressum_html(config, datenstand=datenstand)
+    impressum = impressum_html(config, datenstand=datenstand, template=template)
     if "</main>" in page:
         return page.replace("</main>", impressum + "</main>", 1)
     return page.replace("</body>", impressum + "</body>", 1)

@@ -180,7 +180,11 @@ def render_html(
     body = _EXTERNAL_LINK.sub("", body)
     from toolkit.reports.layout import BerichtConfig, decorate_html
 
-    return decorate_html(body, bericht or BerichtConfig(), region_name=region_name)
+    meta = nb.metadata.get("dkbm") or {}  # the template's metadata, kept by papermill
+    template = f"{meta.get('name', '')} {meta['version']}".strip() if meta.get("version") else ""
+    return decorate_html(
+        body, bericht or BerichtConfig(), region_name=region_name, template=template
+    )
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
