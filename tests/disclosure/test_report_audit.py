@@ -113,6 +113,7 @@ def test_years_codes_figure_numbers_and_name_numbers_are_no_figures():
         "<li>Betreuungsquote 3 bis unter 6 Jahre: 2 Werte nicht ausgewiesen; 14 Gemeinden.</li>"
         "<p>Nenner: Ende des Schuljahres t\u22121/t (2023/24), § 16 BStatG</p>"
         '<img alt="Balkendiagramm „Anteil nach Geschlecht“ mit 2 Balken; höchstens 3 Aussagen.">'
+        "<p>Größte Gruppe je Stufe: Gymnasium; 2 Anteile nicht ausgewiesen.</p>"
     )
     assert read_report_numbers(page).empty
 

@@ -58,7 +58,8 @@ _AFTER_SKIP = re.compile(
     rf"^(\.\s*({_MONTHS})|\s*(nicht ausgewiesen|weitere|bis unter|Jahre|Jahren|Linien|"
     r"Kategorien|Gruppen|Sozialr|Gemeinden|Kreise|Regionen|Abbildung|Tabelle|Werte?\b|"
     r"Gebiete?\b|Farbklassen|Klassen|Stufen|Schularten|Berufe|Balken|Säulen|Kurven|Punkte\b|"
-    r"Zeilen|Spalten|Karten|Seiten|Aussagen)|\s*[–-]\s*\d)"
+    r"Zeilen|Spalten|Karten|Seiten|Aussagen|Anteile?\b|Quoten|Zahlen|Angaben|Fälle)|"
+    r"\s*[–-]\s*\d)"
 )
 _PERCENT = re.compile(r"^\s*(%|Prozent)")
 _BLOCKS = {"p", "li", "figcaption", "caption", "h1", "h2", "h3", "h4", "summary", "dd", "dt"}
