@@ -122,31 +122,46 @@ min_count: int = 3  # kleinste veröffentlichte Fallzahl (Geheimhaltung)
 data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
 
 # %%
-from toolkit.reports.content import fakten_check
-from toolkit.reports.runtime import load_dataset
-
-# %%
-report = fakten_check(
-    load_dataset(data_dir),
-    region,
-    period,
-    topic=topic,
-    comparison=comparison,
-    min_count=min_count,
+from toolkit.blocks import (
+    breakdown,
+    charts,
+    definitions,
+    header,
+    key_figures,
+    key_messages,
+    load_data,
+    notes,
+    report_context,
+    sub_region_chart,
+    sub_region_map,
+    survey_charts,
+    time_series,
 )
-report.header
 
 # %%
-report.summary
+data = load_data(data_dir, min_count=min_count)
+ctx = report_context(data, region, period, topic=topic, comparison=comparison)
+header(ctx)
 
 # %%
-report.key_figures
+key_messages(ctx)
 
 # %%
-report.charts_html()
+key_figures(ctx)
 
 # %%
-report.notes
+charts(
+    ctx,
+    time_series(ctx, ctx.main),
+    time_series(ctx, ctx.indicator(1)),
+    breakdown(ctx, ctx.main, ctx.dimension),
+    sub_region_chart(ctx, ctx.main),
+    sub_region_map(ctx, ctx.main),
+    survey_charts(ctx),
+)
 
 # %%
-report.appendix
+notes(ctx)
+
+# %%
+definitions(ctx)

@@ -91,30 +91,62 @@ min_count: int = 3  # kleinste veröffentlichte Fallzahl (Geheimhaltung)
 data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
 
 # %%
-from toolkit.reports.content import uebergaenge
-from toolkit.reports.runtime import load_dataset
+from toolkit.blocks import (
+    breakdown,
+    charts,
+    definitions,
+    education_chain,
+    header,
+    key_figures,
+    key_messages,
+    load_data,
+    notes,
+    report_context,
+    sub_region_map,
+    time_series,
+    transition_notes,
+)
 
 # %%
-report = uebergaenge(
-    load_dataset(data_dir),
+data = load_data(data_dir, min_count=min_count)
+ctx = report_context(
+    data,
     region,
     period,
+    title="Übergänge im Bildungsverlauf",
+    indicators=[
+        "betreuungsquote_3u6",
+        "uebergaenge_jg5",
+        "uebergangsquote_gymnasium",
+        "uebergangsquote_hauptschule",
+        "abgaenge_anteil_ohne_hsa",
+        "abgaenge_anteil_ahr",
+        "iabe_anteil_sektor_i",
+        "iabe_anteil_sektor_ii",
+    ],
     comparison=comparison,
-    min_count=min_count,
+    offsets={"population": -1},  # Datenstand: Bevölkerung am 31.12. des Vorjahres
 )
-report.header
+header(ctx)
 
 # %%
-report.summary
+key_messages(ctx)
 
 # %%
-report.key_figures
+key_figures(ctx)
 
 # %%
-report.charts_html()
+charts(
+    ctx,
+    education_chain(ctx),
+    time_series(ctx, "uebergangsquote_gymnasium"),
+    time_series(ctx, "abgaenge_anteil_ohne_hsa"),
+    breakdown(ctx, "abgaenge_anteil_ohne_hsa", ["sex", "nationality"]),
+    sub_region_map(ctx, "uebergangsquote_gymnasium", or_chart=True),
+)
 
 # %%
-report.notes
+notes(ctx, *transition_notes(ctx))
 
 # %%
-report.appendix
+definitions(ctx)

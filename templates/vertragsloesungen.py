@@ -86,19 +86,37 @@ top: int = 10  # Zahl der größten Ausbildungsberufe in der Grafik
 data_dir: str | None = None  # Datenverzeichnis; None = Beispieldaten Musterland
 
 # %%
-from toolkit.reports.content import ausbildungsabbrueche
-from toolkit.reports.runtime import load_dataset
+from toolkit.blocks import (
+    breakdown,
+    charts,
+    definitions,
+    header,
+    key_figures,
+    key_messages,
+    load_data,
+    notes,
+    occupations,
+    report_context,
+    small_numbers_note,
+    time_series,
+)
 
 # %%
-report = ausbildungsabbrueche(
-    load_dataset(data_dir),
+data = load_data(data_dir, min_count=min_count)
+ctx = report_context(
+    data,
     region,
     period,
+    title="Vertragslösungen in der dualen Ausbildung",
+    indicators=[
+        "vertragsloesungsquote",
+        "vertragsloesungen",
+        "vertragsloesungen_probezeit_anteil",
+        "neue_ausbildungsvertraege",
+    ],
     comparison=comparison,
-    min_count=min_count,
-    top=top,
 )
-report.header
+header(ctx)
 
 # %% [markdown]
 # **Vertragslösung ist nicht gleich Ausbildungsabbruch.** Die Vertragslösungsquote zählt
@@ -107,16 +125,23 @@ report.header
 # fort; die Quote misst daher keine endgültigen Abbrüche der Berufsausbildung.
 
 # %%
-report.summary
+key_messages(ctx)
 
 # %%
-report.key_figures
+key_figures(ctx)
 
 # %%
-report.charts_html()
+charts(
+    ctx,
+    time_series(ctx, "vertragsloesungsquote"),
+    breakdown(ctx, "vertragsloesungsquote", "zustaendigkeit"),
+    occupations(ctx, top),
+    breakdown(ctx, "vertragsloesungsquote", ["sex", "nationality", "schooling"]),
+    time_series(ctx, "vertragsloesungen_probezeit_anteil"),
+)
 
 # %%
-report.notes
+notes(ctx, small_numbers_note(ctx))
 
 # %%
-report.appendix
+definitions(ctx)

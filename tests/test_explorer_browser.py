@@ -270,6 +270,7 @@ def test_voila_explorer_on_the_real_data_set(tmp_path):
         )
         # A click in the map selects the Kreis under the pointer; the table follows.
         table_before = page.locator("table.dkbm-table").first.inner_text()
+        map_before = page.locator(".widget-image").first.get_attribute("src")
         box = page.locator(".widget-image").first.bounding_box()
         start = time.monotonic()
         page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.35)
@@ -281,6 +282,12 @@ def test_voila_explorer_on_the_real_data_set(tmp_path):
         click_to_table = time.monotonic() - start
         picked = page.locator("table.dkbm-table tbody tr td").first.inner_text()
         assert picked in hessen and picked != "Gießen, Landkreis"
+        # ... and the map is redrawn with the picked Kreis outlined (a new image).
+        page.wait_for_function(
+            "(before) => document.querySelector('.widget-image').src !== before",
+            arg=map_before,
+            timeout=30_000,
+        )
         # Export: the CSV holds the table shown.
         with page.expect_download() as download:
             page.locator("a[download$='.csv']").first.click()

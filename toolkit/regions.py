@@ -6,6 +6,7 @@ only where the third digit is not ``0``) > Kreis (5 digits) > Gemeinde (8-digit 
 (:func:`normalize_code`, :func:`level_of`, :func:`parent_of`, :func:`ags_from_rs`) are
 explained in :mod:`toolkit._agscodes`; :class:`RegionHierarchy` is the tree built from
 a ``regions.csv`` table or from any list of codes, such as those of a GENESIS export.
+Official Kreis list: :func:`read_official_kreise`, :class:`KreisList` (:mod:`toolkit._kreise`).
 
 Examples
 --------
@@ -31,6 +32,7 @@ from toolkit._agscodes import (
     normalize_code,
     parent_of,
 )
+from toolkit._kreise import KreisList, OfficialKreise, read_official_kreise
 from toolkit._regions_table import FRAME_COLUMNS, table_from_codes, table_from_frame
 from toolkit.errors import DataError, ParameterError
 
@@ -38,11 +40,14 @@ __all__ = [
     "LAND_NAMES",
     "LEVELS",
     "REGBEZ_NAMES",
+    "KreisList",
+    "OfficialKreise",
     "RegionHierarchy",
     "ags_from_rs",
     "level_of",
     "normalize_code",
     "parent_of",
+    "read_official_kreise",
 ]
 
 
@@ -176,7 +181,7 @@ class RegionHierarchy:
             filled = frame["value"].notna() & (frame["value"] != 0)
         df, filled = df[keep], filled[keep]
         if drop_empty:
-            df = df[df["region_code"].isin(set(df.loc[filled, "region_code"]))]
+            df = df[df["region_code"].isin(df.loc[filled, "region_code"].unique())]
         names = df.drop_duplicates("region_code").set_index("region_code")["region_name"]
         return cls.from_codes(names.index.tolist(), names.astype(str).to_dict())
 

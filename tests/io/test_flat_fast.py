@@ -79,13 +79,13 @@ def test_real_exports_same_frame_both_ways(name, monkeypatch):
 
 
 def test_fast_path_answers_for_clean_exports():
-    # exports whose numbered variables are the same in every row: the fast path reads them
-    for name in ["12411-01-01-4", "AI-N-01-2-5", "11111-02-01-4", "12211-0001"]:
+    # every real export: breakdowns the same in every row; 13111 lists Deutschland, Länder,
+    # Regierungsbezirke (Berlin as '110' under REGBEZ) and Kreise under different variables
+    for name in ["12411-01-01-4", "AI-N-01-2-5", "11111-02-01-4", "12211-0001", "13111-01-03-4"]:
         text = (GENESIS_SAMPLE_DIR / f"{name}_de_flat.csv").read_text(encoding="utf-8-sig")
         assert read_flat_fast(text, None, f"{name}_de_flat.csv") is not None, name
-    # Deutschland, Länder and Kreise under different variables: left to the exact path
-    mixed = (GENESIS_SAMPLE_DIR / "13111-01-03-4_de_flat.csv").read_text(encoding="utf-8-sig")
-    assert read_flat_fast(mixed, None, "13111-01-03-4_de_flat.csv") is None
+    # a breakdown that differs between rows: left to the exact path, which splits rows
+    assert read_flat_fast(MIXED_CASES["breakdown differs"], None, "m_de_flat.csv") is None
 
 
 def test_largest_real_export_against_the_csv_module(schutzsuchende, monkeypatch):
@@ -111,6 +111,15 @@ def _spoil(index: int, column: str, value: str) -> str:
 
 
 BODY = "\n".join(LINES) + "\n"
+
+
+def _with_quality(marks: str) -> str:
+    """The export with a ``value_q`` column (as Zensus exports have), marks in turn."""
+    lines = [LINES[0] + ";value_q"]
+    lines += [line + ";" + marks[i % len(marks)] for i, line in enumerate(LINES[1:])]
+    return "\n".join(lines) + "\n"
+
+
 CASES = {
     "symbols": _spoil(5, "value", "-").replace(";158789;", ";.;", 1),
     "brackets and marks": _spoil(3, "value", "(5)").replace(";99097;", ";12,3p;"),
@@ -140,7 +149,33 @@ CASES = {
     "lone CR": BODY.replace("\n", "\r", 1),
     "cut mid-number": BODY[: BODY.index(";158789;") + 5],
     "mojibake": _spoil(9, "1_variable_attribute_label", "MÃ¼nchen"),
+    "quality marks": _with_quality("epre"),
+    "unknown quality mark": _with_quality("eepz"),
 }
+
+
+MIXED = (GENESIS_SAMPLE_DIR / "13111-01-03-4_de_flat.csv").read_text(encoding="utf-8-sig")
+MIXED_CASES = {
+    "breakdown differs": MIXED.replace(";GES;Geschlecht;", ";GESX;Geschlecht;", 1),
+    "misspelt level variable": MIXED.replace(";KREISE;", ";KREIS;", 1),
+    "LL0 code under KREISE": MIXED.replace(
+        ";KREISE;Kreise und kreisfreie Städte;01001;",
+        ";KREISE;Kreise und kreisfreie Städte;010;",
+        1,
+    ),
+    "Land code under KREISE": MIXED.replace(
+        ";KREISE;Kreise und kreisfreie Städte;01001;", ";KREISE;Kreise und kreisfreie Städte;01;", 1
+    ),
+    "unchanged": MIXED,
+}
+
+
+@pytest.mark.parametrize("case", sorted(MIXED_CASES))
+def test_several_levels_same_outcome_both_ways(case, tmp_path, monkeypatch):
+    assert case == "unchanged" or MIXED_CASES[case] != MIXED
+    path = tmp_path / "13111-01-03-4_de_flat.csv"
+    path.write_text(MIXED_CASES[case], encoding="utf-8")
+    _same(path, monkeypatch)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -221,6 +221,21 @@ def figure_rows(path: Path) -> dict[str, list[str]]:
     return out
 
 
+def map_values(path: Path) -> dict[str, str]:
+    """Region name -> value as shown in the table under the map ("Tabelle zur Karte")."""
+    raw = path.read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for table in re.findall(r"Tabelle zur Karte</summary>(.*?)</table>", raw, flags=re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[-1], flags=re.S):
+            cells = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ").strip()
+                for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+            ]
+            if len(cells) >= 3:
+                out[cells[0]] = cells[2]
+    return out
+
+
 def figure_tables(path: Path) -> list[list[list[str]]]:
     """Every figure's data table as a list of rows (cells as shown, no-break spaces normalised)."""
     raw = path.read_text(encoding="utf-8")

@@ -179,7 +179,36 @@ def test_pdf_text_has_rule_based_messages_signs_and_case_numbers(pdf):
     sentences = re.split(r"(?<=[.)%])\.?\s+(?=(?:Die|Der|Das) )", summary.strip())
     assert 1 <= len(sentences) <= 3, sentences
     assert "Prozentpunkte unter dem" in summary or "Prozentpunkte über dem" in summary
-    assert "Fallzahlen (Zähler / Nenner)" in text
-    assert "\u22121,8 Prozentpunkte" in text and "-1,8" not in text  # minus sign, not a hyphen
+    assert "Fallzahlen" in text  # the column header (wrapped in print)
+    assert re.search(r"\b\d{1,3}(?:\.\d{3})* / \d{1,3}(?:\.\d{3})*\b", text)  # "229 / 1.353"
+    # the minus sign, not a hyphen (the table cell may wrap before "Prozentpunkte")
+    assert "\u22121,8" in text and "-1,8" not in text
     assert "„–“ genau null" in text and "„x“ Tabellenfach gesperrt" in text
     assert "Auswahl der Aussagen" in text and "year =" not in text
+
+
+def test_terminology_sweep_over_every_rendered_report(
+    fakten_check, uebergaenge, abbrueche, befragung
+):
+    """One term per concept, no code leftovers, minus signs, gender-fair forms (#17)."""
+    paths = [
+        p
+        for fixture in (fakten_check, uebergaenge, abbrueche, befragung)
+        for p in fixture.values()
+        if isinstance(p, Path)
+    ]
+    assert len(paths) == 7
+    for path in paths:
+        text = page_text(path)
+        assert "(Hauptschulabschluss)" not in text and "ohne Hauptschulabschluss" not in text
+        assert "Studienberechtigung" not in text
+        assert "year =" not in text and "Spalte " not in text and "__gesamt__" not in text
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text.split("Impressum")[0]), path.name
+        assert not re.search(r"(?<![\w\-–/.])-\d", text), path.name  # "−1,8", never "-1,8"
+        assert not re.search(r"(?<!innen und )\b(Anfänger|Absolventen|Schüler)\b", text), path.name
+        assert "x nicht ausgewiesen" not in text and ". nicht ausgewiesen" not in text
+        # a Vertragslösung is never called an Abbruch (only the caveat names the difference)
+        low = text.lower()
+        assert low.count("abbruch") + low.count("abbrüche") == low.count(
+            "nicht gleich ausbildungsabbruch"
+        )

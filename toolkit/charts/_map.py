@@ -53,7 +53,7 @@ from toolkit.charts._mapdraw import (
     classify,
     map_layout,
 )
-from toolkit.charts._maptext import LEVEL_WORDS, map_table, map_texts, missing
+from toolkit.charts._maptext import LEVEL_WORDS, map_table, map_texts, missing, value_words
 from toolkit.errors import DataError, ParameterError
 from toolkit.geo import check_codes, require_protected
 from toolkit.text import join_de
@@ -326,12 +326,15 @@ def _one_map(
     )
     place = f"{name} ({within})" if name else within
     what = style.title or style.indicator
-    alt, finding = map_texts(data, hidden, legend, unit, level, place, period, what, style.scheme)
+    words = value_words(data, unit)
+    alt, finding = map_texts(
+        data, hidden, legend, unit, words, level, place, period, what, style.scheme
+    )
     return MapChart(
-        None,
+        None,  # type: ignore[arg-type]  # the figure is drawn from the layout when asked for
         alt,
         finding,
-        table=map_table(data, cls, legend, unit),
+        table=map_table(data, cls, legend, words),
         bins=tuple(float(b) for b in bins),
         scheme=style.scheme,
         layout=layout,

@@ -51,7 +51,7 @@ class MapChart(Chart):
     scheme: str = field(kw_only=True)
     layout: MapLayout | None = field(kw_only=True, default=None, repr=False, compare=False)
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[misc]  # the dataclass field of Chart, drawn on first access
     def figure(self) -> Figure:
         """The matplotlib figure, drawn from the layout on first access."""
         drawn = self.__dict__.get("_figure")

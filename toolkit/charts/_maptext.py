@@ -8,7 +8,7 @@ import pandas as pd
 from toolkit.charts._mapdraw import SCHEMES
 from toolkit.text import MISSING_TEXT, fmt_number, fmt_value, is_missing, join_de
 
-__all__ = ["LEVEL_WORDS", "map_table", "map_texts", "missing"]
+__all__ = ["LEVEL_WORDS", "map_table", "map_texts", "missing", "value_words"]
 
 LEVEL_WORDS = {
     "kreis": ("Kreise", "des Landes"),
@@ -24,15 +24,22 @@ def missing(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
-def map_table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str) -> pd.DataFrame:
+def value_words(data: pd.DataFrame, unit: str) -> list[str]:
+    """Each area's value as the table and the alt text write it ("–": no data at all)."""
+    return [
+        fmt_value(v, unit, flag=f) if f or not pd.isna(v) else "–"
+        for v, f in zip(data["value"], data["flag"], strict=True)
+    ]
+
+
+def map_table(
+    data: pd.DataFrame, cls: np.ndarray, legend: list[str], words: list[str]
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Region": data["region_name"].to_numpy(),
             "Schlüssel": data["region_code"].to_numpy(),
-            "Wert": [
-                fmt_value(v, unit, flag=f) if f or not pd.isna(v) else "–"
-                for v, f in zip(data["value"], data["flag"], strict=True)
-            ],
+            "Wert": words,
             "Klasse": [legend[c] if c >= 0 else "" for c in cls],
             "Hinweis": [
                 "" if c >= 0 else MISSING_TEXT.get(f, MISSING_TEXT[""])
@@ -45,7 +52,9 @@ def map_table(data: pd.DataFrame, cls: np.ndarray, legend: list[str], unit: str)
 _ALT_LIST_MAX = 30
 
 
-def map_texts(data, hidden, legend, unit, level, place, period, what, scheme) -> tuple[str, str]:
+def map_texts(
+    data, hidden, legend, unit, words, level, place, period, what, scheme
+) -> tuple[str, str]:
     plural, of = LEVEL_WORDS.get(level, (level, "von"))
     when = "" if str(period) in str(what) else f" {period}"
     alt = f"Karte: {what}{when} für die {len(data)} {plural} {of} {place}."
@@ -67,10 +76,7 @@ def map_texts(data, hidden, legend, unit, level, place, period, what, scheme) ->
             f" {fmt_number(int(hidden.sum()))} Gebiete ohne gezeigten Wert (schraffiert bzw. grau)."
         )
     if len(data) <= _ALT_LIST_MAX:  # a small map: every area in words, as a bar chart's alt text
-        values = [
-            f"{n}: {fmt_value(v, unit, flag=f) if f or not pd.isna(v) else '–'}"
-            for n, v, f in zip(data["region_name"], data["value"], data["flag"], strict=True)
-        ]
+        values = [f"{n}: {w}" for n, w in zip(data["region_name"], words, strict=True)]
         alt += " Werte: " + "; ".join(values) + "."
     finding = (
         f"Höchster Wert in {hi['region_name']} ({fmt_value(hi['value'], unit)}), "

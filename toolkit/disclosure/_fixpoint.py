@@ -24,12 +24,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
 
 from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
-from toolkit.disclosure._relations import Sum
+from toolkit.disclosure._relations import SumTable
 
 __all__ = ["FixpointResult", "suppress_fixpoint"]
 
@@ -50,50 +53,81 @@ class FixpointResult:
 
 
 class _Problem:
-    def __init__(self, linked: LinkedTables, sums: list[Sum]) -> None:
-        ids: dict[object, int] = {}
-        value: list[float] = []
-        published: list[bool] = []
-        real: list[bool] = []
+    def __init__(self, linked: LinkedTables, sums: SumTable | None) -> None:
+        flat = [k.ravel() for k in linked.keys]
+        sizes = [len(k) for k in flat]
+        all_keys = np.concatenate(flat) if flat else np.empty(0, dtype=object)
+        codes, uniq = pd.factorize(all_keys)  # ids in order of first appearance
+        n = len(uniq)
+        vals = np.concatenate([t.values.ravel() for t in linked.tables]) if flat else np.zeros(0)
+        pub = np.concatenate([t.published.ravel() for t in linked.tables]) if flat else vals > 0
+        rl = np.concatenate([t.real.ravel() for t in linked.tables]) if flat else vals > 0
+        _, first = np.unique(codes, return_index=True)
+        self.keys = list(uniq)
+        self.ids = dict(zip(self.keys, range(n), strict=True))
+        self.value = vals[first].astype(float)
+        self.published = np.bincount(codes, weights=pub.astype(float), minlength=n) > 0
+        self.real = np.bincount(codes, weights=rl.astype(float), minlength=n) > 0
         rels: set[tuple[int, ...]] = set()
-        for t, keys in zip(linked.tables, linked.keys, strict=True):
-            flat_keys = keys.ravel().tolist()
-            vals = t.values.ravel()
-            pub = t.published.ravel()
-            rl = t.real.ravel()
-            local = np.empty(len(flat_keys), dtype=np.int64)
-            for f, k in enumerate(flat_keys):
-                i = ids.get(k)
-                if i is None:
-                    i = ids[k] = len(value)
-                    value.append(float(vals[f]))
-                    published.append(bool(pub[f]))
-                    real.append(bool(rl[f]))
-                else:
-                    published[i] = published[i] or bool(pub[f])
-                    real[i] = real[i] or bool(rl[f])
-                local[f] = i
+        start = 0
+        for t, size in zip(linked.tables, sizes, strict=True):
+            local = codes[start : start + size]
+            start += size
             for parent, kids in t.constraints():
-                rels.add((int(local[parent]), *sorted(int(local[k]) for k in kids)))
+                rels.add((int(local[parent]), *sorted(local[kids].tolist())))
         bounds: set[tuple[int, ...]] = set()
-        for s in sums:
-            members = [ids.get(k) for k in (s.parent, *s.kids)]
-            if any(m is None for m in members):
-                continue  # a count left out of the tables (negative): no relation
-            rel = (int(members[0]), *sorted(int(m) for m in members[1:]))  # type: ignore[arg-type]
-            (rels if s.exact else bounds).add(rel)
-        self.ids = ids
-        self.keys = list(ids)
-        self.value = np.asarray(value)
-        self.published = np.asarray(published, dtype=bool)
-        self.real = np.asarray(real, dtype=bool)
+        if sums is not None and len(sums.parents):
+            for rel, exact in _sum_relations(sums, uniq):
+                (rels if exact else bounds).add(rel)
         # equalities first; then parts that do not exceed their whole (parent >= sum)
         self.rels = sorted(rels) + sorted(bounds - rels)
         self.exact = np.arange(len(self.rels)) < len(rels)
-        self.of_var: list[list[int]] = [[] for _ in value]
+        self.of_var: list[list[int]] = [[] for _ in range(n)]
         for r, members in enumerate(self.rels):
             for v in members:
                 self.of_var[v].append(r)
+        # one row per relation: +parent - kids (= 0), or kids - parent (<= 0)
+        lengths = np.fromiter(map(len, self.rels), dtype=np.int64, count=len(self.rels))
+        cols = np.fromiter(chain.from_iterable(self.rels), dtype=np.int64, count=int(lengths.sum()))
+        sign = np.where(self.exact, 1.0, -1.0)
+        data = -np.repeat(sign, lengths)
+        heads = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else lengths
+        data[heads] = sign
+        rows = np.repeat(np.arange(len(self.rels)), lengths)
+        self.matrix = sparse.csc_matrix((data, (rows, cols)), shape=(len(self.rels), n))
+
+    def system(self, hidden: np.ndarray) -> System:
+        """Return the attacker's LP when the cells ``hidden`` are not published."""
+        known = np.flatnonzero(~hidden)
+        b = -(self.matrix[:, known] @ self.value[known])
+        unknown = np.flatnonzero(hidden)
+        a = self.matrix[:, unknown].tocsr()
+        unknown = unknown[np.diff(a.tocsc().indptr) > 0]  # in no relation: nothing bounds it
+        a = self.matrix[:, unknown].tocsr()
+        used = np.diff(a.indptr) > 0
+        eq, ub = used & self.exact, used & ~self.exact
+        return System.from_arrays(unknown.tolist(), a[eq], b[eq], a[ub], b[ub])
+
+
+def _sum_relations(sums: SumTable, var_keys: np.ndarray) -> list[tuple[tuple[int, ...], bool]]:
+    """Return the sums as relations over variable ids (parent first, kids sorted).
+
+    Sums with a count left out of the tables (a negative one) are dropped.
+    """
+    index = pd.Index(var_keys, dtype=object, tupleize_cols=False)
+    ids = index.get_indexer(pd.Index(sums.keys, dtype=object, tupleize_cols=False))
+    lengths = np.diff(sums.offsets)
+    group = np.repeat(np.arange(len(lengths)), lengths)
+    kid_ids = ids[sums.kids]
+    order = np.lexsort((kid_ids, group))
+    kid_ids = kid_ids[order]
+    par_ids = ids[sums.parents]
+    ok = par_ids >= 0
+    if len(kid_ids):
+        ok &= np.minimum.reduceat(kid_ids, sums.offsets[:-1]) >= 0
+    flat, off, par = kid_ids.tolist(), sums.offsets.tolist(), par_ids.tolist()
+    exact = sums.exact.tolist()
+    return [((par[i], *flat[off[i] : off[i + 1]]), exact[i]) for i in np.flatnonzero(ok).tolist()]
 
 
 def _partner(p: _Problem, members: tuple[int, ...], hidden: np.ndarray) -> int | None:
@@ -147,7 +181,7 @@ def suppress_fixpoint(
     *,
     min_count: int,
     sensitive: set[object],
-    sums: list[Sum] | None = None,
+    sums: SumTable | None = None,
     protection: float = 1.0,
     max_rounds: int = 50,
 ) -> FixpointResult:
@@ -161,9 +195,9 @@ def suppress_fixpoint(
         Counts 1 to ``min_count - 1`` of real cells are sensitive.
     sensitive : set
         Further sensitive keys (group disclosure).
-    sums : list of Sum, optional
+    sums : SumTable, optional
         Relations an outsider knows besides the tables' own
-        (:func:`toolkit.disclosure._relations.structural_sums`): breakdowns
+        (:func:`toolkit.disclosure._relations.sum_table`): breakdowns
         and hierarchies of tables that could not be built as one grid.
     protection : float, default 1
         Required distance of the feasible interval's ends from the value.
@@ -174,7 +208,7 @@ def suppress_fixpoint(
     -------
     FixpointResult
     """
-    p = _Problem(linked, sums or [])
+    p = _Problem(linked, sums)
     seeds = np.zeros(len(p.value), dtype=bool)
     for k in sensitive:
         i = p.ids.get(k)
@@ -185,25 +219,13 @@ def suppress_fixpoint(
     guard = sens | (hidden & p.published)
     queue: deque[int] = deque(range(len(p.rels)))
     rounds = attacked = 0
-    known_vals = dict(enumerate(p.value.tolist()))
-    rels = [
-        (
-            {
-                m: (1.0 if j == 0 else -1.0) * (1.0 if exact else -1.0)
-                for j, m in enumerate(members)
-            },
-            "=" if exact else "<=",
-            0.0,
-        )
-        for members, exact in zip(p.rels, p.exact, strict=True)
-    ]
     targets = np.flatnonzero(sens)
     tries: dict[int, int] = {}
     trace: list[tuple[int, int, int]] = []
     while True:
         _sweep(p, hidden, guard, queue)
         rounds += 1
-        system = System(rels, known_vals, set(np.flatnonzero(~hidden).tolist()), integer=False)
+        system = p.system(hidden)
         attacked += len(targets)
         x = p.value[targets]
         mask = system.weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)

@@ -54,8 +54,33 @@ class System:
             if terms:
                 (rows_eq if sense == "=" else rows_ub).append((terms, b))
         n = len(self.col)
-        self.a_eq, self.b_eq = _matrix(rows_eq, n)
-        self.a_ub, self.b_ub = _matrix(rows_ub, n)
+        a_eq, b_eq = _matrix(rows_eq, n)
+        a_ub, b_ub = _matrix(rows_ub, n)
+        self._setup(a_eq, b_eq, a_ub, b_ub, integer)
+
+    @classmethod
+    def from_arrays(
+        cls, keys: list[object], a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray
+    ) -> System:
+        """Build the system from matrices over the unknowns ``keys`` (columns), LP only.
+
+        Examples
+        --------
+        >>> s = System.from_arrays(["x", "y"], sparse.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
+        ...     sparse.csr_matrix((0, 2)), np.zeros(0))
+        >>> s.extremes("x")
+        (0.0, 3.0)
+        """
+        self = cls.__new__(cls)
+        self.col = {k: j for j, k in enumerate(keys)}
+        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, False)
+        return self
+
+    def _setup(
+        self, a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray, integer: bool
+    ) -> None:
+        n = len(self.col)
+        self.a_eq, self.b_eq, self.a_ub, self.b_ub = a_eq, b_eq, a_ub, b_ub
         both = sparse.vstack([self.a_eq, self.a_ub]).tocsr()
         m = both.shape[0]
         graph = (

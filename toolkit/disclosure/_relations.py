@@ -27,7 +27,7 @@ import pandas as pd
 from toolkit.disclosure._families import TOTAL
 from toolkit.disclosure._hierarchy import ags_ancestors
 
-__all__ = ["Sum", "as_relations", "structural_sums"]
+__all__ = ["Sum", "SumTable", "as_relations", "structural_sums", "sum_table"]
 
 _TOL = 1e-6
 
@@ -48,25 +48,50 @@ class Sum:
 
 
 def _sums(
-    keys: np.ndarray, n: np.ndarray, kid: np.ndarray, parent: np.ndarray, group: np.ndarray
-) -> list[Sum]:
-    """Return the sums of kids per group (the kids of one parent along one hierarchy or axis)."""
+    n: np.ndarray, kid: np.ndarray, parent: np.ndarray, group: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group kids per parent (one hierarchy or axis): parents, kids, lengths, exactness."""
     if len(kid) == 0:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.zeros(0, dtype=bool)
     order = np.lexsort((kid, group))
     kid, parent, group = kid[order], parent[order], group[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    lengths = np.diff(np.r_[starts, len(kid)])
     total = np.add.reduceat(n[kid], starts)
     p = n[parent[starts]]
     tol = _TOL * np.maximum(1.0, p)
     exact = np.abs(p - total) <= tol
     keep = exact | (total <= p + tol)  # listed parts of a larger whole: an inequality
-    bounds = np.r_[starts, len(kid)]
-    out = []
-    for i in np.flatnonzero(keep):
-        kids = tuple(keys[kid[bounds[i] : bounds[i + 1]]].tolist())
-        out.append(Sum(keys[parent[starts[i]]], kids, bool(exact[i])))
-    return out
+    kid_keep = np.repeat(keep, lengths)
+    return parent[starts][keep], kid[kid_keep], lengths[keep], exact[keep]
+
+
+@dataclass
+class SumTable:
+    """All sums at once: ``parents[i] (=|>=) sum(kids[offsets[i]:offsets[i+1]])``, as cell rows.
+
+    Examples
+    --------
+    >>> t = SumTable(np.array(["a", "b", "c"], dtype=object), np.array([0]), np.array([1, 2]),
+    ...     np.array([0, 2]), np.array([True]))
+    >>> t.sums()
+    [Sum(parent='a', kids=('b', 'c'), exact=True)]
+    """
+
+    keys: np.ndarray
+    parents: np.ndarray
+    kids: np.ndarray
+    offsets: np.ndarray
+    exact: np.ndarray
+
+    def sums(self) -> list[Sum]:
+        """Return the sums with their cell keys."""
+        keys, kids, off = self.keys, self.kids, self.offsets
+        return [
+            Sum(keys[p], tuple(keys[kids[off[i] : off[i + 1]]].tolist()), bool(e))
+            for i, (p, e) in enumerate(zip(self.parents, self.exact, strict=True))
+        ]
 
 
 def structural_sums(cells: pd.DataFrame) -> list[Sum]:
@@ -93,10 +118,23 @@ def structural_sums(cells: pd.DataFrame) -> list[Sum]:
     >>> [(s.parent[3], [k[3] for k in s.kids], s.exact) for s in structural_sums(c)]
     [(('fhr', ''), [('fhr', 'm'), ('fhr', 'w')], True)]
     """
+    return sum_table(cells).sums()
+
+
+def sum_table(cells: pd.DataFrame) -> SumTable:
+    """Return the sums of :func:`structural_sums` as arrays of cell rows (large publications).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"family": "f", "period": 2023, "region": ["17", "17001", "17002"],
+    ...     "coords": [()] * 3, "n": [9.0, 2.0, 7.0]})
+    >>> c["key"] = list(zip(c["family"], c["period"], c["region"], c["coords"]))
+    >>> t = sum_table(c)
+    >>> t.parents.tolist(), t.kids.tolist(), t.exact.tolist()
+    ([0], [1, 2], [True])
+    """
     uniq = cells.drop_duplicates("key")
     m = len(uniq)
-    if m == 0:
-        return []
     keys = np.empty(m, dtype=object)
     keys[:] = uniq["key"].tolist()
     n = uniq["n"].to_numpy(dtype=float)
@@ -121,7 +159,7 @@ def structural_sums(cells: pd.DataFrame) -> list[Sum]:
         hit = look.notna().to_numpy()
         parent[todo[hit]] = look.to_numpy()[hit].astype(np.int64)
     kid = np.flatnonzero(parent >= 0)
-    out = _sums(keys, n, kid, parent[kid], parent[kid])
+    parts = [_sums(n, kid, parent[kid], parent[kid])]
     # breakdowns: the categories of one axis add up to the cell with that axis at its total
     kids, parents, groups = [], [], []
     width = max((len(c) for c in coords), default=0)
@@ -140,8 +178,9 @@ def structural_sums(cells: pd.DataFrame) -> list[Sum]:
         groups.append(parents[-1] * width + a)
     if kids:
         k, p, g = (np.concatenate(x) for x in (kids, parents, groups))
-        out += _sums(keys, n, k, p, g)
-    return out
+        parts.append(_sums(n, k, p, g))
+    par, kid_rows, lengths, exact = (np.concatenate(x) for x in zip(*parts, strict=True))
+    return SumTable(keys, par, kid_rows, np.r_[0, np.cumsum(lengths)].astype(np.int64), exact)
 
 
 def as_relations(sums: list[Sum]) -> list[tuple[dict[object, float], str, float]]:

@@ -60,7 +60,7 @@ import pandas as pd
 from toolkit.disclosure._families import DIFFERENCES
 from toolkit.disclosure._fixpoint import suppress_fixpoint
 from toolkit.disclosure._linked import build_linked_tables
-from toolkit.disclosure._relations import structural_sums
+from toolkit.disclosure._relations import sum_table
 from toolkit.disclosure._store import (
     _META,
     FORMAT_VERSION,
@@ -226,7 +226,7 @@ def protect_publication(
     linked = build_linked_tables(frame)
     seeds = _group_sensitive(frame, linked.cells, group_min)
     if engine == "fixpoint":
-        sums = structural_sums(linked.cells)
+        sums = sum_table(linked.cells)
         fix = suppress_fixpoint(linked, min_count=min_count, sensitive=seeds, sums=sums)
         hidden, sensitive = fix.hidden, fix.sensitive
         engine_info = {

@@ -27,12 +27,11 @@ from toolkit.indicators._counts import (
     restrict,
     used_categories,
 )
-from toolkit.indicators._official import KreisList
 from toolkit.indicators._population import binned_population, pairs_for
 from toolkit.indicators._regions import RegionTable, normalize_codes
 from toolkit.indicators._rollup import rollup
 from toolkit.indicators._totals import fill_absent, resolve_totals
-from toolkit.regions import normalize_code
+from toolkit.regions import KreisList, OfficialKreise, normalize_code, read_official_kreise
 
 #: Canonical table → (count column, key columns besides region_code and year).
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -131,6 +130,9 @@ class Context:
         Canonical tables (keys as in ``data_samples/README.md``).
     restriction : Restriction, optional
         Regions and periods wanted.
+    official : OfficialKreise, optional
+        The official list of Kreise (:func:`toolkit.regions.read_official_kreise`),
+        read once by the caller; read here when not given.
 
     Examples
     --------
@@ -142,7 +144,11 @@ class Context:
     """
 
     def __init__(
-        self, tables: Mapping[str, pd.DataFrame], restriction: Restriction | None = None
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        restriction: Restriction | None = None,
+        *,
+        official: OfficialKreise | None = None,
     ) -> None:
         self.tables = dict(tables)
         self.restriction = restriction or Restriction()
@@ -156,7 +162,7 @@ class Context:
                 )
             codes = normalize_codes(reg["region_code"].astype("str").str.strip(), "regions")
             names = dict(zip(codes, reg["region_name"].astype("str"), strict=True))
-        self.kreise = KreisList(reg)
+        self.kreise = KreisList(read_official_kreise() if official is None else official, reg)
         self.regions = RegionTable([], names={**self.kreise.names, **names})
         #: Aggregates left out (dicts, see ``_rollup.rollup``), notes on tables,
         #: and indicator code → reason for indicators not computed.
@@ -231,9 +237,9 @@ class Context:
         df = store["prepared"]
         span, whole = self._span(), self._whole()
         wanted = self.restriction.regions
-        if whole and ("rollup", span) in store:
-            out = store[("rollup", span)]
-            self.aggregate_notes.extend(store[("rollup_notes", span)])
+        if whole and ("rollup", span, self.kreise.key) in store:
+            out = store[("rollup", span, self.kreise.key)]
+            self.aggregate_notes.extend(store[("rollup_notes", span, self.kreise.key)])
             self.regions.extend(used_categories(out["region_code"].array))
         else:
             if span is not None:
@@ -244,8 +250,8 @@ class Context:
             out = rollup(df, self.regions, keys, table, pairs, kreise=self.kreise, notes=notes)
             self.aggregate_notes.extend(notes)
             if whole:
-                store[("rollup", span)] = out
-                store[("rollup_notes", span)] = notes
+                store[("rollup", span, self.kreise.key)] = out
+                store[("rollup_notes", span, self.kreise.key)] = notes
         if wanted is not None and len(out):
             # every indicator is computed within one region, so rows of regions
             # nobody asked for can go once the sums for higher levels are made
@@ -340,7 +346,7 @@ class Context:
         if not self.has(table) or table not in TABLES:
             return False
         store = _remembered(self.tables[table], table, TABLES[table][0])
-        return self._whole() and ("rollup", self._span()) in store
+        return self._whole() and ("rollup", self._span(), self.kreise.key) in store
 
     def population_wide(self, by_sex: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """Return population keys and (rows × age bins) arrays of counts and ranks.
@@ -490,5 +496,5 @@ def run(
     all_tables = dict(tables)
     if region_table is not None:
         all_tables["regions"] = region_table
-    ctx = Context(all_tables)
+    ctx = Context(all_tables, official=read_official_kreise())
     return finish(compute(ctx), ctx.regions, indicators=list(codes))

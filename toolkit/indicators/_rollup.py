@@ -6,7 +6,7 @@ Rules (``data_samples/README.md``, "Aggregate"):
    row of the same source) is used as given.
 2. Otherwise a Land, Regierungsbezirk or Bund (``DG``) value is the sum of
    its Kreise only when *every* Kreis of it (official list for the year, see
-   :mod:`toolkit.indicators._official`) is in the data; if not, it is left
+   :func:`toolkit.regions.read_official_kreise`) is in the data; if not, it is left
    out and a note says why ("nur 1 von 45 Kreisen in den Daten").
 3. 8-digit units are summed into their Kreis only in a pure Gemeinde table
    (no Kreis rows at all). In a Kreis table (official Kreis tables list
@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit._kreise import CITY_STATES
 from toolkit.errors import DataError
 from toolkit.indicators._counts import (
     as_category,
@@ -32,8 +33,8 @@ from toolkit.indicators._counts import (
     relabel,
     used_categories,
 )
-from toolkit.indicators._official import CITY_STATES, KreisList
 from toolkit.indicators._regions import RegionTable
+from toolkit.regions import KreisList
 
 __all__ = ["LEVEL_NAMES", "rollup"]
 

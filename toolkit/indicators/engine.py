@@ -33,6 +33,7 @@ from toolkit.indicators._plausible import implausible_notes
 from toolkit.indicators._threads import map_maybe_threaded
 from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
+from toolkit.regions import read_official_kreise
 
 __all__ = ["available_years", "compute_all"]
 
@@ -152,7 +153,7 @@ def compute_all(
                 f"indicators: unbekannte Codes {', '.join(bad)}.",
                 hint="dkbm indicators list zeigt alle Codes.",
             )
-    ctx = Context(tables, restriction)
+    ctx = Context(tables, restriction, official=read_official_kreise())
     _check_periods(ctx, restriction.periods)
     todo: list[tuple[int, Step]] = []
     for i, (needed, compute, codes) in enumerate(STEPS):

@@ -70,12 +70,17 @@ class _Column:
         values = self.cells if values is None else values
         if values is self.uniques or np.array_equal(values, self.uniques):
             return pd.Series(pd.array(self.array, dtype="str"))
-        table = pa.array(values, type=pa.large_string(), from_pandas=True)
-        return pd.Series(pd.array(table.take(self.codes), dtype="str"))
+        return _take(values, self.codes)
 
     def first(self) -> str:
         """Return the cell of the first row."""
         return str(self.cells[self.codes[0]])
+
+
+def _take(values: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """Text column ``values[codes]`` (None stays missing), taken in Arrow."""
+    table = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pd.Series(pd.array(table.take(codes), dtype="str"))
 
 
 def _strip(values: np.ndarray) -> np.ndarray:
@@ -123,17 +128,76 @@ def _parse(raw: bytes, header: list[str]) -> dict[str, _Column] | None:
     return columns
 
 
-def _levels(codes: np.ndarray, region_var: str) -> np.ndarray:
-    """Level of every distinct region code (as ``_flatvars._levels``)."""
-    fallback = REGION_VARIABLES.get(region_var)
+def _levels(codes: np.ndarray) -> np.ndarray:
+    """Level of every distinct region code; None where the code alone does not tell."""
     out = np.empty(len(codes), dtype=object)
     for i, code in enumerate(codes):
         if _PLAIN_CODE.fullmatch(code):
-            level = "bund" if code == "DG" else _LEVEL_BY_LENGTH[len(code)]
+            out[i] = "bund" if code == "DG" else _LEVEL_BY_LENGTH[len(code)]
         else:
-            level = code_level(code)
-        out[i] = level if level is not None else fallback
+            out[i] = code_level(code)
     return out
+
+
+def _level_column(region: _Column, region_u: np.ndarray, var: _Column) -> pd.Series:
+    """``region_level`` per row: from the code, else from the region variable (``LL0``)."""
+    levels = _levels(region_u)
+    unknown = np.equal(levels, None)
+    if not unknown.any():
+        return region.series(levels)
+    # as ``_flatvars._levels``: the variable of the row (REGBEZ for 'LL0') gives the level
+    pairs = region.codes.astype(np.int64) * len(var.cells) + var.codes
+    _, first, index = np.unique(pairs, return_index=True, return_inverse=True)
+    per = np.array(
+        [
+            levels[region.codes[i]]
+            if levels[region.codes[i]] is not None
+            else REGION_VARIABLES.get(var.cells[var.codes[i]])
+            for i in first
+        ],
+        dtype=object,
+    )
+    return _take(per, index.ravel())
+
+
+def _region_variable(variable_codes: dict[int, _Column]) -> int | None:
+    """Return the numbered variable holding the region; None: rows must be split one by one.
+
+    Every other variable must be the same in all rows. The region variable may name
+    different levels in different rows (``DINSG``, ``DLAND``, ``REGBEZ``, ``KREISE`` in an
+    export of several levels); then it must be the only regional variable.
+    """
+    distinct = {n: set(c.cells) for n, c in variable_codes.items()}
+    varying = [n for n, d in distinct.items() if len(d) > 1]
+    if not varying:
+        return next((n for n in distinct if is_regional(variable_codes[n].first())), None)
+    regional = [n for n, d in distinct.items() if any(is_regional(v) for v in d)]
+    if varying != regional or len(varying) > 1:
+        return None
+    return varying[0] if all(is_regional(v) for v in distinct[varying[0]]) else None
+
+
+def _values(
+    value: _Column, quality: _Column | None, name: str, language: str | None
+) -> tuple[np.ndarray, pd.Series] | None:
+    """Numbers and flags per row, parsed once per distinct (value, quality mark) pair."""
+    if quality is None:
+        codes, texts, marks = value.codes, value.cells, None
+    else:
+        pairs = value.codes.astype(np.int64) * len(quality.cells) + quality.codes
+        _, first, codes = np.unique(pairs, return_index=True, return_inverse=True)
+        codes = codes.ravel()
+        texts = value.cells[value.codes[first]]
+        marks = pd.Series(quality.cells[quality.codes[first]], dtype="str")
+    try:
+        values, flags = parse_values(
+            pd.Series(texts, dtype="str"), marks, np.arange(len(texts)), name, language
+        )
+    except DataError:
+        return None
+    if np.isinf(values).any():
+        return None
+    return values[codes], _take(flags, codes)
 
 
 def _first_year(times: np.ndarray) -> np.ndarray:
@@ -186,7 +250,7 @@ def read_flat_fast(text: str, encoded: bytes | None, name: str) -> pd.DataFrame 
         numbers = check_header(header, name)
     except DataError:
         return None
-    if "value_q" in header or "value_variable_label" not in header or "" in header:
+    if "value_variable_label" not in header or "" in header:
         return None
     columns = _parse(raw, header)
     if columns is None:
@@ -197,9 +261,7 @@ def read_flat_fast(text: str, encoded: bytes | None, name: str) -> pd.DataFrame 
 def _frame(columns: dict[str, _Column], numbers: list[int], name: str) -> pd.DataFrame | None:
     """Check the distinct cells, then build the result frame; None at the first problem."""
     variable_codes = {n: columns[f"{n}_variable_code"] for n in numbers}
-    if any(len(set(c.cells)) > 1 for c in variable_codes.values()):
-        return None  # several levels under different variables: the exact path splits rows
-    region_n = next((n for n in numbers if is_regional(variable_codes[n].first())), None)
+    region_n = _region_variable(variable_codes)
     if region_n is None:
         return None
     stat, time, value = columns["statistics_code"], columns["time"], columns["value"]
@@ -210,13 +272,8 @@ def _frame(columns: dict[str, _Column], numbers: list[int], name: str) -> pd.Dat
     language = flat_language(
         pd.Series(unit.cells), pd.Series(columns["value_variable_label"].cells)
     )
-    try:
-        values_u, flags_u = parse_values(
-            pd.Series(value.cells, dtype="str"), None, np.arange(len(value.cells)), name, language
-        )
-    except DataError:
-        return None
-    if np.isinf(values_u).any():
+    parsed = _values(value, columns.get("value_q"), name, language)
+    if parsed is None:
         return None
     region = columns[f"{region_n}_variable_attribute_code"]
     region_u = _strip(region.cells)
@@ -253,13 +310,13 @@ def _frame(columns: dict[str, _Column], numbers: list[int], name: str) -> pd.Dat
             "year": pd.Series(year).astype("Int64"),
             "region_code": region.series(region_u),
             "region_name": columns[f"{region_n}_variable_attribute_label"].series(),
-            "region_level": region.series(_levels(region_u, variable_codes[region_n].first())),
+            "region_level": _level_column(region, region_u, variable_codes[region_n]),
             **split,
             "variable": variable.series(variable_u),
             "variable_label": columns["value_variable_label"].series(),
             "unit": unit.series(_strip(unit.cells)),
-            "value": values_u[value.codes],
-            "flag": value.series(flags_u),
+            "value": parsed[0],
+            "flag": parsed[1],
         }
     )
     frame.attrs = {

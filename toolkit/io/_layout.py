@@ -45,10 +45,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit.errors import DataError
 from toolkit.io._codes import code_level
 from toolkit.io._footer import block_info, footer_info
+from toolkit.io._values import parse_distinct
 
 __all__ = ["Grid", "csv_grid", "is_layout", "read_layout", "slug"]
 
@@ -266,6 +268,12 @@ def _columns(
     return paths, units
 
 
+def _text(values: list, index: np.ndarray) -> pd.Series:
+    """Text column ``values[index]`` (None stays missing), taken in Arrow."""
+    table = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pd.Series(pd.array(table.take(index), dtype="str"))
+
+
 def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     """Read a table-layout grid into the long frame of ``read_genesis``.
 
@@ -300,8 +308,6 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     toolkit.errors.DataError: Keine Zeitangabe: weder eine Jahresspalte noch eine Zeile 'Stichtag: TT.MM.JJJJ' im Kopfblock.
     ...
     """
-    from toolkit.io.genesis import parse_values
-
     rows, lines = grid.rows, grid.lines
     block, header, start, _ = _split(grid, name)
     width = len(rows[start])
@@ -349,33 +355,35 @@ def read_layout(grid: Grid, name: str) -> pd.DataFrame:
     cells = np.array([rows[i][first:] for i in taken], dtype=object).reshape(len(taken), n_val)
     raw = pd.Series(cells.ravel(), dtype="str").str.strip()
     line_no = np.repeat(np.asarray([lines[i] for i in taken], dtype=np.int64), n_val)
-    values, flags = parse_values(raw, None, line_no, name)
+    values, flags = parse_distinct(raw, line_no, name)
+    # text columns: one value per data row or per value column, repeated by Arrow
     rep = np.repeat(np.arange(len(taken)), n_val)
+    tile = np.tile(np.arange(n_val), len(taken))
 
-    def label_col(j: int) -> np.ndarray:
-        return np.array([_cell(rows[i], j) for i in taken], dtype=object)[rep]
+    def label_col(j: int) -> list[str]:
+        return [_cell(rows[i], j) for i in taken]
 
     region_code = label_col(code_col)
     unit_fallback = info["unit"]
-    time = np.asarray(times, dtype=object)[rep]
-    year = pd.array(pd.to_numeric(pd.Series(time).str[:4], errors="coerce"), dtype="Int64")
+    year = pd.array(pd.to_numeric(pd.Series(times, dtype="str").str[:4], errors="coerce"))
+    levels = {c: code_level(c) for c in set(region_code)}
     out: dict[str, object] = {
-        "statistic": info["table"].split("-")[0] if info["table"] else "",
-        "time": time,
-        "year": year,
-        "region_code": region_code,
-        "region_name": label_col(code_col + 1),
-        "region_level": pd.Series(region_code).map({c: code_level(c) for c in set(region_code)}),
+        "statistic": _text([info["table"].split("-")[0] if info["table"] else ""], 0 * rep),
+        "time": _text(times, rep),
+        "year": pd.array(np.asarray(year, dtype=float)[rep], dtype="Int64"),
+        "region_code": _text(region_code, rep),
+        "region_name": _text(label_col(code_col + 1), rep),
+        "region_level": _text([levels[c] for c in region_code], rep),
     }
     for n, j in enumerate(group_cols, start=1):
         pair = "gruppe" if len(group_cols) == 1 else f"gruppe{n}"
         labels = label_col(j)
-        out[pair] = pd.Series(labels).map({v: slug(v) for v in set(labels)})
-        out[f"{pair}_label"] = labels
-    k = len(taken)
-    out["variable"] = np.tile(np.asarray(codes, dtype=object), k)
-    out["variable_label"] = np.tile(np.asarray([" / ".join(p) for p in paths], dtype=object), k)
-    out["unit"] = np.tile(np.asarray([u or unit_fallback for u in units], dtype=object), k)
+        slugs = {v: slug(v) for v in set(labels)}
+        out[pair] = _text([slugs[v] for v in labels], rep)
+        out[f"{pair}_label"] = _text(labels, rep)
+    out["variable"] = _text(codes, tile)
+    out["variable_label"] = _text([" / ".join(p) for p in paths], tile)
+    out["unit"] = _text([u or unit_fallback for u in units], tile)
     out["value"] = values
     out["flag"] = flags
     frame = pd.DataFrame(out)

@@ -23,7 +23,7 @@ import pandas as pd
 from toolkit.errors import DataError, Problem
 from toolkit.io._guards import foreign_digits, shorten
 
-__all__ = ["MISSING_SYMBOLS", "QUALITY_FLAGS", "parse_values"]
+__all__ = ["MISSING_SYMBOLS", "QUALITY_FLAGS", "parse_distinct", "parse_values"]
 
 #: Symbols that stand instead of a number and mean "no value" (value NaN).
 MISSING_SYMBOLS = (".", "x", "/", "...")
@@ -171,3 +171,29 @@ def parse_values(
             problems=problems,
         )
     return values.astype(float), flag.astype(object)
+
+
+def parse_distinct(
+    raw: pd.Series, lines: np.ndarray, name: str, language: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_values` computed once per distinct cell (no quality column).
+
+    A number's value and flag depend only on its own text, and every problem
+    :func:`parse_values` reports depends only on which texts occur; so the
+    distinct cells decide. When they hold a problem, the row-by-row parse runs
+    and raises with every line it concerns.
+
+    Examples
+    --------
+    >>> values, flags = parse_distinct(pd.Series(["5", "-", "5"]), np.array([2, 3, 4]), "x")
+    >>> values.tolist(), flags.tolist()
+    ([5.0, 0.0, 5.0], ['', '-', ''])
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    try:
+        values, flags = parse_values(
+            pd.Series(uniques, dtype="str"), None, np.arange(len(uniques)), name, language
+        )
+    except DataError:
+        return parse_values(raw, None, lines, name, language)
+    return values[codes], flags[codes]

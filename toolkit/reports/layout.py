@@ -273,13 +273,17 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
   .jp-OutputPrompt, .jp-OutputCollapser, .jp-Collapser {{ display: none !important; }}
   h1, h2, h3, h4, dt, .dkbm-figtitle {{ break-after: avoid; }}
   figure, table, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
-  /* charts and maps (inline SVG too) at most 60 mm high: a Fakten-Check with its map keeps
+  /* charts and maps (inline SVG too) at most 52 mm high: a Fakten-Check with its map keeps
      to 4 pages */
-  figure img, figure svg {{ max-height: 60mm; width: auto; max-width: 100%; }}
-  figure {{ margin: 0.4rem 0 0.8rem 0; }}
-  dl.dkbm-definitions {{ display: block; }}
-  dl.dkbm-definitions > dd {{ margin: 0 0 0.5rem 1.2rem; }}
+  figure img, figure svg {{ max-height: 52mm; width: auto; max-width: 100%; }}
+  figure {{ margin: 0.3rem 0 0.6rem 0; }}
+  dl.dkbm-definitions {{ display: block; font-size: 0.9em; }}
+  dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 1.2rem; }}
   details.dkbm-figdata {{ display: none; }}
+  /* in print the numbered figure titles ("Abbildung 1: …") carry the structure; the section
+     heading alone would be kept with a figure that starts on the next page, leaving the
+     first page half empty (a Fakten-Check then needs 5 pages instead of 4) */
+  h2.dkbm-charts-heading {{ display: none; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
 """

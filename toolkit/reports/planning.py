@@ -97,7 +97,7 @@ def warm_up(plan: BatchPlan, publication: Any = None) -> Warm:
 
     Imports what the template imports, creates the in-process shell and
     hands over the dataset read during planning; a template built on
-    :mod:`toolkit.reports.content` also gets the hierarchy and the batch's
+    :mod:`toolkit.reports.content` (or :mod:`toolkit.blocks`) also gets the hierarchy and the batch's
     protected publication set (``publication``, see
     :mod:`toolkit.reports.publishing`) as ``dataset.shared``. Any error
     stops the batch: nothing is swallowed.
@@ -119,7 +119,7 @@ def warm_up(plan: BatchPlan, publication: Any = None) -> Warm:
     exporter = html_exporter()
     render_html(_font_probe(), exporter=exporter)  # compiles nbconvert's templates once
     dataset = plan.dataset
-    if any(m.startswith("toolkit.reports.content") for m in modules):
+    if any(m.startswith(("toolkit.reports.content", "toolkit.blocks")) for m in modules):
         from toolkit.reports.content import warm
 
         dataset = _with_shared(dataset, warm(dataset, publication=publication))

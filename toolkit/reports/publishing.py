@@ -40,7 +40,7 @@ AUDIT_FILE = "audit.json"
 
 
 def uses_content(template: Template) -> bool:
-    """Whether a template builds its reports with :mod:`toolkit.reports.content`.
+    """Whether a template builds its reports with :mod:`toolkit.reports.content` or :mod:`toolkit.blocks`.
 
     Examples
     --------
@@ -50,7 +50,8 @@ def uses_content(template: Template) -> bool:
     """
     from toolkit.reports.planning import template_imports
 
-    return any(m.startswith("toolkit.reports.content") for m in template_imports(template))
+    modules = template_imports(template)
+    return any(m.startswith(("toolkit.reports.content", "toolkit.blocks")) for m in modules)
 
 
 def publication_dir(out: str | Path) -> Path:

@@ -41,23 +41,39 @@ def layout_of(frame: pd.DataFrame) -> str:
     return "tabelle" if str(frame.attrs.get("layout", "")).startswith("tabelle") else "flat"
 
 
+def _per_distinct(columns: list[pd.Series], func) -> pd.Series:
+    """``func(*cells)`` for every row, computed once per distinct combination of cells."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        own, uniques = pd.factorize(column, use_na_sentinel=False)
+        codes = codes * max(len(uniques), 1) + own
+    combos, first = np.unique(codes, return_index=True)
+    results = np.array([func(*(c.iat[i] for c in columns)) for i in first] or [""], dtype=object)
+    return pd.Series(results[np.searchsorted(combos, codes)], index=columns[0].index)
+
+
 def _codes(frame: pd.DataFrame, col: ColumnMap, table: str, file: str) -> pd.Series:
     src = col.source
     if src.startswith("variable:"):
         level = int(src.split(":", 1)[1])
-        parts = frame["variable"].str.split("/")
-        return parts.str[level].fillna("")
+
+        def part(code: str) -> str:
+            parts = str(code).split("/")
+            return parts[level] if level < len(parts) else ""
+
+        return _per_distinct([frame["variable"]], part)
     if src == "label":
-        labels = frame["variable_label"].str.split(" / ")
-        if "gruppe_label" in frame:
-            labels = labels + frame["gruppe_label"].map(lambda s: [s])
         keys = set(col.match) | set(col.map)
 
-        def pick(items: list[str]) -> str:
+        def pick(label: str, group: str | None = None) -> str:
+            items = str(label).split(" / ") + ([group] if group is not None else [])
             found = [x for x in items if x in keys]
             return found[0] if len(found) == 1 else ("" if not found else "\x00mehrdeutig")
 
-        return labels.map(pick)
+        labels = [frame["variable_label"]]
+        if "gruppe_label" in frame:
+            labels.append(frame["gruppe_label"])
+        return _per_distinct(labels, pick)
     names = [c for c in frame.columns if fnmatch.fnmatchcase(c, src) and not c.endswith("_label")]
     if not names:
         raise DataError(

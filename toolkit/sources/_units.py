@@ -103,14 +103,15 @@ def check_units(table: pd.DataFrame, name: str, file: str) -> None:
     ...
     """
     codes = table["region_code"].astype(str)
-    kreise = set(codes[codes.str.len() == 5])
-    if not kreise:
+    # distinct values first: iterating an Arrow-backed column element by element is slow
+    kreise = codes[codes.str.len() == 5].unique()
+    if not len(kreise):
         return
     units = codes[codes.str.len() == 8]
-    parents = units.map({u: parent_of(u) for u in set(units)})
-    lost = sorted(set(parents[~parents.isin(kreise)]))
+    parents = units.map({u: parent_of(u) for u in units.unique()})
+    lost = sorted(parents[~parents.isin(kreise)].unique())
     if lost:
-        parts = sorted(set(units[parents.isin(lost)]))
+        parts = sorted(units[parents.isin(lost)].unique())
         raise DataError(
             f"{name}: Kreis {', '.join(lost[:5])} fehlt, aber seine Teile (8-stellige "
             f"Einheiten {', '.join(parts[:5])}) stehen in der Tabelle.",

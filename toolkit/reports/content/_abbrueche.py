@@ -22,8 +22,11 @@ from toolkit.text import fmt_number
 
 __all__ = [
     "ABBRUECHE_INDICATORS",
+    "ABBRUECHE_TABLES",
     "ausbildungsabbrueche",
+    "beruf_chart",
     "beruf_names",
+    "small_numbers_note",
     "top_berufe",
     "vertragsloesungen",
 ]
@@ -36,7 +39,8 @@ ABBRUECHE_INDICATORS: tuple[str, ...] = (
     "neue_ausbildungsvertraege",
 )
 
-_TABLES = ("contracts_new", "contracts_dissolved")
+#: Tables the report reads (Datenstand line and sources).
+ABBRUECHE_TABLES: tuple[str, ...] = ("contracts_new", "contracts_dissolved")
 _QUOTE = "vertragsloesungsquote"
 _PROBEZEIT = "vertragsloesungen_probezeit_anteil"
 _NEW = "neue_ausbildungsvertraege"
@@ -87,7 +91,17 @@ def top_berufe(ctx: ReportContext, n: int = 10) -> list[str]:
     return [str(c) for c in rows["category"].head(n)]
 
 
-def _beruf_chart(ctx: ReportContext, n: int) -> Chart | None:
+def beruf_chart(ctx: ReportContext, n: int) -> Chart | None:
+    """Return the Vertragslösungsquote of the ``n`` largest training occupations, or None.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17051", 2024, indicators=[_QUOTE],
+    ...                      breakdowns={_QUOTE: ["beruf"], _NEW: ["beruf"]})
+    >>> beruf_chart(ctx, 3).title[:45]
+    'Vertragslösungsquote in den 3 größten Ausbild'
+    """
     where = ctx.data_region(_QUOTE)
     if where is None:
         return None
@@ -106,7 +120,16 @@ def _beruf_chart(ctx: ReportContext, n: int) -> Chart | None:
     )
 
 
-def _small_numbers_note(ctx: ReportContext) -> str:
+def small_numbers_note(ctx: ReportContext) -> str:
+    """Return the "Kleine Zahlen" note, with the number of hidden values by group.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> ctx = prepare_report(load_dataset(), "17051", 2024, indicators=[_QUOTE])
+    >>> small_numbers_note(ctx).split(":")[0]
+    'Kleine Zahlen'
+    """
     f = ctx.frame
     rows = f[(f["indicator"] == _QUOTE) & (f["period"] == ctx.period) & (f["dimension"] != "")]
     rows = rows[rows["region_code"] == (ctx.data_region(_QUOTE) or ctx.region)]
@@ -183,7 +206,7 @@ def ausbildungsabbrueche(
     charts = [
         series_chart(ctx, _QUOTE),
         dimension_chart(ctx, _QUOTE, "zustaendigkeit"),
-        _beruf_chart(ctx, top),
+        beruf_chart(ctx, top),
         dimension_chart(ctx, _QUOTE, ["sex", "nationality", "schooling"]),
         series_chart(ctx, _PROBEZEIT),
     ]
@@ -191,9 +214,9 @@ def ausbildungsabbrueche(
         ctx,
         title="Vertragslösungen in der dualen Ausbildung",
         indicators=keys,
-        tables=_TABLES,
+        tables=ABBRUECHE_TABLES,
         charts=charts,
-        notes=[_small_numbers_note(ctx)],
+        notes=[small_numbers_note(ctx)],
     )
 
 

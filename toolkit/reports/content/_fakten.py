@@ -329,8 +329,9 @@ def fakten_check(
         series_chart(ctx, main),
         series_chart(ctx, shown[1]) if len(shown) > 1 else None,
         dimension_chart(ctx, main, dim) if dim and main == codes[0] else None,
-        subregion_chart(ctx, main),
-        subregion_map(ctx, main),  # maps (issue 19): the sub-regions as a map
+        # the sub-regions as a map with its table (issue 19); bars only where no map can be
+        # drawn: both would show the same values and push the Fakten-Check past 4 pages (#17)
+        subregion_map(ctx, main) or subregion_chart(ctx, main),
     ]
     return standard_parts(
         ctx,

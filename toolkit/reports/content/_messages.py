@@ -37,13 +37,10 @@ __all__ = ["MESSAGE_RULE", "key_messages"]
 
 #: The selection rule in one German paragraph (shown in the appendix).
 MESSAGE_RULE = (
-    "„Das Wichtigste in Kürze“ nennt höchstens drei Aussagen: (1) den größten Abstand einer "
-    "Quote zum Vergleichswert (Land, Bund bzw. Kreis) in Prozentpunkten, wenn er mindestens "
-    "1 Prozentpunkt beträgt; (2) die größte Veränderung über die gezeigten Jahre, deren "
-    "linearer Trend über die jährlichen Schwankungen hinausgeht (nur dann „stieg“ oder "
-    "„sank“); (3) die nächstgrößere dieser Abweichungen bei einer weiteren Kennzahl. "
-    "Anzahlen werden nicht mit Land oder Bund verglichen; Quoten auf kleiner Basis "
-    "(unter 20 Fällen) gehen nicht ein."
+    "„Das Wichtigste in Kürze“: höchstens drei Aussagen – der größte Abstand einer Quote zu "
+    "Land, Bund oder Kreis (ab 1 Prozentpunkt), die größte Veränderung, deren Trend über die "
+    "jährlichen Schwankungen hinausgeht (nur dann „stieg“/„sank“), dann die nächstgrößere bei "
+    "einer weiteren Kennzahl; ohne Vergleich von Anzahlen und ohne Quoten auf kleiner Basis."
 )
 
 _RATES = frozenset({"%", "je 100", "je 1000"})

@@ -32,10 +32,10 @@ def charts_html(charts: Sequence[Chart], heading: str = "Grafiken") -> Html:
     --------
     >>> from matplotlib.figure import Figure
     >>> html = charts_html([Chart(Figure(figsize=(1, 1)), "Bild", "Befund.")])
-    >>> html.startswith("<h2>Grafiken</h2><figure") and 'alt="Bild"' in html
+    >>> html.startswith('<h2 class="dkbm-charts-heading">Grafiken</h2><figure') and 'alt="Bild"' in html
     True
     """
-    head = f"<h2>{esc(heading)}</h2>" if heading else ""
+    head = f'<h2 class="dkbm-charts-heading">{esc(heading)}</h2>' if heading else ""
     return join_html([head, *(c.to_html() for c in charts)])
 
 
@@ -64,7 +64,7 @@ class ReportParts:
     --------
     >>> p = ReportParts(Html("<h1>T</h1>"), Html(""), Html(""), (), Html(""), Html(""))
     >>> p.charts_html()
-    '<h2>Grafiken</h2>'
+    '<h2 class="dkbm-charts-heading">Grafiken</h2>'
     """
 
     header: Html
@@ -81,6 +81,6 @@ class ReportParts:
         Examples
         --------
         >>> ReportParts(Html(""), Html(""), Html(""), (), Html(""), Html("")).charts_html()
-        '<h2>Grafiken</h2>'
+        '<h2 class="dkbm-charts-heading">Grafiken</h2>'
         """
         return charts_html(self.charts)

@@ -22,7 +22,15 @@ from toolkit.reports.content._sections import (
     subregion_chart,
 )
 
-__all__ = ["CHAIN_STAGES", "UEBERGAENGE_INDICATORS", "chain_frame", "uebergaenge"]
+__all__ = [
+    "CHAIN_STAGES",
+    "UEBERGAENGE_INDICATORS",
+    "UEBERGAENGE_NOTES",
+    "UEBERGAENGE_TABLES",
+    "chain_frame",
+    "education_chain_chart",
+    "uebergaenge",
+]
 
 #: Stages of the transition chain: label, indicator prefix, category codes.
 CHAIN_STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -43,7 +51,24 @@ UEBERGAENGE_INDICATORS: tuple[str, ...] = (
     "iabe_anteil_sektor_ii",
 )
 
-_TABLES = ("kita", "population", "transitions", "school_leavers", "iabe")
+#: Tables the report reads (Datenstand line and sources).
+UEBERGAENGE_TABLES: tuple[str, ...] = (
+    "kita",
+    "population",
+    "transitions",
+    "school_leavers",
+    "iabe",
+)
+
+#: Notes on the transition rates and the Bildungskette shown under "Hinweise".
+UEBERGAENGE_NOTES: tuple[str, ...] = (
+    "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
+    "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen.",
+    "Die Bildungskette ist ein Querschnitt des Berichtsjahres: Jede Stufe zeigt einen "
+    "anderen Jahrgang, nicht den Weg derselben Kinder. Ihre Anteile sind dieselben wie in "
+    "den Kennzahlen (Anteile an allen der Stufe); nicht ausgewiesene Gruppen fehlen, daher "
+    "ergibt eine Stufe nicht immer 100 %.",
+)
 
 
 def _stage_label(ctx: ReportContext, prefix: str, category: str) -> str:
@@ -113,7 +138,17 @@ def chain_frame(ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "category", "value", "flag"])
 
 
-def _chain_chart(ctx: ReportContext) -> Chart | None:
+def education_chain_chart(ctx: ReportContext) -> Chart | None:
+    """Return the Bildungskette chart of the report region, or None without any stage.
+
+    Examples
+    --------
+    >>> from toolkit.reports.runtime import load_dataset
+    >>> codes = ["iabe_anteil_sektor_i", "iabe_anteil_sektor_ii"]
+    >>> ctx = prepare_report(load_dataset(), "17051", 2024, indicators=codes)
+    >>> education_chain_chart(ctx).alt_text[:40]
+    'Balkendiagramme „Bildungskette Beispielk'
+    """
     frame = chain_frame(ctx)
     if frame.empty:
         return None
@@ -188,26 +223,19 @@ def uebergaenge(
         min_count=min_count,
     )
     charts = [
-        _chain_chart(ctx),
+        education_chain_chart(ctx),
         series_chart(ctx, gym),
         series_chart(ctx, ohne),
         dimension_chart(ctx, ohne, ["sex", "nationality"]),
         # maps (issue 19): the sub-regions as a map with its table; bars where no map can be drawn
         subregion_map(ctx, gym) or subregion_chart(ctx, gym),
     ]
-    notes = [
-        "Übergangsquoten beziehen sich auf die Abgänge aus Jahrgangsstufe 4 im Vorjahr und "
-        "werden am Schulort gezählt; sie können deshalb zusammen über oder unter 100 % liegen.",
-        "Die Bildungskette ist ein Querschnitt des Berichtsjahres: Jede Stufe zeigt einen "
-        "anderen Jahrgang, nicht den Weg derselben Kinder. Ihre Anteile sind dieselben wie in "
-        "den Kennzahlen (Anteile an allen der Stufe); nicht ausgewiesene Gruppen fehlen, daher "
-        "ergibt eine Stufe nicht immer 100 %.",
-    ]
+    notes = list(UEBERGAENGE_NOTES)
     return standard_parts(
         ctx,
         title="Übergänge im Bildungsverlauf",
         indicators=keys,
-        tables=_TABLES,
+        tables=UEBERGAENGE_TABLES,
         charts=charts,
         notes=notes,
         appendix_codes=list(dict.fromkeys([*keys, *chain_codes])),
