@@ -27,6 +27,7 @@ from toolkit.reports.content import (
     warm,
 )
 from toolkit.reports.layout import load_bericht_config
+from toolkit.reports.registry import get_template
 from toolkit.reports.render import render_html
 from toolkit.reports.runtime import load_dataset
 
@@ -56,6 +57,10 @@ def _before(parts, report: Path, *, caveat: bool = False) -> Path:
     cells += [_html_cell(parts.notes), _html_cell(parts.appendix)]
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
+    # the executed template keeps its name and version (Impressum line); so does the reference
+    folder = report.parent.name
+    name = "fakten_check" if folder.startswith("fakten_check") else folder
+    nb.metadata["dkbm"] = {"name": name, "version": get_template(name).version}
     raw = report.read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", raw, flags=re.S).group(1)
     region = re.search(r"<h1>[^:]*: (.*?), \d{4}", raw).group(1)
