@@ -33,6 +33,7 @@ def _resume(templates: Path, out: Path, resume: bool = True):
         templates_dir=templates,
         resume=resume,
         progress=False,
+        internal=True,  # the fixture ``ok`` reads raw tables: an internal run
     )
 
 
