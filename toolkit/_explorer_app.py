@@ -134,9 +134,9 @@ def voila_command(
     """Command and environment to serve an explorer notebook with Voilà.
 
     The ``dkbm`` template is Voilà's ``lab`` template without the Font Awesome
-    stylesheets it links from a CDN and without the notebook's prose, and of the
-    JupyterLab extensions installed only the widget ones the app uses are loaded
-    (an allowlist), so the app makes no request to any other host. ``pool_size``
+    stylesheets it links from a CDN and without the notebook's prose, and the
+    JupyterLab extensions of jupytext and nbdime are not loaded, so the app makes
+    no request to any other host. ``pool_size``
     kernels run the notebook before anyone asks
     (Voilà's pre-heated kernels), so a visit shows content at once; a kernel
     whose page was closed is shut down after ``cull_after`` idle seconds.
@@ -178,10 +178,9 @@ def voila_command(
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--strip_sources=True",
-        # only the front-end extensions the app uses: any other JupyterLab extension in the
-        # environment (jupytext, nbdime, ...) is not loaded (no requests elsewhere, no errors)
-        "--VoilaConfiguration.extension_allowlist="
-        "['@jupyter-widgets/jupyterlab-manager', 'ipyevents', 'jupyterlab_pygments']",
+        # JupyterLab extensions of the environment the app does not use (nbdime's needs the
+        # Lab editor and fails in Voilà)
+        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext', 'nbdime-jupyterlab']",
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 0)}",
         "--VoilaKernelManager.fill_delay=0",
