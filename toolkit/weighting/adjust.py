@@ -23,11 +23,11 @@ import numpy as np
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
+from toolkit.weighting._residuals import PostStratResidual, RakingResidual, Residualizer
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import Margin, check_totals_agree, match_margin, row_categories
 from toolkit.weighting.replicate import replicate_aware
 from toolkit.weighting.twophase import TwoPhaseNonresponse
-from toolkit.weighting.variance import PostStratResidual, RakingResidual, Residualizer
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign

@@ -35,7 +35,8 @@ from toolkit.weighting._inputs import (
     weights_from_fpc,
 )
 from toolkit.weighting._repvar import ReplicateInfo
-from toolkit.weighting.variance import Residualizer, Stage, build_stages
+from toolkit.weighting._residuals import Residualizer
+from toolkit.weighting.variance import Stage, build_stages
 
 if TYPE_CHECKING:
     from toolkit.weighting.estimate import Estimate
