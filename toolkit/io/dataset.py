@@ -60,7 +60,8 @@ class Dataset:
     derived : DerivedTables
         What the indicator engine derived from each table (checked, rolled
         up), kept while the table is unchanged; starts empty, never pickled
-        with its contents.
+        with its contents. A copy with the same tables may share it (entries
+        are checked against the very table they were made from).
 
     Examples
     --------
@@ -73,9 +74,7 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     synthetic: bool = False
-    derived: DerivedTables = field(
-        default_factory=DerivedTables, init=False, repr=False, compare=False
-    )
+    derived: DerivedTables = field(default_factory=DerivedTables, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name.startswith("_") or name in ("tables", "meta", "source", "synthetic", "derived"):
