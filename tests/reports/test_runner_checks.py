@@ -15,7 +15,8 @@ import pytest
 
 from toolkit.errors import ParameterError, TemplateError
 from toolkit.reports import get_template, read_manifest, run_batch
-from toolkit.reports.requires import Requires, requirements, supported
+from toolkit.reports.checks import supported
+from toolkit.reports.requirements import Requirements, report_requirements
 
 from .conftest import DATA, NOTEBOOKS
 
@@ -149,13 +150,13 @@ def test_requirements_of_the_shipped_templates_and_what_real_data_support():
     from toolkit.io import read_dataset
 
     fakten = get_template("fakten_check")
-    schule = requirements(fakten, {"topic": "schule"})
+    schule = report_requirements(fakten, {"topic": "schule"})
     assert schule.tables == ("regions", "school_leavers", "transitions")
     dataset = read_dataset(DEUTSCHLAND)
     assert supported(dataset, schule, 2023) == (True, "")
-    ok, why = supported(dataset, requirements(fakten, {"topic": "fruehe_bildung"}), 2023)
+    ok, why = supported(dataset, report_requirements(fakten, {"topic": "fruehe_bildung"}), 2023)
     assert not ok and "'kita'" in why
-    assert supported(dataset, Requires(("regions", "survey_families"))) == (
+    assert supported(dataset, Requirements(("regions", "survey_families"))) == (
         False,
         "Tabelle 'survey_families' fehlt",
     )
