@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import os
 from collections.abc import Iterable, Sequence
@@ -124,9 +125,10 @@ def _warm_up(plan: BatchPlan, publication: Any) -> Warm:
     modules = template_imports(plan.template)
     for name in modules:
         importlib.import_module(name)
-    if plan.template.engine == "dkbm":
-        from toolkit.reports.engine import prepare
+    from toolkit.reports.engine import prepare, register
 
+    register()  # imports papermill (~0.15 s that every child would pay again)
+    if plan.template.engine == "dkbm":
         prepare()
     from toolkit.reports.render import html_exporter, render_html
 
@@ -137,7 +139,26 @@ def _warm_up(plan: BatchPlan, publication: Any) -> Warm:
         from toolkit.reports.content import warm
 
         dataset = _with_shared(dataset, warm(dataset, publication=publication))
+    _release_free_memory()
     return Warm(plan.data_dir, dataset, exporter)
+
+
+def _release_free_memory() -> None:
+    """Return memory freed while reading and protecting to the system before forking.
+
+    The heap (glibc ``malloc_trim``) and Arrow's pool keep what reading the
+    data freed (about 1 GB of a 2.9 GB parent on the 400-Kreise Land), and
+    every forked child would map it too.
+    """
+    import ctypes
+
+    import pyarrow
+
+    gc.collect()
+    pyarrow.default_memory_pool().release_unused()
+    libc = ctypes.CDLL(None)
+    if hasattr(libc, "malloc_trim"):  # glibc only
+        libc.malloc_trim(0)
 
 
 def warm_up_failed(template: Template, exc: BaseException) -> TemplateError:
