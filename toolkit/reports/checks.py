@@ -33,6 +33,7 @@ __all__ = [
     "check_timeout",
     "supported",
     "table_years",
+    "without_data",
 ]
 
 #: Lowest value of parameters the schema gives no range for (disclosure: a count threshold).
@@ -293,3 +294,32 @@ def supported(
 
     row = coverage(dataset, requires.indicators[:1], period=period).iloc[0]
     return bool(row["available"]), str(row["reason"])
+
+
+def without_data(
+    dataset: Any, requires: Requirements | None, period: Any, kreise: list[str]
+) -> list[str]:
+    """Return the Kreise none of whose rows (their own or their Gemeinden's) is from ``period``.
+
+    Looks at the template's tables with ``year`` and ``region_code`` (all
+    tables when the template declares none); a Kreis dissolved before the
+    period (e.g. Eisenach, 2021 merged into the Wartburgkreis) has no rows.
+    Nothing is left out when no table has rows of the period at all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region_code": ["16063", "16063001", "16056"], "year": [2023, 2023, 2019]})
+    >>> without_data({"school_leavers": t}, None, 2023, ["16063", "16056"])
+    ['16056']
+    """
+    tables = getattr(dataset, "tables", dataset)
+    names = [t for t in (requires.tables if requires else tables) if t != "regions"]
+    seen: set[str] = set()
+    for name in names:
+        table = tables.get(name)
+        if table is None or not {"year", "region_code"} <= set(table.columns):
+            continue
+        codes = table.loc[table["year"] == period, "region_code"].unique()
+        seen.update(str(code)[:5] for code in codes)
+    return [code for code in kreise if code not in seen] if seen else []

@@ -31,6 +31,7 @@ from toolkit.reports.checks import (
     check_regions_table,
     check_template,
     check_timeout,
+    without_data,
 )
 from toolkit.reports.manifest import read_manifest
 from toolkit.reports.params import parse_formats, resolve_regions, validate_parameters
@@ -272,6 +273,8 @@ def plan_batch(
     codes = resolve_regions(regions, region_frame)
     requires = report_requirements(tpl, checked)
     omitted = check_against_data(dataset, requires, period, given.get("comparison"))
+    absent = without_data(dataset, requires, period, codes) if regions == "kreise" else []
+    codes = [c for c in codes if c not in absent]
     names = dict(
         zip(
             region_frame["region_code"].astype(str),
@@ -336,6 +339,7 @@ def plan_batch(
         "formats": list(fmts),
         "data": data_path.name,
         "omitted": [f"{code}: {reason}" for code, reason in omitted],
+        "absent": [f"{code} {names.get(code, '')}".strip() for code in absent],
         **({"internal": True} if uses_internal else {}),
     }
     from toolkit.reports.publishing import publication_dir as default_publication_dir

@@ -67,6 +67,8 @@ class BatchResult:
     audit: dict[str, Any] | None = None
     #: Indicators of the template the data cannot give, with the reason.
     omitted: tuple[str, ...] = ()
+    #: Kreise of ``--regions kreise`` without any data in the period (not planned).
+    absent: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[ManifestEntry]:
@@ -83,6 +85,9 @@ class BatchResult:
         text = format_summary(self.entries, skipped=len(self.skipped))
         if self.omitted:
             text += "\nNicht enthalten (fehlt in den Daten): " + "; ".join(self.omitted)
+        if self.absent:
+            text += "\nÜbersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): "
+            text += ", ".join(self.absent)
         if self.audit is not None and audit_failed(self.audit):
             text += (
                 f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
@@ -277,4 +282,7 @@ def run_batch(
             ) from None
         finally:
             bar.close()
-    return BatchResult(plan.out_dir, done, plan.skipped, result, tuple(plan.header["omitted"]))
+    head = plan.header
+    return BatchResult(
+        plan.out_dir, done, plan.skipped, result, tuple(head["omitted"]), tuple(head["absent"])
+    )
