@@ -248,16 +248,17 @@ def survey_report(
     est = survey_estimates(dataset, sozialraeume, min_count=min_count, min_n=min_n)
     data, margins = _survey_tables(dataset, sozialraeume)
     design = survey_design(data, margins)
-    shown = {
-        item: sorted(
-            est.loc[
-                (est["item"] == item) & (est["flag"] == "") & (est["region_code"] != _TOTAL),
-                "region_code",
-            ]
-        )
-        for item in SURVEY_ITEMS
+    # Sozialräume compared in the tests: value shown and at least SMALL_BASE answers (a
+    # difference on a handful of answers is never named; the small ones are listed)
+    own = est[(est["flag"] == "") & (est["region_code"] != _TOTAL)]
+    enough = own["n"].astype(float) >= SMALL_BASE
+    compared = {
+        i: sorted(own.loc[enough & (own["item"] == i), "region_code"]) for i in SURVEY_ITEMS
     }
-    differences, pairs = sozialraum_differences(design, SURVEY_ITEMS, shown, hierarchy.name)
+    small = {i: sorted(own.loc[~enough & (own["item"] == i), "region_code"]) for i in SURVEY_ITEMS}
+    differences, pairs = sozialraum_differences(
+        design, SURVEY_ITEMS, compared, hierarchy.name, small=small
+    )
     summary = join_html(
         [
             "<h2>Das Wichtigste in Kürze</h2><ul>",
@@ -344,6 +345,7 @@ def _result_table(
     )
     note = (
         f'<p class="dkbm-tablenote">* Kleine Basis: weniger als {SMALL_BASE} Antworten; '
-        "der Wert wird nicht als höchster oder niedrigster genannt.</p>"
+        "der Wert wird nicht als höchster oder niedrigster genannt und nicht mit anderen "
+        "Sozialräumen verglichen.</p>"
     )
     return Html(table + note)

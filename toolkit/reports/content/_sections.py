@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from toolkit.charts import Chart, breakdown_chart, time_series_chart
+from toolkit.charts import Chart, breakdown_chart, case_base, time_series_chart
 from toolkit.reports.content._context import ReportContext
 from toolkit.text import is_missing
 
@@ -258,7 +258,7 @@ def dimension_chart(
             ],
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
-            "base": _base(rows),
+            "base": case_base(rows),
         }
     )
     total = _rows(ctx, code, where)
@@ -274,16 +274,6 @@ def dimension_chart(
         title=title or f"{name} nach {dim}, {ctx.hierarchy.name(where)} {ctx.period}",
         reference=reference,
     )
-
-
-def _base(rows: pd.DataFrame) -> list[float]:
-    """Cases a rate rests on: its denominator, or its numerator where it has none (SMALL_BASE)."""
-    nan = pd.Series(float("nan"), index=rows.index)
-    num = rows["numerator"] if "numerator" in rows.columns else nan
-    den = rows["denominator"] if "denominator" in rows.columns else nan
-    if str(rows["unit"].iloc[0]) not in ("%", "je 100", "je 1000"):
-        return [float("nan")] * len(rows)
-    return [float(d) if d == d else float(n) for n, d in zip(num, den, strict=True)]
 
 
 def subregion_rows(ctx: ReportContext, code: str) -> pd.DataFrame:
@@ -353,7 +343,7 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> 
             "category": rows["region_name"].to_numpy(),
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
-            "base": _base(rows),
+            "base": case_base(rows),
         }
     )
     total = _rows(ctx, code, ctx.region)
