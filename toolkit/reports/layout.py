@@ -120,15 +120,34 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
   .jp-OutputArea-output, .jp-RenderedHTMLCommon {{
     break-inside: auto; overflow: visible !important; display: block !important; }}
   .jp-OutputPrompt, .jp-OutputCollapser, .jp-Collapser {{ display: none !important; }}
-  h1, h2, h3, h4, dt, .dkbm-figtitle {{ break-after: avoid; }}
-  figure, table, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
+  h1, h2, h3, h4, dt, caption, .dkbm-figtitle {{ break-after: avoid; }}
+  figure, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
+  /* a long table (key figures, survey results) may continue on the next page between two
+     rows, its header repeated, instead of leaving the rest of a page empty */
+  thead {{ display: table-header-group; }}
   /* charts and maps (inline SVG too) at most 52 mm high: a Fakten-Check with its map keeps
      to 4 pages */
   figure img, figure svg {{ max-height: 52mm; width: auto; max-width: 100%; }}
   figure {{ margin: 0.3rem 0 0.6rem 0; }}
-  dl.dkbm-definitions {{ display: block; font-size: 0.9em; }}
-  dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 1.2rem; }}
+  /* the appendix in two columns of small print: a term stays with its definition, a
+     definition is never split (Übergänge: 2 pages instead of 3.5) */
+  dl.dkbm-definitions {{ display: block; columns: 2; column-gap: 8mm; font-size: 0.8em; }}
+  dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 0.8rem; }}
   details.dkbm-figdata {{ display: none; }}
+  /* a map's table is printed beside the map (every area with its value: the PDF's alt text
+     points there, as the HTML's does); the key and class columns stay on screen */
+  figure.dkbm-map {{ display: grid; grid-template-columns: auto minmax(0, 1fr);
+    column-gap: 6mm; align-items: start; }}
+  figure.dkbm-map > * {{ grid-column: 1 / -1; }}
+  figure.dkbm-map > img {{ grid-column: 1; grid-row: 2; }}
+  figure.dkbm-map > details.dkbm-maptable {{ display: block; grid-column: 2; grid-row: 2; }}
+  details.dkbm-maptable::details-content {{ content-visibility: visible; display: block; }}
+  details.dkbm-maptable > summary, .dkbm-tablelink {{ display: none; }}
+  .dkbm-maptable table {{ font-size: 7pt; border-collapse: collapse; }}
+  figure.dkbm-map .dkbm-maptable :is(td, th) {{ padding: 0 0.8em 0 0; line-height: 1.3;
+    text-align: left; vertical-align: top; }}
+  figure.dkbm-map .dkbm-maptable th[scope="row"] {{ white-space: nowrap; }}
+  figure.dkbm-map .dkbm-maptable :is(td, th):is(:nth-child(2), :nth-child(4)) {{ display: none; }}
   /* in print the numbered figure titles ("Abbildung 1: …") carry the structure; the section
      heading alone would be kept with a figure that starts on the next page, leaving the
      first page half empty (a Fakten-Check then needs 5 pages instead of 4) */
