@@ -206,6 +206,7 @@ def test_terminology_sweep_over_every_rendered_report(
         assert not re.search(r"(?<![\w\-–/.])-\d", text), path.name  # "−1,8", never "-1,8"
         assert not re.search(r"(?<!innen und )\b(Anfänger|Absolventen|Schüler)\b", text), path.name
         assert "x nicht ausgewiesen" not in text and ". nicht ausgewiesen" not in text
+        assert "))" not in text, path.name  # no nested brackets ("(Ausbildungsgeschehen (iABE))")
         # a Vertragslösung is never called an Abbruch (only the caveat names the difference)
         caveat = re.compile(r"Vertragslösung ist nicht gleich Ausbildungsabbruch.*?Kürze", re.S)
         rest = caveat.sub(" ", text).lower()
@@ -237,3 +238,23 @@ def test_dkbm_report_leaves_out_regions_without_survey_and_exits_0(tmp_path, mon
 
     monkeypatch.setattr(running, "run_batch", broken)
     assert main(["report", "--out", str(tmp_path)]) == 1
+
+
+def test_rendered_fakten_checks_carry_their_topic_in_folder_file_and_title(
+    fakten_check, topics, befragung
+):
+    """Every topic's rendered report: own folder, topic in the file name and in the title,
+    so topics never overwrite each other in one output folder (#17)."""
+    from .expected import page_text
+
+    rendered = {
+        "fruehe_bildung": (fakten_check["17051"], "Frühe Bildung", "Beispielkreis"),
+        "schule": (topics["schule"]["17051"], "Schule", "Beispielkreis"),
+        "ausbildung": (topics["ausbildung"]["17001"], "Ausbildung", "Musterstadt"),
+        "befragung": (befragung["17001"], "Familienbefragung", "Musterstadt"),
+    }
+    for topic, (path, label, region) in rendered.items():
+        assert path.parent.name == f"fakten_check_{topic}"
+        assert path.stem.endswith(f"_{topic}"), path.name
+        assert f"Fakten-Check {label}: {region}" in page_text(path)
+    assert len({p.parent for p, _, _ in rendered.values()}) == 4

@@ -95,6 +95,9 @@ h2 {{ border-bottom: 1px solid {accent}; padding-bottom: 0.15em; }}
 .dkbm-figtitle {{ font-weight: bold; margin: 0 0 0.3rem 0; }}
 .dkbm-source {{ font-size: 0.85em; color: #444; margin: 0.2rem 0 0 0; }}
 .dkbm-figdata table {{ font-size: 0.85em; }}
+.dkbm-maptable :is(th, td) {{ white-space: nowrap; }}
+.dkbm-maptable :is(th, td):is(:first-child, :last-child) {{ text-align: left; }}
+.dkbm-maptable td:last-child {{ white-space: normal; }}
 dl.dkbm-definitions {{ display: grid; grid-template-columns: minmax(8rem, 15rem) minmax(0, 1fr);
   gap: 0.35rem 1rem; margin: 0.5rem 0; }}
 dl.dkbm-definitions > dt {{ grid-column: 1; font-weight: bold; margin: 0;

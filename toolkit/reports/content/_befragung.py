@@ -284,7 +284,8 @@ def survey_report(
         "<h2>Hinweise</h2><ul><li>Die Befragung liegt für einen Zeitpunkt vor; ein Vergleich mit "
         "dem Vorjahr, dem Land oder dem Bund ist nicht möglich.</li><li>Unterschiede zwischen "
         "Sozialräumen werden nur genannt, wenn ein Test aller Paarvergleiche sie nach der "
-        "Holm-Korrektur für die Zahl der Vergleiche als statistisch gesichert ausweist (5 %). "
+        "Holm-Korrektur für die Zahl der Vergleiche als statistisch gesichert ausweist (5 %), "
+        f"und nur zwischen Sozialräumen mit mindestens {SMALL_BASE} Antworten zum Merkmal. "
         "Ob sich Konfidenzintervalle überschneiden, ist dafür kein geeignetes Kriterium.</li></ul>"
     )
     return ReportParts(

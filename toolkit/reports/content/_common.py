@@ -28,7 +28,7 @@ TABLE_LABELS: dict[str, str] = {
     "kita": "Kindertagesbetreuung",
     "transitions": "Übergänge in die Sekundarstufe I",
     "school_leavers": "Schulabgänge",
-    "iabe": "Ausbildungsgeschehen (iABE)",
+    "iabe": "Integrierte Ausbildungsberichterstattung",
     "contracts_new": "Neue Ausbildungsverträge",
     "contracts_dissolved": "Vertragslösungen",
     "apprentice_beginners": "Ausbildungsanfängerinnen und -anfänger",

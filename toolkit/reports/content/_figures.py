@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from toolkit.charts import RATE_UNITS
+from toolkit.charts import RATE_UNITS as _RATE_UNITS
 from toolkit.charts import SMALL_BASE as _CHART_SMALL_BASE
 from toolkit.errors import ParameterError
 from toolkit.reports.content._html import Html, esc, html_table
@@ -29,8 +29,6 @@ __all__ = [
     "sentences_html",
     "subject_of",
 ]
-
-_RATE_UNITS = frozenset(RATE_UNITS)
 
 #: Rule for rates on a small base: a rate whose denominator is under 20 cases
 #: (or, for rates without one denominator such as the Vertragslösungsquote after

@@ -193,6 +193,7 @@ def dimension_chart(
     top: int | None = None,
     labels: dict[str, str] | None = None,
     title: str | None = None,
+    sort: bool = False,
 ) -> Chart | None:
     r"""Bars of an indicator by one breakdown dimension in the report period.
 
@@ -212,6 +213,9 @@ def dimension_chart(
         Category labels (default :data:`CATEGORY_LABELS`).
     title : str, optional
         Chart title.
+    sort : bool, default False
+        Bars by value, largest first (a Top-N chart); otherwise in the categories'
+        natural order (sex, Abschluss, ...).
 
     Returns
     -------
@@ -273,6 +277,7 @@ def dimension_chart(
         unit=str(rows["unit"].iloc[0]),
         title=title or f"{name} nach {dim}, {ctx.hierarchy.name(where)} {ctx.period}",
         reference=reference,
+        sort=sort,
     )
 
 
