@@ -135,7 +135,9 @@ def test_alt_text_short_and_every_area_reachable_through_the_linked_table(geo):
     assert m.alt_text.endswith("Alle 19 Werte in der Tabelle zur Karte."), m.alt_text
     page = m.to_html()
     ident = re.search(r'<details class="dkbm-figdata dkbm-maptable" id="([^"]+)"', page).group(1)
-    assert f'<a class="dkbm-tablelink" href="#{ident}">' in page  # the caption links the table
+    assert (
+        f'<a class="dkbm-tablelink" href="#{ident}-tabelle">' in page
+    )  # the caption links the table
     assert f'aria-describedby="{ident}-titel"' in page and f'<summary id="{ident}-titel">' in page
     rows = _table_rows(page)
     areas = geo[(geo["level"] == "gemeinde") & geo["region_code"].str.startswith(KREIS)]

@@ -218,7 +218,7 @@ def test_uebergaenge_gemeinde_of_kreisfreie_stadt(uebergaenge, tables):
     sozialraeume = tables.sozialraeume("17001000")
     assert len(alt) <= 250 and f"Alle {len(sozialraeume)} Werte in der Tabelle zur Karte" in alt
     ident = re.search(r'<details class="dkbm-figdata dkbm-maptable" id="([^"]+)"', figure).group(1)
-    assert f'href="#{ident}"' in figure and f'aria-describedby="{ident}-titel"' in figure
+    assert f'href="#{ident}-tabelle"' in figure and f'aria-describedby="{ident}-titel"' in figure
     (table,) = map_tables(path)
     assert {tables.name(sr): sr for sr in sozialraeume} == {n: c[0] for n, c in table.items()}
 

@@ -91,7 +91,7 @@ class MapChart(Chart):
         its value (region names as row headers). The caption links to it, and
         the image names it as its description (``aria-describedby``), so a
         screen reader reaches every area's value from the map. The table sits in
-        a collapsed ``<details>`` (opened by following the link).
+        a collapsed ``<details>``; following the link (to the table inside) unfolds it.
 
         Examples
         --------
@@ -102,7 +102,7 @@ class MapChart(Chart):
         >>> '<th scope="row">A</th>' in html_text and 'alt="Karte"' in html_text
         True
         >>> ident = html_text.split('<details class="dkbm-figdata dkbm-maptable" id="')[1][:19]
-        >>> f'href="#{ident}"' in html_text, f'aria-describedby="{ident}-titel"' in html_text
+        >>> f'href="#{ident}-tabelle"' in html_text, f'aria-describedby="{ident}-titel"' in html_text
         (True, True)
         """
         data = base64.b64encode(self.to_svg()).decode("ascii")
@@ -121,15 +121,15 @@ class MapChart(Chart):
             f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt_text)}" '
             f'aria-describedby="{ident}-titel" style="max-width:100%;height:auto">'
             f"<figcaption><strong>{html.escape(self.finding)}</strong> "
-            f'<a class="dkbm-tablelink" href="#{ident}">Alle {n} Werte in der Tabelle.</a>'
+            f'<a class="dkbm-tablelink" href="#{ident}-tabelle">Alle {n} Werte in der Tabelle.</a>'
             "</figcaption>"
             f'<details class="dkbm-figdata dkbm-maptable" id="{ident}">'
             f'<summary id="{ident}-titel">{html.escape(label)}</summary>'
-            f"{_table_html(self.table)}</details></figure>"
+            f"{_table_html(self.table, f'{ident}-tabelle')}</details></figure>"
         )
 
 
-def _table_html(table: pd.DataFrame) -> str:
+def _table_html(table: pd.DataFrame, ident: str) -> str:
     """Return the map's table as HTML, the first column (the area) as row headers."""
     if table.empty:
         return ""
@@ -140,6 +140,6 @@ def _table_html(table: pd.DataFrame) -> str:
         cells = "".join(f"<td>{v}</td>" for v in rest)
         rows.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
     return (
-        f'<table class="dkbm-table"><thead><tr>{head}</tr></thead>'
+        f'<table class="dkbm-table" id="{ident}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
