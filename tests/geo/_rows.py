@@ -10,6 +10,7 @@ from toolkit.geo import mark_protected
 
 def area_rows(areas: pd.DataFrame, level: str, values=None, flags="", protected=True):
     """One indicator ``q`` (%) row per area of ``areas``; values 1..n unless given."""
+    value = np.arange(1.0, len(areas) + 1) if values is None else values
     frame = pd.DataFrame(
         {
             "region_code": areas["region_code"].to_numpy(),
@@ -19,9 +20,9 @@ def area_rows(areas: pd.DataFrame, level: str, values=None, flags="", protected=
             "indicator": "q",
             "dimension": "",
             "category": "",
-            "value": np.arange(1.0, len(areas) + 1) if values is None else values,
-            "numerator": 1.0,
-            "denominator": 1.0,
+            "value": value,
+            "numerator": value,  # value % of 100 cases: no area rests on a small base
+            "denominator": 100.0,
             "unit": "%",
             "flag": flags,
         }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,10 +110,59 @@ def test_texts_attribution_north_and_table(geo):
     assert any(t.get_text() == "N" for t in m.figure.axes[0].texts)
     assert f"Höchster Wert in {top['region_name']}" in m.finding
     assert m.alt_text.startswith("Karte: Quote 2024 für die 19 Gemeinden des Kreises")
-    assert list(m.table.columns) == ["Region", "Schlüssel", "Wert", "Klasse", "Hinweis"]
+    columns = ["Region", "Schlüssel", "Wert", "Klasse", "Fallzahl", "Hinweis"]
+    assert list(m.table.columns) == columns
     assert "Berichtsregion" in [t.get_text() for t in m.figure.legends[0].get_texts()]
     html = m.to_html()
-    assert "<details>" in html and 'alt="Karte: Quote' in html
+    assert "<details" in html and 'alt="Karte: Quote' in html
+
+
+def _table_rows(page: str) -> dict[str, list[str]]:
+    """Rows of the map table in the HTML: area (row header) -> the other cells."""
+    body = page.split('class="dkbm-figdata dkbm-maptable"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th>(.*?)</tr>', body, flags=re.S)
+    return {html.unescape(h): re.findall(r"<td>([^<]*)</td>", r) for h, r in rows}
+
+
+def test_alt_text_short_and_every_area_reachable_through_the_linked_table(geo):
+    """Issue #17: alt text ≤ 250 characters; every area with its value in a table the
+    figure links to (caption link and aria-describedby), region names as row headers."""
+    frame = _frame(geo)
+    frame.loc[4, ["value", "flag"]] = [np.nan, "."]
+    long_title = "Anteil der Schulabgängerinnen und Schulabgänger mit allgemeiner Hochschulreife"
+    m = choropleth(frame, geo, indicator="q", within=KREIS, title=long_title)
+    assert len(m.alt_text) <= 250, m.alt_text
+    assert m.alt_text.endswith("Alle 19 Werte in der Tabelle zur Karte."), m.alt_text
+    page = m.to_html()
+    ident = re.search(r'<details class="dkbm-figdata dkbm-maptable" id="([^"]+)"', page).group(1)
+    assert (
+        f'<a class="dkbm-tablelink" href="#{ident}-tabelle">' in page
+    )  # the caption links the table
+    assert f'aria-describedby="{ident}-titel"' in page and f'<summary id="{ident}-titel">' in page
+    rows = _table_rows(page)
+    areas = geo[(geo["level"] == "gemeinde") & geo["region_code"].str.startswith(KREIS)]
+    assert set(rows) == set(areas["region_name"])  # every area, by name
+    for code, value, flag in zip(frame["region_code"], frame["value"], frame["flag"], strict=True):
+        name = areas.loc[areas["region_code"] == code, "region_name"].iloc[0]
+        shown = "." if flag else f"{value:.1f}".replace(".", ",") + "\u00a0%"
+        assert rows[name][:2] == [code, shown], (name, rows[name])
+
+
+def test_small_base_areas_are_marked_and_never_named_highest_or_lowest(geo):
+    """A rate on fewer than 20 cases (its denominator) gets "*", a Fallzahl and a note,
+    and the texts name the highest/lowest value among the others (issue #17)."""
+    frame = _frame(geo)
+    top = frame["value"].idxmax()
+    frame.loc[top, ["numerator", "denominator"]] = [3.0, 15.0]  # 15 cases: small base
+    m = choropleth(frame, geo, indicator="q", within=KREIS, title="Quote")
+    rest = frame.drop(index=top)
+    second = rest.loc[rest["value"].idxmax(), "region_name"]
+    assert f"Höchster Wert in {second} " in m.finding
+    assert frame.loc[top, "region_name"] not in m.finding + m.alt_text
+    assert "1 Wert auf kleiner Basis (*) nicht verglichen" in m.finding
+    row = m.table.set_index("Schlüssel").loc[frame.loc[top, "region_code"]]
+    assert row["Wert"].endswith("*") and row["Fallzahl"] == "15"
+    assert row["Hinweis"] == "kleine Basis (*): nicht verglichen"
 
 
 def test_labels_do_not_collide(geo):

@@ -100,6 +100,59 @@ def abbrueche(tmp_path_factory, publication) -> dict[str, Path]:
     return _run("ausbildungsabbrueche", "17051,17001", out, publication_dir=publication)
 
 
+@pytest.fixture(scope="session")
+def topics(tmp_path_factory, publication) -> dict[str, dict[str, Path]]:
+    """Fakten-Check Schule and Ausbildung for a Kreis and a kreisfreie Stadt.
+
+    With ``fakten_check`` (Frühe Bildung) and ``befragung`` every topic has a rendered
+    report; the PDF tests print them (page counts, page fill).
+    """
+    return {
+        topic: _run(
+            "fakten_check",
+            "17051,17001",
+            tmp_path_factory.mktemp(f"fc_{topic}"),
+            parameters={"topic": topic},
+            publication_dir=publication,
+        )
+        for topic in ("schule", "ausbildung")
+    }
+
+
+class Printed:
+    """PDFs printed from the session's rendered reports, each at most once.
+
+    ``pdfs.of("uebergaenge", "17051")`` prints the report of that fixture and region
+    with Chromium (the step ``--format pdf`` runs) on first use and hands the same
+    file to every later test. Fixtures are asked for only when a test needs them.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._done: dict[tuple[str, str], Path] = {}
+
+    def of(self, report: str, region: str) -> Path:
+        from toolkit.reports.render import find_chromium, html_to_pdf
+
+        if not find_chromium():
+            pytest.skip("Chromium fehlt (Debian: apt-get install chromium poppler-utils)")
+        key = (report, region)
+        if key not in self._done:
+            if report in ("schule", "ausbildung"):
+                html_path = self._request.getfixturevalue("topics")[report][region]
+            else:
+                html_path = self._request.getfixturevalue(report)[region]
+            self._done[key] = html_to_pdf(html_path, self._folder / f"{report}_{region}.pdf")
+        return self._done[key]
+
+
+@pytest.fixture(scope="session")
+def pdfs(request, tmp_path_factory) -> Printed:
+    """The session's PDFs (printed on demand, once each)."""
+    return Printed(request, tmp_path_factory.mktemp("pdf"))
+
+
 def plant_unique_rate(directory: Path) -> float:
     """Change the Kita counts of one Gemeinde so its 2024 u3 rate is about PLANTED_RATE %.
 

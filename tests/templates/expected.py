@@ -221,19 +221,28 @@ def figure_rows(path: Path) -> dict[str, list[str]]:
     return out
 
 
+def map_tables(path: Path) -> list[dict[str, list[str]]]:
+    """Every map's data table: area name (row header) -> its other cells (code, value, ...)."""
+    raw = path.read_text(encoding="utf-8")
+    tables = []
+    for table in re.findall(
+        r'<details class="dkbm-figdata dkbm-maptable"[^>]*>(.*?)</details>', raw, flags=re.S
+    ):
+        rows = {}
+        for head, cells in re.findall(
+            r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table.split("<tbody>", 1)[-1], flags=re.S
+        ):
+            rows[html.unescape(head).replace("\u00a0", " ")] = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ").strip()
+                for c in re.findall(r"<td>(.*?)</td>", cells, flags=re.S)
+            ]
+        tables.append(rows)
+    return tables
+
+
 def map_values(path: Path) -> dict[str, str]:
     """Region name -> value as shown in the table under the map ("Tabelle zur Karte")."""
-    raw = path.read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for table in re.findall(r"Tabelle zur Karte</summary>(.*?)</table>", raw, flags=re.S):
-        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[-1], flags=re.S):
-            cells = [
-                html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ").strip()
-                for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
-            ]
-            if len(cells) >= 3:
-                out[cells[0]] = cells[2]
-    return out
+    return {name: cells[1] for t in map_tables(path) for name, cells in t.items()}
 
 
 def figure_tables(path: Path) -> list[list[list[str]]]:

@@ -8,6 +8,7 @@ Niedersachsen (official row 03): 5895 / 76856 = 7,7 %; Deutschland: 55708 / 7824
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from toolkit._regions_table import table_from_codes
 from toolkit.errors import ParameterError
 from toolkit.indicators import official_kreise
 from toolkit.io import Dataset, read_dataset
+
+from .expected import page_text
 
 OFFICIAL = Path(__file__).parents[1] / "data" / "official"
 META = {
@@ -166,9 +169,27 @@ def test_real_reports_render_for_a_few_kreise(tmp_path):
         r"Anteil Abgänge mit allgemeiner Hochschulreife 56,0 % 651 / 1\.163 .{1,40}? 27,0 %",
         rows["09461"],
     )
-    for page in html.values():
+    for code, page in html.items():
         assert "Nicht enthalten" in page and "Datenlizenz Deutschland" in page
         assert "Beispieldaten" not in page
+        # no code leftovers (issue #17): the sources' notes on the data column stay out
+        assert "Stichtag/Zeitraum: Ende des Schuljahres" in rows[code]
+        text = page_text(folder / next(e for e in entries if e["region"] == code)["outputs"][0])
+        assert "year =" not in text and "(year" not in text, code
+        assert not re.search(r"(?<![\w\-–/.])-\d", text), code  # U+2212, not "-"
+    # the real report printed: A4, 2-4 pages (a Fakten-Check's promise), numbered pages
+    from toolkit.reports.render import find_chromium, html_to_pdf
+
+    from .test_pages import page_count, page_texts
+
+    if find_chromium() and shutil.which("pdftotext"):
+        report = folder / next(e for e in entries if e["region"] == "03251")["outputs"][0]
+        pdf = html_to_pdf(report, tmp_path / "diepholz.pdf")
+        n = page_count(pdf)
+        assert 2 <= n <= 4, n
+        pages = page_texts(pdf)
+        assert all(f"Seite {i} von {n}" in t for i, t in enumerate(pages, start=1))
+        assert "Diepholz" in pages[0] and "Impressum" in pages[-1]
 
 
 def test_an_indicator_without_the_report_year_is_listed(leavers):

@@ -17,7 +17,6 @@ import pytest
 from toolkit import __version__
 from toolkit.reports.planning import plan_batch
 from toolkit.reports.registry import get_template
-from toolkit.reports.render import html_to_pdf
 
 from .expected import page_text
 
@@ -32,9 +31,8 @@ def _tool(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(fakten_check, tmp_path_factory) -> Path:
-    _tool("chromium")
-    return html_to_pdf(fakten_check["17051"], tmp_path_factory.mktemp("pdf") / "fc.pdf")
+def pdf(pdfs) -> Path:
+    return pdfs.of("fakten_check", "17051")  # printed once per session (conftest)
 
 
 def _pdfinfo(path: Path) -> dict[str, str]:
@@ -44,9 +42,11 @@ def _pdfinfo(path: Path) -> dict[str, str]:
     )
 
 
-def _pages(path: Path) -> list[str]:
+def _pages(path: Path, *, layout: bool = True) -> list[str]:
+    """Text of each page; ``layout=False`` keeps the reading order of columns."""
+    mode = ["-layout"] if layout else []
     out = subprocess.run(
-        [_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        [_tool("pdftotext"), *mode, str(path), "-"], capture_output=True, text=True, check=True
     )
     return out.stdout.split("\f")[:-1]
 
@@ -140,13 +140,13 @@ def test_survey_figures_name_the_survey_as_source(befragung):
         assert "Statistische Ämter" not in fig
 
 
-def test_definitions_appendix_whole_in_pdf(uebergaenge, tmp_path):
+def test_definitions_appendix_whole_in_pdf(uebergaenge, pdfs):
     """The appendix terms are never cut off (once: "Übergangsbereic") in print."""
-    _tool("chromium")
-    pdf = html_to_pdf(uebergaenge["17051"], tmp_path / "ue.pdf")
+    pdf = pdfs.of("uebergaenge", "17051")
     raw = uebergaenge["17051"].read_text(encoding="utf-8")
     terms = re.findall(r"<dt>([^<]*)</dt>", raw.split('<dl class="dkbm-definitions">')[1])
-    text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
+    # the appendix is printed in two columns: read in reading order, not side by side
+    text = re.sub(r"\s+", " ", " ".join(_pages(pdf, layout=False)))
     assert "iABE-Anteil Sektor II: Übergangsbereich" in terms
     for term in terms:
         if term in ("Herausgeber", "Veröffentlicht"):
@@ -155,10 +155,9 @@ def test_definitions_appendix_whole_in_pdf(uebergaenge, tmp_path):
     assert _pdfinfo(pdf)["Page size"].endswith("(A4)")
 
 
-def test_befragung_pdf_fits_and_states_the_survey(befragung, tmp_path):
+def test_befragung_pdf_fits_and_states_the_survey(pdfs):
     """The survey Fakten-Check keeps its 2-4 pages and says how the survey was made (#17)."""
-    _tool("chromium")
-    pdf = html_to_pdf(befragung["17001"], tmp_path / "fcb.pdf")
+    pdf = pdfs.of("befragung", "17001")
     n = int(_pdfinfo(pdf)["Pages"])
     assert 2 <= n <= 4, n
     text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
@@ -207,6 +206,7 @@ def test_terminology_sweep_over_every_rendered_report(
         assert not re.search(r"(?<![\w\-–/.])-\d", text), path.name  # "−1,8", never "-1,8"
         assert not re.search(r"(?<!innen und )\b(Anfänger|Absolventen|Schüler)\b", text), path.name
         assert "x nicht ausgewiesen" not in text and ". nicht ausgewiesen" not in text
+        assert "))" not in text, path.name  # no nested brackets ("(Ausbildungsgeschehen (iABE))")
         # a Vertragslösung is never called an Abbruch (only the caveat names the difference)
         caveat = re.compile(r"Vertragslösung ist nicht gleich Ausbildungsabbruch.*?Kürze", re.S)
         rest = caveat.sub(" ", text).lower()
@@ -238,3 +238,23 @@ def test_dkbm_report_leaves_out_regions_without_survey_and_exits_0(tmp_path, mon
 
     monkeypatch.setattr(running, "run_batch", broken)
     assert main(["report", "--out", str(tmp_path)]) == 1
+
+
+def test_rendered_fakten_checks_carry_their_topic_in_folder_file_and_title(
+    fakten_check, topics, befragung
+):
+    """Every topic's rendered report: own folder, topic in the file name and in the title,
+    so topics never overwrite each other in one output folder (#17)."""
+    from .expected import page_text
+
+    rendered = {
+        "fruehe_bildung": (fakten_check["17051"], "Frühe Bildung", "Beispielkreis"),
+        "schule": (topics["schule"]["17051"], "Schule", "Beispielkreis"),
+        "ausbildung": (topics["ausbildung"]["17001"], "Ausbildung", "Musterstadt"),
+        "befragung": (befragung["17001"], "Familienbefragung", "Musterstadt"),
+    }
+    for topic, (path, label, region) in rendered.items():
+        assert path.parent.name == f"fakten_check_{topic}"
+        assert path.stem.endswith(f"_{topic}"), path.name
+        assert f"Fakten-Check {label}: {region}" in page_text(path)
+    assert len({p.parent for p, _, _ in rendered.values()}) == 4

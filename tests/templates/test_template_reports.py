@@ -6,6 +6,7 @@ Every key number asserted here is computed independently in
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from .expected import (
     figure_tables,
     images,
     key_row,
+    map_tables,
     map_values,
     page_text,
     pct,
@@ -38,8 +40,8 @@ def _common_structure(path, title, region_name, tables, charts=(2, 5)):
     alts = images(path)
     assert charts[0] <= len(alts) <= charts[1], alts
     assert all(len(a) > 20 for a in alts)
-    # bar, chain, line and dot charts: short alt texts, the values in the table under them
-    assert all(len(a) <= 250 for a in alts if not a.startswith("Karte")), alts
+    # every chart and map: a short alt text, the values in the table under it
+    assert all(len(a) <= 250 for a in alts), alts
     caps = captions(path)
     assert len(caps) == len(alts) and all(c.endswith(".") for c in caps)
     return text, dates
@@ -77,8 +79,9 @@ def test_fakten_check_kreis(fakten_check, tables, publication):
         cell = values[tables.name(code)]
         if code in hidden:
             assert cell == ".", code
-        else:
-            assert cell == pct(tables.betreuungsquote(code, P)), code
+        else:  # "*": the rate rests on fewer than 20 children (small base)
+            small = "*" if tables.betreuung_counts(code, P)[1] < 20 else ""
+            assert cell == pct(tables.betreuungsquote(code, P)) + small, code
         shown += code not in hidden
     # one figure per view: the map replaces the bar chart of the same Gemeinde values
     assert not any("nach Gemeinde" in a and a.startswith("Balken") for a in images(path))
@@ -117,6 +120,49 @@ def test_befragung_weighted_shares_and_no_survey_case(befragung, tables):
     assert other["status"] != "ok"
     assert other["error"].startswith("NoSurveyDataError")
     assert "Für Beispielkreis (17051) liegt keine Familienbefragung vor" in other["error"]
+
+
+#: Survey items of the Befragung report: German label -> column of survey_families.csv.
+SURVEY_LABELS = {
+    "Bedarf an Ganztagsbetreuung": "bedarf_ganztag",
+    "Nutzung eines Familienzentrums": "nutzt_familienzentrum",
+    "Bedarf an Beratung": "bedarf_beratung",
+    "Zufriedenheit mit der Kita (1 bis 5)": "zufriedenheit_kita",
+}
+
+
+def test_befragung_names_differences_only_between_sozialraeume_with_20_answers(befragung, tables):
+    """Issue #17 (small numbers): a test-secured difference is named only where both
+    Sozialräume have at least 20 answers to the item; the others are listed as not compared.
+    Answers counted with pandas from survey_families.csv (responding households, item given)."""
+    text = page_text(befragung["17001"])
+    section = text.split("Unterschiede zwischen Sozialräumen", 1)[1].split("Geprüft mit", 1)[0]
+    s = tables.survey_families
+    answered = s[s["responded"].astype(str).str.lower().isin(["true", "1"])]
+    names = {tables.name(c): c for c in tables.sozialraeume("17001")}
+    labels = "|".join(re.escape(label) for label in SURVEY_LABELS)
+    segments = dict(re.findall(rf"({labels}): (.*?)(?=(?:{labels}):|$)", section))
+    assert set(segments) == set(SURVEY_LABELS), segments
+    named = listed = 0
+    for label, segment in segments.items():
+        column = SURVEY_LABELS[label]
+        counts = answered[answered[column].notna()].groupby("sozialraum").size()
+        said, _, left_out = segment.partition("Nicht verglichen (weniger als 20 Antworten): ")
+        for pair in re.findall(r"([^;:()]+?) \([^)]*\) liegt über ([^;:()]+?) \(", said):
+            for name in pair:
+                assert counts[names[name.strip()]] >= 20, (label, name)
+                named += 1
+        for name in [n.strip(" .") for n in left_out.split(",") if n.strip(" .")]:
+            assert counts[names[name]] < 20, (label, name)
+            listed += 1
+        if column == "bedarf_ganztag":  # 10-19 answers: shown with "*", but never compared
+            for name, code in names.items():
+                if 10 <= counts.get(code, 0) < 20:
+                    assert name in left_out and name not in said, (name, segment)
+    # on the Musterland survey every secured difference of the old rule involved a
+    # Sozialraum with 16-17 answers (Altstadt, Sonnenfeld); they are listed, not compared
+    assert listed >= 3, (named, listed, segments)
+    assert "Sozialräume mit weniger als 20 Antworten zu einem Merkmal werden" in text
 
 
 def test_uebergaenge_kreis(uebergaenge, tables):
@@ -163,10 +209,18 @@ def test_uebergaenge_gemeinde_of_kreisfreie_stadt(uebergaenge, tables):
     table = next(t for t in figure_tables(path) if t[0] == ["Stufe", "Gruppe", "Anteil"])
     iabe = pct(tables.iabe_anteil("17001", P, "I"))
     assert any(r[1:] == ["Berufsausbildung", iabe] for r in table[1:]), table
-    # Sozialräume of the city in the sub-region chart
-    alts = " ".join(images(path))
-    for sr in tables.sozialraeume("17001000")[:3]:
-        assert tables.name(sr) in alts
+    # Sozialräume of the city in the sub-region map: a short alt text (≤ 250 characters) that
+    # points to the map's table; the table, linked from the figure, lists every Sozialraum
+    # (row header) with its key, so a screen reader reaches each area (issue #17)
+    raw = path.read_text(encoding="utf-8")
+    (figure,) = re.findall(r'<figure class="dkbm-chart dkbm-map".*?</figure>', raw, flags=re.S)
+    alt = html.unescape(re.search(r'alt="([^"]*)"', figure).group(1))
+    sozialraeume = tables.sozialraeume("17001000")
+    assert len(alt) <= 250 and f"Alle {len(sozialraeume)} Werte in der Tabelle zur Karte" in alt
+    ident = re.search(r'<details class="dkbm-figdata dkbm-maptable" id="([^"]+)"', figure).group(1)
+    assert f'href="#{ident}-tabelle"' in figure and f'aria-describedby="{ident}-titel"' in figure
+    (table,) = map_tables(path)
+    assert {tables.name(sr): sr for sr in sozialraeume} == {n: c[0] for n, c in table.items()}
 
 
 @pytest.mark.parametrize("region", ["17051", "17001"])

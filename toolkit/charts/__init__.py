@@ -30,9 +30,12 @@ Examples
 from toolkit.charts._bars import breakdown_chart, chain_chart
 from toolkit.charts._base import (
     OKABE_ITO,
+    RATE_UNITS,
     REFERENCE_COLOUR,
     ROLE_COLOURS,
+    SMALL_BASE,
     Chart,
+    case_base,
     german_axis_formatter,
     role_colour,
 )
@@ -43,11 +46,14 @@ from toolkit.charts._series import time_series_chart
 
 __all__ = [
     "OKABE_ITO",
+    "RATE_UNITS",
     "REFERENCE_COLOUR",
     "ROLE_COLOURS",
+    "SMALL_BASE",
     "Chart",
     "MapChart",
     "breakdown_chart",
+    "case_base",
     "chain_chart",
     "choropleth",
     "choropleths",

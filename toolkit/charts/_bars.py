@@ -7,6 +7,7 @@ import pandas as pd
 from toolkit.charts._base import (
     REFERENCE_COLOUR,
     ROLE_COLOURS,
+    SMALL_BASE,
     Chart,
     _axis_unit_label,
     _new_figure,
@@ -18,7 +19,7 @@ from toolkit.charts._base import (
     german_axis_formatter,
 )
 from toolkit.errors import DataError
-from toolkit.text import fmt_number, fmt_value, is_missing
+from toolkit.text import fmt_value, is_missing
 
 __all__ = ["breakdown_chart", "chain_chart"]
 
@@ -32,7 +33,7 @@ def breakdown_chart(
     reference: tuple[str, float] | None = None,
     sort: bool = False,
     source: str = "",
-    small_base: int = 20,
+    small_base: int = SMALL_BASE,
 ) -> Chart:
     r"""Horizontal bar chart of one value per category (e.g. by Zuständigkeit).
 
@@ -136,7 +137,8 @@ def breakdown_chart(
         cell = fmt_value(v, unit) + ("*" if small[i] else "") if s else str(f) or "."
         row = [lab, cell]
         if bases is not None:
-            row.append(fmt_number(bases.iloc[i]) if s and bases.iloc[i] == bases.iloc[i] else "")
+            b = bases.iloc[i]
+            row.append(fmt_value(b, "Anzahl") if s and b == b else "")  # zero: "–"
         table.append(tuple(row))
     extra = {"title": title, "source": source, "data": tuple(table)}
     n_hidden = sum(not s for s in shown)

@@ -20,9 +20,12 @@ from toolkit.text import fmt_number, is_missing
 
 __all__ = [
     "OKABE_ITO",
+    "RATE_UNITS",
     "REFERENCE_COLOUR",
     "ROLE_COLOURS",
+    "SMALL_BASE",
     "Chart",
+    "case_base",
     "german_axis_formatter",
     "role_colour",
 ]
@@ -53,6 +56,46 @@ ROLE_COLOURS: dict[str, str] = {
 REFERENCE_COLOUR = "#1A1A1A"
 
 _OTHER_COLOURS = OKABE_ITO[3:7]
+
+#: Units of rates: only they have a base of cases (counts never rest on a "small base").
+RATE_UNITS = ("%", "je 100", "je 1000")
+
+#: Fewest cases a rate may rest on to be compared ("höchster/niedrigster Wert"); values
+#: on fewer are marked "*" in charts, maps and tables (issue #17; the reports' rule).
+SMALL_BASE = 20
+
+
+def case_base(frame: pd.DataFrame) -> list[float]:
+    """Cases each rate rests on: its denominator, or its numerator where it has none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with ``unit`` and, where known, ``numerator`` and ``denominator``.
+
+    Returns
+    -------
+    list of float
+        One number per row; NaN for counts (no base) and where nothing is known.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unit": ["%", "%", "Anzahl"], "numerator": [9.0, 3.0, 5.0],
+    ...                   "denominator": [float("nan"), 12.0, float("nan")]})
+    >>> case_base(f)
+    [9.0, 12.0, nan]
+    """
+    nan = float("nan")
+    num = frame["numerator"] if "numerator" in frame.columns else [nan] * len(frame)
+    den = frame["denominator"] if "denominator" in frame.columns else [nan] * len(frame)
+    units = frame["unit"] if "unit" in frame.columns else [""] * len(frame)
+    out = []
+    for u, n, d in zip(units, num, den, strict=True):
+        if str(u) not in RATE_UNITS:
+            out.append(nan)
+        else:
+            out.append(float(d) if d == d and d is not None else float(n) if n is not None else nan)
+    return out
 
 
 def role_colour(code: str, region: str, index: int = 0) -> str:

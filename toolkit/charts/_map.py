@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.charts._base import _require, _wrap
+from toolkit.charts._base import SMALL_BASE, _require, _wrap, case_base
 from toolkit.charts._mapchart import MapChart
 from toolkit.charts._mapdraw import (
     MAX_CLASSES,
@@ -153,6 +153,7 @@ def choropleth(
     category: str = "",
     labels: bool = True,
     width: float = 7.0,
+    small_base: int = SMALL_BASE,
 ) -> MapChart:
     """Draw the sub-regions of ``within`` coloured by one indicator value.
 
@@ -185,6 +186,10 @@ def choropleth(
         Write area names (only those that do not collide).
     width : float, default 7.0
         Figure width in inches.
+    small_base : int, default 20
+        A rate resting on fewer cases (its denominator, else its numerator) is
+        coloured and listed with "*" in the table, but never named as highest or
+        lowest value (issue #17, the reports' rule).
 
     Returns
     -------
@@ -212,7 +217,7 @@ def choropleth(
         (rows["level"] == level) & rows["region_code"].str.startswith(_prefix(within, level))
     ]
     names = boundaries.loc[boundaries["region_code"] == within, "region_name"]
-    style = _Style(indicator, scheme, k, title, labels, width)
+    style = _Style(indicator, scheme, k, title, labels, width, small_base)
     return _one_map(
         rows, areas, within, level, period, highlight, names.iloc[0] if len(names) else None, style
     )
@@ -230,20 +235,24 @@ class _Style:
     title: str = ""
     labels: bool = True
     width: float = 7.0
+    small_base: int = SMALL_BASE
 
     @classmethod
     def of(cls, indicator: str, options: dict[str, Any]) -> _Style:
-        unknown = sorted(set(options) - {"scheme", "k", "title", "labels", "width"})
+        allowed = ("scheme", "k", "title", "labels", "width", "small_base")
+        unknown = sorted(set(options) - set(allowed))
         if unknown:
             raise ParameterError(
                 f"Unbekannte Kartenoption {unknown[0]!r}.",
-                hint="Erlaubt: scheme, k, title, labels, width.",
+                hint=f"Erlaubt: {', '.join(allowed)}.",
             )
         return cls(indicator, **options)
 
 
 def _join(areas: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """One plain row per area (sorted by code): code, name, attribution, geometry, value, flag.
+    """One plain row per area (sorted by code): code, name, geometry, value, flag, base.
+
+    ``base`` is the number of cases a rate rests on (:func:`toolkit.charts.case_base`).
 
     Names are the data's ("Kassel, Landkreis") where the area has data, else the
     boundary's. A plain frame and an index lookup instead of a GeoDataFrame merge:
@@ -260,6 +269,9 @@ def _join(areas: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     flag = np.where(
         found, rows["flag"].fillna("").astype(str).to_numpy()[pick] if len(rows) else "", ""
     )
+    base = np.where(
+        found, np.asarray(case_base(rows), dtype=float)[pick] if len(rows) else np.nan, np.nan
+    )
     names = areas["region_name"].to_numpy()
     if "region_name" in rows.columns and len(rows):
         names = np.where(found, rows["region_name"].astype(str).to_numpy()[pick], names)
@@ -271,6 +283,7 @@ def _join(areas: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
             "geometry": areas["geometry"].to_numpy(),
             "value": value,
             "flag": flag.astype(str),
+            "base": base,
         }
     )
 
@@ -298,6 +311,8 @@ def _one_map(
     check_codes(areas, rows["region_code"], what=LEVEL_WORDS.get(level, (level,))[0])
     data = _join(areas, rows)
     hidden = missing(data)
+    # a rate on fewer than `small_base` cases is drawn and listed ("*"), never compared
+    small = ~hidden & (data["base"].to_numpy(dtype=float) < style.small_base)
     values = data.loc[~hidden, "value"].to_numpy(dtype=float)
     unit = str(rows["unit"].iloc[0]) if len(rows) else ""
     decimals = 0 if unit == "Anzahl" else 1
@@ -326,15 +341,14 @@ def _one_map(
     )
     place = f"{name} ({within})" if name else within
     what = style.title or style.indicator
-    words = value_words(data, unit)
-    alt, finding = map_texts(
-        data, hidden, legend, unit, words, level, place, period, what, style.scheme
-    )
+    words = value_words(data, unit, small)
+    alt, finding = map_texts(data, hidden, small, unit, level, place, period, what)
     return MapChart(
         None,  # type: ignore[arg-type]  # the figure is drawn from the layout when asked for
         alt,
         finding,
-        table=map_table(data, cls, legend, words),
+        title=style.title,
+        table=map_table(data, cls, legend, words, small),
         bins=tuple(float(b) for b in bins),
         scheme=style.scheme,
         layout=layout,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 from dataclasses import dataclass, field
@@ -84,26 +85,61 @@ class MapChart(Chart):
         return buffer.getvalue()
 
     def to_html(self, dpi: int = 100) -> str:
-        """Return the map (inline SVG image with alt text), finding and data table.
+        """Return the map (inline SVG image with a short alt text), finding and data table.
 
-        The data table sits in a collapsed ``<details>`` under the map.
+        The alt text stays short; the table under the map lists every area with
+        its value (region names as row headers). The caption links to it, and
+        the image names it as its description (``aria-describedby``), so a
+        screen reader reaches every area's value from the map. The table sits in
+        a collapsed ``<details>``; following the link (to the table inside) unfolds it.
 
         Examples
         --------
         >>> from matplotlib.figure import Figure
-        >>> m = MapChart(
-        ...     Figure(figsize=(1, 1)), "Karte", "x", table=pd.DataFrame({"a": [1]}), bins=(), scheme=""
-        ... )
+        >>> m = MapChart(Figure(figsize=(1, 1)), "Karte", "x",
+        ...              table=pd.DataFrame({"Region": ["A"], "Wert": ["1"]}), bins=(), scheme="")
         >>> html_text = m.to_html()
-        >>> "<details" in html_text and 'alt="Karte"' in html_text
+        >>> '<th scope="row">A</th>' in html_text and 'alt="Karte"' in html_text
         True
+        >>> ident = html_text.split('<details class="dkbm-figdata dkbm-maptable" id="')[1][:19]
+        >>> f'href="#{ident}-tabelle"' in html_text, f'aria-describedby="{ident}-titel"' in html_text
+        (True, True)
         """
         data = base64.b64encode(self.to_svg()).decode("ascii")
-        table = self.table.to_html(index=False, classes="dkbm-table", border=0)
-        return (
-            '<figure class="dkbm-chart dkbm-map" style="break-inside:avoid;page-break-inside:avoid">'
-            f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt_text)}" '
-            'style="max-width:100%;height:auto">'
-            f"<figcaption><strong>{html.escape(self.finding)}</strong></figcaption></figure>"
-            f"<details><summary>Tabelle zur Karte</summary>{table}</details>"
+        ident = (
+            "dkbm-karte-"
+            + hashlib.sha1(
+                (self.alt_text + self.table.to_csv()).encode("utf-8"), usedforsecurity=False
+            ).hexdigest()[:8]
         )
+        n = len(self.table)
+        label = f"Tabelle zur Karte: {'der Wert' if n == 1 else f'alle {n} Gebiete mit Wert'}"
+        title = f' data-title="{html.escape(self.title)}"' if self.title else ""
+        return (
+            f'<figure class="dkbm-chart dkbm-map"{title} '
+            'style="break-inside:avoid;page-break-inside:avoid">'
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt_text)}" '
+            f'aria-describedby="{ident}-titel" style="max-width:100%;height:auto">'
+            f"<figcaption><strong>{html.escape(self.finding)}</strong> "
+            f'<a class="dkbm-tablelink" href="#{ident}-tabelle">Alle {n} Werte in der Tabelle.</a>'
+            "</figcaption>"
+            f'<details class="dkbm-figdata dkbm-maptable" id="{ident}">'
+            f'<summary id="{ident}-titel">{html.escape(label)}</summary>'
+            f"{_table_html(self.table, f'{ident}-tabelle')}</details></figure>"
+        )
+
+
+def _table_html(table: pd.DataFrame, ident: str) -> str:
+    """Return the map's table as HTML, the first column (the area) as row headers."""
+    if table.empty:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in table.columns)
+    rows = []
+    for values in table.itertuples(index=False):
+        first, *rest = (html.escape(str(v)) for v in values)
+        cells = "".join(f"<td>{v}</td>" for v in rest)
+        rows.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
+    return (
+        f'<table class="dkbm-table" id="{ident}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

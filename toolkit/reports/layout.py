@@ -1,8 +1,7 @@
-"""Print layout of rendered reports: ``bericht.toml``, A4 pages, footer, Impressum.
+"""Print layout of rendered reports: A4 pages, footer, figure numbers, Impressum.
 
-One file per municipality, ``bericht.toml``, says who publishes the reports
-(Herausgeber, contact, logo, accent colour, data licence, source line). The
-renderer reads it and adds to every report page
+The renderer lays every report page out with the publisher's settings
+(:class:`toolkit.reports.bericht.BerichtConfig`, read from ``bericht.toml``):
 
 * print CSS: A4 pages, a footer on every PDF page ("Herausgeber · Datenstand
   … · Seite x von y"), figures, tables and definitions never split, headings
@@ -11,9 +10,7 @@ renderer reads it and adds to every report page
 * an Impressum at the end (Herausgeber, contact, publication date, data
   licence, "Erstellt mit dkbm-toolkit <version>").
 
-Lookup order of ``bericht.toml``: the path given (``dkbm … --bericht`` or the
-environment variable ``DKBM_BERICHT``), else ``bericht.toml`` in the data
-directory, else the documented defaults (:class:`BerichtConfig`).
+The names of :mod:`toolkit.reports.bericht` are importable from here as well.
 
 Examples
 --------
@@ -27,14 +24,15 @@ from __future__ import annotations
 import base64
 import html
 import mimetypes
-import os
 import re
-import tomllib
-from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-from toolkit.errors import ParameterError
+from toolkit.reports.bericht import (
+    BERICHT_ENV,
+    BERICHT_FILE,
+    BerichtConfig,
+    load_bericht_config,
+)
 
 __all__ = [
     "BERICHT_ENV",
@@ -46,158 +44,9 @@ __all__ = [
     "print_css",
 ]
 
-#: Environment variable naming a ``bericht.toml`` (set by ``--bericht``).
-BERICHT_ENV = "DKBM_BERICHT"
-#: File name looked up in the data directory.
-BERICHT_FILE = "bericht.toml"
-
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _DATENSTAND = re.compile(r'<p class="dkbm-datenstand">\s*Datenstand:\s*([^<]*)</p>')
 _FIGURE = re.compile(r'<figure class="dkbm-(?:chart|map)[^"]*"([^>]*)>')
 _FIGURE_END = "</figure>"
-
-
-@dataclass(frozen=True)
-class BerichtConfig:
-    """Publisher settings of a municipality's reports (all optional).
-
-    Parameters
-    ----------
-    herausgeber : str
-        Publisher shown in the footer and Impressum.
-    kontakt : str
-        Contact (address, e-mail, phone), one line.
-    logo : str
-        Image file (PNG, SVG, JPEG), relative to ``bericht.toml``; embedded.
-    farbe : str
-        Accent colour of headings and rules (``#RRGGBB``).
-    lizenz : str
-        Licence of the data.
-    quelle : str
-        Source line under each figure.
-    veroeffentlicht : str
-        Publication date (ISO ``YYYY-MM-DD``); default: ``SOURCE_DATE_EPOCH``
-        if set, else today.
-    path : str
-        The file read ("" for defaults).
-
-    Examples
-    --------
-    >>> BerichtConfig().lizenz
-    'Datenlizenz Deutschland – Namensnennung – Version 2.0'
-    """
-
-    herausgeber: str = "Bildungsmonitoring (Herausgeber in bericht.toml eintragen)"
-    kontakt: str = ""
-    logo: str = ""
-    farbe: str = "#0072B2"
-    lizenz: str = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
-    quelle: str = "Statistische Ämter des Bundes und der Länder; eigene Berechnungen"
-    veroeffentlicht: str = ""
-    path: str = ""
-
-    def publication_date(self) -> date:
-        """Return the publication date (configured, ``SOURCE_DATE_EPOCH`` or today).
-
-        Examples
-        --------
-        >>> BerichtConfig(veroeffentlicht="2025-03-01").publication_date().isoformat()
-        '2025-03-01'
-        """
-        if self.veroeffentlicht:
-            return date.fromisoformat(self.veroeffentlicht)
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        if epoch.isdigit():
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        return date.today()
-
-
-def load_bericht_config(
-    data_dir: str | os.PathLike[str] | None = None,
-    path: str | os.PathLike[str] | None = None,
-) -> BerichtConfig:
-    """Read ``bericht.toml`` (given path, ``DKBM_BERICHT``, data directory) or the defaults.
-
-    Parameters
-    ----------
-    data_dir : str or path-like, optional
-        Data directory of the reports; its ``bericht.toml`` is used when no
-        path is given.
-    path : str or path-like, optional
-        Explicit file (wins over ``DKBM_BERICHT`` and the data directory).
-
-    Returns
-    -------
-    BerichtConfig
-        The settings; defaults where the file says nothing.
-
-    Raises
-    ------
-    toolkit.errors.ParameterError
-        When the file is missing (explicit path), not TOML, has unknown keys,
-        a bad colour or date, or a logo that does not exist.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     _ = Path(d, "bericht.toml").write_text('herausgeber = "Stadt X"', encoding="utf-8")
-    ...     load_bericht_config(d).herausgeber
-    'Stadt X'
-    """
-    chosen = path or os.environ.get(BERICHT_ENV, "") or None
-    if chosen is not None:
-        file = Path(chosen).expanduser()
-        if not file.is_file():
-            raise ParameterError(
-                "bericht.toml nicht gefunden",
-                file=str(file),
-                hint=f"Pfad bei --bericht bzw. {BERICHT_ENV} prüfen",
-            )
-    else:
-        if data_dir is None:
-            return BerichtConfig()
-        file = Path(data_dir) / BERICHT_FILE
-        if not file.is_file():
-            return BerichtConfig()
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ParameterError(f"bericht.toml ist kein gültiges TOML: {exc}", file=str(file)) from exc
-    known = {f.name for f in fields(BerichtConfig)} - {"path"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ParameterError(
-            f"bericht.toml: unbekannte Einträge {', '.join(unknown)}",
-            file=str(file),
-            hint=f"erlaubt sind: {', '.join(sorted(known))}",
-        )
-    values = {k: str(v) for k, v in raw.items()}
-    if "farbe" in values and not _COLOUR.match(values["farbe"]):
-        raise ParameterError(
-            f"bericht.toml: farbe {values['farbe']!r} ist keine Farbe",
-            file=str(file),
-            hint='als "#RRGGBB" angeben, z. B. "#0072B2"',
-        )
-    if values.get("veroeffentlicht"):
-        try:
-            date.fromisoformat(values["veroeffentlicht"])
-        except ValueError as exc:
-            raise ParameterError(
-                f"bericht.toml: veroeffentlicht {values['veroeffentlicht']!r} ist kein Datum",
-                file=str(file),
-                hint='als "JJJJ-MM-TT" angeben',
-            ) from exc
-    if values.get("logo"):
-        logo = (file.parent / values["logo"]).resolve()
-        if not logo.is_file():
-            raise ParameterError(
-                f"bericht.toml: Logo {values['logo']!r} nicht gefunden",
-                file=str(file),
-                hint="Pfad relativ zur bericht.toml angeben",
-            )
-        values["logo"] = str(logo)
-    return BerichtConfig(**values, path=str(file.resolve()))
 
 
 def _css_string(text: str) -> str:
@@ -246,6 +95,9 @@ h2 {{ border-bottom: 1px solid {accent}; padding-bottom: 0.15em; }}
 .dkbm-figtitle {{ font-weight: bold; margin: 0 0 0.3rem 0; }}
 .dkbm-source {{ font-size: 0.85em; color: #444; margin: 0.2rem 0 0 0; }}
 .dkbm-figdata table {{ font-size: 0.85em; }}
+.dkbm-maptable :is(th, td) {{ white-space: nowrap; }}
+.dkbm-maptable :is(th, td):is(:first-child, :last-child) {{ text-align: left; }}
+.dkbm-maptable td:last-child {{ white-space: normal; }}
 dl.dkbm-definitions {{ display: grid; grid-template-columns: minmax(8rem, 15rem) minmax(0, 1fr);
   gap: 0.35rem 1rem; margin: 0.5rem 0; }}
 dl.dkbm-definitions > dt {{ grid-column: 1; font-weight: bold; margin: 0;
@@ -271,15 +123,34 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
   .jp-OutputArea-output, .jp-RenderedHTMLCommon {{
     break-inside: auto; overflow: visible !important; display: block !important; }}
   .jp-OutputPrompt, .jp-OutputCollapser, .jp-Collapser {{ display: none !important; }}
-  h1, h2, h3, h4, dt, .dkbm-figtitle {{ break-after: avoid; }}
-  figure, table, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
+  h1, h2, h3, h4, dt, caption, .dkbm-figtitle {{ break-after: avoid; }}
+  figure, tr, dd, .dkbm-impressum, .dkbm-sample-note {{ break-inside: avoid; }}
+  /* a long table (key figures, survey results) may continue on the next page between two
+     rows, its header repeated, instead of leaving the rest of a page empty */
+  thead {{ display: table-header-group; }}
   /* charts and maps (inline SVG too) at most 52 mm high: a Fakten-Check with its map keeps
      to 4 pages */
   figure img, figure svg {{ max-height: 52mm; width: auto; max-width: 100%; }}
   figure {{ margin: 0.3rem 0 0.6rem 0; }}
-  dl.dkbm-definitions {{ display: block; font-size: 0.9em; }}
-  dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 1.2rem; }}
+  /* the appendix in two columns of small print: a term stays with its definition, a
+     definition is never split (Übergänge: 2 pages instead of 3.5) */
+  dl.dkbm-definitions {{ display: block; columns: 2; column-gap: 8mm; font-size: 0.8em; }}
+  dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 0.8rem; }}
   details.dkbm-figdata {{ display: none; }}
+  /* a map's table is printed beside the map (every area with its value: the PDF's alt text
+     points there, as the HTML's does); the key and class columns stay on screen */
+  figure.dkbm-map {{ display: grid; grid-template-columns: auto minmax(0, 1fr);
+    column-gap: 6mm; align-items: start; }}
+  figure.dkbm-map > * {{ grid-column: 1 / -1; }}
+  figure.dkbm-map > img {{ grid-column: 1; grid-row: 2; }}
+  figure.dkbm-map > details.dkbm-maptable {{ display: block; grid-column: 2; grid-row: 2; }}
+  details.dkbm-maptable::details-content {{ content-visibility: visible; display: block; }}
+  details.dkbm-maptable > summary, .dkbm-tablelink {{ display: none; }}
+  .dkbm-maptable table {{ font-size: 7pt; border-collapse: collapse; }}
+  figure.dkbm-map .dkbm-maptable :is(td, th) {{ padding: 0 0.8em 0 0; line-height: 1.3;
+    text-align: left; vertical-align: top; }}
+  figure.dkbm-map .dkbm-maptable th[scope="row"] {{ white-space: nowrap; }}
+  figure.dkbm-map .dkbm-maptable :is(td, th):is(:nth-child(2), :nth-child(4)) {{ display: none; }}
   /* in print the numbered figure titles ("Abbildung 1: …") carry the structure; the section
      heading alone would be kept with a figure that starts on the next page, leaving the
      first page half empty (a Fakten-Check then needs 5 pages instead of 4) */

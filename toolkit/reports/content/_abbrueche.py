@@ -117,6 +117,7 @@ def beruf_chart(ctx: ReportContext, n: int) -> Chart | None:
         "beruf",
         labels=beruf_names(ctx.dataset),
         title=f"Vertragslösungsquote in den {len(keep)} größten Ausbildungsberufen, {ctx.period}",
+        sort=True,  # a Top-N chart: bars by size (issue #17)
     )
 
 

@@ -248,16 +248,17 @@ def survey_report(
     est = survey_estimates(dataset, sozialraeume, min_count=min_count, min_n=min_n)
     data, margins = _survey_tables(dataset, sozialraeume)
     design = survey_design(data, margins)
-    shown = {
-        item: sorted(
-            est.loc[
-                (est["item"] == item) & (est["flag"] == "") & (est["region_code"] != _TOTAL),
-                "region_code",
-            ]
-        )
-        for item in SURVEY_ITEMS
+    # Sozialräume compared in the tests: value shown and at least SMALL_BASE answers (a
+    # difference on a handful of answers is never named; the small ones are listed)
+    own = est[(est["flag"] == "") & (est["region_code"] != _TOTAL)]
+    enough = own["n"].astype(float) >= SMALL_BASE
+    compared = {
+        i: sorted(own.loc[enough & (own["item"] == i), "region_code"]) for i in SURVEY_ITEMS
     }
-    differences, pairs = sozialraum_differences(design, SURVEY_ITEMS, shown, hierarchy.name)
+    small = {i: sorted(own.loc[~enough & (own["item"] == i), "region_code"]) for i in SURVEY_ITEMS}
+    differences, pairs = sozialraum_differences(
+        design, SURVEY_ITEMS, compared, hierarchy.name, small=small
+    )
     summary = join_html(
         [
             "<h2>Das Wichtigste in Kürze</h2><ul>",
@@ -283,7 +284,8 @@ def survey_report(
         "<h2>Hinweise</h2><ul><li>Die Befragung liegt für einen Zeitpunkt vor; ein Vergleich mit "
         "dem Vorjahr, dem Land oder dem Bund ist nicht möglich.</li><li>Unterschiede zwischen "
         "Sozialräumen werden nur genannt, wenn ein Test aller Paarvergleiche sie nach der "
-        "Holm-Korrektur für die Zahl der Vergleiche als statistisch gesichert ausweist (5 %). "
+        "Holm-Korrektur für die Zahl der Vergleiche als statistisch gesichert ausweist (5 %), "
+        f"und nur zwischen Sozialräumen mit mindestens {SMALL_BASE} Antworten zum Merkmal. "
         "Ob sich Konfidenzintervalle überschneiden, ist dafür kein geeignetes Kriterium.</li></ul>"
     )
     return ReportParts(
@@ -344,6 +346,7 @@ def _result_table(
     )
     note = (
         f'<p class="dkbm-tablenote">* Kleine Basis: weniger als {SMALL_BASE} Antworten; '
-        "der Wert wird nicht als höchster oder niedrigster genannt.</p>"
+        "der Wert wird nicht als höchster oder niedrigster genannt und nicht mit anderen "
+        "Sozialräumen verglichen.</p>"
     )
     return Html(table + note)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.charts import SMALL_BASE
 from toolkit.reports.content._html import Html, esc, html_table, join_html
 from toolkit.text import fmt_number, fmt_value
 from toolkit.weighting import chisq_test, domain_means, pairwise
@@ -27,7 +28,8 @@ AGE_LABELS = {
 METHOD_PAIRS = (
     "Geprüft mit t-Tests aller Paare von Sozialräumen (designbasierte Standardfehler mit der "
     "Kovarianz der Sozialraum-Ergebnisse), p-Werte nach Holm für die Zahl der Vergleiche "
-    "korrigiert, Signifikanzniveau 5 %."
+    f"korrigiert, Signifikanzniveau 5 %. Sozialräume mit weniger als {SMALL_BASE} Antworten "
+    "zu einem Merkmal werden bei diesem Merkmal nicht verglichen."
 )
 _MAX_PAIRS = 5
 
@@ -51,6 +53,8 @@ def sozialraum_differences(
     shown: Mapping[str, Sequence[str]],
     name: Any,
     alpha: float = 0.05,
+    *,
+    small: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[Html, pd.DataFrame]:
     """Significant differences between the shown Sozialräume, per survey item.
 
@@ -61,11 +65,15 @@ def sozialraum_differences(
     items : mapping
         ``column -> (kind, label, unit, phrase)`` as ``SURVEY_ITEMS``.
     shown : mapping
-        Item -> Sozialraum codes whose value the report shows (disclosure control passed).
+        Item -> Sozialraum codes compared: their value is shown (disclosure control
+        passed) and rests on at least ``SMALL_BASE`` answers.
     name : callable
         Code -> display name.
     alpha : float
         Family-wise level per item.
+    small : mapping, optional
+        Item -> Sozialraum codes shown but not compared (fewer than ``SMALL_BASE``
+        answers); named after the item's sentence.
 
     Returns
     -------
@@ -87,7 +95,18 @@ def sozialraum_differences(
     frames = []
     for item, (kind, label, unit, _phrase) in items.items():
         codes = list(shown.get(item, ()))
-        if item not in design.data.columns or len(codes) < 2:
+        if item not in design.data.columns:
+            continue
+        few = list((small or {}).get(item, ()))
+        left_out = (
+            f" Nicht verglichen (weniger als {SMALL_BASE} Antworten): "
+            f"{', '.join(name(c) for c in few)}."
+            if few
+            else ""
+        )
+        if len(codes) < 2:
+            if few:
+                parts.append(f"<li>{esc(label)}: kein Vergleich möglich.{esc(left_out)}</li>")
             continue
         est = domain_means(design, item, "sozialraum", na_rm=True).subset(codes)
         pairs = pairwise(est, alpha=alpha).assign(item=item)
@@ -98,7 +117,7 @@ def sozialraum_differences(
         if sig.empty:
             parts.append(
                 f"<li>{esc(label)}: zwischen den Sozialräumen gibt es keinen statistisch "
-                "gesicherten Unterschied.</li>"
+                f"gesicherten Unterschied.{esc(left_out)}</li>"
             )
             continue
         texts = []
@@ -116,7 +135,7 @@ def sozialraum_differences(
             )
         more = len(sig) - _MAX_PAIRS
         tail = f"; {more} weitere gesicherte Unterschiede" if more > 0 else ""
-        parts.append(f"<li>{esc(label)}: {esc('; '.join(texts) + tail)}.</li>")
+        parts.append(f"<li>{esc(label)}: {esc('; '.join(texts) + tail)}.{esc(left_out)}</li>")
     parts.append(f"</ul><p>{esc(METHOD_PAIRS)}</p>")
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return join_html(parts), table

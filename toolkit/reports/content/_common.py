@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ TABLE_LABELS: dict[str, str] = {
     "kita": "Kindertagesbetreuung",
     "transitions": "Übergänge in die Sekundarstufe I",
     "school_leavers": "Schulabgänge",
-    "iabe": "Ausbildungsgeschehen (iABE)",
+    "iabe": "Integrierte Ausbildungsberichterstattung",
     "contracts_new": "Neue Ausbildungsverträge",
     "contracts_dissolved": "Vertragslösungen",
     "apprentice_beginners": "Ausbildungsanfängerinnen und -anfänger",
@@ -193,7 +194,9 @@ def sources_block(dataset: Any, tables: Sequence[str] | None = None) -> Html:
             bits = [
                 f"Tabelle {src.get('table', '?')}"
                 + (f" ({src['database']})" if src.get("database") else ""),
-                f"Stichtag/Zeitraum: {src['reference_date']}" if src.get("reference_date") else "",
+                f"Stichtag/Zeitraum: {_reference(src['reference_date'])}"
+                if src.get("reference_date")
+                else "",
                 f"Stand: {fmt_date(stand)}" if stand else "Stand: nicht angegeben",
                 str(src.get("licence") or ""),
                 str(src.get("attribution") or ""),
@@ -203,6 +206,22 @@ def sources_block(dataset: Any, tables: Sequence[str] | None = None) -> Html:
     if not items:
         return Html("")
     return join_html(["<h2>Datenstand und Quellen</h2><ul>", *items, "</ul>"])
+
+
+def _reference(text: object) -> str:
+    """Return a source's reference date as readers see it, notes on the data column left out.
+
+    The source catalogues say how a period maps to the ``year`` column ("(year = 2023)");
+    that is for whoever reads the data, not for a report (issue #17: no code leftovers).
+
+    Examples
+    --------
+    >>> _reference("Ende des Schuljahres; GENESIS-Zeit 2023 = Schuljahr 2022/23 (year = 2023)")
+    'Ende des Schuljahres; GENESIS-Zeit 2023 = Schuljahr 2022/23'
+    >>> _reference("31.12. des Jahres (year = Jahr des Stichtags)")
+    '31.12. des Jahres'
+    """
+    return re.sub(r"\s*\((?:year|Spalte)\b[^)]*\)", "", str(text)).strip()
 
 
 def sample_data_note(dataset: Any) -> Html:

@@ -18,6 +18,13 @@ import pandas as pd
 from toolkit.errors import ParameterError
 from toolkit.indicators import catalog, coverage
 from toolkit.regions import RegionHierarchy
+from toolkit.reports.content._comparison import (
+    _SUB_LEVELS,
+    LEVEL_LABELS,
+    _ancestors,
+    _hierarchy,
+    default_comparison,
+)
 from toolkit.reports.content._publication import read_rows, report_publication, shared_publication
 
 __all__ = [
@@ -29,85 +36,6 @@ __all__ = [
     "report_publication",
     "warm",
 ]
-
-
-#: Short labels of comparison regions by level (as in "Land: 31,0 %").
-LEVEL_LABELS: dict[str, str] = {
-    "bund": "Bund",
-    "land": "Land",
-    "regbez": "Regierungsbezirk",
-    "kreis": "Kreis",
-    "gemeinde": "Gemeinde",
-    "sozialraum": "Sozialraum",
-}
-
-
-#: Levels shown as sub-regions of a report region (Land: Kreise; Kreis: Gemeinden, Sozialräume).
-_SUB_LEVELS: dict[str, tuple[str, ...]] = {
-    "land": ("kreis",),
-    "regbez": ("kreis",),
-    "kreis": ("gemeinde", "sozialraum"),
-    "gemeinde": ("sozialraum",),
-}
-
-
-def _hierarchy(dataset: Any) -> Any:
-    """Region hierarchy of a dataset: the one it carries (``dataset.shared``) or a new one."""
-    shared = getattr(dataset, "shared", None)
-    if shared is not None:
-        return shared.hierarchy
-    return RegionHierarchy.from_frame(dataset.tables["regions"])
-
-
-def _ancestors(hierarchy: Any, region: str) -> list[str]:
-    out = []
-    code = hierarchy.parent(region)
-    while code is not None:
-        out.append(code)
-        code = hierarchy.parent(code)
-    return out
-
-
-def default_comparison(hierarchy: Any, region: str) -> list[str]:
-    """Return the default comparison regions of a report region.
-
-    A Kreis is compared with its Land and the Bund; a Gemeinde (or Sozialraum)
-    also with the Kreis it belongs to, unless the Kreis is the same area (a
-    kreisfreie Stadt: the Kreis has only this one Gemeinde). Regierungsbezirke
-    are skipped.
-
-    Parameters
-    ----------
-    hierarchy : toolkit.regions.RegionHierarchy
-        Region hierarchy of the dataset.
-    region : str
-        Report region code.
-
-    Returns
-    -------
-    list of str
-        Comparison codes from the nearest to ``DG``.
-
-    Examples
-    --------
-    >>> from toolkit.regions import RegionHierarchy
-    >>> h = RegionHierarchy.from_codes(["DG", "17", "17001", "17001000", "17051", "17051001", "17051002"])
-    >>> default_comparison(h, "17051001"), default_comparison(h, "17001000")
-    (['17051', '17', 'DG'], ['17', 'DG'])
-    """
-    out = []
-    for code in _ancestors(hierarchy, region):
-        level = hierarchy.level(code)
-        if level == "regbez":
-            continue
-        if level == "kreis" and len(hierarchy.children(code)) <= 1:
-            continue
-        if level == "gemeinde" and hierarchy.level(region) == "sozialraum":
-            out.append(code)
-            continue
-        if level in ("kreis", "land", "bund"):
-            out.append(code)
-    return out
 
 
 @dataclass(frozen=True)

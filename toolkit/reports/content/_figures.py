@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from toolkit.charts import RATE_UNITS as _RATE_UNITS
+from toolkit.charts import SMALL_BASE as _CHART_SMALL_BASE
 from toolkit.errors import ParameterError
 from toolkit.reports.content._html import Html, esc, html_table
 from toolkit.text import (
@@ -28,14 +30,12 @@ __all__ = [
     "subject_of",
 ]
 
-_RATE_UNITS = frozenset({"%", "je 100", "je 1000"})
-
 #: Rule for rates on a small base: a rate whose denominator is under 20 cases
 #: (or, for rates without one denominator such as the Vertragslösungsquote after
 #: the Schichtenmodell, whose numerator is under 20) is flagged in tables
 #: ("kleine Basis") and never drives a sentence about the highest or lowest
 #: value or a key message: a handful of cases moves it by many Prozentpunkte.
-SMALL_BASE = 20
+SMALL_BASE = _CHART_SMALL_BASE  # the same rule as the charts' and maps' "*" marks
 
 
 def is_small_base(numerator: object, denominator: object, unit: str) -> bool:
@@ -384,8 +384,9 @@ def _cases(r: pd.Series) -> str:
     if is_missing(r["value"], r["flag"]):
         return str(r["flag"] or ".")
     num, den = r.get("numerator"), r.get("denominator")
-    left = fmt_number(num) if not is_missing(num) else "."
-    right = fmt_number(den) if not is_missing(den) else "x"
+    # counts as table cells: an exact zero is "–" (official sign), as the legend says
+    left = fmt_value(num, "Anzahl") if not is_missing(num) else "."
+    right = fmt_value(den, "Anzahl") if not is_missing(den) else "x"
     return f"{left} / {right}"
 
 

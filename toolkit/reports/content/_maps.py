@@ -33,8 +33,8 @@ def subregion_map(ctx: ReportContext, code: str) -> MapChart | None:
     >>> from toolkit.reports.runtime import load_dataset
     >>> ctx = prepare_report(load_dataset(), "17053", 2024, indicators=["betreuungsquote_u3"],
     ...                      sub_indicators=["betreuungsquote_u3"])
-    >>> subregion_map(ctx, "betreuungsquote_u3").alt_text[:62]
-    'Karte: Betreuungsquote unter 3 Jahren nach Gemeinden, 2024 für'
+    >>> subregion_map(ctx, "betreuungsquote_u3").alt_text[:66]
+    'Karte: Betreuungsquote unter 3 Jahren nach Gemeinden, 2024 für die'
     """
     rows = subregion_rows(ctx, code)
     levels = [lv for lv in _WITHIN if (rows["level"] == lv).sum() >= 2]

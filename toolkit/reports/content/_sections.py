@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from toolkit.charts import Chart, breakdown_chart, time_series_chart
+from toolkit.charts import Chart, breakdown_chart, case_base, time_series_chart
 from toolkit.reports.content._context import ReportContext
 from toolkit.text import is_missing
 
@@ -193,6 +193,7 @@ def dimension_chart(
     top: int | None = None,
     labels: dict[str, str] | None = None,
     title: str | None = None,
+    sort: bool = False,
 ) -> Chart | None:
     r"""Bars of an indicator by one breakdown dimension in the report period.
 
@@ -212,6 +213,9 @@ def dimension_chart(
         Category labels (default :data:`CATEGORY_LABELS`).
     title : str, optional
         Chart title.
+    sort : bool, default False
+        Bars by value, largest first (a Top-N chart); otherwise in the categories'
+        natural order (sex, Abschluss, ...).
 
     Returns
     -------
@@ -258,7 +262,7 @@ def dimension_chart(
             ],
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
-            "base": _base(rows),
+            "base": case_base(rows),
         }
     )
     total = _rows(ctx, code, where)
@@ -273,17 +277,8 @@ def dimension_chart(
         unit=str(rows["unit"].iloc[0]),
         title=title or f"{name} nach {dim}, {ctx.hierarchy.name(where)} {ctx.period}",
         reference=reference,
+        sort=sort,
     )
-
-
-def _base(rows: pd.DataFrame) -> list[float]:
-    """Cases a rate rests on: its denominator, or its numerator where it has none (SMALL_BASE)."""
-    nan = pd.Series(float("nan"), index=rows.index)
-    num = rows["numerator"] if "numerator" in rows.columns else nan
-    den = rows["denominator"] if "denominator" in rows.columns else nan
-    if str(rows["unit"].iloc[0]) not in ("%", "je 100", "je 1000"):
-        return [float("nan")] * len(rows)
-    return [float(d) if d == d else float(n) for n, d in zip(num, den, strict=True)]
 
 
 def subregion_rows(ctx: ReportContext, code: str) -> pd.DataFrame:
@@ -353,7 +348,7 @@ def subregion_chart(ctx: ReportContext, code: str, *, max_regions: int = 45) -> 
             "category": rows["region_name"].to_numpy(),
             "value": rows["value"].to_numpy(),
             "flag": rows["flag"].to_numpy(),
-            "base": _base(rows),
+            "base": case_base(rows),
         }
     )
     total = _rows(ctx, code, ctx.region)

@@ -33,8 +33,8 @@ __all__ = [
 SURVEY_RULE = (
     "„Das Wichtigste in Kürze“ nennt höchstens drei Aussagen: den Anteil beim ersten Merkmal "
     "(Bedarf an Ganztagsbetreuung) mit Konfidenzintervall, den größten zwischen zwei "
-    "Sozialräumen statistisch gesicherten Unterschied (Test aller Paare, Holm-Korrektur) und "
-    "den Anteil beim nächsten Merkmal."
+    "Sozialräumen statistisch gesicherten Unterschied (Test aller Paare von Sozialräumen mit "
+    "mindestens 20 Antworten, Holm-Korrektur) und den Anteil beim nächsten Merkmal."
 )
 
 
@@ -152,7 +152,8 @@ def survey_messages(
     if sig.empty:
         out.append(
             "Zwischen den Sozialräumen ist bei keinem Anteil ein Unterschied statistisch "
-            "gesichert (Test aller Paare, Holm-Korrektur)."
+            "gesichert (Test aller Paare von Sozialräumen mit mindestens 20 Antworten, "
+            "Holm-Korrektur)."
         )
     else:
         r = sig.loc[sig["diff"].abs().idxmax()]
@@ -279,10 +280,11 @@ def survey_appendix(
         "aus dem Melderegister angepasst (Nachschichtung). Standardfehler: Taylor-Linearisierung "
         "unter Berücksichtigung der Gewichtung (Ausfall als zweite Auswahlphase); "
         "Konfidenzintervalle für Anteile auf der Logit-Skala. Vergleiche zwischen Sozialräumen: "
-        "t-Tests aller Paare mit der Kovarianz der Schätzungen, p-Werte nach Holm korrigiert; "
-        "Kreuztabelle: Chi-Quadrat-Test mit Rao-Scott-Korrektur (F-Form) für die Gewichtung und "
-        "Schichtung. Werte aus weniger als 20 Antworten sind mit * markiert und werden nicht als "
-        "höchster oder niedrigster Wert genannt.</p>"
+        "t-Tests aller Paare von Sozialräumen mit mindestens 20 Antworten zum Merkmal, mit der "
+        "Kovarianz der Schätzungen, p-Werte nach Holm korrigiert; Kreuztabelle: "
+        "Chi-Quadrat-Test mit Rao-Scott-Korrektur (F-Form) für die Gewichtung und Schichtung. "
+        "Werte aus weniger als 20 Antworten sind mit * markiert und werden weder als höchster "
+        "oder niedrigster Wert genannt noch mit anderen Sozialräumen verglichen.</p>"
         f"<p><strong>Geheimhaltung:</strong> Ergebnisse aus weniger als {int(min_count)} Antworten "
         f"(oder mit weniger als {int(min_count)} Ja-Antworten) sind durch „.“ ersetzt, Ergebnisse "
         f"aus weniger als {int(min_n)} Antworten durch „/“ (zu unsicher).</p>"
