@@ -89,3 +89,29 @@ def test_trend_noise_and_short_series():
     assert np.isnan(t["slope"].item()) and not t["exceeds_noise"].item()
     t = trend(frame([10.0, np.nan, 12.0, 13.0], flags=["", ".", "", ""]))
     assert t["n_periods"].item() == 3
+
+
+def test_line_trend_matches_statsmodels_ols_and_skips_missing_values():
+    """One series without an IndicatorFrame: the same figures as statsmodels' OLS."""
+    from toolkit.indicators.timeseries import line_trend
+
+    rng = np.random.default_rng(11)
+    years = np.arange(2012, 2024)
+    y = 30 - 0.4 * (years - 2012) + rng.normal(0, 0.8, len(years))
+    fit = sm.OLS(y, sm.add_constant(years.astype(float))).fit()
+    lo, hi = fit.conf_int(alpha=0.05)[1]
+    with_gap = y.copy()
+    with_gap[3] = np.nan  # a hidden value is left out of the fit
+    gap_fit = sm.OLS(np.delete(y, 3), sm.add_constant(np.delete(years, 3).astype(float))).fit()
+    t = line_trend(years, y)
+    assert np.isclose(t["slope"], fit.params[1]) and np.isclose(t["se"], fit.bse[1])
+    assert np.isclose(t["ci_low"], lo) and np.isclose(t["ci_high"], hi)
+    assert np.isclose(t["p_value"], fit.pvalues[1])
+    assert t["exceeds_noise"] is True and t["n_periods"] == 12
+    g = line_trend(years, with_gap)
+    assert g["n_periods"] == 11 and np.isclose(g["slope"], gap_fit.params[1])
+    assert line_trend([2020, 2021, 2022], [10.0, np.nan, 12.0]) is None
+    assert line_trend([2020, 2020, 2020], [1.0, 2.0, 3.0]) is None
+    assert not line_trend([2018, 2019, 2020, 2021, 2022, 2023], [10, 12, 10, 12, 10, 12])[
+        "exceeds_noise"
+    ]

@@ -21,7 +21,7 @@ from toolkit.charts._base import (
     role_colour,
 )
 from toolkit.errors import DataError
-from toolkit.indicators import trend
+from toolkit.indicators import line_trend
 from toolkit.text import fmt_value, join_de
 
 __all__ = ["course_phrase", "series_trend", "time_series_chart"]
@@ -202,21 +202,24 @@ def _series_table(
     return tuple(rows)
 
 
-def series_trend(periods: Sequence[int], values: Sequence[float], unit: str) -> pd.Series | None:
-    r"""Linear trend of one series (:func:`toolkit.indicators.trend`), or None under 3 values.
+def series_trend(
+    periods: Sequence[int], values: Sequence[float], unit: str
+) -> dict[str, float | bool | int] | None:
+    r"""Linear trend of one series (:func:`toolkit.indicators.line_trend`), or None under 3 values.
 
     Parameters
     ----------
     periods, values : sequence
         Years and shown values of one region (hidden values left out).
     unit : str
-        Unit of the values (rates change in Prozentpunkte, counts in their unit).
+        Unit of the values (kept for callers; the slope is in the unit per year).
 
     Returns
     -------
-    pandas.Series or None
-        The row of :func:`toolkit.indicators.trend` (``slope``, ``ci_low``,
-        ``ci_high``, ``exceeds_noise``, …); None with fewer than 3 values.
+    dict or None
+        ``slope``, ``ci_low``, ``ci_high``, ``exceeds_noise``, … as
+        :func:`toolkit.indicators.trend` gives them; None with fewer than 3
+        values.
 
     Examples
     --------
@@ -226,26 +229,7 @@ def series_trend(periods: Sequence[int], values: Sequence[float], unit: str) -> 
     >>> bool(series_trend([2020, 2021, 2022], [25.0, 27.0, 25.5], "%")["exceeds_noise"])
     False
     """
-    pairs = [(int(p), float(v)) for p, v in zip(periods, values, strict=True) if v == v]
-    if len(pairs) < 3:
-        return None
-    frame = pd.DataFrame(
-        {
-            "region_code": "r",
-            "region_name": "r",
-            "level": "kreis",
-            "period": [p for p, _ in pairs],
-            "indicator": "i",
-            "dimension": "",
-            "category": "",
-            "value": [v for _, v in pairs],
-            "numerator": float("nan"),
-            "denominator": float("nan"),
-            "unit": unit,
-            "flag": "",
-        }
-    )
-    return trend(frame).iloc[0]
+    return line_trend(periods, values)
 
 
 def course_phrase(rows: pd.DataFrame, unit: str) -> str:

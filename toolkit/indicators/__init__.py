@@ -71,7 +71,7 @@ from toolkit.indicators.frame import (
     validate_indicator_frame,
 )
 from toolkit.indicators.iabe import SECTORS, iabe_anfaenger, iabe_anteil
-from toolkit.indicators.timeseries import RATE_UNITS, change, index_to_base, trend
+from toolkit.indicators.timeseries import RATE_UNITS, change, index_to_base, line_trend, trend
 from toolkit.indicators.uebergaenge import SCHOOL_TYPES, uebergaenge_jg5, uebergangsquote
 from toolkit.indicators.vertragsloesung import (
     vertragsloesungen,
@@ -112,6 +112,7 @@ __all__ = [
     "iabe_anteil",
     "index_to_base",
     "jugendquotient",
+    "line_trend",
     "neue_ausbildungsvertraege",
     "official_kreise",
     "schulabgaenge",

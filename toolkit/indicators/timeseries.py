@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -24,7 +26,7 @@ from scipy import stats
 from toolkit.errors import ParameterError
 from toolkit.indicators.frame import validate_indicator_frame
 
-__all__ = ["RATE_UNITS", "change", "index_to_base", "trend"]
+__all__ = ["RATE_UNITS", "change", "index_to_base", "line_trend", "trend"]
 
 #: Units whose changes are differences (points), not relative changes.
 RATE_UNITS = frozenset({"%", "je 100"})
@@ -252,28 +254,20 @@ def trend(frame: pd.DataFrame, *, alpha: float = 0.05, min_periods: int = 3) -> 
     out["n_periods"] = g.size()
     out["first_period"] = g["period"].min()
     out["last_period"] = g["period"].max()
-    sxx, sxy, syy = s["sxx"].to_numpy(), s["sxy"].to_numpy(), s["syy"].to_numpy()
-    npts = out["n_periods"].to_numpy()
-    enough = (npts >= min_periods) & (sxx > 0)
-    slope = np.full(len(out), np.nan)
-    se = np.full(len(out), np.nan)
-    slope[enough] = sxy[enough] / sxx[enough]
-    df = np.maximum(npts - 2, 1)
-    rss = np.clip(syy - np.where(enough, slope * sxy, 0.0), 0.0, None)
-    se[enough] = np.sqrt(rss[enough] / df[enough] / sxx[enough])
-    tq = stats.t.ppf(1 - alpha / 2, df)
-    out["slope"] = slope
+    fit = _fit_lines(
+        s["sxx"].to_numpy(),
+        s["sxy"].to_numpy(),
+        s["syy"].to_numpy(),
+        out["n_periods"].to_numpy(),
+        alpha,
+        min_periods,
+    )
+    out["slope"] = fit["slope"]
     out["slope_unit"] = np.where(
         out["unit"] == "%", "Prozentpunkte je Jahr", out["unit"].astype("str") + " je Jahr"
     )
-    out["se"] = se
-    out["ci_low"] = slope - tq * se
-    out["ci_high"] = slope + tq * se
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tstat = np.where(se > 0, slope / se, np.where(slope != 0, np.inf, 0.0))
-    p = 2 * stats.t.sf(np.abs(tstat), df)
-    out["p_value"] = np.where(enough, p, np.nan)
-    out["exceeds_noise"] = enough & ((out["ci_low"] > 0) | (out["ci_high"] < 0)).to_numpy()
+    for key in ("se", "ci_low", "ci_high", "p_value", "exceeds_noise"):
+        out[key] = fit[key]
     out = out.reset_index()
     return out[
         [
@@ -290,3 +284,106 @@ def trend(frame: pd.DataFrame, *, alpha: float = 0.05, min_periods: int = 3) -> 
             "exceeds_noise",
         ]
     ]
+
+
+def _fit_lines(
+    sxx: np.ndarray,
+    sxy: np.ndarray,
+    syy: np.ndarray,
+    npts: np.ndarray,
+    alpha: float,
+    min_periods: int,
+) -> dict[str, np.ndarray]:
+    """Closed-form OLS of value on period from centred sums, one entry per series."""
+    enough = (npts >= min_periods) & (sxx > 0)
+    slope = np.full(len(npts), np.nan)
+    se = np.full(len(npts), np.nan)
+    slope[enough] = sxy[enough] / sxx[enough]
+    df = np.maximum(npts - 2, 1)
+    rss = np.clip(syy - np.where(enough, slope * sxy, 0.0), 0.0, None)
+    se[enough] = np.sqrt(rss[enough] / df[enough] / sxx[enough])
+    tq = stats.t.ppf(1 - alpha / 2, df)
+    low, high = slope - tq * se, slope + tq * se
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tstat = np.where(se > 0, slope / se, np.where(slope != 0, np.inf, 0.0))
+    p = 2 * stats.t.sf(np.abs(tstat), df)
+    return {
+        "slope": slope,
+        "se": se,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": np.where(enough, p, np.nan),
+        "exceeds_noise": enough & ((low > 0) | (high < 0)),
+    }
+
+
+def line_trend(
+    periods: Sequence[float],
+    values: Sequence[float],
+    *,
+    alpha: float = 0.05,
+    min_periods: int = 3,
+) -> dict[str, float | bool | int] | None:
+    """Linear trend of one series given as years and values, as :func:`trend` computes it.
+
+    The same closed-form OLS as :func:`trend` without building an
+    IndicatorFrame (a report asks for a dozen single series; ``trend`` on a
+    one-series frame costs about 30 ms, this about 0.1 ms).
+
+    Parameters
+    ----------
+    periods, values : sequence of float
+        Years and values of one series; pairs with a missing value (NaN)
+        are left out.
+    alpha : float, default 0.05
+        1 − confidence level of the interval.
+    min_periods : int, default 3
+        Fewest values needed (at least 3).
+
+    Returns
+    -------
+    dict or None
+        ``n_periods, first_period, last_period, slope, se, ci_low, ci_high,
+        p_value, exceeds_noise``; None with fewer than ``min_periods``
+        values or when every period is the same.
+
+    Notes
+    -----
+    Slope b = Sxy / Sxx, se = sqrt(s² / Sxx) with s² = residual sum of
+    squares / (n − 2); Student's t interval with n − 2 degrees of freedom,
+    as ``statsmodels.api.OLS`` (the tests compare both with it).
+
+    References
+    ----------
+    .. [1] Seabold, S.; Perktold, J.: statsmodels – Econometric and statistical modeling
+           with Python, Proceedings of the 9th Python in Science Conference (2010).
+
+    Examples
+    --------
+    >>> t = line_trend([2020, 2021, 2022, 2023], [25.0, 26.0, 27.5, 28.5])
+    >>> round(t["slope"], 2), t["exceeds_noise"]
+    (1.2, True)
+    >>> line_trend([2020, 2021], [1.0, 2.0]) is None
+    True
+    """
+    if not 0 < alpha < 1:
+        raise ParameterError("alpha muss zwischen 0 und 1 liegen.")
+    if min_periods < 3:
+        raise ParameterError("min_periods muss mindestens 3 sein.")
+    x = np.asarray(periods, dtype="float64")
+    y = np.asarray(values, dtype="float64")
+    keep = np.isfinite(y)
+    x, y = x[keep], y[keep]
+    dx, dy = x - x.mean() if len(x) else x, y - y.mean() if len(y) else y
+    sums = [np.array([float(np.sum(a * b))]) for a, b in ((dx, dx), (dx, dy), (dy, dy))]
+    if len(x) < min_periods or sums[0][0] <= 0:
+        return None
+    fit = _fit_lines(*sums, np.array([len(x)]), alpha, min_periods)
+    out: dict[str, float | bool | int] = {
+        "n_periods": len(x),
+        "first_period": int(x.min()),
+        "last_period": int(x.max()),
+    }
+    out.update({k: float(v[0]) for k, v in fit.items() if k != "exceeds_noise"})
+    out["exceeds_noise"] = bool(fit["exceeds_noise"][0])
+    return out
