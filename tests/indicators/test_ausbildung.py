@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import contracts_tables, full_tables
 
 from toolkit.errors import DataError
 from toolkit.indicators import (
@@ -11,6 +10,8 @@ from toolkit.indicators import (
     vertragsloesungen_probezeit_anteil,
     vertragsloesungsquote,
 )
+
+from .conftest import contracts_tables, full_tables
 
 
 def test_ausbildungsanfaengerquote(get):

@@ -1,10 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import full_tables
 
 from toolkit.errors import DataError
 from toolkit.indicators import betreuungsquote_3u6, betreuungsquote_u3, tagespflege_anteil_u3
+
+from .conftest import full_tables
 
 
 def test_betreuungsquote_u3(get):

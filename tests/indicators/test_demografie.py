@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-from conftest import population_table, regions_table
 
 from toolkit.indicators import (
     altenquotient,
@@ -10,6 +9,8 @@ from toolkit.indicators import (
     bevoelkerung_veraenderung,
     jugendquotient,
 )
+
+from .conftest import population_table, regions_table
 
 
 def test_jugendquotient_every_level(get):

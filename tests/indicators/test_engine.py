@@ -1,10 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import full_tables
 
 from toolkit.errors import DataError, ParameterError
 from toolkit.indicators import COLUMNS, catalog, compute_all, validate_indicator_frame
+
+from .conftest import full_tables
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.indicators.conftest import population_table, regions_table
 from toolkit.errors import DataError
 from toolkit.indicators import _population, _threads, compute_all
 from toolkit.indicators._assemble import finish
@@ -27,6 +26,8 @@ from toolkit.indicators._context import Context
 from toolkit.indicators._regions import RegionTable
 from toolkit.io import read_dataset
 from toolkit.samples import generate
+
+from .conftest import population_table, regions_table
 
 FLAGS = ["", "", "", "p", "x", ".", "-", "/"]
 

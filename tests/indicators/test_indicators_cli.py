@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
-from conftest import full_tables
 
 from toolkit.cli import main
+
+from .conftest import full_tables
 
 
 @pytest.fixture

@@ -61,9 +61,30 @@ def test_editing_a_table_of_a_dataset_in_place_changes_the_result():
 
 def test_unchanged_table_reuses_its_prepared_form():
     pop = _population()
+    from toolkit._derived import DerivedTables
     from toolkit.indicators._context import Context
 
-    Context({"population": pop}).counts("population")
-    assert Context({"population": pop}).remembered("population")
+    store = DerivedTables()
+    Context({"population": pop}, derived=store).counts("population")
+    assert Context({"population": pop}, derived=store).remembered("population")
     pop.loc[0, "population"] = 11
+    assert not Context({"population": pop}, derived=store).remembered("population")
+
+
+def test_the_store_belongs_to_the_data_set_not_to_the_module():
+    """Two data sets sharing one table object keep their own stores; a plain dict keeps none."""
+    import pickle
+
+    from toolkit.indicators._context import Context
+    from toolkit.io import Dataset
+
+    pop = _population()
+    first, second = Dataset({"population": pop}), Dataset({"population": pop})
+    compute_all(first, indicators="bevoelkerung")
+    assert Context(first.tables, derived=first.derived).remembered("population")
+    assert not Context(second.tables, derived=second.derived).remembered("population")
+    compute_all({"population": pop}, indicators="bevoelkerung")
     assert not Context({"population": pop}).remembered("population")
+    # a copy sent to another process (fork, Dask) starts with an empty store
+    copy = pickle.loads(pickle.dumps(first))
+    assert not Context(copy.tables, derived=copy.derived).remembered("population")

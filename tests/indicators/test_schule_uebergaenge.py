@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import full_tables
 
 from toolkit.errors import ParameterError
 from toolkit.indicators import (
@@ -12,6 +11,8 @@ from toolkit.indicators import (
     uebergaenge_jg5,
     uebergangsquote,
 )
+
+from .conftest import full_tables
 
 
 def test_uebergangsquote(get):

@@ -61,11 +61,9 @@ def _same(path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
 @pytest.fixture(scope="module")
 def schutzsuchende(tmp_path_factory) -> Path:
     """The 33.5 MB flat CSV inside the recorded resultfile answer of 12531-0043."""
-    with pytest.MonkeyPatch.context() as m:
-        m.syspath_prepend(str(Path(__file__).resolve().parent / "genesis_ws"))
-        from ws_replay import load
+    from tests.io.genesis_ws.ws_replay import load
 
-        archive = next(i.content for i in load("12531-0043") if i.content[:2] == b"PK")
+    archive = next(i.content for i in load("12531-0043") if i.content[:2] == b"PK")
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         name = z.namelist()[0]
         path = tmp_path_factory.mktemp("ws") / name

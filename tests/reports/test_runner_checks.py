@@ -15,7 +15,8 @@ import pytest
 
 from toolkit.errors import ParameterError, TemplateError
 from toolkit.reports import get_template, read_manifest, run_batch
-from toolkit.reports.requires import Requires, requirements, supported
+from toolkit.reports.checks import supported
+from toolkit.reports.requirements import Requirements, report_requirements
 
 from .conftest import DATA, NOTEBOOKS
 
@@ -149,13 +150,13 @@ def test_requirements_of_the_shipped_templates_and_what_real_data_support():
     from toolkit.io import read_dataset
 
     fakten = get_template("fakten_check")
-    schule = requirements(fakten, {"topic": "schule"})
+    schule = report_requirements(fakten, {"topic": "schule"})
     assert schule.tables == ("regions", "school_leavers", "transitions")
     dataset = read_dataset(DEUTSCHLAND)
     assert supported(dataset, schule, 2023) == (True, "")
-    ok, why = supported(dataset, requirements(fakten, {"topic": "fruehe_bildung"}), 2023)
+    ok, why = supported(dataset, report_requirements(fakten, {"topic": "fruehe_bildung"}), 2023)
     assert not ok and "'kita'" in why
-    assert supported(dataset, Requires(("regions", "survey_families"))) == (
+    assert supported(dataset, Requirements(("regions", "survey_families"))) == (
         False,
         "Tabelle 'survey_families' fehlt",
     )
@@ -194,3 +195,26 @@ def test_a_fully_resumed_batch_still_reports_the_audit_of_its_reports(tmp_path, 
     assert again.entries == [] and again.skipped == ("17001",)
     assert again.exit_code == 1 and again.audit == {"disclosed": 2}
     assert '"disclosure_audit"' in (again.out_dir / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_kreise_without_data_in_the_period_are_left_out_not_failed(tmp_path):
+    # real sample: Eisenach (16056) was merged into the Wartburgkreis in 2021, no 2023 rows
+    from toolkit.reports.planning import plan_batch
+    from toolkit.reports.running import BatchResult
+
+    def plan(regions: str):
+        topic = {"topic": "schule"}
+        return plan_batch(
+            "fakten_check", regions=regions, period=2023, parameters=topic, data_dir=DEUTSCHLAND,
+            out=tmp_path,
+        )  # fmt: skip
+
+    kreise = plan("kreise")
+    planned = {t.region for t in kreise.tasks}
+    assert "16056" not in planned and "16063" in planned and len(planned) == 400
+    assert kreise.header["absent"] == ["16056 Eisenach, krsfr. Stadt"]
+    summary = BatchResult(kreise.out_dir, [], absent=tuple(kreise.header["absent"])).summary()
+    assert "Übersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): 16056" in summary
+    # a Kreis asked for by its code is still planned (and fails with the reason)
+    named = plan("16056")
+    assert [t.region for t in named.tasks] == ["16056"] and named.header["absent"] == []

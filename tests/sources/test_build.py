@@ -283,9 +283,7 @@ def test_fetch_then_build_on_the_recorded_web_service_answers(tmp_path, monkeypa
 
     import httpx
 
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "io" / "genesis_ws"))
-    from ws_replay import PASSWORD, USER, Replay
-
+    from tests.io.genesis_ws.ws_replay import PASSWORD, USER, Replay
     from toolkit.io.genesis_ws import GenesisClient
     from toolkit.io.genesis_ws import _cli as ws_cli
 

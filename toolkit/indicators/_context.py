@@ -9,7 +9,6 @@ population-based ones) do the expensive work once.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,6 +16,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from toolkit._derived import DerivedTables
 from toolkit.errors import DataError, ParameterError
 from toolkit.indicators._agegroups import SINGLE_YEAR_BINS, bins_within, grouped_population
 from toolkit.indicators._assemble import finish
@@ -133,6 +133,9 @@ class Context:
     official : OfficialKreise, optional
         The official list of Kreise (:func:`toolkit.regions.read_official_kreise`),
         read once by the caller; read here when not given.
+    derived : DerivedTables, optional
+        Where checked and rolled-up tables are kept between calls (the data
+        set's ``Dataset.derived``); a fresh, empty store when not given.
 
     Examples
     --------
@@ -149,8 +152,10 @@ class Context:
         restriction: Restriction | None = None,
         *,
         official: OfficialKreise | None = None,
+        derived: DerivedTables | None = None,
     ) -> None:
         self.tables = dict(tables)
+        self.derived = DerivedTables() if derived is None else derived
         self.restriction = restriction or Restriction()
         names: dict[str, str] = {}
         reg = self.tables.get("regions")
@@ -204,7 +209,7 @@ class Context:
                 hint="Tabelle in das Datenverzeichnis legen oder das Indikator weglassen.",
             )
         value, keys = TABLES[table]
-        store = _remembered(self.tables[table], table, value)
+        store = self.derived.of(self.tables[table], table, value)
         pairs: tuple[tuple[str, str], ...] = (("n", "r"),)
         if "prepared" not in store:
             store["notes"] = []
@@ -269,7 +274,9 @@ class Context:
         ((0, 3), (3, 6), (6, None))
         """
         self.counts("population")
-        return _remembered(self.tables["population"], "population", TABLES["population"][0])["bins"]
+        return self.derived.of(self.tables["population"], "population", TABLES["population"][0])[
+            "bins"
+        ]
 
     def age_bins(self, lo: int, hi: int | None) -> list[int] | None:
         """Return the bins that make up ages ``[lo, hi)`` exactly, or None if they cannot.
@@ -296,7 +303,7 @@ class Context:
         """
         self.counts(table)
         value = TABLES[table][0]
-        prepared = _remembered(self.tables[table], table, value)["prepared"]
+        prepared = self.derived.of(self.tables[table], table, value)["prepared"]
         col = prepared[column]
         labels = used_categories(col.array) if hasattr(col, "cat") else pd.unique(col)
         return any(str(v) != "insgesamt" for v in labels)
@@ -335,17 +342,18 @@ class Context:
         --------
         >>> pop = pd.DataFrame({"region_code": ["17001000"], "year": [2024], "age": [1],
         ...                     "sex": ["w"], "population": [7]})
-        >>> ctx = Context({"population": pop})
+        >>> store = DerivedTables()
+        >>> ctx = Context({"population": pop}, derived=store)
         >>> before = ctx.remembered("population")
         >>> _ = ctx.counts("population")
-        >>> before, Context({"population": pop}).remembered("population")
+        >>> before, Context({"population": pop}, derived=store).remembered("population")
         (False, True)
         """
         if table in self._cache:
             return True
         if not self.has(table) or table not in TABLES:
             return False
-        store = _remembered(self.tables[table], table, TABLES[table][0])
+        store = self.derived.of(self.tables[table], table, TABLES[table][0])
         return self._whole() and ("rollup", self._span(), self.kreise.key) in store
 
     def population_wide(self, by_sex: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -417,67 +425,6 @@ def _prepare(
             rows=exc.rows,
             hint=f"Spalte {absent[0]} ergänzen oder die Zeilen zu Summen zusammenfassen.",
         ) from None
-
-
-_MEMO: dict[int, tuple[weakref.ref, tuple, pd.DataFrame, dict]] = {}
-_MEMO_SIZE = 24
-_MEMO_LOCK = threading.RLock()
-
-
-def _columns_key(frame: pd.DataFrame) -> tuple:
-    """Identity of every column's data: the same as long as nothing was written.
-
-    Under pandas' copy-on-write, writing into a frame whose data another frame
-    still shares (the store keeps such a shallow copy) gives the written
-    column new data first; its identity then differs.
-    """
-    out: list[object] = [tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes))]
-    for i in range(frame.shape[1]):
-        data = frame.iloc[:, i].array
-        if isinstance(data, pd.arrays.NumpyExtensionArray):
-            values = data.to_numpy()
-            out.append((values.__array_interface__["data"][0], values.strides, len(values)))
-        else:
-            out.append(id(data))
-    return tuple(out)
-
-
-def _remembered(source: pd.DataFrame, table: str, value: str) -> dict:
-    """Return the store of derived frames (checked table, roll-ups) of ``source``.
-
-    Templates call ``compute_all`` many times on one loaded Dataset; checking,
-    encoding and rolling up a large table once is enough. A store belongs to
-    the very same DataFrame object *and* its very same column data: it keeps
-    a shallow copy of the table, so any later write into the table (pandas
-    copy-on-write) gives the written column new data and the store is
-    dropped. Results therefore never depend on it. Stored frames are never
-    modified.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"region_code": ["17001000", "17002000"], "n": [10, 30]})
-    >>> s = _remembered(t, "kita", "n")
-    >>> _remembered(t, "kita", "n") is s
-    True
-    >>> t.loc[0, "region_code"] = "17002000"  # edited in place
-    >>> _remembered(t, "kita", "n") is s
-    False
-    """
-    finger = (table, value, _columns_key(source))
-    with _MEMO_LOCK:  # compute_all may run steps in two threads
-        hit = _MEMO.get(id(source))
-        if hit is not None and hit[0]() is source and hit[1] == finger:
-            return hit[3]
-        store: dict = {}
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        key = id(source)
-        # the shallow copy shares the data, so a write into ``source`` copies first
-        shared = source.copy(deep=False)
-        # forget the derived frames as soon as the source table is gone
-        ref = weakref.ref(source, lambda _ref: _MEMO.pop(key, None))
-        _MEMO[key] = (ref, finger, shared, store)
-        return store
 
 
 def run(

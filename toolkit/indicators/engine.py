@@ -153,7 +153,12 @@ def compute_all(
                 f"indicators: unbekannte Codes {', '.join(bad)}.",
                 hint="dkbm indicators list zeigt alle Codes.",
             )
-    ctx = Context(tables, restriction, official=read_official_kreise())
+    ctx = Context(
+        tables,
+        restriction,
+        official=read_official_kreise(),
+        derived=getattr(dataset_or_tables, "derived", None),
+    )
     _check_periods(ctx, restriction.periods)
     todo: list[tuple[int, Step]] = []
     for i, (needed, compute, codes) in enumerate(STEPS):

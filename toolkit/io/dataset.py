@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit._derived import DerivedTables
 from toolkit.errors import DataError, Problem
 from toolkit.io._formats import RawTable, read_raw
 from toolkit.io._guards import check_regular_file
@@ -56,6 +57,11 @@ class Dataset:
     synthetic : bool
         True for invented sample data (``meta.json``: ``"synthetic": true``);
         reports made from them must say so.
+    derived : DerivedTables
+        What the indicator engine derived from each table (checked, rolled
+        up), kept while the table is unchanged; starts empty, never pickled
+        with its contents. A copy with the same tables may share it (entries
+        are checked against the very table they were made from).
 
     Examples
     --------
@@ -68,9 +74,10 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     synthetic: bool = False
+    derived: DerivedTables = field(default_factory=DerivedTables, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        if name.startswith("_") or name in ("tables", "meta", "source", "synthetic"):
+        if name.startswith("_") or name in ("tables", "meta", "source", "synthetic", "derived"):
             raise AttributeError(name)
         tables = self.__dict__.get("tables", {})
         if name in tables:

@@ -198,8 +198,9 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
     else the template's default year, else the latest year the data have
     for it.
     """
+    from toolkit.reports.checks import supported
     from toolkit.reports.params import validate_parameters
-    from toolkit.reports.requires import requirements, supported
+    from toolkit.reports.requirements import report_requirements
     from toolkit.reports.runtime import load_dataset, resolve_data_dir
 
     dataset = load_dataset(resolve_data_dir(data_dir))
@@ -209,7 +210,7 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
         default = period if period is not None else getattr(spec, "default", None)
         for variant in _variants(template):
             probe = {**variant, "region": template.parameters["region"].default, "period": default}
-            requires = requirements(template, validate_parameters(template, probe))
+            requires = report_requirements(template, validate_parameters(template, probe))
             years = [default] if period is not None else [default, *_latest(dataset, requires)]
             found = [y for y in years if y is not None and supported(dataset, requires, y)[0]]
             name = f"{template.title} {_label(template, variant)}".strip()
@@ -224,9 +225,9 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
 
 def _latest(dataset: Any, requires: Any) -> list[int]:
     """Years of the template's tables, latest first."""
-    from toolkit.reports.requires import table_years
+    from toolkit.reports.checks import table_years
 
-    return table_years(dataset.tables, requires.tables)[::-1]
+    return table_years(dataset.tables, requires.tables if requires else None)[::-1]
 
 
 def _label(template: Any, variant: dict[str, str]) -> str:

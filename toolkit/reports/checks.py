@@ -15,15 +15,26 @@ Examples
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ParameterError, Problem, TemplateError
-from toolkit.reports.requires import Requires, code_cells, table_years, template_metadata
+from toolkit.errors import DataError, ParameterError, Problem, TemplateError
+from toolkit.reports.requirements import Requirements
+from toolkit.reports.template_checks import check_template_static
 
-__all__ = ["check_against_data", "check_bounds", "check_template", "check_timeout"]
+__all__ = [
+    "check_against_data",
+    "check_bounds",
+    "check_parameters",
+    "check_regions_table",
+    "check_template",
+    "check_timeout",
+    "supported",
+    "table_years",
+    "without_data",
+]
 
 #: Lowest value of parameters the schema gives no range for (disclosure: a count threshold).
 _FLOORS = {"min_count": 1}
@@ -49,6 +60,70 @@ def check_timeout(timeout: Any) -> float | None:
     return value
 
 
+def check_parameters(template: Any, given: Mapping[str, Any], period: Any) -> tuple[Any, dict]:
+    """Check a batch's parameters against the schema; return the period and checked values.
+
+    Refuses a template without ``region``/``period`` parameters, ``region``
+    or ``period`` given with ``-p``, a period of the wrong type, a
+    ``data_dir`` parameter that does not exist, every schema problem at once
+    and numbers outside their range (:func:`check_bounds`).
+
+    Examples
+    --------
+    >>> from toolkit.reports.registry import get_template
+    >>> check_parameters(get_template("fakten_check"), {}, "2024")[0]
+    2024
+    """
+    from toolkit.reports.params import coerce_value, validate_parameters
+
+    missing = [n for n in ("region", "period") if n not in template.parameters]
+    if missing:
+        raise ParameterError(
+            f"Vorlage {template.name!r} ist nicht regionsweise nutzbar",
+            problems=[Problem(f"Die Vorlage hat keinen Parameter {n!r}") for n in missing],
+        )
+    for name in ("region", "period"):
+        if name in given:
+            raise ParameterError(
+                f"{name!r} nicht mit -p setzen", hint=f"--{name} bzw. --regions verwenden"
+            )
+    if isinstance(period, str):
+        try:
+            period = coerce_value(template.parameters["period"], period)
+        except ValueError as exc:
+            raise ParameterError(f"Ungültige Periode {period!r}: {exc}") from exc
+    folder = given.get("data_dir")
+    if folder and not Path(str(folder)).expanduser().is_dir():
+        raise ParameterError(
+            f"Parameter data_dir: Verzeichnis {folder} gibt es nicht",
+            hint="Pfad prüfen oder weglassen (dann gilt --data)",
+        )
+    probe = template.parameters["region"].default or "00000"
+    checked = validate_parameters(template, {**given, "region": probe, "period": period})
+    check_bounds(template, checked)
+    return period, checked
+
+
+def check_regions_table(dataset: Any, data_dir: Path) -> Any:
+    """Return the data's ``regions`` table; refuse data without one (DataError).
+
+    Examples
+    --------
+    >>> check_regions_table({}, Path("daten"))
+    Traceback (most recent call last):
+    toolkit.errors.DataError: Die Daten enthalten keine Tabelle 'regions'
+    ...
+    """
+    frame = getattr(dataset, "tables", dataset).get("regions")
+    if frame is None:
+        raise DataError(
+            "Die Daten enthalten keine Tabelle 'regions'",
+            file=str(data_dir),
+            hint="regions.csv nach data_samples/README.md anlegen",
+        )
+    return frame
+
+
 def check_bounds(template: Any, parameters: Mapping[str, Any]) -> None:
     """Refuse numbers outside the range the schema gives (``minimum``/``maximum``).
 
@@ -64,16 +139,13 @@ def check_bounds(template: Any, parameters: Mapping[str, Any]) -> None:
       - min_count: 0 liegt außerhalb des erlaubten Bereichs (mindestens 1)
     ...
     """
-    raw = template_metadata(template).get("parameters") or {}
     problems = []
     for name, value in parameters.items():
         spec = template.parameters.get(name)
         if spec is None or spec.type not in ("int", "float") or not isinstance(value, int | float):
             continue
-        low = getattr(spec, "minimum", None)
-        high = getattr(spec, "maximum", None)
-        low = raw.get(name, {}).get("minimum", _FLOORS.get(name)) if low is None else low
-        high = raw.get(name, {}).get("maximum") if high is None else high
+        low = _FLOORS.get(name) if spec.minimum is None else spec.minimum
+        high = spec.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             bits = [f"mindestens {low}"] * (low is not None) + [f"höchstens {high}"] * (
                 high is not None
@@ -92,7 +164,7 @@ def check_bounds(template: Any, parameters: Mapping[str, Any]) -> None:
 
 
 def check_against_data(
-    dataset: Any, requires: Requires, period: Any, comparison: Any = None
+    dataset: Any, requires: Requirements | None, period: Any, comparison: Any = None
 ) -> tuple[tuple[str, str], ...]:
     """Refuse what the data cannot give; return the indicators left out, with reasons.
 
@@ -105,7 +177,7 @@ def check_against_data(
     --------
     >>> import pandas as pd
     >>> regions = pd.DataFrame({"region_code": ["17"]})
-    >>> check_against_data({"regions": regions}, Requires(None), 2024, ["99"])
+    >>> check_against_data({"regions": regions}, None, 2024, ["99"])
     Traceback (most recent call last):
     toolkit.errors.ParameterError: Vergleichsregionen nicht in den Daten: 99
     ...
@@ -118,13 +190,13 @@ def check_against_data(
             f"Vergleichsregionen nicht in den Daten: {', '.join(unknown)}",
             hint="Regionalschlüssel aus regions.csv angeben oder comparison weglassen",
         )
-    years = table_years(tables, requires.tables)
+    years = table_years(tables, requires.tables if requires else None)
     if years and isinstance(period, int) and period not in years:
         raise ParameterError(
             f"Keine Daten für {period}",
             hint=f"Die Daten reichen von {years[0]}–{years[-1]} (Jahre: {_listed(years)})",
         )
-    if not requires.indicators:
+    if requires is None or not requires.indicators:
         return ()
     from toolkit.indicators import coverage
 
@@ -150,60 +222,6 @@ def _listed(years: list[int]) -> str:
     return ", ".join(map(str, years)) or "keine"
 
 
-def _uses_internal(source: str) -> bool:
-    """Whether template code opts out of protected data (the blocks API, else ``internal=True``)."""
-    try:
-        from toolkit.blocks import uses_internal_data  # type: ignore[import-not-found]
-    except ImportError:
-        uses_internal_data = None
-    if uses_internal_data is not None:
-        return bool(uses_internal_data(source))
-    return any(
-        isinstance(node, ast.keyword)
-        and node.arg == "internal"
-        and isinstance(node.value, ast.Constant)
-        and node.value.value is True
-        for node in ast.walk(ast.parse(source))
-    )
-
-
-def _static_problems(template: Any, source: str) -> tuple[list[Problem], list[Problem]]:
-    """Defects, and reasons not to publish (``column="internal"``), of a template's code.
-
-    ``registry.check_template_static`` when there, else the toolkit names the
-    code imports and the opt-out.
-    """
-    from toolkit.reports import registry
-
-    check = getattr(registry, "check_template_static", None)
-    if check is not None:
-        found = check(template)
-        defects = [p for p in found if p.column != "internal"]
-        private = [p for p in found if p.column == "internal"]
-    else:
-        defects, private = _import_problems(source), []
-    if not private and _uses_internal(source):
-        private = [Problem("Vorlage nutzt ungeschützte Daten (nur für den Dienstgebrauch)")]
-    return defects, private
-
-
-def _import_problems(source: str) -> list[Problem]:
-    import importlib
-
-    problems = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("toolkit"):
-            try:
-                module = importlib.import_module(str(node.module))
-            except ImportError as exc:
-                problems.append(Problem(f"Modul {node.module} gibt es nicht: {exc}"))
-                continue
-            for alias in node.names:
-                if alias.name != "*" and not hasattr(module, alias.name):
-                    problems.append(Problem(f"{node.module} hat keinen Namen {alias.name!r}"))
-    return problems
-
-
 def check_template(template: Any, *, internal: bool = False) -> bool:
     """Run the static template checks; refuse internal templates unless ``internal``.
 
@@ -216,10 +234,9 @@ def check_template(template: Any, *, internal: bool = False) -> bool:
     >>> check_template(get_template("fakten_check"))
     False
     """
-    try:
-        problems, private = _static_problems(template, "\n".join(code_cells(template)))
-    except SyntaxError as exc:
-        problems, private = [Problem(f"Code-Zelle ist kein gültiges Python: {exc.msg}")], []
+    found = check_template_static(template)
+    problems = [p for p in found if p.column != "internal"]
+    private = [p for p in found if p.column == "internal"]
     if problems:
         raise TemplateError(
             "Die Vorlage besteht die Prüfung vor dem Start nicht",
@@ -236,3 +253,73 @@ def check_template(template: Any, *, internal: bool = False) -> bool:
             "Daten umstellen (docs/vorlagen_schreiben.md)",
         )
     return bool(private)
+
+
+def table_years(tables: Mapping[str, Any], names: Any = None) -> list[int]:
+    """Years in the ``year`` column of the tables ``names`` (None: all), sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table_years({"kita": pd.DataFrame({"year": [2024, 2023]}), "regions": pd.DataFrame()})
+    [2023, 2024]
+    """
+    found: set[int] = set()
+    for name, table in tables.items():
+        if (names is None or name in names) and "year" in getattr(table, "columns", ()):
+            found.update(int(y) for y in table["year"].dropna().unique())
+    return sorted(found)
+
+
+def supported(
+    dataset: Any, requires: Requirements | None, period: int | None = None
+) -> tuple[bool, str]:
+    """Whether the data give a report's leading indicator (the first one), and if not, why.
+
+    A template without indicators needs its tables; one that declares
+    nothing (None) is always run.
+
+    Examples
+    --------
+    >>> supported({}, Requirements(("kita",)))
+    (False, "Tabelle 'kita' fehlt")
+    """
+    tables = getattr(dataset, "tables", dataset)
+    if requires is None:
+        return True, ""
+    if not requires.indicators:
+        gone = [t for t in requires.tables if tables.get(t) is None]
+        return not gone, "Tabelle " + ", ".join(repr(t) for t in gone) + " fehlt" if gone else ""
+    from toolkit.indicators import coverage
+
+    row = coverage(dataset, requires.indicators[:1], period=period).iloc[0]
+    return bool(row["available"]), str(row["reason"])
+
+
+def without_data(
+    dataset: Any, requires: Requirements | None, period: Any, kreise: list[str]
+) -> list[str]:
+    """Return the Kreise none of whose rows (their own or their Gemeinden's) is from ``period``.
+
+    Looks at the template's tables with ``year`` and ``region_code`` (all
+    tables when the template declares none); a Kreis dissolved before the
+    period (e.g. Eisenach, 2021 merged into the Wartburgkreis) has no rows.
+    Nothing is left out when no table has rows of the period at all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region_code": ["16063", "16063001", "16056"], "year": [2023, 2023, 2019]})
+    >>> without_data({"school_leavers": t}, None, 2023, ["16063", "16056"])
+    ['16056']
+    """
+    tables = getattr(dataset, "tables", dataset)
+    names = [t for t in (requires.tables if requires else tables) if t != "regions"]
+    seen: set[str] = set()
+    for name in names:
+        table = tables.get(name)
+        if table is None or not {"year", "region_code"} <= set(table.columns):
+            continue
+        codes = table.loc[table["year"] == period, "region_code"].unique()
+        seen.update(str(code)[:5] for code in codes)
+    return [code for code in kreise if code not in seen] if seen else []

@@ -27,7 +27,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry, produce
+from toolkit.reports.manifest import ManifestEntry, make_entry
+from toolkit.reports.tasks import ReportTask, produce
 
 __all__ = ["GRACE", "run_children"]
 

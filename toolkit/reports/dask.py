@@ -30,7 +30,8 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from toolkit.errors import DkbmError, ParameterError
-from toolkit.reports.tasks import ManifestEntry, ReportTask, make_entry
+from toolkit.reports.manifest import ManifestEntry, make_entry
+from toolkit.reports.tasks import ReportTask
 
 __all__ = ["WarmWorker", "run_on_dask"]
 

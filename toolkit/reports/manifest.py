@@ -1,9 +1,11 @@
-"""The batch manifest: what was produced for which region, and what failed.
+"""The batch's output folder and manifest: what was produced for which region, what failed.
 
-``manifest.json`` (full detail) and ``manifest.csv`` (one row per region) sit
-in the output directory of a template and period. Both are rewritten
-atomically after every region, so an interrupted batch leaves a manifest
-that is correct for every region finished so far.
+:class:`ManifestEntry` is the frozen record of one report, made only by
+:func:`make_entry`. ``manifest.json`` (full detail) and ``manifest.csv``
+(one row per region) sit in the output directory of a template and period.
+Both are rewritten atomically after every region, so an interrupted batch
+leaves a manifest that is correct for every region finished so far. Only
+one batch writes into a folder at a time (:func:`lock_output_folder`).
 
 Examples
 --------
@@ -13,22 +15,31 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import io
 import json
 import os
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from toolkit.errors import ParameterError
 from toolkit.reports.render import write_atomic
-from toolkit.reports.tasks import ManifestEntry
+
+if TYPE_CHECKING:
+    from toolkit.reports.tasks import ReportTask
 
 __all__ = [
     "CSV_COLUMNS",
     "MANIFEST_JSON",
+    "ManifestEntry",
     "format_summary",
+    "lock_output_folder",
+    "make_entry",
     "read_manifest",
     "summarize",
     "write_manifest",
@@ -39,6 +50,145 @@ _MANIFEST_CSV = "manifest.csv"
 
 #: Columns of ``manifest.csv``.
 CSV_COLUMNS = ("region", "region_name", "status", "duration", "outputs", "error", "input_hash")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What became of one region's report (one row of the manifest).
+
+    ``status`` is ``ok``, ``failed`` or ``timeout``; ``outputs`` are file
+    names in the output folder; ``kept`` names the previous report's files
+    left in place because this run did not succeed; ``template_version``
+    and ``toolkit_version`` say what made the report. Reads like a mapping
+    (``entry["status"]``) for callers that treat entries as rows.
+
+    Examples
+    --------
+    >>> e = ManifestEntry("17001", "A", "ok", 1.5, ("17001_a.html",))
+    >>> e["status"], ManifestEntry.from_dict(e.to_dict()) == e
+    ('ok', True)
+    """
+
+    region: str
+    region_name: str
+    status: str
+    duration: float = 0.0
+    outputs: tuple[str, ...] = ()
+    error: str = ""
+    error_type: str = ""
+    error_detail: str = ""
+    input_hash: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    kept: tuple[str, ...] = ()
+    template_version: str = ""
+    toolkit_version: str = ""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping-style read with a default."""
+        return getattr(self, key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (lists for tuples; parameters copied one level deep)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["parameters"] = dict(self.parameters)  # asdict's deep copy costs ~50 µs per entry
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ManifestEntry:
+        """Read an entry written by :meth:`to_dict` (tolerates missing or null fields)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known and v is not None}
+        for key in ("outputs", "kept"):
+            raw = values.get(key, ())
+            values[key] = tuple(raw.split(";") if isinstance(raw, str) else raw or ())
+        values["region"] = str(values.get("region", ""))
+        values.setdefault("region_name", "")
+        values.setdefault("status", "failed")
+        values["duration"] = float(values.get("duration") or 0.0)
+        return cls(**values)
+
+
+def make_entry(
+    task: ReportTask,
+    status: str,
+    *,
+    duration: float = 0.0,
+    outputs: tuple[str, ...] = (),
+    error_type: str = "",
+    message: str = "",
+    cell: int | None = None,
+) -> ManifestEntry:
+    r"""Build the manifest entry of ``task`` (the only place entries are made).
+
+    Examples
+    --------
+    >>> from toolkit.reports.tasks import ReportTask
+    >>> t = ReportTask("t", "t", "T", "9", "", {}, (), "/r", "9_x", "h")
+    >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
+    'ValueError (Zelle 3): kaputt'
+    """
+    from toolkit import __version__
+
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    where = f" (Zelle {cell})" if cell is not None else ""
+    kept = ()
+    if status != "ok":
+        kept = tuple(n for n in task.previous if (Path(task.out_dir) / n).is_file())
+    note = " Der vorige Bericht bleibt erhalten." if kept else ""
+    return ManifestEntry(
+        region=task.region,
+        region_name=task.region_name,
+        status=status,
+        duration=round(duration, 2),
+        outputs=tuple(sorted(outputs)),
+        error=f"{error_type}{where}: {first}{note}" if error_type else "",
+        error_type=error_type,
+        error_detail=message,
+        input_hash=task.input_hash,
+        parameters=dict(task.parameters),
+        kept=kept,
+        template_version=task.template_version,
+        toolkit_version=__version__,
+    )
+
+
+@contextlib.contextmanager
+def lock_output_folder(out_dir: Path) -> Iterator[None]:
+    """Create, check and lock the output folder for one batch (clear errors, exit code 2).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d, lock_output_folder(Path(d) / "r"):
+    ...     pass
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".dkbm-probe-{os.getpid()}"
+        probe.write_bytes(b"x")
+        probe.unlink()
+        handle = open(out_dir / ".dkbm-lock", "a+")  # held for the whole batch
+    except OSError as exc:
+        raise ParameterError(
+            f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",
+            hint="Schreibrechte und freien Platz prüfen oder --out ändern",
+        ) from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ParameterError(
+                f"In den Ausgabeordner {out_dir} schreibt gerade ein anderer Batch",
+                hint="warten, bis er fertig ist, oder --out ändern",
+            ) from exc
+        yield
+        with contextlib.suppress(OSError):  # leave no trace in the output folder
+            os.unlink(out_dir / ".dkbm-lock")
+    finally:
+        handle.close()
 
 
 def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:

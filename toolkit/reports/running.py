@@ -25,11 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import DkbmError, ParameterError
+from toolkit.errors import ParameterError
 from toolkit.reports.children import run_children
-from toolkit.reports.manifest import format_summary, write_manifest
+from toolkit.reports.manifest import (
+    ManifestEntry,
+    format_summary,
+    lock_output_folder,
+    write_manifest,
+)
 from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
-from toolkit.reports.tasks import ManifestEntry, produce
+from toolkit.reports.tasks import produce
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
 
@@ -62,6 +67,8 @@ class BatchResult:
     audit: dict[str, Any] | None = None
     #: Indicators of the template the data cannot give, with the reason.
     omitted: tuple[str, ...] = ()
+    #: Kreise of ``--regions kreise`` without any data in the period (not planned).
+    absent: tuple[str, ...] = ()
 
     @property
     def failed(self) -> list[ManifestEntry]:
@@ -78,6 +85,9 @@ class BatchResult:
         text = format_summary(self.entries, skipped=len(self.skipped))
         if self.omitted:
             text += "\nNicht enthalten (fehlt in den Daten): " + "; ".join(self.omitted)
+        if self.absent:
+            text += "\nÜbersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): "
+            text += ", ".join(self.absent)
         if self.audit is not None and audit_failed(self.audit):
             text += (
                 f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
@@ -85,18 +95,6 @@ class BatchResult:
                 "(manifest.json, disclosure_audit). Berichte nicht veröffentlichen."
             )
         return text
-
-
-def _warm(plan: Any, publication: Any = None) -> Any:
-    """Warm up for ``plan``; a failure stops the batch with its cause (never swallowed)."""
-    from toolkit.reports.planning import warm_up, warm_up_failed
-
-    try:
-        return warm_up(plan, publication)
-    except DkbmError:
-        raise
-    except Exception as exc:
-        raise warm_up_failed(plan.template, exc) from exc
 
 
 @contextlib.contextmanager
@@ -200,7 +198,7 @@ def run_batch(
     toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
     ...
     """
-    from toolkit.reports.planning import lock_output_folder, plan_batch
+    from toolkit.reports.planning import plan_batch, warm_up
 
     if not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
@@ -270,7 +268,7 @@ def run_batch(
 
                 run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
             elif runnable:
-                run_children(runnable, _warm(plan, publication), jobs=jobs, record=record)
+                run_children(runnable, warm_up(plan, publication), jobs=jobs, record=record)
             if publication is not None and audit:
                 result = audit_batch(plan.publication_dir, plan.dataset)
                 plan.header["disclosure_audit"] = result
@@ -284,4 +282,7 @@ def run_batch(
             ) from None
         finally:
             bar.close()
-    return BatchResult(plan.out_dir, done, plan.skipped, result, tuple(plan.header["omitted"]))
+    head = plan.header
+    return BatchResult(
+        plan.out_dir, done, plan.skipped, result, tuple(head["omitted"]), tuple(head["absent"])
+    )

@@ -1,7 +1,6 @@
-"""One report: its task, its manifest entry, and the function that produces it.
+"""One report: its task and the function that produces it.
 
-:class:`ReportTask` and :class:`ManifestEntry` are frozen records; entries
-are made only by :func:`make_entry`. :func:`produce` is the task function
+:class:`ReportTask` is a frozen record; :func:`produce` is the task function
 of every executor (a forked local child, a Dask worker's child, a fresh
 interpreter): papermill executes the template (engine ``dkbm`` in this
 process, or a kernel for templates that ask for one), then the outputs are
@@ -24,11 +23,13 @@ import signal
 import tempfile
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMATS", "ManifestEntry", "ReportTask", "input_hash", "make_entry", "produce"]
+from toolkit.reports.manifest import ManifestEntry, make_entry
+
+__all__ = ["FORMATS", "ReportTask", "input_hash", "produce"]
 
 #: Output formats a report can be written in.
 FORMATS = ("html", "pdf", "ipynb")
@@ -111,107 +112,6 @@ class ReportTask:
         PosixPath('/r/1_x.pdf')
         """
         return Path(self.out_dir) / f"{self.stem}.{fmt}"
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    """What became of one region's report (one row of the manifest).
-
-    ``status`` is ``ok``, ``failed`` or ``timeout``; ``outputs`` are file
-    names in the output folder; ``kept`` names the previous report's files
-    left in place because this run did not succeed; ``template_version``
-    and ``toolkit_version`` say what made the report. Reads like a mapping
-    (``entry["status"]``) for callers that treat entries as rows.
-
-    Examples
-    --------
-    >>> e = ManifestEntry("17001", "A", "ok", 1.5, ("17001_a.html",))
-    >>> e["status"], ManifestEntry.from_dict(e.to_dict()) == e
-    ('ok', True)
-    """
-
-    region: str
-    region_name: str
-    status: str
-    duration: float = 0.0
-    outputs: tuple[str, ...] = ()
-    error: str = ""
-    error_type: str = ""
-    error_detail: str = ""
-    input_hash: str = ""
-    parameters: dict[str, Any] = field(default_factory=dict)
-    kept: tuple[str, ...] = ()
-    template_version: str = ""
-    toolkit_version: str = ""
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Mapping-style read with a default."""
-        return getattr(self, key, default)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form (lists for tuples)."""
-        out = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ManifestEntry:
-        """Read an entry written by :meth:`to_dict` (tolerates missing or null fields)."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known and v is not None}
-        for key in ("outputs", "kept"):
-            raw = values.get(key, ())
-            values[key] = tuple(raw.split(";") if isinstance(raw, str) else raw or ())
-        values["region"] = str(values.get("region", ""))
-        values.setdefault("region_name", "")
-        values.setdefault("status", "failed")
-        values["duration"] = float(values.get("duration") or 0.0)
-        return cls(**values)
-
-
-def make_entry(
-    task: ReportTask,
-    status: str,
-    *,
-    duration: float = 0.0,
-    outputs: tuple[str, ...] = (),
-    error_type: str = "",
-    message: str = "",
-    cell: int | None = None,
-) -> ManifestEntry:
-    r"""Build the manifest entry of ``task`` (the only place entries are made).
-
-    Examples
-    --------
-    >>> t = ReportTask("t", "t", "T", "9", "", {}, (), "/r", "9_x", "h")
-    >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
-    'ValueError (Zelle 3): kaputt'
-    """
-    from toolkit import __version__
-
-    first = message.strip().splitlines()[0] if message.strip() else ""
-    where = f" (Zelle {cell})" if cell is not None else ""
-    kept = ()
-    if status != "ok":
-        kept = tuple(n for n in task.previous if (Path(task.out_dir) / n).is_file())
-    note = " Der vorige Bericht bleibt erhalten." if kept else ""
-    return ManifestEntry(
-        region=task.region,
-        region_name=task.region_name,
-        status=status,
-        duration=round(duration, 2),
-        outputs=tuple(sorted(outputs)),
-        error=f"{error_type}{where}: {first}{note}" if error_type else "",
-        error_type=error_type,
-        error_detail=message,
-        input_hash=task.input_hash,
-        parameters=dict(task.parameters),
-        kept=kept,
-        template_version=task.template_version,
-        toolkit_version=__version__,
-    )
 
 
 class ReportTimeout(BaseException):

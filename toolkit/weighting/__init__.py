@@ -29,7 +29,7 @@ Examples
 0.65
 """
 
-from toolkit.weighting.adjust import adjust_nonresponse, poststratify, rake, trim_weights
+from toolkit.weighting.adjust import adjust_nonresponse, poststratify, rake
 from toolkit.weighting.calibrate import calibrate
 from toolkit.weighting.contrast import (
     DomainEstimates,
@@ -48,6 +48,7 @@ from toolkit.weighting.quantile import quantile, weighted_quantile
 from toolkit.weighting.regression import SurveyGLM, glm
 from toolkit.weighting.replicate import as_replicate, replicate_aware, replicate_design
 from toolkit.weighting.tables import ChisqTest, chisq_test, weighted_table
+from toolkit.weighting.trim import trim_weights
 
 __all__ = [
     "AdjustmentReport",

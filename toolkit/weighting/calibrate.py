@@ -26,10 +26,10 @@ from scipy.special import expit
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
 from toolkit.weighting._inputs import de
+from toolkit.weighting._residuals import CalibrationResidual
 from toolkit.weighting.design import AdjustmentReport
 from toolkit.weighting.margins import check_totals_agree, match_margin
 from toolkit.weighting.replicate import replicate_aware
-from toolkit.weighting.variance import CalibrationResidual
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign

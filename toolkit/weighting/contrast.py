@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import ParameterError
-from toolkit.weighting.estimate import (
+from toolkit.weighting._machinery import (
     Estimate,
     _as_list,
     _check_level,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
+from toolkit.weighting._design_estimators import EstimatorMixin
 from toolkit.weighting._design_replicates import ReplicateMixin
 from toolkit.weighting._inputs import (
     as_list,
@@ -35,10 +36,11 @@ from toolkit.weighting._inputs import (
     weights_from_fpc,
 )
 from toolkit.weighting._repvar import ReplicateInfo
-from toolkit.weighting.variance import Residualizer, Stage, build_stages
+from toolkit.weighting._residuals import Residualizer
+from toolkit.weighting.variance import Stage, build_stages
 
 if TYPE_CHECKING:
-    from toolkit.weighting.estimate import Estimate
+    pass
 
 __all__ = ["AdjustmentReport", "SurveyDesign"]
 
@@ -77,7 +79,7 @@ class AdjustmentReport:
     tolerance: float
 
 
-class SurveyDesign(ReplicateMixin):
+class SurveyDesign(EstimatorMixin, ReplicateMixin):
     """A complex survey design (strata, clusters, weights, fpc), immutable.
 
     Parameters
@@ -446,121 +448,3 @@ class SurveyDesign(ReplicateMixin):
         psus = np.count_nonzero(np.bincount(self._psu1[mask], minlength=self.n_psu))
         strata = np.count_nonzero(np.bincount(self._strata1[mask], minlength=self.n_strata))
         return int(psus - strata)
-
-    # ------------------------------------------------------------- estimators
-    def mean(
-        self,
-        var: str,
-        *,
-        by: str | Sequence[str] | None = None,
-        na_rm: bool = False,
-        level: float = 0.95,
-        df: str | int = "domain",
-    ) -> Estimate | pd.DataFrame:
-        """Weighted mean with design-based SE; see :func:`toolkit.weighting.estimate.mean`.
-
-        Examples
-        --------
-        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0]})).mean("y").value
-        2.0
-        """
-        from toolkit.weighting.estimate import mean
-
-        return mean(self, var, by=by, na_rm=na_rm, level=level, df=df)
-
-    def total(
-        self,
-        var: str,
-        *,
-        by: str | Sequence[str] | None = None,
-        na_rm: bool = False,
-        level: float = 0.95,
-        df: str | int = "domain",
-    ) -> Estimate | pd.DataFrame:
-        """Weighted total with design-based SE; see :func:`toolkit.weighting.estimate.total`.
-
-        Examples
-        --------
-        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "w": [2.0, 2.0]}), weights="w").total("y").value
-        8.0
-        """
-        from toolkit.weighting.estimate import total
-
-        return total(self, var, by=by, na_rm=na_rm, level=level, df=df)
-
-    def ratio(
-        self,
-        numerator: str,
-        denominator: str,
-        *,
-        by: str | Sequence[str] | None = None,
-        na_rm: bool = False,
-        level: float = 0.95,
-        df: str | int = "domain",
-    ) -> Estimate | pd.DataFrame:
-        """Ratio of two weighted totals; see :func:`toolkit.weighting.estimate.ratio`.
-
-        Examples
-        --------
-        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "x": [2.0, 2.0]})).ratio("y", "x").value
-        1.0
-        """
-        from toolkit.weighting.estimate import ratio
-
-        return ratio(self, numerator, denominator, by=by, na_rm=na_rm, level=level, df=df)
-
-    def quantile(
-        self,
-        var: str,
-        q: float,
-        *,
-        by: str | Sequence[str] | None = None,
-        na_rm: bool = False,
-        level: float = 0.95,
-        df: str | int = "domain",
-        interval: str = "woodruff",
-    ) -> Estimate | pd.DataFrame:
-        """Weighted quantile with a Woodruff interval; see :func:`toolkit.weighting.quantile.quantile`.
-
-        Examples
-        --------
-        >>> SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 3.0]})).quantile("y", 0.5).value
-        2.0
-        """
-        from toolkit.weighting.quantile import quantile
-
-        return quantile(self, var, q, by=by, na_rm=na_rm, level=level, df=df, interval=interval)
-
-    def proportion(
-        self,
-        var: str,
-        level: Any = None,
-        *,
-        ci: str = "logit",
-        by: str | Sequence[str] | None = None,
-        na_rm: bool = False,
-        conf_level: float = 0.95,
-        degenerate: str = "fail",
-        df: str | int = "domain",
-    ) -> Estimate | pd.DataFrame:
-        """Weighted proportion with a CI as R's ``svyciprop``; see :func:`toolkit.weighting.estimate.proportion`.
-
-        Examples
-        --------
-        >>> d = SurveyDesign(pd.DataFrame({"a": ["x", "y", "x", "x"]}))
-        >>> d.proportion("a", "x").value
-        0.75
-        """
-        from toolkit.weighting.proportion import proportion
-
-        return proportion(
-            self,
-            var,
-            level,
-            ci=ci,
-            by=by,
-            na_rm=na_rm,
-            conf_level=conf_level,
-            degenerate=degenerate,
-            df=df,
-        )

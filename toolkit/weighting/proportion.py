@@ -20,8 +20,7 @@ from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
 from toolkit.weighting._likelihood import likelihood_interval
-from toolkit.weighting._repvar import RatioSpec
-from toolkit.weighting.estimate import (
+from toolkit.weighting._machinery import (
     Estimate,
     _as_list,
     _assemble,
@@ -34,6 +33,7 @@ from toolkit.weighting.estimate import (
     _linearised,
     _quantile,
 )
+from toolkit.weighting._repvar import RatioSpec
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign

@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ParameterError
-from toolkit.weighting._repvar import RatioSpec, replicate_variance
-from toolkit.weighting.estimate import (
+from toolkit.weighting._machinery import (
     Estimate,
     _as_list,
     _assemble,
@@ -32,6 +31,7 @@ from toolkit.weighting.estimate import (
     _numeric,
     _quantile,
 )
+from toolkit.weighting._repvar import RatioSpec, replicate_variance
 
 if TYPE_CHECKING:
     from toolkit.weighting.design import SurveyDesign

@@ -30,6 +30,7 @@ import patsy
 from scipy import stats
 
 from toolkit.errors import ConvergenceError, DataError, ParameterError
+from toolkit.weighting._machinery import _check_level, _quantile
 from toolkit.weighting._model import (
     FAMILIES,
     formula_from_columns,
@@ -38,7 +39,6 @@ from toolkit.weighting._model import (
     model_matrices,
 )
 from toolkit.weighting.contrast import WaldTest, wald_test
-from toolkit.weighting.estimate import _check_level, _quantile
 from toolkit.weighting.linearization import design_covariance
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.errors import DataError, ParameterError
-from toolkit.weighting.estimate import _column
+from toolkit.weighting._machinery import _column
 from toolkit.weighting.linearization import design_covariance
 
 if TYPE_CHECKING:

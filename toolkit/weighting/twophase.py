@@ -33,8 +33,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from toolkit.weighting._residuals import Residualizer
 from toolkit.weighting.linearization import stage_covariance, stage_diagonal
-from toolkit.weighting.variance import Residualizer, Stage, group_sum, stage_variance
+from toolkit.weighting.variance import Stage, group_sum, stage_variance
 
 __all__ = ["TwoPhaseNonresponse"]
 

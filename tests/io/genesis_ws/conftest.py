@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from ws_replay import PASSWORD, USER
 
 from toolkit.io.genesis_ws import DATABASES, Credentials, GenesisClient
+
+from .ws_replay import PASSWORD, USER
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import time
 
 import httpx
 import pytest
-from ws_replay import PASSWORD, USER, Replay, load
 
 from toolkit.errors import ParameterError
 from toolkit.io.genesis_ws import (
@@ -32,6 +31,8 @@ from toolkit.io.genesis_ws import (
     load_credentials,
     resolve_database,
 )
+
+from .ws_replay import PASSWORD, USER, Replay, load
 
 REGIO = DATABASES["regio"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pandas as pd
 import pytest
-from ws_replay import Replay, load
 
 from toolkit.io.genesis_ws import (
     DATABASES,
@@ -14,6 +13,8 @@ from toolkit.io.genesis_ws import (
     WebServiceError,
     fetch_table,
 )
+
+from .ws_replay import Replay, load
 
 TABLE = "12411-01-01-4"
 

@@ -8,12 +8,13 @@ import json
 
 import httpx
 import pytest
-from ws_replay import PASSWORD, USER, Replay
 
 from toolkit.cli import main
 from toolkit.io import read_genesis
 from toolkit.io.genesis_ws import GenesisClient
 from toolkit.io.genesis_ws import _cli as ws_cli
+
+from .ws_replay import PASSWORD, USER, Replay
 
 TABLE = "12411-01-01-4"
 

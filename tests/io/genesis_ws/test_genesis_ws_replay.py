@@ -15,7 +15,6 @@ import zipfile
 
 import pandas as pd
 import pytest
-from ws_replay import PASSWORD, USER, Replay, load
 
 from toolkit.io import GENESIS_SAMPLE_DIR, read_genesis
 from toolkit.io.genesis_ws import (
@@ -26,6 +25,8 @@ from toolkit.io.genesis_ws import (
     fetch_tables_to_dir,
     fetch_to_dir,
 )
+
+from .ws_replay import PASSWORD, USER, Replay, load
 
 REGIO = "https://www.regionalstatistik.de/genesisws/rest/2020/"
 GENESIS = "https://www-genesis.destatis.de/genesisWS/rest/2020/"
