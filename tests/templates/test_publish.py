@@ -155,9 +155,16 @@ def test_definitions_appendix_whole_in_pdf(uebergaenge, pdfs):
     assert _pdfinfo(pdf)["Page size"].endswith("(A4)")
 
 
-def test_befragung_pdf_fits_and_states_the_survey(pdfs):
+def test_befragung_pdf_fits_and_states_the_survey(pdfs, befragung):
     """The survey Fakten-Check keeps its 2-4 pages and says how the survey was made (#17)."""
     pdf = pdfs.of("befragung", "17001")
+    # its definitions are a term/definition list (once scrambled on screen), whole in print
+    raw = befragung["17001"].read_text(encoding="utf-8")
+    block = raw.split('<dl class="dkbm-definitions">', 1)[1].split("</dl>", 1)[0]
+    pairs = re.findall(r"<dt>([^<]*)</dt>\s*<dd>", block)
+    assert "Zufriedenheit mit der Kita (1 bis 5)" in pairs and len(pairs) >= 4, block[:300]
+    reading = re.sub(r"\s+", " ", " ".join(_pages(pdf, layout=False)))
+    assert all(term in reading for term in pairs), pairs
     n = int(_pdfinfo(pdf)["Pages"])
     assert 2 <= n <= 4, n
     text = re.sub(r"\s+", " ", " ".join(_pages(pdf)))
