@@ -218,3 +218,19 @@ def test_kreise_without_data_in_the_period_are_left_out_not_failed(tmp_path):
     # a Kreis asked for by its code is still planned (and fails with the reason)
     named = plan("16056")
     assert [t.region for t in named.tasks] == ["16056"] and named.header["absent"] == []
+
+
+def test_publication_run_without_a_publisher_says_so_once(tmp_path, monkeypatch, capsys):
+    from toolkit.cli import main
+    from toolkit.reports import running
+
+    monkeypatch.setattr(running, "run_batch", lambda *a, **k: running.BatchResult(tmp_path, []))
+    monkeypatch.setenv("DKBM_BERICHT", "")  # restored afterwards (--bericht below sets it)
+    args = ["batch", "fakten_check", "--regions", "17001", "--period", "2024", "--data", str(DATA)]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().err.count("Hinweis: kein Herausgeber eingetragen") == 1
+    assert main([*args, "--out", str(tmp_path), "--intern"]) == 0  # internal use: no hint
+    bericht = tmp_path / "bericht.toml"
+    bericht.write_text('herausgeber = "Landkreis Beispiel"\n', encoding="utf-8")
+    assert main([*args, "--out", str(tmp_path), "--bericht", str(bericht)]) == 0
+    assert "Herausgeber" not in capsys.readouterr().err

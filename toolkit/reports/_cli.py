@@ -138,6 +138,21 @@ def _use_bericht(args: argparse.Namespace) -> None:
         os.environ[BERICHT_ENV] = str(Path(args.bericht).expanduser().resolve())
 
 
+def _warn_without_publisher(args: argparse.Namespace) -> None:
+    """Say once when a publication run has no Herausgeber (every page would print the default)."""
+    from toolkit.reports.layout import BerichtConfig, load_bericht_config
+    from toolkit.reports.runtime import resolve_data_dir
+
+    default = BerichtConfig().herausgeber
+    if args.intern or load_bericht_config(resolve_data_dir(args.data)).herausgeber != default:
+        return
+    print(
+        f"Hinweis: kein Herausgeber eingetragen, jede Seite nennt „{default}“. "
+        "bericht.toml ins Datenverzeichnis legen oder --bericht DATEI angeben.",
+        file=sys.stderr,
+    )
+
+
 def _common(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments of ``run_batch`` shared by ``dkbm run`` and ``dkbm batch``."""
     _use_bericht(args)
@@ -171,11 +186,13 @@ def _batch(args: argparse.Namespace) -> int:
     from toolkit.reports.running import run_batch
 
     names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler", "intern")
+    common = _common(args)
+    _warn_without_publisher(args)
     result = run_batch(
         args.template,
         progress=not args.no_progress,
         **{("internal" if n == "intern" else n): getattr(args, n) for n in names},
-        **_common(args),
+        **common,
     )
     print(result.summary())
     print(f"Berichte und Manifest: {result.out_dir}")
@@ -239,6 +256,7 @@ def _report(args: argparse.Namespace) -> int:
     from toolkit.reports.running import run_batch
 
     _use_bericht(args)
+    _warn_without_publisher(args)
     catalog = scan_templates(args.templates_dir)  # broken templates: listed, never run, exit 1
     templates = list(catalog.templates)
     for broken in catalog.broken:
