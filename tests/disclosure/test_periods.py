@@ -7,12 +7,17 @@ by side in worker processes). References: hand-computed patterns of a small
 Land and the in-process result.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from toolkit.disclosure import _parts, protect_publication
 from toolkit.disclosure._families import count_periods
+from toolkit.disclosure._workers import run_in_workers
+from toolkit.errors import DisclosureError
 from toolkit.indicators import compute_all
 from toolkit.reports.runtime import load_dataset
 
@@ -132,3 +137,29 @@ def test_worker_processes_give_the_same_publication():
     # 2022 is a problem too: the population change of 2023 divides by the population of 2022
     assert sorted(two.meta["trace"]) == ["2022", "2023", "2024"]
     assert two.linked == [None, None, None]  # the tables stayed in the workers
+
+
+def test_a_script_without_main_guard_can_use_workers(tmp_path, small_land):
+    """Workers are fresh interpreters: the caller's script is not imported again.
+
+    With multiprocessing's ``spawn`` an unguarded script re-ran itself in every
+    worker and the pool broke (BrokenProcessPool).
+    """
+    small_land.to_parquet(tmp_path / "land.parquet")
+    script = tmp_path / "protect.py"
+    script.write_text(
+        "import pandas as pd\n"
+        "from toolkit.disclosure import protect_publication\n"
+        f"f = pd.read_parquet({str(tmp_path / 'land.parquet')!r})\n"
+        "print('suppressed', protect_publication(f, jobs=2).meta['cells_suppressed'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("suppressed") == 1 and done.stdout.split()[-1] == "2"
+
+
+def test_a_failing_worker_is_reported_with_its_cause():
+    with pytest.raises(DisclosureError, match="ZeroDivisionError"):
+        run_in_workers(divmod, [((1, 0), {})], 1)

@@ -17,9 +17,7 @@ both and hidden when either hides it.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
@@ -29,6 +27,7 @@ from toolkit.disclosure._families import DIFFERENCES, count_periods
 from toolkit.disclosure._fixpoint import suppress_fixpoint
 from toolkit.disclosure._linked import LinkedTables, build_linked_tables
 from toolkit.disclosure._relations import sum_table
+from toolkit.disclosure._workers import run_in_workers
 
 __all__ = ["PartResult", "difference_hidden", "period_parts", "protect_part", "protect_parts"]
 
@@ -184,20 +183,19 @@ def protect_parts(
     """Protect every period of ``frame``; in ``jobs`` worker processes for large frames.
 
     ``jobs=None``: two workers from :data:`PARALLEL_ROWS` rows on (the
-    periods are independent), else this process. Workers are started the
-    platform's default way (``fork`` on Linux; where it is ``spawn``, a
-    script must guard its entry with ``if __name__ == "__main__":``).
+    periods are independent), else this process. Workers are fresh
+    interpreters (:mod:`toolkit.disclosure._workers`) that get one period's
+    rows each, largest first.
     """
     parts = period_parts(frame)
     n = _workers(jobs, frame, len(parts))
     if n == 1:
         return [protect_part(frame, p, rows, keep_tables=True, **options) for p, rows in parts]
-    with ProcessPoolExecutor(max_workers=n, mp_context=get_context()) as pool:
-        futures = [
-            pool.submit(protect_part, frame.iloc[rows], p, np.arange(len(rows)), **options)
-            for p, rows in parts
-        ]
-        results = [f.result() for f in futures]
+    calls = [
+        ((frame.iloc[rows].reset_index(drop=True), p, np.arange(len(rows))), options)
+        for p, rows in parts
+    ]
+    results = run_in_workers(protect_part, calls, n)
     for r, (_, rows) in zip(results, parts, strict=True):
         r.base_keys = {int(rows[i]): k for i, k in r.base_keys.items()}
         r.rows = rows

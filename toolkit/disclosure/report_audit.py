@@ -40,15 +40,46 @@ from toolkit.disclosure._relations import Sum
 from toolkit.disclosure.attack import _printed
 from toolkit.disclosure.reports import read_report_numbers
 
-__all__ = ["FINDING_COLUMNS", "report_files", "report_findings"]
+__all__ = ["FINDING_COLUMNS", "STAMP_FILE", "report_files", "report_findings", "stamp_reports"]
+
+#: File beside a batch manifest: region -> input hash of the protected set its report was made from.
+STAMP_FILE = "geschuetzter_satz.json"
 
 #: Columns of :func:`report_findings`' table.
 FINDING_COLUMNS = ("file", "region", "period", "kind", "context", "value", "status")
 _FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 
 
-def report_files(root: str | Path) -> Iterator[tuple[Path, str, int]]:
+def stamp_reports(folder: str | Path, regions: list[str], input_hash: str) -> Path:
+    """Note that the reports of ``regions`` in ``folder`` are rendered from the set ``input_hash``.
+
+    A batch calls this before its reports render (:data:`STAMP_FILE` beside
+    the manifest; regions rendered earlier keep their entry).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = stamp_reports(d, ["17001"], "abc")
+    ...     json.loads((Path(d) / STAMP_FILE).read_text())
+    {'17001': 'abc'}
+    """
+    path = Path(folder) / STAMP_FILE
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    new = {**old, **{str(r): str(input_hash) for r in regions}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(new, indent=0, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def report_files(
+    root: str | Path, *, input_hash: str | None = None, stale: list[Path] | None = None
+) -> Iterator[tuple[Path, str, int]]:
     """(HTML file, region, period) of every successful report in the manifests under ``root``.
+
+    With ``input_hash``, only reports stamped with that protected set
+    (:func:`stamp_reports`); the others (rendered from another set, under
+    older rules, or before stamping) are appended to ``stale``.
 
     Examples
     --------
@@ -57,13 +88,45 @@ def report_files(root: str | Path) -> Iterator[tuple[Path, str, int]]:
     """
     for manifest in sorted(Path(root).rglob("manifest.json")):
         data = json.loads(manifest.read_text(encoding="utf-8"))
+        stamp = manifest.parent / STAMP_FILE
+        made = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
         for e in data.get("reports", []):
             if e.get("status") != "ok":
                 continue
             period = int(e.get("parameters", {}).get("period", data.get("period")))
+            current = input_hash is None or made.get(str(e["region"])) == input_hash
             for out in e.get("outputs", []):
-                if str(out).endswith(".html") and (manifest.parent / out).is_file():
+                if not str(out).endswith(".html") or not (manifest.parent / out).is_file():
+                    continue
+                if current:
                     yield manifest.parent / out, str(e["region"]), period
+                elif stale is not None:
+                    stale.append(manifest.parent / out)
+
+
+def _position(
+    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str]
+) -> tuple[list[str] | None, int | None]:
+    """Regions and year a table cell stands for, from its row and column headers.
+
+    The context of a table cell is ``figure | caption | column header | row
+    header`` (:mod:`toolkit.disclosure.reports`). A header that is exactly the
+    name of a region of the report (or a year) fixes the cell to it; None
+    where the headers do not say.
+
+    Examples
+    --------
+    >>> _position("table", "Abb. | Eintritte | 2024 | Adorf", {"Adorf": ["17001001"]}, {"17001001"})
+    (['17001001'], 2024)
+    >>> _position("text", "Adorf hat 2", {"Adorf": ["17001001"]}, {"17001001"})
+    (None, None)
+    """
+    if kind != "table":
+        return None, None
+    heads = [h.strip() for h in context.split(" | ")[-2:]]
+    here = [c for h in heads for c in by_name.get(h, ()) if c in allowed]
+    years = [int(h) for h in heads if len(h) == 4 and h.isdigit() and 1900 < int(h) < 2100]
+    return (here or None), (years[0] if len(years) == 1 else None)
 
 
 def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sums: list[Sum]):
@@ -218,6 +281,8 @@ def report_findings(
     sums: list[Sum],
     *,
     ignore: tuple[str, ...] = (),
+    input_hash: str | None = None,
+    stale: list[Path] | None = None,
 ) -> tuple[pd.DataFrame, list[Relation]]:
     """Classify every number of the reports under ``root``; relations of the revealing ones.
 
@@ -233,6 +298,9 @@ def report_findings(
         Breakdown and hierarchy sums of the true counts.
     ignore : tuple of str
         Phrases whose numbers are no figures (indicator names and definitions).
+    input_hash, stale
+        Read only the reports made from this protected set; list the others
+        in ``stale`` (:func:`report_files`).
 
     Returns
     -------
@@ -248,7 +316,7 @@ def report_findings(
     >>> len(f), rels
     (0, [])
     """
-    files = list(report_files(root))
+    files = list(report_files(root, input_hash=input_hash, stale=stale))
     if not files:
         return pd.DataFrame(columns=list(FINDING_COLUMNS)), []
     pub = pub.reset_index(drop=True)
@@ -269,6 +337,9 @@ def report_findings(
     region_of, region_codes = pd.factorize(cand["region"].astype(str))
     region_id = {str(c): i for i, c in enumerate(region_codes)}
     period_of = cand["period"].to_numpy()
+    by_name: dict[str, list[str]] = {}
+    for c, name in names.items():
+        by_name.setdefault(name.strip(), []).append(c)
     found, hits = [], []
     for path, region, period in files:
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
@@ -278,6 +349,9 @@ def report_findings(
         mine = cand[inside]
         code = mine["code"].to_numpy()
         shown = mine["shown"].to_numpy()
+        mine_region = mine["region"].astype(str).to_numpy()
+        mine_period = mine["period"].to_numpy()
+        allowed = {region, *above, *below}
         numbers = read_report_numbers(path.read_text(encoding="utf-8"), ignore=ignore)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
         as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
@@ -288,13 +362,23 @@ def report_findings(
         hi = np.searchsorted(code, as_rate, "right")
         for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
-            if b > a and shown[a:b].any():
+            # a table cell belongs to the region (and year) of its row and column headers
+            here, year = _position(n.kind, n.context, by_name, allowed)
+            sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
+            if here is not None:
+                sel &= np.isin(mine_region[a:b], here)
+            if year is not None:
+                sel &= mine_period[a:b] == year
+            if sel.any() and shown[a:b][sel].any():
                 status = "erklärt"
-            elif b > a:
-                g = mine.iloc[a:b]
-                words = f"{n.context} {n.text}"
-                named = [c for c in set(g["region"]) if names.get(c, "\0") in words]
-                near = g["region"].isin([region, *above, *named])
+            elif sel.any():
+                g = mine.iloc[a:b][sel]
+                if here is not None:
+                    near = np.ones(len(g), dtype=bool)
+                else:
+                    words = f"{n.context} {n.text}"
+                    named = [c for c in set(g["region"]) if names.get(c, "\0") in words]
+                    near = g["region"].isin([region, *above, *named]).to_numpy()
                 if near.any():
                     status = "verrät"
                     hits.append(g[near])

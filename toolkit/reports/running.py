@@ -28,7 +28,7 @@ from typing import Any
 from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.children import run_children
 from toolkit.reports.manifest import format_summary, write_manifest
-from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
+from toolkit.reports.publishing import audit_batch, audit_failed, audit_note, plan_publication
 from toolkit.reports.tasks import ManifestEntry, produce
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
@@ -78,6 +78,8 @@ class BatchResult:
         text = format_summary(self.entries, skipped=len(self.skipped))
         if self.omitted:
             text += "\nNicht enthalten (fehlt in den Daten): " + "; ".join(self.omitted)
+        if audit_note(self.audit):  # reports of an older protected set in the folder
+            text += "\n" + audit_note(self.audit)
         if self.audit is not None and audit_failed(self.audit):
             text += (
                 f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
