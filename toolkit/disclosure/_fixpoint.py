@@ -34,7 +34,7 @@ from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
 from toolkit.disclosure._relations import SumTable
 
-__all__ = ["FixpointResult", "suppress_fixpoint"]
+__all__ = ["FixpointResult", "narrowed", "suppress_fixpoint"]
 
 
 @dataclass
@@ -250,3 +250,33 @@ def suppress_fixpoint(
     sens_keys = {p.keys[i] for i in np.flatnonzero(sens)}
     weak_keys = {p.keys[i] for i in weak}
     return FixpointResult(hidden_keys, sens_keys, rounds, attacked, weak_keys, trace)
+
+
+def narrowed(
+    linked: LinkedTables,
+    sums: SumTable | None,
+    hidden: set[object],
+    sensitive: set[object],
+    *,
+    protection: float = 1.0,
+) -> set[object]:
+    """Sensitive keys an outsider narrows below ``protection`` when ``hidden`` is not shown.
+
+    The attacker's LP over every table relation and every sum of the true
+    counts, as in the last step of :func:`suppress_fixpoint`; used to check
+    a pattern made another way (``engine="tau-argus"``).
+    """
+    p = _Problem(linked, sums)
+    mask = np.zeros(len(p.value), dtype=bool)
+    for k in hidden:
+        i = p.ids.get(k)
+        if i is not None:
+            mask[i] = True
+    mask |= ~p.published
+    targets = np.asarray(
+        sorted(i for k in sensitive if (i := p.ids.get(k)) is not None and mask[i]), dtype=np.int64
+    )
+    x = p.value[targets]
+    weak = p.system(mask).weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+    shown = [p.keys[i] for k in sensitive if (i := p.ids.get(k)) is not None and not mask[i]]
+    return {p.keys[i] for i in targets[weak]} | set(shown)

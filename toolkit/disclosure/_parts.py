@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._families import DIFFERENCES, count_periods
-from toolkit.disclosure._fixpoint import suppress_fixpoint
+from toolkit.disclosure._fixpoint import narrowed, suppress_fixpoint
 from toolkit.disclosure._linked import LinkedTables, build_linked_tables
 from toolkit.disclosure._relations import sum_table
 from toolkit.disclosure._workers import run_in_workers
+from toolkit.errors import DisclosureError
 
 __all__ = ["PartResult", "difference_hidden", "period_parts", "protect_part", "protect_parts"]
 
@@ -137,6 +138,16 @@ def protect_part(
             "engine": sorted({r.method for r in runs if r.method != "none"}),
             "engine_seconds": float(sum(r.seconds for r in runs)),
         }
+        # tau-Argus protects table by table; the sums of the true counts link more
+        weak = narrowed(linked, sum_table(linked.cells), hidden, sensitive)
+        if weak:
+            raise DisclosureError(
+                f"engine='tau-argus' schützt die verknüpften Tabellen einzeln; über alle "
+                f"Summen der Veröffentlichung sind {len(weak)} schutzbedürftige Zellen "
+                f"({period}) enger als ±1 eingrenzbar, z. B. {sorted(weak, key=str)[0]}",
+                hint="engine='fixpoint' (Standard) verwenden: es prüft alle Beziehungen "
+                "der Veröffentlichung gemeinsam.",
+            )
     cells = linked.cells
     keys = cells["key"].to_numpy()
     cell_rows = cells["row"].to_numpy()

@@ -30,7 +30,12 @@ states something about every member of the group (group disclosure).
 
 A rate, share or change is published only when every count it is made of
 is published; the change of a count between two periods only when both
-periods are published.
+periods are published. No other relation crosses periods, so the attacker's
+system falls apart into one system per period (of the count cells: the
+population change of year t belongs to year t - 1, whose population it
+divides by); each period is built and solved on its own
+(:mod:`toolkit.disclosure._parts`), large publications in two worker
+processes.
 
 The linked-table iteration protects each table against an attacker who uses
 that table. Relations across tables are checked by
@@ -147,7 +152,10 @@ def protect_publication(
         attacker's linear programmes iterated until every sensitive cell
         holds its protection (seconds). ``tau-argus``: each linked table
         with the tau-Argus engine in turn until no table adds a
-        suppression (minutes for three-dimensional tables).
+        suppression (minutes for three-dimensional tables); the pattern is
+        then checked with the attacker's LP over all sums of the true counts
+        and refused (``DisclosureError``) where a sensitive cell can be
+        narrowed: only ``fixpoint`` guarantees the publication-wide result.
     solver : {"OPT", "MOD"}
         tau-Argus method for ``engine="tau-argus"``.
     max_time : int, default 60
@@ -161,11 +169,22 @@ def protect_publication(
     -------
     ProtectedPublication
 
+    Raises
+    ------
+    ParameterError
+        For invalid rules or an unknown engine.
+    DisclosureError
+        When ``engine="tau-argus"`` leaves a sensitive cell that the sums of
+        the publication narrow below ±1.
+
     Notes
     -----
     See the module notes: count families, linked tables iterated to a fixed
-    point with tau-Argus, group disclosure, and rates published only with
-    all their counts.
+    point, group disclosure, and rates published only with all their
+    counts. Every relation lies inside one period, so each period is
+    protected on its own (in ``jobs`` worker processes for large frames);
+    the result is the same as for one joint problem, with the memory of one
+    period.
 
     References
     ----------
