@@ -96,6 +96,13 @@ class _Problem:
         rows = np.repeat(np.arange(len(self.rels)), lengths)
         self.matrix = sparse.csc_matrix((data, (rows, cols)), shape=(len(self.rels), n))
 
+    def mask(self, keys: set[object]) -> np.ndarray:
+        """Return the variables of ``keys`` (keys not in the problem are left out)."""
+        out = np.zeros(len(self.value), dtype=bool)
+        ids = [i for k in keys if (i := self.ids.get(k)) is not None]
+        out[ids] = True
+        return out
+
     def system(self, hidden: np.ndarray) -> System:
         """Return the attacker's LP when the cells ``hidden`` are not published."""
         known = np.flatnonzero(~hidden)
@@ -209,11 +216,7 @@ def suppress_fixpoint(
     FixpointResult
     """
     p = _Problem(linked, sums)
-    seeds = np.zeros(len(p.value), dtype=bool)
-    for k in sensitive:
-        i = p.ids.get(k)
-        if i is not None:
-            seeds[i] = True
+    seeds = p.mask(sensitive)
     sens = (p.real & (p.value > 0) & (p.value < min_count)) | seeds
     hidden = sens | ~p.published
     guard = sens | (hidden & p.published)
@@ -267,12 +270,7 @@ def narrowed(
     a pattern made another way (``engine="tau-argus"``).
     """
     p = _Problem(linked, sums)
-    mask = np.zeros(len(p.value), dtype=bool)
-    for k in hidden:
-        i = p.ids.get(k)
-        if i is not None:
-            mask[i] = True
-    mask |= ~p.published
+    mask = p.mask(hidden) | ~p.published
     targets = np.asarray(
         sorted(i for k in sensitive if (i := p.ids.get(k)) is not None and mask[i]), dtype=np.int64
     )
