@@ -150,6 +150,34 @@ def test_a_hidden_partner_equal_to_a_shown_value_is_matched_by_its_row(tmp_path,
     assert disclosed(audit_publication(tmp_path / "publication", truth, reports=tmp_path)).empty
 
 
+def test_a_report_made_only_as_pdf_is_read_with_pdftotext(tmp_path, truth):
+    """--format pdf keeps no HTML: the audit reads the PDF's text instead (before: nothing)."""
+    import shutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext fehlt (Debian: apt-get install poppler-utils)")
+    pub = _batch(tmp_path, truth, "")
+    folder = tmp_path / "2024" / "uebergaenge"
+    (folder / "17001.html").unlink()
+    fig = Figure(figsize=(6, 3))
+    lines = ["Eintritte in Jahrgangsstufe 5, 2024", "Beispielkreis 30", "Adorf 2", "Cedorf 16"]
+    for i, line in enumerate(lines):
+        fig.text(0.1, 0.9 - 0.15 * i, line)
+    fig.savefig(folder / "17001.pdf")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["reports"][0]["outputs"] = ["17001.pdf"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result)["region"].tolist() == ["17001001"]
+    assert set(result.attrs["reports"]["file"]) == {str(folder / "17001.pdf")}
+    assert pub.meta["cells_suppressed"] == 2
+
+
 def test_numbers_nothing_explains_are_listed_not_failed(tmp_path, truth):
     pub = _batch(tmp_path, truth, "")
     body = _table(_shown(pub)) + "<li>Im Kreis gibt es 99 Schulen.</li>"

@@ -27,8 +27,6 @@ Wiley.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -38,70 +36,20 @@ from toolkit.disclosure._hierarchy import ags_ancestors
 from toolkit.disclosure._lp import Relation
 from toolkit.disclosure._relations import Sum
 from toolkit.disclosure.attack import _printed
-from toolkit.disclosure.reports import read_report_numbers
+from toolkit.disclosure.reports import (
+    STAMP_FILE,
+    read_page,
+    read_report_numbers,
+    report_files,
+    stamp_reports,
+)
 
 __all__ = ["FINDING_COLUMNS", "STAMP_FILE", "report_files", "report_findings", "stamp_reports"]
 
-#: File beside a batch manifest: region -> input hash of the protected set its report was made from.
-STAMP_FILE = "geschuetzter_satz.json"
 
 #: Columns of :func:`report_findings`' table.
 FINDING_COLUMNS = ("file", "region", "period", "kind", "context", "value", "status")
 _FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
-
-
-def stamp_reports(folder: str | Path, regions: list[str], input_hash: str) -> Path:
-    """Note that the reports of ``regions`` in ``folder`` are rendered from the set ``input_hash``.
-
-    A batch calls this before its reports render (:data:`STAMP_FILE` beside
-    the manifest; regions rendered earlier keep their entry).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     _ = stamp_reports(d, ["17001"], "abc")
-    ...     json.loads((Path(d) / STAMP_FILE).read_text())
-    {'17001': 'abc'}
-    """
-    path = Path(folder) / STAMP_FILE
-    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    new = {**old, **{str(r): str(input_hash) for r in regions}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(new, indent=0, sort_keys=True), encoding="utf-8")
-    return path
-
-
-def report_files(
-    root: str | Path, *, input_hash: str | None = None, stale: list[Path] | None = None
-) -> Iterator[tuple[Path, str, int]]:
-    """(HTML file, region, period) of every successful report in the manifests under ``root``.
-
-    With ``input_hash``, only reports stamped with that protected set
-    (:func:`stamp_reports`); the others (rendered from another set, under
-    older rules, or before stamping) are appended to ``stale``.
-
-    Examples
-    --------
-    >>> list(report_files("/nonexistent"))
-    []
-    """
-    for manifest in sorted(Path(root).rglob("manifest.json")):
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        stamp = manifest.parent / STAMP_FILE
-        made = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
-        for e in data.get("reports", []):
-            if e.get("status") != "ok":
-                continue
-            period = int(e.get("parameters", {}).get("period", data.get("period")))
-            current = input_hash is None or made.get(str(e["region"])) == input_hash
-            for out in e.get("outputs", []):
-                if not str(out).endswith(".html") or not (manifest.parent / out).is_file():
-                    continue
-                if current:
-                    yield manifest.parent / out, str(e["region"]), period
-                elif stale is not None:
-                    stale.append(manifest.parent / out)
 
 
 def _position(
@@ -352,7 +300,7 @@ def report_findings(
         mine_region = mine["region"].astype(str).to_numpy()
         mine_period = mine["period"].to_numpy()
         allowed = {region, *above, *below}
-        numbers = read_report_numbers(path.read_text(encoding="utf-8"), ignore=ignore)
+        numbers = read_report_numbers(read_page(path), ignore=ignore)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
         as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
         as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))
