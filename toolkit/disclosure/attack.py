@@ -389,7 +389,7 @@ def stale_message(stale: list[str]) -> str:
 
     Examples
     --------
-    >>> stale_message(["out/2024/fakten_check/17001_a.html"])[:46]
+    >>> stale_message(["out/2024/fakten_check/17001_a.html"])[:47]
     '1 Bericht(e) im Ausgabeordner stammen nicht aus'
     """
     folders = sorted({str(Path(p).parent) for p in stale})
