@@ -77,10 +77,10 @@ def test_weak_cells_are_those_the_reference_narrows(seed):
 
 
 def test_protected_cells_are_certified_together(monkeypatch):
-    # 40 hidden cells of 2 to 9 below a published total: each can move by 1 against another,
-    # so all are protected. One LP per cell and side was the old way (40 solves of the sum);
-    # the capped reward certifies most cells per solve
-    values = {f"k{i}": float(2 + i % 8) for i in range(40)}
+    # 200 hidden cells of 2 to 9 below a published total: each can move by 1 against another,
+    # so all are protected. One LP per cell was the old way (200 solves of the sum); the
+    # capped reward certifies most cells per solve, the last few get their own LPs
+    values = {f"k{i}": float(2 + i % 8) for i in range(200)}
     values["p"] = sum(values.values())
     rels = [({"p": 1.0, **{k: -1.0 for k in values if k != "p"}}, "=", 0.0)]
     solves = []
@@ -97,4 +97,4 @@ def test_protected_cells_are_certified_together(monkeypatch):
     x = np.array([values[k] for k in keys])
     weak = System(rels, values, {"p"}, integer=False).weak(keys, x - 1, x + 1)
     assert not weak.any()
-    assert len(solves) <= 10, solves
+    assert len(solves) <= 2 * _lp._FEW + 10, solves

@@ -239,14 +239,18 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
                 shift = fam.period_shift.get(str(ind), 0)
             dim, cat = g["dim"].to_numpy(), g["cat"].to_numpy()
             cols = [np.where(dim == a, cat, fixed.get(a, TOTAL)) for a in fam_axes]
+            n = len(g)
             parts.append(
                 pd.DataFrame(
                     {
                         "row": g["row"].to_numpy(),
-                        "quantity": q,
-                        "family": name,
+                        # object columns: pandas 3 would infer Arrow strings, slow to iterate
+                        "quantity": pd.Series([q] * n, dtype=object, index=g.index),
+                        "family": pd.Series([name] * n, dtype=object, index=g.index),
                         "period": g["period"].to_numpy() + shift,
-                        "region": g["region"].to_numpy(),
+                        "region": pd.Series(
+                            g["region"].to_numpy(dtype=object), dtype=object, index=g.index
+                        ),
                         "coords": list(zip(*cols, strict=True)) if cols else [()] * len(g),
                         "n": g["n"].to_numpy(),
                     }

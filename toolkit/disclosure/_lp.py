@@ -22,7 +22,7 @@ __all__ = ["Relation", "System", "quiet_highs"]
 
 _TOL = 1e-6
 _PRIMAL = 4  # HiGHS option simplex_strategy: primal simplex
-_FEW = 8
+_FEW = 32  # fewer open targets: their own warm-started LPs are cheaper than one more capped LP
 
 #: One linear relation: ({key: coefficient}, "=" or "<=", right-hand side).
 Relation = tuple[dict[object, float], str, float]
@@ -126,6 +126,8 @@ class System:
                 model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
             pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
             out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx])
+            if not out[idx].any():  # nothing to look at again: free the solver's memory
+                del self.models[label], self.cache[label]
         return out
 
     def extremes(self, key: object) -> tuple[float, float]:
@@ -169,7 +171,7 @@ def _weak_in_part(
 
     for sense, need in (("max", need_hi), ("min", need_lo)):
         req = hi_req if sense == "max" else lo_req
-        while need.sum() > _FEW:  # a few targets: their own LPs are cheaper
+        while need.sum() > _FEW:
             before = int(need.sum())
             harvest(model.certify(pos[need], req[need], sense))
             if int(need.sum()) == before:

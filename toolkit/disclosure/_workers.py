@@ -1,6 +1,6 @@
 """Worker processes for independent parts of a protection (internal).
 
-Each worker is a fresh interpreter (``python -m toolkit.disclosure._workers``)
+Each worker is a fresh interpreter (running :func:`_main`)
 fed pickled calls on its standard input: nothing of the parent is copied
 (a forked child would count the parent's gigabytes once more and inherit its
 threads), and unlike :mod:`multiprocessing`'s ``spawn`` it never re-imports
@@ -46,8 +46,8 @@ def run_in_workers(
 ) -> list[Any]:
     """Return ``[func(*args, **kwargs) for args, kwargs in calls]``, computed in ``workers`` processes.
 
-    ``func`` must be importable (module level); calls are handed out in order
-    to whichever worker is free.
+    ``func`` must be importable (module level); calls are handed out in order,
+    each to a fresh process, at most ``workers`` at a time.
 
     Raises
     ------
@@ -67,28 +67,30 @@ def run_in_workers(
     errors: list[str] = []
 
     def drive() -> None:
-        cmd = [sys.executable, "-m", "toolkit.disclosure._workers"]
-        with subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as proc:
-            assert proc.stdin is not None and proc.stdout is not None
+        # not ``-m``: the package imports this module, runpy would warn about running it twice
+        cmd = [sys.executable, "-c", "from toolkit.disclosure._workers import _main; _main()"]
+        while not errors:
             try:
-                while not errors:
-                    try:
-                        i = todo.get_nowait()
-                    except queue.Empty:
-                        break
-                    args, kwargs = calls[i]
+                i = todo.get_nowait()
+            except queue.Empty:
+                break
+            # one fresh process per call: memory a call leaves behind is returned at once
+            with subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as proc:
+                assert proc.stdin is not None and proc.stdout is not None
+                args, kwargs = calls[i]
+                try:
                     _send(proc.stdin, (func, args, kwargs))
-                    answer = _recv(proc.stdout)
-                    if answer is None:
-                        errors.append(f"Arbeitsprozess beendet (Exit-Code {proc.poll()})")
-                        break
-                    ok, value = answer
-                    if not ok:
-                        errors.append(str(value))
-                        break
-                    results[i], done[i] = value, True
-            finally:
-                proc.stdin.close()
+                finally:
+                    proc.stdin.close()
+                answer = _recv(proc.stdout)
+            if answer is None:
+                errors.append(f"Arbeitsprozess beendet (Exit-Code {proc.returncode})")
+                break
+            ok, value = answer
+            if not ok:
+                errors.append(str(value))
+                break
+            results[i], done[i] = value, True
 
     threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, workers))]
     for t in threads:
@@ -119,7 +121,3 @@ def _main() -> None:
         except Exception:  # reported to the parent, which raises it
             answer = (False, traceback.format_exc())
         _send(channel, answer)
-
-
-if __name__ == "__main__":
-    _main()
