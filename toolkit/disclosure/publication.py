@@ -182,9 +182,8 @@ def protect_publication(
     See the module notes: count families, linked tables iterated to a fixed
     point, group disclosure, and rates published only with all their
     counts. Every relation lies inside one period, so each period is
-    protected on its own (in ``jobs`` worker processes for large frames);
-    the result is the same as for one joint problem, with the memory of one
-    period.
+    protected on its own (in ``jobs`` worker processes for large frames),
+    with the memory of one period; the result does not depend on ``jobs``.
 
     References
     ----------
