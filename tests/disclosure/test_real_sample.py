@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from toolkit.disclosure import audit_publication, disclosed, protect_publication
+from toolkit.errors import DisclosureError
 from toolkit.io import read_dataset
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data_samples" / "deutschland"
@@ -145,3 +146,16 @@ def test_a_real_data_batch_passes_the_audit_of_set_and_reports(tmp_path):
     # the Darmstadt report was read: its numbers are all explained by the protected set
     assert audit["reports"]["files"] == 1 and audit["reports"]["erklärt"] > 10
     assert audit["reports"]["verrät"] == 0
+
+
+def test_tau_argus_engine_is_refused_where_only_the_fixpoint_holds(real):
+    """tau-Argus protects table by table and never sees m = insgesamt - w across tables.
+
+    Before, engine="tau-argus" returned a set in which all 20 sensitive counts of the
+    sample could be narrowed (Darmstadt FHR 2 among them); now the pattern is checked
+    with the publication's sums and refused, naming the default engine.
+    """
+    dataset, _ = real
+    with pytest.raises(DisclosureError, match="engine='fixpoint'") as err:
+        protect_publication(dataset, engine="tau-argus", solver="MOD", jobs=1)
+    assert "20 schutzbedürftige Zellen" in str(err.value)

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from toolkit.disclosure import audit_publication, audit_summary, disclosed, protect_publication
+from toolkit.disclosure.report_audit import STAMP_FILE, stamp_reports
 from toolkit.disclosure.reports import read_report_numbers
+from toolkit.reports.publishing import audit_batch, audit_note
 
 CODES = ["17001", "17001001", "17001002", "17001003"]
 NAMES = ["Beispielkreis", "Adorf", "Bedorf", "Cedorf"]
@@ -49,6 +51,7 @@ def _batch(tmp_path, truth, body: str):
         "parameters": {"period": 2024},
     }
     (folder / "manifest.json").write_text(json.dumps({"period": 2024, "reports": [entry]}))
+    stamp_reports(folder, ["17001"], pub.meta["input_hash"])  # as dkbm batch does before rendering
     return pub
 
 
@@ -94,6 +97,85 @@ def test_the_share_of_a_hidden_part_in_a_sentence_is_disclosed(tmp_path, truth):
     (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(body)
     result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
     assert disclosed(result)["region"].tolist() == ["17001001"]
+
+
+@pytest.mark.parametrize("stamp", ["another set", None])
+def test_reports_of_an_older_set_are_named_not_judged(tmp_path, truth, stamp):
+    """A report left from a batch under older rules (or before stamping) printed the 2.
+
+    Before, the audit read it with the current set and failed without saying why;
+    now it judges only the reports made from the current set and names the others.
+    """
+    pub = _batch(tmp_path, truth, "")
+    folder = tmp_path / "2024" / "uebergaenge"
+    old = tmp_path / "2023" / "uebergaenge"
+    old.mkdir(parents=True)
+    (old / "17001.html").write_text(_table(["30", "2", "12", "16"]))
+    entry = {"region": "17001", "status": "ok", "outputs": ["17001.html"]}
+    (old / "manifest.json").write_text(json.dumps({"period": 2024, "reports": [entry]}))
+    if stamp is not None:
+        stamp_reports(old, ["17001"], stamp)
+    (folder / "17001.html").write_text(_table(_shown(pub)))
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result).empty
+    assert result.attrs["reports"].attrs["stale"] == [str(old / "17001.html")]
+    assert set(result.attrs["reports"]["file"]) == {str(folder / "17001.html")}
+    # the batch's audit says which folder and what to do, in German
+    audit = audit_batch(tmp_path / "publication", truth)
+    assert audit["ok"] and audit["reports"]["stale"]["files"] == 1
+    note = audit_note(audit)
+    assert str(old) in note and "löschen" in note and "neu erstellen" in note
+    assert json.loads((folder / STAMP_FILE).read_text()) == {"17001": pub.meta["input_hash"]}
+
+
+def test_a_hidden_partner_equal_to_a_shown_value_is_matched_by_its_row(tmp_path, truth):
+    """34 = 2 + 16 + 16: the 2 is hidden with the partner Bedorf 16; Cedorf's 16 is shown.
+
+    A table printing 16 in Bedorf's row gives Bedorf away, hence Adorf = 34 - 16 - 16 = 2.
+    Matched by value only, the 16 passed as Cedorf's shown 16; now the row decides.
+    """
+    counts = [34.0, 2.0, 16.0, 16.0]
+    truth = truth.assign(value=counts, numerator=counts)
+    pub = _batch(tmp_path, truth, "")
+    shown = _shown(pub)
+    assert shown == ["34", ".", ".", "16"]
+    leak = _table([shown[0], ".", "16", "16"])  # Bedorf's hidden 16 printed in its row
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(leak)
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert sorted(disclosed(result)["region"]) == ["17001001"]
+    findings = result.attrs["reports"]
+    assert (findings["status"] == "verrät").sum() == 1
+    # the same numbers in the right rows pass
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(_table(shown))
+    assert disclosed(audit_publication(tmp_path / "publication", truth, reports=tmp_path)).empty
+
+
+def test_a_report_made_only_as_pdf_is_read_with_pdftotext(tmp_path, truth):
+    """--format pdf keeps no HTML: the audit reads the PDF's text instead (before: nothing)."""
+    import shutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext fehlt (Debian: apt-get install poppler-utils)")
+    pub = _batch(tmp_path, truth, "")
+    folder = tmp_path / "2024" / "uebergaenge"
+    (folder / "17001.html").unlink()
+    fig = Figure(figsize=(6, 3))
+    lines = ["Eintritte in Jahrgangsstufe 5, 2024", "Beispielkreis 30", "Adorf 2", "Cedorf 16"]
+    for i, line in enumerate(lines):
+        fig.text(0.1, 0.9 - 0.15 * i, line)
+    fig.savefig(folder / "17001.pdf")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["reports"][0]["outputs"] = ["17001.pdf"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    result = audit_publication(tmp_path / "publication", truth, reports=tmp_path)
+    assert disclosed(result)["region"].tolist() == ["17001001"]
+    assert set(result.attrs["reports"]["file"]) == {str(folder / "17001.pdf")}
+    assert pub.meta["cells_suppressed"] == 2
 
 
 def test_numbers_nothing_explains_are_listed_not_failed(tmp_path, truth):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["DIFFERENCES", "FAMILIES", "Family", "count_cells"]
+__all__ = ["DIFFERENCES", "FAMILIES", "Family", "count_cells", "count_periods"]
 
 #: Code of an axis at its total.
 TOTAL = ""
@@ -147,6 +147,41 @@ def _member_index() -> dict[tuple[str, str], tuple[Family, dict[str, str]]]:
     return out
 
 
+def count_periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Period of the numerator and of the denominator cell of every row (-1: no cell).
+
+    A family may shift a member's period (the population change of year t
+    divides by the population of year t - 1); the numerator of a difference
+    is no count cell.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": ["bevoelkerung_veraenderung"], "period": [2024],
+    ...     "numerator": [1.0], "denominator": [5.0], "unit": ["%"], "value": [20.0]})
+    >>> [a.tolist() for a in count_periods(f)]
+    [[-1], [2023]]
+    """
+    members = _member_index()
+    ind = frame["indicator"].astype(str).to_numpy()
+    period = frame["period"].astype(int).to_numpy()
+    unit = frame["unit"].astype(str).to_numpy()
+    out = []
+    for q in ("numerator", "denominator"):
+        vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
+        present = ~np.isnan(vals)
+        if q == "numerator":
+            value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+            present |= ~np.isnan(value) & (unit == "Anzahl")
+            present &= ~np.isin(ind, list(DIFFERENCES))
+        shift = np.zeros(len(ind), dtype=np.int64)
+        for name in np.unique(ind):
+            hit = members.get((str(name), q))
+            if hit is not None and hit[0].period_shift.get(str(name)):
+                shift[ind == name] = hit[0].period_shift[str(name)]
+        out.append(np.where(present, period + shift, -1))
+    return out[0], out[1]
+
+
 def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Map every numerator and denominator of an IndicatorFrame to its family cell.
 
@@ -204,14 +239,18 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
                 shift = fam.period_shift.get(str(ind), 0)
             dim, cat = g["dim"].to_numpy(), g["cat"].to_numpy()
             cols = [np.where(dim == a, cat, fixed.get(a, TOTAL)) for a in fam_axes]
+            n = len(g)
             parts.append(
                 pd.DataFrame(
                     {
                         "row": g["row"].to_numpy(),
-                        "quantity": q,
-                        "family": name,
+                        # object columns: pandas 3 would infer Arrow strings, slow to iterate
+                        "quantity": pd.Series([q] * n, dtype=object, index=g.index),
+                        "family": pd.Series([name] * n, dtype=object, index=g.index),
                         "period": g["period"].to_numpy() + shift,
-                        "region": g["region"].to_numpy(),
+                        "region": pd.Series(
+                            g["region"].to_numpy(dtype=object), dtype=object, index=g.index
+                        ),
                         "coords": list(zip(*cols, strict=True)) if cols else [()] * len(g),
                         "n": g["n"].to_numpy(),
                     }

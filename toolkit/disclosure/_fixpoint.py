@@ -34,7 +34,7 @@ from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
 from toolkit.disclosure._relations import SumTable
 
-__all__ = ["FixpointResult", "suppress_fixpoint"]
+__all__ = ["FixpointResult", "narrowed", "suppress_fixpoint"]
 
 
 @dataclass
@@ -95,6 +95,13 @@ class _Problem:
         data[heads] = sign
         rows = np.repeat(np.arange(len(self.rels)), lengths)
         self.matrix = sparse.csc_matrix((data, (rows, cols)), shape=(len(self.rels), n))
+
+    def mask(self, keys: set[object]) -> np.ndarray:
+        """Return the variables of ``keys`` (keys not in the problem are left out)."""
+        out = np.zeros(len(self.value), dtype=bool)
+        ids = [i for k in keys if (i := self.ids.get(k)) is not None]
+        out[ids] = True
+        return out
 
     def system(self, hidden: np.ndarray) -> System:
         """Return the attacker's LP when the cells ``hidden`` are not published."""
@@ -209,11 +216,7 @@ def suppress_fixpoint(
     FixpointResult
     """
     p = _Problem(linked, sums)
-    seeds = np.zeros(len(p.value), dtype=bool)
-    for k in sensitive:
-        i = p.ids.get(k)
-        if i is not None:
-            seeds[i] = True
+    seeds = p.mask(sensitive)
     sens = (p.real & (p.value > 0) & (p.value < min_count)) | seeds
     hidden = sens | ~p.published
     guard = sens | (hidden & p.published)
@@ -250,3 +253,28 @@ def suppress_fixpoint(
     sens_keys = {p.keys[i] for i in np.flatnonzero(sens)}
     weak_keys = {p.keys[i] for i in weak}
     return FixpointResult(hidden_keys, sens_keys, rounds, attacked, weak_keys, trace)
+
+
+def narrowed(
+    linked: LinkedTables,
+    sums: SumTable | None,
+    hidden: set[object],
+    sensitive: set[object],
+    *,
+    protection: float = 1.0,
+) -> set[object]:
+    """Sensitive keys an outsider narrows below ``protection`` when ``hidden`` is not shown.
+
+    The attacker's LP over every table relation and every sum of the true
+    counts, as in the last step of :func:`suppress_fixpoint`; used to check
+    a pattern made another way (``engine="tau-argus"``).
+    """
+    p = _Problem(linked, sums)
+    mask = p.mask(hidden) | ~p.published
+    targets = np.asarray(
+        sorted(i for k in sensitive if (i := p.ids.get(k)) is not None and mask[i]), dtype=np.int64
+    )
+    x = p.value[targets]
+    weak = p.system(mask).weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+    shown = [p.keys[i] for k in sensitive if (i := p.ids.get(k)) is not None and not mask[i]]
+    return {p.keys[i] for i in targets[weak]} | set(shown)

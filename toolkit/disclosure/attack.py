@@ -53,7 +53,13 @@ from toolkit.disclosure._lp import Relation, System
 from toolkit.disclosure._relations import as_relations, structural_sums
 from toolkit.errors import DisclosureError
 
-__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_summary", "disclosed"]
+__all__ = [
+    "PUBLICATION_AUDIT_COLUMNS",
+    "audit_publication",
+    "audit_summary",
+    "disclosed",
+    "stale_message",
+]
 
 #: Columns of :func:`audit_publication`'s result.
 PUBLICATION_AUDIT_COLUMNS = (
@@ -168,7 +174,10 @@ def audit_publication(
         Folder of rendered reports (batch manifests and their HTML): every
         number they print in tables, sentences and alternative texts is read
         too (:mod:`toolkit.disclosure.report_audit`); a number only a hidden
-        cell explains is known to the attacker.
+        cell explains is known to the attacker. When ``source`` carries an
+        input hash, only the reports a batch stamped with that protected set
+        are read; the others are stale (another set, older rules) and listed
+        in ``attrs["reports"].attrs["stale"]``, not judged.
 
     Returns
     -------
@@ -234,9 +243,18 @@ def audit_publication(
     if reports is not None:
         from toolkit.disclosure.report_audit import report_findings
 
+        stale: list[Path] = []
         findings, extra = report_findings(
-            reports, pub, truth, cells, sums, ignore=_catalogue_phrases()
+            reports,
+            pub,
+            truth,
+            cells,
+            sums,
+            ignore=_catalogue_phrases(),
+            input_hash=meta.get("input_hash"),
+            stale=stale,
         )
+        findings.attrs["stale"] = [str(p) for p in stale]
         rels += extra
     targets = _sensitive(truth, cells, min_count, group_min)
     solver = System(rels, values, known, integer=integer)
@@ -356,4 +374,28 @@ def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
                 for r in odd.itertuples(index=False)
             ],
         }
+        stale = findings.attrs.get("stale") or []
+        if stale:
+            out["reports"]["stale"] = {
+                "files": len(stale),
+                "examples": stale[:limit],
+                "hinweis": stale_message(stale),
+            }
     return out
+
+
+def stale_message(stale: list[str]) -> str:
+    """German note on reports in the output folder that the current protected set did not make.
+
+    Examples
+    --------
+    >>> stale_message(["out/2024/fakten_check/17001_a.html"])[:47]
+    '1 Bericht(e) im Ausgabeordner stammen nicht aus'
+    """
+    folders = sorted({str(Path(p).parent) for p in stale})
+    return (
+        f"{len(stale)} Bericht(e) im Ausgabeordner stammen nicht aus dem aktuellen geschützten "
+        "Datensatz (andere Daten, ältere Schutzregeln oder vor dieser Prüfung erstellt) und "
+        f"wurden nicht geprüft: {', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}. "
+        "Nicht veröffentlichen: löschen oder mit dkbm batch (ohne --resume) neu erstellen."
+    )

@@ -30,7 +30,12 @@ states something about every member of the group (group disclosure).
 
 A rate, share or change is published only when every count it is made of
 is published; the change of a count between two periods only when both
-periods are published.
+periods are published. No other relation crosses periods, so the attacker's
+system falls apart into one system per period (of the count cells: the
+population change of year t belongs to year t - 1, whose population it
+divides by); each period is built and solved on its own
+(:mod:`toolkit.disclosure._parts`), large publications in two worker
+processes.
 
 The linked-table iteration protects each table against an attacker who uses
 that table. Relations across tables are checked by
@@ -57,10 +62,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.disclosure._families import DIFFERENCES
-from toolkit.disclosure._fixpoint import suppress_fixpoint
-from toolkit.disclosure._linked import build_linked_tables
-from toolkit.disclosure._relations import sum_table
+from toolkit.disclosure._parts import PartResult, difference_hidden, protect_parts
 from toolkit.disclosure._store import (
     _META,
     FORMAT_VERSION,
@@ -69,45 +71,25 @@ from toolkit.disclosure._store import (
     load_publication,
     mark,
 )
-from toolkit.disclosure.indicators import INDICATOR_COLUMNS, _hidden, _linked_protection
+from toolkit.disclosure.indicators import INDICATOR_COLUMNS
 from toolkit.errors import DataError, ParameterError
 
 __all__ = ["protect_publication", "publication_rows"]
 
 
-def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
-    """Numerator keys of rates of 0 % or 100 % of a group smaller than ``group_min``."""
-    num = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
-    den = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
-    rate = frame["unit"].astype(str).to_numpy() == "%"
-    with np.errstate(invalid="ignore"):
-        hit = rate & (den > 0) & (den < group_min) & ((num == 0) | (num == den))
-    rows = set(np.flatnonzero(hit).tolist())
-    is_num = cells["quantity"] == "numerator"
+def _engine_info(engine: str, parts: list[PartResult]) -> dict[str, Any]:
+    """How the periods were protected, summed over the periods (trace per period)."""
+    if engine == "tau-argus":
+        methods = sorted({m for p in parts for m in p.info.get("engine", [])})
+        seconds = sum(p.info.get("engine_seconds", 0.0) for p in parts)
+        return {"engine": methods, "engine_seconds": round(float(seconds), 2)}
     return {
-        k
-        for r, k in zip(cells.loc[is_num, "row"], cells.loc[is_num, "key"], strict=True)
-        if r in rows
+        "engine": ["fixpoint"],
+        "rounds": max((p.info["rounds"] for p in parts), default=0),
+        "attacks": sum(p.info["attacks"] for p in parts),
+        "weak_cells": sum(p.info["weak_cells"] for p in parts),
+        "trace": {str(p.period): p.info["trace"] for p in sorted(parts, key=lambda p: p.period)},
     }
-
-
-def _difference_hidden(frame: pd.DataFrame, hidden: set[object], cells: pd.DataFrame) -> np.ndarray:
-    """Rows of change indicators whose count of the current period is hidden."""
-    out = np.zeros(len(frame), dtype=bool)
-    ind = frame["indicator"].astype(str).to_numpy()
-    den_key = {
-        int(r): k
-        for r, k, q in zip(cells["row"], cells["key"], cells["quantity"], strict=True)
-        if q == "denominator"
-    }
-    for i in np.flatnonzero(np.isin(ind, list(DIFFERENCES))):
-        k = den_key.get(int(i))
-        if k is None:
-            out[i] = True  # the base count is unknown: no change without it
-            continue
-        fam, per, region, coords = k
-        out[i] = (fam, per + 1, region, coords) in hidden or k in hidden
-    return out
 
 
 def _frame_of(
@@ -143,6 +125,7 @@ def protect_publication(
     engine: str = "fixpoint",
     solver: str = "OPT",
     max_time: int = 60,
+    jobs: int | None = None,
 ) -> ProtectedPublication:
     """Protect every count of a publication together, once.
 
@@ -169,21 +152,38 @@ def protect_publication(
         attacker's linear programmes iterated until every sensitive cell
         holds its protection (seconds). ``tau-argus``: each linked table
         with the tau-Argus engine in turn until no table adds a
-        suppression (minutes for three-dimensional tables).
+        suppression (minutes for three-dimensional tables); the pattern is
+        then checked with the attacker's LP over all sums of the true counts
+        and refused (``DisclosureError``) where a sensitive cell can be
+        narrowed: only ``fixpoint`` guarantees the publication-wide result.
     solver : {"OPT", "MOD"}
         tau-Argus method for ``engine="tau-argus"``.
     max_time : int, default 60
         Time limit per table for the engine, in minutes.
+    jobs : int, optional
+        Worker processes for the periods (independent problems, see Notes);
+        default two for frames from 300,000 rows on, else none. The result
+        does not depend on it.
 
     Returns
     -------
     ProtectedPublication
 
+    Raises
+    ------
+    ParameterError
+        For invalid rules or an unknown engine.
+    DisclosureError
+        When ``engine="tau-argus"`` leaves a sensitive cell that the sums of
+        the publication narrow below ±1.
+
     Notes
     -----
     See the module notes: count families, linked tables iterated to a fixed
-    point with tau-Argus, group disclosure, and rates published only with
-    all their counts.
+    point, group disclosure, and rates published only with all their
+    counts. Every relation lies inside one period, so each period is
+    protected on its own (in ``jobs`` worker processes for large frames),
+    with the memory of one period; the result does not depend on ``jobs``.
 
     References
     ----------
@@ -223,54 +223,25 @@ def protect_publication(
             return old
     start = time.perf_counter()
     frame = _frame_of(data, periods, levels)
-    linked = build_linked_tables(frame)
-    seeds = _group_sensitive(frame, linked.cells, group_min)
-    if engine == "fixpoint":
-        sums = sum_table(linked.cells)
-        fix = suppress_fixpoint(linked, min_count=min_count, sensitive=seeds, sums=sums)
-        hidden, sensitive = fix.hidden, fix.sensitive
-        engine_info = {
-            "engine": ["fixpoint"],
-            "rounds": fix.rounds,
-            "attacks": fix.attacked,
-            "weak_cells": len(fix.weak),
-            "trace": fix.trace,
-        }
-    elif engine == "tau-argus":
-        no_links = [np.full(k.shape, None, dtype=object) for k in linked.keys]
-        rules, runs = _linked_protection(
-            linked.tables,
-            linked.keys,
-            no_links,
-            min_count,
-            False,
-            1.0,
-            solver,
-            "cells",
-            max_time,
-            sensitive=seeds,
-        )
-        hidden = _hidden(linked.tables, linked.keys)
-        sensitive = set(seeds)
-        for t, k, rule in zip(linked.tables, linked.keys, rules, strict=True):
-            sensitive.update(k[rule & t.published].tolist())
-        engine_info = {
-            "engine": sorted({r.method for r in runs if r.method != "none"}),
-            "engine_seconds": round(float(sum(r.seconds for r in runs)), 2),
-        }
-    else:
+    if engine not in ("fixpoint", "tau-argus"):
         raise ParameterError(f"engine={engine!r} ist unbekannt", hint="'fixpoint' oder 'tau-argus'")
+    parts = protect_parts(
+        frame,
+        jobs=jobs,
+        min_count=min_count,
+        group_min=group_min,
+        engine=engine,
+        solver=solver,
+        max_time=max_time,
+    )
     out = frame.copy()
-    cells = linked.cells
     row_hidden = np.zeros(len(out), dtype=bool)
     row_sensitive = np.zeros(len(out), dtype=bool)
-    rows = cells["row"].to_numpy()
-    is_hidden = np.fromiter((k in hidden for k in cells["key"]), dtype=bool, count=len(cells))
-    is_sens = np.fromiter((k in sensitive for k in cells["key"]), dtype=bool, count=len(cells))
-    row_hidden[rows[is_hidden]] = True
-    row_sensitive[rows[is_sens]] = True
-    # negative "counts" were left out of the tables: their rows follow their family's rules
-    row_hidden |= _difference_hidden(frame, hidden, cells)
+    for part in parts:
+        row_hidden[part.rows[part.row_hidden]] = True
+        row_sensitive[part.rows[part.row_sensitive]] = True
+    # a change between periods is shown only when both of its counts are
+    row_hidden |= difference_hidden(frame, parts)
     out.loc[row_hidden, ["value", "numerator", "denominator"]] = np.nan
     out.loc[row_hidden, "flag"] = "."
     out["sensitive"] = row_sensitive
@@ -280,15 +251,16 @@ def protect_publication(
         **params,
         "rows": len(out),
         "rows_suppressed": int(row_hidden.sum()),
-        "cells": len({k for k in cells["key"]}),
-        "cells_sensitive": len(sensitive),
-        "cells_suppressed": len(hidden & set(cells["key"])),
-        "tables": len(linked.tables),
-        **engine_info,
-        "notes": linked.notes,
+        "cells": sum(p.cells for p in parts),
+        "cells_sensitive": sum(p.cells_sensitive for p in parts),
+        "cells_suppressed": sum(p.cells_suppressed for p in parts),
+        "tables": sum(p.tables for p in parts),
+        **_engine_info(engine, parts),
+        "notes": [n for p in sorted(parts, key=lambda p: p.period) for n in p.notes],
         "seconds": round(time.perf_counter() - start, 2),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    linked = parts[0].linked if len(parts) == 1 else [p.linked for p in parts]
     pub = ProtectedPublication(mark(out, meta), meta, linked)
     if out_dir is not None:
         pub.save(out_dir)

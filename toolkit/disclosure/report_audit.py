@@ -27,8 +27,6 @@ Wiley.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -38,32 +36,45 @@ from toolkit.disclosure._hierarchy import ags_ancestors
 from toolkit.disclosure._lp import Relation
 from toolkit.disclosure._relations import Sum
 from toolkit.disclosure.attack import _printed
-from toolkit.disclosure.reports import read_report_numbers
+from toolkit.disclosure.reports import (
+    STAMP_FILE,
+    read_page,
+    read_report_numbers,
+    report_files,
+    stamp_reports,
+)
 
-__all__ = ["FINDING_COLUMNS", "report_files", "report_findings"]
+__all__ = ["FINDING_COLUMNS", "STAMP_FILE", "report_files", "report_findings", "stamp_reports"]
+
 
 #: Columns of :func:`report_findings`' table.
 FINDING_COLUMNS = ("file", "region", "period", "kind", "context", "value", "status")
 _FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 
 
-def report_files(root: str | Path) -> Iterator[tuple[Path, str, int]]:
-    """(HTML file, region, period) of every successful report in the manifests under ``root``.
+def _position(
+    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str]
+) -> tuple[list[str] | None, int | None]:
+    """Regions and year a table cell stands for, from its row and column headers.
+
+    The context of a table cell is ``figure | caption | column header | row
+    header`` (:mod:`toolkit.disclosure.reports`). A header that is exactly the
+    name of a region of the report (or a year) fixes the cell to it; None
+    where the headers do not say.
 
     Examples
     --------
-    >>> list(report_files("/nonexistent"))
-    []
+    >>> _position("table", "Abb. | Eintritte | 2024 | Adorf", {"Adorf": ["17001001"]}, {"17001001"})
+    (['17001001'], 2024)
+    >>> _position("text", "Adorf hat 2", {"Adorf": ["17001001"]}, {"17001001"})
+    (None, None)
     """
-    for manifest in sorted(Path(root).rglob("manifest.json")):
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        for e in data.get("reports", []):
-            if e.get("status") != "ok":
-                continue
-            period = int(e.get("parameters", {}).get("period", data.get("period")))
-            for out in e.get("outputs", []):
-                if str(out).endswith(".html") and (manifest.parent / out).is_file():
-                    yield manifest.parent / out, str(e["region"]), period
+    if kind != "table":
+        return None, None
+    heads = [h.strip() for h in context.split(" | ")[-2:]]
+    here = [c for h in heads for c in by_name.get(h, ()) if c in allowed]
+    years = [int(h) for h in heads if len(h) == 4 and h.isdigit() and 1900 < int(h) < 2100]
+    return (here or None), (years[0] if len(years) == 1 else None)
 
 
 def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sums: list[Sum]):
@@ -218,6 +229,8 @@ def report_findings(
     sums: list[Sum],
     *,
     ignore: tuple[str, ...] = (),
+    input_hash: str | None = None,
+    stale: list[Path] | None = None,
 ) -> tuple[pd.DataFrame, list[Relation]]:
     """Classify every number of the reports under ``root``; relations of the revealing ones.
 
@@ -233,6 +246,9 @@ def report_findings(
         Breakdown and hierarchy sums of the true counts.
     ignore : tuple of str
         Phrases whose numbers are no figures (indicator names and definitions).
+    input_hash, stale
+        Read only the reports made from this protected set; list the others
+        in ``stale`` (:func:`report_files`).
 
     Returns
     -------
@@ -248,7 +264,7 @@ def report_findings(
     >>> len(f), rels
     (0, [])
     """
-    files = list(report_files(root))
+    files = list(report_files(root, input_hash=input_hash, stale=stale))
     if not files:
         return pd.DataFrame(columns=list(FINDING_COLUMNS)), []
     pub = pub.reset_index(drop=True)
@@ -269,6 +285,9 @@ def report_findings(
     region_of, region_codes = pd.factorize(cand["region"].astype(str))
     region_id = {str(c): i for i, c in enumerate(region_codes)}
     period_of = cand["period"].to_numpy()
+    by_name: dict[str, list[str]] = {}
+    for c, name in names.items():
+        by_name.setdefault(name.strip(), []).append(c)
     found, hits = [], []
     for path, region, period in files:
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
@@ -278,7 +297,10 @@ def report_findings(
         mine = cand[inside]
         code = mine["code"].to_numpy()
         shown = mine["shown"].to_numpy()
-        numbers = read_report_numbers(path.read_text(encoding="utf-8"), ignore=ignore)
+        mine_region = mine["region"].astype(str).to_numpy()
+        mine_period = mine["period"].to_numpy()
+        allowed = {region, *above, *below}
+        numbers = read_report_numbers(read_page(path), ignore=ignore)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
         as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
         as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))
@@ -288,13 +310,23 @@ def report_findings(
         hi = np.searchsorted(code, as_rate, "right")
         for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
-            if b > a and shown[a:b].any():
+            # a table cell belongs to the region (and year) of its row and column headers
+            here, year = _position(n.kind, n.context, by_name, allowed)
+            sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
+            if here is not None:
+                sel &= np.isin(mine_region[a:b], here)
+            if year is not None:
+                sel &= mine_period[a:b] == year
+            if sel.any() and shown[a:b][sel].any():
                 status = "erklärt"
-            elif b > a:
-                g = mine.iloc[a:b]
-                words = f"{n.context} {n.text}"
-                named = [c for c in set(g["region"]) if names.get(c, "\0") in words]
-                near = g["region"].isin([region, *above, *named])
+            elif sel.any():
+                g = mine.iloc[a:b][sel]
+                if here is not None:
+                    near = np.ones(len(g), dtype=bool)
+                else:
+                    words = f"{n.context} {n.text}"
+                    named = [c for c in set(g["region"]) if names.get(c, "\0") in words]
+                    near = g["region"].isin([region, *above, *named]).to_numpy()
                 if near.any():
                     status = "verrät"
                     hits.append(g[near])

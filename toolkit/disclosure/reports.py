@@ -36,12 +36,30 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.3 and
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import shutil
+import subprocess
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["REPORT_NUMBER_COLUMNS", "read_report_numbers"]
+from toolkit.errors import DisclosureError
+
+__all__ = [
+    "REPORT_NUMBER_COLUMNS",
+    "STAMP_FILE",
+    "read_page",
+    "read_report_numbers",
+    "report_files",
+    "stamp_reports",
+]
+
+#: File beside a batch manifest: region -> input hash of the protected set its report was made from.
+STAMP_FILE = "geschuetzter_satz.json"
 
 #: Columns of :func:`read_report_numbers`.
 REPORT_NUMBER_COLUMNS = ("kind", "context", "text", "value", "decimals", "percent")
@@ -207,3 +225,84 @@ def read_report_numbers(html: str, *, ignore: tuple[str, ...] = ()) -> pd.DataFr
     order = {"table": 0, "text": 1, "alt": 2}
     out = pd.DataFrame(rows, columns=list(REPORT_NUMBER_COLUMNS))
     return out.sort_values("kind", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+
+def stamp_reports(folder: str | Path, regions: list[str], input_hash: str) -> Path:
+    """Note that the reports of ``regions`` in ``folder`` are rendered from the set ``input_hash``.
+
+    A batch calls this before its reports render (:data:`STAMP_FILE` beside
+    the manifest; regions rendered earlier keep their entry).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = stamp_reports(d, ["17001"], "abc")
+    ...     json.loads((Path(d) / STAMP_FILE).read_text())
+    {'17001': 'abc'}
+    """
+    path = Path(folder) / STAMP_FILE
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    new = {**old, **{str(r): str(input_hash) for r in regions}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(new, indent=0, sort_keys=True), encoding="utf-8")
+    return path
+
+
+def report_files(
+    root: str | Path, *, input_hash: str | None = None, stale: list[Path] | None = None
+) -> Iterator[tuple[Path, str, int]]:
+    """(HTML file, region, period) of every successful report in the manifests under ``root``.
+
+    A report's HTML file is read; its PDF (printed from the same HTML) only
+    when the batch kept no HTML. With ``input_hash``, only reports stamped with that protected set
+    (:func:`stamp_reports`); the others (rendered from another set, under
+    older rules, or before stamping) are appended to ``stale``.
+
+    Examples
+    --------
+    >>> list(report_files("/nonexistent"))
+    []
+    """
+    for manifest in sorted(Path(root).rglob("manifest.json")):
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        stamp = manifest.parent / STAMP_FILE
+        made = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
+        for e in data.get("reports", []):
+            if e.get("status") != "ok":
+                continue
+            period = int(e.get("parameters", {}).get("period", data.get("period")))
+            current = input_hash is None or made.get(str(e["region"])) == input_hash
+            outs = [str(o) for o in e.get("outputs", [])]
+            # the PDF is printed from the same HTML; read it only when no HTML was kept
+            kind = ".html" if any(o.endswith(".html") for o in outs) else ".pdf"
+            for out in outs:
+                if not out.endswith(kind) or not (manifest.parent / out).is_file():
+                    continue
+                if current:
+                    yield manifest.parent / out, str(e["region"]), period
+                elif stale is not None:
+                    stale.append(manifest.parent / out)
+
+
+def read_page(path: Path) -> str:
+    """HTML of a report; a PDF's text (``pdftotext -layout``) as one paragraph per line."""
+    if path.suffix.lower() != ".pdf":
+        return path.read_text(encoding="utf-8")
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise DisclosureError(
+            f"Prüfung: {path.name} ist nur als PDF erstellt und pdftotext fehlt",
+            file=str(path),
+            hint="poppler-utils installieren (apt-get install poppler-utils) oder die "
+            "Berichte auch als HTML erstellen (--format html,pdf).",
+        )
+    done = subprocess.run(
+        [tool, "-layout", str(path), "-"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise DisclosureError(
+            f"Prüfung: {path.name} ist nicht lesbar: {done.stderr.strip()[:200]}", file=str(path)
+        )
+    lines = (html.escape(line.strip()) for line in done.stdout.splitlines() if line.strip())
+    return "".join(f"<p>{line}</p>" for line in lines)

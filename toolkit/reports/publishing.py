@@ -29,6 +29,7 @@ __all__ = [
     "AUDIT_FILE",
     "audit_batch",
     "audit_failed",
+    "audit_note",
     "batch_publication",
     "plan_publication",
     "publication_dir",
@@ -82,7 +83,10 @@ def plan_publication(plan: Any) -> Any:
     """Return the protected set of a planned batch (content templates only, else None).
 
     Protected, or read back by input hash, in the batch's parent process
-    before any report starts; a failure stops the batch with its cause.
+    before any report starts; a failure stops the batch with its cause. The
+    regions about to be rendered are stamped with the set's input hash
+    (:func:`toolkit.disclosure.report_audit.stamp_reports`), so the audit
+    tells them from reports of an older set left in the output folder.
 
     Examples
     --------
@@ -96,13 +100,20 @@ def plan_publication(plan: Any) -> Any:
     task = next(iter(plan.tasks), None)
     min_count = task.parameters.get("min_count", 3) if task is not None else 3
     try:
-        return batch_publication(plan.dataset, min_count, plan.publication_dir)
+        pub = batch_publication(plan.dataset, min_count, plan.publication_dir)
     except DkbmError:
         raise
     except Exception as exc:
         from toolkit.reports.planning import warm_up_failed
 
         raise warm_up_failed(plan.template, exc) from exc
+    from toolkit.disclosure.report_audit import stamp_reports
+
+    # the reports about to be rendered are made from this set; the audit judges only those
+    regions = [t.region for t in plan.tasks if not t.precheck_error]
+    if regions:
+        stamp_reports(plan.out_dir, regions, pub.meta["input_hash"])
+    return pub
 
 
 def _fingerprint(folder: Path) -> str:
@@ -156,6 +167,20 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
         encoding="utf-8",
     )
     return out
+
+
+def audit_note(audit: dict[str, Any] | None) -> str:
+    """German note on stale reports in the output folder ("" when there are none).
+
+    Examples
+    --------
+    >>> audit_note({"reports": {"stale": {"hinweis": "2 Bericht(e) ..."}}})
+    '2 Bericht(e) ...'
+    >>> audit_note(None)
+    ''
+    """
+    stale = ((audit or {}).get("reports") or {}).get("stale") or {}
+    return str(stale.get("hinweis", ""))
 
 
 def audit_failed(audit: dict[str, Any] | None) -> bool:

@@ -33,7 +33,7 @@ from toolkit.reports.manifest import (
     lock_output_folder,
     write_manifest,
 )
-from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
+from toolkit.reports.publishing import audit_batch, audit_failed, audit_note, plan_publication
 from toolkit.reports.tasks import produce
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
@@ -88,6 +88,8 @@ class BatchResult:
         if self.absent:
             text += "\nÜbersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): "
             text += ", ".join(self.absent)
+        if audit_note(self.audit):  # reports of an older protected set in the folder
+            text += "\n" + audit_note(self.audit)
         if self.audit is not None and audit_failed(self.audit):
             text += (
                 f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
