@@ -139,12 +139,15 @@ class Printed:
             pytest.skip("Chromium fehlt (Debian: apt-get install chromium poppler-utils)")
         key = (report, region)
         if key not in self._done:
-            if report in ("schule", "ausbildung"):
-                html_path = self._request.getfixturevalue("topics")[report][region]
-            else:
-                html_path = self._request.getfixturevalue(report)[region]
+            html_path = self.html(report, region)
             self._done[key] = html_to_pdf(html_path, self._folder / f"{report}_{region}.pdf")
         return self._done[key]
+
+    def html(self, report: str, region: str) -> Path:
+        """The rendered HTML report a PDF is printed from."""
+        if report in ("schule", "ausbildung"):
+            return self._request.getfixturevalue("topics")[report][region]
+        return self._request.getfixturevalue(report)[region]
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,14 @@ def test_special_and_random_kreise_render_with_hand_values(leavers):
         row = parts.figures.set_index("indicator").loc["abgaenge_anteil_ahr"]
         src = tot.loc[code[:2] if code in ("02000", "11000") else code]
         assert np.isclose(row["value"], 100 * src["ahr"] / src["insgesamt"]), code
+        if code in ("02000", "11000"):
+            # Hamburg and Berlin are Kreis and Land at once: the old expectation (a Land column
+            # equal to the region's own value) printed a comparison that says nothing, so the
+            # report leaves the Land out (#17) and compares with the Bund only
+            assert f"value_{code[:2]}" not in row.index, code
+            bund = tot.loc["DG"]
+            assert np.isclose(row["value_DG"], 100 * bund["ahr"] / bund["insgesamt"]), code
+            continue
         land = tot.loc[code[:2]]
         assert np.isclose(row[f"value_{code[:2]}"], 100 * land["ahr"] / land["insgesamt"]), code
 
@@ -169,6 +177,19 @@ def test_real_reports_render_for_a_few_kreise(tmp_path):
         r"Anteil Abgänge mit allgemeiner Hochschulreife 56,0 % 651 / 1\.163 .{1,40}? 27,0 %",
         rows["09461"],
     )
+    # Berlin (Kreis 11000 = Land 11): no Land column, no Landeswert sentence, a note why;
+    # 21111-02-06-4: Berlin 2535 / 31475 = 8,1 %, 13982 / 31475 = 44,4 % Hochschulreife;
+    # Deutschland 55708 / 782423 = 7,1 %, 259230 / 782423 = 33,1 % (11,3 Prozentpunkte darunter)
+    berlin = rows["11000"]
+    assert re.search(r"Kennzahl Berlin, kreisfreie Stadt 2023 .{1,80}? Vorjahr Bund Anteil", berlin)
+    assert re.search(
+        r"Anteil Abgänge ohne Ersten Schulabschluss 8,1 % 2\.535 / 31\.475 x 7,1 % Anteil", berlin
+    )
+    assert "11,3 Prozentpunkte über dem Bundeswert (33,1 %)" in berlin
+    summary = berlin.split("Das Wichtigste in Kürze")[1].split("Kennzahlen")[0]
+    assert "Bundeswert" in summary and "Landeswert" not in summary
+    assert "Kein Vergleich mit dem Land: Berlin ist Kreis und Land zugleich" in berlin
+    assert "Land: " not in berlin.replace("dem Land: Berlin ist", "") and "(Land)" not in berlin
     for code, page in html.items():
         assert "Nicht enthalten" in page and "Datenlizenz Deutschland" in page
         assert "Beispieldaten" not in page
@@ -199,3 +220,23 @@ def test_an_indicator_without_the_report_year_is_listed(leavers):
         ds, "03251", 2023, indicators=["abgaenge_anteil_ohne_hsa", "anteil_unter_18"]
     )
     assert dict(ctx.omitted)["anteil_unter_18"] == "Tabelle 'population': Jahr 2023 fehlt"
+
+
+def test_a_stadtstaat_chart_draws_the_bund_but_no_land_line():
+    # Berlin's Land value is Berlin's own: a Land line would lie on top of Berlin's (#17)
+    from toolkit.reports.content._sections import series_chart
+
+    ds = read_dataset(DEUTSCHLAND)
+    ctx = rc.prepare_report(
+        ds, "11000", 2019, indicators=["anteil_unter_18"], series=["anteil_unter_18"]
+    )
+    assert ctx.comparison == ("DG",)
+    assert "11" not in set(ctx.frame["region_code"])
+    chart = series_chart(ctx, "anteil_unter_18")
+    drawn = [line.get_label() for line in chart.figure.axes[0].get_lines()]
+    assert drawn == ["Berlin, kreisfreie Stadt", "Deutschland"]
+    assert chart.data[0] == ("Jahr", "Berlin, kreisfreie Stadt", "Deutschland")
+    assert "2 Linien" in chart.alt_text and "Land" not in chart.finding
+    hamburg = rc.prepare_report(ds, "02000", 2019, indicators=["anteil_unter_18"])
+    diepholz = rc.prepare_report(ds, "03251", 2019, indicators=["anteil_unter_18"])
+    assert hamburg.comparison == ("DG",) and diepholz.comparison == ("03", "DG")

@@ -136,19 +136,19 @@ dl.dkbm-definitions > dd {{ grid-column: 2; margin: 0; float: none; width: auto;
      definition is never split (Übergänge: 2 pages instead of 3.5) */
   dl.dkbm-definitions {{ display: block; columns: 2; column-gap: 8mm; font-size: 0.8em; }}
   dl.dkbm-definitions > dd {{ margin: 0 0 0.4rem 0.8rem; }}
-  details.dkbm-figdata {{ display: none; }}
-  /* a map's table is printed beside the map (every area with its value: the PDF's alt text
-     points there, as the HTML's does); the key and class columns stay on screen */
-  figure.dkbm-map {{ display: grid; grid-template-columns: auto minmax(0, 1fr);
+  /* every chart's data table is printed beside it, as on screen below it (the alt texts and
+     the maps' captions point there: "Alle Werte in der Tabelle"); the summary stays on screen */
+  figure.dkbm-chart {{ display: grid; grid-template-columns: auto minmax(0, 1fr);
     column-gap: 6mm; align-items: start; }}
-  figure.dkbm-map > * {{ grid-column: 1 / -1; }}
-  figure.dkbm-map > img {{ grid-column: 1; grid-row: 2; }}
-  figure.dkbm-map > details.dkbm-maptable {{ display: block; grid-column: 2; grid-row: 2; }}
-  details.dkbm-maptable::details-content {{ content-visibility: visible; display: block; }}
-  details.dkbm-maptable > summary, .dkbm-tablelink {{ display: none; }}
-  .dkbm-maptable table {{ font-size: 7pt; border-collapse: collapse; }}
-  figure.dkbm-map .dkbm-maptable :is(td, th) {{ padding: 0 0.8em 0 0; line-height: 1.3;
-    text-align: left; vertical-align: top; }}
+  figure.dkbm-chart > * {{ grid-column: 1 / -1; }}
+  figure.dkbm-chart > img {{ grid-column: 1; grid-row: 2; }}
+  figure.dkbm-chart > details.dkbm-figdata {{ display: block; grid-column: 2; grid-row: 2; }}
+  details.dkbm-figdata::details-content {{ content-visibility: visible; display: block; }}
+  details.dkbm-figdata > summary, .dkbm-tablelink {{ display: none; }}
+  .dkbm-figdata table {{ font-size: 7pt; border-collapse: collapse; }}
+  figure.dkbm-chart .dkbm-figdata :is(td, th) {{ padding: 0 0.8em 0 0; line-height: 1.3;
+    text-align: left; vertical-align: top; font-size: 7pt; }}
+  /* a map's table: every area with its value; the key and class columns stay on screen */
   figure.dkbm-map .dkbm-maptable th[scope="row"] {{ white-space: nowrap; }}
   figure.dkbm-map .dkbm-maptable :is(td, th):is(:nth-child(2), :nth-child(4)) {{ display: none; }}
   /* in print the numbered figure titles ("Abbildung 1: …") carry the structure; the section

@@ -10,7 +10,7 @@ from typing import Any
 
 from toolkit.regions import RegionHierarchy
 
-__all__ = ["LEVEL_LABELS", "default_comparison"]
+__all__ = ["LEVEL_LABELS", "default_comparison", "is_stadtstaat", "stadtstaat_note"]
 
 
 #: Short labels of comparison regions by level (as in "Land: 31,0 %").
@@ -56,7 +56,10 @@ def default_comparison(hierarchy: Any, region: str) -> list[str]:
     A Kreis is compared with its Land and the Bund; a Gemeinde (or Sozialraum)
     also with the Kreis it belongs to, unless the Kreis is the same area (a
     kreisfreie Stadt: the Kreis has only this one Gemeinde). Regierungsbezirke
-    are skipped.
+    are skipped. A Stadtstaat (Kreis ``02000`` Hamburg, ``11000`` Berlin and
+    their Gemeinden: the code is the Land code followed by zeros) is its own
+    Land: the Land value would only repeat the region's own, so only the Bund
+    is compared.
 
     Parameters
     ----------
@@ -76,6 +79,8 @@ def default_comparison(hierarchy: Any, region: str) -> list[str]:
     >>> h = RegionHierarchy.from_codes(["DG", "17", "17001", "17001000", "17051", "17051001", "17051002"])
     >>> default_comparison(h, "17051001"), default_comparison(h, "17001000")
     (['17051', '17', 'DG'], ['17', 'DG'])
+    >>> default_comparison(RegionHierarchy.from_codes(["DG", "04", "04011", "11", "11000"]), "11000")
+    ['DG']
     """
     out = []
     for code in _ancestors(hierarchy, region):
@@ -87,6 +92,65 @@ def default_comparison(hierarchy: Any, region: str) -> list[str]:
         if level == "gemeinde" and hierarchy.level(region) == "sozialraum":
             out.append(code)
             continue
+        if level == "land" and is_stadtstaat(code, region):
+            continue
         if level in ("kreis", "land", "bund"):
             out.append(code)
     return out
+
+
+def is_stadtstaat(land: str, region: str) -> bool:
+    """Return whether ``region`` is the whole Land ``land`` (Hamburg, Berlin).
+
+    Parameters
+    ----------
+    land : str
+        Land code (two digits).
+    region : str
+        Kreis (five digits) or Gemeinde (eight digits) code.
+
+    Returns
+    -------
+    bool
+        True for the Kreis ``land + "000"`` and the Gemeinde ``land + "000000"``.
+
+    Examples
+    --------
+    >>> is_stadtstaat("11", "11000"), is_stadtstaat("02", "02000000"), is_stadtstaat("04", "04011")
+    (True, True, False)
+    """
+    return len(land) == 2 and region in (land + "000", land + "000000")
+
+
+def stadtstaat_note(hierarchy: Any, region: str, comparison: Any) -> str:
+    """Return the note why a Stadtstaat's report has no Land comparison ("" otherwise).
+
+    Parameters
+    ----------
+    hierarchy : toolkit.regions.RegionHierarchy
+        The dataset's regions (names of the Länder).
+    region : str
+        Code of the region the report is about.
+    comparison : sequence of str
+        The report's comparison regions.
+
+    Returns
+    -------
+    str
+        The note, or ``""`` when the region is no Stadtstaat or its Land is compared.
+
+    Examples
+    --------
+    >>> from toolkit.regions import RegionHierarchy
+    >>> h = RegionHierarchy.from_codes(["DG", "11", "11000"], names={"11": "Berlin", "11000": "Berlin"})
+    >>> stadtstaat_note(h, "11000", ["DG"])
+    'Kein Vergleich mit dem Land: Berlin ist Kreis und Land zugleich, der Landeswert wäre der eigene Wert.'
+    """
+    lands = [a for a in _ancestors(hierarchy, region) if hierarchy.level(a) == "land"]
+    if not lands or lands[0] in comparison or not is_stadtstaat(lands[0], region):
+        return ""
+    name = hierarchy.name(lands[0])
+    return (
+        f"Kein Vergleich mit dem Land: {name} ist Kreis und Land zugleich, "
+        "der Landeswert wäre der eigene Wert."
+    )

@@ -9,6 +9,7 @@ from toolkit.errors import ParameterError
 from toolkit.indicators import catalog
 from toolkit.reports.content._befragung import survey_report
 from toolkit.reports.content._common import appendix_definitions, report_header, sources_block
+from toolkit.reports.content._comparison import stadtstaat_note
 from toolkit.reports.content._context import ReportContext, prepare_report
 from toolkit.reports.content._figures import (
     key_figures,
@@ -195,7 +196,8 @@ def standard_parts(
         figures, ctx.region_name, ctx.period, {c: ctx.label(c) for c in ctx.comparison}
     )
     levels = [level_note(ctx, c) for c in indicators]
-    extra = [*notes, *ctx.notes, *_empty_comparisons(ctx, figures)]
+    own_land = stadtstaat_note(ctx.hierarchy, ctx.region, ctx.comparison)
+    extra = [*notes, *ctx.notes, own_land, *_empty_comparisons(ctx, figures)]
     all_notes = [n for n in (*levels, *extra) if n]
     blocks: list[str] = []
     if all_notes:
