@@ -212,3 +212,34 @@ def test_method_notes_and_per_cent_figures_are_not_counts(tmp_path, truth):
     findings = result.attrs["reports"]
     assert "verrät" not in set(findings["status"]) and disclosed(result).empty
     assert findings["value"].tolist().count(2.0) == 1  # only the per-cent figure is read
+
+
+def test_a_table_cell_without_a_year_stands_for_the_report_year(tmp_path, truth):
+    """A region's row in a 2024 table is compared with that region's 2024 values only.
+
+    2023: 30 = 2 + 12 + 16 (the 2 and a partner hidden); 2024: 40 = 10 + 14 + 16 (all
+    shown). A 2024 survey table printing "2" answers in Adorf's row is no official
+    figure; matched against every earlier year it passed as Adorf's hidden 2023 count
+    (the Befragung report of Musterstadt failed the audit so), now it stays unexplained.
+    """
+    older = truth.assign(period=2023)
+    newer = truth.assign(value=[40.0, 10.0, 14.0, 16.0], numerator=[40.0, 10.0, 14.0, 16.0])
+    both = pd.concat([older, newer], ignore_index=True)
+    pub = _batch(tmp_path, both, "")
+    assert pub.frame.loc[pub.frame["period"] == 2023, "value"].isna().sum() == 2
+    survey = (
+        "<table><caption>Befragung 2024: Antworten nach Gemeinde</caption><thead><tr>"
+        "<th>Gemeinde</th><th>Antworten</th></tr></thead><tbody>"
+        "<tr><td>Adorf</td><td>2</td></tr><tr><td>Cedorf</td><td>5</td></tr></tbody></table>"
+    )
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(survey)
+    result = audit_publication(tmp_path / "publication", both, reports=tmp_path)
+    assert disclosed(result).empty
+    findings = result.attrs["reports"].set_index("value")
+    assert findings.loc[2.0, "status"] == "unerklärt"
+    # printed in a column headed 2023, the same 2 is Adorf's hidden 2023 count
+    leak = survey.replace("<th>Antworten</th>", "<th>2023</th>")
+    (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(leak)
+    assert disclosed(audit_publication(tmp_path / "publication", both, reports=tmp_path))[
+        "region"
+    ].tolist() == ["17001001"]

@@ -60,7 +60,9 @@ def _position(
     The context of a table cell is ``figure | caption | column header | row
     header`` (:mod:`toolkit.disclosure.reports`). A header that is exactly the
     name of a region of the report (or a year) fixes the cell to it; None
-    where the headers do not say.
+    where the headers do not say. The caller takes a region's cell without a
+    year header for the report's year (a survey share in a Sozialraum row is
+    then not matched against that Sozialraum's hidden counts of older years).
 
     Examples
     --------
@@ -312,6 +314,8 @@ def report_findings(
             status = "unerklärt"
             # a table cell belongs to the region (and year) of its row and column headers
             here, year = _position(n.kind, n.context, by_name, allowed)
+            if here is not None and year is None:
+                year = period  # a region's row without a year header shows the report's year
             sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
             if here is not None:
                 sel &= np.isin(mine_region[a:b], here)
