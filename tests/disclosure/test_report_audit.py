@@ -220,7 +220,9 @@ def test_a_table_cell_without_a_year_stands_for_the_report_year(tmp_path, truth)
     2023: 30 = 2 + 12 + 16 (the 2 and a partner hidden); 2024: 40 = 10 + 14 + 16 (all
     shown). A 2024 survey table printing "2" answers in Adorf's row is no official
     figure; matched against every earlier year it passed as Adorf's hidden 2023 count
-    (the Befragung report of Musterstadt failed the audit so), now it stays unexplained.
+    (the Befragung report of Musterstadt failed the audit so), now it stays unexplained:
+    a table cell is linked only to the report's year (unless a header names another)
+    and to the indicator the table names.
     """
     older = truth.assign(period=2023)
     newer = truth.assign(value=[40.0, 10.0, 14.0, 16.0], numerator=[40.0, 10.0, 14.0, 16.0])
@@ -237,8 +239,10 @@ def test_a_table_cell_without_a_year_stands_for_the_report_year(tmp_path, truth)
     assert disclosed(result).empty
     findings = result.attrs["reports"].set_index("value")
     assert findings.loc[2.0, "status"] == "unerklärt"
-    # printed in a column headed 2023, the same 2 is Adorf's hidden 2023 count
-    leak = survey.replace("<th>Antworten</th>", "<th>2023</th>")
+    # in a table of the indicator with a column headed 2023, the same 2 is Adorf's hidden count
+    leak = survey.replace("<th>Antworten</th>", "<th>2023</th>").replace(
+        "Befragung 2024: Antworten nach Gemeinde", "Eintritte in Jahrgangsstufe 5"
+    )
     (tmp_path / "2024" / "uebergaenge" / "17001.html").write_text(leak)
     assert disclosed(audit_publication(tmp_path / "publication", both, reports=tmp_path))[
         "region"

@@ -143,6 +143,7 @@ def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sum
     out = pd.concat(parts, ignore_index=True)
     out["region"] = region[out["row"].to_numpy()]
     out["period"] = period[out["row"].to_numpy()]
+    out["indicator"] = truth["indicator"].astype(str).to_numpy()[out["row"].to_numpy()]
     out["key"] = None
     out["parent"] = None
     share_rows = []
@@ -162,6 +163,7 @@ def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sum
                     key_shown.get(kid, False) and key_shown.get(s.parent, False),
                     kid[2],
                     kid[1],
+                    "",  # a share of a sum's part: no indicator of the catalogue
                     kid,
                     s.parent,
                 )  # type: ignore[index]
@@ -290,6 +292,11 @@ def report_findings(
     by_name: dict[str, list[str]] = {}
     for c, name in names.items():
         by_name.setdefault(name.strip(), []).append(c)
+    from toolkit.indicators import catalog
+
+    titles = [
+        (str(c), str(t)) for c, t in zip(catalog()["code"], catalog()["name_de"], strict=True)
+    ]
     found, hits = [], []
     for path, region, period in files:
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
@@ -301,6 +308,7 @@ def report_findings(
         shown = mine["shown"].to_numpy()
         mine_region = mine["region"].astype(str).to_numpy()
         mine_period = mine["period"].to_numpy()
+        mine_indicator = mine["indicator"].to_numpy()
         allowed = {region, *above, *below}
         numbers = read_report_numbers(read_page(path), ignore=ignore)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
@@ -319,6 +327,11 @@ def report_findings(
             sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
             if here is not None:
                 sel &= np.isin(mine_region[a:b], here)
+                # ... and to the indicator its caption or headers name: a number in a region's
+                # row of a table that names no indicator (a survey table, a map's class
+                # bounds) is no official figure an outsider could link to a hidden cell
+                named = [c for c, t in titles if t in n.context]
+                sel &= np.isin(mine_indicator[a:b], named)
             if year is not None:
                 sel &= mine_period[a:b] == year
             if sel.any() and shown[a:b][sel].any():
