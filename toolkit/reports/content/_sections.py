@@ -220,7 +220,8 @@ def dimension_chart(
     Returns
     -------
     Chart or None
-        None when the breakdown has no rows.
+        None when the breakdown has no rows, or no shown value (every bar
+        hidden for Geheimhaltung: the report prints no empty figure).
 
     Examples
     --------
@@ -234,6 +235,10 @@ def dimension_chart(
     >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, (), {}, f, cat, 3)
     >>> dimension_chart(ctx, "q", "sex").data
     (('Kategorie', 'Wert', 'Fallzahl'), ('männlich', '35,0\xa0%', '60'), ('weiblich', '25,0\xa0%', '40'))
+    >>> hidden = f.assign(value=[30.0, float("nan"), float("nan")], flag=["", ".", "."])
+    >>> ctx = ReportContext(None, h, "17051", "Kreis A", "kreis", 2024, (), {}, hidden, cat, 3)
+    >>> dimension_chart(ctx, "q", "sex") is None
+    True
     """
     where = ctx.data_region(code)
     if where is None:
@@ -251,8 +256,8 @@ def dimension_chart(
             rows = rows.sort_values("value", ascending=False, na_position="last")
         pieces.append(rows)
     rows = pd.concat(pieces) if pieces else pd.DataFrame()
-    if rows.empty:
-        return None
+    if rows.empty or rows["value"].isna().all():
+        return None  # nothing to draw: a figure of hidden bars only is not printed
     lab = labels or {}
     frame = pd.DataFrame(
         {
