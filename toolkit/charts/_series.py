@@ -24,7 +24,7 @@ from toolkit.errors import DataError
 from toolkit.indicators import line_trend
 from toolkit.text import fmt_value, join_de
 
-__all__ = ["course_phrase", "series_trend", "time_series_chart"]
+__all__ = ["course_phrase", "time_series_chart"]
 
 
 def time_series_chart(
@@ -202,41 +202,11 @@ def _series_table(
     return tuple(rows)
 
 
-def series_trend(
-    periods: Sequence[int], values: Sequence[float], unit: str
-) -> dict[str, float | bool | int] | None:
-    r"""Linear trend of one series (:func:`toolkit.indicators.line_trend`), or None under 3 values.
-
-    Parameters
-    ----------
-    periods, values : sequence
-        Years and shown values of one region (hidden values left out).
-    unit : str
-        Unit of the values (kept for callers; the slope is in the unit per year).
-
-    Returns
-    -------
-    dict or None
-        ``slope``, ``ci_low``, ``ci_high``, ``exceeds_noise``, … as
-        :func:`toolkit.indicators.trend` gives them; None with fewer than 3
-        values.
-
-    Examples
-    --------
-    >>> t = series_trend([2020, 2021, 2022, 2023], [25.0, 26.0, 27.5, 28.5], "%")
-    >>> round(float(t["slope"]), 2), bool(t["exceeds_noise"])
-    (1.2, True)
-    >>> bool(series_trend([2020, 2021, 2022], [25.0, 27.0, 25.5], "%")["exceeds_noise"])
-    False
-    """
-    return line_trend(periods, values)
-
-
 def course_phrase(rows: pd.DataFrame, unit: str) -> str:
     r"""Describe the course of a series in words: "stieg"/"sank" only beyond noise.
 
     The words "stieg" and "sank" are used only when the linear trend over the
-    years shown exceeds the year-to-year scatter (:func:`series_trend`,
+    years shown exceeds the year-to-year scatter (:func:`toolkit.indicators.line_trend`,
     ``exceeds_noise``); otherwise the series "blieb etwa gleich" (with its
     range). Two values give no trend statement at all.
 
@@ -267,7 +237,7 @@ def course_phrase(rows: pd.DataFrame, unit: str) -> str:
     pa, pb = int(a["period"]), int(b["period"])
     if len(rows) == 1:
         return f"lag {pb} bei {vb}"
-    t = series_trend(rows["period"].tolist(), rows["value"].astype(float).tolist(), unit)
+    t = line_trend(rows["period"].tolist(), rows["value"].astype(float).tolist())
     if t is None:
         return f"lag {pa} bei {va} und {pb} bei {vb} (zu wenige Jahre für eine Trendaussage)"
     if bool(t["exceeds_noise"]):

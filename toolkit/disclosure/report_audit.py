@@ -294,9 +294,8 @@ def report_findings(
         by_name.setdefault(name.strip(), []).append(c)
     from toolkit.indicators import catalog
 
-    titles = [
-        (str(c), str(t)) for c, t in zip(catalog()["code"], catalog()["name_de"], strict=True)
-    ]
+    cat = catalog()
+    titles = [(str(c), str(t)) for c, t in zip(cat["code"], cat["name_de"], strict=True)]
     found, hits = [], []
     for path, region, period in files:
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []

@@ -374,9 +374,11 @@ def line_trend(
     y = np.asarray(values, dtype="float64")
     keep = np.isfinite(y)
     x, y = x[keep], y[keep]
-    dx, dy = x - x.mean() if len(x) else x, y - y.mean() if len(y) else y
+    if len(x) < min_periods:
+        return None
+    dx, dy = x - x.mean(), y - y.mean()
     sums = [np.array([float(np.sum(a * b))]) for a, b in ((dx, dx), (dx, dy), (dy, dy))]
-    if len(x) < min_periods or sums[0][0] <= 0:
+    if sums[0][0] <= 0:  # every value in the same year
         return None
     fit = _fit_lines(*sums, np.array([len(x)]), alpha, min_periods)
     out: dict[str, float | bool | int] = {

@@ -29,7 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.charts._series import course_phrase, series_trend
+from toolkit.charts._series import course_phrase
+from toolkit.indicators import line_trend
 from toolkit.reports.content._figures import subject_of
 from toolkit.text import fmt_pp, fmt_value, is_missing
 
@@ -109,7 +110,7 @@ def _change(row: pd.Series, ctx: Any) -> _Candidate | None:
     if row.get("small_base") or ctx.data_region(code) != ctx.region:
         return None
     rows = _series(ctx, code)
-    t = series_trend(rows["period"].tolist(), rows["value"].astype(float).tolist(), unit)
+    t = line_trend(rows["period"].tolist(), rows["value"].astype(float).tolist())
     if t is None or not bool(t["exceeds_noise"]):
         return None
     first, last = float(rows["value"].iloc[0]), float(rows["value"].iloc[-1])
