@@ -151,7 +151,14 @@ def test_voila_explorer_in_headless_chromium(tmp_path):
             timeout=60_000,
         )
         # A breakdown keeps a chart (bars by category, German labels) on screen.
+        # Altenquotient has a Geschlecht breakdown too: wait for Bevölkerung's own breakdowns
+        # (Altersgruppe) before choosing one, or the indicator's update may arrive after the choice.
         page.locator(".widget-dropdown select").first.select_option(label="Bevölkerung")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.widget-dropdown select')][1]"
+            ".textContent.includes('Altersgruppe')",
+            timeout=60_000,
+        )
         page.locator(".widget-dropdown select").nth(1).select_option(label="Geschlecht")
         page.wait_for_function(
             "() => [...document.querySelectorAll('figure.dkbm-chart figcaption')]"

@@ -119,6 +119,19 @@ def test_breakdown_dimension_offered_and_shown(frame):
     assert 'class="dkbm-chart"' in ex.chart.value and "weiblich" in ex.chart.value
 
 
+def test_changing_the_indicator_keeps_a_breakdown_it_also_has(frame):
+    extra = frame[(frame["indicator"] == "q") & (frame["dimension"] == "sex")].assign(indicator="r")
+    extra = pd.concat([extra, frame[frame["indicator"] == "q"].assign(indicator="r")])
+    ex = IndicatorExplorer(pd.concat([frame, extra]), region="17", indicator="q", protect=False)
+    ex.dimension.value = "sex"
+    ex.indicator.value = "r"  # r has the sex breakdown as well: it stays chosen
+    assert ex.dimension.value == "sex"
+    assert ex.table()["Geschlecht"].tolist()[:1] == ["weiblich"]
+    ex.indicator.value = "n"  # n has no breakdown: back to the total
+    assert ex.dimension.value == ""
+    assert [value for _, value in ex.dimension.options] == [""]
+
+
 def test_protection_hides_small_counts_and_what_would_reveal_them(frame):
     ex = IndicatorExplorer(frame, region="17051002", indicator="q")
     ex.comparisons.value = ()

@@ -233,10 +233,11 @@ class IndicatorExplorer:
     def _update_dimensions(self) -> None:
         rows = self.protected()
         dims = sorted(d for d in pd.unique(rows["dimension"]) if d)
+        keep = self.dimension.value if self.dimension.value in dims else ""
         self._quiet = True
         try:
             self.dimension.options = [(_TOTAL, ""), *[(dimension_label(d), d) for d in dims]]
-            self.dimension.value = ""
+            self.dimension.value = keep  # a breakdown the new indicator also has stays chosen
         finally:
             self._quiet = False
 
