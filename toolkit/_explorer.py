@@ -1,7 +1,7 @@
 """Parts of the indicator explorer that are not widgets (private).
 
 Protected data cached on disk, German labels, region search, level messages,
-table export as data links, and the map click lookup.
+the chart of the selection, table export as data links, and the map click lookup.
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from toolkit.charts import breakdown_chart, time_series_chart
+from toolkit.errors import DkbmError
 from toolkit.reports.content._sections import CATEGORY_LABELS, DIMENSION_LABELS
+from toolkit.text import fmt_value, missing_reason
 
 __all__ = [
     "LEVEL_NAMES",
     "cached_protected",
     "category_labels",
     "download_links",
+    "explorer_chart_html",
+    "explorer_table",
     "level_message",
     "parent_regions",
     "pick_region",
@@ -234,3 +239,100 @@ def parent_regions(code: str, codes: set[str]) -> list[str]:
     if code != "DG":
         chain.append("DG")
     return [c for c in dict.fromkeys(chain) if c in codes and c != own]
+
+
+def explorer_chart_html(
+    rows: pd.DataFrame,
+    indicator: str,
+    title: str,
+    region: str,
+    region_name: str,
+    *,
+    dimension: str = "",
+    comparisons: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """Return the explorer's chart as HTML: time series, or the breakdown's bars in the last year.
+
+    ``rows`` are the protected rows: of every region (time series with the
+    ``comparisons``) or the selection's rows by ``dimension`` (bars of
+    ``region`` in its latest period, categories named by ``labels``). A chart
+    problem gives a one-line note instead, so that it never hides the table.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region_code": "17", "region_name": "L", "level": "land",
+    ...     "period": [2023, 2024], "indicator": "q", "dimension": "", "category": "",
+    ...     "value": [4.0, 5.0], "numerator": [4.0, 5.0], "denominator": 100.0,
+    ...     "unit": "%", "flag": ""})
+    >>> explorer_chart_html(f, "q", "Quote", "17", "L").startswith('<figure class="dkbm-chart"')
+    True
+    """
+    try:
+        if not dimension:
+            chart = time_series_chart(
+                rows, indicator, region, comparisons=list(comparisons or []), title=title
+            )
+        else:
+            own = rows[rows["region_code"] == region]
+            last = own[own["period"] == own["period"].max()]
+            names = labels or {}
+            bars = pd.DataFrame(
+                {
+                    "category": [names.get(c, c) for c in last["category"]],
+                    "value": last["value"].to_numpy(),
+                    "flag": last["flag"].to_numpy(),
+                }
+            )
+            chart = breakdown_chart(
+                bars,
+                unit=str(last["unit"].iloc[0]),
+                title=f"{title} nach {dimension_label(dimension)}, {region_name} "
+                f"{int(last['period'].iloc[0])}",
+            )
+    except DkbmError as exc:  # a chart problem must not hide the table
+        return f"<p><em>Keine Grafik: {html.escape(exc.message)}</em></p>"
+    return chart.to_html()
+
+
+def explorer_table(
+    rows: pd.DataFrame, dimension: str = "", labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Return the shown rows as a German-formatted table (value, numerator, denominator, Hinweis).
+
+    A hidden cell shows its sign ("." suppressed) in every number column and
+    the reason in "Hinweis"; a breakdown adds its category column, named by
+    ``labels``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region_name": ["L"], "period": [2024], "category": [""],
+    ...     "value": [1250.0], "numerator": [1250.0], "denominator": [float("nan")],
+    ...     "unit": ["Anzahl"], "flag": [""]})
+    >>> explorer_table(f)["Wert"].tolist()
+    ['1.250']
+    """
+    flags = rows["flag"]
+    out = pd.DataFrame(
+        {
+            "Region": rows["region_name"],
+            "Jahr": rows["period"].astype(int),
+            "Wert": [
+                fmt_value(v, u, flag=f)
+                for v, u, f in zip(rows["value"], rows["unit"], flags, strict=True)
+            ],
+            "Zähler": [
+                fmt_value(v, "Anzahl", flag=f)
+                for v, f in zip(rows["numerator"], flags, strict=True)
+            ],
+            "Nenner": [
+                fmt_value(v, "Anzahl", flag=f)
+                for v, f in zip(rows["denominator"], flags, strict=True)
+            ],
+            "Hinweis": [missing_reason(f) if f else "" for f in flags],
+        }
+    )
+    if dimension:
+        names = labels or {}
+        out.insert(1, dimension_label(dimension), [names.get(c, c) for c in rows["category"]])
+    return out

@@ -36,6 +36,8 @@ from toolkit._explorer import (
     category_labels,
     dimension_label,
     download_links,
+    explorer_chart_html,
+    explorer_table,
     level_message,
     parent_regions,
     search_regions,
@@ -48,11 +50,9 @@ from toolkit._explorer_app import (
     voila_command,
 )
 from toolkit._explorer_map import ExplorerMap
-from toolkit.charts import breakdown_chart, time_series_chart
-from toolkit.errors import DkbmError, ParameterError
+from toolkit.errors import ParameterError
 from toolkit.geo import mark_protected
 from toolkit.indicators import catalog, validate_indicator_frame
-from toolkit.text import fmt_value, missing_reason
 
 __all__ = [
     "JUPYTER_DATA",
@@ -315,70 +315,22 @@ class IndicatorExplorer:
         >>> IndicatorExplorer(f, protect=False).table()["Wert"].tolist()
         ['1.250']
         """
-        rows = self.selection()
-        flags = rows["flag"]
-        out = pd.DataFrame(
-            {
-                "Region": rows["region_name"],
-                "Jahr": rows["period"].astype(int),
-                "Wert": [
-                    fmt_value(v, u, flag=f)
-                    for v, u, f in zip(rows["value"], rows["unit"], flags, strict=True)
-                ],
-                "Zähler": [
-                    fmt_value(v, "Anzahl", flag=f)
-                    for v, f in zip(rows["numerator"], flags, strict=True)
-                ],
-                "Nenner": [
-                    fmt_value(v, "Anzahl", flag=f)
-                    for v, f in zip(rows["denominator"], flags, strict=True)
-                ],
-                "Hinweis": [missing_reason(f) if f else "" for f in flags],
-            }
-        )
-        if self.dimension.value:
-            labels = self._labels.get(self.dimension.value, {})
-            out.insert(
-                1,
-                dimension_label(self.dimension.value),
-                [labels.get(c, c) for c in rows["category"]],
-            )
-        return out
+        dim = self.dimension.value
+        return explorer_table(self.selection(), dim, self._labels.get(dim, {}))
 
     # -- view ---------------------------------------------------------------
     def _chart_html(self, table: pd.DataFrame) -> str:
         region, dim = self.region.value, self.dimension.value
-        title = self.indicator.label
-        try:
-            if not dim:
-                comparisons = [c for c in self.comparisons.value if c != region]
-                chart = time_series_chart(
-                    self.protected(),
-                    self.indicator.value,
-                    region,
-                    comparisons=comparisons,
-                    title=title,
-                )
-            else:
-                rows = self.selection()
-                rows = rows[rows["region_code"] == region]
-                last = rows[rows["period"] == rows["period"].max()]
-                labels = self._labels.get(dim, {})
-                bars = pd.DataFrame(
-                    {
-                        "category": [labels.get(c, c) for c in last["category"]],
-                        "value": last["value"].to_numpy(),
-                        "flag": last["flag"].to_numpy(),
-                    }
-                )
-                chart = breakdown_chart(
-                    bars,
-                    unit=str(last["unit"].iloc[0]),
-                    title=f"{title} nach {dimension_label(dim)}, {self._region_names[region]} {int(last['period'].iloc[0])}",
-                )
-        except DkbmError as exc:  # a chart problem must not hide the table
-            return f"<p><em>Keine Grafik: {html.escape(exc.message)}</em></p>"
-        return chart.to_html()
+        return explorer_chart_html(
+            self.protected() if not dim else self.selection(),
+            self.indicator.value,
+            self.indicator.label,
+            region,
+            self._region_names[region],
+            dimension=dim,
+            comparisons=[c for c in self.comparisons.value if c != region],
+            labels=self._labels.get(dim, {}),
+        )
 
     def _message(self) -> str:
         rows = self.protected()
