@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import re
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, DkbmError, ParameterError
+from toolkit.weighting._delivered import rep_defaults, repweight_matrix
 from toolkit.weighting._repvar import ReplicateInfo, replicate_df, row_patterns
 from toolkit.weighting._repweights import (
     PsuLayout,
@@ -197,97 +197,6 @@ def _with_df(
     return ReplicateInfo(**{**info.__dict__, "full_df": full_df, "patterns": patterns})
 
 
-def _repweight_matrix(data: pd.DataFrame, repweights: Any) -> tuple[np.ndarray, list[str]]:
-    if isinstance(repweights, str):
-        cols = [c for c in data.columns if re.search(repweights, str(c))]
-        if not cols:
-            raise DataError(
-                f"Keine Spalte passt zum Muster {repweights!r} der Replikationsgewichte.",
-                hint="Muster wie R (grep), z. B. '^repw' für repw1, repw2, ...",
-            )
-    elif isinstance(repweights, np.ndarray | pd.DataFrame):
-        mat = np.asarray(repweights, dtype=float)
-        if mat.ndim != 2 or mat.shape[0] != len(data):
-            raise DataError(
-                f"Replikationsgewichte haben die Form {mat.shape}; erwartet ({len(data)}, R).",
-                hint="Eine Zeile je Befragtem, eine Spalte je Replikat.",
-            )
-        return mat, [str(c) for c in range(mat.shape[1])]
-    else:
-        cols = [str(c) for c in repweights]
-        missing = [c for c in cols if c not in data.columns]
-        if missing:
-            raise DataError(
-                f"Spalte(n) {missing[:5]} der Replikationsgewichte fehlen.", column=missing[0]
-            )
-    sub = data[cols]
-    try:
-        if all(pd.api.types.is_numeric_dtype(t) for t in sub.dtypes):
-            mat = sub.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            mat = sub.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(
-            "Replikationsgewichte sind nicht numerisch.", column=cols[0], hint="Zahlen verwenden."
-        ) from exc
-    return mat, cols
-
-
-def _defaults(
-    type: str,
-    mat: np.ndarray,
-    combined: bool,
-    rho: float | None,
-    scale: float | None,
-    rscales: np.ndarray | None,
-    bootstrap_average: float | None,
-) -> tuple[float, np.ndarray]:
-    """``scale`` and ``rscales`` as R's ``svrepdesign`` fills them in."""
-    n_rep = mat.shape[1]
-    if type == "BRR":
-        if scale is not None:
-            warnings.warn("type='BRR' verwendet scale nicht (wie R).", UserWarning, stacklevel=3)
-        scale = 1.0 / n_rep
-    elif type == "Fay":
-        if rho is None:
-            raise ParameterError("type='Fay' braucht rho (z. B. 0.5).")
-        scale = 1.0 / (n_rep * (1 - rho) ** 2)
-    elif type == "bootstrap":
-        scale = (
-            (1.0 if bootstrap_average is None else bootstrap_average) / (n_rep - 1)
-            if scale is None
-            else scale
-        )
-    elif type == "JK1" and scale is None:
-        if combined:
-            scale = (n_rep - 1) / n_rep
-            msg = f"scale nicht angegeben: (R-1)/R mit R = {n_rep} Replikaten angenommen (wie R)."
-        else:
-            scale = 1.0 / mat[:, 0].max()
-            msg = "scale nicht angegeben: aus den Gewichten geschätzt (wie R)."
-        warnings.warn(msg, UserWarning, stacklevel=3)
-    elif type == "JKn" and rscales is None:
-        if combined:
-            raise ParameterError(
-                "type='JKn' mit kombinierten Gewichten braucht rscales ((n_h - 1)/n_h je Replikat).",
-                hint="Vom Institut dokumentierte Faktoren übernehmen.",
-            )
-        rscales = 1.0 / mat.max(axis=0)
-        warnings.warn("rscales aus den Gewichten geschätzt (wie R).", UserWarning, stacklevel=3)
-    elif type in ("ACS", "successive-difference"):
-        scale, rscales = 4.0 / n_rep, np.ones(n_rep)
-    elif type == "JK2":
-        scale, rscales = 1.0, np.ones(n_rep)
-    elif type == "other" and (scale is None or rscales is None):
-        warnings.warn(
-            "scale oder rscales nicht angegeben; 1 angenommen (wie R).", UserWarning, stacklevel=3
-        )
-    rs = (
-        np.ones(n_rep) if rscales is None else np.broadcast_to(np.asarray(rscales, float), (n_rep,))
-    )
-    return (1.0 if scale is None else float(scale)), np.array(rs, dtype=float)
-
-
 def replicate_design(
     data: pd.DataFrame,
     repweights: str | Sequence[str] | np.ndarray | pd.DataFrame,
@@ -371,7 +280,7 @@ def replicate_design(
 
     if type not in TYPES:
         raise ParameterError(f"type muss eines von {TYPES} sein, nicht {type!r}.")
-    mat, cols = _repweight_matrix(data, repweights)
+    mat, cols = repweight_matrix(data, repweights)
     bad = ~np.isfinite(mat)
     if bad.any():
         _row, col = np.argwhere(bad)[0]
@@ -406,7 +315,7 @@ def replicate_design(
     rs_in = None if rscales is None else np.asarray(rscales, float)
     if rs_in is not None and rs_in.size not in (1, mat.shape[1]):
         raise ParameterError(f"rscales hat die Länge {rs_in.size}; erwartet {mat.shape[1]}.")
-    sc, rs = _defaults(type, mat, combined_weights, rho, scale, rs_in, bootstrap_average)
+    sc, rs = rep_defaults(type, mat, combined_weights, rho, scale, rs_in, bootstrap_average)
     if fpc is not None:
         if type in ("BRR", "Fay", "JK2", "ACS", "successive-difference", "bootstrap"):
             raise ParameterError(f"fpc ist für type={type!r} nicht vorgesehen (wie R).")
