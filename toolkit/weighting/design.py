@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,10 +37,7 @@ from toolkit.weighting._inputs import (
 )
 from toolkit.weighting._repvar import ReplicateInfo
 from toolkit.weighting._residuals import Residualizer
-from toolkit.weighting.variance import Stage, build_stages
-
-if TYPE_CHECKING:
-    pass
+from toolkit.weighting.variance import Stage, build_stages, check_average, check_lonely
 
 __all__ = ["AdjustmentReport", "SurveyDesign"]
 
@@ -268,9 +265,9 @@ class SurveyDesign(EstimatorMixin, ReplicateMixin):
         object.__setattr__(self, "fpc", tuple(fpcs))
         object.__setattr__(self, "lonely_psu", lonely_psu)
         if lonely_psu == "fail":
-            self._check_lonely(data, strata, clusters)
+            check_lonely(self._stages, data, strata, clusters)
         elif lonely_psu == "average":
-            self._check_average(strata, clusters)
+            check_average(self._stages, strata, clusters)
 
     # ------------------------------------------------------------------ build
     @staticmethod
@@ -278,37 +275,6 @@ class SurveyDesign(EstimatorMixin, ReplicateMixin):
         w = np.array(w, dtype=float)
         w.setflags(write=False)
         return w
-
-    def _check_lonely(self, data: pd.DataFrame, strata: str | None, clusters: list[str]) -> None:
-        for st in self._stages:
-            if not st.lonely.any():
-                continue
-            units = st.lonely[st.unit_stratum]
-            lonely_rows = units[st.unit]
-            col = strata if st.number == 1 else clusters[st.number - 2]
-            labels = sorted({str(v) for v in data[col].to_numpy()[lonely_rows]}) if col else []
-            raise DataError(
-                f"Stufe {st.number}: {int(st.lonely.sum())} Schicht(en) mit nur einer "
-                f"Stichprobeneinheit (lonely PSU): {', '.join(labels[:10])}.",
-                column=col,
-                rows=rows(lonely_rows),
-                hint="Schichten zusammenlegen oder lonely_psu='adjust' (konservativ), "
-                "'certainty' bzw. 'remove' wählen.",
-            )
-
-    def _check_average(self, strata: str | None, clusters: list[str]) -> None:
-        for st in self._stages:
-            if not st.lonely.any():
-                continue
-            col = strata if st.number == 1 else clusters[st.number - 2]
-            if st.number > 1 or st.lonely.all():
-                raise DataError(
-                    f"lonely_psu='average': Stufe {st.number} hat Schichten mit nur einer Einheit, "
-                    "aber keine anderen Schichten, deren Varianz gemittelt werden könnte "
-                    "(R liefert hier NaN).",
-                    column=col,
-                    hint="lonely_psu='adjust' oder 'certainty' wählen oder Schichten zusammenlegen.",
-                )
 
     def _replace(
         self,

@@ -29,11 +29,14 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
+from toolkit.weighting._inputs import rows
 
 __all__ = [
     "Stage",
     "build_stages",
     "centred_unit_totals",
+    "check_average",
+    "check_lonely",
     "group_sum",
     "stage_variance",
 ]
@@ -313,3 +316,56 @@ def _average_lonely(st: Stage, contrib: np.ndarray, present: np.ndarray | None) 
     n_ok = (seen & ok[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (per_stratum * ok[:, None]).sum(axis=0) * n_seen / n_ok
+
+
+def check_lonely(
+    stages: Sequence[Stage], data: pd.DataFrame, strata: str | None, clusters: list[str]
+) -> None:
+    """Refuse a stratum with a single sampling unit (R's ``options(survey.lonely.psu = "fail")``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"s": [1, 1, 2]})
+    >>> stages = build_stages(np.array([0, 0, 1]), [], None, ["s"])
+    >>> check_lonely(stages, df, "s", [])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: Stufe 1: 1 Schicht(en) mit nur einer Stichprobeneinheit (lonely PSU): 2. ...
+    """
+    for st in stages:
+        if not st.lonely.any():
+            continue
+        units = st.lonely[st.unit_stratum]
+        lonely_rows = units[st.unit]
+        col = strata if st.number == 1 else clusters[st.number - 2]
+        labels = sorted({str(v) for v in data[col].to_numpy()[lonely_rows]}) if col else []
+        raise DataError(
+            f"Stufe {st.number}: {int(st.lonely.sum())} Schicht(en) mit nur einer "
+            f"Stichprobeneinheit (lonely PSU): {', '.join(labels[:10])}.",
+            column=col,
+            rows=rows(lonely_rows),
+            hint="Schichten zusammenlegen oder lonely_psu='adjust' (konservativ), "
+            "'certainty' bzw. 'remove' wählen.",
+        )
+
+
+def check_average(stages: Sequence[Stage], strata: str | None, clusters: list[str]) -> None:
+    """Refuse ``lonely_psu='average'`` where no other stratum's variance can be averaged.
+
+    Examples
+    --------
+    >>> stages = build_stages(np.array([0, 0, 1]), [], None, ["s"])
+    >>> check_average(stages, "s", [])  # stratum 0 has two units: its variance is averaged
+    """
+    for st in stages:
+        if not st.lonely.any():
+            continue
+        col = strata if st.number == 1 else clusters[st.number - 2]
+        if st.number > 1 or st.lonely.all():
+            raise DataError(
+                f"lonely_psu='average': Stufe {st.number} hat Schichten mit nur einer Einheit, "
+                "aber keine anderen Schichten, deren Varianz gemittelt werden könnte "
+                "(R liefert hier NaN).",
+                column=col,
+                hint="lonely_psu='adjust' oder 'certainty' wählen oder Schichten zusammenlegen.",
+            )
