@@ -30,25 +30,20 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from toolkit.errors import DataError, ParameterError, Problem
+from toolkit.io._convert import convert_column
 from toolkit.io._formats import RawTable, read_raw
-from toolkit.io._problems import describe_failure, examples, pandera_problems, spec_order
+from toolkit.io._problems import describe_failure, pandera_problems, spec_order
 from toolkit.io._source import DataWarning
 from toolkit.io._table_guards import count_problem, duplicate_rows, flag_problems
 from toolkit.io.schemas import (
     KEY_CHECK,
     TABLES,
-    ColumnSpec,
     TableSpec,
     final_dtype,
     table_schema,
 )
 
 __all__ = ["known_region_codes", "read_table", "table_name_for"]
-
-_TRUE = {"true", "1", "ja", "wahr", "yes", "j", "x"}
-_FALSE = {"false", "0", "nein", "falsch", "no", "n"}
-_INT = r"[+-]?[0-9]{1,18}"
-_FLOAT = r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
 def table_name_for(path: str | Path) -> str:
@@ -163,53 +158,6 @@ def _column_problems(raw: RawTable, spec: TableSpec, extra_columns: str) -> list
     return problems
 
 
-def _cast(s: pd.Series, arrow: str, final: str) -> pd.Series:
-    """Cast checked number strings (NA elsewhere); Arrow's cast is fast, to_numeric is the net."""
-    try:
-        return s.astype(arrow).astype(final)
-    except (TypeError, ValueError, ArithmeticError, ImportError):
-        return pd.to_numeric(s, errors="coerce").astype(final)
-
-
-def _convert(s: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, Problem | None]:
-    """Convert one column of strings; return typed values and a parse problem."""
-    empty = s == ""
-    kind = spec.kind
-    if kind in ("code", "sozialraum", "text", "category", "age_group"):
-        return s.where(~empty).astype("str"), None
-    if kind in ("year", "int", "count"):
-        ok = s.str.fullmatch(_INT)
-        values = _cast(s.where(ok), "int64[pyarrow]", "Int64")
-    elif kind == "float":
-        ok = s.str.fullmatch(_FLOAT)
-        values = _cast(s.where(ok).str.replace(",", ".", regex=False), "double[pyarrow]", "float64")
-    else:
-        low = s.str.lower()
-        ok = low.isin(_TRUE | _FALSE)
-        values = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        values[low.isin(_TRUE)] = True
-        values[low.isin(_FALSE)] = False
-    bad = ~ok & ~empty
-    if kind == "float":  # 1e400 is a well-formed number but infinite
-        bad |= values.abs().eq(float("inf")).fillna(False)
-    if not bad.any():
-        return values, None
-    found = s[bad]
-    hint = None
-    if kind in ("year", "int", "count"):
-        if found.str.fullmatch(r"\d{1,3}([.,]\d{3})+").any():
-            hint = "ohne Tausendertrennzeichen schreiben (1234, nicht 1.234)"
-        elif found.str.fullmatch(_FLOAT).any():
-            hint = "Anzahlen sind ganze Zahlen; Dezimalstellen prüfen"
-    problem = Problem(
-        f"ungültiger Wert; erwartet {spec.expected()}; gefunden: {examples(found)}",
-        column=spec.name,
-        rows=tuple(int(i) for i in found.index),
-        hint=hint,
-    )
-    return values, problem
-
-
 def validate_raw(
     raw: RawTable,
     table: str,
@@ -252,7 +200,7 @@ def validate_raw(
     typed = {}
     seen: set[tuple[str, int]] = set()
     for col in present:
-        values, problem = _convert(raw.cells[col], spec.column(col))
+        values, problem = convert_column(raw.cells[col], spec.column(col))
         typed[col] = values
         if problem is None and spec.column(col).kind == "count":
             problem = count_problem(values, col)
