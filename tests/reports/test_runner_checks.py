@@ -1,7 +1,7 @@
 """Checks before any report starts and what the resume hash covers (issues #12, #14, #15).
 
 Every refusal here must happen before a report process is forked: the tests
-make ``children._start`` fail the test if it is reached. Templates are
+make ``children._Child`` (a started child) fail the test if it is reached. Templates are
 variants of the fixture notebook ``ok`` written into the test's folder.
 """
 
@@ -28,7 +28,7 @@ DEUTSCHLAND = ROOT / "data_samples" / "deutschland"
 def no_report(monkeypatch):
     from toolkit.reports import children
 
-    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_Child", lambda *a: pytest.fail("a report was started"))
 
 
 def _variant(folder: Path, name: str, *, meta: dict | None = None, code: str = "") -> Path:

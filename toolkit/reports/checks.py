@@ -27,6 +27,7 @@ from toolkit.reports.template_checks import check_template_static
 __all__ = [
     "check_against_data",
     "check_bounds",
+    "check_executor",
     "check_parameters",
     "check_regions_table",
     "check_template",
@@ -58,6 +59,28 @@ def check_timeout(timeout: Any) -> float | None:
             f"Ungültiges Zeitlimit {value:g} s", hint="--timeout muss eine Zahl größer 0 sein"
         )
     return value
+
+
+def check_executor(jobs: Any, executor: str, scheduler: str | None) -> None:
+    """Refuse fewer than one job, an unknown executor and Dask without a scheduler address.
+
+    Examples
+    --------
+    >>> check_executor(2, "local", None)
+    >>> check_executor(1, "dask", None)
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Für --executor dask fehlt --scheduler
+    ...
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
+    if executor not in ("local", "dask"):
+        raise ParameterError(f"Unbekannter Executor {executor!r}", hint="local oder dask")
+    if executor == "dask" and not scheduler:
+        raise ParameterError(
+            "Für --executor dask fehlt --scheduler",
+            hint="z. B. --scheduler tcp://HOST:8786 (Adresse des Dask-Schedulers)",
+        )
 
 
 def check_parameters(template: Any, given: Mapping[str, Any], period: Any) -> tuple[Any, dict]:

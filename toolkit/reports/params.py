@@ -24,15 +24,18 @@ from typing import Any
 
 from toolkit.errors import ParameterError, Problem
 from toolkit.reports.registry import ParameterSpec, Template, _type_ok
-from toolkit.reports.tasks import FORMATS
 
 __all__ = [
+    "FORMATS",
     "coerce_value",
     "parse_assignments",
     "parse_formats",
     "resolve_regions",
     "validate_parameters",
 ]
+
+#: Output formats a report can be written in.
+FORMATS = ("html", "pdf", "ipynb")
 
 _TRUE = {"true", "ja", "yes", "1", "wahr"}
 _FALSE = {"false", "nein", "no", "0", "falsch"}
