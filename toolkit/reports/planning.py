@@ -23,14 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.reports.checks import (
-    check_against_data,
-    check_parameters,
-    check_regions_table,
-    check_template,
-    check_timeout,
-    without_data,
-)
+from toolkit.reports import checks
 from toolkit.reports.manifest import ManifestEntry, read_manifest
 from toolkit.reports.params import parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.publishing import publication_dir as default_publication_dir
@@ -143,17 +136,17 @@ def plan_batch(
     """
     tpl = template if isinstance(template, Template) else get_template(template, templates_dir)
     fmts = parse_formats(formats)
-    timeout = check_timeout(timeout)
+    timeout = checks.check_timeout(timeout)
     given = dict(parameters or {})
-    period, checked = check_parameters(tpl, given, period)
-    uses_internal = check_template(tpl, internal=internal)
+    period, checked = checks.check_parameters(tpl, given, period)
+    uses_internal = checks.check_template(tpl, internal=internal)
     data_path = resolve_data_dir(data_dir)
     dataset = load_dataset(data_path)
-    frame = check_regions_table(dataset, data_path).astype({"region_code": str})
+    frame = checks.check_regions_table(dataset, data_path).astype({"region_code": str})
     codes = resolve_regions(regions, frame)
     requires = report_requirements(tpl, checked)
-    omitted = check_against_data(dataset, requires, period, given.get("comparison"))
-    absent = without_data(dataset, requires, period, codes) if regions == "kreise" else []
+    omitted = checks.check_against_data(dataset, requires, period, given.get("comparison"))
+    absent = checks.without_data(dataset, requires, period, codes) if regions == "kreise" else []
     names = dict(
         zip(frame["region_code"], frame.get("region_name", frame["region_code"]), strict=True)
     )

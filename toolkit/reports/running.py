@@ -28,8 +28,10 @@ from toolkit.reports.checks import check_executor
 from toolkit.reports.children import run_children
 from toolkit.reports.manifest import ManifestEntry, ManifestFile, format_summary
 from toolkit.reports.output_folder import lock_output_folder
+from toolkit.reports.planning import plan_batch
 from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
 from toolkit.reports.tasks import produce
+from toolkit.reports.warmup import warm_up
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
 
@@ -183,9 +185,6 @@ def run_batch(
     ...
     """
     from tqdm import tqdm
-
-    from toolkit.reports.planning import plan_batch
-    from toolkit.reports.warmup import warm_up
 
     check_executor(jobs, executor, scheduler)
     plan = plan_batch(template, regions=regions, period=period, **options)
