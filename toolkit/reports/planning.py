@@ -106,7 +106,9 @@ def plan_batch(
     Parameters are as for :func:`toolkit.reports.run_batch`;
     ``publication_dir`` is the folder of the protected publication set
     (default ``<out>/publication``). The checks are those of
-    :mod:`toolkit.reports.checks`.
+    :mod:`toolkit.reports.checks`; which regions ``resume`` and
+    ``retry_failed`` leave out, :func:`toolkit.reports.resume.is_skipped`
+    decides.
 
     Returns
     -------

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.reports.layout import load_bericht_config
 from toolkit.reports.manifest import ManifestEntry, make_entry
+from toolkit.reports.render import html_to_pdf, render_html, write_atomic
+from toolkit.reports.runtime import DATA_DIR_ENV, resolve_data_dir
 
 __all__ = ["ReportTask", "produce"]
 
@@ -174,9 +177,6 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
     """
     import nbformat
 
-    from toolkit.reports.render import write_atomic
-    from toolkit.reports.runtime import DATA_DIR_ENV
-
     started = time.monotonic()
     if task.precheck_error:
         return make_entry(task, "failed", error_type="DataError", message=task.precheck_error)
@@ -203,10 +203,6 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
 def _write(task: ReportTask, nb: Any, warm: Any, scratch: Path) -> None:
     """Render and write the outputs, each to a temporary file moved into place when complete."""
     import nbformat
-
-    from toolkit.reports.layout import load_bericht_config
-    from toolkit.reports.render import html_to_pdf, render_html, write_atomic
-    from toolkit.reports.runtime import resolve_data_dir
 
     html = render_html(
         nb,
