@@ -18,7 +18,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +29,8 @@ __all__ = ["Requirements", "parse_requires", "report_requirements"]
 
 
 @dataclass(frozen=True)
-class Requirements(Mapping[str, Any]):
-    """Tables and indicators a template reads.
-
-    Also a read-only mapping in the metadata form (``r["tables"]``,
-    ``r.get("variants")``, lists and plain dictionaries), empty (and false)
-    when nothing is declared, for code that reads the metadata directly.
+class Requirements:
+    """Tables and indicators a template reads (false when nothing is declared).
 
     Parameters
     ----------
@@ -55,8 +51,8 @@ class Requirements(Mapping[str, Any]):
     ('regions', 'transitions')
     >>> r.all_tables()
     ('regions', 'transitions')
-    >>> r.get("variants")["topic"]["schule"]["tables"], bool(Requirements())
-    (['transitions'], False)
+    >>> bool(r), bool(Requirements())
+    (True, False)
     """
 
     tables: tuple[str, ...] = ()
@@ -105,14 +101,8 @@ class Requirements(Mapping[str, Any]):
         inner = [r.all_indicators() for vs in self.variants.values() for r in vs.values()]
         return _union([self.indicators, *inner])
 
-    def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.to_dict())
-
-    def __len__(self) -> int:
-        return len(self.to_dict())
+    def __bool__(self) -> bool:
+        return bool(self.tables or self.optional_tables or self.indicators or self.variants)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metadata form (inverse of :func:`parse_requires`; ``{}`` when empty).
@@ -122,7 +112,7 @@ class Requirements(Mapping[str, Any]):
         >>> Requirements(("regions",)).to_dict()
         {'tables': ['regions'], 'indicators': []}
         """
-        if not (self.tables or self.optional_tables or self.indicators or self.variants):
+        if not self:
             return {}
         out: dict[str, Any] = {"tables": list(self.tables), "indicators": list(self.indicators)}
         if self.optional_tables:

@@ -139,7 +139,8 @@ def run_batch(
         next to the set and reused while it is unchanged). ``dkbm`` always
         audits; ``False`` is for tests of other data.
     **options
-        Passed to :func:`toolkit.reports.planning.plan_batch`:
+        The planning options below, passed on to
+        :func:`toolkit.reports.planning.plan_batch`.
     parameters : dict, optional
         Further template parameters.
     formats : str or iterable of str
