@@ -204,7 +204,7 @@ def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
 
 def write_manifest(
     out_dir: str | os.PathLike[str],
-    entries: Mapping[str, Any],
+    entries: Mapping[str, ManifestEntry],
     *,
     header: Mapping[str, Any],
 ) -> Path:
@@ -214,7 +214,7 @@ def write_manifest(
     ----------
     out_dir : str or path-like
         Output directory.
-    entries : mapping of str to ManifestEntry or mapping
+    entries : mapping of str to ManifestEntry
         Entries by region; written sorted by region code.
     header : mapping
         Batch-level facts (template, period, formats, data directory).
@@ -228,22 +228,20 @@ def write_manifest(
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_manifest(d, {"1": {"region": "1", "status": "ok", "outputs": ["1_a.html"]}},
-    ...                        header={"template": "t"})
+    ...     e = ManifestEntry("1", "A", "ok", 1.5, ("1_a.html",))
+    ...     p = write_manifest(d, {"1": e}, header={"template": "t"})
     ...     print(Path(d, "manifest.csv").read_text().splitlines()[1])
-    1,,ok,,1_a.html,,
+    1,A,ok,1.5,1_a.html,,
     """
-    ordered = [_as_dict(entries[k]) for k in sorted(entries)]
+    ordered = [entries[k].to_dict() for k in sorted(entries)]
     document = {**header, "summary": summarize(ordered), "reports": ordered}
     target = Path(out_dir) / MANIFEST_JSON
     write_atomic(target, json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for entry in ordered:
-        row = dict(entry)
-        row["outputs"] = ";".join(entry.get("outputs") or [])
-        writer.writerow(["" if row.get(c) is None else row.get(c, "") for c in CSV_COLUMNS])
+    for row in ordered:
+        writer.writerow([";".join(row[c]) if c == "outputs" else row[c] for c in CSV_COLUMNS])
     write_atomic(Path(out_dir) / _MANIFEST_CSV, buffer.getvalue())
     return target
 
@@ -288,10 +286,6 @@ class ManifestFile:
                 f"Manifest in {self.out_dir} kann nicht geschrieben werden: {exc.strerror}",
                 hint="Schreibrechte und freien Platz prüfen; mit --resume fortsetzen",
             ) from exc
-
-
-def _as_dict(entry: Any) -> dict[str, Any]:
-    return entry.to_dict() if isinstance(entry, ManifestEntry) else dict(entry)
 
 
 def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
