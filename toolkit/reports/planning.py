@@ -34,8 +34,8 @@ from toolkit.reports.runtime import load_dataset, resolve_data_dir
 from toolkit.reports.tasks import ReportTask
 from toolkit.reports.template import NO_VERSION
 
-# publishing.py and tests/templates/test_content.py import these from here (see
-# /work/coord/README.md "Interfaces"); they live in toolkit.reports.warmup
+# transitional: publishing.py and tests/templates/test_content.py still import these three
+# from here; they live in toolkit.reports.warmup (drop these lines once they import from there)
 from toolkit.reports.warmup import template_imports, warm_up_failed  # noqa: F401
 from toolkit.reports.warmup import with_shared as _with_shared  # noqa: F401
 
