@@ -56,13 +56,14 @@ def load() -> float:
 
 def warm_plan(template: str, parameters: dict, out: Path):
     """Plan one template for all REGIONS and warm up as the batch parent does."""
-    from toolkit.reports.planning import plan_batch, warm_up
+    from toolkit.reports.planning import plan_batch
     from toolkit.reports.publishing import plan_publication
+    from toolkit.reports.warmup import warm_up
 
     plan = plan_batch(
         template, regions=list(REGIONS), period=PERIOD, parameters=parameters, out=out
     )
-    return plan, warm_up(plan, plan_publication(plan))
+    return plan, warm_up(plan.template, plan.data_dir, plan.dataset, plan_publication(plan))
 
 
 def template_previews(repeat: int, out: Path) -> list[tuple[str, str, float, float]]:

@@ -1,7 +1,7 @@
 """Checks before any report starts and what the resume hash covers (issues #12, #14, #15).
 
 Every refusal here must happen before a report process is forked: the tests
-make ``children._start`` fail the test if it is reached. Templates are
+make ``children._Child`` (a started child) fail the test if it is reached. Templates are
 variants of the fixture notebook ``ok`` written into the test's folder.
 """
 
@@ -28,7 +28,7 @@ DEUTSCHLAND = ROOT / "data_samples" / "deutschland"
 def no_report(monkeypatch):
     from toolkit.reports import children
 
-    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_Child", lambda *a: pytest.fail("a report was started"))
 
 
 def _variant(folder: Path, name: str, *, meta: dict | None = None, code: str = "") -> Path:
@@ -86,17 +86,25 @@ def test_resume_hashes_only_what_the_template_reads(tmp_path):
 
 
 def test_minimum_count_zero_and_values_outside_the_schema_range_are_refused(tmp_path, no_report):
-    with pytest.raises(ParameterError, match="min_count: 0 liegt außerhalb") as info:
+    with pytest.raises(ParameterError, match="min_count: 0 ist kleiner als das Minimum 1"):
         _batch(
             "fakten_check", tmp_path, regions="17051", data_dir=None, parameters={"min_count": 0}
         )
-    assert "mindestens 1" in str(info.value)
     templates = _variant(tmp_path / "v", "spanne")
     nb = nbformat.read(templates / "spanne.ipynb", as_version=4)
     nb.metadata["dkbm"]["parameters"]["scale"]["maximum"] = 10
     nbformat.write(nb, templates / "spanne.ipynb")
-    with pytest.raises(ParameterError, match=r"scale: 11\.5 liegt außerhalb .*höchstens 10"):
+    with pytest.raises(ParameterError, match=r"scale: 11\.5 ist größer als das Maximum 10"):
         _batch("spanne", tmp_path, templates, parameters={"scale": 11.5})
+    with pytest.raises(ParameterError, match="scale: nan ist keine Zahl"):  # passed before
+        _batch("spanne", tmp_path, templates, parameters={"scale": float("nan")})
+    # a template whose schema gives min_count no range: at least 1 all the same
+    nb.metadata["dkbm"]["parameters"]["min_count"] = {"type": "int", "default": 3}
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source += "\nmin_count = 3"
+    nbformat.write(nb, templates / "spanne.ipynb")
+    with pytest.raises(ParameterError, match="min_count: 0 ist kleiner als das Minimum 1"):
+        _batch("spanne", tmp_path, templates, parameters={"min_count": 0})
 
 
 def test_template_without_any_computable_indicator_fails_first_naming_the_tables(

@@ -148,12 +148,12 @@ def test_read_only_output_folder_is_a_clear_error(tmp_path):
 
 
 def test_full_disk_while_writing_the_manifest_stops_with_a_clear_error(tmp_path, monkeypatch):
-    from toolkit.reports import running
+    from toolkit.reports import manifest
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(running, "write_manifest", full)
+    monkeypatch.setattr(manifest, "write_manifest", full)
     with pytest.raises(ParameterError, match="No space left on device"):
         batch("ok", "17001", tmp_path)
 
@@ -162,7 +162,7 @@ def test_full_disk_while_writing_the_manifest_stops_with_a_clear_error(tmp_path,
 def test_bad_timeouts_are_refused_before_any_report_starts(tmp_path, monkeypatch, timeout):
     from toolkit.reports import children
 
-    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_Child", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="Zeitlimit"):
         batch("ok", "17001", tmp_path, timeout=timeout)
 
@@ -245,7 +245,7 @@ def test_failed_rerun_keeps_the_previous_report_and_says_so(tmp_path, monkeypatc
 def test_data_dir_parameter_that_does_not_exist_is_refused_first(tmp_path, monkeypatch):
     from toolkit.reports import children
 
-    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_Child", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="data_dir"):
         batch("ok", "17001", tmp_path, parameters={"data_dir": str(tmp_path / "nirgends")})
 
@@ -253,7 +253,7 @@ def test_data_dir_parameter_that_does_not_exist_is_refused_first(tmp_path, monke
 def test_unknown_comparison_region_is_refused_first(tmp_path, monkeypatch):
     from toolkit.reports import children
 
-    monkeypatch.setattr(children, "_start", lambda *a: pytest.fail("a report was started"))
+    monkeypatch.setattr(children, "_Child", lambda *a: pytest.fail("a report was started"))
     with pytest.raises(ParameterError, match="Vergleichsregionen nicht in den Daten: 99"):
         batch("ok", "17001", tmp_path, parameters={"comparison": ["17", "99"]})
 

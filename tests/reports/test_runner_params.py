@@ -19,8 +19,8 @@ from toolkit.reports import (
     validate_parameters,
 )
 from toolkit.reports.params import parse_formats, resolve_regions
+from toolkit.reports.planning import slugify
 from toolkit.reports.registry import default_templates_dir
-from toolkit.reports.tasks import slugify
 
 from .conftest import DATA, NOTEBOOKS
 
@@ -114,7 +114,7 @@ def test_batch_rejects_bad_parameters_before_any_kernel_starts(tmp_path, monkeyp
     def no_reports(*args, **kwargs):
         raise AssertionError("a report process was started")
 
-    monkeypatch.setattr(children, "_start", no_reports)
+    monkeypatch.setattr(children, "_Child", no_reports)
     started = time.monotonic()
     with pytest.raises(ParameterError) as info:
         run_batch(

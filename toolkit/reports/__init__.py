@@ -15,20 +15,17 @@ Examples
 'fruehe_bildung'
 """
 
-from toolkit.reports.manifest import ManifestEntry, format_summary, read_manifest
+from toolkit.reports.manifest import ManifestEntry, read_manifest
 from toolkit.reports.params import parse_assignments, validate_parameters
 from toolkit.reports.registry import Template, get_template, list_templates, load_template
 from toolkit.reports.running import BatchInterrupted, BatchResult, run_batch
 from toolkit.reports.runtime import load_dataset
-from toolkit.reports.tasks import ReportTask
 
 __all__ = [
     "BatchInterrupted",
     "BatchResult",
     "ManifestEntry",
-    "ReportTask",
     "Template",
-    "format_summary",
     "get_template",
     "list_templates",
     "load_dataset",

@@ -108,25 +108,11 @@ def register(subparsers: Any) -> None:
 def _add_intern(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--intern",
+        dest="internal",
         action="store_true",
         help="auch Vorlagen mit ungeschützten Daten (nur für den Dienstgebrauch, nicht "
         "zur Veröffentlichung)",
     )
-
-
-def _given(args: argparse.Namespace) -> dict[str, Any]:
-    from toolkit.reports.params import parse_assignments
-    from toolkit.reports.registry import get_template
-
-    template = get_template(args.template, args.templates_dir)
-    return parse_assignments(template, args.param)
-
-
-def _print_outputs(result: Any) -> None:
-    for entry in result.entries:
-        if entry["status"] == "ok":
-            for name in entry["outputs"]:
-                print(result.out_dir / name)
 
 
 def _use_bericht(args: argparse.Namespace) -> None:
@@ -144,7 +130,7 @@ def _warn_without_publisher(args: argparse.Namespace) -> None:
     from toolkit.reports.runtime import resolve_data_dir
 
     default = BerichtConfig().herausgeber
-    if args.intern or load_bericht_config(resolve_data_dir(args.data)).herausgeber != default:
+    if args.internal or load_bericht_config(resolve_data_dir(args.data)).herausgeber != default:
         return
     print(
         f"Hinweis: kein Herausgeber eingetragen, jede Seite nennt „{default}“. "
@@ -155,11 +141,16 @@ def _warn_without_publisher(args: argparse.Namespace) -> None:
 
 def _common(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments of ``run_batch`` shared by ``dkbm run`` and ``dkbm batch``."""
+    from toolkit.reports.params import parse_assignments
+    from toolkit.reports.registry import get_template
+
     _use_bericht(args)
+    template = get_template(args.template, args.templates_dir)
     names = ("period", "out", "timeout", "templates_dir")
     return {
         **{n: getattr(args, n) for n in names},
-        **{"parameters": _given(args), "formats": args.format, "data_dir": args.data},
+        **{"parameters": parse_assignments(template, args.param), "formats": args.format},
+        "data_dir": args.data,
     }
 
 
@@ -170,28 +161,29 @@ def _run(args: argparse.Namespace) -> int:
     result = run_batch(
         args.template, regions=[args.region], progress=False, internal=True, **_common(args)
     )
-    _print_outputs(result)
+    for entry in result.entries:
+        for name in entry.outputs if entry.status == "ok" else ():
+            print(result.out_dir / name)
     if result.omitted:
         print("Nicht enthalten (fehlt in den Daten): " + "; ".join(result.omitted), file=sys.stderr)
     if result.failed:
         entry = result.failed[0]
-        print(f"Fehlgeschlagen: {entry['error']}", file=sys.stderr)
-        kept = [result.out_dir / name for name in entry["outputs"]]
-        if kept:
-            print(f"Notebook mit Fehlerzelle: {kept[0]}", file=sys.stderr)
+        print(f"Fehlgeschlagen: {entry.error}", file=sys.stderr)
+        if entry.outputs:
+            print(f"Notebook mit Fehlerzelle: {result.out_dir / entry.outputs[0]}", file=sys.stderr)
     return result.exit_code
 
 
 def _batch(args: argparse.Namespace) -> int:
     from toolkit.reports.running import run_batch
 
-    names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler", "intern")
+    names = ("regions", "jobs", "resume", "retry_failed", "executor", "scheduler", "internal")
     common = _common(args)
     _warn_without_publisher(args)
     result = run_batch(
         args.template,
         progress=not args.no_progress,
-        **{("internal" if n == "intern" else n): getattr(args, n) for n in names},
+        **{n: getattr(args, n) for n in names},
         **common,
     )
     print(result.summary())
@@ -215,7 +207,7 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
     else the template's default year, else the latest year the data have
     for it.
     """
-    from toolkit.reports.checks import supported
+    from toolkit.reports.checks import supported, table_years
     from toolkit.reports.params import validate_parameters
     from toolkit.reports.requirements import report_requirements
     from toolkit.reports.runtime import load_dataset, resolve_data_dir
@@ -228,7 +220,9 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
         for variant in _variants(template):
             probe = {**variant, "region": template.parameters["region"].default, "period": default}
             requires = report_requirements(template, validate_parameters(template, probe))
-            years = [default] if period is not None else [default, *_latest(dataset, requires)]
+            years = [default]
+            if period is None:  # else the latest year of the template's tables
+                years += table_years(dataset.tables, requires.tables if requires else None)[::-1]
             found = [y for y in years if y is not None and supported(dataset, requires, y)[0]]
             name = f"{template.title} {_label(template, variant)}".strip()
             if found:
@@ -238,13 +232,6 @@ def _choose(templates: list[Any], data_dir: Any, period: Any) -> list[tuple[Any,
     if skipped:
         print("Übersprungen (die Daten enthalten den Leitindikator nicht):", *skipped, sep="\n")
     return chosen
-
-
-def _latest(dataset: Any, requires: Any) -> list[int]:
-    """Years of the template's tables, latest first."""
-    from toolkit.reports.checks import table_years
-
-    return table_years(dataset.tables, requires.tables if requires else None)[::-1]
 
 
 def _label(template: Any, variant: dict[str, str]) -> str:
@@ -292,7 +279,7 @@ def _report(args: argparse.Namespace) -> int:
             resume=True,
             timeout=args.timeout,
             progress=not args.no_progress,
-            internal=args.intern,
+            internal=args.internal,
         )
         # regions without survey data have no survey report (NoSurveyDataError, issue #17):
         # `dkbm report` renders what the data support and says what it left out

@@ -26,7 +26,7 @@ from toolkit.reports.template_checks import check_template_static
 
 __all__ = [
     "check_against_data",
-    "check_bounds",
+    "check_executor",
     "check_parameters",
     "check_regions_table",
     "check_template",
@@ -35,9 +35,6 @@ __all__ = [
     "table_years",
     "without_data",
 ]
-
-#: Lowest value of parameters the schema gives no range for (disclosure: a count threshold).
-_FLOORS = {"min_count": 1}
 
 
 def check_timeout(timeout: Any) -> float | None:
@@ -60,13 +57,36 @@ def check_timeout(timeout: Any) -> float | None:
     return value
 
 
+def check_executor(jobs: Any, executor: str, scheduler: str | None) -> None:
+    """Refuse fewer than one job, an unknown executor and Dask without a scheduler address.
+
+    Examples
+    --------
+    >>> check_executor(2, "local", None)
+    >>> check_executor(1, "dask", None)
+    Traceback (most recent call last):
+    toolkit.errors.ParameterError: Für --executor dask fehlt --scheduler
+    ...
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
+    if executor not in ("local", "dask"):
+        raise ParameterError(f"Unbekannter Executor {executor!r}", hint="local oder dask")
+    if executor == "dask" and not scheduler:
+        raise ParameterError(
+            "Für --executor dask fehlt --scheduler",
+            hint="z. B. --scheduler tcp://HOST:8786 (Adresse des Dask-Schedulers)",
+        )
+
+
 def check_parameters(template: Any, given: Mapping[str, Any], period: Any) -> tuple[Any, dict]:
     """Check a batch's parameters against the schema; return the period and checked values.
 
     Refuses a template without ``region``/``period`` parameters, ``region``
     or ``period`` given with ``-p``, a period of the wrong type, a
-    ``data_dir`` parameter that does not exist, every schema problem at once
-    and numbers outside their range (:func:`check_bounds`).
+    ``data_dir`` parameter that does not exist and every schema problem at
+    once, numbers outside their range included
+    (:func:`~toolkit.reports.params.validate_parameters`).
 
     Examples
     --------
@@ -99,9 +119,7 @@ def check_parameters(template: Any, given: Mapping[str, Any], period: Any) -> tu
             hint="Pfad prüfen oder weglassen (dann gilt --data)",
         )
     probe = template.parameters["region"].default or "00000"
-    checked = validate_parameters(template, {**given, "region": probe, "period": period})
-    check_bounds(template, checked)
-    return period, checked
+    return period, validate_parameters(template, {**given, "region": probe, "period": period})
 
 
 def check_regions_table(dataset: Any, data_dir: Path) -> Any:
@@ -122,45 +140,6 @@ def check_regions_table(dataset: Any, data_dir: Path) -> Any:
             hint="regions.csv nach data_samples/README.md anlegen",
         )
     return frame
-
-
-def check_bounds(template: Any, parameters: Mapping[str, Any]) -> None:
-    """Refuse numbers outside the range the schema gives (``minimum``/``maximum``).
-
-    Without a range in the schema, ``min_count`` must be at least 1 (a
-    smallest published count of 0 would publish every count).
-
-    Examples
-    --------
-    >>> from toolkit.reports.registry import get_template
-    >>> check_bounds(get_template("fakten_check"), {"min_count": 0})
-    Traceback (most recent call last):
-    toolkit.errors.ParameterError: Ungültige Parameter für Vorlage 'fakten_check'
-      - min_count: 0 liegt außerhalb des erlaubten Bereichs (mindestens 1)
-    ...
-    """
-    problems = []
-    for name, value in parameters.items():
-        spec = template.parameters.get(name)
-        if spec is None or spec.type not in ("int", "float") or not isinstance(value, int | float):
-            continue
-        low = _FLOORS.get(name) if spec.minimum is None else spec.minimum
-        high = spec.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            bits = [f"mindestens {low}"] * (low is not None) + [f"höchstens {high}"] * (
-                high is not None
-            )
-            problems.append(
-                Problem(
-                    f"{name}: {value!r} liegt außerhalb des erlaubten Bereichs ({', '.join(bits)})"
-                )
-            )
-    if problems:
-        raise ParameterError(
-            f"Ungültige Parameter für Vorlage {template.name!r}",
-            problems=problems,
-            hint=f"dkbm templates show {template.name} zeigt Typen und erlaubte Werte",
-        )
 
 
 def check_against_data(

@@ -38,21 +38,59 @@ _PR_SET_PDEATHSIG = 1
 
 
 class _Child:
-    """A forked report process and what it has sent so far."""
+    """A forked report process (started on creation) and what it has sent so far."""
 
-    def __init__(self, task: ReportTask, pid: int, fd: int) -> None:
-        self.task, self.pid, self.fd, self.data = task, pid, fd, b""
-        self.started = time.monotonic()
+    def __init__(self, task: ReportTask, warm: Any) -> None:
+        self.task, self.data, self.started = task, b"", time.monotonic()
         limit = task.timeout + GRACE if task.timeout else None
         self.deadline = self.started + limit if limit else float("inf")
+        self.fd, write = os.pipe()
+        parent = os.getpid()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.fd)
+            _child_main(task, warm, write, parent)
+        os.close(write)
+        with contextlib.suppress(OSError):  # the child may have done it or exited already
+            os.setpgid(self.pid, self.pid)
 
+    def kill(self) -> None:
+        """Kill the child's process group."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
 
-def _die_with_parent(parent: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if hasattr(libc, "prctl"):
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    def sent(self) -> ManifestEntry | None:
+        """Return the entry the child sent (None: it sent none)."""
+        with contextlib.suppress(ValueError):
+            return ManifestEntry.from_dict(json.loads(self.data.decode("utf-8")))
+        return None
+
+    def finish(self, timed_out: bool = False) -> ManifestEntry:
+        """Close the pipe, wait for the child and return its entry (or why it sent none)."""
+        if timed_out:
+            self.kill()
+        os.close(self.fd)
+        _, status = os.waitpid(self.pid, 0)
+        duration = time.monotonic() - self.started
+        if timed_out:
+            message = f"Zeitlimit von {self.task.timeout:g} s überschritten; Prozess beendet"
+            return make_entry(
+                self.task, "timeout", duration=duration, error_type="Timeout", message=message
+            )
+        how = (
+            f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
+            if os.WIFSIGNALED(status)
+            else f"Exit-Code {os.WEXITSTATUS(status)}"
+        )
+        return self.sent() or make_entry(
+            self.task,
+            "failed",
+            duration=duration,
+            error_type="DeadKernelError",
+            message=f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})",
+        )
 
 
 def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
@@ -62,7 +100,11 @@ def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         os.setpgid(0, 0)
-        _die_with_parent(parent)
+        libc = ctypes.CDLL(None, use_errno=True)
+        if hasattr(libc, "prctl"):  # die with the parent, even when it is killed
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
         gc.enable()
         entry = produce(task, warm)
     except BaseException as exc:  # reported in the entry, nothing is lost
@@ -72,49 +114,6 @@ def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
         os.write(fd, json.dumps(entry.to_dict(), default=str).encode("utf-8"))
     finally:
         os._exit(code)
-
-
-def _start(task: ReportTask, warm: Any) -> _Child:
-    read, write = os.pipe()
-    parent = os.getpid()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        _child_main(task, warm, write, parent)
-    os.close(write)
-    with contextlib.suppress(OSError):  # the child may have done it or exited already
-        os.setpgid(pid, pid)
-    return _Child(task, pid, read)
-
-
-def _finish(child: _Child, timed_out: bool) -> ManifestEntry:
-    _, status = os.waitpid(child.pid, 0)
-    duration = time.monotonic() - child.started
-    task = child.task
-    if timed_out:
-        message = f"Zeitlimit von {task.timeout:g} s überschritten; Prozess beendet"
-        return make_entry(task, "timeout", duration=duration, error_type="Timeout", message=message)
-    with contextlib.suppress(ValueError):
-        return ManifestEntry.from_dict(json.loads(child.data.decode("utf-8")))
-    how = (
-        f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
-        if os.WIFSIGNALED(status)
-        else f"Exit-Code {os.WEXITSTATUS(status)}"
-    )
-    return make_entry(
-        task,
-        "failed",
-        duration=duration,
-        error_type="DeadKernelError",
-        message=f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})",
-    )
-
-
-def _kill(child: _Child) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signal.SIGKILL)
 
 
 def run_children(
@@ -148,35 +147,27 @@ def run_children(
     try:
         while todo or running:
             while todo and len(running) < jobs:
-                child = _start(todo.pop(), warm)
+                child = _Child(todo.pop(), warm)
                 running[child.fd] = child
                 sel.register(child.fd, selectors.EVENT_READ, child)
             wait = min(c.deadline for c in running.values()) - time.monotonic()
             for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
-                child = key.data
-                chunk = os.read(child.fd, 1 << 16)
-                child.data += chunk
-                if not chunk:
-                    sel.unregister(child.fd)
-                    os.close(child.fd)
-                    del running[child.fd]
-                    record(_finish(child, False))
-            now = time.monotonic()
-            for child in [c for c in running.values() if c.deadline <= now]:
-                _kill(child)
+                chunk = os.read(key.fd, 1 << 16)
+                key.data.data += chunk
+                if not chunk:  # the child has sent everything and exited
+                    sel.unregister(key.fd)
+                    record(running.pop(key.fd).finish())
+            for child in [c for c in running.values() if c.deadline <= time.monotonic()]:
                 sel.unregister(child.fd)
-                os.close(child.fd)
-                del running[child.fd]
-                record(_finish(child, True))
+                record(running.pop(child.fd).finish(timed_out=True))
     finally:
-        for child in running.values():  # interrupted: stop and reap every child
-            _kill(child)
-            os.waitpid(child.pid, 0)
-            while chunk := os.read(child.fd, 1 << 16):
-                child.data += chunk
-            os.close(child.fd)
         sel.close()
         gc.unfreeze()
+        for child in running.values():  # interrupted: stop and reap every child
+            child.kill()
+            while chunk := os.read(child.fd, 1 << 16):
+                child.data += chunk
+            child.finish()
         for child in running.values():  # a report finished just before the stop still counts
-            with contextlib.suppress(ValueError):
-                record(ManifestEntry.from_dict(json.loads(child.data.decode("utf-8"))))
+            if (entry := child.sent()) is not None:
+                record(entry)

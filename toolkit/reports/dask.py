@@ -74,19 +74,17 @@ class WarmWorker(WorkerPlugin):
         """Warm this worker up with ``dataset`` (once; later calls return the same context)."""
         with self._lock:
             if self.warm is None:
-                from toolkit.reports.planning import BatchPlan, warm_up
                 from toolkit.reports.registry import load_template
+                from toolkit.reports.warmup import warm_up
 
-                data_dir = Path(self.data_dir)
-                template = load_template(self.template_path)
-                plan = BatchPlan(template, data_dir, data_dir, (), (), {}, {}, dataset)
                 publication = None
                 folder = self.publication_dir
                 if folder and Path(folder, "publication.json").is_file():
                     from toolkit.disclosure import load_publication
 
                     publication = load_publication(folder)
-                self.warm = warm_up(plan, publication)
+                template = load_template(self.template_path)
+                self.warm = warm_up(template, Path(self.data_dir), dataset, publication)
             return self.warm
 
 
@@ -124,7 +122,7 @@ def _warm_all(client: Any, plugin: WarmWorker, data: Any, template: Any) -> None
     try:
         client.gather(futures)
     except Exception as exc:  # a worker could not warm up: stop with its cause
-        from toolkit.reports.planning import warm_up_failed
+        from toolkit.reports.warmup import warm_up_failed
 
         raise (exc if isinstance(exc, DkbmError) else warm_up_failed(template, exc)) from exc
 

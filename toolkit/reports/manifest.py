@@ -3,9 +3,9 @@
 :class:`ManifestEntry` is the frozen record of one report, made only by
 :func:`make_entry`. ``manifest.json`` (full detail) and ``manifest.csv``
 (one row per region) sit in the output directory of a template and period.
-Both are rewritten atomically after every region, so an interrupted batch
-leaves a manifest that is correct for every region finished so far. Only
-one batch writes into a folder at a time (:func:`lock_output_folder`).
+Both are rewritten atomically after every region (:class:`ManifestFile`),
+so an interrupted batch leaves a manifest that is correct for every region
+finished so far.
 
 Examples
 --------
@@ -15,14 +15,12 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import fcntl
 import io
 import json
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +35,8 @@ __all__ = [
     "CSV_COLUMNS",
     "MANIFEST_JSON",
     "ManifestEntry",
+    "ManifestFile",
     "format_summary",
-    "lock_output_folder",
     "make_entry",
     "read_manifest",
     "summarize",
@@ -155,42 +153,6 @@ def make_entry(
     )
 
 
-@contextlib.contextmanager
-def lock_output_folder(out_dir: Path) -> Iterator[None]:
-    """Create, check and lock the output folder for one batch (clear errors, exit code 2).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d, lock_output_folder(Path(d) / "r"):
-    ...     pass
-    """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / f".dkbm-probe-{os.getpid()}"
-        probe.write_bytes(b"x")
-        probe.unlink()
-        handle = open(out_dir / ".dkbm-lock", "a+")  # held for the whole batch
-    except OSError as exc:
-        raise ParameterError(
-            f"Ausgabeordner {out_dir} ist nicht beschreibbar: {exc.strerror or exc}",
-            hint="Schreibrechte und freien Platz prüfen oder --out ändern",
-        ) from exc
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ParameterError(
-                f"In den Ausgabeordner {out_dir} schreibt gerade ein anderer Batch",
-                hint="warten, bis er fertig ist, oder --out ändern",
-            ) from exc
-        yield
-        with contextlib.suppress(OSError):  # leave no trace in the output folder
-            os.unlink(out_dir / ".dkbm-lock")
-    finally:
-        handle.close()
-
-
 def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
     """Return the entries of an existing manifest by region (empty if none).
 
@@ -242,7 +204,7 @@ def read_manifest(out_dir: str | os.PathLike[str]) -> dict[str, ManifestEntry]:
 
 def write_manifest(
     out_dir: str | os.PathLike[str],
-    entries: Mapping[str, Any],
+    entries: Mapping[str, ManifestEntry],
     *,
     header: Mapping[str, Any],
 ) -> Path:
@@ -252,7 +214,7 @@ def write_manifest(
     ----------
     out_dir : str or path-like
         Output directory.
-    entries : mapping of str to ManifestEntry or mapping
+    entries : mapping of str to ManifestEntry
         Entries by region; written sorted by region code.
     header : mapping
         Batch-level facts (template, period, formats, data directory).
@@ -266,28 +228,64 @@ def write_manifest(
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_manifest(d, {"1": {"region": "1", "status": "ok", "outputs": ["1_a.html"]}},
-    ...                        header={"template": "t"})
+    ...     e = ManifestEntry("1", "A", "ok", 1.5, ("1_a.html",))
+    ...     p = write_manifest(d, {"1": e}, header={"template": "t"})
     ...     print(Path(d, "manifest.csv").read_text().splitlines()[1])
-    1,,ok,,1_a.html,,
+    1,A,ok,1.5,1_a.html,,
     """
-    ordered = [_as_dict(entries[k]) for k in sorted(entries)]
+    ordered = [entries[k].to_dict() for k in sorted(entries)]
     document = {**header, "summary": summarize(ordered), "reports": ordered}
     target = Path(out_dir) / MANIFEST_JSON
     write_atomic(target, json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for entry in ordered:
-        row = dict(entry)
-        row["outputs"] = ";".join(entry.get("outputs") or [])
-        writer.writerow(["" if row.get(c) is None else row.get(c, "") for c in CSV_COLUMNS])
+    for row in ordered:
+        writer.writerow([";".join(row[c]) if c == "outputs" else row[c] for c in CSV_COLUMNS])
     write_atomic(Path(out_dir) / _MANIFEST_CSV, buffer.getvalue())
     return target
 
 
-def _as_dict(entry: Any) -> dict[str, Any]:
-    return entry.to_dict() if isinstance(entry, ManifestEntry) else dict(entry)
+class ManifestFile:
+    """The manifest of an output folder while a batch writes it (rewritten after every entry).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Output folder.
+    header : dict
+        Batch-level facts, written with every save.
+    entries : mapping of str to ManifestEntry
+        The entries already there (the previous manifest).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     ManifestFile(Path(d), {"template": "t"}, {}).record(ManifestEntry("1", "A", "ok"))
+    ...     sorted(read_manifest(d))
+    ['1']
+    """
+
+    def __init__(
+        self, out_dir: Path, header: dict[str, Any], entries: Mapping[str, ManifestEntry]
+    ) -> None:
+        self.out_dir, self.header, self.entries = out_dir, header, dict(entries)
+
+    def record(self, entry: ManifestEntry) -> None:
+        """Add or replace the region's entry and save."""
+        self.entries[entry.region] = entry
+        self.save()
+
+    def save(self) -> None:
+        """Write both files; a full disk or missing rights is a ParameterError naming the folder."""
+        try:
+            write_manifest(self.out_dir, self.entries, header=self.header)
+        except OSError as exc:
+            raise ParameterError(
+                f"Manifest in {self.out_dir} kann nicht geschrieben werden: {exc.strerror}",
+                hint="Schreibrechte und freien Platz prüfen; mit --resume fortsetzen",
+            ) from exc
 
 
 def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -305,7 +303,14 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def format_summary(entries: Iterable[Mapping[str, Any]], *, skipped: int = 0) -> str:
+def format_summary(
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    skipped: int = 0,
+    omitted: Iterable[str] = (),
+    absent: Iterable[str] = (),
+    audit: dict[str, Any] | None = None,
+) -> str:
     """Return the German summary table printed at the end of a batch.
 
     Parameters
@@ -314,11 +319,19 @@ def format_summary(entries: Iterable[Mapping[str, Any]], *, skipped: int = 0) ->
         Entries of the regions run in this batch.
     skipped : int
         Regions skipped because their reports were up to date.
+    omitted : iterable of str
+        Indicators of the template the data cannot give, with the reason.
+    absent : iterable of str
+        Kreise without any data in the period (not planned).
+    audit : dict, optional
+        The audit of the protected set
+        (:func:`toolkit.reports.publishing.audit_batch`).
 
     Returns
     -------
     str
-        Counts, then one line per failed region with the error summary.
+        Counts, one line per failed region with the error summary, then
+        what is left out and what the audit found.
 
     Examples
     --------
@@ -353,4 +366,20 @@ def format_summary(entries: Iterable[Mapping[str, Any]], *, skipped: int = 0) ->
         for r in rows:
             cells = [r[i].ljust(widths[i]) for i in range(4)] + [r[4]]
             lines.append("  ".join(cells).rstrip())
+    if omitted := list(omitted):
+        lines.append("Nicht enthalten (fehlt in den Daten): " + "; ".join(omitted))
+    if absent := list(absent):
+        lines.append(
+            "Übersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): " + ", ".join(absent)
+        )
+    from toolkit.reports.publishing import audit_failed, audit_note
+
+    if audit_note(audit):  # reports of an older protected set in the folder
+        lines.append(audit_note(audit))
+    if audit_failed(audit):
+        lines.append(
+            f"Geheimhaltung verletzt: {audit['disclosed']} gesperrte Fallzahlen "
+            "sind aus dem Veröffentlichten auf weniger als ±1 eingrenzbar "
+            "(manifest.json, disclosure_audit). Berichte nicht veröffentlichen."
+        )
     return "\n".join(lines)

@@ -19,20 +19,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ParameterError, Problem
 from toolkit.reports.registry import ParameterSpec, Template, _type_ok
-from toolkit.reports.tasks import FORMATS
 
 __all__ = [
+    "FORMATS",
     "coerce_value",
     "parse_assignments",
     "parse_formats",
     "resolve_regions",
     "validate_parameters",
 ]
+
+#: Output formats a report can be written in.
+FORMATS = ("html", "pdf", "ipynb")
+
+#: Lowest value of parameters the schema gives no range for (disclosure: a count threshold).
+_FLOORS = {"min_count": 1}
 
 _TRUE = {"true", "ja", "yes", "1", "wahr"}
 _FALSE = {"false", "nein", "no", "0", "falsch"}
@@ -172,7 +179,9 @@ def _check_value(spec: ParameterSpec, value: Any) -> list[Problem]:
             allowed = ", ".join(str(a) for a in spec.allowed)
             shown = ", ".join(repr(b) for b in bad)
             return [Problem(f"{spec.name}: {shown} nicht erlaubt (erlaubt: {allowed})")]
-    return []
+    if spec.minimum is None and spec.name in _FLOORS:
+        spec = replace(spec, minimum=_FLOORS[spec.name])
+    return spec.check_range(value)
 
 
 def validate_parameters(template: Template, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -195,7 +204,10 @@ def validate_parameters(template: Template, given: Mapping[str, Any]) -> dict[st
     ------
     toolkit.errors.ParameterError
         Listing all problems at once: unknown names, wrong types, values
-        outside ``allowed``, required parameters without a value.
+        outside ``allowed`` or the schema's ``minimum``/``maximum`` (and
+        ``nan``; without a range ``min_count`` must be at least 1, as a
+        smallest published count of 0 would publish every count), required
+        parameters without a value.
 
     Examples
     --------

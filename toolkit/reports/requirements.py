@@ -6,9 +6,8 @@ parameter (e.g. the Fakten-Check topic) needs on top
 (:func:`parse_requires`, :class:`Requirements`). One report reads what
 :func:`report_requirements` says (``regions`` and the tables its indicators
 are computed from included); its resume hash covers exactly those files
-(:func:`inputs_digest`), so a note or a table the template does not read
-changes nothing. ``dkbm templates validate`` checks them against a data
-folder.
+(:func:`toolkit.reports.resume.inputs_digest`). ``dkbm templates validate``
+checks them against a data folder.
 
 Examples
 --------
@@ -19,29 +18,19 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.errors import Problem
 from toolkit.reports.schema import REQUIRES_KEYS, ParameterSpec, unknown_keys
 
-__all__ = ["Requirements", "inputs_digest", "parse_requires", "report_requirements"]
-
-_TABLE_SUFFIXES = (".csv", ".csv.gz", ".csv.zip", ".parquet", ".xlsx")
+__all__ = ["Requirements", "parse_requires", "report_requirements"]
 
 
 @dataclass(frozen=True)
-class Requirements(Mapping[str, Any]):
-    """Tables and indicators a template reads.
-
-    Also a read-only mapping in the metadata form (``r["tables"]``,
-    ``r.get("variants")``, lists and plain dictionaries), empty (and false)
-    when nothing is declared, for code that reads the metadata directly.
+class Requirements:
+    """Tables and indicators a template reads (false when nothing is declared).
 
     Parameters
     ----------
@@ -62,8 +51,8 @@ class Requirements(Mapping[str, Any]):
     ('regions', 'transitions')
     >>> r.all_tables()
     ('regions', 'transitions')
-    >>> r.get("variants")["topic"]["schule"]["tables"], bool(Requirements())
-    (['transitions'], False)
+    >>> bool(r), bool(Requirements())
+    (True, False)
     """
 
     tables: tuple[str, ...] = ()
@@ -112,14 +101,8 @@ class Requirements(Mapping[str, Any]):
         inner = [r.all_indicators() for vs in self.variants.values() for r in vs.values()]
         return _union([self.indicators, *inner])
 
-    def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.to_dict())
-
-    def __len__(self) -> int:
-        return len(self.to_dict())
+    def __bool__(self) -> bool:
+        return bool(self.tables or self.optional_tables or self.indicators or self.variants)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metadata form (inverse of :func:`parse_requires`; ``{}`` when empty).
@@ -129,7 +112,7 @@ class Requirements(Mapping[str, Any]):
         >>> Requirements(("regions",)).to_dict()
         {'tables': ['regions'], 'indicators': []}
         """
-        if not (self.tables or self.optional_tables or self.indicators or self.variants):
+        if not self:
             return {}
         out: dict[str, Any] = {"tables": list(self.tables), "indicators": list(self.indicators)}
         if self.optional_tables:
@@ -241,47 +224,3 @@ def report_requirements(template: Any, parameters: Mapping[str, Any]) -> Require
     tables = {"regions", *need.tables, *computed}
     optional = set(need.optional_tables) - tables
     return Requirements(tuple(sorted(tables)), tuple(sorted(optional)), need.indicators)
-
-
-def inputs_digest(data_dir: str | os.PathLike[str], reads: Requirements | None) -> str:
-    """Return a SHA-256 over the files a report reads and the ``bericht.toml`` it is laid out with.
-
-    Covers ``meta.json`` and the files of the tables in ``reads`` (optional
-    ones included; every table file when None; a table's absence counts
-    too); other files (notes, README, tables the template does not read)
-    change nothing.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> kita = Requirements(("kita",))
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     empty = inputs_digest(d, kita)
-    ...     _ = Path(d, "notizen.txt").write_text("x")
-    ...     _ = Path(d, "schule.csv").write_text("x")
-    ...     same = inputs_digest(d, kita)
-    ...     _ = Path(d, "kita.csv").write_text("x")
-    ...     empty == same, empty == inputs_digest(d, kita), empty == inputs_digest(d, None)
-    (True, False, False)
-    """
-    root = Path(data_dir)
-    tables = None if reads is None else sorted({*reads.tables, *reads.optional_tables})
-    files = [p for p in root.rglob("*") if p.is_file()]
-    files = [p for p in files if p.name == "meta.json" or p.name.lower().endswith(_TABLE_SUFFIXES)]
-    if tables is not None:
-        wanted = {f"{t}{s}" for t in tables for s in _TABLE_SUFFIXES} | {"meta.json"}
-        files = [p for p in files if p.relative_to(root).as_posix().lower() in wanted]
-    digest = hashlib.sha256(json.dumps(tables or []).encode())
-    for path in sorted(files):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    from toolkit.reports.layout import load_bericht_config
-
-    bericht = load_bericht_config(root)  # also fails early on a broken file
-    digest.update(json.dumps({**asdict(bericht), "path": ""}, sort_keys=True).encode())
-    logo = Path(bericht.path).parent / bericht.logo if bericht.logo and bericht.path else None
-    if logo is not None and logo.is_file():
-        digest.update(logo.read_bytes())
-    return digest.hexdigest()

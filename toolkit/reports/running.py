@@ -1,12 +1,13 @@
 """Running a batch: plan, protect, warm up, fork one child per report, record.
 
-The parent plans and warms up once (:mod:`toolkit.reports.planning`), then
-forks at most ``jobs`` children at a time (:mod:`toolkit.reports.children`),
-or sends the reports to Dask (:mod:`toolkit.reports.dask`). The manifest is
-rewritten as each entry arrives. On SIGINT, SIGTERM or SIGHUP the parent
-stops the children, records every finished report and raises
-:class:`BatchInterrupted`. Only one batch may write into an output folder
-at a time (a lock file).
+:func:`run_batch` plans (:mod:`toolkit.reports.planning`), locks the output
+folder (:mod:`toolkit.reports.output_folder`), protects the publication
+once (:mod:`toolkit.reports.publishing`), warms up once
+(:mod:`toolkit.reports.warmup`) and forks at most ``jobs`` children
+(:mod:`toolkit.reports.children`) or sends the reports to Dask
+(:mod:`toolkit.reports.dask`). The manifest is rewritten as each entry
+arrives. On SIGINT, SIGTERM or SIGHUP the parent stops the children,
+records every finished report and raises :class:`BatchInterrupted`.
 
 Examples
 --------
@@ -17,24 +18,20 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ParameterError
+from toolkit.reports.checks import check_executor
 from toolkit.reports.children import run_children
-from toolkit.reports.manifest import (
-    ManifestEntry,
-    format_summary,
-    lock_output_folder,
-    write_manifest,
-)
-from toolkit.reports.publishing import audit_batch, audit_failed, audit_note, plan_publication
+from toolkit.reports.manifest import ManifestEntry, ManifestFile, format_summary
+from toolkit.reports.output_folder import lock_output_folder
+from toolkit.reports.planning import plan_batch
+from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
 from toolkit.reports.tasks import produce
+from toolkit.reports.warmup import warm_up
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
 
@@ -52,6 +49,11 @@ class BatchInterrupted(KeyboardInterrupt):
 class BatchResult:
     """Outcome of a batch: entries of the reports run now and the regions skipped.
 
+    ``audit`` is the audit of the protected publication set
+    (:func:`toolkit.reports.publishing.audit_batch`), ``omitted`` the
+    template's indicators the data cannot give, ``absent`` the Kreise of
+    ``--regions kreise`` without data in the period (not planned).
+
     Examples
     --------
     >>> e = ManifestEntry("1", "", "timeout")
@@ -63,11 +65,8 @@ class BatchResult:
     out_dir: Path
     entries: list[ManifestEntry]
     skipped: tuple[str, ...] = ()
-    #: Audit of the protected publication set (:func:`toolkit.reports.publishing.audit_batch`).
     audit: dict[str, Any] | None = None
-    #: Indicators of the template the data cannot give, with the reason.
     omitted: tuple[str, ...] = ()
-    #: Kreise of ``--regions kreise`` without any data in the period (not planned).
     absent: tuple[str, ...] = ()
 
     @property
@@ -82,21 +81,13 @@ class BatchResult:
 
     def summary(self) -> str:
         """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
-        text = format_summary(self.entries, skipped=len(self.skipped))
-        if self.omitted:
-            text += "\nNicht enthalten (fehlt in den Daten): " + "; ".join(self.omitted)
-        if self.absent:
-            text += "\nÜbersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): "
-            text += ", ".join(self.absent)
-        if audit_note(self.audit):  # reports of an older protected set in the folder
-            text += "\n" + audit_note(self.audit)
-        if self.audit is not None and audit_failed(self.audit):
-            text += (
-                f"\nGeheimhaltung verletzt: {self.audit['disclosed']} gesperrte Fallzahlen "
-                "sind aus dem Veröffentlichten auf weniger als ±1 eingrenzbar "
-                "(manifest.json, disclosure_audit). Berichte nicht veröffentlichen."
-            )
-        return text
+        return format_summary(
+            self.entries,
+            skipped=len(self.skipped),
+            omitted=self.omitted,
+            absent=self.absent,
+            audit=self.audit,
+        )
 
 
 @contextlib.contextmanager
@@ -117,21 +108,12 @@ def run_batch(
     *,
     regions: str | Sequence[str],
     period: Any,
-    parameters: dict[str, Any] | None = None,
-    formats: str | Iterable[str] = ("html",),
-    out: str | os.PathLike[str] = "reports",
-    data_dir: str | os.PathLike[str] | None = None,
     jobs: int = 1,
-    resume: bool = False,
-    retry_failed: bool = False,
-    timeout: float | None = None,
     executor: str = "local",
     scheduler: str | None = None,
     progress: bool = True,
-    templates_dir: str | os.PathLike[str] | None = None,
-    publication_dir: str | os.PathLike[str] | None = None,
     audit: bool = True,
-    internal: bool = False,
+    **options: Any,
 ) -> BatchResult:
     """Produce a template's report for many regions.
 
@@ -143,6 +125,22 @@ def run_batch(
         ``all``, ``kreise``, ``gemeinden``, a file or a list of codes.
     period : int or str
         Report period.
+    jobs : int
+        Reports produced at the same time (local executor).
+    executor : {'local', 'dask'}
+        Where the reports run.
+    scheduler : str, optional
+        Dask scheduler address for ``executor='dask'``.
+    progress : bool
+        Show a progress bar on stderr.
+    audit : bool, default True
+        Attack the protected set after rendering
+        (:func:`toolkit.reports.publishing.audit_batch`; the result is kept
+        next to the set and reused while it is unchanged). ``dkbm`` always
+        audits; ``False`` is for tests of other data.
+    **options
+        The planning options below, passed on to
+        :func:`toolkit.reports.planning.plan_batch`.
     parameters : dict, optional
         Further template parameters.
     formats : str or iterable of str
@@ -151,30 +149,17 @@ def run_batch(
         Output root; reports go to ``<out>/<period>/<template>/``.
     data_dir : str or path-like, optional
         Data directory (default: the sample data).
-    jobs : int
-        Reports produced at the same time (local executor).
     resume : bool
         Skip regions whose outputs exist with the same input hash.
     retry_failed : bool
         Run only the regions the manifest lists as failed.
     timeout : float, optional
         Seconds one report may run (finite, > 0).
-    executor : {'local', 'dask'}
-        Where the reports run.
-    scheduler : str, optional
-        Dask scheduler address for ``executor='dask'``.
-    progress : bool
-        Show a progress bar on stderr.
     templates_dir : str or path-like, optional
         Where to look for templates.
     publication_dir : str or path-like, optional
         Folder of the protected publication set every report reads
         (default ``<out>/publication``; reused while the inputs are the same).
-    audit : bool, default True
-        Attack the protected set after rendering
-        (:func:`toolkit.reports.publishing.audit_batch`; the result is kept
-        next to the set and reused while it is unchanged). ``dkbm`` always
-        audits; ``False`` is for tests of other data.
     internal : bool, default False
         Allow a template that reads unprotected data (its reports are for
         internal use only); refused otherwise.
@@ -200,81 +185,42 @@ def run_batch(
     toolkit.errors.TemplateError: Vorlage 'gibtsnicht' nicht gefunden
     ...
     """
-    from toolkit.reports.planning import plan_batch, warm_up
-
-    if not isinstance(jobs, int) or jobs < 1:
-        raise ParameterError(f"--jobs muss mindestens 1 sein, nicht {jobs}")
-    if executor not in ("local", "dask"):
-        raise ParameterError(f"Unbekannter Executor {executor!r}", hint="local oder dask")
-    if executor == "dask" and not scheduler:
-        raise ParameterError(
-            "Für --executor dask fehlt --scheduler",
-            hint="z. B. --scheduler tcp://HOST:8786 (Adresse des Dask-Schedulers)",
-        )
-    plan = plan_batch(
-        template,
-        regions=regions,
-        period=period,
-        parameters=parameters,
-        formats=formats,
-        out=out,
-        data_dir=data_dir,
-        resume=resume,
-        retry_failed=retry_failed,
-        timeout=timeout,
-        templates_dir=templates_dir,
-        publication_dir=publication_dir,
-        internal=internal,
-    )
     from tqdm import tqdm
 
-    entries: dict[str, Any] = dict(plan.previous)
-    result: dict[str, Any] | None = None
+    check_executor(jobs, executor, scheduler)
+    plan = plan_batch(template, regions=regions, period=period, **options)
+    manifest = ManifestFile(plan.out_dir, plan.header, plan.previous)
     done: list[ManifestEntry] = []
-    bar = tqdm(
-        total=len(plan.tasks),
-        desc=plan.template.name,
-        unit="Bericht",
-        disable=not progress or not plan.tasks,
-        file=sys.stderr,
-    )
-
-    def save() -> None:
-        try:
-            write_manifest(plan.out_dir, entries, header=plan.header)
-        except OSError as exc:
-            raise ParameterError(
-                f"Manifest in {plan.out_dir} kann nicht geschrieben werden: {exc.strerror}",
-                hint="Schreibrechte und freien Platz prüfen; mit --resume fortsetzen",
-            ) from exc
+    show = progress and bool(plan.tasks)
+    bar = tqdm(total=len(plan.tasks), desc=plan.template.name, unit="Bericht", disable=not show)
 
     def record(entry: ManifestEntry) -> None:
-        entries[entry.region] = entry
+        manifest.record(entry)
         done.append(entry)
-        save()
         bar.update(1)
 
+    result = None
     with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
         try:
             runnable = [t for t in plan.tasks if not t.precheck_error]
             for task in plan.tasks:
                 if task.precheck_error:  # nothing to run: recorded without a process
                     record(produce(task))
-            save()
-            # protect the whole publication once, here in the parent (issue #16)
-            # also when every report is up to date: the audit (cached while nothing changed)
-            # still covers the reports kept, and a disclosure still fails the batch
+            manifest.save()
+            # protect the whole publication once, here in the parent (issue #16), also when
+            # every report is up to date: the audit still covers the reports kept
             publication = plan_publication(plan) if runnable or plan.skipped else None
             if runnable and executor == "dask":
                 from toolkit.reports.dask import run_on_dask
 
                 run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
             elif runnable:
-                run_children(runnable, warm_up(plan, publication), jobs=jobs, record=record)
+                warm = warm_up(plan.template, plan.data_dir, plan.dataset, publication)
+                run_children(runnable, warm, jobs=jobs, record=record)
             if publication is not None and audit:
                 result = audit_batch(plan.publication_dir, plan.dataset)
                 plan.header["disclosure_audit"] = result
-                save()
+                manifest.save()
         except BatchInterrupted as exc:
             raise BatchInterrupted(
                 exc.signum,

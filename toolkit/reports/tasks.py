@@ -9,64 +9,28 @@ failing report keeps the previous report of the region and says so.
 
 Examples
 --------
->>> slugify("Musterstadt, kreisfreie Stadt")
-'musterstadt-kreisfreie-stadt'
+>>> ReportTask("t.ipynb", "T", "1", "", {}, ("pdf",), "/r", "1_x", "h").output_path("pdf").name
+'1_x.pdf'
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
 import signal
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.reports.layout import load_bericht_config
 from toolkit.reports.manifest import ManifestEntry, make_entry
+from toolkit.reports.render import html_to_pdf, render_html, write_atomic
+from toolkit.reports.runtime import DATA_DIR_ENV, resolve_data_dir
 
-__all__ = ["FORMATS", "ReportTask", "input_hash", "produce"]
+__all__ = ["ReportTask", "produce"]
 
-#: Output formats a report can be written in.
-FORMATS = ("html", "pdf", "ipynb")
-
-_UMLAUTS = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-)
 _TIMING_KEYS = ("start_time", "end_time", "duration")
-
-
-def slugify(name: str) -> str:
-    """Return a file-name-safe ASCII form of a region name.
-
-    Examples
-    --------
-    >>> slugify("Bad Müllheim (Saale), Stadt"), slugify("")
-    ('bad-muellheim-saale-stadt', 'region')
-    """
-    text = unicodedata.normalize("NFKD", name.translate(_UMLAUTS))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "region"
-
-
-def input_hash(template_digest: str, parameters: dict[str, Any], data_digest: str) -> str:
-    """Return the SHA-256 identifying one report's inputs (with the toolkit version).
-
-    Examples
-    --------
-    >>> a = input_hash("t", {"region": "17001", "period": 2024}, "d")
-    >>> a == input_hash("t", {"period": 2024, "region": "17001"}, "d")
-    True
-    """
-    from toolkit import __version__
-
-    payload = {"template": template_digest, "parameters": parameters, "data": data_digest}
-    text = json.dumps({**payload, "toolkit": __version__}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -81,13 +45,12 @@ class ReportTask:
 
     Examples
     --------
-    >>> t = ReportTask("t.ipynb", "t", "T", "17001", "A", {}, ("html",), "out", "17001_a", "h")
+    >>> t = ReportTask("t.ipynb", "T", "17001", "A", {}, ("html",), "out", "17001_a", "h")
     >>> t.output_path("html").name
     '17001_a.html'
     """
 
     template_path: str
-    template_name: str
     title: str
     region: str
     region_name: str
@@ -108,7 +71,7 @@ class ReportTask:
 
         Examples
         --------
-        >>> ReportTask("t", "t", "T", "1", "", {}, (), "/r", "1_x", "h").output_path("pdf")
+        >>> ReportTask("t", "T", "1", "", {}, (), "/r", "1_x", "h").output_path("pdf")
         PosixPath('/r/1_x.pdf')
         """
         return Path(self.out_dir) / f"{self.stem}.{fmt}"
@@ -159,11 +122,9 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
     register()  # the entry point does this when installed; an editable checkout may lag
     logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
     executed = str(Path(scratch) / "executed.ipynb")
-    extra: dict[str, Any] = {"warm": warm} if task.engine == "dkbm" else {}
-    if task.engine != "dkbm" and task.timeout:
-        extra["execution_timeout"] = task.timeout
-    timed = task.timeout is not None and task.engine == "dkbm"
-    if timed:
+    in_process = task.engine == "dkbm"  # timed by an alarm here, a kernel by papermill
+    extra = {"warm": warm} if in_process else {"execution_timeout": task.timeout}
+    if in_process and task.timeout:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, float(task.timeout))
     try:
@@ -180,14 +141,13 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
         return nb, "ok", {}
     except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
         nb = nbformat.read(executed, as_version=4)
-        timeout = exc.ename in ("ReportTimeout", "CellTimeoutError")
         error = {"error_type": exc.ename, "message": str(exc.evalue), "cell": exc.cell_index}
-        if timeout:
-            error["error_type"] = "Timeout"
-            error["message"] = f"Zeitlimit von {task.timeout:g} s überschritten"
-        return nb, "timeout" if timeout else "failed", error
+        if exc.ename not in ("ReportTimeout", "CellTimeoutError"):
+            return nb, "failed", error
+        message = f"Zeitlimit von {task.timeout:g} s überschritten"
+        return nb, "timeout", {**error, "error_type": "Timeout", "message": message}
     finally:
-        if timed:
+        if in_process and task.timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
@@ -210,55 +170,51 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
 
     Examples
     --------
-    >>> t = ReportTask("t.ipynb", "t", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
+    >>> t = ReportTask("t.ipynb", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
     ...                precheck_error="keine Daten")
     >>> produce(t).error
     'DataError: keine Daten'
     """
-    from toolkit.reports.render import html_to_pdf, render_html, write_atomic
+    import nbformat
 
     started = time.monotonic()
     if task.precheck_error:
         return make_entry(task, "failed", error_type="DataError", message=task.precheck_error)
-    from toolkit.reports.runtime import DATA_DIR_ENV
-
     if task.data_dir:  # a kernel or a template without warm data reads the batch's data
         os.environ[DATA_DIR_ENV] = task.data_dir
     with tempfile.TemporaryDirectory(prefix="dkbm-report-") as scratch:
         nb, status, error = _execute(task, warm, scratch)
-        import nbformat
-
         _normalize(nb, task)
         if status != "ok":
             name = f"{task.stem}.ipynb"
-            if name in task.previous:
-                name = f"{task.stem}.fehler.ipynb"
+            name = f"{task.stem}.fehler.ipynb" if name in task.previous else name
             write_atomic(Path(task.out_dir) / name, nbformat.writes(nb))
             duration = time.monotonic() - started
             return make_entry(task, status, duration=duration, outputs=(name,), **error)
-        written = []
-        from toolkit.reports.layout import load_bericht_config
-        from toolkit.reports.runtime import resolve_data_dir
-
-        html = render_html(
-            nb,
-            title=task.title,
-            exporter=getattr(warm, "exporter", None),
-            bericht=load_bericht_config(resolve_data_dir(task.data_dir)),
-            region_name=task.region_name,
-        )
         try:
-            if "ipynb" in task.formats:
-                written.append(write_atomic(task.output_path("ipynb"), nbformat.writes(nb)))
-            if "html" in task.formats:
-                written.append(write_atomic(task.output_path("html"), html))
-            if "pdf" in task.formats:
-                source = Path(scratch) / f"{task.stem}.html"
-                source.write_text(html, encoding="utf-8")
-                html_to_pdf(source, task.output_path("pdf"))
-                written.append(task.output_path("pdf"))
+            _write(task, nb, warm, Path(scratch))
         except OSError as exc:  # e.g. a full disk: the report is not there, say where and why
             message = f"{exc.strerror or exc} ({exc.filename or task.out_dir})"
             return make_entry(task, "failed", error_type="Ausgabe: OSError", message=message)
-    outputs = tuple(p.name for p in written)
+    outputs = tuple(task.output_path(f).name for f in task.formats)
     return make_entry(task, "ok", duration=time.monotonic() - started, outputs=outputs)
+
+
+def _write(task: ReportTask, nb: Any, warm: Any, scratch: Path) -> None:
+    """Render and write the outputs, each to a temporary file moved into place when complete."""
+    import nbformat
+
+    html = render_html(
+        nb,
+        title=task.title,
+        exporter=getattr(warm, "exporter", None),
+        bericht=load_bericht_config(resolve_data_dir(task.data_dir)),
+        region_name=task.region_name,
+    )
+    if "ipynb" in task.formats:
+        write_atomic(task.output_path("ipynb"), nbformat.writes(nb))
+    if "html" in task.formats:
+        write_atomic(task.output_path("html"), html)
+    if "pdf" in task.formats:
+        (scratch / f"{task.stem}.html").write_text(html, encoding="utf-8")
+        html_to_pdf(scratch / f"{task.stem}.html", task.output_path("pdf"))
