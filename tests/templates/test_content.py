@@ -196,7 +196,7 @@ def test_key_figures_against_hand_values():
 
 
 def test_warm_cache_gives_identical_reports(ds):
-    from toolkit.reports.planning import _with_shared
+    from toolkit.reports.warmup import with_shared as _with_shared
 
     before = rc.ausbildungsabbrueche(ds, "17051005", P)
     shared = rc.warm(ds)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.reports import checks
-from toolkit.reports.manifest import ManifestEntry, read_manifest
+from toolkit.reports.manifest import ManifestEntry, make_entry, read_manifest
 from toolkit.reports.params import parse_formats, resolve_regions, validate_parameters
 from toolkit.reports.publishing import publication_dir as default_publication_dir
 from toolkit.reports.registry import Template, get_template
@@ -33,11 +33,6 @@ from toolkit.reports.resume import input_hash, inputs_digest, is_skipped
 from toolkit.reports.runtime import load_dataset, resolve_data_dir
 from toolkit.reports.tasks import ReportTask
 from toolkit.reports.template import NO_VERSION
-
-# transitional: publishing.py and tests/templates/test_content.py still import these three
-# from here; they live in toolkit.reports.warmup (drop these lines once they import from there)
-from toolkit.reports.warmup import template_imports, warm_up_failed  # noqa: F401
-from toolkit.reports.warmup import with_shared as _with_shared  # noqa: F401
 
 __all__ = ["BatchPlan", "plan_batch", "slugify"]
 
@@ -50,7 +45,9 @@ _UMLAUTS = str.maketrans(
 class BatchPlan:
     """A checked batch, ready to run (no report process started yet).
 
-    ``previous`` holds the entries of the output folder's manifest,
+    ``tasks`` are the reports to run, ``refused`` the failed entries of
+    regions the data do not know (recorded without a process), ``previous``
+    the entries of the output folder's manifest,
     ``header`` the manifest's batch-level facts, ``dataset`` the data read
     and validated once, ``publication_dir`` the folder of the protected
     publication set.
@@ -65,6 +62,7 @@ class BatchPlan:
     out_dir: Path
     data_dir: Path
     tasks: tuple[ReportTask, ...]
+    refused: tuple[ManifestEntry, ...]
     skipped: tuple[str, ...]
     previous: dict[str, ManifestEntry]
     header: dict[str, Any]
@@ -163,6 +161,7 @@ def plan_batch(
     template_digest = f"{tpl.digest()}:{version}"
     digest = inputs_digest(data_path, requires)
     tasks: list[ReportTask] = []
+    refused: list[ManifestEntry] = []
     skipped: list[str] = []
     for code in (c for c in codes if c not in absent):
         params = validate_parameters(tpl, {**given, "region": code, "period": period})
@@ -174,27 +173,27 @@ def plan_batch(
         if is_skipped(old, wanted, task_hash, resume=resume, retry_failed=retry_failed):
             skipped.append(code)
             continue
-        tasks.append(
-            ReportTask(
-                template_path=str(tpl.path),
-                title=f"{tpl.title}{label}: {name or code} {period}",
-                region=code,
-                region_name=name,
-                parameters=params,
-                formats=fmts,
-                out_dir=str(out_dir),
-                stem=stem,
-                input_hash=task_hash,
-                engine=tpl.engine,
-                timeout=timeout,
-                precheck_error=""
-                if code in names
-                else f"Region {code} ist nicht in den Daten ({data_path.name}/regions)",
-                previous=old.outputs if old is not None and old.status == "ok" else (),
-                data_dir=str(data_path),
-                template_version=version,
-            )
+        task = ReportTask(
+            template_path=str(tpl.path),
+            title=f"{tpl.title}{label}: {name or code} {period}",
+            region=code,
+            region_name=name,
+            parameters=params,
+            formats=fmts,
+            out_dir=str(out_dir),
+            stem=stem,
+            input_hash=task_hash,
+            engine=tpl.engine,
+            timeout=timeout,
+            previous=old.outputs if old is not None and old.status == "ok" else (),
+            data_dir=str(data_path),
+            template_version=version,
         )
+        if code in names:
+            tasks.append(task)
+        else:
+            message = f"Region {code} ist nicht in den Daten ({data_path.name}/regions)"
+            refused.append(make_entry(task, "failed", error_type="DataError", message=message))
     header = {
         "template": tpl.name,
         "template_file": tpl.path.name,
@@ -208,5 +207,14 @@ def plan_batch(
     }
     pub_dir = Path(publication_dir).resolve() if publication_dir else default_publication_dir(out)
     return BatchPlan(
-        tpl, out_dir, data_path, tuple(tasks), tuple(skipped), previous, header, dataset, pub_dir
+        tpl,
+        out_dir,
+        data_path,
+        (*tasks,),
+        (*refused,),
+        (*skipped,),
+        previous,
+        header,
+        dataset,
+        pub_dir,
     )

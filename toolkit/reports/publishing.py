@@ -49,7 +49,7 @@ def uses_content(template: Template) -> bool:
     >>> uses_content(get_template("fakten_check"))
     True
     """
-    from toolkit.reports.planning import template_imports
+    from toolkit.reports.warmup import template_imports
 
     modules = template_imports(template)
     return any(m.startswith(("toolkit.reports.content", "toolkit.blocks")) for m in modules)
@@ -104,13 +104,13 @@ def plan_publication(plan: Any) -> Any:
     except DkbmError:
         raise
     except Exception as exc:
-        from toolkit.reports.planning import warm_up_failed
+        from toolkit.reports.warmup import warm_up_failed
 
         raise warm_up_failed(plan.template, exc) from exc
     from toolkit.disclosure.report_audit import stamp_reports
 
     # the reports about to be rendered are made from this set; the audit judges only those
-    regions = [t.region for t in plan.tasks if not t.precheck_error]
+    regions = [t.region for t in plan.tasks]
     if regions:
         stamp_reports(plan.out_dir, regions, pub.meta["input_hash"])
     return pub

@@ -30,7 +30,6 @@ from toolkit.reports.manifest import ManifestEntry, ManifestFile, format_summary
 from toolkit.reports.output_folder import lock_output_folder
 from toolkit.reports.planning import plan_batch
 from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
-from toolkit.reports.tasks import produce
 from toolkit.reports.warmup import warm_up
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
@@ -191,8 +190,10 @@ def run_batch(
     plan = plan_batch(template, regions=regions, period=period, **options)
     manifest = ManifestFile(plan.out_dir, plan.header, plan.previous)
     done: list[ManifestEntry] = []
-    show = progress and bool(plan.tasks)
-    bar = tqdm(total=len(plan.tasks), desc=plan.template.name, unit="Bericht", disable=not show)
+    total = len(plan.tasks) + len(plan.refused)
+    bar = tqdm(
+        total=total, desc=plan.template.name, unit="Bericht", disable=not progress or not total
+    )
 
     def record(entry: ManifestEntry) -> None:
         manifest.record(entry)
@@ -202,21 +203,19 @@ def run_batch(
     result = None
     with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
         try:
-            runnable = [t for t in plan.tasks if not t.precheck_error]
-            for task in plan.tasks:
-                if task.precheck_error:  # nothing to run: recorded without a process
-                    record(produce(task))
+            for entry in plan.refused:  # regions the data do not know: no process
+                record(entry)
             manifest.save()
             # protect the whole publication once, here in the parent (issue #16), also when
             # every report is up to date: the audit still covers the reports kept
-            publication = plan_publication(plan) if runnable or plan.skipped else None
-            if runnable and executor == "dask":
+            publication = plan_publication(plan) if plan.tasks or plan.skipped else None
+            if plan.tasks and executor == "dask":
                 from toolkit.reports.dask import run_on_dask
 
-                run_on_dask(runnable, plan, scheduler=str(scheduler), record=record)
-            elif runnable:
+                run_on_dask(plan.tasks, plan, scheduler=str(scheduler), record=record)
+            elif plan.tasks:
                 warm = warm_up(plan.template, plan.data_dir, plan.dataset, publication)
-                run_children(runnable, warm, jobs=jobs, record=record)
+                run_children(plan.tasks, warm, jobs=jobs, record=record)
             if publication is not None and audit:
                 result = audit_batch(plan.publication_dir, plan.dataset)
                 plan.header["disclosure_audit"] = result

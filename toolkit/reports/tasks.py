@@ -38,8 +38,7 @@ class ReportTask:
     """Everything needed to produce one region's report (picklable, immutable).
 
     ``engine`` is the papermill engine (``"dkbm"`` in-process, ``None`` a
-    kernel); ``precheck_error`` a reason the report cannot run at all;
-    ``previous`` the output names of the region's last successful report;
+    kernel); ``previous`` the output names of the region's last successful report;
     ``data_dir`` the batch's data directory (what ``data_dir=None`` means);
     ``template_version`` the template's version (in the manifest entry).
 
@@ -61,7 +60,6 @@ class ReportTask:
     input_hash: str
     engine: str | None = "dkbm"
     timeout: float | None = None
-    precheck_error: str = ""
     previous: tuple[str, ...] = ()
     data_dir: str = ""
     template_version: str = ""
@@ -117,9 +115,6 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from toolkit.reports.engine import register
-
-    register()  # the entry point does this when installed; an editable checkout may lag
     logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
     executed = str(Path(scratch) / "executed.ipynb")
     in_process = task.engine == "dkbm"  # timed by an alarm here, a kernel by papermill
@@ -170,16 +165,19 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
 
     Examples
     --------
-    >>> t = ReportTask("t.ipynb", "T", "99999", "", {}, ("html",), "/tmp", "99999_x", "h",
-    ...                precheck_error="keine Daten")
-    >>> produce(t).error
-    'DataError: keine Daten'
+    >>> import nbformat, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    >>> nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    >>> nbformat.write(nb, f"{d}/t.ipynb")
+    >>> t = ReportTask(f"{d}/t.ipynb", "T", "1", "", {}, ("html",), d, "1_x", "h")
+    >>> entry = produce(t)
+    >>> entry.error, entry.outputs
+    ('ZeroDivisionError (Zelle 0): division by zero', ('1_x.ipynb',))
     """
     import nbformat
 
     started = time.monotonic()
-    if task.precheck_error:
-        return make_entry(task, "failed", error_type="DataError", message=task.precheck_error)
     if task.data_dir:  # a kernel or a template without warm data reads the batch's data
         os.environ[DATA_DIR_ENV] = task.data_dir
     with tempfile.TemporaryDirectory(prefix="dkbm-report-") as scratch:
