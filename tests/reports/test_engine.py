@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from importlib.metadata import entry_points
 
 import nbformat
@@ -56,6 +57,27 @@ def test_error_gives_papermills_error_cell_and_exception(tmp_path):
     tags = [t for c in saved.cells for t in c.metadata.get("tags", [])]
     assert tags.count("papermill-error-cell-tag") == 2
     assert saved.cells[-1].outputs == []  # stopped at the error
+
+
+def test_execution_timeout_bounds_the_whole_run_and_is_not_swallowed(tmp_path):
+    # two cells of 0.6 s each: each is under the limit, together they are over it (so the
+    # limit is per run, not per cell); the second catches every Exception and still stops
+    nb = _notebook(
+        "import time; time.sleep(0.6)",
+        "try:\n    time.sleep(0.6)\nexcept Exception:\n    pass",
+        "x = 2",
+    )
+    with pytest.raises(PapermillExecutionError) as info:
+        papermill.execute_notebook(
+            nb,
+            str(tmp_path / "out.ipynb"),
+            engine_name="dkbm",
+            progress_bar=False,
+            execution_timeout=1,
+        )
+    assert info.value.ename == "CellTimeoutError" and info.value.exec_count == 3
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left behind
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
 
 
 def test_each_run_starts_with_an_empty_namespace():

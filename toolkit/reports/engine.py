@@ -12,7 +12,9 @@ and calls this engine there, so reports cannot see each other's state.
 
 A warm context (see :mod:`toolkit.reports.runtime`) may be passed as the
 engine argument ``warm``; ``load_dataset`` in the notebook then returns its
-dataset instead of reading the files again.
+dataset instead of reading the files again. papermill's
+``execution_timeout`` is the time the whole run may take (a report's time
+limit): when it is up, the running cell gets :class:`CellTimeoutError`.
 
 Examples
 --------
@@ -29,8 +31,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import io
+import signal
 import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import nbformat
@@ -38,7 +44,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
-__all__ = ["DkbmEngine", "register", "run_cells"]
+__all__ = ["CellTimeoutError", "DkbmEngine", "register", "run_cells"]
 
 #: The papermill engine class (a subclass of ``papermill.engines.Engine``), made on first use.
 DkbmEngine: type
@@ -152,6 +158,29 @@ def _shell() -> _Shell:
     return shell
 
 
+class CellTimeoutError(BaseException):
+    """Raised in the running cell when the run's time is up (``except Exception`` does not catch it)."""
+
+
+@contextlib.contextmanager
+def _alarm_at(deadline: float | None) -> Iterator[None]:
+    """Raise :class:`CellTimeoutError` in this block at ``deadline`` (``time.monotonic``)."""
+    if deadline is None:
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise CellTimeoutError("Zeitlimit überschritten")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def prepare() -> None:
     """Create the shell and import what every run needs (for a warm parent process).
 
@@ -162,7 +191,7 @@ def prepare() -> None:
     _shell()
 
 
-def run_cells(nb_man: Any, warm: Any = None) -> Any:
+def run_cells(nb_man: Any, warm: Any = None, timeout: float | None = None) -> Any:
     """Run every cell of ``nb_man.nb`` in this process; stop at the first error.
 
     Parameters
@@ -171,6 +200,9 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
         papermill's execution state.
     warm : toolkit.reports.runtime.Warm, optional
         Data already loaded, for ``load_dataset`` in the notebook.
+    timeout : float, optional
+        Seconds all cells together may run (in the main thread only: a
+        ``SIGALRM`` interrupts the running cell).
 
     Returns
     -------
@@ -185,6 +217,7 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
     from toolkit.reports.runtime import provided
 
     shell = _shell()
+    deadline = time.monotonic() + timeout if timeout else None
     sink = _Outputs()
     shell.sink = sink
     saved = sys.stdout, sys.stderr, sys.modules.get("__main__")
@@ -199,7 +232,8 @@ def run_cells(nb_man: Any, warm: Any = None) -> Any:
                     if cell.cell_type == "code":
                         sink.cell = cell
                         cell.execution_count = sink.count = shell.execution_count
-                        failed = not shell.run_cell(cell.source, store_history=True).success
+                        with _alarm_at(deadline):
+                            failed = not shell.run_cell(cell.source, store_history=True).success
                         if failed:
                             nb_man.cell_exception(cell, cell_index=index)
                 finally:
@@ -223,10 +257,15 @@ def _define_engine() -> type:
 
         @classmethod
         def execute_managed_notebook(
-            cls, nb_man: Any, kernel_name: str, warm: Any = None, **kwargs: Any
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            warm: Any = None,
+            execution_timeout: float | None = None,
+            **kwargs: Any,
         ) -> Any:
             """Run the notebook with :func:`run_cells` (``kernel_name`` is ignored)."""
-            return run_cells(nb_man, warm)
+            return run_cells(nb_man, warm, execution_timeout)
 
     return DkbmEngine
 

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import os
-import signal
 import tempfile
 import time
 from dataclasses import dataclass
@@ -75,14 +74,6 @@ class ReportTask:
         return Path(self.out_dir) / f"{self.stem}.{fmt}"
 
 
-class ReportTimeout(BaseException):
-    """Raised inside a report's code when its time is up (not catchable by ``except Exception``)."""
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise ReportTimeout("Zeitlimit überschritten")
-
-
 def _normalize(nb: Any, task: ReportTask) -> Any:
     """Remove run-dependent metadata (timings, scratch paths, invented cell ids)."""
     meta = nb.metadata.get("papermill", {})
@@ -117,11 +108,6 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
     executed = str(Path(scratch) / "executed.ipynb")
-    in_process = task.engine == "dkbm"  # timed by an alarm here, a kernel by papermill
-    extra = {"warm": warm} if in_process else {"execution_timeout": task.timeout}
-    if in_process and task.timeout:
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, float(task.timeout))
     try:
         nb = papermill.execute_notebook(
             task.template_path,
@@ -131,19 +117,17 @@ def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[
             progress_bar=False,
             request_save_on_cell_execute=False,
             cwd=scratch,
-            **extra,
+            execution_timeout=task.timeout,
+            **({"warm": warm} if task.engine == "dkbm" else {}),
         )
         return nb, "ok", {}
     except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
         nb = nbformat.read(executed, as_version=4)
         error = {"error_type": exc.ename, "message": str(exc.evalue), "cell": exc.cell_index}
-        if exc.ename not in ("ReportTimeout", "CellTimeoutError"):
+        if exc.ename != "CellTimeoutError":  # the dkbm engine's or nbclient's
             return nb, "failed", error
         message = f"Zeitlimit von {task.timeout:g} s überschritten"
         return nb, "timeout", {**error, "error_type": "Timeout", "message": message}
-    finally:
-        if in_process and task.timeout:
-            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
