@@ -34,7 +34,6 @@ __all__ = ["GRACE", "run_children"]
 
 #: Seconds a child may run past its time limit before it is killed.
 GRACE = 5.0
-_PR_SET_PDEATHSIG = 1
 
 
 class _Child:
@@ -42,8 +41,7 @@ class _Child:
 
     def __init__(self, task: ReportTask, warm: Any) -> None:
         self.task, self.data, self.started = task, b"", time.monotonic()
-        limit = task.timeout + GRACE if task.timeout else None
-        self.deadline = self.started + limit if limit else float("inf")
+        self.deadline = self.started + (task.timeout + GRACE if task.timeout else float("inf"))
         self.fd, write = os.pipe()
         parent = os.getpid()
         sys.stdout.flush()
@@ -102,10 +100,9 @@ def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
         os.setpgid(0, 0)
         libc = ctypes.CDLL(None, use_errno=True)
         if hasattr(libc, "prctl"):  # die with the parent, even when it is killed
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            libc.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
-        gc.enable()
         entry = produce(task, warm)
     except BaseException as exc:  # reported in the entry, nothing is lost
         entry = make_entry(task, "failed", error_type=type(exc).__name__, message=str(exc))

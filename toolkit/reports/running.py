@@ -17,9 +17,8 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,17 +88,8 @@ class BatchResult:
         )
 
 
-@contextlib.contextmanager
-def _signals_stop_the_batch() -> Iterator[None]:
-    def stop(signum: int, frame: Any) -> None:
-        raise BatchInterrupted(signum)
-
-    saved = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+def _stop(signum: int, frame: Any) -> None:
+    raise BatchInterrupted(signum)
 
 
 def run_batch(
@@ -201,7 +191,8 @@ def run_batch(
         bar.update(1)
 
     result = None
-    with lock_output_folder(plan.out_dir), _signals_stop_the_batch():
+    with lock_output_folder(plan.out_dir):
+        saved = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             for entry in plan.refused:  # regions the data do not know: no process
                 record(entry)
@@ -229,6 +220,8 @@ def run_batch(
             ) from None
         finally:
             bar.close()
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
     head = plan.header
     return BatchResult(
         plan.out_dir, done, plan.skipped, result, tuple(head["omitted"]), tuple(head["absent"])
