@@ -124,7 +124,7 @@ def make_entry(
     Examples
     --------
     >>> from toolkit.reports.tasks import ReportTask
-    >>> t = ReportTask("t", "t", "T", "9", "", {}, (), "/r", "9_x", "h")
+    >>> t = ReportTask("t", "T", "9", "", {}, (), "/r", "9_x", "h")
     >>> make_entry(t, "failed", error_type="ValueError", message="kaputt\nmehr", cell=3).error
     'ValueError (Zelle 3): kaputt'
     """
