@@ -206,15 +206,5 @@ def plan_batch(
         **({"internal": True} if uses_internal else {}),
     }
     pub_dir = Path(publication_dir).resolve() if publication_dir else default_publication_dir(out)
-    return BatchPlan(
-        tpl,
-        out_dir,
-        data_path,
-        (*tasks,),
-        (*refused,),
-        (*skipped,),
-        previous,
-        header,
-        dataset,
-        pub_dir,
-    )
+    found = tuple(tasks), tuple(refused), tuple(skipped)
+    return BatchPlan(tpl, out_dir, data_path, *found, previous, header, dataset, pub_dir)
