@@ -338,5 +338,12 @@ def _shown(row: Mapping[str, object]) -> bool:
     return not is_missing(row.get("value"), row.get("flag", ""))
 
 
+def _shown_rows(frame: pd.DataFrame) -> pd.Series:
+    """:func:`_shown` of every row, as a boolean Series (without a Series per row)."""
+    flags = frame["flag"] if "flag" in frame.columns else [""] * len(frame)
+    mask = [not is_missing(v, f) for v, f in zip(frame["value"], flags, strict=True)]
+    return pd.Series(mask, index=frame.index, dtype=bool)
+
+
 def _axis_unit_label(unit: str) -> str:
     return "" if unit in ("%", "Prozent", "") else unit
