@@ -61,6 +61,7 @@ def tool(name: str) -> str:
 
 
 PEAK_KB: list[int] = []
+CPU_S: list[float] = []  # CPU seconds of each run's process tree (wait4)
 
 
 def run(cmd: list[str], **kwargs) -> float:
@@ -72,6 +73,7 @@ def run(cmd: list[str], **kwargs) -> float:
     if proc.returncode not in (0, 1):
         raise subprocess.CalledProcessError(proc.returncode, cmd)
     PEAK_KB.append(usage.ru_maxrss)
+    CPU_S.append(usage.ru_utime + usage.ru_stime)
     return time.perf_counter() - start
 
 
@@ -405,7 +407,7 @@ def full(args: argparse.Namespace, data: Path, out: Path, audit: bool) -> None:
         f"dkbm batch --regions kreise --jobs {args.jobs}{'' if audit else ' (ohne Audit)'}: "
         f"{n} Berichte in {full_s:.0f} s ({per_minute(n, full_s):.0f} Berichte/min; Ziel: "
         f"400 in höchstens 246 s, angestrebt 150 s); Berichtsphase {phase:.0f} s, Median je "
-        f"Bericht {median:.2f} s; Status: {manifest['summary']}; Spitzen-Speicher "
+        f"Bericht {median:.2f} s; CPU {CPU_S[-1]:.0f} s; Status: {manifest['summary']}; Spitzen-Speicher "
         f"{PEAK_KB[-1] / 1024:.0f} MB; Last danach {os.getloadavg()[0]:.1f}",
         flush=True,
     )
