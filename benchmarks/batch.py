@@ -2,10 +2,10 @@
 
 Usage::
 
-    python benchmarks/batch.py [--kreise 400] [--data DIR] [--regions 8]
+    python benchmarks/batch.py [--kreise 400] [--data DIR] [--publication DIR] [--regions 8]
                                [--template fakten_check] [--jobs 2] [--skip-full]
-                               [--dask-regions 40] [--dask-level kreis] [--skip-dask]
-                               [--only-dask] [--only-overhead]
+                               [--no-audit] [--dask-regions 40] [--dask-level kreis]
+                               [--skip-dask] [--only-dask] [--only-overhead] [--only-full]
 
 1. Generates (once) a synthetic Land with ``--kreise`` Kreise in
    ``benchmarks/out/musterland_<N>`` (``dkbm samples generate``, Parquet).
@@ -24,6 +24,14 @@ Usage::
    (goal: within 1.3x).
 5. Unless ``--skip-full``: ``dkbm batch TEMPLATE --regions kreise --jobs 2``
    for all Kreise (goal: 400 Kreise in at most 246 s, aim under 150 s).
+
+``--publication DIR`` names a protected publication set already made for
+``--data`` (protecting the 400-Kreise Land takes many minutes): every batch
+gets a copy in its ``<out>/publication`` and reuses it by input hash, as a
+second ``dkbm batch`` into the same folder does; the plain loop finds it in
+its ``DKBM_CACHE_DIR``. ``--no-audit`` times the batches without the audit of
+the publication after rendering (``run_batch(..., audit=False)``; the audit
+is measured by ``benchmarks/disclosure.py``).
 
 Each ``dkbm batch`` run also prints its peak memory: the largest resident
 set of the batch process or any report process (``wait4`` rusage); it must
@@ -53,6 +61,7 @@ def tool(name: str) -> str:
 
 
 PEAK_KB: list[int] = []
+CPU_S: list[float] = []  # CPU seconds of each run's process tree (wait4)
 
 
 def run(cmd: list[str], **kwargs) -> float:
@@ -64,6 +73,7 @@ def run(cmd: list[str], **kwargs) -> float:
     if proc.returncode not in (0, 1):
         raise subprocess.CalledProcessError(proc.returncode, cmd)
     PEAK_KB.append(usage.ru_maxrss)
+    CPU_S.append(usage.ru_utime + usage.ru_stime)
     return time.perf_counter() - start
 
 
@@ -104,7 +114,9 @@ def kreise_of(data: Path, level: str = "kreis") -> list[str]:
     return sorted(str(c) for c in frame.loc[frame["level"] == level, "region_code"])
 
 
-def plain_loop(template: Path, regions: list[str], period: int, data: Path, out: Path) -> float:
+def plain_loop(
+    template: Path, regions: list[str], period: int, data: Path, out: Path, env: dict | None = None
+) -> float:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     for region in regions:
@@ -128,6 +140,7 @@ def plain_loop(template: Path, regions: list[str], period: int, data: Path, out:
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
         subprocess.run(
             [tool("jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
@@ -144,6 +157,50 @@ def dkbm_batch(
     cmd = [tool("dkbm"), "batch", template, "--regions", regions, "--period", str(period)]
     cmd += ["--jobs", str(jobs), "--data", str(data), "--out", str(out), "--no-progress"]
     return run([*cmd, *extra], stdout=subprocess.DEVNULL)
+
+
+def provide_publication(publication: Path | None, out: Path) -> None:
+    """Copy an existing protected set into ``<out>/publication`` (untimed; reused by hash)."""
+    if publication is not None:
+        shutil.copytree(publication, out / "publication", dirs_exist_ok=True)
+
+
+def loop_env(data: Path, publication: Path | None, out: Path) -> dict | None:
+    """Environment of the plain loop: a cache folder holding ``publication`` for ``data``."""
+    if publication is None:
+        return None
+    code = (
+        "import sys\n"
+        "from toolkit.io import read_dataset\n"
+        "from toolkit.disclosure.publication import input_hash\n"
+        "print(input_hash(read_dataset(sys.argv[1]), min_count=3)[:16])\n"
+    )
+    key = subprocess.run(
+        [sys.executable, "-c", code, str(data)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    cache = out / "cache"
+    shutil.copytree(publication, cache / f"publication-{key}", dirs_exist_ok=True)
+    return {**os.environ, "DKBM_CACHE_DIR": str(cache)}
+
+
+def timed_batch(
+    template: str,
+    regions: str | list[str],
+    period: int,
+    data: Path,
+    out: Path,
+    jobs: int,
+    publication: Path | None,
+    audit: bool,
+) -> float:
+    """One batch, timed: ``dkbm batch`` (with the audit) or ``run_batch(..., audit=False)``."""
+    provide_publication(publication, out)
+    if audit:
+        codes = regions if isinstance(regions, str) else ",".join(regions)
+        return dkbm_batch(template, codes, period, data, out, jobs)
+    return _batch_via_python(
+        regions, period, data, out, out / "publication", template=template, jobs=jobs, audit=False
+    )
 
 
 def overhead(out: Path) -> None:
@@ -168,7 +225,14 @@ def overhead(out: Path) -> None:
 
 
 def _batch_via_python(
-    regions: list[str], period: int, data: Path, out: Path, publication: Path, **extra
+    regions: str | list[str],
+    period: int,
+    data: Path,
+    out: Path,
+    publication: Path,
+    template: str = "fakten_check",
+    jobs: int = 2,
+    **extra,
 ) -> float:
     """``run_batch`` in a fresh process (timed with its children), reading one protected set."""
     args = dict(
@@ -176,7 +240,7 @@ def _batch_via_python(
         period=period,
         data_dir=str(data),
         out=str(out),
-        jobs=2,
+        jobs=jobs,
         publication_dir=str(publication),
         progress=False,
         **extra,
@@ -187,7 +251,7 @@ def _batch_via_python(
         "r = run_batch(sys.argv[1], **json.loads(sys.argv[2]))\n"
         "print(r.summary())\n"
     )
-    return run([sys.executable, "-c", code, "fakten_check", json.dumps(args)])
+    return run([sys.executable, "-c", code, template, json.dumps(args)])
 
 
 def report_phase(out: Path) -> tuple[float, float, int]:
@@ -203,7 +267,14 @@ def report_phase(out: Path) -> tuple[float, float, int]:
     return max(times) - first, statistics.median(durations), len(entries)
 
 
-def dask_vs_local(template: str, regions: list[str], period: int, data: Path, out: Path) -> None:
+def dask_vs_local(
+    template: str,
+    regions: list[str],
+    period: int,
+    data: Path,
+    out: Path,
+    given: Path | None = None,
+) -> None:
     """``--jobs 2`` against a Dask ``LocalCluster`` of 2 single-threaded workers.
 
     Both read the same protected publication set, made before (untimed), so
@@ -214,9 +285,13 @@ def dask_vs_local(template: str, regions: list[str], period: int, data: Path, ou
     from distributed import LocalCluster
 
     publication = out / "publication-dask"
-    _batch_via_python(regions[:1], period, data, out / "protect", publication)
+    if given is not None:  # an existing set for these data (see --publication)
+        shutil.copytree(given, publication, dirs_exist_ok=True)
+    _batch_via_python(regions[:1], period, data, out / "protect", publication, template=template)
     print(f"Last vor dem Vergleich: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
-    local = _batch_via_python(regions, period, data, out / "local", publication, audit=False)
+    local = _batch_via_python(
+        regions, period, data, out / "local", publication, template=template, audit=False
+    )
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
@@ -226,6 +301,7 @@ def dask_vs_local(template: str, regions: list[str], period: int, data: Path, ou
             data,
             out / "dask",
             publication,
+            template=template,
             audit=False,
             executor="dask",
             scheduler=cluster.scheduler_address,
@@ -260,7 +336,13 @@ def main() -> int:
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--only-dask", action="store_true", help="nur Dask gegen --jobs 2")
     parser.add_argument("--only-overhead", action="store_true", help="nur der Runner-Overhead")
+    parser.add_argument("--only-full", action="store_true", help="nur der Lauf über alle Kreise")
+    parser.add_argument(
+        "--publication", type=Path, default=None, help="vorhandener geschützter Satz zu --data"
+    )
+    parser.add_argument("--no-audit", action="store_true", help="Batches ohne Audit messen")
     args = parser.parse_args()
+    audit = not args.no_audit
 
     data = args.data or ensure_sample(args.kreise)
     template = ROOT / "templates" / f"{args.template}.ipynb"
@@ -271,9 +353,7 @@ def main() -> int:
         f"Maschine: {platform.node()}, {os.cpu_count()} Kerne, Python {platform.python_version()}",
         flush=True,
     )
-    print(
-        f"Vorlage {args.template}, {len(regions)} Kreise, Daten: {args.kreise} Kreise", flush=True
-    )
+    print(f"Vorlage {args.template}, {len(regions)} Kreise, Daten: {data}", flush=True)
 
     print(f"Last: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
     if args.only_overhead:
@@ -281,11 +361,15 @@ def main() -> int:
         return 0
     if args.only_dask:
         dask_regions = kreise_of(data, args.dask_level)[: args.dask_regions]
-        dask_vs_local(args.template, dask_regions, args.period, data, out)
+        dask_vs_local(args.template, dask_regions, args.period, data, out, args.publication)
         return 0
-    loop_s = plain_loop(template, regions, args.period, data, out / "loop")
-    batch_s = dkbm_batch(
-        args.template, ",".join(regions), args.period, data, out / "dkbm", args.jobs
+    if args.only_full:
+        full(args, data, out, audit)
+        return 0
+    env = loop_env(data, args.publication, out / "loop")
+    loop_s = plain_loop(template, regions, args.period, data, out / "loop", env)
+    batch_s = timed_batch(
+        args.template, regions, args.period, data, out / "dkbm", args.jobs, args.publication, audit
     )
     loop_rate = per_minute(len(regions), loop_s)
     batch_rate = per_minute(len(regions), batch_s)
@@ -293,25 +377,40 @@ def main() -> int:
     print(
         f"dkbm batch --jobs {args.jobs}:             {batch_s:7.1f} s  {batch_rate:6.1f} Berichte/min"
     )
-    print(f"Verhältnis: {batch_rate / loop_rate:.1f}x (Ziel: mindestens 4x)", flush=True)
+    print(
+        f"Verhältnis: {batch_rate / loop_rate:.1f}x (Ziel: mindestens 4x)"
+        + ("" if audit else "; beide ohne Audit"),
+        flush=True,
+    )
     print(f"Spitzen-Speicher dkbm batch ({len(regions)} Berichte): {PEAK_KB[-1] / 1024:.0f} MB")
     overhead(out / "overhead")
     if not args.skip_dask:
         dask_regions = kreise_of(data, args.dask_level)[: args.dask_regions]
-        dask_vs_local(args.template, dask_regions, args.period, data, out)
-
+        dask_vs_local(args.template, dask_regions, args.period, data, out, args.publication)
     if not args.skip_full:
-        full_s = dkbm_batch(args.template, "kreise", args.period, data, out / "full", args.jobs)
-        manifest = json.loads(
-            (out / "full" / str(args.period) / args.template / "manifest.json").read_text()
-        )
-        n = len(manifest["reports"])
-        print(
-            f"dkbm batch --regions kreise --jobs {args.jobs}: {n} Berichte in {full_s:.0f} s "
-            f"({per_minute(n, full_s):.0f} Berichte/min; Ziel: 400 in unter 300 s); "
-            f"Status: {manifest['summary']}; Spitzen-Speicher {PEAK_KB[-1] / 1024:.0f} MB"
-        )
+        full(args, data, out, audit)
     return 0
+
+
+def full(args: argparse.Namespace, data: Path, out: Path, audit: bool) -> None:
+    """Every Kreis, ``--jobs``: wall time, report phase, peak memory."""
+    print(f"Last vor dem vollen Lauf: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
+    target = out / "full"
+    full_s = timed_batch(
+        args.template, "kreise", args.period, data, target, args.jobs, args.publication, audit
+    )
+    [path] = target.rglob("manifest.json")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    n = len(manifest["reports"])
+    phase, median, _ = report_phase(target)
+    print(
+        f"dkbm batch --regions kreise --jobs {args.jobs}{'' if audit else ' (ohne Audit)'}: "
+        f"{n} Berichte in {full_s:.0f} s ({per_minute(n, full_s):.0f} Berichte/min; Ziel: "
+        f"400 in höchstens 246 s, angestrebt 150 s); Berichtsphase {phase:.0f} s, Median je "
+        f"Bericht {median:.2f} s; CPU {CPU_S[-1]:.0f} s; Status: {manifest['summary']}; Spitzen-Speicher "
+        f"{PEAK_KB[-1] / 1024:.0f} MB; Last danach {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

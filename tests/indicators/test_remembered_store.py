@@ -88,3 +88,23 @@ def test_the_store_belongs_to_the_data_set_not_to_the_module():
     # a copy sent to another process (fork, Dask) starts with an empty store
     copy = pickle.loads(pickle.dumps(first))
     assert not Context(copy.tables, derived=copy.derived).remembered("population")
+
+
+def test_coverage_years_follow_an_edited_table():
+    # reference: the years written into the table by hand; the data set keeps them (a batch
+    # asks once per report) but an edit in place must show at once
+    from toolkit.indicators import coverage
+    from toolkit.indicators.coverage import table_years
+    from toolkit.io import Dataset
+
+    kita = pd.DataFrame(
+        {"region_code": "17001000", "year": [2024], "age_group": "u3", "children": [5]}
+    )
+    ds = Dataset({"population": _population().assign(year=2023), "kita": kita})
+    assert table_years(ds, "kita") == frozenset({2024})
+    assert coverage(ds, "betreuungsquote_u3", period=2024).loc[0, "available"]
+    ds.tables["kita"].loc[0, "year"] = 2025
+    assert table_years(ds, "kita") == frozenset({2025})
+    late = coverage(ds, "betreuungsquote_u3", period=2024).iloc[0]
+    assert not late["available"]
+    assert late["missing_years"] == (2024,)

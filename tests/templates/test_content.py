@@ -226,3 +226,23 @@ def test_an_exact_zero_prints_as_dash_in_every_table(ds, tables):
     assert row["Wert"] == "–" and row["Fallzahl"] == de(population, 0)
     html = _text(karte.to_html())
     assert "0,0 %" not in html and " 0 / " not in text
+
+
+def test_rows_indexed_by_region_equal_the_scan_of_the_whole_set(ds):
+    """A batch reads each report's rows through the region index made once by warm();
+    reference: the plain scan of the whole protected set (publication_rows), region by region."""
+    from toolkit.reports.content._publication import read_rows, region_rows
+
+    pub = rc.report_publication(ds)
+    index = region_rows(pub.frame)
+    codes = sorted(set(pub.frame["region_code"].astype(str)))
+    assert len(index.slots) == len(codes)
+    years = [2020, 2023, 2024]
+    groups = [[c] for c in codes] + [codes[:7], ["17051", "17", "DG", "99999"]]
+    for group in groups:
+        plain = read_rows(pub, group, years, ["betreuungsquote_u3", "schulabgaenge"])
+        indexed = read_rows(pub, group, years, ["betreuungsquote_u3", "schulabgaenge"], index)
+        pd.testing.assert_frame_equal(indexed, plain)
+        assert indexed.attrs == plain.attrs
+    shared = rc.warm(ds, publication=pub)
+    assert shared.rows is not None and shared.rows.rows == len(pub.frame)

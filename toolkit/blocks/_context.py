@@ -123,7 +123,7 @@ class Context:
             "sub_indicators": list(needs.get("sub_indicators", ())),
         }
         self._used: list[str] = []
-        self._memo: dict[Any, Any] = {}  # report parts per prepared data and arguments
+        self._memo: dict[Any, Any] = {}  # header, messages, key figures per prepared data
         self.version = 0  # counts the reads of the protected set
         self._survey: Any = None
         self._dimension = dimension

@@ -14,7 +14,12 @@ from typing import Any
 from toolkit.blocks._context import Context
 from toolkit.reports.content import Html
 from toolkit.reports.content._abbrueche import small_numbers_note as _small_numbers
-from toolkit.reports.content._fakten import standard_parts
+from toolkit.reports.content._standard import (
+    appendix_part,
+    main_parts,
+    notes_part,
+    shown_indicators,
+)
 from toolkit.reports.content._uebergaenge import UEBERGAENGE_NOTES
 
 __all__ = [
@@ -69,31 +74,25 @@ def mark(ctx: Context, html: str, *, page: bool = False) -> Html:
     return Html((_PAGE_MARK if page else "") + _BANNER + str(html))
 
 
-def _parts(
-    ctx: Context, *, notes: Sequence[str] = (), appendix: Sequence[str] | None = None
-) -> Any:
-    """Parts of the report without charts, from the prepared protected rows (or the survey)."""
+def _parts(ctx: Context) -> Any:
+    """Header, key messages and key figures from the prepared protected rows (or the survey).
+
+    Made once per read of the protected set (``ctx.version``); notes and
+    appendix are made by their blocks.
+    """
     if ctx.survey is not None:
         return ctx.survey
-    key = (ctx.version, tuple(notes), None if appendix is None else tuple(appendix))
-    if key not in ctx._memo:
+    if ctx.version not in ctx._memo:
         ctx._memo.clear()  # parts of earlier prepared data are never asked again
-        ctx._memo[key] = _standard_parts(ctx, notes, appendix)
-    return ctx._memo[key]
-
-
-def _standard_parts(ctx: Context, notes: Sequence[str], appendix: Sequence[str] | None) -> Any:
-    return standard_parts(
-        ctx.prepared,
-        title=ctx.title,
-        indicators=ctx._declared,
-        tables=ctx.table_names,
-        charts=[],
-        notes=notes,
-        appendix_codes=appendix,
-        period_label=ctx.period_label,
-        offsets=ctx.offsets,
-    )
+        ctx._memo[ctx.version] = main_parts(
+            ctx.prepared,
+            title=ctx.title,
+            indicators=shown_indicators(ctx.prepared, ctx._declared),
+            tables=ctx.table_names,
+            period_label=ctx.period_label,
+            offsets=ctx.offsets,
+        )
+    return ctx._memo[ctx.version]
 
 
 def header(ctx: Context) -> Html:
@@ -159,7 +158,9 @@ def notes(ctx: Context, *extra: str) -> Html:
     """
     if ctx.survey is not None:
         return mark(ctx, ctx.survey.notes)
-    return mark(ctx, _parts(ctx, notes=[e for e in extra if e]).notes)
+    shown = shown_indicators(ctx.prepared, ctx._declared)
+    html = notes_part(ctx.prepared, shown, _parts(ctx).figures, [e for e in extra if e])
+    return mark(ctx, html)
 
 
 def definitions(ctx: Context, indicators: Sequence[str] | None = None) -> Html:
@@ -184,7 +185,7 @@ def definitions(ctx: Context, indicators: Sequence[str] | None = None) -> Html:
         return mark(ctx, ctx.survey.appendix)
     gone = {c for c, _ in ctx.omitted}
     codes = [c for c in (ctx.used if indicators is None else indicators) if c not in gone]
-    return mark(ctx, _parts(ctx, appendix=codes).appendix)
+    return mark(ctx, appendix_part(ctx.prepared, codes, ctx.table_names))
 
 
 def small_numbers_note(ctx: Context) -> str:

@@ -294,13 +294,18 @@ def german_axis_formatter(unit: str = "") -> FuncFormatter:
     >>> f(2.5, 0), f(1000, 1)
     ('2,5\xa0%', '1.000\xa0%')
     """
+    done: dict[str, str] = {}  # matplotlib asks for the same ticks many times per drawing
 
     def _format(x: float, _pos: int | None = None) -> str:
+        key = repr(x)  # -0.0 and 0.0 stay apart
+        if key in done:
+            return done[key]
         decimals = (
             0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-6 else 2)
         )
         text = fmt_number(x, decimals)
-        return f"{text}\u00a0%" if unit in ("%", "Prozent") else text
+        done[key] = f"{text}\u00a0%" if unit in ("%", "Prozent") else text
+        return done[key]
 
     return FuncFormatter(_format)
 
@@ -336,6 +341,13 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 def _shown(row: Mapping[str, object]) -> bool:
     return not is_missing(row.get("value"), row.get("flag", ""))
+
+
+def _shown_rows(frame: pd.DataFrame) -> pd.Series:
+    """:func:`_shown` of every row, as a boolean Series (without a Series per row)."""
+    flags = frame["flag"] if "flag" in frame.columns else [""] * len(frame)
+    mask = [not is_missing(v, f) for v, f in zip(frame["value"], flags, strict=True)]
+    return pd.Series(mask, index=frame.index, dtype=bool)
 
 
 def _axis_unit_label(unit: str) -> str:

@@ -14,6 +14,7 @@ from toolkit.charts._base import (
     _new_figure,
     _require,
     _shown,
+    _shown_rows,
     _styled,
     _title,
     _year_formatter,
@@ -97,7 +98,7 @@ def time_series_chart(
             if part.empty:
                 continue
             names[code] = str(part["region_name"].iloc[0])
-            shown = part.apply(lambda r: _shown(r), axis=1)
+            shown = _shown_rows(part)
             y = part["value"].where(shown)
             ax.plot(
                 part["period"].to_numpy(),
@@ -119,7 +120,7 @@ def time_series_chart(
             ax.set_xticks(sorted(years.unique()))
         ax.legend(loc="best")
         _honest_axis(ax, sel["value"], unit)
-    own_shown = own[own.apply(lambda r: _shown(r), axis=1)]
+    own_shown = own[_shown_rows(own)]
     first_p, last_p = int(own["period"].min()), int(own["period"].max())
     alt = _series_alt(title, first_p, last_p, drawn, names, unit)
     table = _series_table(drawn, names, unit)
@@ -193,11 +194,14 @@ def _series_table(
     periods = sorted({int(x) for p in shown for x in p["period"]})
     header = ("Jahr", *(names[c] for c in codes))
     rows = [header]
+    firsts = []  # each line's first value of a year, as the rows are ordered
+    for part in shown:
+        first: dict[int, object] = {}
+        for period, value in zip(part["period"], part["value"], strict=True):
+            first.setdefault(int(period), value)
+        firsts.append(first)
     for period in periods:
-        cells = []
-        for part in shown:
-            hit = part[part["period"] == period]
-            cells.append(fmt_value(hit["value"].iloc[0], unit) if not hit.empty else ".")
+        cells = [fmt_value(f[period], unit) if period in f else "." for f in firsts]
         rows.append((str(period), *cells))
     return tuple(rows)
 

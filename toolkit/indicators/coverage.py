@@ -17,18 +17,19 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
 from toolkit.errors import ParameterError
 from toolkit.indicators._agegroups import RATE_AGES, SINGLE_YEAR_BINS, bins_within
-from toolkit.indicators._context import tables_of
+from toolkit.indicators._context import TABLES, tables_of
 from toolkit.indicators._totals import TOTAL
 from toolkit.indicators.catalog import catalog
 from toolkit.indicators.engine import STEPS
 from toolkit.io._specs import age_group_label, age_interval
 
-__all__ = ["COVERAGE_COLUMNS", "coverage"]
+__all__ = ["COVERAGE_COLUMNS", "coverage", "table_years"]
 
 COVERAGE_COLUMNS = ["indicator", "available", "reason", "missing_tables", "missing_years"]
 
@@ -54,12 +55,59 @@ _AGES: dict[str, tuple[tuple[int, int | None], ...]] = {
 }
 
 
-def _bins(pop: pd.DataFrame) -> tuple[tuple[int, int | None], ...]:
+def _store(tables: dict[str, pd.DataFrame], derived: Any, table: str) -> dict:
+    """Return what the data set keeps derived from ``table`` (a fresh dict for plain tables)."""
+    if derived is None or table not in TABLES:
+        return {}
+    return derived.of(tables[table], table, TABLES[table][0])
+
+
+def table_years(data: object, table: str) -> frozenset[int]:
+    """Return the years in the ``year`` column of a table (kept by a data set).
+
+    A :class:`toolkit.io.Dataset` keeps the answer next to the table
+    (``Dataset.derived``) while the table is unchanged, so the reports of a
+    batch do not read the population's millions of rows again: the batch's
+    warm parent calls this once for every table.
+
+    Parameters
+    ----------
+    data : Dataset or mapping of str to DataFrame
+        As for :func:`coverage`.
+    table : str
+        Table name.
+
+    Returns
+    -------
+    frozenset of int
+
+    Examples
+    --------
+    >>> kita = pd.DataFrame({"region_code": "03251", "year": [2024, 2023, 2024]})
+    >>> sorted(table_years({"kita": kita}, "kita"))
+    [2023, 2024]
+    """
+    tables = tables_of(data)
+    store = _store(tables, getattr(data, "derived", None), table)
+    years = store.get("years")
+    if years is None:
+        col = pd.to_numeric(tables[table]["year"], errors="coerce").dropna()
+        years = store["years"] = frozenset(int(y) for y in pd.unique(col))
+    return years
+
+
+def _bins(
+    tables: dict[str, pd.DataFrame], derived: Any = None
+) -> tuple[tuple[int, int | None], ...]:
+    pop = tables["population"]
     if "age_group" not in pop.columns:
         return SINGLE_YEAR_BINS
-    spans = [age_interval(x) for x in pd.unique(pop["age_group"].astype(str)) if x != TOTAL]
-    spans = sorted(s for s in spans if s is not None)
-    return tuple(spans) or ((0, None),)
+    store = _store(tables, derived, "population")
+    if "age_spans" not in store:
+        labels = pd.unique(pop["age_group"].astype(str))
+        spans = sorted(s for s in (age_interval(x) for x in labels if x != TOTAL) if s is not None)
+        store["age_spans"] = tuple(spans) or ((0, None),)
+    return store["age_spans"]
 
 
 def coverage(
@@ -107,6 +155,7 @@ def coverage(
     ("Tabelle 'population': Jahr 2023 fehlt", (2023,))
     """
     tables = tables_of(dataset_or_tables)
+    derived = getattr(dataset_or_tables, "derived", None)
     known = catalog()["code"].tolist()
     wanted = (
         known
@@ -131,18 +180,18 @@ def coverage(
         if missing:
             reason = "Tabelle " + ", ".join(repr(t) for t in missing) + " fehlt"
         else:
-            reason = _content_reason(code, tables)
+            reason = _content_reason(code, tables, derived)
             if not reason and period is not None:
-                reason, years = _year_reason(code, needed, tables, int(period))
+                reason, years = _year_reason(code, needed, dataset_or_tables, int(period))
             if not reason and region is not None:
                 reason = _region_reason(needed, tables, str(region))
         rows.append((code, not reason, reason, missing, years))
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
-def _content_reason(code: str, tables: dict[str, pd.DataFrame]) -> str:
+def _content_reason(code: str, tables: dict[str, pd.DataFrame], derived: Any) -> str:
     if code in _AGES:
-        bins = _bins(tables["population"])
+        bins = _bins(tables, derived)
         for lo, hi in _AGES[code]:
             if bins_within(bins, lo, hi) is None:
                 have = ", ".join(age_group_label(a, b) for a, b in bins)
@@ -157,13 +206,12 @@ def _content_reason(code: str, tables: dict[str, pd.DataFrame]) -> str:
 
 
 def _year_reason(
-    code: str, needed: tuple[str, ...], tables: dict[str, pd.DataFrame], period: int
+    code: str, needed: tuple[str, ...], data: object, period: int
 ) -> tuple[str, tuple[int, ...]]:
     lags = _LAGS.get(code, tuple((t, 0) for t in needed))
     gaps: dict[str, list[int]] = {}
     for table, lag in lags:
-        years = set(pd.to_numeric(tables[table]["year"], errors="coerce").dropna().astype(int))
-        if period - lag not in years:
+        if period - lag not in table_years(data, table):
             gaps.setdefault(table, []).append(period - lag)
     if not gaps:
         return "", ()

@@ -13,6 +13,7 @@ _context     :func:`prepare_report`, :class:`ReportContext`, default comparisons
 _common      Datenstand, sample-data note, header, appendix
 _figures     key figures, change against the previous period, sentences
 _sections    shared charts (time series, breakdowns, sub-regions)
+_standard    :func:`standard_parts`: header, key figures and messages, notes, appendix
 _fakten      :func:`fakten_check` (topics fruehe_bildung, schule, ausbildung, befragung)
 _messages    "Das Wichtigste in Kürze": at most three messages by a documented rule
 _befragung   weighted survey results by Sozialraum (topic befragung)

@@ -15,9 +15,9 @@ from typing import Any
 from toolkit.charts import Chart
 from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
-from toolkit.reports.content._fakten import standard_parts
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import dimension_chart, series_chart
+from toolkit.reports.content._standard import standard_parts
 from toolkit.text import fmt_number
 
 __all__ = [

@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.disclosure import PROTECTION_ATTR
 from toolkit.errors import ParameterError
 from toolkit.indicators import catalog, coverage
+from toolkit.indicators.coverage import table_years
 from toolkit.regions import RegionHierarchy
 from toolkit.reports.content._comparison import (
     _SUB_LEVELS,
@@ -25,7 +27,12 @@ from toolkit.reports.content._comparison import (
     _hierarchy,
     default_comparison,
 )
-from toolkit.reports.content._publication import read_rows, report_publication, shared_publication
+from toolkit.reports.content._publication import (
+    read_rows,
+    region_rows,
+    report_publication,
+    shared_publication,
+)
 
 __all__ = [
     "LEVEL_LABELS",
@@ -132,10 +139,14 @@ class Shared:
         Region hierarchy of the dataset.
     publication : toolkit.disclosure.ProtectedPublication or None
         The protected publication set every report reads from.
+    rows : RegionRows or None
+        Its rows indexed by region (:func:`region_rows`), so a report finds
+        its regions' rows without scanning the whole set.
     """
 
     hierarchy: Any
     publication: Any = None
+    rows: Any = None
 
 
 def warm(dataset: Any, *, publication: Any = None) -> Shared:
@@ -144,6 +155,10 @@ def warm(dataset: Any, *, publication: Any = None) -> Shared:
     The batch runner calls this once in its parent process and hands the
     result to every report as ``dataset.shared`` (state is passed, never kept
     here), so no report protects or computes the whole publication itself.
+    What every report would otherwise compute again is done here once: the
+    protected rows indexed by region (:func:`region_rows`) and the years of
+    every table (kept in ``dataset.derived`` for
+    :func:`toolkit.indicators.coverage`). Forked report processes share it.
 
     Parameters
     ----------
@@ -163,7 +178,11 @@ def warm(dataset: Any, *, publication: Any = None) -> Shared:
     >>> warm(load_dataset()).hierarchy.level("17051")
     'kreis'
     """
-    return Shared(RegionHierarchy.from_frame(dataset.tables["regions"]), publication)
+    for name, table in dataset.tables.items():  # what coverage() asks of every report
+        if table is not None and "year" in table.columns:
+            table_years(dataset, name)
+    rows = None if publication is None else region_rows(publication.frame)
+    return Shared(RegionHierarchy.from_frame(dataset.tables["regions"]), publication, rows)
 
 
 def _selection(
@@ -315,14 +334,18 @@ def prepare_report(
             + "; ".join(f"{c}: {r}" for c, r in omitted),
             hint="Fehlende Tabellen ergänzen: " + (", ".join(missing) or "keine"),
         )
-    pub = shared_publication(dataset, min_count)
+    pub = shared_publication(dataset, min_count)  # the batch's set (indexed by warm) or on disk
     frame = read_rows(
         pub,
         list(dict.fromkeys([*main, *subs])),
         [p for p in range(period - years + 1, period + 1) if p in (pub.meta.get("periods") or [p])],
         wanted,
+        getattr(getattr(dataset, "shared", None), "rows", None),
     )
     notes = frame.attrs.get("notes", ())
+    # the notes live on the context; pandas copies attrs deeply with every operation on
+    # the frame (thousands per report), so the frame keeps only the protection mark
+    frame.attrs = {k: v for k, v in frame.attrs.items() if k == PROTECTION_ATTR}
     mask = _selection(
         frame,
         period=period,

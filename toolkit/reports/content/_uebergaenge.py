@@ -12,7 +12,6 @@ from toolkit.charts import Chart, chain_chart
 from toolkit.disclosure import shares_of_total
 from toolkit.indicators import catalog
 from toolkit.reports.content._context import ReportContext, prepare_report
-from toolkit.reports.content._fakten import standard_parts
 from toolkit.reports.content._maps import subregion_map
 from toolkit.reports.content._parts import ReportParts
 from toolkit.reports.content._sections import (
@@ -21,6 +20,7 @@ from toolkit.reports.content._sections import (
     series_chart,
     subregion_chart,
 )
+from toolkit.reports.content._standard import standard_parts
 
 __all__ = [
     "CHAIN_STAGES",
