@@ -78,14 +78,14 @@ def small_land() -> pd.DataFrame:
 
 def test_every_period_is_built_and_solved_on_its_own(small_land, monkeypatch):
     seen = []
-    build = _parts.build_linked_tables
+    build = _parts.build_variables
 
     def spy(frame, *, period=None):
-        linked = build(frame, period=period)
-        seen.append(sorted(set(linked.cells["period"])))
-        return linked
+        variables = build(frame, period=period)
+        seen.append(sorted(set(variables.cells["period"])))
+        return variables
 
-    monkeypatch.setattr(_parts, "build_linked_tables", spy)
+    monkeypatch.setattr(_parts, "build_variables", spy)
     pub = protect_publication(small_land, jobs=1)
     assert sorted(seen) == [[2023], [2024]]  # two problems of one period each, not one of both
     f = pub.frame[pub.frame["indicator"] == "schulabgaenge"]
