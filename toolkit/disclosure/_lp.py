@@ -61,9 +61,16 @@ class System:
 
     @classmethod
     def from_arrays(
-        cls, keys: list[object], a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray
+        cls,
+        keys: list[object],
+        a_eq: Any,
+        b_eq: np.ndarray,
+        a_ub: Any,
+        b_ub: np.ndarray,
+        *,
+        integer: bool = False,
     ) -> System:
-        """Build the system from matrices over the unknowns ``keys`` (columns), LP only.
+        """Build the system from matrices over the unknowns ``keys`` (columns).
 
         Examples
         --------
@@ -74,7 +81,7 @@ class System:
         """
         self = cls.__new__(cls)
         self.col = {k: j for j, k in enumerate(keys)}
-        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, False)
+        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, integer)
         return self
 
     def _setup(

@@ -22,6 +22,7 @@ hundred megabytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,7 +139,13 @@ def _aliases(
     return out
 
 
-def build_variables(frame: pd.DataFrame, *, period: int | None = None) -> Variables:
+def build_variables(
+    frame: pd.DataFrame,
+    *,
+    period: int | None = None,
+    periods: Iterable[int] | None = None,
+    alias: bool = True,
+) -> Variables:
     """Build the variables and relations of the count cells of ``frame`` (one period).
 
     Parameters
@@ -147,6 +154,12 @@ def build_variables(frame: pd.DataFrame, *, period: int | None = None) -> Variab
         IndicatorFrame rows.
     period : int, optional
         Only the count cells of this period (after a family's period shift).
+    periods : iterable of int, optional
+        Only the count cells of these periods.
+    alias : bool, default True
+        Make a category count that equals its region's total, in a breakdown
+        that does not add up, the same variable (the protection does; an
+        outsider does not know that they are equal).
 
     Returns
     -------
@@ -168,6 +181,8 @@ def build_variables(frame: pd.DataFrame, *, period: int | None = None) -> Variab
     keep = cells["n"].to_numpy(dtype=float) >= 0
     if period is not None:
         keep &= cells["period"].to_numpy() == period
+    if periods is not None:
+        keep &= np.isin(cells["period"].to_numpy(), list(periods))
     cells = cells[keep].reset_index(drop=True)
     key = _split_conflicts(cells, frame, _keys(cells))
     m = int(key.max()) + 1 if len(key) else 0
@@ -184,7 +199,7 @@ def build_variables(frame: pd.DataFrame, *, period: int | None = None) -> Variab
     breakdown = reg_of[parents] == reg_of[first_kid]
     kid_of_breakdown = np.zeros(m, dtype=bool)
     kid_of_breakdown[kids[np.repeat(breakdown, np.diff(offsets))]] = True
-    alias = _aliases(cells, key, n, kid_of_breakdown)
+    alias = _aliases(cells, key, n, kid_of_breakdown) if alias else np.arange(m, dtype=np.int64)
     # a whole larger than its listed parts: the difference is an unpublished rest
     short = np.flatnonzero(~exact)
     rest = np.full(len(parents), -1, dtype=np.int64)
