@@ -24,7 +24,7 @@ from scipy import sparse
 
 from toolkit.disclosure._families import DIFFERENCES, FAMILIES
 from toolkit.disclosure._lp import Relation, System
-from toolkit.disclosure._parts import PARALLEL_ROWS, period_parts
+from toolkit.disclosure._parts import PARALLEL_ROWS, group_cells, period_parts
 from toolkit.disclosure._variables import build_variables
 from toolkit.disclosure._workers import run_in_workers
 
@@ -173,14 +173,9 @@ def _targets(sub: pd.DataFrame, v: Any, periods: list[int], min_count: int, grou
     """Sensitive variables of ``periods``: counts 1 .. min_count - 1, group-rule numerators."""
     c = v.cells
     n = c["n"].to_numpy(dtype=float)
-    small = (n > 0) & (n < min_count)
-    num = pd.to_numeric(sub["numerator"], errors="coerce").to_numpy(dtype=float)
-    den = pd.to_numeric(sub["denominator"], errors="coerce").to_numpy(dtype=float)
-    rate = sub["unit"].astype(str).to_numpy() == "%"
-    with np.errstate(invalid="ignore"):
-        hit = rate & (den > 0) & (den < group_min) & ((num == 0) | (num == den))
-    is_num = (c["quantity"] == "numerator").to_numpy()
-    sens = (small | (is_num & hit[c["row"].to_numpy()])) & np.isin(c["period"].to_numpy(), periods)
+    sens = (n > 0) & (n < min_count)
+    sens[group_cells(sub, c, group_min)] = True
+    sens &= np.isin(c["period"].to_numpy(), periods)
     cells = np.flatnonzero(sens)
     var, first = np.unique(v.cell_var[cells], return_index=True)
     return var, cells[first]

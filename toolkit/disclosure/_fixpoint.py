@@ -212,17 +212,21 @@ def _sweep(p: Problem, hidden: np.ndarray, guard: np.ndarray, queue: deque[int])
 
 
 def _relations_near(p: Problem, v: int, hidden: np.ndarray, hops: int) -> list[int]:
-    """Relations of ``v`` and, ``hops`` steps further, of the hidden cells they share."""
+    """Relations of ``v`` and, ``hops`` steps further, of the hidden cells they share.
+
+    Visited in the order of the variable ids (not of a set's hashes), so the
+    result does not depend on which other periods are in the problem.
+    """
     cells, rels = {v}, p.relations_of(v).tolist()
-    frontier = {v}
+    frontier = [v]
     for _ in range(hops):
         nxt: set[int] = set()
         for u in frontier:
             for r in p.relations_of(u).tolist():
                 nxt.update(m for m in p.members(r).tolist() if hidden[m] and m not in cells)
         cells |= nxt
-        frontier = nxt
-        rels += [r for u in nxt for r in p.relations_of(u).tolist()]
+        frontier = sorted(nxt)
+        rels += [r for u in frontier for r in p.relations_of(u).tolist()]
     return list(dict.fromkeys(rels))
 
 

@@ -6,10 +6,11 @@ region hierarchies and breakdowns never mix periods, and a change between
 two periods is published only when both counts are. The attacker's system
 therefore falls apart into one independent system per period, and each
 period's protection is checked by the attacker's LP over all its relations,
-with the memory of one period. The partner cells chosen can differ slightly
-from one joint run (Musterland, all periods: 25,937 instead of 25,927 hidden
-cells, both with no sensitive cell narrowed); the result does not depend on
-the number of workers.
+with the memory of one period. The result is the same as one joint run of
+all periods (the variables are numbered in the order of their sorted keys
+and visited in that order; with ids by first appearance and a set's hash
+order the greedy choice of partners differed by a few cells) and does not
+depend on the number of workers.
 
 A row belongs to the period of each of its count cells (a count family may
 shift a member's period: the population change of year t divides by the
@@ -34,7 +35,14 @@ from toolkit.disclosure._variables import Variables, build_variables
 from toolkit.disclosure._workers import run_in_workers
 from toolkit.errors import DisclosureError
 
-__all__ = ["PartResult", "difference_hidden", "period_parts", "protect_part", "protect_parts"]
+__all__ = [
+    "PartResult",
+    "difference_hidden",
+    "group_cells",
+    "period_parts",
+    "protect_part",
+    "protect_parts",
+]
 
 #: Frames with fewer rows are protected in this process (starting workers costs seconds).
 PARALLEL_ROWS = 300_000
@@ -79,7 +87,7 @@ def period_parts(frame: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
     return sorted(out, key=lambda pr: (-len(pr[1]), pr[0]))
 
 
-def _group_rows(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> np.ndarray:
+def group_cells(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> np.ndarray:
     """Cells (positions in ``cells``) that are numerators of rates of 0 % or 100 % of a group smaller than ``group_min``."""
     num = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
     den = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
@@ -93,7 +101,7 @@ def _group_rows(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> np.
 def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
     """Numerator keys of rates of 0 % or 100 % of a group smaller than ``group_min``."""
     keys = cells["key"].to_numpy()
-    return set(keys[_group_rows(frame, cells, group_min)].tolist())
+    return set(keys[group_cells(frame, cells, group_min)].tolist())
 
 
 def protect_part(
@@ -178,7 +186,7 @@ def _protect_fixpoint(
     v = build_variables(sub, period=period)
     p = Problem(v.value, v.published, v.real, v.ptr, v.idx, v.exact)
     seeds = np.zeros(len(v.value), dtype=bool)
-    seeds[v.cell_var[_group_rows(sub, v.cells, group_min)]] = True
+    seeds[v.cell_var[group_cells(sub, v.cells, group_min)]] = True
     fix = suppress(p, sensitive_mask(p, min_count, seeds))
     info: dict[str, Any] = {
         "rounds": fix.rounds,

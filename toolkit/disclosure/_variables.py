@@ -92,7 +92,8 @@ def csr_relations(
 
 def _keys(cells: pd.DataFrame) -> np.ndarray:
     """Integer id of every cell's ``(family, period, region, coords)``, in sorted order."""
-    codes = [pd.factorize(cells[c])[0] for c in ("family", "period", "region", "coords")]
+    # sorted codes: a cell's id does not depend on which other cells (periods) are built
+    codes = [pd.factorize(cells[c], sort=True)[0] for c in ("family", "period", "region", "coords")]
     sizes = [int(c.max()) + 1 if len(c) else 1 for c in codes]
     if np.prod([float(s) for s in sizes]) < 2.0**62:
         combined = np.zeros(len(cells), dtype=np.int64)
@@ -117,6 +118,29 @@ def _split_conflicts(cells: pd.DataFrame, frame: pd.DataFrame, key: np.ndarray) 
     return _keys(cells)
 
 
+def _canonical(
+    parents: np.ndarray, kids: np.ndarray, offsets: np.ndarray, exact: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sort the parts of every sum, and the sums by whole and first part.
+
+    The order of the sums is the order in which the protection visits them;
+    sorted by variable ids it is the same whether one period or several are
+    built together.
+    """
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(len(parents)), lengths)
+    kids = kids[np.lexsort((kids, owner))]
+    first = kids[offsets[:-1]] if len(kids) else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((first, parents))
+    starts = offsets[:-1][order]
+    take = np.repeat(starts, lengths[order]) + (
+        np.arange(int(lengths.sum()))
+        - np.repeat(np.r_[0, np.cumsum(lengths[order])[:-1]], lengths[order])
+    )
+    new_offsets = np.r_[0, np.cumsum(lengths[order])].astype(np.int64)
+    return parents[order], kids[take], new_offsets, exact[order]
+
+
 def _aliases(
     cells: pd.DataFrame, key: np.ndarray, n: np.ndarray, kid_of_breakdown: np.ndarray
 ) -> np.ndarray:
@@ -128,7 +152,7 @@ def _aliases(
     out = np.arange(len(n), dtype=np.int64)
     codes, first = pd.factorize(cells["coords"])
     at_total = np.array([all(c == TOTAL for c in t) for t in first], dtype=bool)[codes]
-    fam_reg = pd.MultiIndex.from_arrays([cells["family"], cells["region"]])
+    fam_reg = pd.MultiIndex.from_arrays([cells["family"], cells["period"], cells["region"]])
     group, _ = pd.factorize(fam_reg)
     total_of = np.full(int(group.max()) + 1 if len(group) else 0, -1, dtype=np.int64)
     total_of[group[at_total]] = key[at_total]
@@ -173,9 +197,9 @@ def build_variables(
     ...     "denominator": None, "unit": "Anzahl"})
     >>> v = build_variables(f)
     >>> v.value.tolist(), v.published.tolist()
-    ([20.0, 9.0, 2.0, 7.0, 11.0], [True, True, True, True, False])
+    ([9.0, 2.0, 7.0, 20.0, 11.0], [True, True, True, True, False])
     >>> [v.idx[a:b].tolist() for a, b in zip(v.ptr[:-1], v.ptr[1:])]
-    [[0, 1, 4], [1, 2, 3]]
+    [[0, 1, 2], [3, 0, 4]]
     """
     cells, _ = count_cells(frame)
     keep = cells["n"].to_numpy(dtype=float) >= 0
@@ -200,6 +224,7 @@ def build_variables(
     kid_of_breakdown = np.zeros(m, dtype=bool)
     kid_of_breakdown[kids[np.repeat(breakdown, np.diff(offsets))]] = True
     alias = _aliases(cells, key, n, kid_of_breakdown) if alias else np.arange(m, dtype=np.int64)
+    parents, kids, offsets, exact = _canonical(alias[parents], alias[kids], offsets, exact)
     # a whole larger than its listed parts: the difference is an unpublished rest
     short = np.flatnonzero(~exact)
     rest = np.full(len(parents), -1, dtype=np.int64)
@@ -209,7 +234,7 @@ def build_variables(
         if len(short)
         else np.zeros(0)
     )
-    ptr, idx = csr_relations(alias[parents], alias[kids], offsets, rest)
+    ptr, idx = csr_relations(parents, kids, offsets, rest)
     # drop variables no cell maps to any more (aliased categories); ids stay sorted
     used = np.zeros(m + len(short), dtype=bool)
     used[alias[key]] = True
