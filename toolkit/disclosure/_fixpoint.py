@@ -36,6 +36,9 @@ from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
 from toolkit.disclosure._relations import SumTable
 
+#: Rounds in which large parts are checked by capped LPs only (:meth:`System.weak`, ``exact``).
+_QUICK_ROUNDS = 3
+
 __all__ = ["FixpointResult", "Problem", "narrowed", "sensitive_mask", "suppress"]
 
 
@@ -275,7 +278,14 @@ def suppress(
         system = p.system(hidden)
         attacked += len(targets)
         x = p.value[targets]
-        mask = system.weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+        # first rounds: large parts only by capped LPs (a target they leave open gets
+        # partners at once, without its own slow LP); later rounds decide exactly
+        mask = system.weak(
+            targets.tolist(),
+            np.maximum(0.0, x - protection),
+            x + protection,
+            exact=rounds > _QUICK_ROUNDS,
+        )
         weak = targets[mask].tolist()
         trace.append((len(targets), len(weak), int(hidden.sum())))
         if not weak or rounds >= max_rounds:

@@ -205,12 +205,14 @@ def audit_publication(
     if reports is not None:
         from toolkit.disclosure.report_audit import report_findings
 
-        cells = _truth_cells(truth)
+        # only the rows of the reports' regions, the regions above and below them
+        near = _report_rows(truth, reports, meta.get("input_hash"))
+        cells = _truth_cells(truth.iloc[near].reset_index(drop=True))
         stale: list[Path] = []
         findings, rels = report_findings(
             reports,
-            pub,
-            truth,
+            pub.iloc[near].reset_index(drop=True),
+            truth.iloc[near].reset_index(drop=True),
             cells,
             structural_sums(cells),
             ignore=_catalogue_phrases(),
@@ -234,6 +236,22 @@ def audit_publication(
     if findings is not None:
         result.attrs["reports"] = findings
     return result
+
+
+def _report_rows(truth: pd.DataFrame, reports: str | Path, input_hash: Any) -> np.ndarray:
+    """Rows of the regions of the reports under ``reports``, their ancestors and descendants."""
+    from toolkit.disclosure._hierarchy import ags_ancestors
+    from toolkit.disclosure.report_audit import report_files
+
+    mine = {region for _, region, _ in report_files(reports, input_hash=input_hash)}
+    codes = truth["region_code"].astype(str)
+    uniq = pd.Series(codes.unique())
+    keep = set(mine) | {a for r in mine if r != "DG" for a in ags_ancestors(r)}
+    prefixes = tuple(r for r in mine if r != "DG")
+    below = uniq[uniq.str.startswith(prefixes)] if prefixes else uniq[:0]
+    if "DG" in mine:
+        return np.arange(len(truth))
+    return np.flatnonzero(codes.isin(keep | set(below)).to_numpy())
 
 
 def _catalogue_phrases() -> tuple[str, ...]:
