@@ -143,8 +143,10 @@ class System:
             if model is None:
                 model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
             pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
-            quick = not exact and len(cols) >= _LARGE
-            out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx], quick=quick)
+            large = len(cols) >= _LARGE
+            out[idx] = _weak_in_part(
+                model, pos, lo_req[idx], hi_req[idx], quick=large and not exact, large=large
+            )
             if not out[idx].any():  # nothing to look at again: free the solver's memory
                 del self.models[label], self.cache[label]
         return out
@@ -167,7 +169,13 @@ class System:
 
 
 def _weak_in_part(
-    model: _Model, pos: np.ndarray, lo_req: np.ndarray, hi_req: np.ndarray, *, quick: bool = False
+    model: _Model,
+    pos: np.ndarray,
+    lo_req: np.ndarray,
+    hi_req: np.ndarray,
+    *,
+    quick: bool = False,
+    large: bool = False,
 ) -> np.ndarray:
     """Mask of targets whose interval misses a requirement, with as few LPs as possible.
 
@@ -190,7 +198,8 @@ def _weak_in_part(
 
     for sense, need in (("max", need_hi), ("min", need_lo)):
         req = hi_req if sense == "max" else lo_req
-        while need.sum() > (0 if quick else _FEW):
+        # in a large part one more capped LP is cheaper than a few single LPs
+        while need.sum() > (0 if quick or large else _FEW):
             before = int(need.sum())
             harvest(model.certify(pos[need], req[need], sense))
             if int(need.sum()) == before:
