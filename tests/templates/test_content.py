@@ -246,3 +246,26 @@ def test_rows_indexed_by_region_equal_the_scan_of_the_whole_set(ds):
         assert indexed.attrs == plain.attrs
     shared = rc.warm(ds, publication=pub)
     assert shared.rows is not None and shared.rows.rows == len(pub.frame)
+
+
+def test_a_plausibility_note_is_published_without_its_raw_example(ds):
+    """The note's example (region, year, value) comes from the unprotected frame; a report
+    keeps the note but not the value (the 400-Kreise audit matched such a value to a hidden cell)."""
+    import copy
+
+    from toolkit.reports.content._publication import read_rows
+
+    pub = copy.copy(rc.report_publication(ds))
+    pub.frame = pub.frame.copy()
+    raw = (
+        "Unplausibel: ausbildungsanfaengerquote liegt bei 1 Wert(en) außerhalb des plausiblen "
+        "Bereichs 0 bis 90 %, z. B. 17051 2015: 95,1 — Eingangsdaten prüfen."
+    )
+    pub.frame.attrs = {**pub.frame.attrs, "notes": (*pub.frame.attrs.get("notes", ()), raw)}
+    notes = read_rows(pub, ["17051"], [2024], ["betreuungsquote_u3"]).attrs["notes"]
+    shown = [n for n in notes if n.startswith("Unplausibel: ausbildungsanfaengerquote")]
+    assert shown == [
+        "Unplausibel: ausbildungsanfaengerquote liegt bei 1 Wert(en) außerhalb des plausiblen "
+        "Bereichs 0 bis 90 % — Eingangsdaten prüfen."
+    ]
+    assert not any("95,1" in n for n in notes)

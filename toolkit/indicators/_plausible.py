@@ -23,7 +23,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["implausible_notes"]
+__all__ = ["implausible_notes", "without_example"]
+
+
+_EXAMPLE = ", z. B. "
+_END = " — Eingangsdaten prüfen."
+
+
+def without_example(note: str) -> str:
+    """Return a plausibility note without its example (region, year, raw value).
+
+    The example comes from the unprotected frame: a published report keeps the
+    note but not a value that the protection may have hidden. Other notes are
+    returned unchanged.
+
+    Examples
+    --------
+    >>> without_example("Unplausibel: q liegt bei 1 Wert(en) außerhalb des plausiblen Bereichs "
+    ...                 "0 bis 100 %, z. B. 17108 2015: 195,1 — Eingangsdaten prüfen.")
+    'Unplausibel: q liegt bei 1 Wert(en) außerhalb des plausiblen Bereichs 0 bis 100 % — Eingangsdaten prüfen.'
+    """
+    if not note.startswith("Unplausibel: ") or _EXAMPLE not in note or not note.endswith(_END):
+        return note
+    return note[: note.index(_EXAMPLE)] + _END
 
 
 def _number(x: float) -> str:
@@ -71,7 +93,6 @@ def implausible_notes(frame: pd.DataFrame) -> tuple[str, ...]:
         notes.append(
             f"Unplausibel: {code} liegt bei {int(mask.sum())} Wert(en) außerhalb des "
             f"plausiblen Bereichs {_number(low)} bis {_number(high)} {unit}, z. B. "
-            f"{row['region_code']} {row['period']}: {_number(values[first])} — "
-            "Eingangsdaten prüfen."
+            f"{row['region_code']} {row['period']}: {_number(values[first])}{_END}"
         )
     return tuple(notes)

@@ -19,6 +19,7 @@ import pandas as pd
 from toolkit.disclosure import protect_publication, publication_rows
 from toolkit.disclosure.publication import input_hash
 from toolkit.errors import ParameterError
+from toolkit.indicators._plausible import without_example
 
 __all__ = ["RegionRows", "read_rows", "region_rows", "report_publication", "shared_publication"]
 
@@ -222,6 +223,7 @@ def read_rows(
     aggregate = pub.frame.attrs.get("aggregate_notes", ())
     notes = tuple(text for region, year, text in aggregate if region in codes and year in periods)
     agg = {text for _, _, text in aggregate}
-    notes += tuple(n for n in pub.frame.attrs.get("notes", ()) if n not in agg)
+    # a plausibility note's example is a raw value of any region: published without it
+    notes += tuple(without_example(n) for n in pub.frame.attrs.get("notes", ()) if n not in agg)
     frame.attrs = {**attrs, "notes": tuple(dict.fromkeys(notes))}
     return frame
