@@ -87,3 +87,29 @@ def test_rest_of_an_incomplete_sum_is_a_sensitive_unknown():
     # by hand: DG - 17 would give the rest 2; the Land and one Kreis are hidden with it
     assert pub.frame["flag"].tolist().count(".") == 2
     assert pub.frame.loc[pub.frame["region_code"] == "17", "flag"].item() == "."
+
+
+def test_a_frame_without_any_sum_is_protected():
+    """One rate of one region: no sum links any cell (session 7 merge: _canonical failed on
+    an empty list of sums); its numerator 1 is below the threshold and is hidden."""
+    import pandas as pd
+
+    from toolkit.disclosure import protect_publication, publication_rows
+
+    f = pd.DataFrame(
+        {
+            "region_code": ["17"],
+            "region_name": ["L"],
+            "level": ["land"],
+            "period": [2024],
+            "indicator": ["q"],
+            "dimension": [""],
+            "category": [""],
+            "value": [50.0],
+            "numerator": [1.0],
+            "denominator": [2.0],
+            "unit": ["%"],
+            "flag": [""],
+        }
+    )
+    assert publication_rows(protect_publication(f, min_count=3))["flag"].tolist() == ["."]

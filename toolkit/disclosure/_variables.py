@@ -135,7 +135,7 @@ def _canonical(
     starts = offsets[:-1][order]
     take = np.repeat(starts, lengths[order]) + (
         np.arange(int(lengths.sum()))
-        - np.repeat(np.r_[0, np.cumsum(lengths[order])[:-1]], lengths[order])
+        - np.repeat(np.cumsum(np.r_[0, lengths[order]])[:-1], lengths[order])
     )
     new_offsets = np.r_[0, np.cumsum(lengths[order])].astype(np.int64)
     return parents[order], kids[take], new_offsets, exact[order]
