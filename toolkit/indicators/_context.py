@@ -3,21 +3,22 @@
 A :class:`Context` holds the canonical tables, the region facts and the
 restriction to regions and periods. It prepares and rolls up each table on
 first use and keeps the result, so that indicators sharing a table (all
-population-based ones) do the expensive work once.
+population-based ones) do the expensive work once. The arguments of a call
+(tables, regions, periods, levels) are checked in :mod:`toolkit.indicators._request`,
+whose names are importable from here as well.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from toolkit._derived import DerivedTables
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError
 from toolkit.indicators._agegroups import SINGLE_YEAR_BINS, bins_within, grouped_population
 from toolkit.indicators._assemble import finish
 from toolkit.indicators._build import Part
@@ -29,9 +30,12 @@ from toolkit.indicators._counts import (
 )
 from toolkit.indicators._population import binned_population, pairs_for
 from toolkit.indicators._regions import RegionTable, normalize_codes
+from toolkit.indicators._request import Restriction, make_restriction, tables_of
 from toolkit.indicators._rollup import rollup
 from toolkit.indicators._totals import fill_absent, resolve_totals
-from toolkit.regions import KreisList, OfficialKreise, normalize_code, read_official_kreise
+from toolkit.regions import KreisList, OfficialKreise, read_official_kreise
+
+__all__ = ["TABLES", "Context", "Restriction", "make_restriction", "run", "tables_of"]
 
 #: Canonical table → (count column, key columns besides region_code and year).
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -50,75 +54,6 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 _MAX_LAG = 4
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Restriction:
-    """Which regions, periods and levels the caller wants (None = all)."""
-
-    regions: frozenset[str] | None = None
-    periods: frozenset[int] | None = None
-    levels: frozenset[str] | None = None
-
-
-def tables_of(data: object) -> dict[str, pd.DataFrame]:
-    """Return the table dict of a Dataset or a mapping of DataFrames.
-
-    Examples
-    --------
-    >>> tables_of({"kita": pd.DataFrame()}).keys()
-    dict_keys(['kita'])
-    """
-    tables = getattr(data, "tables", data)
-    if not isinstance(tables, Mapping):
-        raise ParameterError(
-            f"Erwartet wird ein Dataset (toolkit.io.read_dataset) oder ein dict von Tabellen, "
-            f"nicht {type(data).__name__}.",
-            hint="z. B. compute_all(toolkit.io.read_sample())",
-        )
-    return {str(k): v for k, v in tables.items() if v is not None}
-
-
-def make_restriction(
-    regions: Iterable[str] | str | None,
-    periods: Iterable[int] | int | None,
-    levels: Iterable[str] | str | None,
-) -> Restriction:
-    """Check and normalise the restriction arguments of ``compute_all``.
-
-    Examples
-    --------
-    >>> make_restriction("17", 2024, None).periods
-    frozenset({2024})
-    """
-    from toolkit.indicators.frame import LEVELS
-
-    def _set(x: object) -> list:
-        if x is None:
-            return []
-        if isinstance(x, (str, int, np.integer)):
-            return [x]
-        return list(x)  # type: ignore[call-overload]
-
-    reg = None
-    if regions is not None:
-        reg = frozenset(normalize_code(str(c)) for c in _set(regions))
-    per = None
-    if periods is not None:
-        try:
-            per = frozenset(int(p) for p in _set(periods))
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"periods: ganze Jahreszahlen erwartet ({exc}).") from exc
-    lev = None
-    if levels is not None:
-        lev = frozenset(str(v) for v in _set(levels))
-        bad = sorted(lev - set(LEVELS))
-        if bad:
-            raise ParameterError(
-                f"levels: unbekannte Ebene(n) {', '.join(bad)}.",
-                hint=f"Erlaubt: {', '.join(LEVELS)}",
-            )
-    return Restriction(reg, per, lev)
 
 
 class Context:
