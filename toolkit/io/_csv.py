@@ -2,7 +2,8 @@ r"""CSV text to records: delimiter, field counts, line numbers.
 
 Private helpers of the readers. A file whose rows do not all have the
 header's number of fields (a file cut off mid-line, a stray delimiter) is an
-error naming the lines, never silently padded.
+error naming the lines, never silently padded. The byte-level scans of the
+fast path of :func:`read_cells` are in :mod:`toolkit.io._csvfast`.
 
 Examples
 --------
@@ -22,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
+from toolkit.io._csvfast import ODD_BYTES, arrow_cells, edge_blank_columns, has_blank_line
 
 __all__ = ["Records", "cells_frame", "choose_delimiter", "parse_records", "read_cells"]
 
@@ -209,71 +210,6 @@ def _structure_error(
     )
 
 
-# Characters that send a file down the careful (csv module) path: line breaks
-# that str.splitlines() knows but the C parser does not, and NUL.
-_ODD_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x00")
-_ODD_BYTES = tuple(c.encode("utf-8") for c in (*_ODD_BREAKS, '"'))
-# A whitespace-only line (empty lines are found with plain substring tests).
-_BLANK_LINE = re.compile(r"\n[ \t]+(?:\r?\n|$)|^[ \t]+(?:\r?\n|$)")
-
-
-def _has_blank_line(data: np.ndarray, newlines: np.ndarray, text: str) -> bool:
-    """Whether the text (``data``: its UTF-8 bytes) has an empty or blank-only line."""
-    if len(data) and data[0] in (10, 13):
-        return True
-    if len(newlines) > 1:
-        gaps = np.diff(newlines)
-        if bool((gaps == 1).any()):
-            return True
-        crlf = newlines[1:][gaps == 2]
-        if len(crlf) and bool((data[crlf - 1] == 13).any()):
-            return True
-    after = newlines[newlines + 1 < len(data)] + 1
-    if (len(data) and data[0] in (32, 9)) or bool(np.isin(data[after], (32, 9)).any()):
-        return _BLANK_LINE.search(text) is not None
-    return False
-
-
-def _arrow_cells(raw: bytes, start: int, width: int, delim: str) -> pd.DataFrame:
-    """Parse the body (from byte ``start``) with Arrow's CSV reader, every cell as text."""
-    names = [str(i) for i in range(width)]
-    table = pacsv.read_csv(
-        io.BytesIO(memoryview(raw)[start:]),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
-        parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    return pd.DataFrame(
-        {i: pd.array(table.column(i).combine_chunks(), dtype="str") for i in range(width)}
-    )
-
-
-def _edge_blank_columns(
-    body: np.ndarray, ends: np.ndarray, delims: np.ndarray, delim: int
-) -> list[int]:
-    """Return the columns with a blank or tab at the edge of some cell (to be stripped)."""
-    blank = (body == 32) | (body == 9)
-    if not blank.any():
-        return []
-    border = (body == delim) | (body == 10) | (body == 13)
-    at_edge = np.zeros(len(body), dtype=bool)
-    at_edge[0] = True
-    at_edge[1:] = border[:-1]  # the byte before is a border
-    at_edge[:-1] |= border[1:]  # the byte after is a border
-    at_edge[-1] = True
-    edge = np.flatnonzero(blank & at_edge)
-    if len(edge) == 0:
-        return []
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    line_start = starts[np.searchsorted(starts, edge, side="right") - 1]
-    column = np.searchsorted(delims, edge) - np.searchsorted(delims, line_start)
-    return sorted(int(c) for c in np.unique(column))
-
-
 def _careful(
     text: str, file: str, expected: Sequence[str] | None, delimiters: Sequence[str]
 ) -> tuple[list[str], pd.DataFrame]:
@@ -383,7 +319,7 @@ def read_cells(
         text, encoded = sep_text, None
     _check_cut(text, file)
     raw = text.encode("utf-8") if encoded is None else encoded
-    if any(c in raw for c in _ODD_BYTES):  # quotes, odd line breaks, NUL: the csv module
+    if any(c in raw for c in ODD_BYTES):  # quotes, odd line breaks, NUL: the csv module
         return _careful(text, file, expected, delimiters)
     data = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
@@ -391,7 +327,7 @@ def read_cells(
     lone_cr = len(returns) > 0 and (
         returns[-1] + 1 >= len(data) or bool((data[returns + 1] != 10).any())
     )
-    if lone_cr or _has_blank_line(data, newlines, text):
+    if lone_cr or has_blank_line(data, newlines, text):
         return _careful(text, file, expected, delimiters)
     first = int(newlines[0]) if len(newlines) else len(data)
     head = raw[:first].decode("utf-8").rstrip("\r")
@@ -413,12 +349,12 @@ def read_cells(
     long = numbers[counts > width].tolist()
     _structure_error(short, long, width, int(numbers[-1]), text, file)
     try:
-        frame = _arrow_cells(raw, start, width, delim)
+        frame = arrow_cells(raw, start, width, delim)
     except (pa.ArrowInvalid, ValueError):  # anything Arrow's parser dislikes goes the careful way
         return _careful(text, file, expected, delimiters)
     if frame.shape != (len(numbers), width):
         return _careful(text, file, expected, delimiters)
-    for col in _edge_blank_columns(body, ends, delims, ord(delim)):
+    for col in edge_blank_columns(body, ends, delims, ord(delim)):
         frame[col] = frame[col].str.strip()
     frame.index = pd.Index(numbers, dtype="int64")
     frame.columns = header
