@@ -4,6 +4,12 @@ Source table ``population`` (Fortschreibung, 31 December, single years of
 age). All indicators exist wherever population rows exist (Sozialraum,
 Gemeinde) and are recomputed from summed counts for Kreis and Land.
 
+This module holds the catalogue entries (``SPECS``) and the public functions;
+the computation from the population's age bins is in
+:mod:`toolkit.indicators._demografie_compute` (``compute``, ``band`` and
+``AGE_GROUPS`` are importable from here as well, e.g. ``demografie.compute``
+in ``engine.STEPS``).
+
 Examples
 --------
 >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "w",
@@ -14,13 +20,14 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from toolkit.indicators._agegroups import RATE_AGES as _RATES
-from toolkit.indicators._agegroups import missing_ages
-from toolkit.indicators._build import Part, count_values, part, rate_values
-from toolkit.indicators._context import Context, run
+from toolkit.indicators._context import run
+from toolkit.indicators._demografie_compute import (  # noqa: F401  (re-exported)
+    AGE_GROUPS,
+    band,
+    compute,
+)
 from toolkit.indicators._spec import GEMEINDE_LEVELS, Spec
 
 __all__ = [
@@ -34,16 +41,6 @@ __all__ = [
 
 TABLES = ("population",)
 
-#: Age groups of the ``age_group`` breakdown of ``bevoelkerung`` → ages [from, to).
-AGE_GROUPS: dict[str, tuple[int, int | None]] = {
-    "u3": (0, 3),
-    "3u6": (3, 6),
-    "6u10": (6, 10),
-    "10u16": (10, 16),
-    "16u25": (16, 25),
-    "25u65": (25, 65),
-    "65plus": (65, None),
-}
 _SRC = "Bevölkerungsfortschreibung (12411), Stichtag 31.12."
 _REF = "31.12. des Jahres"
 
@@ -146,121 +143,6 @@ SPECS = (
     ),
 )
 CODES = tuple(s.code for s in SPECS)
-
-
-def band(n: np.ndarray, r: np.ndarray, bins: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Sum the age bins ``bins`` of wide population arrays (counts, ranks).
-
-    Examples
-    --------
-    >>> band(np.array([[1.0, 2.0, 4.0]]), np.array([[0, 1, 0]]), [0, 1])
-    (array([3.]), array([1]))
-    """
-    return n[:, bins].sum(axis=1), r[:, bins].max(axis=1)
-
-
-def compute(ctx: Context) -> list[Part]:
-    """Compute all demografie indicators (total and breakdowns).
-
-    Examples
-    --------
-    >>> pop = pd.DataFrame({"region_code": "17001000", "year": 2024, "sex": "m",
-    ...                     "age": [1], "population": [5]})
-    >>> len(compute(Context({"population": pop}))) > 0
-    True
-    """
-    parts: list[Part] = []
-    rates = {}
-    for code in _RATES:
-        why = missing_ages(ctx, code)
-        if why:
-            ctx.omit([code], why)
-        else:
-            rates[code] = _RATES[code]
-    everyone = ctx.age_bins(0, None) or []
-    for by_sex in (False, True):
-        keys, n, r = ctx.population_wide(by_sex)
-        dim = "sex" if by_sex else ""
-        cat = keys["sex"] if by_sex else ""
-        total, total_r = band(n, r, everyone)
-        v, f = count_values(total, total_r)
-        parts.append(
-            part(
-                keys,
-                indicator="bevoelkerung",
-                unit="Anzahl",
-                value=v,
-                flag=f,
-                numerator=total,
-                dimension=dim,
-                category=cat,
-            )
-        )
-        for code, (ages_num, ages_den) in rates.items():
-            num, num_r = band(n, r, ctx.age_bins(*ages_num) or [])
-            if ages_den is None:
-                den, den_r = total, total_r
-            else:
-                den, den_r = band(n, r, ctx.age_bins(*ages_den) or [])
-            v, f = rate_values(num, num_r, den, den_r, 100.0)
-            unit = "je 100" if code.endswith("quotient") else "%"
-            parts.append(
-                part(
-                    keys,
-                    indicator=code,
-                    unit=unit,
-                    value=v,
-                    flag=f,
-                    numerator=num,
-                    denominator=den,
-                    dimension=dim,
-                    category=cat,
-                )
-            )
-        parts.append(_change(keys, total, total_r, dim))
-    keys, n, r = ctx.population_wide(False)
-    for group, ages in AGE_GROUPS.items():
-        bins = ctx.age_bins(*ages)
-        if bins is None:
-            continue  # this breakdown category is not in the data's age groups
-        num, num_r = band(n, r, bins)
-        v, f = count_values(num, num_r)
-        parts.append(
-            part(
-                keys,
-                indicator="bevoelkerung",
-                unit="Anzahl",
-                value=v,
-                flag=f,
-                numerator=num,
-                dimension="age_group",
-                category=group,
-            )
-        )
-    return parts
-
-
-def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str) -> Part:
-    by = ["region_code"] + (["sex"] if dim else [])
-    cur = keys.assign(n=total, r=total_r)
-    prev = cur.assign(year=cur["year"] + 1)
-    m = cur.merge(prev, on=[*by, "year"], how="inner", suffixes=("", "_prev"))
-    diff = m["n"] - m["n_prev"]
-    v, f = rate_values(
-        diff.to_numpy(), m["r"].to_numpy(), m["n_prev"].to_numpy(), m["r_prev"].to_numpy(), 100.0
-    )
-    cat = m["sex"] if dim else ""
-    return part(
-        m,
-        indicator="bevoelkerung_veraenderung",
-        unit="%",
-        value=v,
-        flag=f,
-        numerator=diff,
-        denominator=m["n_prev"],
-        dimension=dim,
-        category=cat,
-    )
 
 
 def _one(code: str, population: pd.DataFrame, region_table: pd.DataFrame | None) -> pd.DataFrame:
