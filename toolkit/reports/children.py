@@ -19,7 +19,6 @@ import contextlib
 import ctypes
 import gc
 import json
-import math
 import os
 import selectors
 import signal
@@ -42,7 +41,7 @@ class _Child:
 
     def __init__(self, task: ReportTask, warm: Any) -> None:
         self.task, self.data, self.started = task, b"", time.monotonic()
-        self.deadline = self.started + (task.timeout + GRACE if task.timeout else math.inf)
+        self.deadline = self.started + (task.timeout + GRACE if task.timeout else float("inf"))
         self.fd, write = os.pipe()
         parent = os.getpid()
         sys.stdout.flush()
