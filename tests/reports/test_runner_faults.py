@@ -294,3 +294,22 @@ def test_a_report_deaf_to_its_time_limit_is_killed_after_the_grace(tmp_path):
     assert entries["17002"].status == "timeout"
     assert entries["17002"].error == "Timeout: Zeitlimit von 1 s überschritten; Prozess beendet"
     assert 1 + GRACE <= entries["17002"].duration < 1 + GRACE + 30 and took < 60
+
+
+def test_full_disk_while_writing_one_report_fails_only_that_report(tmp_path, monkeypatch):
+    from toolkit.reports import tasks
+
+    real = tasks.write_atomic
+
+    def full_for_17002(path, data):
+        if Path(path).name.startswith("17002_"):
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(tasks, "write_atomic", full_for_17002)  # the forked children inherit it
+    result = batch("ok", "17001,17002", tmp_path, jobs=2)
+    entries = {e.region: e for e in result.entries}
+    assert entries["17001"].status == "ok" and result.exit_code == 1
+    assert entries["17002"].status == "failed"
+    assert entries["17002"].error == "OSError: [Errno 28] No space left on device"
+    assert not list((tmp_path / "2024" / "ok").glob("17002_*"))
