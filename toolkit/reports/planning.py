@@ -155,7 +155,7 @@ def plan_batch(
     out_dir = (Path(out) / str(period) / f"{tpl.name}{suffix}").resolve()
     previous = read_manifest(out_dir)
     version = "" if tpl.version == NO_VERSION else tpl.version
-    digests = f"{tpl.digest()}:{version}", inputs_digest(data_path, requires)
+    template_digest, data_digest = f"{tpl.digest()}:{version}", inputs_digest(data_path, requires)
     tasks: list[ReportTask] = []
     refused: list[ManifestEntry] = []
     skipped: list[str] = []
@@ -171,7 +171,7 @@ def plan_batch(
             formats=fmts,
             out_dir=str(out_dir),
             stem=f"{code}_{slugify(name) if name else 'unbekannt'}{suffix}",
-            input_hash=input_hash(digests[0], params, digests[1]),
+            input_hash=input_hash(template_digest, params, data_digest),
             engine=tpl.engine,
             timeout=timeout,
             previous=old.outputs if old is not None and old.status == "ok" else (),
