@@ -265,3 +265,51 @@ def test_period_without_data_is_refused_with_the_years_there_are(tmp_path):
         run_batch("fakten_check", regions="17051", period=1990, out=tmp_path, progress=False)
     assert "Die Daten reichen von" in (info.value.hint or "")
     assert not (tmp_path / "1990").exists()
+
+
+def test_a_report_deaf_to_its_time_limit_is_killed_after_the_grace(tmp_path):
+    """A cell that blocks the engine's alarm: the parent kills it at the limit plus GRACE."""
+    from toolkit.reports import run_batch
+    from toolkit.reports.children import GRACE
+
+    templates = tmp_path / "vorlagen"
+    templates.mkdir()
+    nb = nbformat.read(NOTEBOOKS / "sleeps.ipynb", as_version=4)
+    nb.metadata["dkbm"]["name"] = "taub"
+    for cell in nb.cells:
+        if "time.sleep(600)" in cell.source:
+            cell.source = cell.source.replace(
+                "    time.sleep(600)",
+                "    import signal\n\n"
+                "    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n"
+                "    time.sleep(600)",
+            )
+    nbformat.write(nb, templates / "taub.ipynb")
+    run = dict(data_dir=DATA, templates_dir=templates, progress=False, period=2024, internal=True)
+    started = time.monotonic()
+    result = run_batch("taub", regions="17001,17002", out=tmp_path / "o", timeout=1, jobs=2, **run)
+    took = time.monotonic() - started
+    entries = {e.region: e for e in result.entries}
+    assert entries["17001"].status == "ok"
+    assert entries["17002"].status == "timeout"
+    assert entries["17002"].error == "Timeout: Zeitlimit von 1 s überschritten; Prozess beendet"
+    assert 1 + GRACE <= entries["17002"].duration < 1 + GRACE + 30 and took < 60
+
+
+def test_full_disk_while_writing_one_report_fails_only_that_report(tmp_path, monkeypatch):
+    from toolkit.reports import tasks
+
+    real = tasks.write_atomic
+
+    def full_for_17002(path, data):
+        if Path(path).name.startswith("17002_"):
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(tasks, "write_atomic", full_for_17002)  # the forked children inherit it
+    result = batch("ok", "17001,17002", tmp_path, jobs=2)
+    entries = {e.region: e for e in result.entries}
+    assert entries["17001"].status == "ok" and result.exit_code == 1
+    assert entries["17002"].status == "failed"
+    assert entries["17002"].error == "OSError: [Errno 28] No space left on device"
+    assert not list((tmp_path / "2024" / "ok").glob("17002_*"))

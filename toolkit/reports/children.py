@@ -54,63 +54,60 @@ class _Child:
         with contextlib.suppress(OSError):  # the child may have done it or exited already
             os.setpgid(self.pid, self.pid)
 
+    def read(self) -> bool:
+        """Read what the child sent; False once it has sent everything and exited."""
+        chunk = os.read(self.fd, 1 << 16)
+        self.data += chunk
+        return bool(chunk)
+
     def kill(self) -> None:
         """Kill the child's process group."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
 
-    def sent(self) -> ManifestEntry | None:
-        """Return the entry the child sent (None: it sent none)."""
+    def reap(self) -> ManifestEntry | None:
+        """Wait for the child; return the entry it sent (None: it sent none, or not all)."""
+        os.close(self.fd)
+        self.status = os.waitpid(self.pid, 0)[1]
         with contextlib.suppress(ValueError):
-            return ManifestEntry.from_dict(json.loads(self.data.decode("utf-8")))
+            return ManifestEntry.from_dict(json.loads(self.data))
         return None
 
-    def finish(self, timed_out: bool = False) -> ManifestEntry:
-        """Close the pipe, wait for the child and return its entry (or why it sent none)."""
-        if timed_out:
-            self.kill()
-        os.close(self.fd)
-        _, status = os.waitpid(self.pid, 0)
+    def lost(self) -> ManifestEntry:
+        """Return the failed entry of a reaped child that sent none (out of time or dead)."""
         duration = time.monotonic() - self.started
-        if timed_out:
+        if self.deadline <= time.monotonic():
             message = f"Zeitlimit von {self.task.timeout:g} s überschritten; Prozess beendet"
             return make_entry(
                 self.task, "timeout", duration=duration, error_type="Timeout", message=message
             )
-        how = (
-            f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
-            if os.WIFSIGNALED(status)
-            else f"Exit-Code {os.WEXITSTATUS(status)}"
-        )
-        return self.sent() or make_entry(
-            self.task,
-            "failed",
-            duration=duration,
-            error_type="DeadKernelError",
-            message=f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})",
+        how = f"Exit-Code {os.WEXITSTATUS(self.status)}"
+        if os.WIFSIGNALED(self.status):
+            how = f"Signal {signal.Signals(os.WTERMSIG(self.status)).name}"
+        message = f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})"
+        return make_entry(
+            self.task, "failed", duration=duration, error_type="DeadKernelError", message=message
         )
 
 
 def _child_main(task: ReportTask, warm: Any, fd: int, parent: int) -> None:
     """Body of a forked child: never returns."""
-    code = 0
     try:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
         os.setpgid(0, 0)
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = ctypes.CDLL(None)
         if hasattr(libc, "prctl"):  # die with the parent, even when it is killed
             libc.prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
         entry = produce(task, warm)
-    except BaseException as exc:  # reported in the entry, nothing is lost
+    except BaseException as exc:  # e.g. a full disk: reported in the entry, nothing is lost
         entry = make_entry(task, "failed", error_type=type(exc).__name__, message=str(exc))
-        code = 1
     try:
         os.write(fd, json.dumps(entry.to_dict(), default=str).encode("utf-8"))
     finally:
-        os._exit(code)
+        os._exit(0)
 
 
 def run_children(
@@ -149,22 +146,20 @@ def run_children(
                 sel.register(child.fd, selectors.EVENT_READ, child)
             wait = min(c.deadline for c in running.values()) - time.monotonic()
             for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
-                chunk = os.read(key.fd, 1 << 16)
-                key.data.data += chunk
-                if not chunk:  # the child has sent everything and exited
+                if not key.data.read():  # the child has sent everything and exited
                     sel.unregister(key.fd)
-                    record(running.pop(key.fd).finish())
+                    record(running.pop(key.fd).reap() or key.data.lost())
             for child in [c for c in running.values() if c.deadline <= time.monotonic()]:
+                child.kill()
                 sel.unregister(child.fd)
-                record(running.pop(child.fd).finish(timed_out=True))
+                record(running.pop(child.fd).reap() or child.lost())
     finally:
         sel.close()
         gc.unfreeze()
-        for child in running.values():  # interrupted: stop and reap every child
+        for child in running.values():  # interrupted: stop every child
             child.kill()
-            while chunk := os.read(child.fd, 1 << 16):
-                child.data += chunk
-            child.finish()
         for child in running.values():  # a report finished just before the stop still counts
-            if (entry := child.sent()) is not None:
+            while child.read():
+                pass
+            if (entry := child.reap()) is not None:
                 record(entry)

@@ -303,29 +303,16 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def format_summary(
-    entries: Iterable[Mapping[str, Any]],
-    *,
-    skipped: int = 0,
-    omitted: Iterable[str] = (),
-    absent: Iterable[str] = (),
-    audit: dict[str, Any] | None = None,
-) -> str:
-    """Return the German summary table printed at the end of a batch.
+def format_summary(result: Any) -> str:
+    """Return the German summary table of a batch result, printed at its end.
 
     Parameters
     ----------
-    entries : iterable of mapping
-        Entries of the regions run in this batch.
-    skipped : int
-        Regions skipped because their reports were up to date.
-    omitted : iterable of str
-        Indicators of the template the data cannot give, with the reason.
-    absent : iterable of str
-        Kreise without any data in the period (not planned).
-    audit : dict, optional
-        The audit of the protected set
-        (:func:`toolkit.reports.publishing.audit_batch`).
+    result : toolkit.reports.BatchResult
+        Its entries (the regions run now), the regions skipped as up to
+        date, the indicators the data cannot give (``omitted``), the Kreise
+        without data in the period (``absent``) and the audit of the
+        protected set.
 
     Returns
     -------
@@ -335,42 +322,35 @@ def format_summary(
 
     Examples
     --------
-    >>> print(format_summary([
-    ...     {"region": "17001", "region_name": "A", "status": "ok", "duration": 1.0},
-    ...     {"region": "17002", "region_name": "B", "status": "failed", "duration": 2.0,
-    ...      "error": "ValueError: kaputt"}], skipped=3))
+    >>> from toolkit.reports import BatchResult
+    >>> print(format_summary(BatchResult(Path("r"), [
+    ...     ManifestEntry("17001", "A", "ok", 1.0),
+    ...     ManifestEntry("17002", "B", "failed", 2.0, error="ValueError: kaputt")],
+    ...     skipped=("17003", "17004", "17005"))))
     Berichte: 1 erfolgreich, 1 fehlgeschlagen, 0 Zeitlimit, 3 übersprungen (aktuell)
     Region  Name  Status  Dauer  Fehler
     17002   B     failed  2.0 s  ValueError: kaputt
     """
-    entries = list(entries)
+    entries, audit = result.entries, result.audit
     counts = summarize(entries)
     lines = [
         f"Berichte: {counts['ok']} erfolgreich, {counts['failed']} fehlgeschlagen, "
-        f"{counts['timeout']} Zeitlimit, {skipped} übersprungen (aktuell)"
+        f"{counts['timeout']} Zeitlimit, {len(result.skipped)} übersprungen (aktuell)"
     ]
-    bad = [e for e in entries if e.get("status") != "ok"]
+    bad = sorted((e for e in entries if e.status != "ok"), key=lambda e: e.region)
     if bad:
         rows = [("Region", "Name", "Status", "Dauer", "Fehler")]
-        for e in sorted(bad, key=lambda x: str(x.get("region"))):
-            rows.append(
-                (
-                    str(e.get("region", "")),
-                    str(e.get("region_name", "")),
-                    str(e.get("status", "")),
-                    f"{float(e.get('duration') or 0):.1f} s",
-                    str(e.get("error", "")),
-                )
-            )
+        rows += [(e.region, e.region_name, e.status, f"{e.duration:.1f} s", e.error) for e in bad]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         for r in rows:
             cells = [r[i].ljust(widths[i]) for i in range(4)] + [r[4]]
             lines.append("  ".join(cells).rstrip())
-    if omitted := list(omitted):
-        lines.append("Nicht enthalten (fehlt in den Daten): " + "; ".join(omitted))
-    if absent := list(absent):
+    if result.omitted:
+        lines.append("Nicht enthalten (fehlt in den Daten): " + "; ".join(result.omitted))
+    if result.absent:
         lines.append(
-            "Übersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): " + ", ".join(absent)
+            "Übersprungen, keine Daten im Berichtsjahr (Gebiet aufgelöst?): "
+            + ", ".join(result.absent)
         )
     from toolkit.reports.publishing import audit_failed, audit_note
 

@@ -135,21 +135,18 @@ def plan_batch(
     ...
     """
     tpl = template if isinstance(template, Template) else get_template(template, templates_dir)
-    fmts = parse_formats(formats)
-    timeout = checks.check_timeout(timeout)
+    fmts, timeout = parse_formats(formats), checks.check_timeout(timeout)
     given = dict(parameters or {})
     period, checked = checks.check_parameters(tpl, given, period)
     uses_internal = checks.check_template(tpl, internal=internal)
     data_path = resolve_data_dir(data_dir)
     dataset = load_dataset(data_path)
-    frame = checks.check_regions_table(dataset, data_path).astype({"region_code": str})
+    frame = checks.check_regions_table(dataset, data_path)
+    names = dict(zip(frame["region_code"], frame["region_name"], strict=True))
     codes = resolve_regions(regions, frame)
     requires = report_requirements(tpl, checked)
     omitted = checks.check_against_data(dataset, requires, period, given.get("comparison"))
     absent = checks.without_data(dataset, requires, period, codes) if regions == "kreise" else []
-    names = dict(
-        zip(frame["region_code"], frame.get("region_name", frame["region_code"]), strict=True)
-    )
     # a variant (e.g. the Fakten-Check topic) gets its own folder, file names and title,
     # so topics never overwrite each other or share a manifest
     chosen = {n: str(given.get(n, tpl.parameters[n].default)) for n in tpl.variants}
@@ -158,21 +155,13 @@ def plan_batch(
     out_dir = (Path(out) / str(period) / f"{tpl.name}{suffix}").resolve()
     previous = read_manifest(out_dir)
     version = "" if tpl.version == NO_VERSION else tpl.version
-    template_digest = f"{tpl.digest()}:{version}"
-    digest = inputs_digest(data_path, requires)
+    template_digest, data_digest = f"{tpl.digest()}:{version}", inputs_digest(data_path, requires)
     tasks: list[ReportTask] = []
     refused: list[ManifestEntry] = []
     skipped: list[str] = []
     for code in (c for c in codes if c not in absent):
         params = validate_parameters(tpl, {**given, "region": code, "period": period})
-        name = str(names.get(code, ""))
-        stem = f"{code}_{slugify(name) if name else 'unbekannt'}{suffix}"
-        task_hash = input_hash(template_digest, params, digest)
-        old = previous.get(code)
-        wanted = [out_dir / f"{stem}.{fmt}" for fmt in fmts]
-        if is_skipped(old, wanted, task_hash, resume=resume, retry_failed=retry_failed):
-            skipped.append(code)
-            continue
+        name, old = names.get(code, ""), previous.get(code)
         task = ReportTask(
             template_path=str(tpl.path),
             title=f"{tpl.title}{label}: {name or code} {period}",
@@ -181,15 +170,17 @@ def plan_batch(
             parameters=params,
             formats=fmts,
             out_dir=str(out_dir),
-            stem=stem,
-            input_hash=task_hash,
+            stem=f"{code}_{slugify(name) if name else 'unbekannt'}{suffix}",
+            input_hash=input_hash(template_digest, params, data_digest),
             engine=tpl.engine,
             timeout=timeout,
             previous=old.outputs if old is not None and old.status == "ok" else (),
             data_dir=str(data_path),
             template_version=version,
         )
-        if code in names:
+        if is_skipped(old, task, resume=resume, retry_failed=retry_failed):
+            skipped.append(code)
+        elif code in names:
             tasks.append(task)
         else:
             message = f"Region {code} ist nicht in den Daten ({data_path.name}/regions)"
@@ -202,7 +193,7 @@ def plan_batch(
         "formats": list(fmts),
         "data": data_path.name,
         "omitted": [f"{code}: {reason}" for code, reason in omitted],
-        "absent": [f"{code} {names.get(code, '')}".strip() for code in absent],
+        "absent": [f"{code} {names[code]}" for code in absent],
         **({"internal": True} if uses_internal else {}),
     }
     pub_dir = Path(publication_dir).resolve() if publication_dir else default_publication_dir(out)

@@ -26,6 +26,7 @@ from typing import Any
 
 from toolkit.reports.manifest import ManifestEntry
 from toolkit.reports.requirements import Requirements
+from toolkit.reports.tasks import ReportTask
 
 __all__ = ["input_hash", "inputs_digest", "is_skipped"]
 
@@ -93,30 +94,32 @@ def inputs_digest(data_dir: str | os.PathLike[str], reads: Requirements | None) 
 
 
 def is_skipped(
-    old: ManifestEntry | None, wanted: list[Path], digest: str, *, resume: bool, retry_failed: bool
+    old: ManifestEntry | None, task: ReportTask, *, resume: bool, retry_failed: bool
 ) -> bool:
     """Whether ``--resume`` or ``--retry-failed`` leaves a region out.
 
     ``--retry-failed`` leaves out what did not fail (``old`` is the
     manifest's previous entry); ``--resume`` leaves out a region whose
-    outputs ``wanted`` exist from an ``ok`` run with the same input hash
-    ``digest``.
+    outputs exist from an ``ok`` run with the same input hash as ``task``.
 
     Examples
     --------
     >>> ok = ManifestEntry("1", "", "ok", input_hash="h")
-    >>> is_skipped(ok, [], "h", resume=True, retry_failed=False)
+    >>> is_skipped(ok, ReportTask("t", "T", "1", "", {}, (), "/r", "1_x", "h"),
+    ...            resume=True, retry_failed=False)
     True
-    >>> is_skipped(ok, [], "neu", resume=True, retry_failed=False)
+    >>> is_skipped(ok, ReportTask("t", "T", "1", "", {}, (), "/r", "1_x", "neu"),
+    ...            resume=True, retry_failed=False)
     False
     """
     ok_before = old is not None and old.status == "ok"
     if retry_failed:
         return old is None or ok_before
+    wanted = [task.output_path(fmt) for fmt in task.formats]
     return (
         resume
         and ok_before
-        and old.input_hash == digest
+        and old.input_hash == task.input_hash
         and set(old.outputs) >= {p.name for p in wanted}
         and all(p.is_file() for p in wanted)
     )

@@ -38,7 +38,10 @@ class BatchInterrupted(KeyboardInterrupt):
     """The batch was stopped by a signal; ``signum`` says which, ``exit_code`` is 128 + n."""
 
     def __init__(self, signum: int, message: str = "") -> None:
-        super().__init__(message or f"Abgebrochen ({signal.Signals(signum).name}).")
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"Abgebrochen ({name}): {message}" if message else f"Abgebrochen ({name})."
+        )
         self.signum = signum
         self.exit_code = 128 + signum
 
@@ -79,13 +82,7 @@ class BatchResult:
 
     def summary(self) -> str:
         """German summary table (:func:`toolkit.reports.manifest.format_summary`)."""
-        return format_summary(
-            self.entries,
-            skipped=len(self.skipped),
-            omitted=self.omitted,
-            absent=self.absent,
-            audit=self.audit,
-        )
+        return format_summary(self)
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -179,11 +176,11 @@ def run_batch(
     check_executor(jobs, executor, scheduler)
     plan = plan_batch(template, regions=regions, period=period, **options)
     manifest = ManifestFile(plan.out_dir, plan.header, plan.previous)
-    done: list[ManifestEntry] = []
     total = len(plan.tasks) + len(plan.refused)
     bar = tqdm(
         total=total, desc=plan.template.name, unit="Bericht", disable=not progress or not total
     )
+    done: list[ManifestEntry] = []
 
     def record(entry: ManifestEntry) -> None:
         manifest.record(entry)
@@ -212,17 +209,13 @@ def run_batch(
                 plan.header["disclosure_audit"] = result
                 manifest.save()
         except BatchInterrupted as exc:
-            raise BatchInterrupted(
-                exc.signum,
-                f"Abgebrochen ({signal.Signals(exc.signum).name}): {len(done)} Berichte "
-                f"fertig und im Manifest {plan.out_dir / 'manifest.json'}; "
-                "mit --resume fortsetzen.",
-            ) from None
+            finished = (
+                f"{len(done)} Berichte fertig und im Manifest {plan.out_dir / 'manifest.json'}"
+            )
+            raise BatchInterrupted(exc.signum, f"{finished}; mit --resume fortsetzen.") from None
         finally:
             bar.close()
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
-    head = plan.header
-    return BatchResult(
-        plan.out_dir, done, plan.skipped, result, tuple(head["omitted"]), tuple(head["absent"])
-    )
+    omitted, absent = (tuple(plan.header[k]) for k in ("omitted", "absent"))
+    return BatchResult(plan.out_dir, done, plan.skipped, result, omitted, absent)

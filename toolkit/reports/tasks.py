@@ -74,62 +74,6 @@ class ReportTask:
         return Path(self.out_dir) / f"{self.stem}.{fmt}"
 
 
-def _normalize(nb: Any, task: ReportTask) -> Any:
-    """Remove run-dependent metadata (timings, scratch paths, invented cell ids)."""
-    meta = nb.metadata.get("papermill", {})
-    for key in (*_TIMING_KEYS, "environment_variables"):
-        meta.pop(key, None)
-    meta["input_path"] = Path(task.template_path).name
-    meta["output_path"] = f"{task.stem}.ipynb"
-    seen: set[str] = set()
-    for index, cell in enumerate(nb.cells):
-        cell.metadata.pop("execution", None)
-        for key in _TIMING_KEYS:
-            cell.metadata.get("papermill", {}).pop(key, None)
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            cell["id"] = "injected-parameters"
-        elif "papermill-error-cell-tag" in tags:
-            cell["id"] = f"papermill-error-{index}"
-        if "id" in cell:
-            cell["id"] = cell["id"] if cell["id"] not in seen else f"{cell['id']}-{index}"
-            seen.add(cell["id"])
-    nb.metadata["title"] = task.title
-    return nb
-
-
-def _execute(task: ReportTask, warm: Any, scratch: str) -> tuple[Any, str, dict[str, Any]]:
-    """Run the template with papermill; return notebook, status and error."""
-    import logging
-
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
-    executed = str(Path(scratch) / "executed.ipynb")
-    try:
-        nb = papermill.execute_notebook(
-            task.template_path,
-            executed,
-            dict(task.parameters),
-            engine_name=task.engine,
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            cwd=scratch,
-            execution_timeout=task.timeout,
-            **({"warm": warm} if task.engine == "dkbm" else {}),
-        )
-        return nb, "ok", {}
-    except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
-        nb = nbformat.read(executed, as_version=4)
-        error = {"error_type": exc.ename, "message": str(exc.evalue), "cell": exc.cell_index}
-        if exc.ename != "CellTimeoutError":  # the dkbm engine's or nbclient's
-            return nb, "failed", error
-        message = f"Zeitlimit von {task.timeout:g} s überschritten"
-        return nb, "timeout", {**error, "error_type": "Timeout", "message": message}
-
-
 def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
     """Produce one report in this process and return its manifest entry.
 
@@ -143,9 +87,11 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
     Returns
     -------
     ManifestEntry
-        The entry; a failing report never raises here. Its executed
-        notebook with papermill's error cell is kept as ``<stem>.ipynb``
-        (``<stem>.fehler.ipynb`` when the previous report has a notebook).
+        The entry of a report that succeeded, failed in a cell or ran out
+        of time. A failed report's executed notebook with papermill's error
+        cell is kept as ``<stem>.ipynb`` (``<stem>.fehler.ipynb`` when the
+        previous report has a notebook). Anything else (e.g. a full disk)
+        raises; the forked child makes it the failed entry.
 
     Examples
     --------
@@ -159,44 +105,79 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
     >>> entry.error, entry.outputs
     ('ZeroDivisionError (Zelle 0): division by zero', ('1_x.ipynb',))
     """
+    import logging
+
     import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     started = time.monotonic()
     if task.data_dir:  # a kernel or a template without warm data reads the batch's data
         os.environ[DATA_DIR_ENV] = task.data_dir
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # parameter inference notes
     with tempfile.TemporaryDirectory(prefix="dkbm-report-") as scratch:
-        nb, status, error = _execute(task, warm, scratch)
-        _normalize(nb, task)
-        if status != "ok":
+        executed = os.path.join(scratch, "executed.ipynb")
+        try:
+            nb = papermill.execute_notebook(
+                task.template_path,
+                executed,
+                dict(task.parameters),
+                engine_name=task.engine,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                cwd=scratch,
+                execution_timeout=task.timeout,
+                **({"warm": warm} if task.engine == "dkbm" else {}),
+            )
+        except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
+            nb = _normalize(nbformat.read(executed, as_version=4), task)
             name = f"{task.stem}.ipynb"
             name = f"{task.stem}.fehler.ipynb" if name in task.previous else name
             write_atomic(Path(task.out_dir) / name, nbformat.writes(nb))
-            duration = time.monotonic() - started
-            return make_entry(task, status, duration=duration, outputs=(name,), **error)
-        try:
-            _write(task, nb, warm, Path(scratch))
-        except OSError as exc:  # e.g. a full disk: the report is not there, say where and why
-            message = f"{exc.strerror or exc} ({exc.filename or task.out_dir})"
-            return make_entry(task, "failed", error_type="Ausgabe: OSError", message=message)
+            late = exc.ename == "CellTimeoutError"  # raised in the running cell by the dkbm engine
+            return make_entry(
+                task,
+                "timeout" if late else "failed",
+                duration=time.monotonic() - started,
+                outputs=(name,),
+                error_type="Timeout" if late else exc.ename,
+                message=f"Zeitlimit von {task.timeout:g} s überschritten" if late else exc.evalue,
+                cell=exc.cell_index,
+            )
+        nb = _normalize(nb, task)
+        html = render_html(
+            nb,
+            title=task.title,
+            exporter=getattr(warm, "exporter", None),
+            bericht=load_bericht_config(resolve_data_dir(task.data_dir)),
+            region_name=task.region_name,
+        )
+        if "ipynb" in task.formats:
+            write_atomic(task.output_path("ipynb"), nbformat.writes(nb))
+        if "html" in task.formats:
+            write_atomic(task.output_path("html"), html)
+        if "pdf" in task.formats:
+            page = Path(scratch, f"{task.stem}.html")
+            page.write_text(html, encoding="utf-8")
+            html_to_pdf(page, task.output_path("pdf"))
     outputs = tuple(task.output_path(f).name for f in task.formats)
     return make_entry(task, "ok", duration=time.monotonic() - started, outputs=outputs)
 
 
-def _write(task: ReportTask, nb: Any, warm: Any, scratch: Path) -> None:
-    """Render and write the outputs, each to a temporary file moved into place when complete."""
-    import nbformat
-
-    html = render_html(
-        nb,
-        title=task.title,
-        exporter=getattr(warm, "exporter", None),
-        bericht=load_bericht_config(resolve_data_dir(task.data_dir)),
-        region_name=task.region_name,
-    )
-    if "ipynb" in task.formats:
-        write_atomic(task.output_path("ipynb"), nbformat.writes(nb))
-    if "html" in task.formats:
-        write_atomic(task.output_path("html"), html)
-    if "pdf" in task.formats:
-        (scratch / f"{task.stem}.html").write_text(html, encoding="utf-8")
-        html_to_pdf(scratch / f"{task.stem}.html", task.output_path("pdf"))
+def _normalize(nb: Any, task: ReportTask) -> Any:
+    """Remove what differs between runs (timings, scratch paths, invented cell ids)."""
+    meta = nb.metadata["papermill"]
+    for key in (*_TIMING_KEYS, "environment_variables"):
+        meta.pop(key, None)
+    meta.update(input_path=Path(task.template_path).name, output_path=f"{task.stem}.ipynb")
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)  # a kernel's timings
+        for key in _TIMING_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            cell["id"] = f"papermill-error-{index}"
+    nb.metadata["title"] = task.title
+    return nb
