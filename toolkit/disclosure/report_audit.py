@@ -285,10 +285,15 @@ def report_findings(
     cand["code"] = _code(
         cand["value"].to_numpy(dtype=float), cand["decimals"].to_numpy(), rate_kind
     )
-    cand = cand.sort_values("code", kind="stable").reset_index(drop=True)
     region_of, region_codes = pd.factorize(cand["region"].astype(str))
+    # candidates by region, each region's block by printed form: a report takes its regions'
+    # blocks (no scan of every candidate per report) and sorts only those
+    order = np.lexsort((cand["code"].to_numpy(), region_of))
+    cand, region_of = cand.iloc[order].reset_index(drop=True), region_of[order]
+    bounds = np.searchsorted(region_of, np.arange(len(region_codes) + 1))
     region_id = {str(c): i for i, c in enumerate(region_codes)}
     period_of = cand["period"].to_numpy()
+    code_of = cand["code"].to_numpy()
     by_name: dict[str, list[str]] = {}
     for c, name in names.items():
         by_name.setdefault(name.strip(), []).append(c)
@@ -301,8 +306,10 @@ def report_findings(
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
         below = [c for c in codes if region != "DG" and c != region and c.startswith(region)]
         ids = [region_id[c] for c in (region, *above, *below) if c in region_id]
-        inside = np.isin(region_of, ids) & (period_of <= period)
-        mine = cand[inside]
+        take = np.concatenate([np.arange(bounds[i], bounds[i + 1]) for i in ids] or [[]])
+        take = take.astype(np.int64)
+        take = take[period_of[take] <= period]
+        mine = cand.iloc[take[np.argsort(code_of[take], kind="stable")]]
         code = mine["code"].to_numpy()
         shown = mine["shown"].to_numpy()
         mine_region = mine["region"].astype(str).to_numpy()
