@@ -312,7 +312,9 @@ def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
     findings = result.attrs.get("reports")
     if isinstance(findings, pd.DataFrame):
         status = findings["status"]
-        odd = findings[status != "erklärt"].head(limit)
+        # the revealing numbers first: they are what the user has to find and fix
+        odd = pd.concat([findings[status == "verrät"], findings[status == "unerklärt"]])
+        odd = odd.head(limit)
         out["reports"] = {
             "files": int(findings["file"].nunique()),
             "numbers": len(findings),

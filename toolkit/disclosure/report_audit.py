@@ -53,14 +53,16 @@ _FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 
 
 def _position(
-    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str]
+    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str], classes: str = ""
 ) -> tuple[list[str] | None, int | None]:
     """Regions and year a table cell stands for, from its row and column headers.
 
     The context of a table cell is ``figure | caption | column header | row
     header`` (:mod:`toolkit.disclosure.reports`). A header that is exactly the
     name of a region of the report (or a year) fixes the cell to it; None
-    where the headers do not say. The caller takes a region's cell without a
+    where the headers do not say. A map's class column holds class bounds,
+    which are values of any area of the map: all regions of the report
+    (``classes`` is that column's header). The caller takes a region's cell without a
     year header for the report's year (a survey share in a Sozialraum row is
     then not matched against that Sozialraum's hidden counts of older years).
 
@@ -68,12 +70,17 @@ def _position(
     --------
     >>> _position("table", "Abb. | Eintritte | 2024 | Adorf", {"Adorf": ["17001001"]}, {"17001001"})
     (['17001001'], 2024)
+    >>> _position("table", "Karte | Quote | Klasse | Adorf", {"Adorf": ["1"]}, {"1", "2"}, "Klasse")
+    (['1', '2'], None)
     >>> _position("text", "Adorf hat 2", {"Adorf": ["17001001"]}, {"17001001"})
     (None, None)
     """
     if kind != "table":
         return None, None
     heads = [h.strip() for h in context.split(" | ")[-2:]]
+    if classes and heads[0] == classes:
+        # a map's class bounds are values of any of its areas, not of the row's area
+        return sorted(allowed), None
     here = [c for h in heads for c in by_name.get(h, ()) if c in allowed]
     years = [int(h) for h in heads if len(h) == 4 and h.isdigit() and 1900 < int(h) < 2100]
     return (here or None), (years[0] if len(years) == 1 else None)
@@ -297,6 +304,7 @@ def report_findings(
     by_name: dict[str, list[str]] = {}
     for c, name in names.items():
         by_name.setdefault(name.strip(), []).append(c)
+    from toolkit.charts._maptext import CLASS_COLUMN
     from toolkit.indicators import catalog
 
     cat = catalog()
@@ -327,7 +335,7 @@ def report_findings(
         for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
             # a table cell belongs to the region (and year) of its row and column headers
-            here, year = _position(n.kind, n.context, by_name, allowed)
+            here, year = _position(n.kind, n.context, by_name, allowed, CLASS_COLUMN)
             if here is not None and year is None:
                 year = period  # a region's row without a year header shows the report's year
             sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
