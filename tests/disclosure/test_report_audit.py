@@ -314,3 +314,34 @@ def test_a_breakdown_the_family_does_not_know_is_refused(tmp_path, truth):
         DisclosureError, match=r"geschlecht.*Region 17001.*bekannt: school_type, sex"
     ):
         protect_publication(both, out_dir=tmp_path / "publication")
+
+
+def test_the_batch_attacks_the_set_once_and_again_only_for_revealing_numbers(
+    tmp_path, truth, monkeypatch
+):
+    """A quarter is six batches into one folder; each used to attack the whole set again.
+
+    The set's attack is kept beside it; a later batch whose reports reveal nothing
+    (no number only a hidden cell explains) adds no relation and reuses it. A
+    report that prints the hidden 2 is attacked with it and fails.
+    """
+    import toolkit.disclosure.attack as attack
+
+    pub = _batch(tmp_path, truth, "")
+    page = tmp_path / "2024" / "uebergaenge" / "17001.html"
+    page.write_text(_table(_shown(pub)))
+    first = audit_batch(tmp_path / "publication", truth)
+    assert first["ok"] and first["sensitive"] == 1 and first["reports"]["erklärt"] == 2
+
+    def no_attack(*args, **kwargs):
+        raise AssertionError("the set was attacked again")
+
+    monkeypatch.setattr(attack, "attack_periods", no_attack)
+    page.write_text("<p>Es gab 999 Anmeldungen.</p>" + _table(_shown(pub)))
+    second = audit_batch(tmp_path / "publication", truth)
+    assert second["ok"] and second["reports"]["unerklärt"] == 1  # reports read anew
+    monkeypatch.undo()
+    page.write_text(_table(["30", "2", ".", "16"]))
+    third = audit_batch(tmp_path / "publication", truth)
+    assert not third["ok"] and third["cells"][0]["region"] == "17001001"
+    assert third["reports"]["verrät"] == 1

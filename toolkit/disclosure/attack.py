@@ -54,13 +54,7 @@ from toolkit.disclosure._lp import Relation
 from toolkit.disclosure._relations import structural_sums
 from toolkit.errors import DisclosureError
 
-__all__ = [
-    "PUBLICATION_AUDIT_COLUMNS",
-    "audit_publication",
-    "audit_summary",
-    "disclosed",
-    "stale_message",
-]
+__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_reports"]
 
 #: Columns of :func:`audit_publication`'s result.
 PUBLICATION_AUDIT_COLUMNS = (
@@ -186,41 +180,14 @@ def audit_publication(
     pub, meta = _published(source)
     min_count = int(meta.get("min_count", 3)) if min_count is None else min_count
     group_min = int(meta.get("group_min", 10)) if group_min is None else group_min
-    if not isinstance(truth, pd.DataFrame):
-        from toolkit.indicators import compute_all
-
-        # the same rows, in the same order, as protect_publication computed them
-        truth = compute_all(truth, periods=meta.get("periods"), levels=meta.get("levels"))
-    if len(pub) != len(truth):
-        raise DisclosureError(
-            f"audit_publication: {len(pub)} veröffentlichte, aber {len(truth)} wahre Zeilen",
-            hint="Die wahre IndicatorFrame muss dieselben Zeilen in derselben Reihenfolge haben.",
-        )
-    truth = truth.reset_index(drop=True)
+    truth = _true_rows(pub, meta, truth)
     shown_row = pub["flag"].astype(str).to_numpy() != "."
     shown_row &= pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
     printed = {q: _printed(pub, q) & shown_row for q in ("numerator", "denominator")}
     rels: list[Relation] = []
     findings = None
     if reports is not None:
-        from toolkit.disclosure.report_audit import report_findings
-
-        # only the rows of the reports' regions, the regions above and below them
-        near = _report_rows(truth, reports, meta.get("input_hash"))
-        cells = _truth_cells(truth.iloc[near].reset_index(drop=True))
-        stale: list[Path] = []
-        findings, rels = report_findings(
-            reports,
-            pub.iloc[near].reset_index(drop=True),
-            truth.iloc[near].reset_index(drop=True),
-            cells,
-            structural_sums(cells),
-            ignore=_catalogue_phrases(),
-            input_hash=meta.get("input_hash"),
-            stale=stale,
-        )
-        findings.attrs["stale"] = [str(p) for p in stale]
-        del cells
+        findings, rels = audit_reports(pub, truth, reports, input_hash=meta.get("input_hash"))
     result = attack_periods(
         truth,
         printed,
@@ -236,6 +203,94 @@ def audit_publication(
     if findings is not None:
         result.attrs["reports"] = findings
     return result
+
+
+def audit_reports(
+    source: Any, truth: Any, reports: str | Path, *, input_hash: str | None = None
+) -> tuple[pd.DataFrame, list[Relation]]:
+    """Read every number the rendered reports print; what the revealing ones tell an outsider.
+
+    The report side of :func:`audit_publication`: a number that only a hidden
+    cell explains (``verrät``) becomes a relation of the attack. Without any,
+    the reports add nothing to what the protected set shows, and the set's own
+    audit holds for them too.
+
+    Parameters
+    ----------
+    source : ProtectedPublication, path or pandas.DataFrame
+        The protected set (as in :func:`audit_publication`).
+    truth : pandas.DataFrame or Dataset
+        The unprotected IndicatorFrame with the same rows, or its dataset.
+    reports : str or Path
+        Folder of batch manifests and their rendered reports.
+    input_hash : str, optional
+        Read only reports stamped with this protected set (default: the
+        set's own hash); the others are listed in ``attrs["stale"]``.
+
+    Returns
+    -------
+    findings : pandas.DataFrame
+        Every number read with its status (``erklärt``, ``verrät``,
+        ``unerklärt``); ``attrs["stale"]`` the reports of another set.
+    relations : list
+        The revealing numbers as relations of the attack.
+
+    Notes
+    -----
+    See :mod:`toolkit.disclosure.report_audit` for how numbers are read and
+    matched.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.3.
+    Wiley.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": ["17"], "region_name": "x", "level": "land",
+    ...     "period": 2024, "indicator": "schulabgaenge", "dimension": "", "category": "",
+    ...     "value": [30.0], "numerator": [30.0], "denominator": np.nan, "unit": "Anzahl",
+    ...     "flag": ""})
+    >>> findings, rels = audit_reports(t, t, "/nonexistent")
+    >>> len(findings), rels
+    (0, [])
+    """
+    from toolkit.disclosure.report_audit import report_findings
+
+    pub, meta = _published(source)
+    truth = _true_rows(pub, meta, truth)
+    wanted = meta.get("input_hash") if input_hash is None else input_hash
+    # only the rows of the reports' regions, the regions above and below them
+    near = _report_rows(truth, reports, wanted)
+    cells = _truth_cells(truth.iloc[near].reset_index(drop=True))
+    stale: list[Path] = []
+    findings, rels = report_findings(
+        reports,
+        pub.iloc[near].reset_index(drop=True),
+        truth.iloc[near].reset_index(drop=True),
+        cells,
+        structural_sums(cells),
+        ignore=_catalogue_phrases(),
+        input_hash=wanted,
+        stale=stale,
+    )
+    findings.attrs["stale"] = [str(p) for p in stale]
+    return findings, rels
+
+
+def _true_rows(pub: pd.DataFrame, meta: dict[str, Any], truth: Any) -> pd.DataFrame:
+    """Return the unprotected rows of ``pub`` (recomputed from a dataset), checked for length."""
+    if not isinstance(truth, pd.DataFrame):
+        from toolkit.indicators import compute_all
+
+        # the same rows, in the same order, as protect_publication computed them
+        truth = compute_all(truth, periods=meta.get("periods"), levels=meta.get("levels"))
+    if len(pub) != len(truth):
+        raise DisclosureError(
+            f"audit_publication: {len(pub)} veröffentlichte, aber {len(truth)} wahre Zeilen",
+            hint="Die wahre IndicatorFrame muss dieselben Zeilen in derselben Reihenfolge haben.",
+        )
+    return truth.reset_index(drop=True)
 
 
 def _report_rows(truth: pd.DataFrame, reports: str | Path, input_hash: Any) -> np.ndarray:
@@ -271,86 +326,3 @@ def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
         count = v.isna() & (pub["unit"].astype(str) == "Anzahl")
         v = v.where(~count, pd.to_numeric(pub["value"], errors="coerce"))
     return v.notna().to_numpy()
-
-
-def disclosed(result: pd.DataFrame) -> pd.DataFrame:
-    """Rows of an audit result whose count an outsider narrows below the protection.
-
-    Examples
-    --------
-    >>> disclosed(pd.DataFrame({"protected": [True, False]})).index.tolist()
-    [1]
-    """
-    return result[~result["protected"].astype(bool)]
-
-
-def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
-    """Summarise an audit for a batch manifest (JSON-ready); ``ok`` False fails the batch.
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"family": ["f", "f"], "period": 2024, "region": ["1", "2"],
-    ...     "coords": [(), ()], "value": [1.0, 2.0], "feasible_min": [0.0, 2.0],
-    ...     "feasible_max": [5.0, 2.0], "protected": [True, False]})
-    >>> s = audit_summary(r)
-    >>> s["ok"], s["sensitive"], s["disclosed"], s["cells"][0]["region"]
-    (False, 2, 1, '2')
-    """
-    bad = disclosed(result)
-    cells = [
-        {
-            "family": str(r.family),
-            "period": int(r.period),
-            "region": str(r.region),
-            "coords": list(r.coords),
-            "feasible_min": float(r.feasible_min),
-            "feasible_max": float(r.feasible_max),
-        }
-        for r in bad.head(limit).itertuples(index=False)
-    ]
-    out = {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
-    findings = result.attrs.get("reports")
-    if isinstance(findings, pd.DataFrame):
-        status = findings["status"]
-        # the revealing numbers first: they are what the user has to find and fix
-        odd = pd.concat([findings[status == "verrät"], findings[status == "unerklärt"]])
-        odd = odd.head(limit)
-        out["reports"] = {
-            "files": int(findings["file"].nunique()),
-            "numbers": len(findings),
-            **{s: int((status == s).sum()) for s in ("erklärt", "verrät", "unerklärt")},
-            "examples": [
-                {
-                    "file": Path(str(r.file)).name,
-                    "status": str(r.status),
-                    "context": str(r.context)[:200],
-                    "value": float(r.value),
-                }
-                for r in odd.itertuples(index=False)
-            ],
-        }
-        stale = findings.attrs.get("stale") or []
-        if stale:
-            out["reports"]["stale"] = {
-                "files": len(stale),
-                "examples": stale[:limit],
-                "hinweis": stale_message(stale),
-            }
-    return out
-
-
-def stale_message(stale: list[str]) -> str:
-    """German note on reports in the output folder that the current protected set did not make.
-
-    Examples
-    --------
-    >>> stale_message(["out/2024/fakten_check/17001_a.html"])[:47]
-    '1 Bericht(e) im Ausgabeordner stammen nicht aus'
-    """
-    folders = sorted({str(Path(p).parent) for p in stale})
-    return (
-        f"{len(stale)} Bericht(e) im Ausgabeordner stammen nicht aus dem aktuellen geschützten "
-        "Datensatz (andere Daten, ältere Schutzregeln oder vor dieser Prüfung erstellt) und "
-        f"wurden nicht geprüft: {', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}. "
-        "Nicht veröffentlichen: löschen oder mit dkbm batch (ohne --resume) neu erstellen."
-    )
