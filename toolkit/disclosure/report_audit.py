@@ -53,16 +53,14 @@ _FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
 
 
 def _position(
-    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str], classes: str = ""
+    kind: str, context: str, by_name: dict[str, list[str]], allowed: set[str]
 ) -> tuple[list[str] | None, int | None]:
     """Regions and year a table cell stands for, from its row and column headers.
 
     The context of a table cell is ``figure | caption | column header | row
     header`` (:mod:`toolkit.disclosure.reports`). A header that is exactly the
     name of a region of the report (or a year) fixes the cell to it; None
-    where the headers do not say. A map's class column holds class bounds,
-    which are values of any area of the map: all regions of the report
-    (``classes`` is that column's header). The caller takes a region's cell without a
+    where the headers do not say. The caller takes a region's cell without a
     year header for the report's year (a survey share in a Sozialraum row is
     then not matched against that Sozialraum's hidden counts of older years).
 
@@ -70,20 +68,36 @@ def _position(
     --------
     >>> _position("table", "Abb. | Eintritte | 2024 | Adorf", {"Adorf": ["17001001"]}, {"17001001"})
     (['17001001'], 2024)
-    >>> _position("table", "Karte | Quote | Klasse | Adorf", {"Adorf": ["1"]}, {"1", "2"}, "Klasse")
-    (['1', '2'], None)
     >>> _position("text", "Adorf hat 2", {"Adorf": ["17001001"]}, {"17001001"})
     (None, None)
     """
     if kind != "table":
         return None, None
     heads = [h.strip() for h in context.split(" | ")[-2:]]
-    if classes and heads[0] == classes:
-        # a map's class bounds are values of any of its areas, not of the row's area
-        return sorted(allowed), None
     here = [c for h in heads for c in by_name.get(h, ()) if c in allowed]
     years = [int(h) for h in heads if len(h) == 4 and h.isdigit() and 1900 < int(h) < 2100]
     return (here or None), (years[0] if len(years) == 1 else None)
+
+
+def _class_bounds(numbers: pd.DataFrame, column: str) -> np.ndarray:
+    """Numbers in a map table's class column: bounds computed from the shown values only.
+
+    A map classifies the areas with a shown value (a hidden one is NaN in the
+    protected set and gets no class), so its bounds tell nothing about a
+    hidden cell; quantile bounds are interpolated and may equal a hidden value
+    by chance, which the value match would take for a disclosure.
+
+    Examples
+    --------
+    >>> n = pd.DataFrame({"kind": ["table", "table", "text"], "context": [
+    ...     "Karte | | Klasse | Adorf", "Karte | | Wert | Adorf", "Klasse | Adorf"]})
+    >>> _class_bounds(n, "Klasse").tolist()
+    [True, False, False]
+    """
+    if numbers.empty:
+        return np.zeros(0, dtype=bool)
+    heads = numbers["context"].astype(str).str.split("|", regex=False).str[-2].str.strip()
+    return ((numbers["kind"] == "table") & (heads == column)).to_numpy()
 
 
 def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sums: list[Sum]):
@@ -325,6 +339,7 @@ def report_findings(
         mine_indicator = mine["indicator"].to_numpy()
         allowed = {region, *above, *below}
         numbers = read_report_numbers(read_page(path), ignore=ignore)
+        numbers = numbers[~_class_bounds(numbers, CLASS_COLUMN)].reset_index(drop=True)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
         as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
         as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))
@@ -335,7 +350,7 @@ def report_findings(
         for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
             # a table cell belongs to the region (and year) of its row and column headers
-            here, year = _position(n.kind, n.context, by_name, allowed, CLASS_COLUMN)
+            here, year = _position(n.kind, n.context, by_name, allowed)
             if here is not None and year is None:
                 year = period  # a region's row without a year header shows the report's year
             sel = np.ones(b - a, dtype=bool) if b > a else np.zeros(0, dtype=bool)
