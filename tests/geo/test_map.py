@@ -90,6 +90,9 @@ def test_suppressed_areas_are_hatched_explained_and_never_coloured(geo):
     assert table.loc[hidden, "Wert"].tolist() == [".", ".", "x"]
     assert (table.loc[hidden, "Klasse"] == "").all()
     assert "3 Gebiete ohne gezeigten Wert" in m.alt_text
+    # the class bounds come from the shown values only (the disclosure audit relies on it)
+    shown = frame.drop(index=[2, 7, 11])["value"].to_numpy(dtype=float)
+    assert np.allclose(m.bins, classify(shown, "quantiles", 5)[1])
 
 
 def test_no_hatch_entries_without_hidden_values(geo):

@@ -13,7 +13,15 @@ import pandas as pd
 
 from toolkit.text import MISSING_TEXT, fmt_number, fmt_value, is_missing
 
-__all__ = ["ALT_MAX", "LEVEL_WORDS", "map_table", "map_texts", "missing", "value_words"]
+__all__ = [
+    "ALT_MAX",
+    "CLASS_COLUMN",
+    "LEVEL_WORDS",
+    "map_table",
+    "map_texts",
+    "missing",
+    "value_words",
+]
 
 #: Longest alt text of a map (issue #17: about 250 characters plus the table).
 ALT_MAX = 250
@@ -23,6 +31,9 @@ LEVEL_WORDS = {
     "gemeinde": ("Gemeinden", "des Kreises"),
     "sozialraum": ("Sozialräume", "der Stadt"),
 }
+
+#: Column of the map table with each area's class (its bounds are other areas' values).
+CLASS_COLUMN = "Klasse"
 
 #: Note in the table for a rate on a small base (drawn, never compared).
 SMALL_NOTE = "kleine Basis (*): nicht verglichen"
@@ -57,7 +68,7 @@ def map_table(
         "Region": data["region_name"].to_numpy(),
         "Schlüssel": data["region_code"].to_numpy(),
         "Wert": words,
-        "Klasse": [legend[c] if c >= 0 else "" for c in cls],
+        CLASS_COLUMN: [legend[c] if c >= 0 else "" for c in cls],
     }
     bases = data["base"].to_numpy(dtype=float) if "base" in data.columns else np.array([])
     if len(bases) and not np.isnan(bases).all():

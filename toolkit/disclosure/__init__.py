@@ -34,12 +34,8 @@ from toolkit.disclosure._store import (
     is_protected,
     load_publication,
 )
-from toolkit.disclosure.attack import (
-    PUBLICATION_AUDIT_COLUMNS,
-    audit_publication,
-    audit_summary,
-    disclosed,
-)
+from toolkit.disclosure._summary import audit_summary, disclosed, findings_summary
+from toolkit.disclosure.attack import PUBLICATION_AUDIT_COLUMNS, audit_publication, audit_reports
 from toolkit.disclosure.audit import AUDIT_COLUMNS, audit
 from toolkit.disclosure.indicators import protect_indicators
 from toolkit.disclosure.primary import dominance_rule, frequency_rule, protection_levels
@@ -60,9 +56,11 @@ __all__ = [
     "ProtectedPublication",
     "audit",
     "audit_publication",
+    "audit_reports",
     "audit_summary",
     "disclosed",
     "dominance_rule",
+    "findings_summary",
     "frequency_rule",
     "group_disclosure",
     "is_protected",

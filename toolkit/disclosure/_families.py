@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from toolkit.errors import DisclosureError
+
 __all__ = ["DIFFERENCES", "FAMILIES", "Family", "count_cells", "count_periods"]
 
 #: Code of an axis at its total.
@@ -147,6 +149,25 @@ def _member_index() -> dict[tuple[str, str], tuple[Family, dict[str, str]]]:
     return out
 
 
+def _check_dimensions(indicator: str, rows: pd.DataFrame, fam_axes: tuple[str, ...]) -> None:
+    """Refuse a breakdown the indicator's family does not know.
+
+    Its categories would take the key of the total and pass as that count, so
+    a 2 in them would be published (a wrong publication is worse than an error).
+    """
+    odd = ~rows["dim"].isin(["", *fam_axes]).to_numpy()
+    if odd.any():
+        first = rows[odd].iloc[0]
+        raise DisclosureError(
+            f"Geheimhaltung: Indikator {indicator!r} hat die Aufgliederung "
+            f"{first['dim']!r} (Zeile {int(first['row'])}, Region {first['region']}, "
+            f"Kategorie {first['cat']!r}), die seine Zählfamilie nicht kennt "
+            f"(bekannt: {', '.join(fam_axes) or 'keine'})",
+            hint="Aufgliederungen so benennen wie im Indikatorenkatalog (Spalte dimensions) "
+            "oder die Zeilen vor dem Schützen entfernen.",
+        )
+
+
 def count_periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Period of the numerator and of the denominator cell of every row (-1: no cell).
 
@@ -237,6 +258,7 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
                 fam, fixed = hit
                 name, fam_axes = fam.name, fam.axes
                 shift = fam.period_shift.get(str(ind), 0)
+                _check_dimensions(str(ind), g, fam_axes)
             dim, cat = g["dim"].to_numpy(), g["cat"].to_numpy()
             cols = [np.where(dim == a, cat, fixed.get(a, TOTAL)) for a in fam_axes]
             n = len(g)

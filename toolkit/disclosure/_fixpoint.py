@@ -1,7 +1,9 @@
-"""Secondary suppression of all linked tables at once, iterated to a fixed point (internal).
+"""Secondary suppression of all sums at once, iterated to a fixed point (internal).
 
-Every cell of every linked table is one variable (cells with the same key
-are one), every additivity constraint of every table one relation. Then:
+Every count cell is one variable and every sum one relation
+(:mod:`toolkit.disclosure._variables`: integer ids, the relations as
+arrays; for ``engine="tau-argus"``'s check the cells of its linked tables,
+:meth:`Problem.from_linked`). Then:
 
 1. *Singleton rule*: no relation may contain exactly one hidden cell that
    needs protection (it would equal the published rest of the relation).
@@ -34,26 +36,66 @@ from toolkit.disclosure._linked import LinkedTables
 from toolkit.disclosure._lp import System
 from toolkit.disclosure._relations import SumTable
 
-__all__ = ["FixpointResult", "narrowed", "suppress_fixpoint"]
+#: Rounds in which large parts are checked by capped LPs only (:meth:`System.weak`, ``exact``).
+_QUICK_ROUNDS = 3
+
+__all__ = ["FixpointResult", "Problem", "narrowed", "sensitive_mask", "suppress"]
 
 
 @dataclass
 class FixpointResult:
-    """Outcome: hidden and sensitive keys, rounds, LP attacks, cells still weak (should be none).
+    """Outcome: masks of hidden and sensitive variables, rounds, LP attacks, still weak ids.
 
-    ``trace`` has per round (cells attacked, cells too weak, cells hidden).
+    ``trace`` has per round (cells attacked, cells too weak, cells hidden);
+    ``weak`` should be empty.
     """
 
-    hidden: set[object]
-    sensitive: set[object]
+    hidden: np.ndarray
+    sensitive: np.ndarray
     rounds: int
     attacked: int
-    weak: set[object]
+    weak: list[int]
     trace: list[tuple[int, int, int]]
 
 
-class _Problem:
-    def __init__(self, linked: LinkedTables, sums: SumTable | None) -> None:
+class Problem:
+    """Variables and relations (``ptr``/``idx`` as in :class:`~toolkit.disclosure._variables.Variables`).
+
+    Examples
+    --------
+    >>> p = Problem(np.array([9.0, 2.0, 7.0]), np.ones(3, bool), np.ones(3, bool),
+    ...     np.array([0, 3]), np.array([0, 1, 2]), np.array([True]))
+    >>> p.members(0).tolist(), p.relations_of(2).tolist()
+    ([0, 1, 2], [0])
+    """
+
+    def __init__(
+        self,
+        value: np.ndarray,
+        published: np.ndarray,
+        real: np.ndarray,
+        ptr: np.ndarray,
+        idx: np.ndarray,
+        exact: np.ndarray,
+    ) -> None:
+        n, m = len(value), len(ptr) - 1
+        self.value, self.published, self.real = value.astype(float), published, real
+        self.ptr, self.idx, self.exact = ptr, idx, exact
+        lengths = np.diff(ptr)
+        rows = np.repeat(np.arange(m), lengths)
+        # relations of every variable (the transpose)
+        order = np.argsort(idx, kind="stable")
+        self.vrel = rows[order]
+        self.vptr = np.r_[0, np.cumsum(np.bincount(idx, minlength=n))].astype(np.int64)
+        # one row per relation: +whole - parts (= 0), or parts - whole (<= 0)
+        sign = np.where(exact, 1.0, -1.0)
+        data = -np.repeat(sign, lengths)
+        data[ptr[:-1]] = sign
+        self.matrix = sparse.csc_matrix((data, (rows, idx)), shape=(m, n))
+
+    @classmethod
+    def from_linked(cls, linked: LinkedTables, sums: SumTable | None) -> tuple[Problem, list]:
+        """Return the problem of linked tables (and sums) and the key of every variable."""
         flat = [k.ravel() for k in linked.keys]
         sizes = [len(k) for k in flat]
         all_keys = np.concatenate(flat) if flat else np.empty(0, dtype=object)
@@ -63,11 +105,6 @@ class _Problem:
         pub = np.concatenate([t.published.ravel() for t in linked.tables]) if flat else vals > 0
         rl = np.concatenate([t.real.ravel() for t in linked.tables]) if flat else vals > 0
         _, first = np.unique(codes, return_index=True)
-        self.keys = list(uniq)
-        self.ids = dict(zip(self.keys, range(n), strict=True))
-        self.value = vals[first].astype(float)
-        self.published = np.bincount(codes, weights=pub.astype(float), minlength=n) > 0
-        self.real = np.bincount(codes, weights=rl.astype(float), minlength=n) > 0
         rels: set[tuple[int, ...]] = set()
         start = 0
         for t, size in zip(linked.tables, sizes, strict=True):
@@ -80,36 +117,34 @@ class _Problem:
             for rel, exact in _sum_relations(sums, uniq):
                 (rels if exact else bounds).add(rel)
         # equalities first; then parts that do not exceed their whole (parent >= sum)
-        self.rels = sorted(rels) + sorted(bounds - rels)
-        self.exact = np.arange(len(self.rels)) < len(rels)
-        self.of_var: list[list[int]] = [[] for _ in range(n)]
-        for r, members in enumerate(self.rels):
-            for v in members:
-                self.of_var[v].append(r)
-        # one row per relation: +parent - kids (= 0), or kids - parent (<= 0)
-        lengths = np.fromiter(map(len, self.rels), dtype=np.int64, count=len(self.rels))
-        cols = np.fromiter(chain.from_iterable(self.rels), dtype=np.int64, count=int(lengths.sum()))
-        sign = np.where(self.exact, 1.0, -1.0)
-        data = -np.repeat(sign, lengths)
-        heads = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else lengths
-        data[heads] = sign
-        rows = np.repeat(np.arange(len(self.rels)), lengths)
-        self.matrix = sparse.csc_matrix((data, (rows, cols)), shape=(len(self.rels), n))
+        ordered = sorted(rels) + sorted(bounds - rels)
+        lengths = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
+        idx = np.fromiter(chain.from_iterable(ordered), dtype=np.int64, count=int(lengths.sum()))
+        problem = cls(
+            vals[first].astype(float),
+            np.bincount(codes, weights=pub.astype(float), minlength=n) > 0,
+            np.bincount(codes, weights=rl.astype(float), minlength=n) > 0,
+            np.r_[0, np.cumsum(lengths)].astype(np.int64),
+            idx,
+            np.arange(len(ordered)) < len(rels),
+        )
+        return problem, list(uniq)
 
-    def mask(self, keys: set[object]) -> np.ndarray:
-        """Return the variables of ``keys`` (keys not in the problem are left out)."""
-        out = np.zeros(len(self.value), dtype=bool)
-        ids = [i for k in keys if (i := self.ids.get(k)) is not None]
-        out[ids] = True
-        return out
+    def members(self, r: int) -> np.ndarray:
+        """Return the variables of relation ``r``, its whole first."""
+        return self.idx[self.ptr[r] : self.ptr[r + 1]]
+
+    def relations_of(self, v: int) -> np.ndarray:
+        """Return the relations variable ``v`` is a member of."""
+        return self.vrel[self.vptr[v] : self.vptr[v + 1]]
 
     def system(self, hidden: np.ndarray) -> System:
         """Return the attacker's LP when the cells ``hidden`` are not published."""
         known = np.flatnonzero(~hidden)
         b = -(self.matrix[:, known] @ self.value[known])
         unknown = np.flatnonzero(hidden)
-        a = self.matrix[:, unknown].tocsr()
-        unknown = unknown[np.diff(a.tocsc().indptr) > 0]  # in no relation: nothing bounds it
+        a = self.matrix[:, unknown]
+        unknown = unknown[np.diff(a.indptr) > 0]  # in no relation: nothing bounds it
         a = self.matrix[:, unknown].tocsr()
         used = np.diff(a.indptr) > 0
         eq, ub = used & self.exact, used & ~self.exact
@@ -137,27 +172,38 @@ def _sum_relations(sums: SumTable, var_keys: np.ndarray) -> list[tuple[tuple[int
     return [((par[i], *flat[off[i] : off[i + 1]]), exact[i]) for i in np.flatnonzero(ok).tolist()]
 
 
-def _partner(p: _Problem, members: tuple[int, ...], hidden: np.ndarray) -> int | None:
+def _partner(p: Problem, members: np.ndarray, hidden: np.ndarray) -> int | None:
     """Smallest published non-zero member not yet hidden; a zero one if there is no other."""
-    best, best_v, zero = None, np.inf, None
-    for v in members:
-        if hidden[v] or not p.published[v]:
-            continue
-        if 0 < p.value[v] < best_v:
-            best, best_v = v, p.value[v]
-        elif p.value[v] == 0 and zero is None:
-            zero = v
-    return best if best is not None else zero
+    free = members[~hidden[members] & p.published[members]]
+    if len(free) == 0:
+        return None
+    vals = p.value[free]
+    pos = vals > 0
+    if pos.any():
+        return int(free[pos][np.argmin(vals[pos])])
+    zero = free[vals == 0]
+    return int(zero[0]) if len(zero) else None
 
 
-def _sweep(p: _Problem, hidden: np.ndarray, guard: np.ndarray, queue: deque[int]) -> None:
+def _singletons(p: Problem, hidden: np.ndarray, guard: np.ndarray) -> np.ndarray:
+    """Exact relations with exactly one hidden member, which is guarded (in order)."""
+    if len(p.exact) == 0:
+        return np.zeros(0, dtype=np.int64)
+    h = hidden[p.idx]
+    count = np.add.reduceat(h.astype(np.int64), p.ptr[:-1])
+    which = np.maximum.reduceat(np.where(h, p.idx, -1), p.ptr[:-1])
+    one = p.exact & (count == 1)
+    return np.flatnonzero(one & guard[np.where(one, which, 0)])
+
+
+def _sweep(p: Problem, hidden: np.ndarray, guard: np.ndarray, queue: deque[int]) -> None:
     """Hide partners until no relation holds exactly one guarded hidden cell."""
     while queue:
         r = queue.popleft()
         if not p.exact[r]:
             continue  # a bound, not a sum: the attack decides whether it narrows
-        members = p.rels[r]
-        inside = [v for v in members if hidden[v]]
+        members = p.members(r)
+        inside = members[hidden[members]]
         if len(inside) != 1 or not guard[inside[0]]:
             continue
         v = _partner(p, members, hidden)
@@ -165,30 +211,32 @@ def _sweep(p: _Problem, hidden: np.ndarray, guard: np.ndarray, queue: deque[int]
             continue
         hidden[v] = True
         guard[v] = True
-        queue.extend(p.of_var[v])
+        queue.extend(p.relations_of(v).tolist())
 
 
-def _relations_near(p: _Problem, v: int, hidden: np.ndarray, hops: int) -> list[int]:
-    """Relations of ``v`` and, ``hops`` steps further, of the hidden cells they share."""
-    cells, rels = {v}, list(p.of_var[v])
-    frontier = {v}
+def _relations_near(p: Problem, v: int, hidden: np.ndarray, hops: int) -> list[int]:
+    """Relations of ``v`` and, ``hops`` steps further, of the hidden cells they share.
+
+    Visited in the order of the variable ids (not of a set's hashes), so the
+    result does not depend on which other periods are in the problem.
+    """
+    cells, rels = {v}, p.relations_of(v).tolist()
+    frontier = [v]
     for _ in range(hops):
-        nxt = set()
+        nxt: set[int] = set()
         for u in frontier:
-            for r in p.of_var[u]:
-                nxt.update(m for m in p.rels[r] if hidden[m] and m not in cells)
+            for r in p.relations_of(u).tolist():
+                nxt.update(m for m in p.members(r).tolist() if hidden[m] and m not in cells)
         cells |= nxt
-        frontier = nxt
-        rels += [r for u in nxt for r in p.of_var[u]]
+        frontier = sorted(nxt)
+        rels += [r for u in frontier for r in p.relations_of(u).tolist()]
     return list(dict.fromkeys(rels))
 
 
-def suppress_fixpoint(
-    linked: LinkedTables,
+def suppress(
+    p: Problem,
+    sensitive: np.ndarray,
     *,
-    min_count: int,
-    sensitive: set[object],
-    sums: SumTable | None = None,
     protection: float = 1.0,
     max_rounds: int = 50,
 ) -> FixpointResult:
@@ -196,16 +244,10 @@ def suppress_fixpoint(
 
     Parameters
     ----------
-    linked : LinkedTables
-        Tables of the publication with global keys.
-    min_count : int
-        Counts 1 to ``min_count - 1`` of real cells are sensitive.
-    sensitive : set
-        Further sensitive keys (group disclosure).
-    sums : SumTable, optional
-        Relations an outsider knows besides the tables' own
-        (:func:`toolkit.disclosure._relations.sum_table`): breakdowns
-        and hierarchies of tables that could not be built as one grid.
+    p : Problem
+        Variables and relations of the publication (or of one period).
+    sensitive : numpy.ndarray of bool
+        Sensitive variables (frequency rule, group disclosure).
     protection : float, default 1
         Required distance of the feasible interval's ends from the value.
     max_rounds : int, default 50
@@ -214,13 +256,18 @@ def suppress_fixpoint(
     Returns
     -------
     FixpointResult
+
+    Examples
+    --------
+    >>> p = Problem(np.array([30.0, 2.0, 12.0, 16.0]), np.ones(4, bool), np.ones(4, bool),
+    ...     np.array([0, 4]), np.array([0, 1, 2, 3]), np.array([True]))
+    >>> np.flatnonzero(suppress(p, p.value < 3).hidden).tolist()
+    [1, 2]
     """
-    p = _Problem(linked, sums)
-    seeds = p.mask(sensitive)
-    sens = (p.real & (p.value > 0) & (p.value < min_count)) | seeds
+    sens = sensitive.copy()
     hidden = sens | ~p.published
     guard = sens | (hidden & p.published)
-    queue: deque[int] = deque(range(len(p.rels)))
+    queue: deque[int] = deque(_singletons(p, hidden, guard).tolist())
     rounds = attacked = 0
     targets = np.flatnonzero(sens)
     tries: dict[int, int] = {}
@@ -231,7 +278,14 @@ def suppress_fixpoint(
         system = p.system(hidden)
         attacked += len(targets)
         x = p.value[targets]
-        mask = system.weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
+        # first rounds: large parts only by capped LPs (a target they leave open gets
+        # partners at once, without its own slow LP); later rounds decide exactly
+        mask = system.weak(
+            targets.tolist(),
+            np.maximum(0.0, x - protection),
+            x + protection,
+            exact=rounds > _QUICK_ROUNDS,
+        )
         weak = targets[mask].tolist()
         trace.append((len(targets), len(weak), int(hidden.sum())))
         if not weak or rounds >= max_rounds:
@@ -240,19 +294,30 @@ def suppress_fixpoint(
         for v in weak:
             tries[v] = tries.get(v, 0) + 1
             for r in _relations_near(p, v, hidden, tries[v] - 1):
-                w = _partner(p, p.rels[r], hidden)
+                w = _partner(p, p.members(r), hidden)
                 if w is not None:
                     hidden[w] = True
                     guard[w] = True
-                    queue.extend(p.of_var[w])
+                    queue.extend(p.relations_of(w).tolist())
         if int(hidden.sum()) == count and all(t > 4 for t in tries.values()):
             break  # no relation near a weak cell has a cell left to hide
         # hiding more cells only widens intervals: protected cells stay protected
         targets = np.asarray(weak, dtype=np.int64)
-    hidden_keys = {p.keys[i] for i in np.flatnonzero(hidden & p.published)}
-    sens_keys = {p.keys[i] for i in np.flatnonzero(sens)}
-    weak_keys = {p.keys[i] for i in weak}
-    return FixpointResult(hidden_keys, sens_keys, rounds, attacked, weak_keys, trace)
+    return FixpointResult(hidden & p.published, sens, rounds, attacked, weak, trace)
+
+
+def sensitive_mask(p: Problem, min_count: int, seeds: np.ndarray | None = None) -> np.ndarray:
+    """Real counts from 1 to ``min_count - 1``, and the ``seeds`` (group disclosure).
+
+    Examples
+    --------
+    >>> p = Problem(np.array([5.0, 2.0, 3.0]), np.ones(3, bool), np.ones(3, bool),
+    ...     np.array([0, 3]), np.array([0, 1, 2]), np.array([True]))
+    >>> sensitive_mask(p, 3).tolist()
+    [False, True, False]
+    """
+    sens = p.real & (p.value > 0) & (p.value < min_count)
+    return sens | seeds if seeds is not None else sens
 
 
 def narrowed(
@@ -266,15 +331,17 @@ def narrowed(
     """Sensitive keys an outsider narrows below ``protection`` when ``hidden`` is not shown.
 
     The attacker's LP over every table relation and every sum of the true
-    counts, as in the last step of :func:`suppress_fixpoint`; used to check
-    a pattern made another way (``engine="tau-argus"``).
+    counts, as in the last step of :func:`suppress`; used to check a pattern
+    made another way (``engine="tau-argus"``).
     """
-    p = _Problem(linked, sums)
-    mask = p.mask(hidden) | ~p.published
+    p, keys = Problem.from_linked(linked, sums)
+    ids = {k: i for i, k in enumerate(keys)}
+    mask = ~p.published
+    mask[[i for k in hidden if (i := ids.get(k)) is not None]] = True
     targets = np.asarray(
-        sorted(i for k in sensitive if (i := p.ids.get(k)) is not None and mask[i]), dtype=np.int64
+        sorted(i for k in sensitive if (i := ids.get(k)) is not None and mask[i]), dtype=np.int64
     )
     x = p.value[targets]
     weak = p.system(mask).weak(targets.tolist(), np.maximum(0.0, x - protection), x + protection)
-    shown = [p.keys[i] for k in sensitive if (i := p.ids.get(k)) is not None and not mask[i]]
-    return {p.keys[i] for i in targets[weak]} | set(shown)
+    shown = [keys[i] for k in sensitive if (i := ids.get(k)) is not None and not mask[i]]
+    return {keys[i] for i in targets[weak]} | set(shown)

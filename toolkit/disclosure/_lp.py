@@ -23,6 +23,9 @@ __all__ = ["Relation", "System", "quiet_highs"]
 _TOL = 1e-6
 _PRIMAL = 4  # HiGHS option simplex_strategy: primal simplex
 _FEW = 32  # fewer open targets: their own warm-started LPs are cheaper than one more capped LP
+#: From this many unknowns a part's single LPs are slow (25 ms each on 12,000 columns): a
+#: quick check (``exact=False``) calls what one capped LP after another does not certify weak.
+_LARGE = 2000
 
 #: One linear relation: ({key: coefficient}, "=" or "<=", right-hand side).
 Relation = tuple[dict[object, float], str, float]
@@ -61,9 +64,16 @@ class System:
 
     @classmethod
     def from_arrays(
-        cls, keys: list[object], a_eq: Any, b_eq: np.ndarray, a_ub: Any, b_ub: np.ndarray
+        cls,
+        keys: list[object],
+        a_eq: Any,
+        b_eq: np.ndarray,
+        a_ub: Any,
+        b_ub: np.ndarray,
+        *,
+        integer: bool = False,
     ) -> System:
-        """Build the system from matrices over the unknowns ``keys`` (columns), LP only.
+        """Build the system from matrices over the unknowns ``keys`` (columns).
 
         Examples
         --------
@@ -74,7 +84,7 @@ class System:
         """
         self = cls.__new__(cls)
         self.col = {k: j for j, k in enumerate(keys)}
-        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, False)
+        self._setup(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_ub), b_ub, integer)
         return self
 
     def _setup(
@@ -109,8 +119,16 @@ class System:
             self.cache[label] = (cols, a_eq, b_eq, a_ub, b_ub)
         return self.cache[label]
 
-    def weak(self, keys: list[object], lo_req: np.ndarray, hi_req: np.ndarray) -> np.ndarray:
-        """Mask of ``keys`` an attacker narrows beyond ``[lo_req, hi_req]`` (LP, not integer)."""
+    def weak(
+        self, keys: list[object], lo_req: np.ndarray, hi_req: np.ndarray, *, exact: bool = True
+    ) -> np.ndarray:
+        """Mask of ``keys`` an attacker narrows beyond ``[lo_req, hi_req]`` (LP, not integer).
+
+        With ``exact=False``, targets of large parts that no capped LP certifies
+        are returned as weak without their own LPs: never a weak cell missed,
+        possibly a protected one flagged (the caller hides more and checks
+        again, exactly).
+        """
         out = np.zeros(len(keys), dtype=bool)
         by_part: dict[int, list[int]] = {}
         for i, k in enumerate(keys):
@@ -125,7 +143,10 @@ class System:
             if model is None:
                 model = self.models[label] = _Model(len(cols), a_eq, b_eq, a_ub, b_ub)
             pos = np.searchsorted(cols, [self.col[keys[i]] for i in idx])
-            out[idx] = _weak_in_part(model, pos, lo_req[idx], hi_req[idx])
+            large = len(cols) >= _LARGE
+            out[idx] = _weak_in_part(
+                model, pos, lo_req[idx], hi_req[idx], quick=large and not exact, large=large
+            )
             if not out[idx].any():  # nothing to look at again: free the solver's memory
                 del self.models[label], self.cache[label]
         return out
@@ -148,7 +169,13 @@ class System:
 
 
 def _weak_in_part(
-    model: _Model, pos: np.ndarray, lo_req: np.ndarray, hi_req: np.ndarray
+    model: _Model,
+    pos: np.ndarray,
+    lo_req: np.ndarray,
+    hi_req: np.ndarray,
+    *,
+    quick: bool = False,
+    large: bool = False,
 ) -> np.ndarray:
     """Mask of targets whose interval misses a requirement, with as few LPs as possible.
 
@@ -156,7 +183,7 @@ def _weak_in_part(
     beyond its requirement there is certified on that side. One LP that
     rewards every open target up to its requirement (:meth:`_Model.certify`)
     certifies many at once; targets it does not certify get their own LP,
-    which decides exactly.
+    which decides exactly (``quick``: they are returned as weak instead).
     """
     need_hi = np.ones(len(pos), dtype=bool)
     need_lo = np.ones(len(pos), dtype=bool)
@@ -171,11 +198,14 @@ def _weak_in_part(
 
     for sense, need in (("max", need_hi), ("min", need_lo)):
         req = hi_req if sense == "max" else lo_req
-        while need.sum() > _FEW:
+        # in a large part one more capped LP is cheaper than a few single LPs
+        while need.sum() > (0 if quick or large else _FEW):
             before = int(need.sum())
             harvest(model.certify(pos[need], req[need], sense))
             if int(need.sum()) == before:
                 break
+    if quick:
+        return need_hi | need_lo  # not certified: weak, or protected only by a target's own LP
     for sense, need in (("max", need_hi), ("min", need_lo)):
         for i in np.flatnonzero(need):
             if not need[i]:

@@ -6,10 +6,11 @@ region hierarchies and breakdowns never mix periods, and a change between
 two periods is published only when both counts are. The attacker's system
 therefore falls apart into one independent system per period, and each
 period's protection is checked by the attacker's LP over all its relations,
-with the memory of one period. The partner cells chosen can differ slightly
-from one joint run (Musterland, all periods: 25,937 instead of 25,927 hidden
-cells, both with no sensitive cell narrowed); the result does not depend on
-the number of workers.
+with the memory of one period. The result is the same as one joint run of
+all periods (the variables are numbered in the order of their sorted keys
+and visited in that order; with ids by first appearance and a set's hash
+order the greedy choice of partners differed by a few cells) and does not
+depend on the number of workers.
 
 A row belongs to the period of each of its count cells (a count family may
 shift a member's period: the population change of year t divides by the
@@ -27,13 +28,21 @@ import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._families import DIFFERENCES, count_periods
-from toolkit.disclosure._fixpoint import narrowed, suppress_fixpoint
+from toolkit.disclosure._fixpoint import Problem, narrowed, sensitive_mask, suppress
 from toolkit.disclosure._linked import LinkedTables, build_linked_tables
 from toolkit.disclosure._relations import sum_table
+from toolkit.disclosure._variables import Variables, build_variables
 from toolkit.disclosure._workers import run_in_workers
 from toolkit.errors import DisclosureError
 
-__all__ = ["PartResult", "difference_hidden", "period_parts", "protect_part", "protect_parts"]
+__all__ = [
+    "PartResult",
+    "difference_hidden",
+    "group_cells",
+    "period_parts",
+    "protect_part",
+    "protect_parts",
+]
 
 #: Frames with fewer rows are protected in this process (starting workers costs seconds).
 PARALLEL_ROWS = 300_000
@@ -56,7 +65,7 @@ class PartResult:
     #: keys of the counts that changes between periods are made of (family in DIFFERENCES)
     base_hidden: set[object] = field(default_factory=set)
     base_keys: dict[int, object] = field(default_factory=dict)
-    linked: LinkedTables | None = None
+    linked: LinkedTables | Variables | None = None
 
 
 def period_parts(frame: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
@@ -78,17 +87,21 @@ def period_parts(frame: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
     return sorted(out, key=lambda pr: (-len(pr[1]), pr[0]))
 
 
-def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
-    """Numerator keys of rates of 0 % or 100 % of a group smaller than ``group_min``."""
+def group_cells(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> np.ndarray:
+    """Cells (positions in ``cells``) that are numerators of rates of 0 % or 100 % of a group smaller than ``group_min``."""
     num = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
     den = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
     rate = frame["unit"].astype(str).to_numpy() == "%"
     with np.errstate(invalid="ignore"):
         hit = rate & (den > 0) & (den < group_min) & ((num == 0) | (num == den))
     is_num = (cells["quantity"] == "numerator").to_numpy()
-    rows = cells["row"].to_numpy()
+    return np.flatnonzero(is_num & hit[cells["row"].to_numpy()])
+
+
+def _group_sensitive(frame: pd.DataFrame, cells: pd.DataFrame, group_min: int) -> set[object]:
+    """Numerator keys of rates of 0 % or 100 % of a group smaller than ``group_min``."""
     keys = cells["key"].to_numpy()
-    return set(keys[is_num & hit[rows]].tolist())
+    return set(keys[group_cells(frame, cells, group_min)].tolist())
 
 
 def protect_part(
@@ -107,81 +120,153 @@ def protect_part(
     from toolkit.disclosure.indicators import _hidden, _linked_protection
 
     sub = frame.iloc[rows].reset_index(drop=True)
+    if engine == "fixpoint":
+        return _protect_fixpoint(sub, period, rows, min_count, group_min, keep_tables)
     linked = build_linked_tables(sub, period=period)
     seeds = _group_sensitive(sub, linked.cells, group_min)
-    if engine == "fixpoint":
-        sums = sum_table(linked.cells)
-        fix = suppress_fixpoint(linked, min_count=min_count, sensitive=seeds, sums=sums)
-        hidden, sensitive = fix.hidden, fix.sensitive
-        info: dict[str, Any] = {
-            "rounds": fix.rounds,
-            "attacks": fix.attacked,
-            "weak_cells": len(fix.weak),
-            "trace": fix.trace,
-        }
-    else:
-        no_links = [np.full(k.shape, None, dtype=object) for k in linked.keys]
-        rules, runs = _linked_protection(
-            linked.tables,
-            linked.keys,
-            no_links,
-            min_count,
-            False,
-            1.0,
-            solver,
-            "cells",
-            max_time,
-            sensitive=seeds,
+    no_links = [np.full(k.shape, None, dtype=object) for k in linked.keys]
+    rules, runs = _linked_protection(
+        linked.tables,
+        linked.keys,
+        no_links,
+        min_count,
+        False,
+        1.0,
+        solver,
+        "cells",
+        max_time,
+        sensitive=seeds,
+    )
+    hidden = _hidden(linked.tables, linked.keys)
+    sensitive = set(seeds)
+    for t, k, rule in zip(linked.tables, linked.keys, rules, strict=True):
+        sensitive.update(k[rule & t.published].tolist())
+    info = {
+        "engine": sorted({r.method for r in runs if r.method != "none"}),
+        "engine_seconds": float(sum(r.seconds for r in runs)),
+    }
+    # tau-Argus protects table by table; the sums of the true counts link more
+    weak = narrowed(linked, sum_table(linked.cells), hidden, sensitive)
+    if weak:
+        raise DisclosureError(
+            f"engine='tau-argus' schützt die verknüpften Tabellen einzeln; über alle "
+            f"Summen der Veröffentlichung sind {len(weak)} schutzbedürftige Zellen "
+            f"({period}) enger als ±1 eingrenzbar, z. B. {sorted(weak, key=str)[0]}",
+            hint="engine='fixpoint' (Standard) verwenden: es prüft alle Beziehungen "
+            "der Veröffentlichung gemeinsam.",
         )
-        hidden = _hidden(linked.tables, linked.keys)
-        sensitive = set(seeds)
-        for t, k, rule in zip(linked.tables, linked.keys, rules, strict=True):
-            sensitive.update(k[rule & t.published].tolist())
-        info = {
-            "engine": sorted({r.method for r in runs if r.method != "none"}),
-            "engine_seconds": float(sum(r.seconds for r in runs)),
-        }
-        # tau-Argus protects table by table; the sums of the true counts link more
-        weak = narrowed(linked, sum_table(linked.cells), hidden, sensitive)
-        if weak:
-            raise DisclosureError(
-                f"engine='tau-argus' schützt die verknüpften Tabellen einzeln; über alle "
-                f"Summen der Veröffentlichung sind {len(weak)} schutzbedürftige Zellen "
-                f"({period}) enger als ±1 eingrenzbar, z. B. {sorted(weak, key=str)[0]}",
-                hint="engine='fixpoint' (Standard) verwenden: es prüft alle Beziehungen "
-                "der Veröffentlichung gemeinsam.",
-            )
     cells = linked.cells
     keys = cells["key"].to_numpy()
-    cell_rows = cells["row"].to_numpy()
     is_hidden = np.fromiter((k in hidden for k in keys), dtype=bool, count=len(keys))
     is_sens = np.fromiter((k in sensitive for k in keys), dtype=bool, count=len(keys))
+    unique = set(keys.tolist())
+    return _result(
+        sub,
+        period,
+        rows,
+        cells,
+        is_hidden,
+        is_sens,
+        counts=(len(unique), len(sensitive), len(hidden & unique), len(linked.tables)),
+        info=info,
+        notes=linked.notes,
+        kept=linked if keep_tables else None,
+    )
+
+
+def _protect_fixpoint(
+    sub: pd.DataFrame,
+    period: int,
+    rows: np.ndarray,
+    min_count: int,
+    group_min: int,
+    keep_tables: bool,
+) -> PartResult:
+    """Protect one period with the fixpoint engine on integer variables."""
+    v = build_variables(sub, period=period)
+    p = Problem(v.value, v.published, v.real, v.ptr, v.idx, v.exact)
+    seeds = np.zeros(len(v.value), dtype=bool)
+    seeds[v.cell_var[group_cells(sub, v.cells, group_min)]] = True
+    fix = suppress(p, sensitive_mask(p, min_count, seeds))
+    info: dict[str, Any] = {
+        "rounds": fix.rounds,
+        "attacks": fix.attacked,
+        "weak_cells": len(fix.weak),
+        "trace": fix.trace,
+    }
+    is_hidden = fix.hidden[v.cell_var]
+    is_sens = fix.sensitive[v.cell_var]
+    shown = np.zeros(len(v.value), dtype=bool)
+    shown[v.cell_var] = True
+    counts = (
+        int(shown.sum()),
+        int(fix.sensitive.sum()),
+        int((fix.hidden & shown).sum()),
+        len(v.ptr) - 1,
+    )
+    return _result(
+        sub,
+        period,
+        rows,
+        v.cells,
+        is_hidden,
+        is_sens,
+        counts=counts,
+        info=info,
+        notes=[],
+        kept=v if keep_tables else None,
+    )
+
+
+def _result(
+    sub: pd.DataFrame,
+    period: int,
+    rows: np.ndarray,
+    cells: pd.DataFrame,
+    is_hidden: np.ndarray,
+    is_sens: np.ndarray,
+    *,
+    counts: tuple[int, int, int, int],
+    info: dict[str, Any],
+    notes: list[str],
+    kept: Any,
+) -> PartResult:
+    """Hidden and sensitive rows, and the keys of the counts changes are made of."""
+    cell_rows = cells["row"].to_numpy()
     row_hidden = np.zeros(len(sub), dtype=bool)
     row_sensitive = np.zeros(len(sub), dtype=bool)
     row_hidden[cell_rows[is_hidden]] = True
     row_sensitive[cell_rows[is_sens]] = True
-    bases = set(DIFFERENCES.values())
-    base_hidden = {k for k in hidden if k[0] in bases}
+    fam = cells["family"].to_numpy()
+    base = np.isin(fam, list(set(DIFFERENCES.values())))
     ind = sub["indicator"].astype(str).to_numpy()
     change = np.isin(ind, list(DIFFERENCES))
     is_den = (cells["quantity"] == "denominator").to_numpy()
-    pick = is_den & change[cell_rows]
-    base_keys = {int(rows[r]): k for r, k in zip(cell_rows[pick], keys[pick], strict=True)}
-    unique = set(keys.tolist())
+    pick = np.flatnonzero(is_den & change[cell_rows])
+    hid = np.flatnonzero(base & is_hidden)
+
+    per, reg, crd = (cells[c].to_numpy() for c in ("period", "region", "coords"))
+
+    def key(i: int) -> tuple[object, ...]:
+        return (fam[i], int(per[i]), reg[i], crd[i])
+
+    base_hidden = {key(i) for i in hid.tolist()}
+    base_keys = {int(rows[cell_rows[i]]): key(i) for i in pick.tolist()}
+    cells_n, sensitive_n, suppressed_n, tables = counts
     return PartResult(
         period=period,
         rows=rows,
         row_hidden=row_hidden,
         row_sensitive=row_sensitive,
-        cells=len(unique),
-        cells_sensitive=len(sensitive),
-        cells_suppressed=len(hidden & unique),
-        tables=len(linked.tables),
+        cells=cells_n,
+        cells_sensitive=sensitive_n,
+        cells_suppressed=suppressed_n,
+        tables=tables,
         info=info,
-        notes=linked.notes,
+        notes=notes,
         base_hidden=base_hidden,
         base_keys=base_keys,
-        linked=linked if keep_tables else None,
+        linked=kept,
     )
 
 

@@ -26,7 +26,9 @@ __all__ = [
 #: cached by older rules is protected again. Raise it whenever the rules, the count
 #: families or the relations change. 2: the sums of the true counts (breakdowns and
 #: region hierarchy, also where no table grid could be built) are linked in the protection.
-FORMAT_VERSION = 2
+#: 3: variables straight from the count cells (rests of incomplete sums are sensitive; a
+#: category equal to its total is hidden with it), ids in sorted order.
+FORMAT_VERSION = 3
 #: ``DataFrame.attrs`` key marking a protected IndicatorFrame (read by the map blocks).
 PROTECTION_ATTR = "dkbm_protection"
 _DATA = "publication.parquet"

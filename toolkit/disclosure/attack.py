@@ -48,18 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.disclosure._families import DIFFERENCES, count_cells
-from toolkit.disclosure._lp import Relation, System
-from toolkit.disclosure._relations import as_relations, structural_sums
+from toolkit.disclosure._audit_parts import attack_periods
+from toolkit.disclosure._families import count_cells
+from toolkit.disclosure._lp import Relation
+from toolkit.disclosure._relations import structural_sums
 from toolkit.errors import DisclosureError
 
-__all__ = [
-    "PUBLICATION_AUDIT_COLUMNS",
-    "audit_publication",
-    "audit_summary",
-    "disclosed",
-    "stale_message",
-]
+__all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_reports"]
 
 #: Columns of :func:`audit_publication`'s result.
 PUBLICATION_AUDIT_COLUMNS = (
@@ -73,9 +68,6 @@ PUBLICATION_AUDIT_COLUMNS = (
     "protected",
 )
 
-_UNIT_FACTOR = {"%": 100.0, "je 100": 100.0, "je 1000": 1000.0}
-_TOL = 1e-6
-
 
 def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
     cells, _ = count_cells(truth)
@@ -84,39 +76,6 @@ def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
         zip(cells["family"], cells["period"], cells["region"], cells["coords"], strict=True)
     )
     return cells
-
-
-def _bands(truth: pd.DataFrame, shown: np.ndarray, cells: pd.DataFrame) -> list[Relation]:
-    """Return the rounding bands of shown rates and changes (one decimal)."""
-    rels: list[Relation] = []
-    num_key: dict[int, object] = {}
-    den_key: dict[int, object] = {}
-    for r, q, k in zip(cells["row"], cells["quantity"], cells["key"], strict=True):
-        (num_key if q == "numerator" else den_key)[int(r)] = k
-    units = truth["unit"].astype(str).to_numpy()
-    value = pd.to_numeric(truth["value"], errors="coerce").to_numpy(dtype=float)
-    ind = truth["indicator"].astype(str).to_numpy()
-    for i in np.flatnonzero(shown):
-        f = _UNIT_FACTOR.get(units[i])
-        d = den_key.get(int(i))
-        if f is None or d is None or np.isnan(value[i]):
-            continue
-        v = round(float(value[i]), 1)
-        if ind[i] in DIFFERENCES:
-            fam, per, region, coords = d  # type: ignore[misc]
-            now = (fam, per + 1, region, coords)
-            num: dict[object, float] = {now: f, d: -f}
-        else:
-            n = num_key.get(int(i))
-            if n is None:
-                continue
-            num = {n: f}
-        lo = dict(num)
-        lo[d] = lo.get(d, 0.0) - (v + 0.05)
-        hi = {k: -c for k, c in num.items()}
-        hi[d] = hi.get(d, 0.0) + (v - 0.05)
-        rels += [(lo, "<=", 0.0), (hi, "<=", 0.0)]
-    return rels
 
 
 def _published(source: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -145,6 +104,7 @@ def audit_publication(
     integer: bool = False,
     intervals: bool = False,
     reports: str | Path | None = None,
+    jobs: int | None = None,
 ) -> pd.DataFrame:
     """Attack a publication: feasible interval of every hidden sensitive count.
 
@@ -178,6 +138,10 @@ def audit_publication(
         input hash, only the reports a batch stamped with that protected set
         are read; the others are stale (another set, older rules) and listed
         in ``attrs["reports"].attrs["stale"]``, not judged.
+    jobs : int, optional
+        Worker processes for the periods (independent problems); default two
+        for frames from 300,000 rows on, else none. The result does not
+        depend on it.
 
     Returns
     -------
@@ -216,6 +180,106 @@ def audit_publication(
     pub, meta = _published(source)
     min_count = int(meta.get("min_count", 3)) if min_count is None else min_count
     group_min = int(meta.get("group_min", 10)) if group_min is None else group_min
+    truth = _true_rows(pub, meta, truth)
+    shown_row = pub["flag"].astype(str).to_numpy() != "."
+    shown_row &= pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
+    printed = {q: _printed(pub, q) & shown_row for q in ("numerator", "denominator")}
+    rels: list[Relation] = []
+    findings = None
+    if reports is not None:
+        findings, rels = audit_reports(pub, truth, reports, input_hash=meta.get("input_hash"))
+    result = attack_periods(
+        truth,
+        printed,
+        shown_row,
+        rels,
+        jobs=jobs,
+        min_count=min_count,
+        group_min=group_min,
+        protection=protection,
+        integer=integer,
+        intervals=intervals,
+    )
+    if findings is not None:
+        result.attrs["reports"] = findings
+    return result
+
+
+def audit_reports(
+    source: Any, truth: Any, reports: str | Path, *, input_hash: str | None = None
+) -> tuple[pd.DataFrame, list[Relation]]:
+    """Read every number the rendered reports print; what the revealing ones tell an outsider.
+
+    The report side of :func:`audit_publication`: a number that only a hidden
+    cell explains (``verrät``) becomes a relation of the attack. Without any,
+    the reports add nothing to what the protected set shows, and the set's own
+    audit holds for them too.
+
+    Parameters
+    ----------
+    source : ProtectedPublication, path or pandas.DataFrame
+        The protected set (as in :func:`audit_publication`).
+    truth : pandas.DataFrame or Dataset
+        The unprotected IndicatorFrame with the same rows, or its dataset.
+    reports : str or Path
+        Folder of batch manifests and their rendered reports.
+    input_hash : str, optional
+        Read only reports stamped with this protected set (default: the
+        set's own hash); the others are listed in ``attrs["stale"]``.
+
+    Returns
+    -------
+    findings : pandas.DataFrame
+        Every number read with its status (``erklärt``, ``verrät``,
+        ``unerklärt``); ``attrs["stale"]`` the reports of another set.
+    relations : list
+        The revealing numbers as relations of the attack.
+
+    Notes
+    -----
+    See :mod:`toolkit.disclosure.report_audit` for how numbers are read and
+    matched.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.3.
+    Wiley.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": ["17"], "region_name": "x", "level": "land",
+    ...     "period": 2024, "indicator": "schulabgaenge", "dimension": "", "category": "",
+    ...     "value": [30.0], "numerator": [30.0], "denominator": np.nan, "unit": "Anzahl",
+    ...     "flag": ""})
+    >>> findings, rels = audit_reports(t, t, "/nonexistent")
+    >>> len(findings), rels
+    (0, [])
+    """
+    from toolkit.disclosure.report_audit import report_findings
+
+    pub, meta = _published(source)
+    truth = _true_rows(pub, meta, truth)
+    wanted = meta.get("input_hash") if input_hash is None else input_hash
+    # only the rows of the reports' regions, the regions above and below them
+    near = _report_rows(truth, reports, wanted)
+    cells = _truth_cells(truth.iloc[near].reset_index(drop=True))
+    stale: list[Path] = []
+    findings, rels = report_findings(
+        reports,
+        pub.iloc[near].reset_index(drop=True),
+        truth.iloc[near].reset_index(drop=True),
+        cells,
+        structural_sums(cells),
+        ignore=_catalogue_phrases(),
+        input_hash=wanted,
+        stale=stale,
+    )
+    findings.attrs["stale"] = [str(p) for p in stale]
+    return findings, rels
+
+
+def _true_rows(pub: pd.DataFrame, meta: dict[str, Any], truth: Any) -> pd.DataFrame:
+    """Return the unprotected rows of ``pub`` (recomputed from a dataset), checked for length."""
     if not isinstance(truth, pd.DataFrame):
         from toolkit.indicators import compute_all
 
@@ -226,61 +290,23 @@ def audit_publication(
             f"audit_publication: {len(pub)} veröffentlichte, aber {len(truth)} wahre Zeilen",
             hint="Die wahre IndicatorFrame muss dieselben Zeilen in derselben Reihenfolge haben.",
         )
-    truth = truth.reset_index(drop=True)
-    cells = _truth_cells(truth)
-    shown_row = pub["flag"].astype(str).to_numpy() != "."
-    shown_row &= pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
-    values = dict(zip(cells["key"], cells["n"], strict=True))
-    printed = {q: _printed(pub, q) & shown_row for q in ("numerator", "denominator")}
-    known = {
-        k
-        for k, r, q in zip(cells["key"], cells["row"], cells["quantity"], strict=True)
-        if printed[q][r]
-    }
-    sums = structural_sums(cells)
-    rels = as_relations(sums) + _bands(truth, shown_row, cells)
-    findings = None
-    if reports is not None:
-        from toolkit.disclosure.report_audit import report_findings
+    return truth.reset_index(drop=True)
 
-        stale: list[Path] = []
-        findings, extra = report_findings(
-            reports,
-            pub,
-            truth,
-            cells,
-            sums,
-            ignore=_catalogue_phrases(),
-            input_hash=meta.get("input_hash"),
-            stale=stale,
-        )
-        findings.attrs["stale"] = [str(p) for p in stale]
-        rels += extra
-    targets = _sensitive(truth, cells, min_count, group_min)
-    solver = System(rels, values, known, integer=integer)
-    order = sorted(targets, key=str)
-    x = np.asarray([values[k] for k in order], dtype=float)
-    lo_req, hi_req = np.maximum(0.0, x - protection), x + protection
-    hidden = [k not in known for k in order]
-    weak = np.ones(len(order), dtype=bool)  # shown sensitive counts are disclosed
-    if integer or intervals:
-        weak[:] = False
-    else:
-        idx = np.flatnonzero(hidden)
-        weak[idx] = solver.weak([order[i] for i in idx], lo_req[idx], hi_req[idx])
-    out = []
-    for i, key in enumerate(order):
-        lo, hi = np.nan, np.nan
-        if not hidden[i]:
-            lo = hi = x[i]
-        elif weak[i] or integer or intervals:
-            lo, hi = solver.extremes(key)
-        ok = bool(np.isnan(lo)) or (lo <= lo_req[i] + _TOL and hi >= hi_req[i] - _TOL)
-        out.append((*key, x[i], lo, hi, ok))
-    result = pd.DataFrame(out, columns=list(PUBLICATION_AUDIT_COLUMNS))
-    if findings is not None:
-        result.attrs["reports"] = findings
-    return result
+
+def _report_rows(truth: pd.DataFrame, reports: str | Path, input_hash: Any) -> np.ndarray:
+    """Rows of the regions of the reports under ``reports``, their ancestors and descendants."""
+    from toolkit.disclosure._hierarchy import ags_ancestors
+    from toolkit.disclosure.report_audit import report_files
+
+    mine = {region for _, region, _ in report_files(reports, input_hash=input_hash)}
+    codes = truth["region_code"].astype(str)
+    uniq = pd.Series(codes.unique())
+    keep = set(mine) | {a for r in mine if r != "DG" for a in ags_ancestors(r)}
+    prefixes = tuple(r for r in mine if r != "DG")
+    below = uniq[uniq.str.startswith(prefixes)] if prefixes else uniq[:0]
+    if "DG" in mine:
+        return np.arange(len(truth))
+    return np.flatnonzero(codes.isin(keep | set(below)).to_numpy())
 
 
 def _catalogue_phrases() -> tuple[str, ...]:
@@ -300,102 +326,3 @@ def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
         count = v.isna() & (pub["unit"].astype(str) == "Anzahl")
         v = v.where(~count, pd.to_numeric(pub["value"], errors="coerce"))
     return v.notna().to_numpy()
-
-
-def _sensitive(
-    truth: pd.DataFrame, cells: pd.DataFrame, min_count: int, group_min: int
-) -> set[object]:
-    small = cells[(cells["n"] > 0) & (cells["n"] < min_count)]
-    keys = set(small["key"])
-    num = pd.to_numeric(truth["numerator"], errors="coerce").to_numpy(dtype=float)
-    den = pd.to_numeric(truth["denominator"], errors="coerce").to_numpy(dtype=float)
-    rate = truth["unit"].astype(str).to_numpy() == "%"
-    with np.errstate(invalid="ignore"):
-        hit = rate & (den > 0) & (den < group_min) & ((num == 0) | (num == den))
-    rows = set(np.flatnonzero(hit).tolist())
-    isn = cells["quantity"] == "numerator"
-    keys |= {
-        k for r, k in zip(cells.loc[isn, "row"], cells.loc[isn, "key"], strict=True) if r in rows
-    }
-    return keys
-
-
-def disclosed(result: pd.DataFrame) -> pd.DataFrame:
-    """Rows of an audit result whose count an outsider narrows below the protection.
-
-    Examples
-    --------
-    >>> disclosed(pd.DataFrame({"protected": [True, False]})).index.tolist()
-    [1]
-    """
-    return result[~result["protected"].astype(bool)]
-
-
-def audit_summary(result: pd.DataFrame, *, limit: int = 50) -> dict[str, Any]:
-    """Summarise an audit for a batch manifest (JSON-ready); ``ok`` False fails the batch.
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"family": ["f", "f"], "period": 2024, "region": ["1", "2"],
-    ...     "coords": [(), ()], "value": [1.0, 2.0], "feasible_min": [0.0, 2.0],
-    ...     "feasible_max": [5.0, 2.0], "protected": [True, False]})
-    >>> s = audit_summary(r)
-    >>> s["ok"], s["sensitive"], s["disclosed"], s["cells"][0]["region"]
-    (False, 2, 1, '2')
-    """
-    bad = disclosed(result)
-    cells = [
-        {
-            "family": str(r.family),
-            "period": int(r.period),
-            "region": str(r.region),
-            "coords": list(r.coords),
-            "feasible_min": float(r.feasible_min),
-            "feasible_max": float(r.feasible_max),
-        }
-        for r in bad.head(limit).itertuples(index=False)
-    ]
-    out = {"ok": bad.empty, "sensitive": len(result), "disclosed": len(bad), "cells": cells}
-    findings = result.attrs.get("reports")
-    if isinstance(findings, pd.DataFrame):
-        status = findings["status"]
-        odd = findings[status != "erklärt"].head(limit)
-        out["reports"] = {
-            "files": int(findings["file"].nunique()),
-            "numbers": len(findings),
-            **{s: int((status == s).sum()) for s in ("erklärt", "verrät", "unerklärt")},
-            "examples": [
-                {
-                    "file": Path(str(r.file)).name,
-                    "status": str(r.status),
-                    "context": str(r.context)[:200],
-                    "value": float(r.value),
-                }
-                for r in odd.itertuples(index=False)
-            ],
-        }
-        stale = findings.attrs.get("stale") or []
-        if stale:
-            out["reports"]["stale"] = {
-                "files": len(stale),
-                "examples": stale[:limit],
-                "hinweis": stale_message(stale),
-            }
-    return out
-
-
-def stale_message(stale: list[str]) -> str:
-    """German note on reports in the output folder that the current protected set did not make.
-
-    Examples
-    --------
-    >>> stale_message(["out/2024/fakten_check/17001_a.html"])[:47]
-    '1 Bericht(e) im Ausgabeordner stammen nicht aus'
-    """
-    folders = sorted({str(Path(p).parent) for p in stale})
-    return (
-        f"{len(stale)} Bericht(e) im Ausgabeordner stammen nicht aus dem aktuellen geschützten "
-        "Datensatz (andere Daten, ältere Schutzregeln oder vor dieser Prüfung erstellt) und "
-        f"wurden nicht geprüft: {', '.join(folders[:5])}{' …' if len(folders) > 5 else ''}. "
-        "Nicht veröffentlichen: löschen oder mit dkbm batch (ohne --resume) neu erstellen."
-    )

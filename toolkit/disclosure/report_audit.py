@@ -79,6 +79,27 @@ def _position(
     return (here or None), (years[0] if len(years) == 1 else None)
 
 
+def _class_bounds(numbers: pd.DataFrame, column: str) -> np.ndarray:
+    """Numbers in a map table's class column: bounds computed from the shown values only.
+
+    A map classifies the areas with a shown value (a hidden one is NaN in the
+    protected set and gets no class), so its bounds tell nothing about a
+    hidden cell; quantile bounds are interpolated and may equal a hidden value
+    by chance, which the value match would take for a disclosure.
+
+    Examples
+    --------
+    >>> n = pd.DataFrame({"kind": ["table", "table", "text"], "context": [
+    ...     "Karte | | Klasse | Adorf", "Karte | | Wert | Adorf", "Klasse | Adorf"]})
+    >>> _class_bounds(n, "Klasse").tolist()
+    [True, False, False]
+    """
+    if numbers.empty:
+        return np.zeros(0, dtype=bool)
+    heads = numbers["context"].astype(str).str.split("|", regex=False).str[-2].str.strip()
+    return ((numbers["kind"] == "table") & (heads == column)).to_numpy()
+
+
 def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sums: list[Sum]):
     """All numbers the publication could explain: one row per (candidate, value as printed)."""
     unit = truth["unit"].astype(str).to_numpy()
@@ -285,13 +306,19 @@ def report_findings(
     cand["code"] = _code(
         cand["value"].to_numpy(dtype=float), cand["decimals"].to_numpy(), rate_kind
     )
-    cand = cand.sort_values("code", kind="stable").reset_index(drop=True)
     region_of, region_codes = pd.factorize(cand["region"].astype(str))
+    # candidates by region, each region's block by printed form: a report takes its regions'
+    # blocks (no scan of every candidate per report) and sorts only those
+    order = np.lexsort((cand["code"].to_numpy(), region_of))
+    cand, region_of = cand.iloc[order].reset_index(drop=True), region_of[order]
+    bounds = np.searchsorted(region_of, np.arange(len(region_codes) + 1))
     region_id = {str(c): i for i, c in enumerate(region_codes)}
     period_of = cand["period"].to_numpy()
+    code_of = cand["code"].to_numpy()
     by_name: dict[str, list[str]] = {}
     for c, name in names.items():
         by_name.setdefault(name.strip(), []).append(c)
+    from toolkit.charts._maptext import CLASS_COLUMN
     from toolkit.indicators import catalog
 
     cat = catalog()
@@ -301,8 +328,10 @@ def report_findings(
         above = [a for a in ags_ancestors(region) if a in names] if region in names else []
         below = [c for c in codes if region != "DG" and c != region and c.startswith(region)]
         ids = [region_id[c] for c in (region, *above, *below) if c in region_id]
-        inside = np.isin(region_of, ids) & (period_of <= period)
-        mine = cand[inside]
+        take = np.concatenate([np.arange(bounds[i], bounds[i + 1]) for i in ids] or [[]])
+        take = take.astype(np.int64)
+        take = take[period_of[take] <= period]
+        mine = cand.iloc[take[np.argsort(code_of[take], kind="stable")]]
         code = mine["code"].to_numpy()
         shown = mine["shown"].to_numpy()
         mine_region = mine["region"].astype(str).to_numpy()
@@ -310,6 +339,7 @@ def report_findings(
         mine_indicator = mine["indicator"].to_numpy()
         allowed = {region, *above, *below}
         numbers = read_report_numbers(read_page(path), ignore=ignore)
+        numbers = numbers[~_class_bounds(numbers, CLASS_COLUMN)].reset_index(drop=True)
         value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
         as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
         as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))

@@ -116,13 +116,19 @@ def plan_publication(plan: Any) -> Any:
     return pub
 
 
-def _fingerprint(folder: Path) -> str:
-    """Hash of the protected rows, the input hash and the rendered reports beside the set."""
-    from toolkit.disclosure.report_audit import report_files
-
+def _set_fingerprint(folder: Path) -> str:
+    """Hash of the protected rows and the input hash of the set in ``folder``."""
     h = hashlib.sha256((folder / "publication.parquet").read_bytes())
     meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
     h.update(str(meta.get("input_hash")).encode())
+    return h.hexdigest()
+
+
+def _fingerprint(folder: Path, set_finger: str) -> str:
+    """Hash of the set and of the rendered reports beside it."""
+    from toolkit.disclosure.report_audit import report_files
+
+    h = hashlib.sha256(set_finger.encode())
     for path, region, period in report_files(folder.parent):
         st = path.stat()
         h.update(f"{path}|{region}|{period}|{st.st_size}|{st.st_mtime_ns}".encode())
@@ -135,8 +141,12 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
     The audit attacks the protected set together with every number printed by
     the rendered reports beside it (``folder.parent``: all templates and
     periods of the batch folder; tables, sentences, alternative texts). The
-    result is kept in ``folder/audit.json`` together with a fingerprint of the
-    set's files and the reports, and reused while they are unchanged.
+    set alone is attacked once and its result kept in ``folder/audit.json``;
+    a later batch reads its reports and, when none of their numbers is
+    explained only by a hidden cell (``verrät``), the reports add no relation
+    and the set's result stands for them. Otherwise the set is attacked again
+    with the revealing numbers. The whole result is reused while the set and
+    the reports are unchanged.
 
     Returns
     -------
@@ -148,24 +158,44 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
         true values) and ``reports`` (numbers read: ``erklärt``, ``verrät``,
         ``unerklärt``, with examples).
     """
-    from toolkit.disclosure import audit_publication, audit_summary
+    import pandas as pd
+
+    from toolkit.disclosure import (
+        audit_publication,
+        audit_reports,
+        audit_summary,
+        findings_summary,
+        load_publication,
+    )
+    from toolkit.indicators import compute_all
 
     folder = Path(folder)
-    finger = _fingerprint(folder)
-    cached = folder / AUDIT_FILE
-    if cached.is_file():
-        old = json.loads(cached.read_text(encoding="utf-8"))
-        if old.get("fingerprint") == finger:
-            return old["result"]
-    meta = json.loads((folder / "publication.json").read_text(encoding="utf-8"))
+    set_finger = _set_fingerprint(folder)
+    finger = _fingerprint(folder, set_finger)
+    path = folder / AUDIT_FILE
+    cached = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if cached.get("fingerprint") == finger:
+        return cached["result"]
+    pub = load_publication(folder)
+    meta = pub.meta
+    # the same rows, in the same order, as the set was computed from (or given as a frame)
+    truth = dataset
+    if not isinstance(dataset, pd.DataFrame):
+        truth = compute_all(dataset, periods=meta.get("periods"), levels=meta.get("levels"))
     # the summary names the cells and their feasible interval, never their true value
-    # every report rendered from this set (all templates of <out>) is read too
-    summary = audit_summary(audit_publication(folder, dataset, reports=folder.parent))
+    findings, relations = audit_reports(pub, truth, folder.parent)
+    set_summary = cached.get("set") if cached.get("set_fingerprint") == set_finger else None
+    if relations:
+        summary = audit_summary(audit_publication(pub, truth, reports=folder.parent))
+    else:
+        if set_summary is None:
+            set_summary = audit_summary(audit_publication(pub, truth))
+        summary = {**set_summary, "reports": findings_summary(findings)}
     out = {"publication": str(folder), "input_hash": meta.get("input_hash"), **summary}
-    cached.write_text(
-        json.dumps({"fingerprint": finger, "result": out}, ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )
+    keep = {"fingerprint": finger, "result": out}
+    if set_summary is not None:
+        keep |= {"set_fingerprint": set_finger, "set": set_summary}
+    path.write_text(json.dumps(keep, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 
 
