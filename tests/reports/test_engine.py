@@ -128,3 +128,33 @@ def test_failing_warm_up_stops_the_batch_with_its_cause(tmp_path):
     with pytest.raises(TemplateError, match="gibts_nicht_modul_4711"):
         batch("kaputt", "17001", tmp_path / "out", templates_dir=templates)
     assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_a_kernel_report_over_its_time_limit_is_a_timeout_with_its_notebook(tmp_path):
+    """A template with ``"engine": "kernel"`` gets papermill's per-cell limit from nbclient.
+
+    nbclient's CellTimeoutError came out of papermill as it is and the report was
+    "failed: CellTimeoutError"; now it is a timeout like the dkbm engine's (papermill
+    keeps no notebook of a kernel stopped so).
+    """
+    from toolkit.reports.tasks import ReportTask, produce
+
+    nb = _notebook("import time\ntime.sleep(60)")
+    nbformat.write(nb, tmp_path / "langsam.ipynb")
+    task = ReportTask(
+        str(tmp_path / "langsam.ipynb"),
+        "T",
+        "17001",
+        "A",
+        {},
+        ("html",),
+        str(tmp_path),
+        "17001_a",
+        "h",
+        engine=None,
+        timeout=2.0,
+    )
+    entry = produce(task)
+    assert entry.status == "timeout", entry
+    assert entry.error_type == "Timeout" and "Zeitlimit von 2 s" in entry.error
+    assert not list(tmp_path.glob("17001_a.*"))

@@ -109,6 +109,7 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
 
     import nbformat
     import papermill
+    from nbclient.exceptions import CellTimeoutError as KernelCellTimeout
     from papermill.exceptions import PapermillExecutionError
 
     started = time.monotonic()
@@ -128,6 +129,14 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
                 cwd=scratch,
                 execution_timeout=task.timeout,
                 **({"warm": warm} if task.engine == "dkbm" else {}),
+            )
+        except KernelCellTimeout:  # a kernel's cell limit (nbclient) leaves no notebook
+            return make_entry(
+                task,
+                "timeout",
+                duration=time.monotonic() - started,
+                error_type="Timeout",
+                message=f"Zeitlimit von {task.timeout:g} s überschritten",
             )
         except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
             nb = _normalize(nbformat.read(executed, as_version=4), task)
