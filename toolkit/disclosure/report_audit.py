@@ -89,14 +89,17 @@ def _class_bounds(numbers: pd.DataFrame, column: str) -> np.ndarray:
 
     Examples
     --------
-    >>> n = pd.DataFrame({"kind": ["table", "table", "text"], "context": [
-    ...     "Karte | | Klasse | Adorf", "Karte | | Wert | Adorf", "Klasse | Adorf"]})
+    >>> n = pd.DataFrame({"kind": ["table", "table", "text", "text"], "context": [
+    ...     "Karte | | Klasse | Adorf", "Karte | | Wert | Adorf", "Klasse | Adorf", "Seite 2"]})
     >>> _class_bounds(n, "Klasse").tolist()
-    [True, False, False]
+    [True, False, False, False]
     """
     if numbers.empty:
         return np.zeros(0, dtype=bool)
-    heads = numbers["context"].astype(str).str.split("|", regex=False).str[-2].str.strip()
+    # the column header of a table cell; a text without headers (a PDF's) has none
+    heads = np.array(
+        [(c.split("|")[-2] if "|" in c else "").strip() for c in map(str, numbers["context"])]
+    )
     return ((numbers["kind"] == "table") & (heads == column)).to_numpy()
 
 
