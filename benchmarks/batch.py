@@ -42,6 +42,7 @@ not grow with the number of reports.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -300,12 +301,13 @@ def dask_vs_local(
         out / "dask-preload",
         ["toolkit.reports.dask"],
     )
-    seconds = {}
+    seconds, cpu = {}, {}
     for name, (target, preload) in runs.items():
         print(f"  {name}: Last vorher {os.getloadavg()[0]:.1f}", flush=True)
         batch = dict(template=template, audit=False)
         if preload is None:
             seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
+            cpu[name] = CPU_S[-1]
             continue
         with LocalCluster(
             n_workers=2,
@@ -315,7 +317,9 @@ def dask_vs_local(
             preload=preload,
         ) as cluster:
             batch.update(executor="dask", scheduler=cluster.scheduler_address)
+            before = _cluster_cpu()
             seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
+            cpu[name] = CPU_S[-1] + _cluster_cpu() - before
     local = seconds["--jobs 2"]
     lp = report_phase(out / "local")[0]
     for name, (target, _) in runs.items():
@@ -323,10 +327,27 @@ def dask_vs_local(
         print(
             f"{len(regions)} Regionen, {name}: {seconds[name]:.1f} s -> Verhältnis "
             f"{seconds[name] / local:.2f} (Ziel: höchstens 1,3); Berichtsphase {phase:.1f} s "
-            f"({phase / lp:.2f}); Median je Bericht {median:.2f} s ({n} Berichte)",
+            f"({phase / lp:.2f}); Median je Bericht {median:.2f} s ({n} Berichte); CPU aller "
+            f"Prozesse {cpu[name]:.1f} s ({cpu[name] / cpu['--jobs 2']:.2f})",
             flush=True,
         )
     print(f"Last danach {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def _cluster_cpu() -> float:
+    """CPU seconds so far of this process (scheduler, nannies) and its worker processes.
+
+    Includes the report children the workers have reaped.
+    """
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for worker in me.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            t = worker.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
 
 
 def per_minute(n: int, seconds: float) -> float:
