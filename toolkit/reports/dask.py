@@ -154,7 +154,7 @@ def dask_setup(worker: Any) -> None:
     ``dask worker tcp://HOST:8786 --nthreads 1 --preload toolkit.reports.dask``
     (or ``LocalCluster(..., preload=["toolkit.reports.dask"])``) calls it
     once per worker process, so that no batch pays these imports (about
-    3 s of CPU per worker). Warming up with a batch's data still happens
+    5-6 s of CPU per worker). Warming up with a batch's data still happens
     once per batch.
 
     Examples
