@@ -21,7 +21,8 @@ Usage::
    number of extra reports (goal: under 0.15 s).
 4. Unless ``--skip-dask``: ``--dask-regions`` Kreise on a Dask
    ``LocalCluster`` of 2 single-threaded workers against ``--jobs 2``
-   (goal: within 1.3x).
+   (goal: within 1.3x), with fresh workers and with workers started with
+   ``--preload toolkit.reports.dask``.
 5. Unless ``--skip-full``: ``dkbm batch TEMPLATE --regions kreise --jobs 2``
    for all Kreise (goal: 400 Kreise in at most 246 s, aim under 150 s).
 
@@ -41,6 +42,7 @@ not grow with the number of reports.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -275,12 +277,16 @@ def dask_vs_local(
     out: Path,
     given: Path | None = None,
 ) -> None:
-    """``--jobs 2`` against a Dask ``LocalCluster`` of 2 single-threaded workers.
+    """``--jobs 2`` against a Dask ``LocalCluster`` of 2 single-threaded workers, twice.
 
-    Both read the same protected publication set, made before (untimed), so
-    that neither pays the protection, and neither audits (the audit is the
-    same work after the reports either way); the cluster is started before
-    the clock. Prints the whole batch process and the report phase.
+    Once with fresh workers (they import the report stack during the batch)
+    and once with workers started with ``--preload toolkit.reports.dask``
+    (imported at worker start, as on a cluster that outlives one batch).
+    All read the same protected publication set, made before (untimed), so
+    that none pays the protection, and none audits (the audit is the same
+    work after the reports either way); each cluster is started before the
+    clock. Prints the whole batch process, the report phase and the median
+    report duration in its child.
     """
     from distributed import LocalCluster
 
@@ -289,31 +295,59 @@ def dask_vs_local(
         shutil.copytree(given, publication, dirs_exist_ok=True)
     _batch_via_python(regions[:1], period, data, out / "protect", publication, template=template)
     print(f"Last vor dem Vergleich: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
-    local = _batch_via_python(
-        regions, period, data, out / "local", publication, template=template, audit=False
+    runs = {"--jobs 2": (out / "local", None)}
+    runs["Dask LocalCluster(2)"] = (out / "dask", [])
+    runs["Dask LocalCluster(2), --preload toolkit.reports.dask"] = (
+        out / "dask-preload",
+        ["toolkit.reports.dask"],
     )
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster:
-        remote = _batch_via_python(
-            regions,
-            period,
-            data,
-            out / "dask",
-            publication,
-            template=template,
-            audit=False,
-            executor="dask",
-            scheduler=cluster.scheduler_address,
+    seconds, cpu = {}, {}
+    for name, (target, preload) in runs.items():
+        print(f"  {name}: Last vorher {os.getloadavg()[0]:.1f}", flush=True)
+        batch = dict(template=template, audit=False)
+        if preload is None:
+            seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
+            cpu[name] = CPU_S[-1]
+            continue
+        with LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            preload=preload,
+        ) as cluster:
+            batch.update(executor="dask", scheduler=cluster.scheduler_address)
+            before = _cluster_cpu()
+            seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
+            cpu[name] = CPU_S[-1] + _cluster_cpu() - before
+    local = seconds["--jobs 2"]
+    lp = report_phase(out / "local")[0]
+    for name, (target, _) in runs.items():
+        phase, median, n = report_phase(target)
+        print(
+            f"{len(regions)} Regionen, {name}: {seconds[name]:.1f} s -> Verhältnis "
+            f"{seconds[name] / local:.2f} (Ziel: höchstens 1,3); Berichtsphase {phase:.1f} s "
+            f"({phase / lp:.2f}); Median je Bericht {median:.2f} s ({n} Berichte); CPU aller "
+            f"Prozesse {cpu[name]:.1f} s ({cpu[name] / cpu['--jobs 2']:.2f})",
+            flush=True,
         )
-    (lp, lm, ln), (rp, rm, rn) = report_phase(out / "local"), report_phase(out / "dask")
-    print(
-        f"{len(regions)} Regionen: --jobs 2 {local:.1f} s, Dask LocalCluster(2) {remote:.1f} s "
-        f"-> Verhältnis {remote / local:.2f} (Ziel: höchstens 1,3); Berichtsphase "
-        f"{lp:.1f} s gegen {rp:.1f} s -> {rp / lp:.2f}; Median je Bericht {lm:.2f} s gegen "
-        f"{rm:.2f} s ({ln}/{rn} Berichte); Last danach {os.getloadavg()[0]:.1f}",
-        flush=True,
-    )
+    print(f"Last danach {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def _cluster_cpu() -> float:
+    """CPU seconds so far of this process (scheduler, nannies) and its worker processes.
+
+    Includes the report children the workers have reaped.
+    """
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for worker in me.children():
+        with contextlib.suppress(psutil.NoSuchProcess):
+            t = worker.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
 
 
 def per_minute(n: int, seconds: float) -> float:

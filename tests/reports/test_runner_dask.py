@@ -9,11 +9,25 @@ import pytest
 from .conftest import batch
 
 
+def _imported(*names: str) -> dict[str, bool]:
+    import sys
+
+    return {name: name in sys.modules for name in names}
+
+
 def test_batch_on_a_local_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
+    heavy = ("papermill", "nbconvert", "toolkit.blocks", "toolkit.reports.content")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
+        n_workers=1,
+        threads_per_worker=2,
+        processes=True,
+        dashboard_address=":0",
+        preload=["toolkit.reports.dask"],
     ) as cluster:
+        with distributed.Client(cluster) as client:  # the preload imported them at start
+            [imported] = client.run(_imported, *heavy).values()
+        assert imported == dict.fromkeys(heavy, True)
         result = batch(
             "raises_for_region",
             "17001,17003",
@@ -26,6 +40,23 @@ def test_batch_on_a_local_dask_cluster(tmp_path):
     manifest = json.loads((tmp_path / "2024" / "raises_for_region" / "manifest.json").read_text())
     assert manifest["summary"] == {"ok": 1, "failed": 1, "timeout": 0}
     assert (tmp_path / "2024" / "raises_for_region" / "17001_testkreis-nord.html").is_file()
+
+
+def test_a_worker_that_does_not_see_the_batch_folders_stops_the_batch(tmp_path):
+    pytest.importorskip("distributed")
+    from toolkit.errors import ParameterError
+    from toolkit.reports.dask import WarmWorker
+
+    from .conftest import DATA, NOTEBOOKS
+
+    gone = tmp_path / "nur-auf-dem-rechner-des-nutzers"
+    for folders, missing in (((gone, tmp_path), gone), ((DATA, gone), gone)):
+        plugin = WarmWorker(str(folders[0]), str(NOTEBOOKS / "ok.ipynb"), {}, None, str(folders[1]))
+        with pytest.raises(ParameterError, match=f"{missing} ist auf dem Dask-Worker"):
+            plugin.prepare()
+    ready = WarmWorker(str(DATA), str(NOTEBOOKS / "ok.ipynb"), {}, None, str(tmp_path))
+    ready.prepare()  # everything visible: prepared without the data
+    assert ready.warm is None
 
 
 def test_dask_needs_a_scheduler_address(tmp_path):

@@ -3,15 +3,19 @@
 ``dkbm batch ... --executor dask --scheduler tcp://HOST:PORT`` sends the
 dataset the submitting side has read and validated to every worker once
 (``Client.scatter(..., broadcast=True)``: no worker reads or validates the
-files again), warms every worker up once per batch (a worker plugin holds
-the warm context: modules imported, shared computations made, the protected
-publication set read; exactly what the local parent does) and stops the
-batch with the cause when a warm-up fails. Then it submits one task per
-report; the task forks a child from the warm worker and runs
-:func:`toolkit.reports.tasks.produce` in it, like the local runner. The
-manifest is written here, on the submitting side, as results arrive.
-Workers need the toolkit installed and the templates and output folders
-under the same paths (a shared file system); the data travel with the batch.
+files again) and warms every worker up once per batch: a worker plugin
+holds the warm context (modules imported, shared computations made, the
+protected publication set read; exactly what the local parent does). What
+needs no data (the paths, the imports, the publication set) is prepared
+while the dataset is still on its way; a failing warm-up stops the batch
+with its cause. Then one task per report forks a child from the warm
+worker and runs :func:`toolkit.reports.tasks.produce` in it, like the local
+runner. The manifest is written here, on the submitting side, as results
+arrive. Workers need the toolkit installed and the templates, the data
+folder (its ``bericht.toml``) and the output folder under the same paths (a
+shared file system). Started with ``--preload toolkit.reports.dask``, a
+worker imports what the installed templates import when it starts
+(:func:`dask_setup`), so that no batch pays the imports.
 
 Examples
 --------
@@ -22,6 +26,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import importlib
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +38,7 @@ from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.manifest import ManifestEntry, make_entry
 from toolkit.reports.tasks import ReportTask
 
-__all__ = ["WarmWorker", "run_on_dask"]
+__all__ = ["WarmWorker", "dask_setup", "run_on_dask"]
 
 
 class WarmWorker(WorkerPlugin):
@@ -48,6 +53,8 @@ class WarmWorker(WorkerPlugin):
     publication_dir : str, optional
         Folder of the batch's protected publication set (written by the
         submitting side before any report; the workers read it).
+    out_dir : str, optional
+        The batch's output folder (checked to be visible on the worker).
     """
 
     def __init__(
@@ -56,42 +63,120 @@ class WarmWorker(WorkerPlugin):
         template_path: str,
         header: dict[str, Any],
         publication_dir: str | None = None,
+        out_dir: str | None = None,
     ) -> None:
         self.data_dir, self.template_path = str(data_dir), str(template_path)
-        self.publication_dir = publication_dir
+        self.publication_dir, self.out_dir = publication_dir, out_dir
         key = f"{self.data_dir}\0{self.template_path}\0{sorted(header.items())}"
         self.name = "dkbm-warm-" + hashlib.sha256(key.encode()).hexdigest()[:16]
         self.warm: Any = None
+        self._ready: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_lock", "warm")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_lock", "warm", "_ready")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, warm=None, _lock=threading.Lock())
+        self.__dict__.update(state, warm=None, _ready=None, _lock=threading.Lock())
+
+    def prepare(self) -> None:
+        """Do once what needs no data: check the paths, import, read the publication set.
+
+        Raises
+        ------
+        toolkit.errors.DkbmError
+            When the worker does not see the batch's folders, or the
+            template's imports fail (:func:`~toolkit.reports.warmup.warm_up_failed`).
+        """
+        with self._lock:
+            self._prepare()
 
     def ensure_warm(self, dataset: Any) -> Any:
         """Warm this worker up with ``dataset`` (once; later calls return the same context)."""
         with self._lock:
             if self.warm is None:
-                from toolkit.reports.registry import load_template
                 from toolkit.reports.warmup import warm_up
 
-                publication = None
-                folder = self.publication_dir
-                if folder and Path(folder, "publication.json").is_file():
-                    from toolkit.disclosure import load_publication
-
-                    publication = load_publication(folder)
-                template = load_template(self.template_path)
+                template, publication = self._prepare()
                 self.warm = warm_up(template, Path(self.data_dir), dataset, publication)
             return self.warm
+
+    def _prepare(self) -> tuple[Any, Any]:
+        """Body of :meth:`prepare` (the caller holds the lock); returns template and set."""
+        if self._ready is None:
+            from toolkit.reports.registry import load_template
+            from toolkit.reports.warmup import warm_up_failed
+
+            _visible(self.data_dir, self.out_dir, self.publication_dir)
+            template = load_template(self.template_path)
+            try:
+                _import_for(template)
+            except Exception as exc:  # the batch stops with the cause (no report)
+                raise warm_up_failed(template, exc) from exc
+            publication = None
+            if self.publication_dir:  # the submitting side has protected the set
+                from toolkit.disclosure import load_publication
+
+                publication = load_publication(self.publication_dir)
+            self._ready = (template, publication)
+        return self._ready
+
+
+def _visible(*folders: str | None) -> None:
+    """Stop when this worker does not see a folder of the batch (no shared file system)."""
+    import socket
+
+    for folder in folders:
+        if folder and not Path(folder).is_dir():
+            raise ParameterError(
+                f"Ordner {folder} ist auf dem Dask-Worker {socket.gethostname()} nicht sichtbar",
+                hint="Vorlagen, Daten und Ausgabeordner müssen auf allen Workern unter "
+                "demselben Pfad liegen (gemeinsames Dateisystem)",
+            )
+
+
+def _import_for(*templates: Any) -> None:
+    """Import what the templates import, papermill (with the dkbm engine) and nbconvert."""
+    from toolkit.reports.engine import register
+    from toolkit.reports.warmup import template_imports
+
+    for template in templates:
+        for name in template_imports(template):
+            importlib.import_module(name)
+    register()
+    for name in ("nbconvert", "toolkit.reports.render"):
+        importlib.import_module(name)
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask preload hook: import what the installed templates import when a worker starts.
+
+    ``dask worker tcp://HOST:8786 --nthreads 1 --preload toolkit.reports.dask``
+    (or ``LocalCluster(..., preload=["toolkit.reports.dask"])``) calls it
+    once per worker process, so that no batch pays these imports (about
+    5-6 s of CPU per worker). Warming up with a batch's data still happens
+    once per batch.
+
+    Examples
+    --------
+    >>> dask_setup(None); "papermill" in __import__("sys").modules
+    True
+    """
+    from toolkit.reports.registry import list_templates
+
+    _import_for(*list_templates())
 
 
 def _plugin(name: str) -> WarmWorker:
     from distributed import get_worker
 
     return get_worker().plugins[name]
+
+
+def _prepare_worker(plugin_name: str) -> str:
+    """Dask task: prepare the worker it runs on while the dataset is on its way."""
+    _plugin(plugin_name).prepare()
+    return "ok"
 
 
 def _warm_worker(plugin_name: str, dataset: Any) -> str:
@@ -110,15 +195,17 @@ def _run_on_worker(task: ReportTask, plugin_name: str, dataset: Any) -> dict[str
     return out[0].to_dict()
 
 
-def _warm_all(client: Any, plugin: WarmWorker, data: Any, template: Any) -> None:
-    """Warm every worker before any report; a failure stops the batch with its cause."""
+def _each_worker(client: Any, function: Callable[..., str], *args: Any) -> list[Any]:
+    """Submit ``function(*args)`` once on every worker of the cluster."""
     workers = list(client.scheduler_info()["workers"])
-    futures = [
-        client.submit(
-            _warm_worker, plugin.name, data, workers=[w], allow_other_workers=False, pure=False
-        )
+    return [
+        client.submit(function, *args, workers=[w], allow_other_workers=False, pure=False)
         for w in workers
     ]
+
+
+def _wait_warm(client: Any, futures: list[Any], template: Any) -> None:
+    """Wait for every worker's warm-up; a failure stops the batch with its cause."""
     try:
         client.gather(futures)
     except Exception as exc:  # a worker could not warm up: stop with its cause
@@ -157,15 +244,21 @@ def run_on_dask(
             hint="Adresse prüfen; läuft 'dask scheduler' dort?",
         ) from exc
     try:
+        folder = plan.publication_dir  # given to the workers when this side has protected it
+        protected = bool(folder) and Path(folder, "publication.json").is_file()
         plugin = WarmWorker(
             str(plan.data_dir),
             str(plan.template.path),
             plan.header,
-            str(plan.publication_dir) if plan.publication_dir else None,
+            str(folder) if protected else None,
+            str(plan.out_dir),
         )
         client.register_plugin(plugin, name=plugin.name)
+        # the workers import and read the publication set while the dataset travels
+        prepared = _each_worker(client, _prepare_worker, plugin.name)
         [data] = client.scatter([plan.dataset], broadcast=True, hash=False)
-        _warm_all(client, plugin, data, plan.template)
+        warmed = _each_worker(client, _warm_worker, plugin.name, data)
+        _wait_warm(client, [*prepared, *warmed], plan.template)
         futures = {
             client.submit(
                 _run_on_worker,
