@@ -76,19 +76,7 @@ def compute(ctx: Context) -> list[Part]:
         dim = "sex" if by_sex else ""
         cat = keys["sex"] if by_sex else ""
         total, total_r = band(n, r, everyone)
-        v, f = count_values(total, total_r)
-        parts.append(
-            part(
-                keys,
-                indicator="bevoelkerung",
-                unit="Anzahl",
-                value=v,
-                flag=f,
-                numerator=total,
-                dimension=dim,
-                category=cat,
-            )
-        )
+        parts.append(_population(keys, total, total_r, dim, cat))
         for code, (ages_num, ages_den) in rates.items():
             num, num_r = band(n, r, ctx.age_bins(*ages_num) or [])
             if ages_den is None:
@@ -117,20 +105,25 @@ def compute(ctx: Context) -> list[Part]:
         if bins is None:
             continue  # this breakdown category is not in the data's age groups
         num, num_r = band(n, r, bins)
-        v, f = count_values(num, num_r)
-        parts.append(
-            part(
-                keys,
-                indicator="bevoelkerung",
-                unit="Anzahl",
-                value=v,
-                flag=f,
-                numerator=num,
-                dimension="age_group",
-                category=group,
-            )
-        )
+        parts.append(_population(keys, num, num_r, "age_group", group))
     return parts
+
+
+def _population(
+    keys: pd.DataFrame, num: np.ndarray, num_r: np.ndarray, dim: object, cat: object
+) -> Part:
+    """Return the population count (``bevoelkerung``) of one breakdown cell."""
+    v, f = count_values(num, num_r)
+    return part(
+        keys,
+        indicator="bevoelkerung",
+        unit="Anzahl",
+        value=v,
+        flag=f,
+        numerator=num,
+        dimension=dim,
+        category=cat,
+    )
 
 
 def _change(keys: pd.DataFrame, total: np.ndarray, total_r: np.ndarray, dim: str) -> Part:
