@@ -48,7 +48,12 @@ needs_chromium = pytest.mark.skipif(
 
 @contextlib.contextmanager
 def _voila(
-    tmp_path: Path, *, pool_size: int = 1, cull_after: int = 120, data_dir: Path | None = None
+    tmp_path: Path,
+    *,
+    pool_size: int = 1,
+    cull_after: int = 120,
+    fill_delay: float = 3.0,
+    data_dir: Path | None = None,
 ):
     """Serve the explorer notebook; yield (port, server) once the kernel pool is filled."""
     from toolkit.widgets import prepare_explorer
@@ -60,6 +65,7 @@ def _voila(
         port=port,
         pool_size=pool_size,
         cull_after=cull_after,
+        fill_delay=fill_delay,
     )
     if data_dir is not None:
         env["DKBM_EXPLORER_DATA"] = str(data_dir)
@@ -201,7 +207,8 @@ def test_voila_memory_stays_bounded_over_twenty_visits(tmp_path):
 
     cull_after = 8
     with (
-        _voila(tmp_path, pool_size=1, cull_after=cull_after) as (port, server),
+        # refills start at once, as close to each other as they can come
+        _voila(tmp_path, pool_size=1, cull_after=cull_after, fill_delay=0) as (port, server),
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=_CHROMIUM_ARGS)

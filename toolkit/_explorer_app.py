@@ -130,6 +130,7 @@ def voila_command(
     ip: str = "127.0.0.1",
     pool_size: int = 1,
     cull_after: int = 120,
+    fill_delay: float = 3.0,
 ) -> tuple[list[str], dict[str, str]]:
     """Command and environment to serve an explorer notebook with Voilà.
 
@@ -139,7 +140,10 @@ def voila_command(
     no request to any other host. ``pool_size``
     kernels run the notebook before anyone asks
     (Voilà's pre-heated kernels), so a visit shows content at once; a kernel
-    whose page was closed is shut down after ``cull_after`` idle seconds.
+    whose page was closed is shut down after ``cull_after`` idle seconds. The
+    kernel that refills the pool starts ``fill_delay`` seconds after a visitor took
+    the pre-heated one: its start (imports, data) costs about 3 s of CPU and would
+    otherwise compete with serving the visitor's page.
 
     Parameters
     ----------
@@ -153,6 +157,10 @@ def voila_command(
         Pre-heated kernels kept ready (each holds the data, about 250 MB).
     cull_after : int, default 120
         Seconds after which an idle kernel without an open page is shut down.
+    fill_delay : float, default 3.0
+        Seconds between handing out a pre-heated kernel and starting its successor.
+        A visitor arriving earlier gets a kernel started for them (slower first
+        content); raise ``pool_size`` for a server with many visitors at once.
 
     Returns
     -------
@@ -180,10 +188,12 @@ def voila_command(
         "--strip_sources=True",
         # JupyterLab extensions of the environment the app does not use (nbdime's needs the
         # Lab editor and fails in Voilà)
-        "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext', 'nbdime-jupyterlab']",
+        # and pygments' colours, used only for code, which the app does not show
+        "--VoilaConfiguration.extension_denylist="
+        "['jupyterlab-jupytext', 'nbdime-jupyterlab', 'jupyterlab_pygments']",
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 0)}",
-        "--VoilaKernelManager.fill_delay=0",
+        f"--VoilaKernelManager.fill_delay={float(fill_delay)}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_after)}",
         f"--MappingKernelManager.cull_interval={max(1, int(cull_after) // 4)}",
     ]
