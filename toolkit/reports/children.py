@@ -20,7 +20,7 @@ import ctypes
 import gc
 import json
 import os
-import selectors
+import select
 import signal
 import sys
 import time
@@ -65,25 +65,24 @@ class _Child:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
 
-    def reap(self) -> ManifestEntry | None:
-        """Wait for the child; return the entry it sent (None: it sent none, or not all)."""
+    def reap(self, stopped: bool = False) -> ManifestEntry | None:
+        """Wait for the child; return its entry, else (None when ``stopped``) a failed one.
+
+        A child that sent no entry ran out of time or died.
+        """
         os.close(self.fd)
-        self.status = os.waitpid(self.pid, 0)[1]
+        status = os.waitpid(self.pid, 0)[1]
         with contextlib.suppress(ValueError):
             return ManifestEntry.from_dict(json.loads(self.data))
-        return None
-
-    def lost(self) -> ManifestEntry:
-        """Return the failed entry of a reaped child that sent none (out of time or dead)."""
+        if stopped:
+            return None
         duration = time.monotonic() - self.started
         if self.deadline <= time.monotonic():
             message = f"Zeitlimit von {self.task.timeout:g} s überschritten; Prozess beendet"
-            return make_entry(
-                self.task, "timeout", duration=duration, error_type="Timeout", message=message
-            )
-        how = f"Exit-Code {os.WEXITSTATUS(self.status)}"
-        if os.WIFSIGNALED(self.status):
-            how = f"Signal {signal.Signals(os.WTERMSIG(self.status)).name}"
+            return make_entry(self.task, "timeout", duration=duration, message=message)
+        how = f"Exit-Code {os.WEXITSTATUS(status)}"
+        if os.WIFSIGNALED(status):
+            how = f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
         message = f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})"
         return make_entry(
             self.task, "failed", duration=duration, error_type="DeadKernelError", message=message
@@ -137,29 +136,25 @@ def run_children(
     todo = list(tasks)[::-1]
     running: dict[int, _Child] = {}
     gc.freeze()  # children share the parent's memory pages instead of copying them
-    sel = selectors.DefaultSelector()
     try:
         while todo or running:
             while todo and len(running) < jobs:
                 child = _Child(todo.pop(), warm)
                 running[child.fd] = child
-                sel.register(child.fd, selectors.EVENT_READ, child)
             wait = min(c.deadline for c in running.values()) - time.monotonic()
-            for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
-                if not key.data.read():  # the child has sent everything and exited
-                    sel.unregister(key.fd)
-                    record(running.pop(key.fd).reap() or key.data.lost())
+            ready = select.select(list(running), [], [], max(0.0, min(wait, 3600.0)))[0]
+            for child in [running[fd] for fd in ready]:
+                if not child.read():  # the child has sent everything and exited
+                    record(running.pop(child.fd).reap())
             for child in [c for c in running.values() if c.deadline <= time.monotonic()]:
                 child.kill()
-                sel.unregister(child.fd)
-                record(running.pop(child.fd).reap() or child.lost())
+                record(running.pop(child.fd).reap())
     finally:
-        sel.close()
         gc.unfreeze()
         for child in running.values():  # interrupted: stop every child
             child.kill()
         for child in running.values():  # a report finished just before the stop still counts
             while child.read():
                 pass
-            if (entry := child.reap()) is not None:
+            if (entry := child.reap(stopped=True)) is not None:
                 record(entry)
