@@ -65,24 +65,23 @@ class _Child:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
 
-    def reap(self, stopped: bool = False) -> ManifestEntry | None:
-        """Wait for the child; return its entry, else (None when ``stopped``) a failed one.
-
-        A child that sent no entry ran out of time or died.
-        """
+    def reap(self) -> ManifestEntry | None:
+        """Wait for the child; return the entry it sent (None: it sent none, or not all)."""
         os.close(self.fd)
-        status = os.waitpid(self.pid, 0)[1]
+        self.status = os.waitpid(self.pid, 0)[1]
         with contextlib.suppress(ValueError):
             return ManifestEntry.from_dict(json.loads(self.data))
-        if stopped:
-            return None
+        return None
+
+    def lost(self) -> ManifestEntry:
+        """Return the failed entry of a reaped child that sent none (out of time or dead)."""
         duration = time.monotonic() - self.started
         if self.deadline <= time.monotonic():
             message = f"Zeitlimit von {self.task.timeout:g} s überschritten; Prozess beendet"
             return make_entry(self.task, "timeout", duration=duration, message=message)
-        how = f"Exit-Code {os.WEXITSTATUS(status)}"
-        if os.WIFSIGNALED(status):
-            how = f"Signal {signal.Signals(os.WTERMSIG(status)).name}"
+        how = f"Exit-Code {os.WEXITSTATUS(self.status)}"
+        if os.WIFSIGNALED(self.status):
+            how = f"Signal {signal.Signals(os.WTERMSIG(self.status)).name}"
         message = f"Kernel während der Ausführung beendet (abgestürzt oder getötet, {how})"
         return make_entry(
             self.task, "failed", duration=duration, error_type="DeadKernelError", message=message
@@ -145,10 +144,10 @@ def run_children(
             ready = select.select(list(running), [], [], max(0.0, min(wait, 3600.0)))[0]
             for child in [running[fd] for fd in ready]:
                 if not child.read():  # the child has sent everything and exited
-                    record(running.pop(child.fd).reap())
+                    record(running.pop(child.fd).reap() or child.lost())
             for child in [c for c in running.values() if c.deadline <= time.monotonic()]:
                 child.kill()
-                record(running.pop(child.fd).reap())
+                record(running.pop(child.fd).reap() or child.lost())
     finally:
         gc.unfreeze()
         for child in running.values():  # interrupted: stop every child
@@ -156,5 +155,5 @@ def run_children(
         for child in running.values():  # a report finished just before the stop still counts
             while child.read():
                 pass
-            if (entry := child.reap(stopped=True)) is not None:
+            if (entry := child.reap()) is not None:
                 record(entry)

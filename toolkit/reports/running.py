@@ -217,10 +217,8 @@ def run_batch(
                 plan.header["disclosure_audit"] = result
                 manifest.save()
         except BatchInterrupted as exc:
-            finished = (
-                f"{len(done)} Berichte fertig und im Manifest {plan.out_dir / 'manifest.json'}"
-            )
-            raise BatchInterrupted(exc.signum, f"{finished}; mit --resume fortsetzen.") from None
+            where = f"im Manifest {plan.out_dir / 'manifest.json'}; mit --resume fortsetzen."
+            raise BatchInterrupted(exc.signum, f"{len(done)} Berichte fertig {where}") from None
         finally:
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
