@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -212,8 +213,10 @@ def run_batch(
             elif plan.tasks:
                 warm = warm_up(plan.template, plan.data_dir, plan.dataset, publication)
                 run_children(plan.tasks, warm, jobs=jobs, record=record)
+                del warm  # the audit needs none of it (the set's row index, shared figures)
+                gc.collect()
             if publication is not None and audit:
-                result = audit_batch(plan.publication_dir, plan.dataset)
+                result = audit_batch(plan.publication_dir, plan.dataset, publication)
                 plan.header["disclosure_audit"] = result
                 manifest.save()
         except BatchInterrupted as exc:
