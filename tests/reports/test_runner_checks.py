@@ -196,13 +196,34 @@ def test_a_fully_resumed_batch_still_reports_the_audit_of_its_reports(tmp_path, 
     from toolkit.reports import running
 
     monkeypatch.setattr(running, "plan_publication", lambda plan: "geschützter Satz")
-    monkeypatch.setattr(running, "audit_batch", lambda folder, dataset: {"disclosed": 2})
+    given = []  # the set the batch holds goes to the audit (not read again)
+    monkeypatch.setattr(
+        running, "audit_batch", lambda folder, dataset, pub: given.append(pub) or {"disclosed": 2}
+    )
     first = _batch("ok", tmp_path, NOTEBOOKS)
     assert first.exit_code == 1  # the audit found disclosed cells
     again = _batch("ok", tmp_path, NOTEBOOKS, resume=True)
     assert again.entries == [] and again.skipped == ("17001",)
     assert again.exit_code == 1 and again.audit == {"disclosed": 2}
     assert '"disclosure_audit"' in (again.out_dir / "manifest.json").read_text(encoding="utf-8")
+    assert given == ["geschützter Satz"] * 2
+
+
+def test_the_warm_context_is_released_before_the_audit(tmp_path, monkeypatch):
+    import gc
+
+    from toolkit.reports import running
+    from toolkit.reports.runtime import Warm
+
+    def audit(folder, dataset, pub):  # what the audit runs beside: no warm context left
+        alive.append(sum(isinstance(o, Warm) for o in gc.get_objects()))
+        return {"disclosed": 0}
+
+    alive: list[int] = []
+    monkeypatch.setattr(running, "plan_publication", lambda plan: "geschützter Satz")
+    monkeypatch.setattr(running, "audit_batch", audit)
+    assert _batch("ok", tmp_path, NOTEBOOKS).exit_code == 0
+    assert alive == [0]
 
 
 def test_kreise_without_data_in_the_period_are_left_out_not_failed(tmp_path):

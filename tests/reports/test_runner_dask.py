@@ -66,6 +66,20 @@ def test_dask_needs_a_scheduler_address(tmp_path):
         batch("ok", "17001", tmp_path, executor="dask", scheduler=None)
 
 
+def test_an_unreachable_scheduler_is_refused_before_the_data_are_read(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from toolkit.errors import ParameterError
+    from toolkit.reports import planning
+
+    def refuse(address, timeout):  # what Client does after its timeout, without the wait
+        raise OSError(f"Timed out trying to connect to {address} after {timeout}")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    monkeypatch.setattr(planning, "load_dataset", lambda path: pytest.fail("data were read"))
+    with pytest.raises(ParameterError, match=r"tcp://127\.0\.0\.1:9 nicht erreichbar"):
+        batch("ok", "17001", tmp_path, executor="dask", scheduler="tcp://127.0.0.1:9")
+
+
 def test_dask_timeout_and_warm_up_failure(tmp_path):
     distributed = pytest.importorskip("distributed")
     import nbformat

@@ -20,7 +20,7 @@ import ctypes
 import gc
 import json
 import os
-import selectors
+import select
 import signal
 import sys
 import time
@@ -78,9 +78,7 @@ class _Child:
         duration = time.monotonic() - self.started
         if self.deadline <= time.monotonic():
             message = f"Zeitlimit von {self.task.timeout:g} s überschritten; Prozess beendet"
-            return make_entry(
-                self.task, "timeout", duration=duration, error_type="Timeout", message=message
-            )
+            return make_entry(self.task, "timeout", duration=duration, message=message)
         how = f"Exit-Code {os.WEXITSTATUS(self.status)}"
         if os.WIFSIGNALED(self.status):
             how = f"Signal {signal.Signals(os.WTERMSIG(self.status)).name}"
@@ -137,24 +135,20 @@ def run_children(
     todo = list(tasks)[::-1]
     running: dict[int, _Child] = {}
     gc.freeze()  # children share the parent's memory pages instead of copying them
-    sel = selectors.DefaultSelector()
     try:
         while todo or running:
             while todo and len(running) < jobs:
                 child = _Child(todo.pop(), warm)
                 running[child.fd] = child
-                sel.register(child.fd, selectors.EVENT_READ, child)
             wait = min(c.deadline for c in running.values()) - time.monotonic()
-            for key, _ in sel.select(max(0.0, min(wait, 3600.0))):
-                if not key.data.read():  # the child has sent everything and exited
-                    sel.unregister(key.fd)
-                    record(running.pop(key.fd).reap() or key.data.lost())
+            ready = select.select(list(running), [], [], max(0.0, min(wait, 3600.0)))[0]
+            for child in [running[fd] for fd in ready]:
+                if not child.read():  # the child has sent everything and exited
+                    record(running.pop(child.fd).reap() or child.lost())
             for child in [c for c in running.values() if c.deadline <= time.monotonic()]:
                 child.kill()
-                sel.unregister(child.fd)
                 record(running.pop(child.fd).reap() or child.lost())
     finally:
-        sel.close()
         gc.unfreeze()
         for child in running.values():  # interrupted: stop every child
             child.kill()

@@ -121,6 +121,8 @@ def make_entry(
 ) -> ManifestEntry:
     r"""Build the manifest entry of ``task`` (the only place entries are made).
 
+    A ``timeout`` entry's error says the limit (or ``message`` when given).
+
     Examples
     --------
     >>> from toolkit.reports.tasks import ReportTask
@@ -130,6 +132,11 @@ def make_entry(
     """
     from toolkit import __version__
 
+    if status == "timeout":
+        error_type, message = (
+            "Timeout",
+            message or f"Zeitlimit von {task.timeout:g} s überschritten",
+        )
     first = message.strip().splitlines()[0] if message.strip() else ""
     where = f" (Zelle {cell})" if cell is not None else ""
     kept = ()

@@ -135,7 +135,7 @@ def _fingerprint(folder: Path, set_finger: str) -> str:
     return h.hexdigest()
 
 
-def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
+def audit_batch(folder: Path, dataset: Any, publication: Any = None) -> dict[str, Any]:
     """Attack the batch's protected set; return the manifest's ``disclosure_audit``.
 
     The audit attacks the protected set together with every number printed by
@@ -147,6 +147,9 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
     and the set's result stands for them. Otherwise the set is attacked again
     with the revealing numbers. The whole result is reused while the set and
     the reports are unchanged.
+
+    ``publication`` is the protected set of ``folder`` when the caller
+    already holds it (:func:`plan_publication`); else it is read from there.
 
     Returns
     -------
@@ -176,7 +179,7 @@ def audit_batch(folder: Path, dataset: Any) -> dict[str, Any]:
     cached = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     if cached.get("fingerprint") == finger:
         return cached["result"]
-    pub = load_publication(folder)
+    pub = publication if publication is not None else load_publication(folder)
     meta = pub.meta
     # the same rows, in the same order, as the set was computed from (or given as a frame)
     truth = dataset

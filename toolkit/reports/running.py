@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from toolkit.reports.manifest import ManifestEntry, ManifestFile, format_summary
 from toolkit.reports.output_folder import lock_output_folder
 from toolkit.reports.planning import plan_batch
 from toolkit.reports.publishing import audit_batch, audit_failed, plan_publication
+from toolkit.reports.registry import Template, get_template
 from toolkit.reports.warmup import warm_up
 
 __all__ = ["BatchInterrupted", "BatchResult", "run_batch"]
@@ -174,21 +177,29 @@ def run_batch(
     from tqdm import tqdm
 
     check_executor(jobs, executor, scheduler)
-    plan = plan_batch(template, regions=regions, period=period, **options)
-    manifest = ManifestFile(plan.out_dir, plan.header, plan.previous)
-    total = len(plan.tasks) + len(plan.refused)
-    bar = tqdm(
-        total=total, desc=plan.template.name, unit="Bericht", disable=not progress or not total
-    )
-    done: list[ManifestEntry] = []
+    if not isinstance(template, Template):
+        template = get_template(template, options.get("templates_dir"))
+    with contextlib.ExitStack() as stack:
+        cluster = None
+        if executor == "dask":  # the workers import the template's modules while we plan
+            from toolkit.reports.dask import connect, run_on_dask
 
-    def record(entry: ManifestEntry) -> None:
-        manifest.record(entry)
-        done.append(entry)
-        bar.update(1)
+            cluster = stack.enter_context(connect(str(scheduler), template))
+        plan = plan_batch(template, regions=regions, period=period, **options)
+        stack.enter_context(lock_output_folder(plan.out_dir))
+        manifest = ManifestFile(plan.out_dir, plan.header, plan.previous)
+        total = len(plan.tasks) + len(plan.refused)
+        bar = stack.enter_context(
+            tqdm(total=total, desc=template.name, unit="Bericht", disable=not progress or not total)
+        )
+        done: list[ManifestEntry] = []
 
-    result = None
-    with lock_output_folder(plan.out_dir):
+        def record(entry: ManifestEntry) -> None:
+            manifest.record(entry)
+            done.append(entry)
+            bar.update(1)
+
+        result = None
         saved = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             for entry in plan.refused:  # regions the data do not know: no process
@@ -197,24 +208,21 @@ def run_batch(
             # protect the whole publication once, here in the parent (issue #16), also when
             # every report is up to date: the audit still covers the reports kept
             publication = plan_publication(plan) if plan.tasks or plan.skipped else None
-            if plan.tasks and executor == "dask":
-                from toolkit.reports.dask import run_on_dask
-
-                run_on_dask(plan.tasks, plan, scheduler=str(scheduler), record=record)
+            if plan.tasks and cluster is not None:
+                run_on_dask(plan.tasks, plan, cluster, record=record)
             elif plan.tasks:
                 warm = warm_up(plan.template, plan.data_dir, plan.dataset, publication)
                 run_children(plan.tasks, warm, jobs=jobs, record=record)
+                del warm  # the audit needs none of it (the set's row index, shared figures)
+                gc.collect()
             if publication is not None and audit:
-                result = audit_batch(plan.publication_dir, plan.dataset)
+                result = audit_batch(plan.publication_dir, plan.dataset, publication)
                 plan.header["disclosure_audit"] = result
                 manifest.save()
         except BatchInterrupted as exc:
-            finished = (
-                f"{len(done)} Berichte fertig und im Manifest {plan.out_dir / 'manifest.json'}"
-            )
-            raise BatchInterrupted(exc.signum, f"{finished}; mit --resume fortsetzen.") from None
+            where = f"im Manifest {plan.out_dir / 'manifest.json'}; mit --resume fortsetzen."
+            raise BatchInterrupted(exc.signum, f"{len(done)} Berichte fertig {where}") from None
         finally:
-            bar.close()
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
     omitted, absent = (tuple(plan.header[k]) for k in ("omitted", "absent"))

@@ -131,13 +131,7 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
                 **({"warm": warm} if task.engine == "dkbm" else {}),
             )
         except KernelCellTimeout:  # a kernel's cell limit (nbclient) leaves no notebook
-            return make_entry(
-                task,
-                "timeout",
-                duration=time.monotonic() - started,
-                error_type="Timeout",
-                message=f"Zeitlimit von {task.timeout:g} s überschritten",
-            )
+            return make_entry(task, "timeout", duration=time.monotonic() - started)
         except PapermillExecutionError as exc:  # papermill saved the notebook with its error cell
             nb = _normalize(nbformat.read(executed, as_version=4), task)
             name = f"{task.stem}.ipynb"
@@ -149,8 +143,8 @@ def produce(task: ReportTask, warm: Any = None) -> ManifestEntry:
                 "timeout" if late else "failed",
                 duration=time.monotonic() - started,
                 outputs=(name,),
-                error_type="Timeout" if late else exc.ename,
-                message=f"Zeitlimit von {task.timeout:g} s überschritten" if late else exc.evalue,
+                error_type=exc.ename,
+                message="" if late else exc.evalue,
                 cell=exc.cell_index,
             )
         nb = _normalize(nb, task)
