@@ -7,10 +7,10 @@ the parts of every sum. A 400-Kreise Land has 12.5 million rows, 10.9
 million count cells and 5 million sums; as one table of Python objects
 (tuple keys, one object per sum) they took more than 12 GB. Here they are
 built one period at a time as arrays, and only the candidates kept whose
-region and printed form some report prints (:class:`Wanted`); the tuple keys
-of cells are made only for the shares kept and, at the end, for the cells of
-revealing numbers (:func:`cell_keys`): a share names its part and whole by
-``period << 32 | id``, the id of the cell among the period's cells.
+region and printed form some report prints (:class:`Wanted`). A share names
+its part and whole by ``period << 32 | id`` (the id of the cell among the
+period's cells); the tuple keys ``(family, period, region, coords)`` are made
+at the end, only for the cells of revealing numbers (:func:`cell_keys`).
 
 Notes
 -----
@@ -45,28 +45,11 @@ from toolkit.disclosure._families import (
 from toolkit.disclosure._relations import sum_table
 from toolkit.disclosure._variables import _keys
 
-__all__ = [
-    "CANDIDATE_COLUMNS",
-    "Wanted",
-    "candidates",
-    "cell_keys",
-    "printed_code",
-    "printed_rows",
-]
+__all__ = ["CANDIDATE_COLUMNS", "Wanted", "candidates", "cell_keys", "printed_code", "printed_rows"]
 
 #: Columns of :func:`candidates`.
-CANDIDATE_COLUMNS = (
-    "what",
-    "row",
-    "other",
-    "value",
-    "decimals",
-    "shown",
-    "region",
-    "period",
-    "indicator",
-    "key",
-    "parent",
+CANDIDATE_COLUMNS = tuple(
+    "what row other value decimals shown region period indicator key parent".split()
 )
 _WHAT = np.array(["count", "rate", "numerator", "denominator", "change", "share"], dtype=object)
 _RATE_KIND = np.array([False, True, False, False, True, True])
@@ -74,7 +57,9 @@ _CHANGE_KEY = ["region_code", "indicator", "dimension", "category", "period"]
 _SHIFT = 32  # a share's key: period << _SHIFT | id of its cell among the period's cells
 
 
-def printed_code(value: np.ndarray, decimals: np.ndarray, rate: np.ndarray) -> np.ndarray:
+def printed_code(
+    value: np.ndarray, decimals: np.ndarray | int, rate: np.ndarray | bool
+) -> np.ndarray:
     """One integer per printed form: value in units of its last decimal, decimals, count/rate.
 
     A count and a rate of the same printed form are neighbours (count first), so
@@ -85,8 +70,9 @@ def printed_code(value: np.ndarray, decimals: np.ndarray, rate: np.ndarray) -> n
     >>> printed_code(np.array([2.0, 2.0, 0.5]), np.array([0, 0, 1]), np.array([False, True, True]))
     array([16, 17, 43])
     """
+    decimals, rate = np.asarray(decimals, dtype=np.int64), np.asarray(rate, dtype=np.int64)
     scaled = np.round(value * 10.0 ** decimals.astype(float)).astype(np.int64)
-    return (scaled * 4 + decimals.astype(np.int64)) * 2 + rate.astype(np.int64)
+    return (scaled * 4 + decimals) * 2 + rate
 
 
 @dataclass
@@ -256,15 +242,23 @@ def _share_candidates(
     flag = np.where(is_den, printed["denominator"][row], printed["numerator"][row])
     np.logical_or.at(key_shown, key, flag)
     sums = sum_table(cells.assign(key=key))
+    region = cells["region"].to_numpy(dtype=object)[first]
+    del cells
     ids = sums.keys.astype(np.int64)
     parent, kids, off = ids[sums.parents], ids[sums.kids], sums.offsets
-    region = cells["region"].to_numpy(dtype=object)[first]
     p = n[parent]
     s = np.repeat(np.arange(len(parent)), np.diff(off))
     j = np.arange(len(kids)) - off[:-1][s]
     pick = (sums.exact & (p > 0))[s]
     s, j, kid = s[pick], j[pick], kids[pick]
-    share = np.asarray([round(x, 1) for x in (100.0 * n[kid] / p[s]).tolist()], dtype=float)
+    x = 100.0 * n[kid] / p[s]
+    # Python's round (of the full list) and numpy's differ by at most one in the last decimal:
+    # keep what either neighbour makes wanted, then round those as Python does
+    near = np.zeros(len(x), dtype=bool)
+    for step in (-0.1, 0.0, 0.1):
+        near |= wanted.keep(region[kid], printed_code(np.round(x, 1) + step, 1, True))[0]
+    s, j, kid = s[near], j[near], kid[near]
+    share = np.asarray([round(v, 1) for v in x[near].tolist()], dtype=float)
     # the region hierarchy's sums come before the breakdowns', each by its whole's first cell
     first_kid = kids[off[:-1]] if len(kids) else np.zeros(0, dtype=np.int64)
     breakdown = region[parent] == region[first_kid]
@@ -303,6 +297,16 @@ def candidates(pub: pd.DataFrame, truth: pd.DataFrame, wanted: Wanted) -> pd.Dat
     pandas.DataFrame
         Columns :data:`CANDIDATE_COLUMNS`; ``key`` and ``parent`` name a
         share's part and whole (:func:`cell_keys`; -1 for the other kinds).
+
+    Notes
+    -----
+    See the module notes: the same candidates, in the same order, as the
+    full list restricted to ``wanted``.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.3.
+    Wiley.
 
     Examples
     --------
