@@ -26,7 +26,16 @@ import pandas as pd
 
 from toolkit.errors import DisclosureError
 
-__all__ = ["DIFFERENCES", "FAMILIES", "Family", "count_cells", "count_periods"]
+__all__ = [
+    "DIFFERENCES",
+    "FAMILIES",
+    "Family",
+    "as_strings",
+    "count_cells",
+    "count_periods",
+    "factor",
+    "family_axes",
+]
 
 #: Code of an axis at its total.
 TOTAL = ""
@@ -141,6 +150,55 @@ DIFFERENCES: dict[str, str] = {"bevoelkerung_veraenderung": "bevoelkerung"}
 _COLUMNS = ["row", "quantity", "family", "period", "region", "coords", "n"]
 
 
+def as_strings(column: pd.Series) -> np.ndarray:
+    """Return ``column.astype(str).to_numpy()``, sharing a categorical's strings.
+
+    ``astype(str).to_numpy()`` makes one Python string per row (about 60
+    bytes); for a categorical column of strings the rows here point to the
+    strings of its categories (8 bytes a row), with the same values.
+
+    Examples
+    --------
+    >>> as_strings(pd.Series(["a", None, "a"], dtype="category")).tolist()
+    ['a', nan, 'a']
+    """
+    dtype = column.dtype
+    if not isinstance(dtype, pd.CategoricalDtype) or not all(
+        isinstance(c, str) for c in dtype.categories
+    ):
+        return column.astype(str).to_numpy()
+    cats = np.asarray(list(dtype.categories) or [""], dtype=object)
+    codes = column.cat.codes.to_numpy()
+    out = cats[np.maximum(codes, 0)]
+    missing = codes < 0
+    if missing.any():
+        out[missing] = column[missing].astype(str).to_numpy()
+    return out
+
+
+def factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of every row (-1: missing) and the strings the codes stand for.
+
+    A categorical column of strings gives its own codes, without hashing every row.
+
+    Examples
+    --------
+    >>> codes, names = factor(pd.Series(["b", "a", "b"]))
+    >>> codes.tolist(), names.tolist()
+    ([0, 1, 0], ['b', 'a'])
+    """
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in dtype.categories):
+        return column.cat.codes.to_numpy(), np.asarray(list(dtype.categories), dtype=object)
+    codes, names = pd.factorize(as_strings(column))
+    return codes, np.asarray(names, dtype=object)
+
+
+def _codes_of(names: np.ndarray, wanted: list[str]) -> np.ndarray:
+    """Codes of the strings ``wanted`` among ``names`` (:func:`factor`)."""
+    return np.flatnonzero(np.isin(names, wanted))
+
+
 def _member_index() -> dict[tuple[str, str], tuple[Family, dict[str, str]]]:
     out = {}
     for fam in FAMILIES:
@@ -183,28 +241,84 @@ def count_periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     [[-1], [2023]]
     """
     members = _member_index()
-    ind = frame["indicator"].astype(str).to_numpy()
+    ind, inds = factor(frame["indicator"])
     period = frame["period"].astype(int).to_numpy()
-    unit = frame["unit"].astype(str).to_numpy()
+    unit, units = factor(frame["unit"])
     out = []
     for q in ("numerator", "denominator"):
         vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
         present = ~np.isnan(vals)
         if q == "numerator":
             value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
-            present |= ~np.isnan(value) & (unit == "Anzahl")
-            present &= ~np.isin(ind, list(DIFFERENCES))
+            present |= ~np.isnan(value) & np.isin(unit, _codes_of(units, ["Anzahl"]))
+            present &= ~np.isin(ind, _codes_of(inds, list(DIFFERENCES)))
         shift = np.zeros(len(ind), dtype=np.int64)
-        for name in np.unique(ind):
+        for k, name in enumerate(inds):
             hit = members.get((str(name), q))
             if hit is not None and hit[0].period_shift.get(str(name)):
-                shift[ind == name] = hit[0].period_shift[str(name)]
+                shift[ind == k] = hit[0].period_shift[str(name)]
         out.append(np.where(present, period + shift, -1))
     return out[0], out[1]
 
 
-def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
+def _present(frame: pd.DataFrame, q: str) -> tuple[np.ndarray, np.ndarray]:
+    """Count of quantity ``q`` of every row and whether the row has one (a count cell)."""
+    vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
+    if q == "numerator":
+        unit, units = factor(frame["unit"])
+        count = np.isnan(vals) & np.isin(unit, _codes_of(units, ["Anzahl"]))
+        vals = np.where(count, pd.to_numeric(frame["value"], errors="coerce"), vals)
+    keep = ~np.isnan(vals)
+    if q == "numerator":
+        ind, inds = factor(frame["indicator"])
+        keep &= ~np.isin(ind, _codes_of(inds, list(DIFFERENCES)))
+    return vals, keep
+
+
+def family_axes(frame: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Axes of the families no declaration names: the dimensions of the indicator's rows.
+
+    :func:`count_cells` derives them from the rows it is given; passing the
+    axes of a whole frame to the calls on its parts (one period at a time)
+    gives every cell the key it has in the whole frame.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": "x", "period": [2023, 2024], "dimension": ["", "sex"],
+    ...     "category": ["", "w"], "region_code": "17", "value": [3.0, 1.0],
+    ...     "numerator": [3.0, 1.0], "denominator": None, "unit": "Anzahl"})
+    >>> family_axes(f)
+    {'x:numerator': ('sex',)}
+    >>> count_cells(f.iloc[:1], axes=family_axes(f))[0]["coords"].tolist()
+    [('',)]
+    """
+    members = _member_index()
+    ind, inds = factor(frame["indicator"])
+    dim, dims = factor(frame["dimension"])
+    dims = np.r_[np.array([np.nan], dtype=object), dims]  # code -1 (missing) at 0
+    out: dict[str, tuple[str, ...]] = {}
+    for q in ("numerator", "denominator"):
+        keep = _present(frame, q)[1] & (ind >= 0)
+        pairs = np.unique(ind[keep].astype(np.int64) * len(dims) + dim[keep] + 1)
+        for i in np.unique(pairs // len(dims)):
+            if (str(inds[i]), q) not in members:
+                mine = dims[pairs[pairs // len(dims) == i] % len(dims)]
+                out[f"{inds[i]}:{q}"] = tuple(sorted(set(mine) - {""}))
+    return out
+
+
+def count_cells(
+    frame: pd.DataFrame, *, axes: dict[str, tuple[str, ...]] | None = None
+) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Map every numerator and denominator of an IndicatorFrame to its family cell.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        IndicatorFrame rows.
+    axes : dict, optional
+        Axes of undeclared families (:func:`family_axes` of a larger frame);
+        default: the dimensions of the indicator's rows in ``frame``.
 
     Returns
     -------
@@ -225,32 +339,29 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
     [['numerator', 'eintritte_jg5', ('', ''), 10.0], ['numerator', 'eintritte_jg5', ('gymnasium', 'w'), 3.0]]
     """
     members = _member_index()
-    unit = frame["unit"].astype(str).to_numpy()
+    given = dict(axes or {})
+    # object columns: the rows share the strings of the frame (pandas 3 would copy them into
+    # Arrow strings, and every value read back would be a new Python string)
     base = pd.DataFrame(
         {
-            "indicator": frame["indicator"].astype(str).to_numpy(),
-            "dim": frame["dimension"].astype(str).to_numpy(),
-            "cat": frame["category"].astype(str).to_numpy(),
-            "region": frame["region_code"].astype(str).to_numpy(),
+            "indicator": pd.Series(as_strings(frame["indicator"]), dtype=object),
+            "dim": pd.Series(as_strings(frame["dimension"]), dtype=object),
+            "cat": pd.Series(as_strings(frame["category"]), dtype=object),
+            "region": pd.Series(as_strings(frame["region_code"]), dtype=object),
             "period": frame["period"].astype(int).to_numpy(),
         }
     )
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple object per distinct coords
     parts = []
     axes: dict[str, tuple[str, ...]] = {fam.name: fam.axes for fam in FAMILIES}
     for q in ("numerator", "denominator"):
-        vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
-        if q == "numerator":
-            count = np.isnan(vals) & (unit == "Anzahl")
-            vals = np.where(count, pd.to_numeric(frame["value"], errors="coerce"), vals)
-        keep = ~np.isnan(vals)
-        if q == "numerator":
-            keep &= ~base["indicator"].isin(list(DIFFERENCES)).to_numpy()
+        vals, keep = _present(frame, q)
         sub = base[keep].assign(row=np.flatnonzero(keep), n=vals[keep])
         for ind, g in sub.groupby("indicator", sort=False):
             hit = members.get((str(ind), q))
             if hit is None:
                 name = f"{ind}:{q}"
-                fam_axes = tuple(sorted(set(g["dim"]) - {""}))
+                fam_axes = given.get(name) or tuple(sorted(set(g["dim"]) - {""}))
                 axes[name] = fam_axes
                 fixed: dict[str, str] = {}
                 shift = 0
@@ -273,7 +384,9 @@ def count_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tuple[str,
                         "region": pd.Series(
                             g["region"].to_numpy(dtype=object), dtype=object, index=g.index
                         ),
-                        "coords": list(zip(*cols, strict=True)) if cols else [()] * len(g),
+                        "coords": [same.setdefault(t, t) for t in zip(*cols, strict=True)]
+                        if cols
+                        else [()] * len(g),
                         "n": g["n"].to_numpy(),
                     }
                 )

@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.disclosure._audit_parts import attack_periods
-from toolkit.disclosure._families import count_cells
+from toolkit.disclosure._candidates import printed_rows
+from toolkit.disclosure._families import as_strings, factor
 from toolkit.disclosure._lp import Relation
-from toolkit.disclosure._relations import structural_sums
 from toolkit.errors import DisclosureError
 
 __all__ = ["PUBLICATION_AUDIT_COLUMNS", "audit_publication", "audit_reports"]
@@ -67,15 +67,6 @@ PUBLICATION_AUDIT_COLUMNS = (
     "feasible_max",
     "protected",
 )
-
-
-def _truth_cells(truth: pd.DataFrame) -> pd.DataFrame:
-    cells, _ = count_cells(truth)
-    cells = cells[cells["n"] >= 0].reset_index(drop=True)
-    cells["key"] = list(
-        zip(cells["family"], cells["period"], cells["region"], cells["coords"], strict=True)
-    )
-    return cells
 
 
 def _published(source: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -181,9 +172,9 @@ def audit_publication(
     min_count = int(meta.get("min_count", 3)) if min_count is None else min_count
     group_min = int(meta.get("group_min", 10)) if group_min is None else group_min
     truth = _true_rows(pub, meta, truth)
-    shown_row = pub["flag"].astype(str).to_numpy() != "."
+    shown_row = as_strings(pub["flag"]) != "."
     shown_row &= pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
-    printed = {q: _printed(pub, q) & shown_row for q in ("numerator", "denominator")}
+    printed = {q: printed_rows(pub, q) & shown_row for q in ("numerator", "denominator")}
     rels: list[Relation] = []
     findings = None
     if reports is not None:
@@ -260,19 +251,14 @@ def audit_reports(
     pub, meta = _published(source)
     truth = _true_rows(pub, meta, truth)
     wanted = meta.get("input_hash") if input_hash is None else input_hash
-    # only the rows of the reports' regions, the regions above and below them
+    # only the rows of the reports' regions, the regions above and below them (all of them
+    # for a batch of every Kreis: then the frames are used as they are, not copied)
     near = _report_rows(truth, reports, wanted)
-    cells = _truth_cells(truth.iloc[near].reset_index(drop=True))
+    if len(near) < len(truth):
+        pub, truth = (f.iloc[near].reset_index(drop=True) for f in (pub, truth))
     stale: list[Path] = []
     findings, rels = report_findings(
-        reports,
-        pub.iloc[near].reset_index(drop=True),
-        truth.iloc[near].reset_index(drop=True),
-        cells,
-        structural_sums(cells),
-        ignore=_catalogue_phrases(),
-        input_hash=wanted,
-        stale=stale,
+        reports, pub, truth, ignore=_catalogue_phrases(), input_hash=wanted, stale=stale
     )
     findings.attrs["stale"] = [str(p) for p in stale]
     return findings, rels
@@ -299,14 +285,14 @@ def _report_rows(truth: pd.DataFrame, reports: str | Path, input_hash: Any) -> n
     from toolkit.disclosure.report_audit import report_files
 
     mine = {region for _, region, _ in report_files(reports, input_hash=input_hash)}
-    codes = truth["region_code"].astype(str)
-    uniq = pd.Series(codes.unique())
-    keep = set(mine) | {a for r in mine if r != "DG" for a in ags_ancestors(r)}
-    prefixes = tuple(r for r in mine if r != "DG")
-    below = uniq[uniq.str.startswith(prefixes)] if prefixes else uniq[:0]
     if "DG" in mine:
         return np.arange(len(truth))
-    return np.flatnonzero(codes.isin(keep | set(below)).to_numpy())
+    code, uniq = factor(truth["region_code"])
+    uniq = pd.Series(uniq, dtype=object)
+    keep = set(mine) | {a for r in mine for a in ags_ancestors(r)}
+    below = uniq.str.startswith(tuple(mine)).to_numpy() if mine else np.zeros(len(uniq), bool)
+    # a row without a region code (-1) is no report's
+    return np.flatnonzero(np.r_[uniq.isin(keep).to_numpy() | below, False][code])
 
 
 def _catalogue_phrases() -> tuple[str, ...]:
@@ -317,12 +303,3 @@ def _catalogue_phrases() -> tuple[str, ...]:
     cols = ["name_de", "definition_de", "numerator_de", "denominator_de", "reference_date_de"]
     texts = {str(t) for col in cols if col in c.columns for t in c[col].dropna()}
     return tuple(sorted((t for t in texts if t), key=len, reverse=True))
-
-
-def _printed(pub: pd.DataFrame, quantity: str) -> np.ndarray:
-    """Rows whose numerator (or count) or denominator is printed."""
-    v = pd.to_numeric(pub[quantity], errors="coerce")
-    if quantity == "numerator":
-        count = v.isna() & (pub["unit"].astype(str) == "Anzahl")
-        v = v.where(~count, pd.to_numeric(pub["value"], errors="coerce"))
-    return v.notna().to_numpy()

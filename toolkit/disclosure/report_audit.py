@@ -27,15 +27,16 @@ Wiley.
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from toolkit.disclosure._candidates import Wanted, candidates, cell_keys, printed_code
+from toolkit.disclosure._families import as_strings, factor
 from toolkit.disclosure._hierarchy import ags_ancestors
 from toolkit.disclosure._lp import Relation
-from toolkit.disclosure._relations import Sum
-from toolkit.disclosure.attack import _printed
 from toolkit.disclosure.reports import (
     STAMP_FILE,
     read_page,
@@ -103,120 +104,14 @@ def _class_bounds(numbers: pd.DataFrame, column: str) -> np.ndarray:
     return ((numbers["kind"] == "table") & (heads == column)).to_numpy()
 
 
-def _candidates(pub: pd.DataFrame, truth: pd.DataFrame, cells: pd.DataFrame, sums: list[Sum]):
-    """All numbers the publication could explain: one row per (candidate, value as printed)."""
-    unit = truth["unit"].astype(str).to_numpy()
-    value = pd.to_numeric(truth["value"], errors="coerce").to_numpy(dtype=float)
-    shown = pd.to_numeric(pub["value"], errors="coerce").notna().to_numpy()
-    region = truth["region_code"].astype(str).to_numpy()
-    period = truth["period"].astype(int).to_numpy()
-    count = unit == "Anzahl"
-    rows = np.flatnonzero(~np.isnan(value))
-    parts = [
-        pd.DataFrame(
-            {
-                "what": np.where(count[rows], "count", "rate"),
-                "row": rows,
-                "other": -1,
-                "value": np.where(count[rows], np.round(value[rows]), np.round(value[rows], 1)),
-                "decimals": np.where(count[rows], 0, 1),
-                "shown": shown[rows],
-            }
-        )
-    ]
-    for q in ("numerator", "denominator"):
-        v = pd.to_numeric(truth[q], errors="coerce").to_numpy(dtype=float)
-        printed = pd.to_numeric(pub[q], errors="coerce").notna().to_numpy()
-        r = np.flatnonzero(~np.isnan(v) & ~count)
-        parts.append(
-            pd.DataFrame(
-                {"what": q, "row": r, "other": -1, "value": np.round(v[r]), "decimals": 0}
-            ).assign(shown=printed[r])
-        )
-    printed = {q: _printed(pub, q) for q in ("numerator", "denominator")}
-    rows_of = cells["row"].to_numpy(dtype=np.int64)
-    is_num = (cells["quantity"] == "numerator").to_numpy()
-    flag = np.where(is_num, printed["numerator"][rows_of], printed["denominator"][rows_of])
-    codes, uniq = pd.factorize(cells["key"])
-    any_shown = np.zeros(len(uniq), dtype=bool)
-    np.logical_or.at(any_shown, codes, flag)
-    key_shown = dict(zip(uniq, any_shown.tolist(), strict=True))
-    # change from the year before: per cent of a count, percentage points of a rate
-    base = truth[["region_code", "indicator", "dimension", "category", "period"]].copy()
-    base["row"] = np.arange(len(truth))
-    later = base.assign(period=base["period"] - 1)
-    pairs = later.merge(base, on=["region_code", "indicator", "dimension", "category", "period"])
-    now, before = pairs["row_x"].to_numpy(), pairs["row_y"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        change = np.where(
-            count[now], (value[now] / value[before] - 1) * 100, value[now] - value[before]
-        )
-    ok = np.isfinite(change)
-    parts.append(
-        pd.DataFrame(
-            {
-                "what": "change",
-                "row": now[ok],
-                "other": before[ok],
-                "value": np.round(np.abs(change[ok]), 1),
-                "decimals": 1,
-                "shown": shown[now[ok]] & shown[before[ok]],
-            }
-        )
-    )
-    out = pd.concat(parts, ignore_index=True)
-    out["region"] = region[out["row"].to_numpy()]
-    out["period"] = period[out["row"].to_numpy()]
-    out["indicator"] = truth["indicator"].astype(str).to_numpy()[out["row"].to_numpy()]
-    out["key"] = None
-    out["parent"] = None
-    share_rows = []
-    n_of = dict(zip(cells["key"], cells["n"], strict=True))
-    for s in sums:
-        p = n_of.get(s.parent, 0.0)
-        if not s.exact or p <= 0:
-            continue
-        for kid in s.kids:
-            share_rows.append(
-                (
-                    "share",
-                    -1,
-                    -1,
-                    round(100 * n_of[kid] / p, 1),
-                    1,
-                    key_shown.get(kid, False) and key_shown.get(s.parent, False),
-                    kid[2],
-                    kid[1],
-                    "",  # a share of a sum's part: no indicator of the catalogue
-                    kid,
-                    s.parent,
-                )  # type: ignore[index]
-            )
-    shares = pd.DataFrame(share_rows, columns=list(out.columns))
-    return pd.concat([out, shares], ignore_index=True), key_shown
-
-
-def _code(value: np.ndarray, decimals: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """One integer per printed form: value in units of its last decimal, decimals, count/rate.
-
-    A count and a rate of the same printed form are neighbours (count first), so
-    one bisection range covers both.
-    """
-    scaled = np.round(value * 10.0 ** decimals.astype(float)).astype(np.int64)
-    return (scaled * 4 + decimals.astype(np.int64)) * 2 + rate.astype(np.int64)
-
-
-def _keys_of(cells: pd.DataFrame) -> dict[tuple[int, str], object]:
-    return {
-        (int(r), str(q)): k
-        for r, q, k in zip(cells["row"], cells["quantity"], cells["key"], strict=True)
-    }
-
-
-def _relations(hit: pd.DataFrame, truth: pd.DataFrame, keys: dict, n_of: dict) -> list[Relation]:
-    """Relations an outsider gets from revealing numbers."""
-    unit = truth["unit"].astype(str).to_numpy()
+def _relations(hit: pd.DataFrame, truth: pd.DataFrame, cells: dict) -> list[Relation]:
+    """Relations an outsider gets from revealing numbers (``cells``: :func:`cell_keys`)."""
     rels: list[Relation] = []
+    if hit.empty:
+        return rels
+    unit = as_strings(truth["unit"])
+    keys = {rq: k[0] for rq, k in cells.items() if isinstance(rq, tuple)}
+    n_of = {k[0]: k[1] for rq, k in cells.items() if isinstance(rq, tuple)}
 
     def band(num: object, den: object, v: float, f: float, tol: float) -> None:
         rels.append(({num: f, den: -(v + tol)} if num != den else {num: f - v - tol}, "<=", 0.0))
@@ -230,7 +125,7 @@ def _relations(hit: pd.DataFrame, truth: pd.DataFrame, keys: dict, n_of: dict) -
             if k is not None:
                 rels.append(({k: 1.0}, "=", float(n_of[k])))
         elif c.what == "share":
-            band(c.key, c.parent, float(c.value), 100.0, 0.05)
+            band(cells[c.key], cells[c.parent], float(c.value), 100.0, 0.05)
         elif c.what in ("rate", "change"):
             num, den, f = (
                 keys.get((r, "numerator")),
@@ -249,12 +144,48 @@ def _relations(hit: pd.DataFrame, truth: pd.DataFrame, keys: dict, n_of: dict) -
     return rels
 
 
+def _region_names(truth: pd.DataFrame) -> dict[str, str]:
+    """Name of every region code (codes in order of appearance, the last name of a code)."""
+    code, codes = factor(truth["region_code"])
+    name, names = factor(truth["region_name"])
+    # missing (-1) as a value of its own, as in the frame
+    codes, names = np.r_[codes, np.nan], np.r_[names, np.nan]
+    pair = code.astype(np.int64) % len(codes) * len(names) + name % len(names)
+    # each (code, name) pair at its last row, in row order: the last one of a code wins
+    name_of = {codes[p // len(names)]: names[p % len(names)] for p in pd.unique(pair[::-1])[::-1]}
+    return {codes[c]: name_of[codes[c]] for c in pd.unique(code % len(codes))}
+
+
+def _pages(files: list, names: dict[str, str], ignore: tuple[str, ...]) -> list[tuple]:
+    """Every report with its regions (its own, above, below) and the numbers it prints."""
+    from toolkit.charts._maptext import CLASS_COLUMN
+
+    codes = sorted(names)
+    out = []
+    for path, region, period in files:
+        above = [a for a in ags_ancestors(region) if a in names] if region in names else []
+        # the codes below a region are the sorted codes that start with it
+        start = bisect.bisect_left(codes, region)
+        below = (
+            [] if region == "DG" else codes[start : bisect.bisect_left(codes, region + "\uffff")]
+        )
+        below = [c for c in below if c != region]
+        numbers = read_report_numbers(read_page(path), ignore=ignore)
+        numbers = numbers[~_class_bounds(numbers, CLASS_COLUMN)].reset_index(drop=True)
+        value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
+        as_rate = printed_code(value, dec, np.ones(len(numbers), dtype=bool))
+        as_count = printed_code(value, dec, np.zeros(len(numbers), dtype=bool))
+        # a number with a per cent sign is a rate; one without may be a count or a rate
+        percent = numbers["percent"].to_numpy(dtype=bool)
+        lo = np.where(percent, as_rate, as_count)
+        out.append((path, region, period, above, below, numbers, lo, as_rate))
+    return out
+
+
 def report_findings(
     root: str | Path,
     pub: pd.DataFrame,
     truth: pd.DataFrame,
-    cells: pd.DataFrame,
-    sums: list[Sum],
     *,
     ignore: tuple[str, ...] = (),
     input_hash: str | None = None,
@@ -268,10 +199,6 @@ def report_findings(
         Folder with batch manifests (``manifest.json``) and their reports.
     pub, truth : pandas.DataFrame
         Protected and true IndicatorFrame (same rows).
-    cells : pandas.DataFrame
-        Count cells of ``truth`` with their keys.
-    sums : list of Sum
-        Breakdown and hierarchy sums of the true counts.
     ignore : tuple of str
         Phrases whose numbers are no figures (indicator names and definitions).
     input_hash, stale
@@ -286,30 +213,45 @@ def report_findings(
     relations : list
         What the revealing numbers tell an outsider.
 
+    Notes
+    -----
+    The reports are read first; the candidates are then built period by
+    period and only for the regions and printed forms the reports print
+    (:mod:`toolkit.disclosure._candidates`), so memory grows with what the
+    reports print, not with the rows of the publication.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*, ch. 4.3.
+    Wiley.
+
     Examples
     --------
-    >>> f, rels = report_findings("/nonexistent", pd.DataFrame(), pd.DataFrame(), None, [])
+    >>> f, rels = report_findings("/nonexistent", pd.DataFrame(), pd.DataFrame())
     >>> len(f), rels
     (0, [])
     """
     files = list(report_files(root, input_hash=input_hash, stale=stale))
     if not files:
         return pd.DataFrame(columns=list(FINDING_COLUMNS)), []
-    pub = pub.reset_index(drop=True)
-    truth = truth.reset_index(drop=True)
-    cand, _ = _candidates(pub, truth, cells, sums)
-    names = dict(
-        zip(truth["region_code"].astype(str), truth["region_name"].astype(str), strict=True)
+    # positions are labels (without a copy when they already are)
+    pub, truth = (
+        f if f.index.equals(pd.RangeIndex(len(f))) else f.reset_index(drop=True)
+        for f in (pub, truth)
     )
-    codes = np.asarray(sorted(names))
-    n_of = dict(zip(cells["key"], cells["n"], strict=True))
-    keys = _keys_of(cells)
+    names = _region_names(truth)
+    pages = _pages(files, names, ignore)
+    wanted = Wanted.of(
+        list(names),
+        [([r, *a, *b], np.r_[lo, hi]) for _, r, _, a, b, _, lo, hi in pages],
+    )
+    cand = candidates(pub, truth, wanted)
     # one integer per printed form (value, decimals): candidates sorted by it, looked up by bisection
     rate_kind = cand["what"].isin(["rate", "change", "share"]).to_numpy()
-    cand["code"] = _code(
+    cand["code"] = printed_code(
         cand["value"].to_numpy(dtype=float), cand["decimals"].to_numpy(), rate_kind
     )
-    region_of, region_codes = pd.factorize(cand["region"].astype(str))
+    region_of, region_codes = factor(cand["region"])
     # candidates by region, each region's block by printed form: a report takes its regions'
     # blocks (no scan of every candidate per report) and sorts only those
     order = np.lexsort((cand["code"].to_numpy(), region_of))
@@ -321,15 +263,12 @@ def report_findings(
     by_name: dict[str, list[str]] = {}
     for c, name in names.items():
         by_name.setdefault(name.strip(), []).append(c)
-    from toolkit.charts._maptext import CLASS_COLUMN
     from toolkit.indicators import catalog
 
     cat = catalog()
     titles = [(str(c), str(t)) for c, t in zip(cat["code"], cat["name_de"], strict=True)]
     found, hits = [], []
-    for path, region, period in files:
-        above = [a for a in ags_ancestors(region) if a in names] if region in names else []
-        below = [c for c in codes if region != "DG" and c != region and c.startswith(region)]
+    for path, region, period, above, below, numbers, lo, hi in pages:
         ids = [region_id[c] for c in (region, *above, *below) if c in region_id]
         take = np.concatenate([np.arange(bounds[i], bounds[i + 1]) for i in ids] or [[]])
         take = take.astype(np.int64)
@@ -341,15 +280,8 @@ def report_findings(
         mine_period = mine["period"].to_numpy()
         mine_indicator = mine["indicator"].to_numpy()
         allowed = {region, *above, *below}
-        numbers = read_report_numbers(read_page(path), ignore=ignore)
-        numbers = numbers[~_class_bounds(numbers, CLASS_COLUMN)].reset_index(drop=True)
-        value, dec = np.abs(numbers["value"].to_numpy(dtype=float)), numbers["decimals"].to_numpy()
-        as_rate = _code(value, dec, np.ones(len(numbers), dtype=bool))
-        as_count = _code(value, dec, np.zeros(len(numbers), dtype=bool))
-        # a number with a per cent sign is a rate; one without may be a count or a rate
-        lo = np.where(numbers["percent"].to_numpy(dtype=bool), as_rate, as_count)
         lo = np.searchsorted(code, lo, "left")
-        hi = np.searchsorted(code, as_rate, "right")
+        hi = np.searchsorted(code, hi, "right")
         for n, a, b in zip(numbers.itertuples(index=False), lo, hi, strict=True):
             status = "unerklärt"
             # a table cell belongs to the region (and year) of its row and column headers
@@ -382,4 +314,24 @@ def report_findings(
             found.append((str(path), region, period, n.kind, n.context, n.value, status))
     findings = pd.DataFrame(found, columns=list(FINDING_COLUMNS))
     hit = pd.concat(hits, ignore_index=True) if hits else cand.iloc[:0]
-    return findings, _relations(hit, truth, keys, n_of)
+    return findings, _relations(hit, truth, cell_keys(truth, *_cells_of(hit)))
+
+
+def _cells_of(hit: pd.DataFrame) -> tuple[set[tuple[int, str]], set[int]]:
+    """Return the (row, quantity) cells and the share keys revealing numbers refer to."""
+    cells: set[tuple[int, str]] = set()
+    shares: set[int] = set()
+    for what, row, other, key, parent in zip(
+        hit["what"], hit["row"], hit["other"], hit["key"], hit["parent"], strict=True
+    ):
+        if what == "count":
+            cells.add((int(row), "numerator"))
+        elif what in ("numerator", "denominator"):
+            cells.add((int(row), str(what)))
+        elif what in ("rate", "change"):
+            cells |= {(int(row), "numerator"), (int(row), "denominator")}
+            if what == "change":
+                cells.add((int(other), "numerator"))
+        elif what == "share":
+            shares |= {int(key), int(parent)}
+    return cells, shares
