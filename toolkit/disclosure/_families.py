@@ -243,15 +243,9 @@ def count_periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     members = _member_index()
     ind, inds = factor(frame["indicator"])
     period = frame["period"].astype(int).to_numpy()
-    unit, units = factor(frame["unit"])
     out = []
     for q in ("numerator", "denominator"):
-        vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
-        present = ~np.isnan(vals)
-        if q == "numerator":
-            value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
-            present |= ~np.isnan(value) & np.isin(unit, _codes_of(units, ["Anzahl"]))
-            present &= ~np.isin(ind, _codes_of(inds, list(DIFFERENCES)))
+        present = _present(frame, q)[1]  # the rows count_cells maps to a cell
         shift = np.zeros(len(ind), dtype=np.int64)
         for k, name in enumerate(inds):
             hit = members.get((str(name), q))
