@@ -160,6 +160,15 @@ def dask_setup(worker: Any) -> None:
     5-6 s of CPU per worker). Warming up with a batch's data still happens
     once per batch.
 
+    The imports run in the worker's task thread (its default executor), the
+    thread the report children are later forked from, as the local parent
+    imports and forks in its one thread. Imported in the worker's main
+    thread, what a library keeps per thread (pyproj's PROJ context holding
+    ``proj.db`` open) would belong to a thread a forked child does not
+    have: CPython clears that thread's state in the child and PROJ closes
+    the database there, about 1,900 page faults and 9 ms of CPU per report
+    (``benchmarks/dask_profile.py``, RESULTS "Session 10, dask").
+
     Examples
     --------
     >>> dask_setup(None); "papermill" in __import__("sys").modules
@@ -167,7 +176,11 @@ def dask_setup(worker: Any) -> None:
     """
     from toolkit.reports.registry import list_templates
 
-    _import_for(*list_templates())
+    templates = list_templates()
+    if worker is None:  # called outside a worker
+        _import_for(*templates)
+    else:
+        worker.executors["default"].submit(_import_for, *templates).result()
 
 
 def _plugin(name: str) -> WarmWorker:
