@@ -2,8 +2,9 @@
 
 Runs the same batch (Musterland Gemeinden, Fakten-Check, one protected set
 made before, no audit) locally with ``--jobs 2`` and on a ``LocalCluster`` of
-two single-threaded workers (fresh or started with ``--preload
-toolkit.reports.dask``), in the order given, and records in every report
+two single-threaded workers (``fresh``; ``preload``: started with ``--preload
+toolkit.reports.dask``; ``quiet``: preloaded, with
+:data:`toolkit.reports.dask.QUIET_WORKERS`), in the order given, and records in every report
 child (the forked process that runs :func:`toolkit.reports.tasks.produce`):
 
 - wall time, CPU (user, system), and from ``/proc/self/schedstat`` the time
@@ -36,14 +37,6 @@ import time
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
-
-#: Mode "quiet": preloaded workers with Dask's periodic bookkeeping slowed down.
-QUIET = {
-    "distributed.admin.tick.interval": "1s",
-    "distributed.worker.profile.enabled": False,
-    "distributed.worker.memory.monitor-interval": "1s",
-    "distributed.admin.system-monitor.interval": "2s",
-}
 
 
 def install_probe(stats: str) -> str:
@@ -490,6 +483,8 @@ def main() -> int:
     import dask
     from distributed import LocalCluster
 
+    from toolkit.reports.dask import QUIET_WORKERS
+
     for i, mode in enumerate(args.order.split(",")):
         target = args.out / f"{i}-{mode}"
         load = os.getloadavg()[0]
@@ -498,7 +493,7 @@ def main() -> int:
             seconds = run(mode, target)
         else:
             preload = [] if mode == "fresh" else ["toolkit.reports.dask"]
-            quiet = QUIET if mode == "quiet" else {}
+            quiet = QUIET_WORKERS if mode == "quiet" else {}
             with (
                 dask.config.set(quiet),
                 LocalCluster(

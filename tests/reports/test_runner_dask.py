@@ -59,6 +59,17 @@ def test_the_preload_imports_in_the_thread_the_reports_are_forked_from(monkeypat
     assert threads[0].startswith("Dask-Default-Threads")
 
 
+def test_the_quiet_worker_settings_are_dask_settings():
+    # a misspelt or renamed key would be accepted by dask.config.set and do nothing
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    from toolkit.reports.dask import QUIET_WORKERS
+
+    for key, value in QUIET_WORKERS.items():
+        default = dask.config.get(key)  # raises KeyError for an unknown key
+        assert type(default) is type(value) and default != value, key
+
+
 def test_a_worker_that_does_not_see_the_batch_folders_stops_the_batch(tmp_path):
     pytest.importorskip("distributed")
     from toolkit.errors import ParameterError

@@ -41,7 +41,24 @@ from toolkit.errors import DkbmError, ParameterError
 from toolkit.reports.manifest import ManifestEntry, make_entry
 from toolkit.reports.tasks import ReportTask
 
-__all__ = ["Cluster", "WarmWorker", "connect", "dask_setup", "run_on_dask"]
+__all__ = ["QUIET_WORKERS", "Cluster", "WarmWorker", "connect", "dask_setup", "run_on_dask"]
+
+#: Dask settings for a cluster that runs report batches: Dask's own periodic
+#: bookkeeping (an event-loop tick every 20 ms in scheduler, nannies and
+#: workers, the workers' statistical profiler every 10 ms, memory and system
+#: monitors) then wakes up seldom instead of preempting the report children.
+#: Idle ``LocalCluster(2)``: about 2 s of CPU per 20 s with Dask's defaults,
+#: 0.3 s with these. Give them where the cluster starts, e.g.
+#: ``with dask.config.set(QUIET_WORKERS): LocalCluster(...)``, or as
+#: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s`` etc. to ``dask scheduler`` and
+#: ``dask worker``. What they cost: no profile in the dashboard, later warnings
+#: about a blocked event loop, a memory limit enforced within 1 s instead of 0.1 s.
+QUIET_WORKERS: dict[str, Any] = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 class WarmWorker(WorkerPlugin):
