@@ -19,8 +19,13 @@ child (the forked process that runs :func:`toolkit.reports.tasks.produce`):
 Around every batch it also takes the CPU of every process on the machine
 (``/proc``), so that what ran beside the children is known.
 
+Modes ``local-pickled`` (the dataset sent through Dask's pickling before the
+local warm-up) and ``local-daskenv`` (the environment a Dask nanny gives its
+worker: ``PYTHONHASHSEED``, ``MALLOC_TRIM_THRESHOLD_``) run the local batch
+with one of the worker's differences.
+
 ``python benchmarks/dask_profile.py --data data_samples/musterland --regions
-40 --order local,preload,local,preload``
+60 --order local,fresh,preload,quiet``
 """
 
 from __future__ import annotations
@@ -311,6 +316,18 @@ def batch(mode: str, regions: list[str], data: str, out: str, pub: str, schedule
         options.update(executor="dask", scheduler=scheduler)
     else:
         install_probe(stats)
+    if mode == "local-pickled":  # the dataset as a worker gets it: through Dask's pickling
+        from distributed.protocol import deserialize, serialize
+
+        import toolkit.reports.running as running
+
+        warm_up = running.warm_up
+
+        def pickled(template, data_dir, dataset, publication):
+            dataset = deserialize(*serialize(dataset, serializers=("pickle",)))
+            return warm_up(template, data_dir, dataset, publication)
+
+        running.warm_up = pickled
     from toolkit.reports import run_batch
 
     result = run_batch("fakten_check", **options)
@@ -474,8 +491,11 @@ def main() -> int:
 
     def run(mode: str, target: Path, scheduler: str = "", only: list[str] = regions) -> float:
         cmd = [*here, "--batch", mode, ",".join(only), str(target), str(pub), scheduler]
+        # "local-daskenv": the environment a Dask nanny gives its worker
+        env = {"PYTHONHASHSEED": "6640", "MALLOC_TRIM_THRESHOLD_": "65536"}
+        env = dict(os.environ, **env) if mode == "local-daskenv" else None
         t = time.perf_counter()
-        subprocess.run(cmd, check=True)
+        subprocess.run(cmd, check=True, env=env)
         return time.perf_counter() - t
 
     run("local", args.out / "protect", only=regions[:1])  # the protected set, made once, untimed
@@ -489,7 +509,7 @@ def main() -> int:
         target = args.out / f"{i}-{mode}"
         load = os.getloadavg()[0]
         sampler = Sampler()
-        if mode == "local":
+        if mode.startswith("local"):
             seconds = run(mode, target)
         else:
             preload = [] if mode == "fresh" else ["toolkit.reports.dask"]
