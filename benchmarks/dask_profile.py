@@ -4,7 +4,7 @@ Runs the same batch (Musterland Gemeinden, Fakten-Check, one protected set
 made before, no audit) locally with ``--jobs 2`` and on a ``LocalCluster`` of
 two single-threaded workers (``fresh``; ``preload``: started with ``--preload
 toolkit.reports.dask``; ``quiet``: preloaded, with
-:data:`toolkit.reports.dask.QUIET_WORKERS`), in the order given, and records in every report
+:data:`toolkit.reports.dask.QUIET_WORKERS`; ``fresh-quiet``), in the order given, and records in every report
 child (the forked process that runs :func:`toolkit.reports.tasks.produce`):
 
 - wall time, CPU (user, system), and from ``/proc/self/schedstat`` the time
@@ -512,8 +512,8 @@ def main() -> int:
         if mode.startswith("local"):
             seconds = run(mode, target)
         else:
-            preload = [] if mode == "fresh" else ["toolkit.reports.dask"]
-            quiet = QUIET_WORKERS if mode == "quiet" else {}
+            preload = [] if mode.startswith("fresh") else ["toolkit.reports.dask"]
+            quiet = QUIET_WORKERS if mode.endswith("quiet") else {}
             with (
                 dask.config.set(quiet),
                 LocalCluster(
