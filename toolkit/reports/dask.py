@@ -48,11 +48,16 @@ __all__ = ["QUIET_WORKERS", "Cluster", "WarmWorker", "connect", "dask_setup", "r
 #: workers, the workers' statistical profiler every 10 ms, memory and system
 #: monitors) then wakes up seldom instead of preempting the report children.
 #: Idle ``LocalCluster(2)``: about 2 s of CPU per 20 s with Dask's defaults,
-#: 0.3 s with these. Give them where the cluster starts, e.g.
-#: ``with dask.config.set(QUIET_WORKERS): LocalCluster(...)``, or as
-#: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s`` etc. to ``dask scheduler`` and
-#: ``dask worker``. What they cost: no profile in the dashboard, later warnings
-#: about a blocked event loop, a memory limit enforced within 1 s instead of 0.1 s.
+#: 0.3 s with these; report children waited 0.009 s instead of 0.035 s each for
+#: a core on 2 cores. Give them where the cluster starts:
+#: ``with dask.config.set(QUIET_WORKERS): LocalCluster(...)``, or in the
+#: environment of ``dask scheduler`` and ``dask worker``:
+#: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s``,
+#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``,
+#: ``DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL=1s``,
+#: ``DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL=2s``. What they cost: no
+#: profile in the dashboard, later warnings about a blocked event loop, a memory
+#: limit enforced within 1 s instead of 0.1 s.
 QUIET_WORKERS: dict[str, Any] = {
     "distributed.admin.tick.interval": "1s",
     "distributed.worker.profile.enabled": False,
