@@ -42,6 +42,34 @@ def test_batch_on_a_local_dask_cluster(tmp_path):
     assert (tmp_path / "2024" / "raises_for_region" / "17001_testkreis-nord.html").is_file()
 
 
+def test_the_preload_imports_in_the_thread_the_reports_are_forked_from(monkeypatch):
+    # per-thread state made at import (pyproj's PROJ context) must belong to the forking thread
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    import toolkit.reports.dask as dask_module
+
+    threads: list[str] = []
+    record = lambda *templates: threads.append(threading.current_thread().name)  # noqa: E731
+    monkeypatch.setattr(dask_module, "_import_for", record)
+    with ThreadPoolExecutor(1, thread_name_prefix="Dask-Default-Threads") as tasks:
+        dask_module.dask_setup(SimpleNamespace(executors={"default": tasks}))
+    assert len(threads) == 1
+    assert threads[0].startswith("Dask-Default-Threads")
+
+
+def test_the_quiet_worker_settings_are_dask_settings():
+    # a misspelt or renamed key would be accepted by dask.config.set and do nothing
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    from toolkit.reports.dask import QUIET_WORKERS
+
+    for key, value in QUIET_WORKERS.items():
+        default = dask.config.get(key)  # raises KeyError for an unknown key
+        assert type(default) is type(value) and default != value, key
+
+
 def test_a_worker_that_does_not_see_the_batch_folders_stops_the_batch(tmp_path):
     pytest.importorskip("distributed")
     from toolkit.errors import ParameterError
