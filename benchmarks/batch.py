@@ -21,8 +21,9 @@ Usage::
    number of extra reports (goal: under 0.15 s).
 4. Unless ``--skip-dask``: ``--dask-regions`` Kreise on a Dask
    ``LocalCluster`` of 2 single-threaded workers against ``--jobs 2``
-   (goal: within 1.3x), with fresh workers and with workers started with
-   ``--preload toolkit.reports.dask``.
+   (goal: within 1.3x), with fresh workers, with workers started with
+   ``--preload toolkit.reports.dask``, and preloaded under
+   ``toolkit.reports.dask.QUIET_WORKERS``.
 5. Unless ``--skip-full``: ``dkbm batch TEMPLATE --regions kreise --jobs 2``
    for all Kreise (goal: 400 Kreise in at most 246 s, aim under 150 s).
 
@@ -50,7 +51,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -269,6 +272,25 @@ def report_phase(out: Path) -> tuple[float, float, int]:
     return max(times) - first, statistics.median(durations), len(entries)
 
 
+@contextlib.contextmanager
+def report_cluster(preload: list[str], settings: dict) -> Iterator[Any]:
+    """A ``LocalCluster`` of 2 single-threaded worker processes under Dask ``settings``."""
+    import dask
+    from distributed import LocalCluster
+
+    with (
+        dask.config.set(settings),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            preload=preload,
+        ) as cluster,
+    ):
+        yield cluster
+
+
 def dask_vs_local(
     template: str,
     regions: list[str],
@@ -277,58 +299,68 @@ def dask_vs_local(
     out: Path,
     given: Path | None = None,
 ) -> None:
-    """``--jobs 2`` against a Dask ``LocalCluster`` of 2 single-threaded workers, twice.
+    """``--jobs 2`` against a Dask ``LocalCluster`` of 2 single-threaded workers, three ways.
 
-    Once with fresh workers (they import the report stack during the batch)
-    and once with workers started with ``--preload toolkit.reports.dask``
-    (imported at worker start, as on a cluster that outlives one batch).
+    Once with fresh workers (they import the report stack during the batch),
+    once with workers started with ``--preload toolkit.reports.dask``
+    (imported at worker start, as on a cluster that outlives one batch), and
+    once preloaded with Dask's periodic work slowed down
+    (``toolkit.reports.dask.QUIET_WORKERS``, as the README recommends).
+    ``--jobs 2`` runs first and again last; ratios are to the mean of the two.
     All read the same protected publication set, made before (untimed), so
     that none pays the protection, and none audits (the audit is the same
     work after the reports either way); each cluster is started before the
     clock. Prints the whole batch process, the report phase and the median
     report duration in its child.
     """
-    from distributed import LocalCluster
+    from toolkit.reports.dask import QUIET_WORKERS
 
     publication = out / "publication-dask"
     if given is not None:  # an existing set for these data (see --publication)
         shutil.copytree(given, publication, dirs_exist_ok=True)
     _batch_via_python(regions[:1], period, data, out / "protect", publication, template=template)
     print(f"Last vor dem Vergleich: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
-    runs = {"--jobs 2": (out / "local", None)}
-    runs["Dask LocalCluster(2)"] = (out / "dask", [])
+    runs: dict[str, tuple[Path, list[str] | None, dict]] = {"--jobs 2": (out / "local", None, {})}
+    runs["Dask LocalCluster(2)"] = (out / "dask", [], {})
+    preload_dask = ["toolkit.reports.dask"]
     runs["Dask LocalCluster(2), --preload toolkit.reports.dask"] = (
         out / "dask-preload",
-        ["toolkit.reports.dask"],
+        preload_dask,
+        {},
     )
+    runs["Dask LocalCluster(2), --preload, QUIET_WORKERS"] = (
+        out / "dask-quiet",
+        preload_dask,
+        QUIET_WORKERS,
+    )
+    # the same local batch again at the end: on a shared VM the CPU a report needs moves by up to
+    # 1.4x within minutes (RESULTS "Session 10, dask"), so the ratios use the mean of both
+    runs["--jobs 2, danach"] = (out / "local-after", None, {})
     seconds, cpu = {}, {}
-    for name, (target, preload) in runs.items():
+    for name, (target, preload, settings) in runs.items():
         print(f"  {name}: Last vorher {os.getloadavg()[0]:.1f}", flush=True)
         batch = dict(template=template, audit=False)
         if preload is None:
             seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
             cpu[name] = CPU_S[-1]
             continue
-        with LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            preload=preload,
-        ) as cluster:
+        with report_cluster(preload, settings) as cluster:
             batch.update(executor="dask", scheduler=cluster.scheduler_address)
             before = _cluster_cpu()
             seconds[name] = _batch_via_python(regions, period, data, target, publication, **batch)
             cpu[name] = CPU_S[-1] + _cluster_cpu() - before
-    local = seconds["--jobs 2"]
-    lp = report_phase(out / "local")[0]
-    for name, (target, _) in runs.items():
+    both = ("--jobs 2", "--jobs 2, danach")
+    local = sum(seconds[k] for k in both) / 2
+    local_cpu = sum(cpu[k] for k in both) / 2
+    lp = sum(report_phase(runs[k][0])[0] for k in both) / 2
+    print("Verhältnisse zum Mittel der beiden Läufe mit --jobs 2:", flush=True)
+    for name, (target, *_) in runs.items():
         phase, median, n = report_phase(target)
         print(
             f"{len(regions)} Regionen, {name}: {seconds[name]:.1f} s -> Verhältnis "
             f"{seconds[name] / local:.2f} (Ziel: höchstens 1,3); Berichtsphase {phase:.1f} s "
             f"({phase / lp:.2f}); Median je Bericht {median:.2f} s ({n} Berichte); CPU aller "
-            f"Prozesse {cpu[name]:.1f} s ({cpu[name] / cpu['--jobs 2']:.2f})",
+            f"Prozesse {cpu[name]:.1f} s ({cpu[name] / local_cpu:.2f})",
             flush=True,
         )
     print(f"Last danach {os.getloadavg()[0]:.1f}", flush=True)

@@ -500,8 +500,7 @@ def main() -> int:
 
     run("local", args.out / "protect", only=regions[:1])  # the protected set, made once, untimed
     (args.out / "protect.jsonl").unlink(missing_ok=True)
-    import dask
-    from distributed import LocalCluster
+    from batch import report_cluster  # benchmarks/batch.py, next to this script
 
     from toolkit.reports.dask import QUIET_WORKERS
 
@@ -514,16 +513,7 @@ def main() -> int:
         else:
             preload = [] if mode.startswith("fresh") else ["toolkit.reports.dask"]
             quiet = QUIET_WORKERS if mode.endswith("quiet") else {}
-            with (
-                dask.config.set(quiet),
-                LocalCluster(
-                    n_workers=2,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",
-                    preload=preload,
-                ) as cluster,
-            ):
+            with report_cluster(preload, quiet) as cluster:
                 seconds = run(mode, target, cluster.scheduler_address)
         sampler.close()
         records = [json.loads(x) for x in Path(f"{target}.jsonl").read_text().splitlines()]
