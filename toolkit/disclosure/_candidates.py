@@ -39,6 +39,7 @@ from toolkit.disclosure._families import (
     as_strings,
     count_cells,
     count_periods,
+    count_values,
     factor,
     family_axes,
 )
@@ -134,11 +135,7 @@ def printed_rows(pub: pd.DataFrame, quantity: str) -> np.ndarray:
     >>> printed_rows(f, "numerator").tolist(), printed_rows(f, "denominator").tolist()
     ([True, False], [False, True])
     """
-    v = pd.to_numeric(pub[quantity], errors="coerce")
-    if quantity == "numerator":
-        count = v.isna().to_numpy() & (as_strings(pub["unit"]) == "Anzahl")
-        v = v.where(~count, pd.to_numeric(pub["value"], errors="coerce"))
-    return v.notna().to_numpy()
+    return ~np.isnan(count_values(pub, quantity))
 
 
 def _block(what, rows, other, value, decimals, shown, order, region, wanted, **ids) -> dict:

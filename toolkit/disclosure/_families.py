@@ -33,6 +33,7 @@ __all__ = [
     "as_strings",
     "count_cells",
     "count_periods",
+    "count_values",
     "factor",
     "family_axes",
 ]
@@ -255,13 +256,27 @@ def count_periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
-def _present(frame: pd.DataFrame, q: str) -> tuple[np.ndarray, np.ndarray]:
-    """Count of quantity ``q`` of every row and whether the row has one (a count cell)."""
+def count_values(frame: pd.DataFrame, q: str) -> np.ndarray:
+    """Count of quantity ``q`` in every row (NaN: none): a count's value is its numerator.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"value": [2.0, 50.0], "numerator": [np.nan, np.nan],
+    ...     "denominator": [np.nan, 4.0], "unit": ["Anzahl", "%"]})
+    >>> count_values(f, "numerator").tolist(), count_values(f, "denominator").tolist()
+    ([2.0, nan], [nan, 4.0])
+    """
     vals = pd.to_numeric(frame[q], errors="coerce").to_numpy(dtype=float)
     if q == "numerator":
         unit, units = factor(frame["unit"])
         count = np.isnan(vals) & np.isin(unit, _codes_of(units, ["Anzahl"]))
         vals = np.where(count, pd.to_numeric(frame["value"], errors="coerce"), vals)
+    return vals
+
+
+def _present(frame: pd.DataFrame, q: str) -> tuple[np.ndarray, np.ndarray]:
+    """Count of quantity ``q`` of every row and whether the row has one (a count cell)."""
+    vals = count_values(frame, q)
     keep = ~np.isnan(vals)
     if q == "numerator":
         ind, inds = factor(frame["indicator"])
